@@ -1,0 +1,123 @@
+"""Read a postmortem file and split it into YAML nodes (with source positions) and a Markdown body.
+
+Hostile input is expected: sizes, encodings, NUL bytes and nesting depth are checked before the
+YAML parser sees the text, so every file is handled in bounded time and memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+MAX_FILE_BYTES = 1_000_000
+MAX_FLOW_DEPTH = 64
+_BLOCK_NESTING = re.compile(r"^[ \t]*(?:[-?:][ \t]+(?:[&!][^ \t]*[ \t]+)*){32,}", re.MULTILINE)
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+try:  # libyaml makes parsing several times faster; fall back to the pure-Python parser without it.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Source:
+    """A postmortem file after the byte-level checks: its front matter as YAML nodes and its body."""
+
+    path: str
+    front_matter: yaml.Node
+    body: str
+    body_line: int
+
+
+def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Read `path`; return its `Source`, or None and the diagnostics that explain why there is none."""
+
+    def fail(code: str, message: str, hint: str, line: int = 1, col: int = 1):
+        return None, [Diagnostic(display_path, line, col, code, message, hint)]
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return fail(
+                "file-too-large",
+                f"file is {size:,} bytes; a postmortem may be at most {MAX_FILE_BYTES:,}",
+                "move logs, dumps and screenshots to attachments and link to them",
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        return fail("unreadable-file", f"cannot read the file: {error.strerror or error}", "check its permissions")
+    if not raw.strip():
+        return fail("empty-file", "the file is empty", "start it with `postmortems new \"Title\"` or delete it")
+    if b"\0" in raw:
+        return fail("binary-file", "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return fail(
+            "encoding",
+            f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+            "re-save the file as UTF-8",
+            line,
+        )
+    return parse_source(text.replace("\r\n", "\n").replace("\r", "\n"), display_path)
+
+
+def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Split `text` into front matter and body and compose the front matter into YAML nodes."""
+
+    def fail(code: str, message: str, hint: str, line: int = 1, col: int = 1):
+        return None, [Diagnostic(display_path, line, col, code, message, hint)]
+
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return fail(
+            "front-matter-missing",
+            "the file does not start with YAML front matter",
+            "begin the file with a line `---`, the fields, and another `---` line",
+        )
+    closing = _FENCE.search(text, 4)
+    if closing is None:
+        return fail("front-matter-unclosed", "the front matter has no closing `---` line", "add a line `---` after the last field")
+    yaml_text = text[4 : closing.start()]
+    body_line = text.count("\n", 0, closing.end()) + 2
+    body = text[closing.end() + 1 :]
+
+    too_deep = _nesting_too_deep(yaml_text)
+    if too_deep:
+        return fail("yaml-too-deep", "the front matter is nested too deeply to be a postmortem", "flatten the structure", too_deep + 1)
+    try:
+        node = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
+        problem = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+        hint = "indent with spaces, not tabs" if "\t" in yaml_text and "tab" in problem.lower() else (
+            "quote values that contain `: `, `#`, or start with `@`, `*`, `&`, `[` or `{`"
+        )
+        return fail("yaml-syntax", f"the front matter is not valid YAML: {problem}", hint, line, col)
+    except yaml.YAMLError as error:
+        return fail("yaml-syntax", f"the front matter is not valid YAML: {error}", "check the YAML syntax", 2)
+    if node is None:
+        return fail("front-matter-empty", "the front matter is empty", "add the required fields, at least `title`", 2)
+    return Source(display_path, node, body, body_line), []
+
+
+def _nesting_too_deep(yaml_text: str) -> int:
+    """The 1-based line of nesting too deep for the YAML parser to handle safely, or 0."""
+    if yaml_text.count("[") + yaml_text.count("{") > MAX_FLOW_DEPTH:
+        depth = 0
+        for offset, char in enumerate(yaml_text):
+            if char in "[{":
+                depth += 1
+                if depth > MAX_FLOW_DEPTH:
+                    return yaml_text.count("\n", 0, offset) + 1
+            elif char in "]}" and depth:
+                depth -= 1
+    match = _BLOCK_NESTING.search(yaml_text)
+    return yaml_text.count("\n", 0, match.start()) + 1 if match else 0

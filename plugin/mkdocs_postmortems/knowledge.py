@@ -1,0 +1,113 @@
+"""The knowledge base: every file of the postmortems folder, parsed once and checked once."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Level
+from .frontmatter import read_source
+from .model import Postmortem, postmortem_from_values
+from .policy import Policy
+from .reader import Reader
+from .rules import Context, check_postmortem, check_references
+from .schema import POSTMORTEM
+
+
+@dataclass
+class KnowledgeBase:
+    """All postmortems of a folder and every diagnostic about them; `rejected` are files with no postmortem."""
+
+    policy: Policy
+    today: date
+    postmortems: list[Postmortem] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+    def diagnostics_by_path(self) -> dict[str, list[Diagnostic]]:
+        grouped: dict[str, list[Diagnostic]] = {}
+        for diagnostic in self.diagnostics:
+            grouped.setdefault(diagnostic.path, []).append(diagnostic)
+        return grouped
+
+    def published(self) -> list[Postmortem]:
+        """What the site shows, newest first: drafts only if the policy includes them."""
+        shown = [pm for pm in self.postmortems if self.policy.include_drafts or pm.status != "draft"]
+        return sorted(shown, key=_newest_first)
+
+    def count(self, level: Level) -> int:
+        return sum(1 for d in self.diagnostics if d.level is level)
+
+
+def _newest_first(pm: Postmortem):
+    started = pm.started or datetime.min.replace(tzinfo=timezone.utc)
+    return (-started.timestamp(), pm.id)
+
+
+def discover(folder: Path) -> list[Path]:
+    """Every file below `folder` a person or tool put there, except dot-files (`.gitkeep`, `.DS_Store`)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path for path in folder.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def load_postmortem(path: Path, display_path: str, policy: Policy) -> tuple[Postmortem | None, list[Diagnostic]]:
+    """Parse one file into a `Postmortem` (even a flawed one) plus its parse and type diagnostics."""
+    source, problems = read_source(path, display_path)
+    if source is None:
+        return None, problems
+    reader = Reader(display_path, policy)
+    values = reader.read_object(source.front_matter, POSTMORTEM)
+    pm = postmortem_from_values(path.stem, display_path, values, source.body, source.body_line, reader.positions)
+    return pm, reader.diagnostics
+
+
+def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
+                        paths: list[Path] | None = None) -> KnowledgeBase:
+    """Parse and check every postmortem in `folder` (or just `paths`), in one pass over the files.
+
+    Display paths are relative to `base` (default: the current directory) so diagnostics are clickable.
+    """
+    today = today or datetime.now(timezone.utc).date()
+    kb = KnowledgeBase(policy, today)
+    ctx = Context(policy, today)
+    found: list[Diagnostic] = []
+    everything = discover(folder)
+    for path in everything if paths is None else paths:
+        shown = _display(path, base)
+        if path.suffix != ".md":
+            found.append(Diagnostic(shown, 1, 1, "not-markdown", f"`{path.name}` is not a postmortem (`.md`) file",
+                                    "rename it to `YYYY-MM-DD-slug.md`, or keep attachments outside the postmortems folder",
+                                    Level.WARNING))
+            kb.rejected.append(shown)
+            continue
+        pm, problems = load_postmortem(path, shown, policy)
+        found.extend(problems)
+        if pm is None:
+            kb.rejected.append(shown)
+            continue
+        kb.postmortems.append(pm)
+        found.extend(check_postmortem(pm, ctx))
+    found.extend(check_references(kb.postmortems, (p.stem for p in everything if p.suffix == ".md")))
+    kb.diagnostics = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
+    return kb
+
+
+def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:
+    if not policy.rule_levels:
+        return found
+    leveled = (dataclasses.replace(d, level=policy.level_of(d.code, d.level)) for d in found)
+    return [d for d in leveled if d.level is not Level.OFF]
+
+
+def _display(path: Path, base: Path | None) -> str:
+    base = (base or Path.cwd()).resolve()
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,108 @@
+"""The knowledge base's policy: scales, catalogs and rules a team configures (no MkDocs here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .diagnostics import Level
+
+DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+DEFAULT_PRIORITIES = ("P1", "P2", "P3")
+DEFAULT_REQUIRED_SECTIONS = (
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Root cause analysis",
+    "Resolution",
+    "Lessons learned",
+)
+DEFAULT_CATEGORIES = (
+    ("software-bug", "A defect in code we wrote."),
+    ("config-change", "A configuration or feature-flag change."),
+    ("deployment", "How a change was rolled out, not the change itself."),
+    ("capacity", "Load beyond what the system was provisioned or designed for."),
+    ("dependency", "A failure in a third-party or another team's service."),
+    ("infrastructure", "Hardware, network, cloud or platform failure."),
+    ("monitoring-gap", "Missing or misleading alerts, dashboards or logs."),
+    ("process", "A runbook, review or communication process that did not hold."),
+    ("security", "A vulnerability, credential or access-control failure."),
+    ("data", "Bad, lost or inconsistent data, or a failed migration."),
+)
+STATUSES = ("draft", "in-review", "published")
+ROOT_CAUSE_KINDS = ("causal", "contributing", "systemic")
+ACTION_ITEM_STATUSES = ("open", "in-progress", "done", "wont-do")
+AUDIENCES = ("internal", "customers", "regulators")
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service of the catalog; `component` is its public name, if customers may see it."""
+
+    name: str
+    description: str = ""
+    component: str | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    """A root-cause category of the taxonomy."""
+
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything a knowledge base configures; the plugin and the CLI build it from the same options."""
+
+    folder: str = "postmortems"
+    severities: tuple[str, ...] = DEFAULT_SEVERITIES
+    services: tuple[Service, ...] = ()
+    categories: tuple[Category, ...] = tuple(Category(n, d) for n, d in DEFAULT_CATEGORIES)
+    priorities: tuple[str, ...] = DEFAULT_PRIORITIES
+    required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
+    action_items_required_for: tuple[str, ...] = ("SEV1", "SEV2")
+    include_drafts: bool = False
+    rule_levels: Mapping[str, Level] = field(default_factory=dict)
+
+    @property
+    def service_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.services)
+
+    @property
+    def category_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.categories)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """Public component names, in catalog order, without repeats."""
+        return tuple(dict.fromkeys(s.component for s in self.services if s.component))
+
+    def level_of(self, code: str, default: Level) -> Level:
+        """The level a rule reports at: its default unless the policy overrides it."""
+        return self.rule_levels.get(code, default)
+
+    def severity_rank(self, severity: str) -> int:
+        """0 for the worst severity; unknown severities sort last."""
+        try:
+            return self.severities.index(severity)
+        except ValueError:
+            return len(self.severities)
+
+
+def policy_from_options(options: Mapping) -> Policy:
+    """Build a `Policy` from already type-checked plugin options (the keys of the plugin's `Config`)."""
+    return Policy(
+        folder=options["folder"],
+        severities=tuple(options["severities"]),
+        services=tuple(
+            Service(s["name"], s.get("description") or "", s.get("component")) for s in options["services"]
+        ),
+        categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
+        priorities=tuple(options["priorities"]),
+        required_sections=tuple(options["required_sections"]),
+        action_items_required_for=tuple(options["action_items_required_for"]),
+        include_drafts=bool(options["include_drafts"]),
+        rule_levels={code: Level(level) for code, level in options["rule_levels"].items()},
+    )

@@ -1,0 +1,189 @@
+"""Read composed YAML nodes against the schema: typed values, their positions, and type diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, timezone
+
+import yaml
+
+from .diagnostics import Diagnostic
+from .policy import Policy
+from .schema import Field, choices_of
+
+STR_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
+INT_TAG = "tag:yaml.org,2002:int"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+_OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
+
+Path = tuple  # a key path such as ("action_items", 0, "due")
+
+
+class Reader:
+    """Walks one front matter; collects `values`, `positions` (key path -> line, col) and `diagnostics`."""
+
+    def __init__(self, path: str, policy: Policy, first_line: int = 2):
+        self.path = path
+        self.policy = policy
+        self.first_line = first_line
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def at(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + self.first_line, node.start_mark.column + 1
+
+    def report(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
+        line, col = self.at(node)
+        self.diagnostics.append(Diagnostic(self.path, line, col, code, message, hint))
+
+    def read_object(self, node: yaml.Node, fields: tuple[Field, ...], key_path: Path = ()) -> dict:
+        """Read a mapping node into a dict of the known `fields`; report everything else."""
+        if not isinstance(node, yaml.MappingNode):
+            where = ".".join(map(str, key_path)) or "the front matter"
+            self.report(node, "wrong-type", f"{where} must be a mapping of `key: value` lines, not {_describe(node)}",
+                        "write one `key: value` per line")
+            return {}
+        known = {f.name: f for f in fields}
+        values: dict = {}
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
+                self.report(key_node, "invalid-key", f"keys must be plain words, not {_describe(key_node)}",
+                            f"use one of: {', '.join(known)}")
+                continue
+            key = key_node.value
+            if key in seen:
+                first_line = self.at(seen[key])[0]
+                self.report(key_node, "duplicate-key", f"`{_dotted(key_path, key)}` is given twice",
+                            f"it was first given on line {first_line}; keep one")
+                continue
+            seen[key] = key_node
+            field = known.get(key)
+            if field is None:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean `{close[0]}`?" if close else f"known keys here: {', '.join(known)}"
+                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`", hint)
+                continue
+            if value_node.tag == NULL_TAG:
+                if field.required:
+                    self.report(key_node, "missing-field", f"required field `{_dotted(key_path, key)}` is empty",
+                                f"give `{key}` a value ({field.description})")
+                    self.positions[key_path + (key,)] = self.at(key_node)
+                continue
+            self.positions[key_path + (key,)] = self.at(value_node)
+            value = self.read_value(value_node, field, key_path + (key,))
+            if value is not None:
+                values[key] = value
+        for field in fields:
+            if field.required and field.name not in values and not self._reported_at(key_path + (field.name,)):
+                line, col = self.at(node)
+                self.diagnostics.append(Diagnostic(
+                    self.path, line, col, "missing-field",
+                    f"required field `{_dotted(key_path, field.name)}` is missing",
+                    f"add `{field.name}:` ({field.description})",
+                ))
+        return values
+
+    def _reported_at(self, key_path: Path) -> bool:
+        return key_path in self.positions
+
+    def read_value(self, node: yaml.Node, field: Field, key_path: Path):
+        """Convert one value node to the Python value `field` declares, or report why it cannot be."""
+        name = ".".join(map(str, key_path))
+        if field.type == "object":
+            return self.read_object(node, field.fields, key_path)
+        if field.type in ("objects", "strings"):
+            if not isinstance(node, yaml.SequenceNode):
+                example = "[a, b]" if field.type == "strings" else "a list of `- key: value` entries"
+                self.report(node, "wrong-type", f"`{name}` must be a list, not {_describe(node)}", f"write {example}")
+                return None
+            items = []
+            for index, item in enumerate(node.value):
+                self.positions[key_path + (index,)] = self.at(item)
+                if field.type == "objects":
+                    items.append(self.read_object(item, field.fields, key_path + (index,)))
+                else:
+                    text = self.read_scalar(item, f"{name}[{index}]")
+                    if text is not None and self.check_choice(item, field, text, f"{name}[{index}]"):
+                        items.append(text)
+            if field.required and not node.value:
+                self.report(node, "missing-field", f"`{name}` needs at least one entry", field.description)
+            return items
+        text = self.read_scalar(node, name)
+        if text is None:
+            return None
+        if field.type == "integer":
+            number = _whole_number(text) if node.tag == INT_TAG else None
+            if number is None:
+                self.report(node, "wrong-type", f"`{name}` must be a whole number ≥ 0, not `{text}`",
+                            "write digits only, e.g. 12000")
+            return number
+        if field.type == "boolean":
+            if node.tag != BOOL_TAG:
+                self.report(node, "wrong-type", f"`{name}` must be true or false, not `{text}`")
+                return None
+            return text.lower() in ("true", "yes", "on", "y")
+        if field.type == "timestamp":
+            return self.read_timestamp(node, text, name)
+        if field.type == "date":
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                self.report(node, "wrong-type", f"`{name}` must be a date `YYYY-MM-DD`, not `{text}`", "e.g. 2024-03-29")
+                return None
+        if field.type == "url" and not re.match(r"https?://\S+$", text):
+            self.report(node, "wrong-type", f"`{name}` must be an http(s) URL, not `{text}`", "e.g. https://tracker.example/PAY-123")
+            return None
+        return text if self.check_choice(node, field, text, name) else None
+
+    def read_scalar(self, node: yaml.Node, name: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
+            self.report(node, "wrong-type", f"`{name}` must be a single value, not {_describe(node)}")
+            return None
+        return node.value.strip()
+
+    def read_timestamp(self, node: yaml.Node, text: str, name: str) -> datetime | None:
+        try:
+            moment = datetime.fromisoformat(re.sub(r"[zZ]$", "+00:00", text))
+        except ValueError:
+            self.report(node, "wrong-type", f"`{name}` must be an ISO 8601 timestamp, not `{text}`",
+                        "e.g. 2024-03-14T09:58:00Z")
+            return None
+        if moment.tzinfo is None or not _OFFSET.search(text):
+            self.report(node, "timestamp-offset", f"`{name}` has no UTC offset: `{text}`",
+                        "add `Z` for UTC or an offset such as `+01:00`, e.g. 2024-03-14T09:58:00Z")
+            return None
+        return moment.astimezone(timezone.utc)
+
+    def check_choice(self, node: yaml.Node, field: Field, text: str, name: str) -> bool:
+        choices = choices_of(field, self.policy)
+        if not choices or text in choices:
+            return True
+        close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"allowed: {', '.join(choices)}"
+        self.report(node, "invalid-value", f"`{name}` is `{text}`, which is not one of the configured values", hint)
+        return False
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        number = int(text.replace("_", ""))
+    except ValueError:
+        return None
+    return number if number >= 0 else None
+
+
+def _dotted(key_path: Path, key: str) -> str:
+    return ".".join(map(str, key_path + (key,)))
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == NULL_TAG:
+        return "an empty value"
+    return f"`{node.value[:40]}`"

@@ -1,0 +1,173 @@
+"""Validation rules over parsed postmortems. Each rule is a function that yields diagnostics.
+
+A rule's default level is in `RULES`; a policy may raise, lower or switch off any of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from typing import Callable, Iterable, Iterator
+
+from .diagnostics import Diagnostic, Level
+from .model import Postmortem
+from .policy import Policy
+
+FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
+_TIMELINE = ("started", "detected", "mitigated", "resolved")
+
+# Every rule code with its default level; parsing codes (yaml-syntax, unknown-key, ...) are errors.
+RULES: dict[str, Level] = {
+    "file-name": Level.ERROR,
+    "file-date": Level.ERROR,
+    "timestamp-order": Level.ERROR,
+    "duplicate-root-cause-id": Level.ERROR,
+    "unknown-root-cause": Level.ERROR,
+    "reviewer-required": Level.ERROR,
+    "unknown-related": Level.ERROR,
+    "duplicate-id": Level.ERROR,
+    "action-item-overdue": Level.WARNING,
+    "action-items-missing": Level.WARNING,
+    "section-missing": Level.WARNING,
+}
+
+
+class Context:
+    """What a rule may look at besides the postmortem: the policy and the date to judge deadlines by."""
+
+    def __init__(self, policy: Policy, today: date):
+        self.policy = policy
+        self.today = today
+
+
+def _diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: str) -> Diagnostic:
+    line, col = pm.position_of(*key_path)
+    return Diagnostic(pm.path, line, col, code, message, hint, RULES[code])
+
+
+def file_name(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    match = FILE_NAME.match(pm.id)
+    valid_date = True
+    if match:
+        try:
+            named = date.fromisoformat(match.group(1))
+        except ValueError:
+            valid_date = False
+    if not match or not valid_date:
+        yield _diagnostic(pm, (), "file-name", f"file name `{pm.id}.md` is not `YYYY-MM-DD-short-slug.md`",
+                          "name it after the UTC start date and a lowercase slug, e.g. 2024-03-14-checkout-latency.md")
+    elif pm.started and named != pm.started.date():
+        yield _diagnostic(pm, ("started",), "file-date",
+                          f"file name date {named} is not the UTC date of `started` ({pm.started.date()})",
+                          f"rename the file to {pm.started.date()}{pm.id[10:]}.md or correct `started`")
+
+
+def timestamp_order(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    previous = None
+    for name in _TIMELINE:
+        moment = getattr(pm, name)
+        if moment is None:
+            continue
+        if previous and moment < getattr(pm, previous):
+            yield _diagnostic(pm, (name,), "timestamp-order", f"`{name}` is before `{previous}`",
+                              "the order must be started ≤ detected ≤ mitigated ≤ resolved; check the offsets")
+        previous = name
+
+
+def root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for index, cause in enumerate(pm.root_causes):
+        if cause.id and cause.id in seen:
+            yield _diagnostic(pm, ("root_causes", index, "id"), "duplicate-root-cause-id",
+                              f"root cause id `{cause.id}` is used twice", "give each root cause its own id")
+        seen.add(cause.id)
+    for index, item in enumerate(pm.action_items):
+        for position, cause_id in enumerate(item.addresses):
+            if cause_id not in seen:
+                known = ", ".join(c.id for c in pm.root_causes if c.id) or "none: add `id:` to the root causes"
+                yield _diagnostic(pm, ("action_items", index, "addresses", position), "unknown-root-cause",
+                                  f"action item {index + 1} addresses `{cause_id}`, which is not a root cause id here",
+                                  f"root cause ids in this postmortem: {known}")
+
+
+def reviewers(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    if pm.status in ("in-review", "published") and not pm.reviewers:
+        yield _diagnostic(pm, ("status",), "reviewer-required", f"a postmortem {pm.status} needs a reviewer",
+                          "add `reviewers: [name]`, or set `status: draft`")
+
+
+def overdue_action_items(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    for index, item in enumerate(pm.action_items):
+        if item.is_overdue(ctx.today):
+            yield _diagnostic(pm, ("action_items", index, "due"), "action-item-overdue",
+                              f"action item “{item.title}” ({item.owner}) was due {item.due} and is still {item.status}",
+                              "finish it and set `status: done`, agree a new `due` date, or set `status: wont-do` with a `reason`")
+
+
+def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    if pm.status == "published" and pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
+        yield _diagnostic(pm, ("severity",), "action-items-missing",
+                          f"a published {pm.severity} postmortem has no action items",
+                          "add `action_items` that address the root causes")
+
+
+def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    present = {title.casefold() for title in body_headings(pm.body)}
+    for section in ctx.policy.required_sections:
+        if section.casefold() not in present:
+            yield _diagnostic(pm, ("body",), "section-missing", f"the body has no “{section}” section",
+                              f"add a heading `## {section}`")
+
+
+def body_headings(body: str) -> list[str]:
+    """The text of every ATX heading of a Markdown body, skipping fenced code."""
+    headings, fence = [], None
+    for line in body.split("\n"):
+        marker = _FENCE.match(line)
+        if marker:
+            if fence is None:
+                fence = marker.group(1)[0]
+            elif marker.group(1)[0] == fence:
+                fence = None
+            continue
+        heading = _HEADING.match(line) if fence is None else None
+        if heading:
+            headings.append(heading.group(2))
+    return headings
+
+
+FILE_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
+    file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, action_items_present,
+    required_sections,
+)
+
+
+def check_postmortem(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
+    """All single-file rules on one postmortem."""
+    return [d for rule in FILE_RULES for d in rule(pm, ctx)]
+
+
+def check_references(postmortems: list[Postmortem], other_ids: Iterable[str] = ()) -> list[Diagnostic]:
+    """Rules across files: IDs are unique and every `related` ID exists among `postmortems` or `other_ids`.
+
+    One pass and a set lookup per reference, so it stays linear in the number of postmortems.
+    """
+    first_path: dict[str, str] = {}
+    found = []
+    for pm in postmortems:
+        if pm.id in first_path:
+            found.append(_diagnostic(pm, (), "duplicate-id", f"another file is also named `{pm.id}.md`: {first_path[pm.id]}",
+                                     "IDs are file names and must be unique across folders; rename one"))
+        first_path.setdefault(pm.id, pm.path)
+    known = set(first_path).union(other_ids)
+    for pm in postmortems:
+        for index, other in enumerate(pm.related):
+            if other not in known:
+                close = difflib.get_close_matches(other, known, n=1)
+                hint = f"did you mean `{close[0]}`?" if close else "use the file name of a postmortem, without `.md`"
+                found.append(_diagnostic(pm, ("related", index), "unknown-related",
+                                         f"`related` names `{other}`, which is not a postmortem", hint))
+    return found

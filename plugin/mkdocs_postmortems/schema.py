@@ -1,0 +1,152 @@
+"""The front-matter format as data: one table that drives validation, the JSON Schema and the docs test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import policy as p
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key.
+
+    `type` is one of: string, integer, boolean, timestamp, date, url, strings, object, objects.
+    `choices` is a tuple of fixed values or the name of a `Policy` attribute that lists them.
+    """
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    choices: tuple[str, ...] | str | None = None
+    fields: tuple["Field", ...] = ()
+
+
+ROOT_CAUSE = (
+    Field("id", "string", "Short identifier, unique within the postmortem; action items name it in `addresses`."),
+    Field("kind", "string", "`causal` (made it happen), `contributing` (made it worse) or `systemic` (let it happen).",
+          required=True, choices=p.ROOT_CAUSE_KINDS),
+    Field("category", "string", "A category of the configured root-cause taxonomy.", required=True,
+          choices="category_names"),
+    Field("summary", "string", "One or two sentences on the condition, not the person.", required=True),
+)
+
+ACTION_ITEM = (
+    Field("title", "string", "What will be done, specific enough to verify.", required=True),
+    Field("owner", "string", "The team or person accountable for it.", required=True),
+    Field("priority", "string", "A priority of the configured scale (default P1 = most urgent .. P3).",
+          required=True, choices="priorities"),
+    Field("due", "date", "The date it is due, `YYYY-MM-DD`.", required=True),
+    Field("status", "string", "`open`, `in-progress`, `done` or `wont-do`.", required=True,
+          choices=p.ACTION_ITEM_STATUSES),
+    Field("done_when", "string", "The measurable condition that tells it is done."),
+    Field("addresses", "strings", "The `id`s of the root causes this item addresses."),
+    Field("link", "url", "The ticket that tracks it (http or https URL)."),
+    Field("reason", "string", "Why, for a `wont-do` item."),
+)
+
+COMMUNICATION = (
+    Field("audience", "string", "`internal`, `customers` or `regulators`.", required=True, choices=p.AUDIENCES),
+    Field("channel", "string", "How they were told: status-page, email, slack, regulator portal...", required=True),
+    Field("at", "timestamp", "When, ISO 8601 with an explicit offset.", required=True),
+    Field("summary", "string", "What was said, or a reference to it."),
+)
+
+IMPACT = (
+    Field("summary", "string", "Who was affected and how, in numbers where possible.", required=True),
+    Field("customers_affected", "integer", "How many customers were affected."),
+    Field("requests_failed", "integer", "How many requests failed."),
+    Field("data_loss", "boolean", "Whether any data was lost."),
+)
+
+PUBLIC = (
+    Field("title", "string", "The title customers see.", required=True),
+    Field("summary", "string", "Customer-facing text; no internal names, people or tickets.", required=True),
+    Field("components", "strings", "Public component names from the service catalog.", required=True,
+          choices="components"),
+)
+
+POSTMORTEM = (
+    Field("title", "string", "What happened, in a short internal title.", required=True),
+    Field("status", "string", "`draft`, `in-review` or `published`.", required=True, choices=p.STATUSES),
+    Field("severity", "string", "A severity of the configured scale (default SEV1 = worst .. SEV4).", required=True,
+          choices="severities"),
+    Field("services", "strings", "Affected services, at least one, each from the service catalog.", required=True,
+          choices="service_names"),
+    Field("authors", "strings", "Who wrote the review.", required=True),
+    Field("reviewers", "strings", "Who reviewed it; at least one once `in-review` or `published`."),
+    Field("started", "timestamp", "When impact started, ISO 8601 with an explicit offset.", required=True),
+    Field("detected", "timestamp", "When we knew; not before `started`."),
+    Field("mitigated", "timestamp", "When impact stopped for users; not before `detected`."),
+    Field("resolved", "timestamp", "When the incident was closed; not before `mitigated`."),
+    Field("impact", "object", "Who and what was affected.", required=True, fields=IMPACT),
+    Field("root_causes", "objects", "Causal, contributing and systemic factors.", fields=ROOT_CAUSE),
+    Field("action_items", "objects", "What we will change: specific, owned, prioritised and due.", fields=ACTION_ITEM),
+    Field("related", "strings", "IDs (file names without `.md`) of related postmortems."),
+    Field("tags", "strings", "Free-form labels for browsing."),
+    Field("communications", "objects", "Who was told, how and when.", fields=COMMUNICATION),
+    Field("public", "object", "Present when a summary may go to customers.", fields=PUBLIC),
+)
+
+
+def field_paths(fields: tuple[Field, ...] = POSTMORTEM, prefix: str = "") -> list[str]:
+    """Every documented key as a dotted path (`action_items.due`), in order."""
+    paths = []
+    for field in fields:
+        path = prefix + field.name
+        paths.append(path)
+        paths.extend(field_paths(field.fields, path + "."))
+    return paths
+
+
+_JSON_TYPES = {
+    "string": {"type": "string"},
+    "integer": {"type": "integer", "minimum": 0},
+    "boolean": {"type": "boolean"},
+    "timestamp": {"type": "string", "format": "date-time",
+                  "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"},
+    "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
+}
+
+
+def json_schema(policy: p.Policy) -> dict:
+    """The front matter as a JSON Schema (draft 2020-12), with the policy's scales and catalogs as enums."""
+    schema = _object_schema(POSTMORTEM, policy)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://mkdocs-postmortems.example/schema/postmortem.json",
+        "title": "Postmortem front matter",
+        **schema,
+    }
+
+
+def _object_schema(fields: tuple[Field, ...], policy: p.Policy) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.name for f in fields if f.required],
+        "properties": {f.name: _field_schema(f, policy) for f in fields},
+    }
+
+
+def _field_schema(field: Field, policy: p.Policy) -> dict:
+    choices = choices_of(field, policy)
+    if field.type == "object":
+        schema = _object_schema(field.fields, policy)
+    elif field.type == "objects":
+        schema = {"type": "array", "items": _object_schema(field.fields, policy)}
+    elif field.type == "strings":
+        item = {"type": "string", **({"enum": list(choices)} if choices else {})}
+        schema = {"type": "array", "items": item, **({"minItems": 1} if field.required else {})}
+    else:
+        schema = dict(_JSON_TYPES[field.type], **({"enum": list(choices)} if choices else {}))
+    return {"description": field.description, **schema}
+
+
+def choices_of(field: Field, policy: p.Policy) -> tuple[str, ...]:
+    """The allowed values of `field` under `policy`; empty when anything goes (e.g. no catalog configured)."""
+    if isinstance(field.choices, str):
+        return tuple(getattr(policy, field.choices))
+    return field.choices or ()
