@@ -15,6 +15,40 @@ class Level(str, Enum):
     OFF = "off"
 
 
+# Every diagnostic code the project reports, with its default level and what it means.
+CODES: dict[str, tuple[Level, str]] = {
+    "unreadable-file": (Level.ERROR, "The file cannot be read."),
+    "file-too-large": (Level.ERROR, "The file is larger than 1 MB."),
+    "empty-file": (Level.ERROR, "The file is empty."),
+    "binary-file": (Level.ERROR, "The file contains NUL bytes."),
+    "encoding": (Level.ERROR, "The file is not UTF-8."),
+    "not-markdown": (Level.WARNING, "A file in the postmortems folder that is not `.md`."),
+    "front-matter-missing": (Level.ERROR, "The file does not start with a `---` line."),
+    "front-matter-unclosed": (Level.ERROR, "The front matter has no closing `---` line."),
+    "front-matter-empty": (Level.ERROR, "The front matter has no fields."),
+    "yaml-syntax": (Level.ERROR, "The front matter is not valid YAML (the parser's position is given)."),
+    "yaml-too-deep": (Level.ERROR, "The front matter nests too deeply to parse safely."),
+    "invalid-key": (Level.ERROR, "A key that is not a plain word (a number, list or mapping)."),
+    "duplicate-key": (Level.ERROR, "The same key twice in one mapping."),
+    "unknown-key": (Level.ERROR, "A key the format does not define."),
+    "missing-field": (Level.ERROR, "A required field is missing or empty."),
+    "wrong-type": (Level.ERROR, "A value of the wrong type."),
+    "invalid-value": (Level.ERROR, "A value outside its configured set."),
+    "timestamp-offset": (Level.ERROR, "A timestamp without an explicit UTC offset."),
+    "file-name": (Level.ERROR, "The file name is not `YYYY-MM-DD-slug.md`."),
+    "file-date": (Level.ERROR, "The file name's date is not the UTC date of `started`."),
+    "timestamp-order": (Level.ERROR, "Not started ≤ detected ≤ mitigated ≤ resolved."),
+    "duplicate-root-cause-id": (Level.ERROR, "Two root causes share an `id`."),
+    "unknown-root-cause": (Level.ERROR, "An action item `addresses` an id no root cause has."),
+    "reviewer-required": (Level.ERROR, "In review or published without a reviewer."),
+    "unknown-related": (Level.ERROR, "`related` names a postmortem that does not exist."),
+    "duplicate-id": (Level.ERROR, "Two files have the same name in different folders."),
+    "action-item-overdue": (Level.WARNING, "An open action item is past its due date."),
+    "action-items-missing": (Level.WARNING, "A published postmortem of a severity that needs action items has none."),
+    "section-missing": (Level.WARNING, "A required body section is missing."),
+}
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem at one place: `path:line:col`, a stable rule `code`, what is wrong and how to fix it."""

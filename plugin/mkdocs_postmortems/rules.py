@@ -1,6 +1,6 @@
 """Validation rules over parsed postmortems. Each rule is a function that yields diagnostics.
 
-A rule's default level is in `RULES`; a policy may raise, lower or switch off any of them.
+A rule's default level is in `diagnostics.CODES`; a policy may raise, lower or switch off any of them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
-from .diagnostics import Diagnostic, Level
+from .diagnostics import CODES, Diagnostic
 from .model import Postmortem
 from .policy import Policy
 
@@ -19,20 +19,6 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
 _TIMELINE = ("started", "detected", "mitigated", "resolved")
 
-# Every rule code with its default level; parsing codes (yaml-syntax, unknown-key, ...) are errors.
-RULES: dict[str, Level] = {
-    "file-name": Level.ERROR,
-    "file-date": Level.ERROR,
-    "timestamp-order": Level.ERROR,
-    "duplicate-root-cause-id": Level.ERROR,
-    "unknown-root-cause": Level.ERROR,
-    "reviewer-required": Level.ERROR,
-    "unknown-related": Level.ERROR,
-    "duplicate-id": Level.ERROR,
-    "action-item-overdue": Level.WARNING,
-    "action-items-missing": Level.WARNING,
-    "section-missing": Level.WARNING,
-}
 
 
 class Context:
@@ -45,7 +31,7 @@ class Context:
 
 def _diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: str) -> Diagnostic:
     line, col = pm.position_of(*key_path)
-    return Diagnostic(pm.path, line, col, code, message, hint, RULES[code])
+    return Diagnostic(pm.path, line, col, code, message, hint, CODES[code][0])
 
 
 def file_name(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:

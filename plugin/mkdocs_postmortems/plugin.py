@@ -1,0 +1,128 @@
+"""The MkDocs adapter: typed options in, postmortem pages out. All logic lives in the core modules."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .diagnostics import CODES, Level
+from .knowledge import KnowledgeBase, load_knowledge_base
+from .policy import (DEFAULT_CATEGORIES, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS, DEFAULT_SEVERITIES,
+                     Policy, policy_from_options)
+from .render import render_details, render_header, render_index, template_environment
+
+log = get_plugin_logger(__name__)
+CSS = "assets/postmortems/postmortems.css"
+_LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.info}
+
+
+class _Service(base.Config):
+    name = c.Type(str)
+    description = c.Type(str, default="")
+    component = c.Optional(c.Type(str))
+
+
+class _Category(base.Config):
+    name = c.Type(str)
+    description = c.Type(str, default="")
+
+
+class PostmortemsConfig(base.Config):
+    folder = c.Type(str, default="postmortems")
+    severities = c.ListOfItems(c.Type(str), default=list(DEFAULT_SEVERITIES))
+    services = c.ListOfItems(c.SubConfig(_Service), default=[])
+    root_cause_categories = c.ListOfItems(
+        c.SubConfig(_Category), default=[{"name": n, "description": d} for n, d in DEFAULT_CATEGORIES])
+    priorities = c.ListOfItems(c.Type(str), default=list(DEFAULT_PRIORITIES))
+    required_sections = c.ListOfItems(c.Type(str), default=list(DEFAULT_REQUIRED_SECTIONS))
+    action_items_required_for = c.ListOfItems(c.Type(str), default=["SEV1", "SEV2"])
+    include_drafts = c.Type(bool, default=False)
+    rule_levels = c.DictOfItems(c.Choice([level.value for level in Level]), default={})
+
+
+class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
+    """Adds `postmortems/` to the site: one page per postmortem and an index, all checked by the core."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
+        unknown = set(self.config.rule_levels) - set(CODES)
+        if unknown:
+            raise c.ValidationError(f"postmortems: rule_levels names unknown rules: {', '.join(sorted(unknown))}")
+        self.policy: Policy = policy_from_options(self.config)
+        self.folder = Path(config.config_file_path or ".").parent / self.policy.folder
+        self.kb: KnowledgeBase | None = None
+        self.pages: dict[str, object] = {}
+        self.env = template_environment(config.theme.dirs)
+        config.extra_css.append(CSS)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Parse and check every postmortem once, log each diagnostic, and add a page for each one shown."""
+        self.kb = load_knowledge_base(self.folder, self.policy, base=Path(config.config_file_path or ".").parent)
+        for diagnostic in self.kb.diagnostics:
+            hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
+            _LOG_AT[diagnostic.level](f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}")
+        for pm in self.kb.published():
+            uri = f"{self.policy.folder}/{pm.id}.md"
+            if files.get_file_from_path(uri):
+                log.warning(f"{uri} exists in docs/ and hides the postmortem {pm.path}; remove one of them")
+                continue
+            # A leading newline keeps MkDocs from reading a body that starts with `---` as metadata.
+            files.append(File.generated(config, uri, content="\n" + pm.body))
+            self.pages[uri] = pm
+        index = f"{self.policy.folder}/index.md"
+        if not files.get_file_from_path(index):
+            files.append(File.generated(config, index, content="# Postmortems\n"))
+        self.index_uri = index
+        files.append(File.generated(config, CSS, abs_src_path=str(Path(__file__).parent / "assets/postmortems.css")))
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep postmortems out of an automatic nav: the nav is rendered into every page (pages × nav cost)."""
+        if config.nav is None:
+            nav.items = self._without_postmortems(nav.items)
+            nav.pages = [page for page in nav.pages if page.file.src_uri not in self.pages]
+        return nav
+
+    def _without_postmortems(self, items: list) -> list:
+        kept = []
+        for item in items:
+            if isinstance(item, Section):
+                item.children = self._without_postmortems(item.children)
+            if getattr(item, "file", None) is None or item.file.src_uri not in self.pages:
+                kept.append(item)
+        return kept
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Titles come from front matter, which MkDocs never sees; themes print titles unescaped."""
+        pm = self.pages.get(page.file.src_uri)
+        if pm is not None:
+            page.meta["title"] = html.escape(pm.title)
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Wrap the rendered body with the header card and the front-matter details (or the index listing)."""
+        def url_for(pm_id: str) -> str | None:
+            target = files.get_file_from_path(f"{self.policy.folder}/{pm_id}.md")
+            return target.url_relative_to(page.file) if target and target.src_uri in self.pages else None
+
+        pm = self.pages.get(page.file.src_uri)
+        if pm is not None:
+            diagnostics = self.kb.diagnostics_by_path().get(pm.path, [])
+            return render_header(self.env, pm, diagnostics) + html + render_details(self.env, pm, self.kb, url_for)
+        if page.file.src_uri == self.index_uri:
+            return html + render_index(self.env, self.kb, url_for)
+        return html
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        """Rebuild when a postmortem changes: the folder lives beside docs/, so MkDocs does not watch it."""
+        server.watch(str(self.folder))
+        return server
