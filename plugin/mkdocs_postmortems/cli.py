@@ -139,3 +139,7 @@ def schema(config_file):
     """Print the front matter's JSON Schema, with the configured scales and catalogs."""
     policy, _ = load_policy(config_file)
     click.echo(json.dumps(json_schema(policy), indent=2))
+
+
+if __name__ == "__main__":
+    main()

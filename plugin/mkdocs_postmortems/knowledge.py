@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -78,8 +79,9 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     ctx = Context(policy, today)
     found: list[Diagnostic] = []
     everything = discover(folder)
+    base_dir = os.path.abspath(base or ".")
     for path in everything if paths is None else paths:
-        shown = _display(path, base)
+        shown = _display(path, base_dir)
         if path.suffix != ".md":
             found.append(Diagnostic(shown, 1, 1, "not-markdown", f"`{path.name}` is not a postmortem (`.md`) file",
                                     "rename it to `YYYY-MM-DD-slug.md`, or keep attachments outside the postmortems folder",
@@ -105,9 +107,7 @@ def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:
     return [d for d in leveled if d.level is not Level.OFF]
 
 
-def _display(path: Path, base: Path | None) -> str:
-    base = (base or Path.cwd()).resolve()
-    try:
-        return path.resolve().relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _display(path: Path, base_dir: str) -> str:
+    """`path` relative to `base_dir` when it lies below it, else as given; always with `/`."""
+    relative = os.path.relpath(os.path.abspath(path), base_dir)
+    return Path(path if relative.startswith("..") else relative).as_posix()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+from html import escape
 from pathlib import Path
 
 from mkdocs.config import base
@@ -15,6 +15,7 @@ from mkdocs.structure.pages import Page
 
 from .diagnostics import CODES, Level
 from .knowledge import KnowledgeBase, load_knowledge_base
+from .model import Postmortem
 from .policy import (DEFAULT_CATEGORIES, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS, DEFAULT_SEVERITIES,
                      Policy, policy_from_options)
 from .render import render_details, render_header, render_index, template_environment
@@ -59,7 +60,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.policy: Policy = policy_from_options(self.config)
         self.folder = Path(config.config_file_path or ".").parent / self.policy.folder
         self.kb: KnowledgeBase | None = None
-        self.pages: dict[str, object] = {}
+        self.diagnostics: dict[str, list] = {}
+        self.pages: dict[str, Postmortem] = {}
+        self.index_uri = f"{self.policy.folder}/index.md"
         self.env = template_environment(config.theme.dirs)
         config.extra_css.append(CSS)
         return config
@@ -67,6 +70,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Parse and check every postmortem once, log each diagnostic, and add a page for each one shown."""
         self.kb = load_knowledge_base(self.folder, self.policy, base=Path(config.config_file_path or ".").parent)
+        self.diagnostics = self.kb.diagnostics_by_path()  # grouped once: a lookup per page, not a scan
         for diagnostic in self.kb.diagnostics:
             hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
             _LOG_AT[diagnostic.level](f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}")
@@ -78,10 +82,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # A leading newline keeps MkDocs from reading a body that starts with `---` as metadata.
             files.append(File.generated(config, uri, content="\n" + pm.body))
             self.pages[uri] = pm
-        index = f"{self.policy.folder}/index.md"
-        if not files.get_file_from_path(index):
-            files.append(File.generated(config, index, content="# Postmortems\n"))
-        self.index_uri = index
+        if not files.get_file_from_path(self.index_uri):
+            files.append(File.generated(config, self.index_uri, content="# Postmortems\n"))
         files.append(File.generated(config, CSS, abs_src_path=str(Path(__file__).parent / "assets/postmortems.css")))
         return files
 
@@ -90,7 +92,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if config.nav is None:
             nav.items = self._without_postmortems(nav.items)
             nav.pages = [page for page in nav.pages if page.file.src_uri not in self.pages]
+            for page in self.pages_built(files):
+                page.parent = page.previous_page = page.next_page = None
+            for before, after in zip(nav.pages, nav.pages[1:]):
+                before.next_page, after.previous_page = after, before
         return nav
+
+    def pages_built(self, files: Files) -> list[Page]:
+        return [files.get_file_from_path(uri).page for uri in self.pages]
 
     def _without_postmortems(self, items: list) -> list:
         kept = []
@@ -105,7 +114,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Titles come from front matter, which MkDocs never sees; themes print titles unescaped."""
         pm = self.pages.get(page.file.src_uri)
         if pm is not None:
-            page.meta["title"] = html.escape(pm.title)
+            page.meta["title"] = escape(pm.title)
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -116,8 +125,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
         pm = self.pages.get(page.file.src_uri)
         if pm is not None:
-            diagnostics = self.kb.diagnostics_by_path().get(pm.path, [])
-            return render_header(self.env, pm, diagnostics) + html + render_details(self.env, pm, self.kb, url_for)
+            header = render_header(self.env, pm, self.diagnostics.get(pm.path, []))
+            return header + html + render_details(self.env, pm, self.kb, url_for)
         if page.file.src_uri == self.index_uri:
             return html + render_index(self.env, self.kb, url_for)
         return html

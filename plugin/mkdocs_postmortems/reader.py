@@ -69,7 +69,7 @@ class Reader:
             if value_node.tag == NULL_TAG:
                 if field.required:
                     self.report(key_node, "missing-field", f"required field `{_dotted(key_path, key)}` is empty",
-                                f"give `{key}` a value ({field.description})")
+                                f"give `{key}` a value; {field.description}")
                     self.positions[key_path + (key,)] = self.at(key_node)
                 continue
             self.positions[key_path + (key,)] = self.at(value_node)
@@ -82,7 +82,7 @@ class Reader:
                 self.diagnostics.append(Diagnostic(
                     self.path, line, col, "missing-field",
                     f"required field `{_dotted(key_path, field.name)}` is missing",
-                    f"add `{field.name}:` ({field.description})",
+                    f"add `{field.name}:`; {field.description}",
                 ))
         return values
 
