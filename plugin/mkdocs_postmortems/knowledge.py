@@ -26,6 +26,7 @@ class KnowledgeBase:
     postmortems: list[Postmortem] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    by_id: dict[str, Postmortem] = field(default_factory=dict)
 
     def diagnostics_by_path(self) -> dict[str, list[Diagnostic]]:
         grouped: dict[str, list[Diagnostic]] = {}
@@ -94,6 +95,7 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
             kb.rejected.append(shown)
             continue
         kb.postmortems.append(pm)
+        kb.by_id.setdefault(pm.id, pm)
         found.extend(check_postmortem(pm, ctx))
     found.extend(check_references(kb.postmortems, (p.stem for p in everything if p.suffix == ".md")))
     kb.diagnostics = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 
 from .diagnostics import CODES, Level
 from .knowledge import KnowledgeBase, load_knowledge_base
@@ -22,6 +24,7 @@ from .render import render_details, render_header, render_index, template_enviro
 
 log = get_plugin_logger(__name__)
 CSS = "assets/postmortems/postmortems.css"
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')  # sections the templates add, for the table of contents
 _LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.info}
 
 
@@ -126,7 +129,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         pm = self.pages.get(page.file.src_uri)
         if pm is not None:
             header = render_header(self.env, pm, self.diagnostics.get(pm.path, []))
-            return header + html + render_details(self.env, pm, self.kb, url_for)
+            details = render_details(self.env, pm, self.kb, url_for)
+            page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(details))
+            return header + html + details
         if page.file.src_uri == self.index_uri:
             return html + render_index(self.env, self.kb, url_for)
         return html

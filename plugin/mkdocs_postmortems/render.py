@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
 import jinja2
+import markupsafe
 
 from .diagnostics import Diagnostic, Level
 from .knowledge import KnowledgeBase
@@ -25,8 +27,13 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration)
+    env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code)
     return env
+
+
+def inline_code(text: str) -> markupsafe.Markup:
+    """Escape `text`, then show its `backticked` parts as <code>: diagnostics quote keys and values that way."""
+    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(markupsafe.escape(text))))
 
 
 def format_utc(moment: datetime | None) -> str:
@@ -61,7 +68,8 @@ def render_header(env: jinja2.Environment, pm: Postmortem, diagnostics: list[Dia
 
 def render_details(env: jinja2.Environment, pm: Postmortem, kb: KnowledgeBase, url_for: UrlFor) -> str:
     """What follows the body: root causes, action items, communications and related postmortems."""
-    return env.get_template("postmortems/details.html").render(pm=pm, today=kb.today, url_for=url_for)
+    return env.get_template("postmortems/details.html").render(
+        pm=pm, today=kb.today, by_id=kb.by_id, url_for=url_for)
 
 
 def render_index(env: jinja2.Environment, kb: KnowledgeBase, url_for: UrlFor) -> str:
