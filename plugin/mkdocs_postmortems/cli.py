@@ -20,26 +20,38 @@ from .schema import json_schema
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 
 
-def load_policy(config_file: Path) -> tuple[Policy, Path]:
+class ConfigError(click.ClickException):
+    """A config file that cannot be used: a usage error (exit 2), not a problem in a postmortem (exit 1)."""
+
+    exit_code = 2
+
+
+def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
     """The policy configured in `config_file` (via MkDocs' own config loading) and the postmortems folder.
 
-    Without a config file the defaults apply, with `postmortems/` beside the current directory.
+    With no `config_file` given: `mkdocs.yml` if there is one, else the defaults and `./postmortems`.
     """
-    if not config_file.exists():
-        return Policy(), Path("postmortems")
+    if config_file is None:
+        config_file = Path("mkdocs.yml")
+        if not config_file.exists():
+            return Policy(), Path("postmortems")
     from mkdocs.config import load_config  # the CLI is an adapter: MkDocs validates the options as in a build
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
     from .policy import policy_from_options
 
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level
+    mkdocs_log.setLevel(logging.ERROR)  # only configuration errors; a check prints its own findings
     try:
         config = load_config(str(config_file))
-    except ConfigurationError as error:
-        raise click.ClickException(f"{config_file}: {error}") from error
+    except MkDocsException as error:  # MkDocs has logged each problem already
+        raise ConfigError(f"{config_file}: {error}") from None
+    finally:
+        mkdocs_log.setLevel(level)
     plugin = config.plugins.get("postmortems")
     if plugin is None:
-        raise click.ClickException(f"{config_file} does not enable the `postmortems` plugin")
+        raise ConfigError(f"{config_file} does not enable the `postmortems` plugin")
     policy = policy_from_options(plugin.config)
     return policy, config_file.parent / policy.folder
 
@@ -53,8 +65,8 @@ def _parse_day(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"`{value}` is not a date YYYY-MM-DD") from None
 
 
-config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
-                             default=Path("mkdocs.yml"), show_default=True, help="The MkDocs config with the plugin's options.")
+config_option = click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                             help="The MkDocs config with the plugin's options (default: ./mkdocs.yml if present).")
 
 
 @click.group()
@@ -75,7 +87,8 @@ def check(paths, config_file, output, strict, today):
     policy, folder = load_policy(config_file)
     files = None
     if paths:
-        files = [found for path in paths for found in (discover(path) if path.is_dir() else [path])]
+        found = (file for path in paths for file in (discover(path) if path.is_dir() else [path]))
+        files = list({file.resolve(): file for file in found}.values())  # each file once, however named
     kb = load_knowledge_base(folder, policy, today=today, paths=files)
     checked = len(kb.postmortems) + len(kb.rejected)
     errors, warnings = kb.count(Level.ERROR), kb.count(Level.WARNING)

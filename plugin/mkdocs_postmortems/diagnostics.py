@@ -44,6 +44,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "unknown-related": (Level.ERROR, "`related` names a postmortem that does not exist."),
     "duplicate-id": (Level.ERROR, "Two files have the same name in different folders."),
     "action-item-overdue": (Level.WARNING, "An open action item is past its due date."),
+    "wont-do-reason": (Level.WARNING, "An action item set to `wont-do` without a `reason`."),
     "action-items-missing": (Level.WARNING, "A published postmortem of a severity that needs action items has none."),
     "section-missing": (Level.WARNING, "A required body section is missing."),
 }

@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic
 MAX_FILE_BYTES = 1_000_000
 MAX_FLOW_DEPTH = 64
 _BLOCK_NESTING = re.compile(r"^[ \t]*(?:[-?:][ \t]+(?:[&!][^ \t]*[ \t]+)*){32,}", re.MULTILINE)
+_YAML_ONLY_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 try:  # libyaml makes parsing several times faster; fall back to the pure-Python parser without it.
@@ -84,7 +85,8 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
     closing = _FENCE.search(text, 4)
     if closing is None:
         return fail("front-matter-unclosed", "the front matter has no closing `---` line", "add a line `---` after the last field")
-    yaml_text = text[4 : closing.start()]
+    # YAML also breaks lines at U+0085, U+2028 and U+2029; editors do not, so positions would drift.
+    yaml_text = text[4 : closing.start()].translate(_YAML_ONLY_BREAKS)
     body_line = text.count("\n", 0, closing.end()) + 2
     body = text[closing.end() + 1 :]
 
@@ -97,7 +99,9 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
         problem = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
-        hint = "indent with spaces, not tabs" if "\t" in yaml_text and "tab" in problem.lower() else (
+        lines = yaml_text.split("\n")
+        tab_line = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]
+        hint = "indent with spaces, not tabs" if tab_line else (
             "quote values that contain `: `, `#`, or start with `@`, `*`, `&`, `[` or `{`"
         )
         return fail("yaml-syntax", f"the front matter is not valid YAML: {problem}", hint, line, col)

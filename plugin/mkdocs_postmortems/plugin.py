@@ -10,12 +10,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from .diagnostics import CODES, Level
+from .diagnostics import Level
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .model import Postmortem
 from .policy import (DEFAULT_CATEGORIES, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS, DEFAULT_SEVERITIES,
@@ -26,6 +25,13 @@ log = get_plugin_logger(__name__)
 CSS = "assets/postmortems/postmortems.css"
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')  # sections the templates add, for the table of contents
 _LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.info}
+
+
+class _Level(c.Choice):
+    """A rule level; YAML 1.1 reads an unquoted `off` as false, which here means `off`."""
+
+    def run_validation(self, value):
+        return super().run_validation("off" if value is False else value)
 
 
 class _Service(base.Config):
@@ -47,9 +53,19 @@ class PostmortemsConfig(base.Config):
         c.SubConfig(_Category), default=[{"name": n, "description": d} for n, d in DEFAULT_CATEGORIES])
     priorities = c.ListOfItems(c.Type(str), default=list(DEFAULT_PRIORITIES))
     required_sections = c.ListOfItems(c.Type(str), default=list(DEFAULT_REQUIRED_SECTIONS))
-    action_items_required_for = c.ListOfItems(c.Type(str), default=["SEV1", "SEV2"])
+    action_items_required_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
     include_drafts = c.Type(bool, default=False)
-    rule_levels = c.DictOfItems(c.Choice([level.value for level in Level]), default={})
+    rule_levels = c.DictOfItems(_Level([level.value for level in Level]), default={})
+
+    def validate(self):
+        """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""
+        failed, warnings = super().validate()
+        if not failed:
+            try:
+                policy_from_options(self)
+            except ValueError as error:
+                failed.append(("postmortems", c.ValidationError(str(error))))
+        return failed, warnings
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -57,9 +73,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
-        unknown = set(self.config.rule_levels) - set(CODES)
-        if unknown:
-            raise c.ValidationError(f"postmortems: rule_levels names unknown rules: {', '.join(sorted(unknown))}")
         self.policy: Policy = policy_from_options(self.config)
         self.folder = Path(config.config_file_path or ".").parent / self.policy.folder
         self.kb: KnowledgeBase | None = None
@@ -67,7 +80,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.pages: dict[str, Postmortem] = {}
         self.index_uri = f"{self.policy.folder}/index.md"
         self.env = template_environment(config.theme.dirs)
-        config.extra_css.append(CSS)
+        if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
+            config.extra_css.append(CSS)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -83,35 +97,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 log.warning(f"{uri} exists in docs/ and hides the postmortem {pm.path}; remove one of them")
                 continue
             # A leading newline keeps MkDocs from reading a body that starts with `---` as metadata.
-            files.append(File.generated(config, uri, content="\n" + pm.body))
+            # NOT_IN_NAV keeps postmortems out of an automatic nav, which is rendered into every page.
+            files.append(File.generated(config, uri, content="\n" + pm.body, inclusion=InclusionLevel.NOT_IN_NAV))
             self.pages[uri] = pm
         if not files.get_file_from_path(self.index_uri):
             files.append(File.generated(config, self.index_uri, content="# Postmortems\n"))
         files.append(File.generated(config, CSS, abs_src_path=str(Path(__file__).parent / "assets/postmortems.css")))
         return files
-
-    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        """Keep postmortems out of an automatic nav: the nav is rendered into every page (pages × nav cost)."""
-        if config.nav is None:
-            nav.items = self._without_postmortems(nav.items)
-            nav.pages = [page for page in nav.pages if page.file.src_uri not in self.pages]
-            for page in self.pages_built(files):
-                page.parent = page.previous_page = page.next_page = None
-            for before, after in zip(nav.pages, nav.pages[1:]):
-                before.next_page, after.previous_page = after, before
-        return nav
-
-    def pages_built(self, files: Files) -> list[Page]:
-        return [files.get_file_from_path(uri).page for uri in self.pages]
-
-    def _without_postmortems(self, items: list) -> list:
-        kept = []
-        for item in items:
-            if isinstance(item, Section):
-                item.children = self._without_postmortems(item.children)
-            if getattr(item, "file", None) is None or item.file.src_uri not in self.pages:
-                kept.append(item)
-        return kept
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Titles come from front matter, which MkDocs never sees; themes print titles unescaped."""

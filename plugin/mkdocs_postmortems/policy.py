@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .diagnostics import Level
+from .diagnostics import CODES, Level
 
 DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_PRIORITIES = ("P1", "P2", "P3")
@@ -92,7 +92,22 @@ class Policy:
 
 
 def policy_from_options(options: Mapping) -> Policy:
-    """Build a `Policy` from already type-checked plugin options (the keys of the plugin's `Config`)."""
+    """Build a `Policy` from type-checked plugin options (the keys of the plugin's `Config`).
+
+    Raises ValueError when the options contradict each other, so a typo never switches a rule off.
+    """
+    for scale in ("severities", "priorities"):
+        if not options[scale]:
+            raise ValueError(f"`{scale}` must list at least one value")
+    unknown = set(options["rule_levels"]) - set(CODES)
+    if unknown:
+        raise ValueError(f"`rule_levels` names unknown rules: {', '.join(sorted(unknown))}")
+    required_for = options["action_items_required_for"]
+    if required_for is None:  # default: the two worst severities of whatever scale is configured
+        required_for = options["severities"][:2]
+    stray = set(required_for) - set(options["severities"])
+    if stray:
+        raise ValueError(f"`action_items_required_for` names severities not in `severities`: {', '.join(sorted(stray))}")
     return Policy(
         folder=options["folder"],
         severities=tuple(options["severities"]),
@@ -102,7 +117,7 @@ def policy_from_options(options: Mapping) -> Policy:
         categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
         priorities=tuple(options["priorities"]),
         required_sections=tuple(options["required_sections"]),
-        action_items_required_for=tuple(options["action_items_required_for"]),
+        action_items_required_for=tuple(required_for),
         include_drafts=bool(options["include_drafts"]),
         rule_levels={code: Level(level) for code, level in options["rule_levels"].items()},
     )

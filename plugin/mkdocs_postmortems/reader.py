@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import yaml
 
 from .diagnostics import Diagnostic
 from .policy import Policy
-from .schema import Field, choices_of
+from .schema import DATE_PATTERN, TIMESTAMP_PATTERN, Field, choices_of
 
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
 INT_TAG = "tag:yaml.org,2002:int"
 BOOL_TAG = "tag:yaml.org,2002:bool"
-_OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN[:-2] + ")?$")  # the offset made optional, to report it missing
+_DATE = re.compile(DATE_PATTERN)
 
 Path = tuple  # a key path such as ("action_items", 0, "due")
 
@@ -129,10 +130,12 @@ class Reader:
             return self.read_timestamp(node, text, name)
         if field.type == "date":
             try:
-                return date.fromisoformat(text)
+                if _DATE.match(text):
+                    return date.fromisoformat(text)
             except ValueError:
-                self.report(node, "wrong-type", f"`{name}` must be a date `YYYY-MM-DD`, not `{text}`", "e.g. 2024-03-29")
-                return None
+                pass
+            self.report(node, "wrong-type", f"`{name}` must be a date `YYYY-MM-DD`, not `{text}`", "e.g. 2024-03-29")
+            return None
         if field.type == "url" and not re.match(r"https?://\S+$", text):
             self.report(node, "wrong-type", f"`{name}` must be an http(s) URL, not `{text}`", "e.g. https://tracker.example/PAY-123")
             return None
@@ -145,17 +148,28 @@ class Reader:
         return node.value.strip()
 
     def read_timestamp(self, node: yaml.Node, text: str, name: str) -> datetime | None:
-        try:
-            moment = datetime.fromisoformat(re.sub(r"[zZ]$", "+00:00", text))
-        except ValueError:
+        match = _TIMESTAMP.match(text)
+        moment = None
+        if match:
+            fraction, offset = match.group(2) or "", match.group(3)
+            local = text[: match.start(3)] if offset else text
+            try:  # no fromisoformat on the whole text: what it accepts differs between Python versions
+                moment = datetime.fromisoformat(local.replace(" ", "T").replace(fraction, ""))
+            except ValueError:
+                pass
+        if moment is None:
             self.report(node, "wrong-type", f"`{name}` must be an ISO 8601 timestamp, not `{text}`",
                         "e.g. 2024-03-14T09:58:00Z")
             return None
-        if moment.tzinfo is None or not _OFFSET.search(text):
+        if not offset:
             self.report(node, "timestamp-offset", f"`{name}` has no UTC offset: `{text}`",
                         "add `Z` for UTC or an offset such as `+01:00`, e.g. 2024-03-14T09:58:00Z")
             return None
-        return moment.astimezone(timezone.utc)
+        moment = moment.replace(microsecond=int((fraction[1:] + "000000")[:6]))
+        if offset.upper() != "Z":
+            sign = 1 if offset[0] == "+" else -1
+            moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[-2:]))
+        return moment.replace(tzinfo=timezone.utc)
 
     def check_choice(self, node: yaml.Node, field: Field, text: str, name: str) -> bool:
         choices = choices_of(field, self.policy)

@@ -93,6 +93,14 @@ def overdue_action_items(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               "finish it and set `status: done`, agree a new `due` date, or set `status: wont-do` with a `reason`")
 
 
+def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    for index, item in enumerate(pm.action_items):
+        if item.status == "wont-do" and not item.reason:
+            yield _diagnostic(pm, ("action_items", index, "status"), "wont-do-reason",
+                              f"action item “{item.title}” is `wont-do` without a `reason`",
+                              "add `reason:` so readers know why the risk is accepted")
+
+
 def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if pm.status == "published" and pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
         yield _diagnostic(pm, ("severity",), "action-items-missing",
@@ -126,7 +134,7 @@ def body_headings(body: str) -> list[str]:
 
 
 FILE_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
-    file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, action_items_present,
+    file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, wont_do_reasons, action_items_present,
     required_sections,
 )
 

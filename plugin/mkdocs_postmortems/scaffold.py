@@ -36,7 +36,7 @@ def new_postmortem(title: str, severity: str, services: list[str], author: str, 
     return env.get_template("new.md").render(
         title=title, severity=severity, severities=policy.severities, services=services, author=author,
         day=day.isoformat(), due=(day + timedelta(days=30)).isoformat(),
-        category=policy.category_names[0], categories=policy.category_names,
+        category=(policy.category_names or ('TODO-category',))[0], categories=policy.category_names,
         priority=policy.priorities[0], priorities=policy.priorities,
         sections=policy.required_sections, guidance=GUIDANCE,
     ).rstrip("\n") + "\n"

@@ -100,13 +100,17 @@ def field_paths(fields: tuple[Field, ...] = POSTMORTEM, prefix: str = "") -> lis
     return paths
 
 
+# The accepted forms, shared by the reader and the JSON Schema so both accept exactly the same text
+# on every Python version: `2024-03-14T09:58:00Z`, `2024-03-14 10:58+01:00`, `+0100`, optional seconds and fraction.
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
 _JSON_TYPES = {
     "string": {"type": "string"},
     "integer": {"type": "integer", "minimum": 0},
     "boolean": {"type": "boolean"},
-    "timestamp": {"type": "string", "format": "date-time",
-                  "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"},
-    "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "timestamp": {"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN},
+    "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
     "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
 }
 
