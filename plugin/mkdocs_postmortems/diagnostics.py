@@ -43,11 +43,15 @@ CODES: dict[str, tuple[Level, str]] = {
     "reviewer-required": (Level.ERROR, "In review or published without a reviewer."),
     "unknown-related": (Level.ERROR, "`related` names a postmortem that does not exist."),
     "duplicate-id": (Level.ERROR, "Two files have the same name in different folders."),
+    "too-many-problems": (Level.ERROR, "More problems in one file than are worth listing; the first ones are shown."),
     "action-item-overdue": (Level.WARNING, "An open action item is past its due date."),
     "wont-do-reason": (Level.WARNING, "An action item set to `wont-do` without a `reason`."),
     "action-items-missing": (Level.WARNING, "A published postmortem of a severity that needs action items has none."),
     "section-missing": (Level.WARNING, "A required body section is missing."),
 }
+
+
+MAX_PER_FILE = 100  # a hostile file could otherwise produce a diagnostic per byte
 
 
 @dataclass(frozen=True, order=True)
@@ -82,3 +86,19 @@ class Diagnostic:
 def count(diagnostics, level: Level) -> int:
     """How many of `diagnostics` are at `level`."""
     return sum(1 for d in diagnostics if d.level is level)
+
+
+def cap_per_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """At most `MAX_PER_FILE` diagnostics a file, then one `too-many-problems` that says how many were left out."""
+    kept: list[Diagnostic] = []
+    per_path: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        seen = per_path[diagnostic.path] = per_path.get(diagnostic.path, 0) + 1
+        if seen <= MAX_PER_FILE:
+            kept.append(diagnostic)
+    for path, seen in per_path.items():
+        if seen > MAX_PER_FILE:
+            kept.append(Diagnostic(path, 1, 1, "too-many-problems",
+                                   f"{seen - MAX_PER_FILE} more problems in this file are not listed",
+                                   "fix the ones listed first; is this really a postmortem?"))
+    return kept

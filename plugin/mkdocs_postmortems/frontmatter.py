@@ -53,8 +53,6 @@ def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diag
         raw = path.read_bytes()
     except OSError as error:
         return fail("unreadable-file", f"cannot read the file: {error.strerror or error}", "check its permissions")
-    if not raw.strip():
-        return fail("empty-file", "the file is empty", "start it with `postmortems new \"Title\"` or delete it")
     if b"\0" in raw:
         return fail("binary-file", "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files")
     try:
@@ -67,6 +65,8 @@ def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diag
             "re-save the file as UTF-8",
             line,
         )
+    if not text.strip():
+        return fail("empty-file", "the file is empty", "start it with `postmortems new \"Title\"` or delete it")
     return parse_source(text.replace("\r\n", "\n").replace("\r", "\n"), display_path)
 
 
@@ -107,6 +107,8 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
         return fail("yaml-syntax", f"the front matter is not valid YAML: {problem}", hint, line, col)
     except yaml.YAMLError as error:
         return fail("yaml-syntax", f"the front matter is not valid YAML: {error}", "check the YAML syntax", 2)
+    except RecursionError:  # the pure-Python parser recurses per nesting level
+        return fail("yaml-too-deep", "the front matter is nested too deeply to be a postmortem", "flatten the structure", 2)
     if node is None:
         return fail("front-matter-empty", "the front matter is empty", "add the required fields, at least `title`", 2)
     return Source(display_path, node, body, body_line), []

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Level
+from .diagnostics import Diagnostic, Level, cap_per_file
 from .frontmatter import read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
@@ -49,12 +49,13 @@ def _newest_first(pm: Postmortem):
 
 
 def discover(folder: Path) -> list[Path]:
-    """Every file below `folder` a person or tool put there, except dot-files (`.gitkeep`, `.DS_Store`)."""
+    """Every file below `folder` a person or tool put there (dangling links too, to be reported), except
+    dot-files (`.gitkeep`, `.DS_Store`)."""
     if not folder.is_dir():
         return []
     return sorted(
         path for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if not path.is_dir() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
 
 
@@ -98,7 +99,8 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         kb.by_id.setdefault(pm.id, pm)
         found.extend(check_postmortem(pm, ctx))
     found.extend(check_references(kb.postmortems, (p.stem for p in everything if p.suffix == ".md")))
-    kb.diagnostics = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
+    found = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
+    kb.diagnostics = cap_per_file(found)
     return kb
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime, timedelta, timezone
+from typing import Callable
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import MAX_PER_FILE, Diagnostic
 from .policy import Policy
 from .schema import DATE_PATTERN, TIMESTAMP_PATTERN, Field, choices_of
 
@@ -35,8 +36,11 @@ class Reader:
     def at(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
 
-    def report(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
+    def report(self, node: yaml.Node, code: str, message: str, hint: str | Callable[[], str] = "") -> None:
+        """Record a problem; `hint` may be a function, called only while the file is under its diagnostic cap."""
         line, col = self.at(node)
+        if callable(hint):
+            hint = hint() if len(self.diagnostics) < MAX_PER_FILE else ""
         self.diagnostics.append(Diagnostic(self.path, line, col, code, message, hint))
 
     def read_object(self, node: yaml.Node, fields: tuple[Field, ...], key_path: Path = ()) -> dict:
@@ -63,9 +67,8 @@ class Reader:
             seen[key] = key_node
             field = known.get(key)
             if field is None:
-                close = difflib.get_close_matches(key, known, n=1)
-                hint = f"did you mean `{close[0]}`?" if close else f"known keys here: {', '.join(known)}"
-                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`", hint)
+                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`",
+                            lambda: did_you_mean(key, known, f"known keys here: {', '.join(known)}"))
                 continue
             if value_node.tag == NULL_TAG:
                 if field.required:
@@ -114,6 +117,9 @@ class Reader:
             return items
         text = self.read_scalar(node, name)
         if text is None:
+            return None
+        if not text and field.required:
+            self.report(node, "missing-field", f"required field `{name}` is empty", f"give it a value; {field.description}")
             return None
         if field.type == "integer":
             number = _whole_number(text) if node.tag == INT_TAG else None
@@ -167,18 +173,27 @@ class Reader:
             return None
         moment = moment.replace(microsecond=int((fraction[1:] + "000000")[:6]))
         if offset.upper() != "Z":
-            sign = 1 if offset[0] == "+" else -1
-            moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[-2:]))
+            hours, minutes = int(offset[1:3]), int(offset[-2:])
+            if hours > 23 or minutes > 59:
+                self.report(node, "wrong-type", f"`{name}` has an impossible UTC offset `{offset}`",
+                            "offsets run from -23:59 to +23:59, e.g. +01:00")
+                return None
+            moment -= (1 if offset[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes)
         return moment.replace(tzinfo=timezone.utc)
 
     def check_choice(self, node: yaml.Node, field: Field, text: str, name: str) -> bool:
         choices = choices_of(field, self.policy)
         if not choices or text in choices:
             return True
-        close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else f"allowed: {', '.join(choices)}"
-        self.report(node, "invalid-value", f"`{name}` is `{text}`, which is not one of the configured values", hint)
+        self.report(node, "invalid-value", f"`{name}` is `{text}`, which is not one of the configured values",
+                    lambda: did_you_mean(text, choices, f"allowed: {', '.join(choices)}"))
         return False
+
+
+def did_you_mean(word: str, candidates, otherwise: str) -> str:
+    """`did you mean `x`?` for the closest candidate, else `otherwise`."""
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else otherwise
 
 
 def _whole_number(text: str) -> int | None:

@@ -5,13 +5,13 @@ A rule's default level is in `diagnostics.CODES`; a policy may raise, lower or s
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
 from .diagnostics import CODES, Diagnostic
 from .model import Postmortem
+from .reader import did_you_mean
 from .policy import Policy
 
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -160,8 +160,9 @@ def check_references(postmortems: list[Postmortem], other_ids: Iterable[str] = (
     for pm in postmortems:
         for index, other in enumerate(pm.related):
             if other not in known:
-                close = difflib.get_close_matches(other, known, n=1)
-                hint = f"did you mean `{close[0]}`?" if close else "use the file name of a postmortem, without `.md`"
+                otherwise = "use the file name of a postmortem, without `.md`"
+                # difflib costs a pass over every ID: only for the first few per file
+                hint = did_you_mean(other, known, otherwise) if index < 10 else otherwise
                 found.append(_diagnostic(pm, ("related", index), "unknown-related",
                                          f"`related` names `{other}`, which is not a postmortem", hint))
     return found

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date, timedelta
 
 import jinja2
+import yaml
 
 from .policy import Policy
 from .render import TEMPLATES
@@ -22,6 +23,13 @@ GUIDANCE = {
 }
 
 
+def yaml_scalar(value: str) -> str:
+    """`value` as a YAML scalar: plain when it reads back as the same string, else double-quoted."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/ -]*", value) and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
+
+
 def slugify(title: str, max_words: int = 6) -> str:
     """`Checkout latency during the Spring Sale!` -> `checkout-latency-during-the-spring-sale`."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -32,7 +40,7 @@ def slugify(title: str, max_words: int = 6) -> str:
 def new_postmortem(title: str, severity: str, services: list[str], author: str, day: date, policy: Policy) -> str:
     """The text of a new draft postmortem for `day`, naming the first category and priority as placeholders."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True)
-    env.filters["yaml"] = json.dumps  # a JSON string is a valid YAML double-quoted scalar
+    env.filters["yaml"] = yaml_scalar
     return env.get_template("new.md").render(
         title=title, severity=severity, severities=policy.severities, services=services, author=author,
         day=day.isoformat(), due=(day + timedelta(days=30)).isoformat(),
