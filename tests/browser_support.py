@@ -1,0 +1,102 @@
+"""Helpers for the real-browser tests: a local static server, Chromium via Playwright, and a recorder of
+every request, console error and page error a page produces."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conftest import skip_or_fail as unavailable  # a missing browser skips locally, fails under CI
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOST = "127.0.0.1"
+# Not network requests: the page's own documents and scripts may create these.
+_LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+class StaticServer:
+    """Serves `root` on 127.0.0.1 at a free port from a daemon thread."""
+
+    def __init__(self, root: Path):
+        self.httpd = http.server.ThreadingHTTPServer(
+            (LOCAL_HOST, 0), functools.partial(_QuietHandler, directory=str(root)))
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="static-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOCAL_HOST}:{self.httpd.server_port}"
+
+    def __enter__(self) -> "StaticServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless; `unavailable` when it is not installed or cannot start."""
+    if not os.access(CHROMIUM, os.X_OK):
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000)
+    except Exception as error:  # noqa: BLE001 - any launch failure means there is no browser to test with
+        unavailable(f"{CHROMIUM} does not start: {error}")
+
+
+@dataclass
+class Recorder:
+    """Everything a page asked for or complained about while a test drove it."""
+
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def attach(self, context, page) -> None:
+        # page.on("request") sees the page's requests; the context also sees those of its workers
+        # (Material's search worker fetches the search index).
+        page.on("request", lambda request: self.requests.append(request.url))
+        context.on("request", lambda request: self.requests.append(request.url))
+        page.on("requestfailed", self._failed)
+        page.on("console", lambda message: self.console_errors.append(f"{message.text} @ {message.location}")
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("dialog", self._dialog)
+
+    def _failed(self, request) -> None:
+        # A navigation cancels the previous page's pending loads (net::ERR_ABORTED); that is not a failure.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed_requests.append(f"{request.url}: {request.failure}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def foreign_requests(self) -> list[str]:
+        return sorted({url for url in self.requests
+                       if urlsplit(url).scheme not in _LOCAL_SCHEMES and urlsplit(url).hostname != LOCAL_HOST})
+
+    def assert_clean(self) -> None:
+        assert self.requests, "no requests were recorded"
+        assert self.foreign_requests() == [], "requests left 127.0.0.1"
+        assert self.console_errors == [], "console errors"
+        assert self.page_errors == [], "uncaught page errors"
+        assert self.failed_requests == [], "failed requests"
+        assert self.dialogs == [], "dialogs opened (injected script ran?)"

@@ -1,0 +1,240 @@
+"""The documentation matches the code: fields, diagnostic codes, plugin options, Quick start, links."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mkdocs_postmortems import schema
+from mkdocs_postmortems.diagnostics import CODES
+from mkdocs_postmortems.plugin import PostmortemsConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+README = ROOT / "README.md"
+
+# Targets that do not exist in the repository but are fine to link to.
+GENERATED = {
+    DOCS / "postmortems" / "index.md",  # the plugin generates the index page
+}
+# Screenshots the browser tests write with UPDATE_SCREENSHOTS=1; the README shows them.
+SCREENSHOTS = {
+    DOCS / "images" / "postmortem-page.png",
+    DOCS / "images" / "postmortem-index.png",
+}
+
+TYPE_NAMES = {
+    "string": "string",
+    "strings": "list of strings",
+    "object": "mapping",
+    "objects": "list of mappings",
+    "integer": "integer ≥ 0",
+    "boolean": "boolean",
+    "timestamp": "timestamp",
+    "date": "date",
+    "url": "URL",
+}
+
+_FENCE = re.compile(r"^(```+|~~~+).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_BACKTICKED = re.compile(r"^`([^`]+)`$")
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def without_code(text: str) -> str:
+    """`text` without fenced code blocks and inline code, where links are only examples."""
+    return re.sub(r"`[^`\n]*`", "", _FENCE.sub("", text))
+
+
+def tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """Every Markdown table outside code blocks, as (header cells, body rows of cells)."""
+    found, block = [], []
+    for line in _FENCE.sub("", text).split("\n") + [""]:
+        if line.lstrip().startswith("|"):
+            block.append([cell.strip() for cell in _CELL_SPLIT.split(line.strip().strip("|"))])
+            continue
+        if len(block) >= 2 and set("".join(block[1])) <= set("-: "):
+            found.append((block[0], block[2:]))
+        block = []
+    return found
+
+
+def first_column(table_rows: list[list[str]]) -> list[str]:
+    """The backticked names in the first column of `table_rows`."""
+    names = []
+    for row in table_rows:
+        match = _BACKTICKED.match(row[0])
+        assert match, f"first cell is not a `name`: {row[0]!r}"
+        names.append(match.group(1))
+    return names
+
+
+def rows_of(path: Path, first_header: str) -> dict[str, list[str]]:
+    """Rows of every table in `path` whose first header is `first_header`, keyed by their `name`."""
+    rows: dict[str, list[str]] = {}
+    for header, body in tables(read(path)):
+        if header[0] != first_header:
+            continue
+        for name, row in zip(first_column(body), body):
+            assert name not in rows, f"{path.name}: `{name}` is in two rows"
+            rows[name] = dict(zip(header, row))
+    return rows
+
+
+def schema_fields(fields=schema.POSTMORTEM, prefix=""):
+    for field in fields:
+        yield prefix + field.name, field
+        yield from schema_fields(field.fields, prefix + field.name + ".")
+
+
+# (a) The front-matter reference lists exactly the schema's fields, with their types and requiredness.
+
+def test_reference_lists_every_field_and_no_stale_one():
+    documented = set(rows_of(DOCS / "reference.md", "Key"))
+    paths = set(schema.field_paths())
+    assert not paths - documented, f"fields missing from docs/reference.md: {sorted(paths - documented)}"
+    assert not documented - paths, f"docs/reference.md documents fields the schema lacks: {sorted(documented - paths)}"
+
+
+@pytest.mark.parametrize("path,field", list(schema_fields()), ids=[p for p, _ in schema_fields()])
+def test_reference_row_matches_field(path, field):
+    row = rows_of(DOCS / "reference.md", "Key").get(path)
+    if row is None:
+        pytest.skip("reported by test_reference_lists_every_field_and_no_stale_one")
+    assert row["Type"] == TYPE_NAMES[field.type]
+    assert row["Required"].startswith("yes") == field.required, f"`{path}` Required: {row['Required']!r}"
+    if isinstance(field.choices, tuple):
+        for value in field.choices:
+            assert f"`{value}`" in row["Allowed values"], f"`{path}` does not list `{value}`"
+    elif isinstance(field.choices, str):
+        assert "configuration.md" in row["Allowed values"], f"`{path}` should link its configured set"
+
+
+# (b) The reference's diagnostic table lists exactly the codes, with their default levels.
+
+def test_reference_lists_every_code_with_its_level():
+    rows = rows_of(DOCS / "reference.md", "Code")
+    assert set(rows) == set(CODES), (
+        f"missing: {sorted(set(CODES) - set(rows))}; stale: {sorted(set(rows) - set(CODES))}")
+    for code, (level, _) in CODES.items():
+        assert rows[code]["Default level"] == level.value, code
+
+
+# (c) The configuration page documents every plugin option, and its example is a valid configuration.
+
+def test_configuration_lists_every_option():
+    rows = rows_of(DOCS / "configuration.md", "Option")
+    options = {name for name, _ in PostmortemsConfig._schema}
+    assert set(rows) == options, f"missing: {sorted(options - set(rows))}; stale: {sorted(set(rows) - options)}"
+
+
+def test_configuration_names_every_sub_option():
+    text = read(DOCS / "configuration.md")
+    for name, option in PostmortemsConfig._schema:
+        config_class = getattr(getattr(option, "option_type", None), "config_class", None)
+        for sub_name, _ in getattr(config_class, "_schema", ()):
+            assert f"`{name}.{sub_name}`" in text, f"docs/configuration.md does not explain `{name}.{sub_name}`"
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Loads mkdocs.yml even where it uses tags such as `!ENV` or `!!python/name:`."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _plugin_options(config: dict) -> dict:
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "postmortems" in plugin:
+            return plugin["postmortems"] or {}
+    raise AssertionError("no postmortems plugin in the configuration")
+
+
+def test_configuration_example_is_the_example_site():
+    text = read(DOCS / "configuration.md")
+    blocks = [b for b in re.findall(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+              if "- postmortems:\n      folder:" in b]
+    assert len(blocks) == 1, "docs/configuration.md should show the example site's plugin configuration once"
+    example = _plugin_options(yaml.safe_load(blocks[0]))
+    assert example == _plugin_options(yaml.load(read(ROOT / "mkdocs.yml"), Loader=_AnyTagLoader))
+    config = PostmortemsConfig()
+    config.load_dict(example)
+    failed, warnings = config.validate()
+    assert not failed and not warnings
+
+
+# (d) README's Quick start is two one-line shell commands, and every relative link resolves.
+
+def test_readme_quick_start_has_two_commands():
+    text = read(README)
+    match = re.search(r"^## Quick start\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, "README.md has no `## Quick start` section"
+    blocks = re.findall(r"^```(?:sh|bash|shell|console)\n(.*?)^```", match.group(1), re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 2, f"Quick start should have exactly two shell commands, has {len(blocks)}"
+    for block in blocks:
+        lines = [line for line in block.strip().split("\n") if line.strip()]
+        assert len(lines) == 1, f"each Quick start command is a single line: {block!r}"
+    assert "mkdocs serve" in blocks[0] or "mkdocs build" in blocks[0]
+    assert "pytest" in blocks[1] and ".[test]" in blocks[1]
+
+
+def _links(text: str) -> list[str]:
+    text = without_code(text)
+    inline = re.findall(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)", text)
+    references = re.findall(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", text, re.MULTILINE)
+    return inline + references
+
+
+def _markdown_files() -> list[Path]:
+    return [README, *sorted(DOCS.glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", _markdown_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_relative_links_resolve(page):
+    broken = []
+    for target in _links(read(page)):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("#"):
+            continue  # http:, mailto:, or an anchor on the same page
+        path = (page.parent / target.split("#", 1)[0]).resolve()
+        if path in GENERATED:
+            continue
+        if not path.exists():
+            broken.append(target)
+    assert not broken, f"{page.relative_to(ROOT)} links to missing files: {broken}"
+
+
+def test_readme_shows_both_screenshots():
+    links = _links(read(README))
+    for screenshot in SCREENSHOTS:
+        assert screenshot.relative_to(ROOT).as_posix() in links
+
+
+def _shown(default) -> str:
+    """A default as docs/configuration.md writes it: `[a, b]`, `false`, `{}`, `postmortems`."""
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, list):
+        return "[" + ", ".join(map(str, default)) + "]"
+    if isinstance(default, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in default.items()) + "}"
+    return str(default)
+
+
+def test_configuration_states_the_defaults():
+    rows = rows_of(DOCS / "configuration.md", "Option")
+    text = read(DOCS / "configuration.md")
+    for name, option in PostmortemsConfig._schema:
+        default = option.default
+        if name == "root_cause_categories":  # too long for the table: listed in its own section
+            for category in default:
+                assert f"`{category['name']}`" in text, f"default category `{category['name']}` not in the docs"
+        else:
+            assert name in rows, f"`{name}` is not in the options table"
+            shown = rows[name]["Default"].split(" (")[0]  # a note in parentheses may follow the value
+            assert shown == f"`{_shown(default)}`", f"`{name}` default should be {_shown(default)}"

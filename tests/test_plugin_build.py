@@ -1,0 +1,659 @@
+"""The MkDocs plugin end to end: small sites built with MkDocs' own API, the HTML they produce checked.
+
+Every site is written into `tmp_path` (mkdocs.yml, docs/, postmortems/) and built with
+`mkdocs.commands.build.build`, exactly as `mkdocs build` does, so these tests see what a reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from mkdocs_postmortems.cli import main as cli
+
+REPO = Path(__file__).resolve().parent.parent
+SERVICES = ["checkout", "payments", "search"]
+SECTIONS = ("Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned")
+SCRIPT = '<script>alert("xss")</script>'
+IMG = '"><img src=x onerror=alert(1)>'
+
+
+# --------------------------------------------------------------------------------------------------
+# Site and postmortem builders
+
+
+def body(sections=SECTIONS, extra: str = "") -> str:
+    text = "\n".join(f"## {s}\n\n{s} of the incident.\n" for s in sections)
+    return text + extra
+
+
+def front_matter(pm_id: str, **overrides) -> dict:
+    """Valid, complete front matter for a published SEV2 that started on the date in `pm_id`."""
+    day = pm_id[:10]
+    values = {
+        "title": f"Incident {pm_id}",
+        "status": "published",
+        "severity": "SEV2",
+        "services": ["checkout"],
+        "authors": ["alice"],
+        "reviewers": ["bob"],
+        "started": f"{day}T09:58:00Z",
+        "detected": f"{day}T10:05:00Z",
+        "mitigated": f"{day}T11:10:00Z",
+        "resolved": f"{day}T13:00:00Z",
+        "impact": {"summary": "Checkout was slow for a third of customers.", "customers_affected": 1200},
+        "root_causes": [
+            {"id": "pool", "kind": "causal", "category": "capacity",
+             "summary": "The database connection pool was sized for last year's peak traffic."},
+            {"id": "alert", "kind": "contributing", "category": "monitoring-gap",
+             "summary": "Latency alerts watched the average instead of the 99th percentile."},
+        ],
+        "action_items": [
+            {"title": "Size the pool from load tests", "owner": "team-checkout", "priority": "P1",
+             "due": "2099-01-31", "status": "open", "done_when": "The pool survives twice last peak.",
+             "addresses": ["pool"], "link": "https://tracker.example/CHK-1"},
+            {"title": "Alert on p99 latency", "owner": "sre", "priority": "P2", "due": "2099-02-28",
+             "status": "done", "addresses": ["alert"]},
+        ],
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def postmortem(pm_id: str, text_body: str | None = None, **overrides) -> str:
+    fm = yaml.safe_dump(front_matter(pm_id, **overrides), sort_keys=False, allow_unicode=True)
+    return f"---\n{fm}---\n{body() if text_body is None else text_body}"
+
+
+def make_site(root: Path, postmortems: dict[str, str | bytes], options: dict | None = None,
+              config: dict | None = None, docs: dict[str, str] | None = None) -> Path:
+    """Write mkdocs.yml, docs/ and postmortems/ under `root`; return the path of mkdocs.yml."""
+    mkdocs = {
+        "site_name": "Test postmortems",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"postmortems": {"services": [{"name": s} for s in SERVICES], **(options or {})}}],
+    }
+    mkdocs.update(config or {})
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
+    for name, text in {"index.md": "# Home\n\nWelcome.\n", **(docs or {})}.items():
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    folder = root / "postmortems"
+    folder.mkdir(exist_ok=True)
+    for name, content in postmortems.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def build_site(config_file: Path, strict: bool = False, **overrides) -> Path:
+    build(load_config(str(config_file), strict=strict, **overrides))
+    return Path(config_file).parent / "site"
+
+
+def page(site: Path, pm_id: str) -> str:
+    return (site / "postmortems" / pm_id / "index.html").read_text(encoding="utf-8")
+
+
+def index(site: Path) -> str:
+    return (site / "postmortems" / "index.html").read_text(encoding="utf-8")
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    """Every page and the search index (not sitemap.xml.gz: gzip stores a timestamp)."""
+    files = [*site.rglob("*.html"), site / "search" / "search_index.json"]
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in files}
+
+
+class Links(HTMLParser):
+    """Every `<a href>` of a page, each with whether it sits inside a `<nav>`."""
+
+    def __init__(self):
+        super().__init__()
+        self.nav_depth = 0
+        self.links: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav":
+            self.nav_depth += 1
+        elif tag == "a" and attrs.get("href") is not None:
+            self.links.append((attrs["href"], self.nav_depth > 0))
+
+    def handle_endtag(self, tag):
+        if tag == "nav" and self.nav_depth:
+            self.nav_depth -= 1
+
+
+def links_of(html: str) -> list[tuple[str, bool]]:
+    parser = Links()
+    parser.feed(html)
+    return parser.links
+
+
+def nav_links(html: str) -> list[str]:
+    return [href for href, in_nav in links_of(html) if in_nav]
+
+
+def section(html: str, css_class: str, end: str = "</table>") -> str:
+    """The markup from the element with `css_class` up to the next `end`."""
+    start = re.search(rf'class="{re.escape(css_class)}[ "]', html)
+    assert start, f"no element with class {css_class}"
+    return html[start.start():html.index(end, start.start()) + len(end)]
+
+
+def index_links(html: str) -> list[str]:
+    return [href for href, _ in links_of(section(html, "pm-index"))]
+
+
+def resolve(site: Path, from_page: str, href: str) -> Path:
+    """The file a relative `href` on the page at `from_page` (a path under site/) serves."""
+    target = unquote(urljoin("http://site/" + from_page, href).removeprefix("http://site/").split("#")[0])
+    path = site / target
+    return path / "index.html" if target.endswith("/") or path.is_dir() else path
+
+
+def listed_ids(html: str) -> list[str]:
+    return [unquote(href).strip("./").split("/")[-1] for href in index_links(html)]
+
+
+def run_cli(*args: str):
+    """`postmortems ARGS` in process, with the `mkdocs` logger as it was afterwards whatever the CLI does."""
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    try:
+        return CliRunner().invoke(cli, list(args))
+    finally:
+        logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _mkdocs_logger_reset():
+    """A strict build counts the warnings that reach the `mkdocs` logger; whatever another test (or an in-process
+    `postmortems check`) did to that logger's level, start each test from the default and put it back after."""
+    logger = logging.getLogger("mkdocs")
+    before = logger.level
+    logger.setLevel(logging.NOTSET)
+    yield
+    logger.setLevel(before)
+
+
+# --------------------------------------------------------------------------------------------------
+# One postmortem page
+
+
+def test_postmortem_page_has_header_card_body_and_front_matter_tables(tmp_path):
+    pm_id = "2024-03-14-checkout-latency"
+    extra = "\nThe checkout queue filled with *slow* requests while the zebra-pool drained.\n"
+    config = make_site(tmp_path, {f"{pm_id}.md": postmortem(
+        pm_id, body(extra=extra), services=["checkout", "payments"], severity="SEV1",
+        resolved="2024-03-15T12:00:00Z")})
+    site = build_site(config, strict=True)
+    html = page(site, pm_id)
+
+    card = html[html.index('<div class="pm-card"'):html.index("</dl>")]
+    assert 'data-severity="SEV1"' in card
+    assert re.search(r'title="Severity">SEV1<', card)
+    assert re.search(r'title="Status">published<', card)
+    assert re.search(r'title="Service">checkout<', card) and re.search(r'title="Service">payments<', card)
+    assert '<time datetime="2024-03-14T09:58:00Z">2024-03-14 09:58 UTC</time>' in card
+    assert re.search(r"<dt>Time to detect</dt><dd>7 min</dd>", card)
+    assert re.search(r"<dt>Time to mitigate</dt><dd>1 h 12 min</dd>", card)
+    assert re.search(r"<dt>Time to resolve</dt><dd>1 d 2 h</dd>", card)
+    assert "1,200 customers affected" in html
+
+    assert "<h1>Incident 2024-03-14-checkout-latency</h1>" in html
+    assert "<title>Incident 2024-03-14-checkout-latency - Test postmortems</title>" in html
+    assert '<h2 id="root-cause-analysis">Root cause analysis</h2>' in html
+    assert "<em>slow</em> requests while the zebra-pool drained" in html
+
+    causes = section(html, "pm-root-causes")
+    assert '<h2 id="root-causes">Root causes</h2>' in html
+    assert '<tr id="cause-pool"><td>causal</td><td>capacity</td>' in re.sub(r">\s+<", "><", causes)
+    assert "sized for last year&#39;s peak traffic" in causes
+    assert '<tr id="cause-alert"><td>contributing</td><td>monitoring-gap</td>' in re.sub(r">\s+<", "><", causes)
+
+    items = section(html, "pm-action-items")
+    assert '<h2 id="action-items">Action items</h2>' in html
+    assert '<a href="https://tracker.example/CHK-1">Size the pool from load tests</a>' in items
+    assert "Done when: The pool survives twice last peak." in items
+    assert "Addresses: pool" in items
+    assert re.search(r"<td>team-checkout</td>\s*<td>P1</td>\s*<td>2099-01-31</td>", items)
+    assert 'pm-badge--open">open<' in items and 'pm-badge--done">done<' in items
+    assert "overdue" not in items
+    # The header card comes before the body, the tables after it.
+    assert html.index('class="pm-card"') < html.index('id="summary"') < html.index('id="root-causes"')
+    assert (site / "assets" / "postmortems" / "postmortems.css").is_file()
+    assert 'href="../../assets/postmortems/postmortems.css"' in html
+
+
+def test_overdue_action_item_is_flagged_on_the_page(tmp_path):
+    pm_id = "2024-03-14-checkout-latency"
+    items = front_matter(pm_id)["action_items"]
+    items[0]["due"] = "2024-04-01"
+    config = make_site(tmp_path, {f"{pm_id}.md": postmortem(pm_id, action_items=items)},
+                       options={"rule_levels": {"action-item-overdue": "info"}})
+    html = page(build_site(config, strict=True), pm_id)
+    assert 'pm-badge--overdue">overdue<' in html
+
+
+# --------------------------------------------------------------------------------------------------
+# The index
+
+
+def test_index_lists_published_postmortems_newest_first_with_working_links(tmp_path):
+    files = {
+        "2023-12-01-old-outage.md": postmortem("2023-12-01-old-outage", severity="SEV3", status="in-review"),
+        "2024-06-30-newest-outage.md": postmortem("2024-06-30-newest-outage", severity="SEV1"),
+        "2024-02-10-middle-outage.md": postmortem("2024-02-10-middle-outage", services=["search"]),
+        "2024-07-01-draft-outage.md": postmortem("2024-07-01-draft-outage", status="draft"),
+        # Same day as another one: the order must still be total (ties by ID).
+        "2024-02-10-another-outage.md": postmortem("2024-02-10-another-outage",
+                                                   started="2024-02-10T09:58:00Z"),
+    }
+    site = build_site(make_site(tmp_path, files), strict=True)
+    html = index(site)
+
+    assert listed_ids(html) == ["2024-06-30-newest-outage", "2024-02-10-another-outage",
+                                "2024-02-10-middle-outage", "2023-12-01-old-outage"]
+    assert "4 postmortems, newest first." in html
+    for href in index_links(html):
+        assert resolve(site, "postmortems/", href).is_file(), href
+    assert "2024-07-01-draft-outage" not in html
+    assert not (site / "postmortems" / "2024-07-01-draft-outage").exists()
+    row = html[html.index("2024-06-30-newest-outage/"):]
+    row = row[:row.index("</tr>")]
+    assert "Incident 2024-06-30-newest-outage</a>" in row and "pm-badge--sev1" in row and "1 h 12 min" in row
+    assert '<time datetime="2024-06-30T09:58:00Z">2024-06-30</time>' in html
+    # The index is a page of the site, linked from the home page's navigation.
+    assert any(resolve(site, "", href) == site / "postmortems" / "index.html"
+               for href in nav_links((site / "index.html").read_text(encoding="utf-8")))
+
+
+def test_related_postmortems_link_to_their_pages(tmp_path):
+    files = {
+        "2024-01-05-first.md": postmortem("2024-01-05-first"),
+        "2024-02-05-second.md": postmortem("2024-02-05-second", related=["2024-01-05-first"]),
+    }
+    site = build_site(make_site(tmp_path, files), strict=True)
+    html = page(site, "2024-02-05-second")
+    related = section(html, "pm-related", "</ul>")
+    href = re.search(r'<a href="([^"]*2024-01-05-first[^"]*)"', related).group(1)
+    assert "Incident 2024-01-05-first" in related
+    assert resolve(site, "postmortems/2024-02-05-second/", href) == site / "postmortems/2024-01-05-first/index.html"
+
+
+@pytest.mark.parametrize("include_drafts", [False, True])
+def test_drafts_are_published_only_when_included(tmp_path, include_drafts):
+    files = {
+        "2024-03-01-published.md": postmortem("2024-03-01-published"),
+        "2024-03-02-draft.md": postmortem("2024-03-02-draft", status="draft", reviewers=[]),
+    }
+    options = {"include_drafts": True} if include_drafts else {}
+    site = build_site(make_site(tmp_path, files, options), strict=True)
+    assert (site / "postmortems/2024-03-01-published/index.html").is_file()
+    assert (site / "postmortems/2024-03-02-draft/index.html").is_file() is include_drafts
+    assert listed_ids(index(site)) == (["2024-03-02-draft"] if include_drafts else []) + ["2024-03-01-published"]
+    search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert ("postmortems/2024-03-02-draft/" in search) is include_drafts
+
+
+# --------------------------------------------------------------------------------------------------
+# Problems: strict builds fail, other builds show them
+
+
+BAD_ID = "2024-04-02-bad"
+PROBLEM_CASES = {
+    # an error: a severity outside the scale
+    "error": {f"{BAD_ID}.md": postmortem(BAD_ID, severity="SEV9")},
+    # only a warning: a required section is missing
+    "warning": {f"{BAD_ID}.md": postmortem(BAD_ID, body(SECTIONS[:-1]))},
+    # an error and a warning in one file
+    "both": {f"{BAD_ID}.md": postmortem(BAD_ID, body(SECTIONS[1:]), reviewers=[])},
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROBLEM_CASES))
+def test_strict_build_fails_on_a_file_with_problems(tmp_path, case):
+    files = {"2024-04-01-good.md": postmortem("2024-04-01-good"), **PROBLEM_CASES[case]}
+    config = make_site(tmp_path, files)
+    with pytest.raises(Abort):
+        build_site(config, strict=True)
+
+
+@pytest.mark.parametrize("case", sorted(PROBLEM_CASES))
+def test_non_strict_build_shows_the_problems_on_the_page(tmp_path, monkeypatch, case):
+    files = {"2024-04-01-good.md": postmortem("2024-04-01-good"), **PROBLEM_CASES[case]}
+    config = make_site(tmp_path, files)
+    site = build_site(config)
+
+    html = page(site, BAD_ID)
+    notice = re.search(r'<div class="admonition warning pm-problems" role="alert">(.*?)</div>', html, re.S)
+    assert notice, "no problems notice on the page"
+    count = int(re.search(rf"(\d+) problems? in postmortems/{BAD_ID}\.md", notice.group(1)).group(1))
+    assert count == notice.group(1).count("<li>") >= 1
+    # The page shows what `postmortems check` reports for the file: the same number of errors and warnings.
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--format", "json", "-f", "mkdocs.yml")
+    reported = [d for d in json.loads(result.stdout)["diagnostics"]
+                if d["path"] == f"postmortems/{BAD_ID}.md" and d["level"] in ("error", "warning")]
+    assert count == len(reported)
+    for d in reported:
+        assert f"<code>{d['code']}</code>" in notice.group(1)
+        assert f"<code>postmortems/{BAD_ID}.md:{d['line']}:{d['col']}</code>" in notice.group(1)
+    # The index flags it; the good one has no notice.
+    row = index(site)[index(site).index(f"{BAD_ID}/"):]
+    row = row[:row.index("</tr>")]
+    assert f'pm-badge--problems">{count} problem{"s" if count != 1 else ""}</span>' in row
+    assert "pm-problems" not in page(site, "2024-04-01-good")
+
+
+def test_unreadable_files_are_listed_on_the_index_and_nothing_else_breaks(tmp_path):
+    files = {
+        "2024-05-01-good.md": postmortem("2024-05-01-good"),
+        "2024-05-02-binary.md": b"---\ntitle: x\n---\n\x00\x01\x02\xff\xfe binary",
+        "2024-05-03-latin1.md": postmortem("2024-05-03-latin1").encode("utf-8").replace(b"Incident", b"Incid\xe9nt"),
+        "2024-05-04-no-front-matter.md": "# Just a heading\n",
+        "notes.txt": "not a postmortem\n",
+    }
+    config = make_site(tmp_path, files)
+    site = build_site(config)
+
+    html = index(site)
+    assert listed_ids(html) == ["2024-05-01-good"]
+    section = html[html.index('<h2 id="files-with-problems">Files that could not be read as postmortems</h2>'):]
+    assert "4 files in the postmortems folder could not be turned into a page" in section
+    for name, code in [("2024-05-02-binary.md", "binary-file"), ("2024-05-03-latin1.md", "encoding"),
+                       ("2024-05-04-no-front-matter.md", "front-matter-missing"), ("notes.txt", "not-markdown")]:
+        assert f"<li><code>postmortems/{name}</code>" in section
+        assert f"<code>{code}</code>" in section
+    assert "pm-problems" not in page(site, "2024-05-01-good")
+    for stem in ("2024-05-02-binary", "2024-05-03-latin1", "2024-05-04-no-front-matter", "notes"):
+        assert not (site / "postmortems" / stem).exists()
+    assert (site / "index.html").is_file() and (site / "search" / "search_index.json").is_file()
+    with pytest.raises(Abort):
+        build_site(config, strict=True)
+
+
+def test_empty_or_missing_folder_still_gives_an_index(tmp_path):
+    config = make_site(tmp_path, {})
+    site = build_site(config, strict=True)
+    assert "0 postmortems, newest first." in index(site)
+    (tmp_path / "postmortems").rmdir()
+    site = build_site(config, strict=True)
+    assert "0 postmortems, newest first." in index(site)
+
+
+# --------------------------------------------------------------------------------------------------
+# Navigation
+
+
+def _nav_site(tmp_path, config=None):
+    files = {f"2024-0{n}-01-incident-{n}.md": postmortem(f"2024-0{n}-01-incident-{n}") for n in range(1, 4)}
+    docs = {"guide/setup.md": "# Setup\n", "guide/usage.md": "# Usage\n", "about.md": "# About\n"}
+    return make_site(tmp_path, files, config=config, docs=docs), [Path(n).stem for n in files]
+
+
+def test_postmortems_stay_out_of_an_automatic_nav_but_are_built(tmp_path):
+    config, ids = _nav_site(tmp_path)
+    site = build_site(config, strict=True)
+    for src in ("index.html", "about/index.html", "guide/setup/index.html", "postmortems/index.html"):
+        links = nav_links((site / src).read_text(encoding="utf-8"))
+        assert links, f"no nav links found in {src}"
+        targets = {resolve(site, src.removesuffix("index.html"), href) for href in links}
+        assert site / "postmortems/index.html" in targets and site / "guide/usage/index.html" in targets
+        assert not [t for t in targets for pm_id in ids if pm_id in t.as_posix()], src
+    for pm_id in ids:
+        assert (site / "postmortems" / pm_id / "index.html").is_file()
+        assert pm_id in (site / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_no_previous_or_next_links_lead_into_postmortems_with_an_automatic_nav(tmp_path):
+    """Material's footer and <link rel=prev/next> follow page.previous_page/next_page: none may be a postmortem."""
+    config, ids = _nav_site(tmp_path, {"theme": {"name": "material", "font": False,
+                                                 "features": ["navigation.footer"]}})
+    site = build_site(config, strict=True)
+    for html_file in site.rglob("index.html"):
+        html = html_file.read_text(encoding="utf-8")
+        if any(f"/{pm_id}/" in html_file.as_posix() for pm_id in ids):
+            continue
+        footer = re.findall(r'<a href="([^"]*)" class="md-footer__link', html)
+        rel = re.findall(r'<link rel="(?:prev|next)" href="([^"]*)"', html)
+        assert not [h for h in footer + rel for pm_id in ids if pm_id in h], html_file.relative_to(site)
+
+
+def test_an_explicit_nav_may_list_a_postmortem(tmp_path):
+    config, ids = _nav_site(tmp_path, {"nav": [{"Home": "index.md"}, {"Postmortems": "postmortems/index.md"},
+                                               {"Pinned": f"postmortems/{ids_stem(1)}.md"}]})
+    site = build_site(config)
+    targets = {resolve(site, "", href) for href in nav_links((site / "index.html").read_text(encoding="utf-8"))}
+    assert site / "postmortems" / ids_stem(1) / "index.html" in targets
+    assert site / "postmortems" / ids_stem(2) / "index.html" not in targets
+    assert all((site / "postmortems" / pm_id / "index.html").is_file() for pm_id in ids)
+
+
+def ids_stem(n: int) -> str:
+    return f"2024-0{n}-01-incident-{n}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Rebuilds (mkdocs serve)
+
+
+def _rebuild_site(tmp_path):
+    files = {
+        "2024-03-01-one.md": postmortem("2024-03-01-one", related=["2024-03-02-two"]),
+        "2024-03-02-two.md": postmortem("2024-03-02-two", severity="SEV9"),  # with a problems notice
+        "2024-03-03-broken.md": b"\x00",
+    }
+    return make_site(tmp_path, files)
+
+
+def test_a_second_build_of_the_same_config_gives_identical_pages(tmp_path):
+    """As `mkdocs serve` may: on_config runs again on the same config (once linked the stylesheet twice)."""
+    cfg = load_config(str(_rebuild_site(tmp_path)))
+    build(cfg)
+    first = snapshot(tmp_path / "site")
+    build(cfg)
+    second = snapshot(tmp_path / "site")
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_second_load_and_build_in_the_same_process_gives_identical_pages(tmp_path):
+    config = _rebuild_site(tmp_path)
+    site = build_site(config)
+    first = snapshot(site)
+    build_site(config)
+    second = snapshot(site)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_rebuild_of_the_same_config_sees_changed_postmortems(tmp_path):
+    config = _rebuild_site(tmp_path)
+    cfg = load_config(str(config))
+    build(cfg)
+    assert listed_ids(index(tmp_path / "site")) == ["2024-03-02-two", "2024-03-01-one"]
+    folder = tmp_path / "postmortems"
+    (folder / "2024-03-02-two.md").write_text(postmortem("2024-03-02-two", title="Renamed two"), encoding="utf-8")
+    (folder / "2024-03-01-one.md").unlink()
+    (folder / "2024-03-03-broken.md").unlink()
+    (folder / "2024-03-04-three.md").write_text(postmortem("2024-03-04-three"), encoding="utf-8")
+    build(cfg)
+    site = tmp_path / "site"
+    html = index(site)
+    assert listed_ids(html) == ["2024-03-04-three", "2024-03-02-two"]
+    assert "Renamed two" in html and "could not be read" not in html
+    assert "pm-problems" not in page(site, "2024-03-02-two")
+    assert "<h1>Renamed two</h1>" in page(site, "2024-03-02-two")
+    assert not (site / "postmortems" / "2024-03-01-one").exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# Escaping
+
+
+def test_everything_from_front_matter_is_escaped(tmp_path):
+    pm_id = "2024-03-14-hostile"
+    title = f"Outage {SCRIPT} {IMG}"
+    values = front_matter(
+        pm_id, title=title, severity=f"SEV2{SCRIPT}", authors=[f"eve {SCRIPT}"], reviewers=[IMG],
+        tags=[IMG, "ok"], related=[f"nope{IMG}"],
+        impact={"summary": f"Impact {SCRIPT}{IMG}"},
+        root_causes=[{"id": f"c1{IMG}", "kind": "causal", "category": "capacity", "summary": f"Cause {SCRIPT}"}],
+        action_items=[{"title": f"Fix {SCRIPT}", "owner": f"team {IMG}", "priority": "P1", "due": "2099-01-01",
+                       "status": "wont-do", "reason": IMG, "done_when": SCRIPT, "addresses": [f"c1{IMG}"],
+                       "link": 'https://x.example/a"onmouseover="alert(1)'}],
+        communications=[{"audience": "customers", "channel": IMG, "at": "2024-03-14T10:00:00Z", "summary": SCRIPT}],
+    )
+    text = f"---\n{yaml.safe_dump(values, sort_keys=False)}---\n{body()}"
+    site = build_site(make_site(tmp_path, {f"{pm_id}.md": text, "2024-03-15-fine.md": postmortem("2024-03-15-fine")}))
+    html = page(site, pm_id)
+
+    for name, content in [("page", html), ("index", index(site)),
+                          ("home", (site / "index.html").read_text(encoding="utf-8")),
+                          ("other", page(site, "2024-03-15-fine"))]:
+        assert "<script>alert(" not in content, name
+        assert "<img src=x" not in content, name
+        assert '"><img' not in content, name
+        assert '"onmouseover="' not in content, name
+        assert "&amp;lt;" not in content and "&amp;#" not in content, f"{name} is escaped twice"
+    title_html = "Outage &lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+    assert re.search(r"<title>Outage &lt;script&gt;alert\((&quot;|&#34;)xss", html)
+    assert f"<h1>{title_html}</h1>" in html
+    assert "Impact &lt;script&gt;" in html and "Cause &lt;script&gt;" in html and "Fix &lt;script&gt;" in html
+    assert "team &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'id="cause-c1&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in html
+    assert 'href="https://x.example/a&#34;onmouseover=&#34;alert(1)"' in html
+    # The invalid severity and the unknown related ID are reported, also escaped.
+    assert "pm-problems" in html and "SEV2&lt;script&gt;" in html
+    assert "Outage &lt;script&gt;" in index(site)
+
+
+# --------------------------------------------------------------------------------------------------
+# Templates
+
+
+def test_a_theme_custom_dir_overrides_a_template(tmp_path):
+    pm_id = "2024-03-14-custom"
+    config = make_site(tmp_path, {f"{pm_id}.md": postmortem(pm_id, title="Custom <b>title</b>")},
+                       config={"theme": {"name": "material", "font": False, "custom_dir": "overrides"}})
+    override = tmp_path / "overrides" / "postmortems" / "header.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('<div class="our-card">{{ pm.severity }} · {{ pm.title }} · {{ pm.started|iso }}</div>\n',
+                        encoding="utf-8")
+    site = build_site(config, strict=True)
+    html = page(site, pm_id)
+    assert '<div class="our-card">SEV2 · Custom &lt;b&gt;title&lt;/b&gt; · 2024-03-14T09:58:00Z</div>' in html
+    assert 'class="pm-card"' not in html
+    assert 'class="pm-root-causes"' in html  # the other templates still come from the package
+    assert 'class="pm-index"' in index(site)
+
+
+# --------------------------------------------------------------------------------------------------
+# Sources stay untouched
+
+
+def _tree(folder: Path) -> dict[str, tuple]:
+    return {p.relative_to(folder).as_posix(): (p.is_dir(), p.stat().st_size if p.is_file() else 0, p.stat().st_mtime_ns)
+            for p in [folder, *folder.rglob("*")]}
+
+
+def test_a_build_never_writes_into_docs_or_postmortems(tmp_path):
+    files = {
+        "2024-03-01-one.md": postmortem("2024-03-01-one"),
+        "2024-03-02-bad.md": postmortem("2024-03-02-bad", severity="SEV9"),
+        "2024-03-03-broken.md": b"\x00",
+        "notes.txt": "x\n",
+    }
+    config = make_site(tmp_path, files, docs={"guide/page.md": "# Page\n"})
+    before = {name: _tree(tmp_path / name) for name in ("docs", "postmortems")}
+    site = build_site(config)
+    build_site(config)
+    with pytest.raises(Abort):
+        build_site(config, strict=True)
+    run_cli("check", "-f", str(config))
+    assert {name: _tree(tmp_path / name) for name in ("docs", "postmortems")} == before
+    assert (site / "postmortems" / "2024-03-01-one" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "postmortems", "site"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The CLI and the plugin agree
+
+
+AGREEMENT_CASES = {"good": {"2024-06-01-good.md": postmortem("2024-06-01-good")}, **PROBLEM_CASES,
+                   "binary": {"2024-06-02-binary.md": b"\x00\x01"}}
+
+
+@pytest.mark.parametrize("case", sorted(AGREEMENT_CASES))
+def test_postmortems_check_and_a_strict_build_agree(tmp_path, monkeypatch, case):
+    config = make_site(tmp_path, {"2024-06-01-good.md": postmortem("2024-06-01-good"), **AGREEMENT_CASES[case]})
+    monkeypatch.chdir(tmp_path)
+    check = run_cli("check", "--strict", "-f", "mkdocs.yml")
+    assert check.exit_code in (0, 1), check.output
+    try:
+        build_site(config, strict=True)
+        built = True
+    except Abort:
+        built = False
+    assert built is (check.exit_code == 0), check.output
+    assert built is (case == "good")
+    # Without --strict, `check` fails exactly when there are errors, as a non-strict build logs them.
+    errors = run_cli("check", "-f", "mkdocs.yml")
+    assert (errors.exit_code == 0) is (case in ("good", "warning")), errors.output
+
+
+def test_running_the_cli_in_process_does_not_weaken_a_later_strict_build(tmp_path, monkeypatch):
+    """`postmortems check` quiets MkDocs' logger while it loads the config; it must restore it after."""
+    config = make_site(tmp_path, PROBLEM_CASES["warning"])
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["check", "-f", "mkdocs.yml"]).exit_code == 0
+    with pytest.raises(Abort):
+        build_site(config, strict=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# The example knowledge base of this repository
+
+
+def _status(path: Path) -> str | None:
+    """The `status:` of a postmortem by plain text search in its front matter (None if there is none)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    match = re.match(r"---\n(.*?)\n---", text, re.S)
+    status = re.search(r"^status:[ \t]*[\"']?([\w-]+)", match.group(1), re.M) if match else None
+    return status.group(1) if status else None
+
+
+def test_the_example_site_builds_strictly_with_a_page_per_postmortem(tmp_path):
+    files = sorted((REPO / "postmortems").glob("*.md"))
+    shown = [p.stem for p in files if _status(p) not in (None, "draft")]
+    drafts = [p.stem for p in files if _status(p) == "draft"]
+    assert shown, "the example has no published or in-review postmortems yet"
+    site = tmp_path / "site"
+    build(load_config(str(REPO / "mkdocs.yml"), strict=True, site_dir=str(site)))
+    for pm_id in shown:
+        html = page(site, pm_id)
+        assert 'class="pm-card"' in html and "pm-problems" not in html, pm_id
+    for pm_id in drafts:
+        assert not (site / "postmortems" / pm_id).exists(), pm_id
+    html = index(site)
+    assert sorted(listed_ids(html)) == sorted(shown)
+    assert "could not be read" not in html
+    for href in index_links(html):
+        assert resolve(site, "postmortems/", href).is_file(), href
