@@ -394,8 +394,27 @@ def test_empty_or_missing_folder_still_gives_an_index(tmp_path):
     site = build_site(config, strict=True)
     assert "0 postmortems, newest first." in index(site)
     (tmp_path / "postmortems").rmdir()
-    site = build_site(config, strict=True)
+    site = build_site(config)
     assert "0 postmortems, newest first." in index(site)
+    with pytest.raises(Abort):  # a missing folder is most likely a typo in `folder`: strict says so
+        build_site(config, strict=True)
+
+
+def test_serve_watches_the_postmortems_folder(tmp_path):
+    """The folder lives beside docs/, so without this `mkdocs serve` would not rebuild on an edit."""
+    config = load_config(str(make_site(tmp_path, {})))
+    plugin = config.plugins["postmortems"]
+    plugin.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    server = Server()
+    assert plugin.on_serve(server, config=config, builder=None) is server
+    assert [Path(p).resolve() for p in server.watched] == [(tmp_path / "postmortems").resolve()]
 
 
 # --------------------------------------------------------------------------------------------------

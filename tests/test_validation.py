@@ -55,7 +55,7 @@ GENERATED = {
 }
 
 # Codes that need more than one file or an unreadable path; each has its own test below.
-TESTED_ELSEWHERE = {"unreadable-file", "duplicate-id", "too-many-problems"}
+TESTED_ELSEWHERE = {"unreadable-file", "duplicate-id", "too-many-problems", "folder-missing"}
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -521,3 +521,9 @@ def test_problems_beyond_the_cap_are_summarised_not_listed(tmp_path, policy):
     assert len(found) == MAX_PER_FILE + 1
     assert [d.code for d in found[:-1]] == ["unknown-key"] * MAX_PER_FILE
     assert found[-1].code == "too-many-problems" and found[-1].message.startswith("50 more problems")
+
+
+def test_a_missing_folder_is_reported_not_shown_as_empty(tmp_path, policy):
+    kb = load_knowledge_base(tmp_path / "postmortem", policy, today=TODAY, base=tmp_path)
+    assert [(d.path, d.code, d.level) for d in kb.diagnostics] == [("postmortem", "folder-missing", Level.WARNING)]
+    assert kb.postmortems == [] and kb.rejected == []

@@ -22,6 +22,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "empty-file": (Level.ERROR, "The file is empty."),
     "binary-file": (Level.ERROR, "The file contains NUL bytes."),
     "encoding": (Level.ERROR, "The file is not UTF-8."),
+    "folder-missing": (Level.WARNING, "The configured postmortems folder does not exist."),
     "not-markdown": (Level.WARNING, "A file in the postmortems folder that is not `.md`."),
     "front-matter-missing": (Level.ERROR, "The file does not start with a `---` line."),
     "front-matter-unclosed": (Level.ERROR, "The front matter has no closing `---` line."),

@@ -74,7 +74,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
         self.policy: Policy = policy_from_options(self.config)
-        self.folder = Path(config.config_file_path or ".").parent / self.policy.folder
+        self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
+        self.folder = self.root / self.policy.folder
         self.kb: KnowledgeBase | None = None
         self.diagnostics: dict[str, list] = {}
         self.pages: dict[str, Postmortem] = {}
@@ -86,7 +87,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Parse and check every postmortem once, log each diagnostic, and add a page for each one shown."""
-        self.kb = load_knowledge_base(self.folder, self.policy, base=Path(config.config_file_path or ".").parent)
+        self.kb = load_knowledge_base(self.folder, self.policy, base=self.root)
         self.diagnostics = self.kb.diagnostics_by_path()  # grouped once: a lookup per page, not a scan
         for diagnostic in self.kb.diagnostics:
             hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
