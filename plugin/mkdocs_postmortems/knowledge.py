@@ -83,8 +83,8 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     everything = discover(folder)
     base_dir = os.path.abspath(base or ".")
     if paths is None and not folder.is_dir():  # most likely a typo in `folder`: say so, never show 0 silently
-        found.append(Diagnostic(_display(folder, base_dir), 1, 1, "folder-missing",
-                                f"the postmortems folder `{_display(folder, base_dir)}` does not exist",
+        shown = _display(folder, base_dir)
+        found.append(Diagnostic(shown, 1, 1, "folder-missing", f"the postmortems folder `{shown}` does not exist",
                                 "create it, or set the plugin's `folder` option to where the postmortems are",
                                 Level.WARNING))
     for path in everything if paths is None else paths:
