@@ -80,18 +80,11 @@ class Reader:
             value = self.read_value(value_node, field, key_path + (key,))
             if value is not None:
                 values[key] = value
-        for field in fields:
-            if field.required and field.name not in values and not self._reported_at(key_path + (field.name,)):
-                line, col = self.at(node)
-                self.diagnostics.append(Diagnostic(
-                    self.path, line, col, "missing-field",
-                    f"required field `{_dotted(key_path, field.name)}` is missing",
-                    f"add `{field.name}:`; {field.description}",
-                ))
+        for field in fields:  # a required field that was given, however wrongly, has been reported already
+            if field.required and field.name not in values and key_path + (field.name,) not in self.positions:
+                self.report(node, "missing-field", f"required field `{_dotted(key_path, field.name)}` is missing",
+                            f"add `{field.name}:`; {field.description}")
         return values
-
-    def _reported_at(self, key_path: Path) -> bool:
-        return key_path in self.positions
 
     def read_value(self, node: yaml.Node, field: Field, key_path: Path):
         """Convert one value node to the Python value `field` declares, or report why it cannot be."""
