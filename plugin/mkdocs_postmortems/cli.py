@@ -13,7 +13,7 @@ import click
 
 from .diagnostics import Diagnostic, Level
 from .knowledge import discover, load_knowledge_base
-from .policy import Policy
+from .policy import Policy, policy_from_options
 from .scaffold import new_postmortem, slugify
 from .schema import json_schema
 
@@ -37,8 +37,6 @@ def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
             return Policy(), Path("postmortems")
     from mkdocs.config import load_config  # the CLI is an adapter: MkDocs validates the options as in a build
     from mkdocs.exceptions import MkDocsException
-
-    from .policy import policy_from_options
 
     mkdocs_log = logging.getLogger("mkdocs")
     level = mkdocs_log.level

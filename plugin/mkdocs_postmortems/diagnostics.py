@@ -84,11 +84,6 @@ class Diagnostic:
         }
 
 
-def count(diagnostics, level: Level) -> int:
-    """How many of `diagnostics` are at `level`."""
-    return sum(1 for d in diagnostics if d.level is level)
-
-
 def cap_per_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """At most `MAX_PER_FILE` diagnostics a file, then one `too-many-problems` that says how many were left out."""
     kept: list[Diagnostic] = []

@@ -83,13 +83,6 @@ class Policy:
         """The level a rule reports at: its default unless the policy overrides it."""
         return self.rule_levels.get(code, default)
 
-    def severity_rank(self, severity: str) -> int:
-        """0 for the worst severity; unknown severities sort last."""
-        try:
-            return self.severities.index(severity)
-        except ValueError:
-            return len(self.severities)
-
 
 def policy_from_options(options: Mapping) -> Policy:
     """Build a `Policy` from type-checked plugin options (the keys of the plugin's `Config`).
