@@ -55,7 +55,7 @@ CODES: dict[str, tuple[Level, str]] = {
 MAX_PER_FILE = 100  # a hostile file could otherwise produce a diagnostic per byte
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Diagnostic:
     """One problem at one place: `path:line:col`, a stable rule `code`, what is wrong and how to fix it."""
 

@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic
 MAX_FILE_BYTES = 1_000_000
 MAX_FLOW_DEPTH = 64
 _BLOCK_NESTING = re.compile(r"^[ \t]*(?:[-?:][ \t]+(?:[&!][^ \t]*[ \t]+)*){32,}", re.MULTILINE)
+_TOO_DEEP = ("yaml-too-deep", "the front matter is nested too deeply to be a postmortem", "flatten the structure")
 _YAML_ONLY_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -39,52 +40,53 @@ class Source:
 def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
     """Read `path`; return its `Source`, or None and the diagnostics that explain why there is none."""
 
-    def fail(code: str, message: str, hint: str, line: int = 1, col: int = 1):
-        return None, [Diagnostic(display_path, line, col, code, message, hint)]
-
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return fail(
+            return _fail(
+                display_path,
                 "file-too-large",
                 f"file is {size:,} bytes; a postmortem may be at most {MAX_FILE_BYTES:,}",
                 "move logs, dumps and screenshots to attachments and link to them",
             )
         raw = path.read_bytes()
     except OSError as error:
-        return fail("unreadable-file", f"cannot read the file: {error.strerror or error}", "check its permissions")
+        return _fail(display_path, "unreadable-file",
+                     f"cannot read the file: {error.strerror or error}", "check its permissions")
     if b"\0" in raw:
-        return fail("binary-file", "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files")
+        return _fail(display_path, "binary-file",
+                     "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        return fail(
+        return _fail(
+            display_path,
             "encoding",
             f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
             "re-save the file as UTF-8",
             line,
         )
     if not text.strip():
-        return fail("empty-file", "the file is empty", "start it with `postmortems new \"Title\"` or delete it")
+        return _fail(display_path, "empty-file",
+                     "the file is empty", "start it with `postmortems new \"Title\"` or delete it")
     return parse_source(text.replace("\r\n", "\n").replace("\r", "\n"), display_path)
 
 
 def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
     """Split `text` into front matter and body and compose the front matter into YAML nodes."""
 
-    def fail(code: str, message: str, hint: str, line: int = 1, col: int = 1):
-        return None, [Diagnostic(display_path, line, col, code, message, hint)]
-
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
-        return fail(
+        return _fail(
+            display_path,
             "front-matter-missing",
             "the file does not start with YAML front matter",
             "begin the file with a line `---`, the fields, and another `---` line",
         )
     closing = _FENCE.search(text, 4)
     if closing is None:
-        return fail("front-matter-unclosed", "the front matter has no closing `---` line", "add a line `---` after the last field")
+        return _fail(display_path, "front-matter-unclosed",
+                     "the front matter has no closing `---` line", "add a line `---` after the last field")
     # YAML also breaks lines at U+0085, U+2028 and U+2029; editors do not, so positions would drift.
     yaml_text = text[4 : closing.start()].translate(_YAML_ONLY_BREAKS)
     body_line = text.count("\n", 0, closing.end()) + 2
@@ -92,7 +94,7 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
 
     too_deep = _nesting_too_deep(yaml_text)
     if too_deep:
-        return fail("yaml-too-deep", "the front matter is nested too deeply to be a postmortem", "flatten the structure", too_deep + 1)
+        return _fail(display_path, *_TOO_DEEP, too_deep + 1)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -104,14 +106,21 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
         hint = "indent with spaces, not tabs" if tab_line else (
             "quote values that contain `: `, `#`, or start with `@`, `*`, `&`, `[` or `{`"
         )
-        return fail("yaml-syntax", f"the front matter is not valid YAML: {problem}", hint, line, col)
+        return _fail(display_path, "yaml-syntax", f"the front matter is not valid YAML: {problem}", hint, line, col)
     except yaml.YAMLError as error:
-        return fail("yaml-syntax", f"the front matter is not valid YAML: {error}", "check the YAML syntax", 2)
+        return _fail(display_path, "yaml-syntax",
+                     f"the front matter is not valid YAML: {error}", "check the YAML syntax", 2)
     except RecursionError:  # the pure-Python parser recurses per nesting level
-        return fail("yaml-too-deep", "the front matter is nested too deeply to be a postmortem", "flatten the structure", 2)
+        return _fail(display_path, *_TOO_DEEP, 2)
     if node is None:
-        return fail("front-matter-empty", "the front matter is empty", "add the required fields, at least `title`", 2)
+        return _fail(display_path, "front-matter-empty",
+                     "the front matter is empty", "add the required fields, at least `title`", 2)
     return Source(display_path, node, body, body_line), []
+
+
+def _fail(path: str, code: str, message: str, hint: str, line: int = 1, col: int = 1):
+    """No `Source`, and the one diagnostic that says why."""
+    return None, [Diagnostic(path, line, col, code, message, hint)]
 
 
 def _nesting_too_deep(yaml_text: str) -> int:

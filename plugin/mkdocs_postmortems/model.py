@@ -13,7 +13,6 @@ class RootCause:
     category: str
     summary: str
     id: str = ""
-    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,6 @@ class ActionItem:
     addresses: tuple[str, ...] = ()
     link: str = ""
     reason: str = ""
-    line: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -124,9 +122,6 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
                            positions: Mapping) -> Postmortem:
     """Build a `Postmortem` from the values the schema reader produced (missing fields get neutral defaults)."""
 
-    def line(*key_path) -> int:
-        return positions.get(key_path, (0, 0))[0]
-
     impact = values.get("impact") or {}
     public = values.get("public")
     return Postmortem(
@@ -144,18 +139,16 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         resolved=values.get("resolved"),
         impact=Impact(**impact),
         root_causes=tuple(
-            RootCause(rc.get("kind", ""), rc.get("category", ""), rc.get("summary", ""), rc.get("id", ""),
-                      line("root_causes", i))
-            for i, rc in enumerate(values.get("root_causes", ()))
+            RootCause(rc.get("kind", ""), rc.get("category", ""), rc.get("summary", ""), rc.get("id", ""))
+            for rc in values.get("root_causes", ())
         ),
         action_items=tuple(
             ActionItem(
                 title=ai.get("title", ""), owner=ai.get("owner", ""), priority=ai.get("priority", ""),
                 due=ai.get("due"), status=ai.get("status", "open"), done_when=ai.get("done_when", ""),
                 addresses=tuple(ai.get("addresses", ())), link=ai.get("link", ""), reason=ai.get("reason", ""),
-                line=line("action_items", i),
             )
-            for i, ai in enumerate(values.get("action_items", ()))
+            for ai in values.get("action_items", ())
         ),
         related=tuple(values.get("related", ())),
         tags=tuple(values.get("tags", ())),

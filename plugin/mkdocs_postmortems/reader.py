@@ -11,13 +11,13 @@ import yaml
 
 from .diagnostics import MAX_PER_FILE, Diagnostic
 from .policy import Policy
-from .schema import DATE_PATTERN, TIMESTAMP_PATTERN, Field, choices_of
+from .schema import DATE_PART, DATE_PATTERN, OFFSET_PART, TIME_PART, Field, choices_of
 
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
 INT_TAG = "tag:yaml.org,2002:int"
 BOOL_TAG = "tag:yaml.org,2002:bool"
-_TIMESTAMP = re.compile(TIMESTAMP_PATTERN[:-2] + ")?$")  # the offset made optional, to report it missing
+_TIMESTAMP = re.compile(f"^{DATE_PART}{TIME_PART}{OFFSET_PART}?$")  # offset optional, to report it missing
 _DATE = re.compile(DATE_PATTERN)
 
 Path = tuple  # a key path such as ("action_items", 0, "due")
@@ -150,10 +150,10 @@ class Reader:
         match = _TIMESTAMP.match(text)
         moment = None
         if match:
-            fraction, offset = match.group(2) or "", match.group(3)
-            local = text[: match.start(3)] if offset else text
+            fraction, offset = match.group(1) or "", match.group(2)
+            local = text[: match.start(1) if fraction else match.start(2) if offset else len(text)]
             try:  # no fromisoformat on the whole text: what it accepts differs between Python versions
-                moment = datetime.fromisoformat(local.replace(" ", "T").replace(fraction, ""))
+                moment = datetime.fromisoformat(local.replace(" ", "T"))
             except ValueError:
                 pass
         if moment is None:

@@ -34,15 +34,18 @@ def _diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: 
     return Diagnostic(pm.path, line, col, code, message, hint, CODES[code][0])
 
 
+def _named_date(pm_id: str) -> date | None:
+    """The date a `YYYY-MM-DD-slug` ID starts with; None if the ID has another form or no real date."""
+    match = FILE_NAME.match(pm_id)
+    try:
+        return date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
 def file_name(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    match = FILE_NAME.match(pm.id)
-    valid_date = True
-    if match:
-        try:
-            named = date.fromisoformat(match.group(1))
-        except ValueError:
-            valid_date = False
-    if not match or not valid_date:
+    named = _named_date(pm.id)
+    if named is None:
         yield _diagnostic(pm, (), "file-name", f"file name `{pm.id}.md` is not `YYYY-MM-DD-short-slug.md`",
                           "name it after the UTC start date and a lowercase slug, e.g. 2024-03-14-checkout-latency.md")
     elif pm.started and named != pm.started.date():

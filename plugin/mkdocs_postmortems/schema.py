@@ -102,8 +102,12 @@ def field_paths(fields: tuple[Field, ...] = POSTMORTEM, prefix: str = "") -> lis
 
 # The accepted forms, shared by the reader and the JSON Schema so both accept exactly the same text
 # on every Python version: `2024-03-14T09:58:00Z`, `2024-03-14 10:58+01:00`, `+0100`, optional seconds and fraction.
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# Unnamed groups only: JSON Schema patterns are ECMA-262 regexes. Groups: 1 fraction, 2 offset.
+DATE_PART = r"\d{4}-\d{2}-\d{2}"
+TIME_PART = r"[T ]\d{2}:\d{2}(?::\d{2}(\.\d+)?)?"
+OFFSET_PART = r"([Zz]|[+-]\d{2}:?\d{2})"
+TIMESTAMP_PATTERN = f"^{DATE_PART}{TIME_PART}{OFFSET_PART}$"
+DATE_PATTERN = f"^{DATE_PART}$"
 
 _JSON_TYPES = {
     "string": {"type": "string"},
