@@ -64,7 +64,7 @@ def front_matter(pm_id: str, **overrides) -> dict:
              "due": "2099-01-31", "status": "open", "done_when": "The pool survives twice last peak.",
              "addresses": ["pool"], "link": "https://tracker.example/CHK-1"},
             {"title": "Alert on p99 latency", "owner": "sre", "priority": "P2", "due": "2099-02-28",
-             "status": "done", "addresses": ["alert"]},
+             "status": "done", "closed": "2024-03-20", "addresses": ["alert"]},
         ],
     }
     values.update(overrides)
@@ -536,7 +536,7 @@ def test_everything_from_front_matter_is_escaped(tmp_path):
         impact={"summary": f"Impact {SCRIPT}{IMG}"},
         root_causes=[{"id": f"c1{IMG}", "kind": "causal", "category": "capacity", "summary": f"Cause {SCRIPT}"}],
         action_items=[{"title": f"Fix {SCRIPT}", "owner": f"team {IMG}", "priority": "P1", "due": "2099-01-01",
-                       "status": "wont-do", "reason": IMG, "done_when": SCRIPT, "addresses": [f"c1{IMG}"],
+                       "status": "wont-do", "closed": "2024-03-20", "reason": IMG, "done_when": SCRIPT, "addresses": [f"c1{IMG}"],
                        "link": 'https://x.example/a"onmouseover="alert(1)'}],
         communications=[{"audience": "customers", "channel": IMG, "at": "2024-03-14T10:00:00Z", "summary": SCRIPT}],
     )

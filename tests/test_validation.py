@@ -40,6 +40,7 @@ EXPECTED = {
     "unknown-related": (27, 11, Level.ERROR),
     "action-item-overdue": (24, 10, Level.WARNING),
     "wont-do-reason": (25, 13, Level.WARNING),
+    "closed-date": (25, 13, Level.WARNING),
     "action-items-missing": (4, 11, Level.WARNING),
     "section-missing": (28, 1, Level.WARNING),
 }
@@ -337,8 +338,19 @@ def test_overdue_depends_on_today(check, policy):
 
 @pytest.mark.parametrize("status", ["done", "wont-do\n    reason: The pool is being replaced."])
 def test_closed_action_items_are_never_overdue(status, tmp_path, check):
-    write(tmp_path, "2024-03-14-example.md", VALID.replace("due: 2027-01-31", "due: 2024-04-01").replace("status: open", f"status: {status}"))
+    closed = f"status: {status}\n    closed: 2024-03-30"
+    write(tmp_path, "2024-03-14-example.md", VALID.replace("due: 2027-01-31", "due: 2024-04-01").replace("status: open", closed))
     assert check(tmp_path).diagnostics == []
+
+
+@pytest.mark.parametrize("status, closed, message", [
+    ("open", "2024-03-30", "is `open` but has a `closed` date"),
+    ("done", "2026-11-30", "is closed on 2026-11-30, after today (2026-11-22)"),
+])
+def test_closed_date_must_fit_status_and_today(status, closed, message, tmp_path, check):
+    write(tmp_path, "2024-03-14-example.md", VALID.replace("status: open", f"status: {status}\n    closed: {closed}"))
+    [found] = check(tmp_path).diagnostics
+    assert (found.code, found.line, found.col) == ("closed-date", 26, 13) and message in found.message
 
 
 def test_in_progress_action_items_can_be_overdue(tmp_path, check):

@@ -46,6 +46,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "duplicate-id": (Level.ERROR, "Two files have the same name in different folders."),
     "too-many-problems": (Level.ERROR, "More problems in one file than are worth listing; the first ones are shown."),
     "action-item-overdue": (Level.WARNING, "An open action item is past its due date."),
+    "closed-date": (Level.WARNING, "A done or won't-do action item without a `closed` date, or a `closed` date that "
+                                   "does not fit its status or the build date."),
     "wont-do-reason": (Level.WARNING, "An action item set to `wont-do` without a `reason`."),
     "action-items-missing": (Level.WARNING, "A published postmortem of a severity that needs action items has none."),
     "section-missing": (Level.WARNING, "A required body section is missing."),

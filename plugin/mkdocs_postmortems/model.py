@@ -13,6 +13,7 @@ class RootCause:
     category: str
     summary: str
     id: str = ""
+    service: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ActionItem:
     addresses: tuple[str, ...] = ()
     link: str = ""
     reason: str = ""
+    closed: date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -139,7 +141,8 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         resolved=values.get("resolved"),
         impact=Impact(**impact),
         root_causes=tuple(
-            RootCause(rc.get("kind", ""), rc.get("category", ""), rc.get("summary", ""), rc.get("id", ""))
+            RootCause(rc.get("kind", ""), rc.get("category", ""), rc.get("summary", ""), rc.get("id", ""),
+                      rc.get("service", ""))
             for rc in values.get("root_causes", ())
         ),
         action_items=tuple(
@@ -147,6 +150,7 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
                 title=ai.get("title", ""), owner=ai.get("owner", ""), priority=ai.get("priority", ""),
                 due=ai.get("due"), status=ai.get("status", "open"), done_when=ai.get("done_when", ""),
                 addresses=tuple(ai.get("addresses", ())), link=ai.get("link", ""), reason=ai.get("reason", ""),
+                closed=ai.get("closed"),
             )
             for ai in values.get("action_items", ())
         ),

@@ -104,6 +104,21 @@ def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               "add `reason:` so readers know why the risk is accepted")
 
 
+def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    for index, item in enumerate(pm.action_items):
+        where = ("action_items", index, "closed")
+        if not item.is_open and item.closed is None:
+            yield _diagnostic(pm, ("action_items", index, "status"), "closed-date",
+                              f"action item “{item.title}” is `{item.status}` without a `closed` date",
+                              "add `closed: YYYY-MM-DD`: later postmortems use it to tell whether the fix held")
+        elif item.is_open and item.closed is not None:
+            yield _diagnostic(pm, where, "closed-date", f"action item “{item.title}” is `{item.status}` but has a `closed` date",
+                              "remove `closed`, or set `status: done` or `wont-do`")
+        elif item.closed is not None and item.closed > ctx.today:
+            yield _diagnostic(pm, where, "closed-date", f"action item “{item.title}” is closed on {item.closed}, after today ({ctx.today})",
+                              "use the date it was actually closed")
+
+
 def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if pm.status == "published" and pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
         yield _diagnostic(pm, ("severity",), "action-items-missing",
@@ -137,8 +152,8 @@ def body_headings(body: str) -> list[str]:
 
 
 FILE_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
-    file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, wont_do_reasons, action_items_present,
-    required_sections,
+    file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, closed_dates, wont_do_reasons,
+    action_items_present, required_sections,
 )
 
 

@@ -30,6 +30,9 @@ ROOT_CAUSE = (
     Field("category", "string", "A category of the configured root-cause taxonomy.", required=True,
           choices="category_names"),
     Field("summary", "string", "One or two sentences on the condition, not the person.", required=True),
+    Field("service", "string", "The service where this condition lies, from the catalog (it need not be one that was "
+          "affected); default: every service in `services`. Recurring causes are counted per service and category.",
+          choices="service_names"),
 )
 
 ACTION_ITEM = (
@@ -40,6 +43,7 @@ ACTION_ITEM = (
     Field("due", "date", "The date it is due, `YYYY-MM-DD`.", required=True),
     Field("status", "string", "`open`, `in-progress`, `done` or `wont-do`.", required=True,
           choices=p.ACTION_ITEM_STATUSES),
+    Field("closed", "date", "The date it became `done` or `wont-do`; tells later postmortems whether a fix held."),
     Field("done_when", "string", "The measurable condition that tells it is done."),
     Field("addresses", "strings", "The `id`s of the root causes this item addresses."),
     Field("link", "url", "The ticket that tracks it (http or https URL)."),
