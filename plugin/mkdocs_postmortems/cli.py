@@ -14,7 +14,8 @@ import click
 from .diagnostics import Diagnostic, Level
 from .knowledge import discover, load_knowledge_base
 from .policy import Policy, policy_from_options
-from .scaffold import new_postmortem, slugify
+from .scaffold import new_postmortem
+from .site import slugify
 from .schema import json_schema
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}

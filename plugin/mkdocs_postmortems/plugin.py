@@ -15,11 +15,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from .diagnostics import Level
+from .exports import action_items_csv, action_items_json, knowledge_base_json
+from .indexes import Indexes, build_indexes
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .model import Postmortem
+from .pages import PageSpec, details_context, knowledge_base_pages
 from .policy import (DEFAULT_CATEGORIES, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS, DEFAULT_SEVERITIES,
                      Policy, policy_from_options)
-from .render import render_details, render_header, render_index, template_environment
+from .render import Links, render, render_header, template_environment
+from .site import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, SiteMap
 
 log = get_plugin_logger(__name__)
 CSS = "assets/postmortems/postmortems.css"
@@ -69,31 +73,36 @@ class PostmortemsConfig(base.Config):
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
-    """Adds `postmortems/` to the site: one page per postmortem and an index, all checked by the core."""
+    """Adds the knowledge base to the site: a page per postmortem and the cross-incident pages, all from the core."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
         self.policy: Policy = policy_from_options(self.config)
         self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
         self.folder = self.root / self.policy.folder
+        self.site = SiteMap(self.policy.folder)
         self.kb: KnowledgeBase | None = None
+        self.indexes: Indexes | None = None
         self.diagnostics: dict[str, list] = {}
         self.pages: dict[str, Postmortem] = {}
-        self.index_uri = f"{self.policy.folder}/index.md"
+        self.specs: dict[str, PageSpec] = {}
+        self.generated: set[str] = set()  # spec pages with no file of the user's: they need a heading
         self.env = template_environment(config.theme.dirs)
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
             config.extra_css.append(CSS)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Parse and check every postmortem once, log each diagnostic, and add a page for each one shown."""
+        """Parse and check every postmortem once, log each diagnostic, build the indexes in one pass, and add
+        the pages and exports. Runs here because the nav is built from these files next."""
         self.kb = load_knowledge_base(self.folder, self.policy, base=self.root)
         self.diagnostics = self.kb.diagnostics_by_path()  # grouped once: a lookup per page, not a scan
         for diagnostic in self.kb.diagnostics:
             hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
             _LOG_AT[diagnostic.level](f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}")
+        shown = []
         for pm in self.kb.published():
-            uri = f"{self.policy.folder}/{pm.id}.md"
+            uri = self.site.postmortem(pm.id)
             if files.get_file_from_path(uri):
                 log.warning(f"{uri} exists in docs/ and hides the postmortem {pm.path}; remove one of them")
                 continue
@@ -101,35 +110,68 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # NOT_IN_NAV keeps postmortems out of an automatic nav, which is rendered into every page.
             files.append(File.generated(config, uri, content="\n" + pm.body, inclusion=InclusionLevel.NOT_IN_NAV))
             self.pages[uri] = pm
-        if not files.get_file_from_path(self.index_uri):
-            files.append(File.generated(config, self.index_uri, content="# Postmortems\n"))
+            shown.append(pm)
+        self.indexes = build_indexes(shown, self.policy, self.kb.today)
+        for spec in knowledge_base_pages(self.kb, self.indexes, self.site):
+            self.specs[spec.uri] = spec
+            if not files.get_file_from_path(spec.uri):  # a page of the user's keeps its text; ours follows it
+                inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+                files.append(File.generated(config, spec.uri, content="", inclusion=inclusion))
+                self.generated.add(spec.uri)
+
+        def url_of(pm_id: str) -> str:
+            return files.get_file_from_path(self.site.postmortem(pm_id)).url
+
+        for uri, content in ((self.site.index_json, knowledge_base_json(self.indexes, url_of, self.kb.today)),
+                             (ACTION_ITEMS_CSV, action_items_csv(self.indexes, url_of)),
+                             (ACTION_ITEMS_JSON, action_items_json(self.indexes, url_of, self.kb.today))):
+            files.append(File.generated(config, uri, content=content))
         files.append(File.generated(config, CSS, abs_src_path=str(Path(__file__).parent / "assets/postmortems.css")))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Titles come from front matter, which MkDocs never sees; themes print titles unescaped."""
+        """Titles come from front matter and the indexes, which MkDocs never sees; themes print titles unescaped.
+        Cross-incident pages repeat what the postmortems say, so they stay out of the search index."""
         pm = self.pages.get(page.file.src_uri)
+        spec = self.specs.get(page.file.src_uri)
         if pm is not None:
             page.meta["title"] = escape(pm.title)
+        elif spec is not None:
+            page.meta.setdefault("title", escape(spec.title))
+            page.meta["search"] = {"exclude": True}
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Wrap the rendered body with the header card and the front-matter details (or the index listing)."""
-        def url_for(pm_id: str) -> str | None:
-            target = files.get_file_from_path(f"{self.policy.folder}/{pm_id}.md")
-            return target.url_relative_to(page.file) if target and target.src_uri in self.pages else None
+        """Wrap a postmortem's body with its header card and details, or fill a cross-incident page."""
+        urls: dict[str, str | None] = {}
 
+        def relative(uri: str) -> str | None:
+            if uri not in urls:
+                target = files.get_file_from_path(uri)
+                urls[uri] = target.url_relative_to(page.file) if target else None
+            return urls[uri]
+
+        links = Links(self.site, relative)
         pm = self.pages.get(page.file.src_uri)
+        spec = self.specs.get(page.file.src_uri)
         if pm is not None:
             header = render_header(self.env, pm, self.diagnostics.get(pm.path, []))
-            details = render_details(self.env, pm, self.kb, url_for)
-            page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(details))
-            return header + html + details
-        if page.file.src_uri == self.index_uri:
-            return html + render_index(self.env, self.kb, url_for)
-        return html
+            added = render(self.env, "details", links=links, **details_context(pm, self.kb, self.indexes))
+            html = header + html
+        elif spec is not None:
+            added = render(self.env, spec.template, links=links, **spec.context)
+            if spec.uri in self.generated:
+                html = f'<h1 id="{_slug(spec.title)}">{escape(spec.title)}</h1>' + html
+        else:
+            return html
+        page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(added))
+        return html + added
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         """Rebuild when a postmortem changes: the folder lives beside docs/, so MkDocs does not watch it."""
         server.watch(str(self.folder))
         return server
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "title"

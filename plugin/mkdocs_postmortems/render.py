@@ -11,11 +11,33 @@ import jinja2
 import markupsafe
 
 from .diagnostics import Diagnostic, Level
-from .knowledge import KnowledgeBase
+from .indexes import ActionItemEntry
 from .model import Postmortem
+from .site import ACTION_ITEMS, SiteMap
+from .stats import Distribution
 
 TEMPLATES = Path(__file__).parent / "templates"
-UrlFor = Callable[[str], "str | None"]  # postmortem ID -> URL relative to the current page, None if not built
+Relative = Callable[[str], "str | None"]  # source URI -> URL relative to the page being rendered, None if not built
+
+
+class Links:
+    """URLs of the site's pages as seen from the page being rendered; None for a page the site does not have."""
+
+    def __init__(self, site: SiteMap, relative: Relative):
+        self.site = site
+        self.page = relative
+
+    def postmortem(self, pm_id: str) -> str | None:
+        return self.page(self.site.postmortem(pm_id))
+
+    def service(self, name: str) -> str | None:
+        return self.page(self.site.service(name))
+
+    def facet(self, dimension: str, value: str) -> str | None:
+        return self.page(self.site.facet(dimension, value))
+
+    def action_item(self, entry: ActionItemEntry) -> str:
+        return f"{self.page(ACTION_ITEMS)}#{entry.anchor}"
 
 
 def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environment:
@@ -27,7 +49,8 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code)
+    env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
+                       minutes=format_minutes, spread=format_spread)
     return env
 
 
@@ -56,6 +79,23 @@ def format_duration(span: timedelta | None) -> str:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
+def format_minutes(minutes: float | None) -> str:
+    """Minutes as a duration (`1 h 12 min`); `—` when unknown."""
+    return "—" if minutes is None else format_duration(timedelta(minutes=minutes))
+
+
+def format_spread(sample: Distribution) -> str:
+    """`median 12 min, p90 1 h 3 min (7 incidents, 2 without the timestamp)`; says when the sample is small."""
+    if not sample.count:
+        return f"no data ({sample.missing} without the timestamp)" if sample.missing else "no data"
+    notes = [f"{sample.count} incident{'s' if sample.count != 1 else ''}"]
+    if sample.missing:
+        notes.append(f"{sample.missing} without the timestamp")
+    if sample.is_small:
+        notes.append("small sample")
+    return f"median {format_minutes(sample.median)}, p90 {format_minutes(sample.p90)} ({', '.join(notes)})"
+
+
 def problems_of(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """The diagnostics a reader should see on the page: errors and warnings."""
     return [d for d in diagnostics if d.level in (Level.ERROR, Level.WARNING)]
@@ -66,19 +106,6 @@ def render_header(env: jinja2.Environment, pm: Postmortem, diagnostics: list[Dia
     return env.get_template("postmortems/header.html").render(pm=pm, problems=problems_of(diagnostics))
 
 
-def render_details(env: jinja2.Environment, pm: Postmortem, kb: KnowledgeBase, url_for: UrlFor) -> str:
-    """What follows the body: root causes, action items, communications and related postmortems."""
-    return env.get_template("postmortems/details.html").render(
-        pm=pm, today=kb.today, by_id=kb.by_id, url_for=url_for)
-
-
-def render_index(env: jinja2.Environment, kb: KnowledgeBase, url_for: UrlFor) -> str:
-    """The `/postmortems/` listing, newest first, and every file that could not become a page."""
-    by_path = kb.diagnostics_by_path()
-    shown = kb.published()
-    return env.get_template("postmortems/index.html").render(
-        postmortems=shown,
-        problems={pm.id: len(problems_of(by_path.get(pm.path, ()))) for pm in shown},
-        rejected=[(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
-        url_for=url_for,
-    )
+def render(env: jinja2.Environment, template: str, **context) -> str:
+    """A page fragment from `postmortems/<template>.html` (a user's override first)."""
+    return env.get_template(f"postmortems/{template}.html").render(**context)

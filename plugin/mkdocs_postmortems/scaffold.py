@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from datetime import date, timedelta
 
 import jinja2
@@ -12,6 +11,7 @@ import yaml
 
 from .policy import Policy
 from .render import TEMPLATES
+from .site import slugify
 
 GUIDANCE = {
     "Summary": "Two or three sentences: what happened, the impact, how it ended.",
@@ -28,13 +28,6 @@ def yaml_scalar(value: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/ -]*", value) and yaml.safe_load(value) == value:
         return value
     return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
-
-
-def slugify(title: str, max_words: int = 6) -> str:
-    """`Checkout latency during the Spring Sale!` -> `checkout-latency-during-the-spring-sale`."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    return "-".join(words[:max_words]) or "incident"
 
 
 def new_postmortem(title: str, severity: str, services: list[str], author: str, day: date, policy: Policy) -> str:

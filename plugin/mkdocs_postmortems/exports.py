@@ -1,0 +1,94 @@
+"""Machine-readable exports of the internal site: the knowledge base's metadata and every action item.
+
+Formats are documented in docs/browsing.md; keys are only ever added, so scripts keep working.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from typing import Callable
+
+from .indexes import ActionItemEntry, Indexes
+from .metrics import minutes
+from .model import Postmortem
+
+UrlOf = Callable[[str], str]  # postmortem ID -> its page's URL relative to the site root
+FORMAT_VERSION = 1
+CSV_COLUMNS = ("id", "title", "owner", "priority", "due", "status", "closed", "overdue", "done_when", "link",
+               "addresses", "postmortem", "severity", "url")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+
+
+def _iso(moment: datetime | date | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(moment, datetime) else moment.isoformat()
+
+
+def action_item_record(entry: ActionItemEntry, url_of: UrlOf) -> dict:
+    """One action item with its stable ID and the postmortem it comes from."""
+    item, pm = entry.item, entry.postmortem
+    return {
+        "id": entry.id, "title": item.title, "owner": item.owner, "priority": item.priority, "due": _iso(item.due),
+        "status": item.status, "closed": _iso(item.closed), "overdue": entry.overdue, "done_when": item.done_when,
+        "link": item.link, "addresses": list(item.addresses), "postmortem": pm.id, "severity": pm.severity,
+        "url": f"{url_of(pm.id)}#{entry.anchor}",
+    }
+
+
+def action_items_json(indexes: Indexes, url_of: UrlOf, today: date) -> str:
+    records = [action_item_record(entry, url_of) for entry in indexes.action_items]
+    return json.dumps({"version": FORMAT_VERSION, "as_of": today.isoformat(), "action_items": records},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def action_items_csv(indexes: Indexes, url_of: UrlOf) -> str:
+    """CSV for spreadsheets: one row per action item; text that a spreadsheet would evaluate is quoted with `'`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in indexes.action_items:
+        record = action_item_record(entry, url_of)
+        record["addresses"] = " ".join(record["addresses"])
+        writer.writerow(_cell(record[column]) for column in CSV_COLUMNS)
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf) -> dict:
+    """Everything the internal site knows about one postmortem, minus its body."""
+    return {
+        "id": pm.id, "url": url_of(pm.id), "title": pm.title, "status": pm.status, "severity": pm.severity,
+        "services": list(pm.services), "tags": list(pm.tags), "authors": list(pm.authors),
+        "reviewers": list(pm.reviewers),
+        "started": _iso(pm.started), "detected": _iso(pm.detected), "mitigated": _iso(pm.mitigated),
+        "resolved": _iso(pm.resolved),
+        "minutes": {"to_detect": minutes(pm.time_to_detect), "to_mitigate": minutes(pm.time_to_mitigate),
+                    "to_resolve": minutes(pm.time_to_resolve), "impact": minutes(pm.duration)},
+        "impact": {"summary": pm.impact.summary, "customers_affected": pm.impact.customers_affected,
+                   "requests_failed": pm.impact.requests_failed, "data_loss": pm.impact.data_loss},
+        "root_causes": [{"id": c.id, "kind": c.kind, "category": c.category, "service": c.service or None,
+                         "summary": c.summary} for c in pm.root_causes],
+        "action_items": [action_item_record(entry, url_of) for entry in indexes.items_by_postmortem[pm.id]],
+        "related": list(pm.related),
+        "referenced_by": [other.id for other in indexes.backlinks.get(pm.id, ())],
+        "similar": [other.id for other in indexes.similar[pm.id]],
+    }
+
+
+def knowledge_base_json(indexes: Indexes, url_of: UrlOf, today: date) -> str:
+    """`/postmortems/index.json`: every postmortem the site shows, newest first."""
+    records = [postmortem_record(pm, indexes, url_of) for pm in indexes.postmortems]
+    return json.dumps({"version": FORMAT_VERSION, "as_of": today.isoformat(), "postmortems": records},
+                      ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,285 @@
+"""Cross-incident indexes: root causes, action items, services, facets, backlinks and similar incidents.
+
+Everything is built from the postmortems a site shows in a few linear passes; nothing compares every
+postmortem with every other one, so a knowledge base of thousands builds as fast per postmortem as one of ten.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from .metrics import minutes
+from .model import ActionItem, Postmortem, RootCause
+from .policy import ROOT_CAUSE_KINDS, Policy
+from .stats import Distribution, distribution
+
+SIMILAR_LIMIT = 5  # similar incidents shown per postmortem
+_NEIGHBOURS = 3  # per shared (service, category): the incidents this close in time are the candidates
+_EPOCH = datetime.min.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class ActionItemEntry:
+    """An action item with its stable ID `<postmortem-id>#<n>` (n from 1, in file order) and its context."""
+
+    id: str
+    item: ActionItem
+    postmortem: Postmortem
+    recurrence: int  # most incidents sharing a (service, category) of a root cause this item addresses
+    overdue: bool
+
+    @property
+    def anchor(self) -> str:
+        """An HTML id for the item's row (`#` is not welcome in fragment identifiers)."""
+        return "ai-" + self.id.replace("#", "-")
+
+
+@dataclass(frozen=True)
+class CauseEntry:
+    postmortem: Postmortem
+    cause: RootCause
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """The same root-cause category on the same service in two or more incidents, oldest first."""
+
+    service: str
+    category: str
+    postmortems: tuple[Postmortem, ...]
+
+
+@dataclass(frozen=True)
+class RecurredAfterFix:
+    """`later` has a root cause (service + category) that `earlier` had too, and `fix` addressed it,
+    marked done on `fix.item.closed`, before `later` started: the fix did not hold."""
+
+    later: Postmortem
+    earlier: Postmortem
+    service: str
+    category: str
+    fix: ActionItemEntry
+
+
+@dataclass
+class CategoryIndex:
+    name: str
+    description: str
+    by_kind: dict[str, list[CauseEntry]] = field(default_factory=lambda: {kind: [] for kind in ROOT_CAUSE_KINDS})
+    postmortems: list[Postmortem] = field(default_factory=list)  # distinct, newest first
+
+    @property
+    def count(self) -> int:
+        return sum(len(entries) for entries in self.by_kind.values())
+
+
+@dataclass
+class ServiceIndex:
+    name: str
+    description: str
+    postmortems: list[Postmortem] = field(default_factory=list)  # newest first
+    open_items: list[ActionItemEntry] = field(default_factory=list)
+    recurring: list[Recurring] = field(default_factory=list)
+
+    @property
+    def impact_minutes(self) -> int:
+        """Minutes users were affected, summed over the incidents whose duration is known."""
+        return sum(int(pm.duration.total_seconds() // 60) for pm in self.postmortems if pm.duration is not None)
+
+    @property
+    def time_to_detect(self) -> Distribution:
+        return distribution(minutes(pm.time_to_detect) for pm in self.postmortems)
+
+    @property
+    def time_to_resolve(self) -> Distribution:
+        return distribution(minutes(pm.time_to_resolve) for pm in self.postmortems)
+
+
+@dataclass
+class Indexes:
+    """All cross-incident views of the postmortems a site shows (`postmortems`, newest first)."""
+
+    postmortems: list[Postmortem]
+    categories: list[CategoryIndex]
+    quarters: list[str]
+    quarterly: dict[str, list[int]]  # category -> incidents per quarter, aligned with `quarters`
+    recurring: list[Recurring]
+    recurred_after_fix: list[RecurredAfterFix]
+    action_items: list[ActionItemEntry]  # by postmortem, newest first, then file order
+    services: list[ServiceIndex]
+    facets: dict[str, dict[str, list[Postmortem]]]  # "severity" | "service" | "year" | "tag" -> value -> postmortems
+    backlinks: dict[str, list[Postmortem]]
+    similar: dict[str, list[Postmortem]]
+    items_by_postmortem: dict[str, list[ActionItemEntry]]
+
+    def open_items(self, policy: Policy) -> list[ActionItemEntry]:
+        """Open and in-progress items, most urgent first: priority, then the incident's severity, then how
+        often their root cause recurs, then due date."""
+        priority = {name: rank for rank, name in enumerate(policy.priorities)}
+        severity = {name: rank for rank, name in enumerate(policy.severities)}
+        return sorted(
+            (e for e in self.action_items if e.item.is_open),
+            key=lambda e: (priority.get(e.item.priority, len(priority)), severity.get(e.postmortem.severity, len(severity)),
+                           -e.recurrence, e.item.due or date.max, e.id),
+        )
+
+    def closed_items(self, status: str) -> list[ActionItemEntry]:
+        """`done` or `wont-do` items, most recently closed first (undated last)."""
+        return sorted((e for e in self.action_items if e.item.status == status),
+                      key=lambda e: (-(e.item.closed or date.min).toordinal(), e.id))
+
+
+def _started(pm: Postmortem) -> datetime:
+    return pm.started or _EPOCH
+
+
+def quarter_of(moment: datetime) -> str:
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def quarter_range(first: datetime, last: datetime) -> list[str]:
+    """Every quarter from `first` to `last`, so gaps show as zeros rather than vanish."""
+    quarters, index, end = [], first.year * 4 + (first.month - 1) // 3, last.year * 4 + (last.month - 1) // 3
+    for number in range(index, end + 1):
+        quarters.append(f"{number // 4}-Q{number % 4 + 1}")
+    return quarters
+
+
+def _pairs(pm: Postmortem, cause: RootCause) -> list[tuple[str, str]]:
+    """The (service, category) pairs a root cause counts for: its own `service`, else every affected one."""
+    return [(service, cause.category) for service in ((cause.service,) if cause.service else pm.services)]
+
+
+def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) -> Indexes:
+    """Every cross-incident index of `postmortems` (as shown, newest first)."""
+    chronological = sorted(postmortems, key=lambda pm: (_started(pm), pm.id))
+    categories = {c.name: CategoryIndex(c.name, c.description) for c in policy.categories}
+    services = {s.name: ServiceIndex(s.name, s.description) for s in policy.services}
+    by_pair: dict[tuple[str, str], list[Postmortem]] = {}  # chronological, each incident once
+    facets: dict[str, dict[str, list[Postmortem]]] = {"severity": {s: [] for s in policy.severities},
+                                                      "service": {}, "year": {}, "tag": {}}
+    backlinks: dict[str, list[Postmortem]] = {}
+    for pm in chronological:
+        for pair in {pair for cause in pm.root_causes for pair in _pairs(pm, cause)}:
+            by_pair.setdefault(pair, []).append(pm)
+    for pm in postmortems:  # newest first, so every list below is too
+        facets["severity"].setdefault(pm.severity, []).append(pm)
+        for service in pm.services:
+            facets["service"].setdefault(service, []).append(pm)
+            services.setdefault(service, ServiceIndex(service, "")).postmortems.append(pm)
+        if pm.started:
+            facets["year"].setdefault(str(pm.started.year), []).append(pm)
+        for tag in pm.tags:
+            facets["tag"].setdefault(tag, []).append(pm)
+        for other in pm.related:
+            backlinks.setdefault(other, []).append(pm)
+        for category in dict.fromkeys(cause.category for cause in pm.root_causes):
+            categories.setdefault(category, CategoryIndex(category, "")).postmortems.append(pm)
+        for cause in pm.root_causes:
+            categories[cause.category].by_kind.setdefault(cause.kind, []).append(CauseEntry(pm, cause))
+    catalog = {name: rank for rank, name in enumerate(policy.service_names)}
+    facets["service"] = dict(sorted(facets["service"].items(), key=lambda kv: (catalog.get(kv[0], len(catalog)), kv[0])))
+    facets["tag"] = dict(sorted(facets["tag"].items()))
+    facets["year"] = dict(sorted(facets["year"].items(), reverse=True))
+    facets["severity"] = {s: pms for s, pms in facets["severity"].items() if pms}
+
+    items_by_postmortem = {pm.id: _entries(pm, by_pair, today) for pm in postmortems}
+    recurring = [Recurring(service, category, tuple(pms)) for (service, category), pms in by_pair.items() if len(pms) > 1]
+    recurring.sort(key=lambda r: (-len(r.postmortems), r.service, r.category))
+    for entry in recurring:
+        services[entry.service].recurring.append(entry)
+    action_items = [entry for pm in postmortems for entry in items_by_postmortem[pm.id]]
+    for entry in action_items:
+        if entry.item.is_open:
+            for service in entry.postmortem.services:
+                services[service].open_items.append(entry)
+    quarters = quarter_range(_started(chronological[0]), _started(chronological[-1])) if any(
+        pm.started for pm in postmortems) else []
+    return Indexes(
+        postmortems=postmortems,
+        categories=list(categories.values()),
+        quarters=quarters,
+        quarterly=_quarterly(categories.values(), quarters),
+        recurring=recurring,
+        recurred_after_fix=_recurred_after_fix(chronological, items_by_postmortem),
+        action_items=action_items,
+        services=[s for s in services.values() if s.postmortems or s.name in policy.service_names],
+        facets=facets,
+        backlinks=backlinks,
+        similar=_similar(postmortems, by_pair),
+        items_by_postmortem=items_by_postmortem,
+    )
+
+
+def _entries(pm: Postmortem, by_pair: dict, today: date) -> list[ActionItemEntry]:
+    causes = {cause.id: cause for cause in pm.root_causes if cause.id}
+    entries = []
+    for number, item in enumerate(pm.action_items, 1):
+        recurrence = max((len(by_pair.get(pair, ())) for cause_id in item.addresses if cause_id in causes
+                          for pair in _pairs(pm, causes[cause_id])), default=0)
+        entries.append(ActionItemEntry(f"{pm.id}#{number}", item, pm, recurrence, item.is_overdue(today)))
+    return entries
+
+
+def _quarterly(categories, quarters: list[str]) -> dict[str, list[int]]:
+    position = {quarter: index for index, quarter in enumerate(quarters)}
+    trend = {}
+    for category in categories:
+        counts = [0] * len(quarters)
+        for pm in category.postmortems:
+            if pm.started:
+                counts[position[quarter_of(pm.started)]] += 1
+        trend[category.name] = counts
+    return trend
+
+
+def _recurred_after_fix(chronological: list[Postmortem], items: dict[str, list[ActionItemEntry]]) -> list[RecurredAfterFix]:
+    """Walk incidents oldest first, keeping per (service, category) the done fixes seen so far, sorted by the day
+    they closed; a later incident with that pair recurred after the latest fix closed before the day it started."""
+    fixes: dict[tuple[str, str], list[tuple[int, float, str]]] = {}
+    entries: dict[str, ActionItemEntry] = {}
+    found = []
+    for pm in chronological:
+        if pm.started is None:
+            continue
+        pairs = dict.fromkeys(pair for cause in pm.root_causes for pair in _pairs(pm, cause))
+        for service, category in pairs:
+            closed = fixes.get((service, category), [])
+            before = bisect.bisect_left(closed, (pm.started.date().toordinal(),))
+            if before:
+                fix = entries[closed[before - 1][2]]
+                found.append(RecurredAfterFix(pm, fix.postmortem, service, category, fix))
+        causes = {cause.id: cause for cause in pm.root_causes if cause.id}
+        for entry in items.get(pm.id, ()):
+            if entry.item.status == "done" and entry.item.closed:
+                entries[entry.id] = entry
+                key = (entry.item.closed.toordinal(), pm.started.timestamp(), entry.id)
+                for pair in dict.fromkeys(pair for cause_id in entry.item.addresses if cause_id in causes
+                                          for pair in _pairs(pm, causes[cause_id])):
+                    bisect.insort(fixes.setdefault(pair, []), key)
+    found.sort(key=lambda r: (-_started(r.later).timestamp(), r.service, r.category))
+    return found
+
+
+def _similar(postmortems: list[Postmortem], by_pair: dict[tuple[str, str], list[Postmortem]]) -> dict[str, list[Postmortem]]:
+    """Per postmortem, up to `SIMILAR_LIMIT` others sharing a service and a root-cause category: most shared
+    pairs first, then nearest in time. Candidates are the nearest few per pair, which keeps this linear."""
+    starts = {pair: [_started(pm) for pm in pms] for pair, pms in by_pair.items()}
+    similar = {}
+    for pm in postmortems:
+        shared: Counter[str] = Counter()
+        candidates: dict[str, Postmortem] = {}
+        for pair in dict.fromkeys(pair for cause in pm.root_causes for pair in _pairs(pm, cause)):
+            pms = by_pair[pair]
+            at = bisect.bisect_left(starts[pair], _started(pm))
+            for other in pms[max(0, at - _NEIGHBOURS): at + _NEIGHBOURS + 1]:
+                if other.id != pm.id:
+                    shared[other.id] += 1
+                    candidates[other.id] = other
+        ranked = sorted(candidates.values(),
+                        key=lambda o: (-shared[o.id], abs((_started(o) - _started(pm)).total_seconds()), o.id))
+        similar[pm.id] = ranked[:SIMILAR_LIMIT]
+    return similar

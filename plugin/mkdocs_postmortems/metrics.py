@@ -1,0 +1,40 @@
+"""Incident metrics for charts and tables: incidents per month by severity, and response-time distributions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Sequence
+
+from .model import Postmortem
+from .stats import Distribution, distribution
+
+RESPONSE_TIMES = (("Time to detect", "time_to_detect"), ("Time to mitigate", "time_to_mitigate"),
+                  ("Time to resolve", "time_to_resolve"))
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every `YYYY-MM` from `first` to `last`, so quiet months show as zeros."""
+    start, end = int(first[:4]) * 12 + int(first[5:]) - 1, int(last[:4]) * 12 + int(last[5:]) - 1
+    return [f"{n // 12}-{n % 12 + 1:02d}" for n in range(start, end + 1)]
+
+
+def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str]) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """(months, [(severity, incidents per month)]) over every month from the first incident to the last."""
+    dated = [pm for pm in postmortems if pm.started]
+    if not dated:
+        return [], []
+    months = month_range(min(pm.started for pm in dated).strftime("%Y-%m"), max(pm.started for pm in dated).strftime("%Y-%m"))
+    position = {month: index for index, month in enumerate(months)}
+    counts = {severity: [0] * len(months) for severity in severities}
+    for pm in dated:
+        counts.setdefault(pm.severity, [0] * len(months))[position[pm.started.strftime("%Y-%m")]] += 1
+    return months, [(severity, row) for severity, row in counts.items() if any(row)]
+
+
+def minutes(span: timedelta | None) -> float | None:
+    return span.total_seconds() / 60 if span is not None else None
+
+
+def response_times(postmortems: Sequence[Postmortem]) -> list[tuple[str, Distribution]]:
+    """Time to detect, mitigate and resolve (minutes since `started`) as distributions; missing ones counted."""
+    return [(label, distribution(minutes(getattr(pm, name)) for pm in postmortems)) for label, name in RESPONSE_TIMES]

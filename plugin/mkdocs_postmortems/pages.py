@@ -1,0 +1,110 @@
+"""The pages the knowledge base adds to a site, as data: where each lives, its title, its template and context.
+
+A site engine turns each `PageSpec` into a page and renders `render(env, spec.template, links=..., **spec.context)`
+into it; MkDocs does so in `plugin.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import markupsafe
+
+from . import charts
+from .indexes import Indexes
+from .knowledge import KnowledgeBase
+from .metrics import monthly_counts, response_times
+from .model import Postmortem
+from .policy import ROOT_CAUSE_KINDS
+from .render import problems_of
+from .site import ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, FACETS, METRICS, ROOT_CAUSES, SERVICES, SiteMap
+from .stats import SMALL_SAMPLE
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A generated page: source URI, plain-text title, template name under `postmortems/`, and its context.
+    `in_nav`: a top-level page that belongs in an automatic nav (not one per facet value or service)."""
+
+    uri: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    in_nav: bool = False
+
+
+def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> list[PageSpec]:
+    """Every cross-incident page: the index and its filters, root causes, action items, services, metrics."""
+    facet_context = {"facets": indexes.facets, "facet_labels": FACETS, "site": site}
+    pages = [PageSpec(site.index, "Postmortems", "index", {**facet_context, **_index_context(kb, indexes),
+                                                           "current": ("", "")}, in_nav=True)]
+    for dimension, values in indexes.facets.items():
+        for value, postmortems in values.items():
+            pages.append(PageSpec(site.facet(dimension, value), f"Postmortems: {FACETS[dimension].lower()} {value}",
+                                  "facet", {**facet_context, "postmortems": postmortems, "current": (dimension, value)}))
+    pages += [
+        PageSpec(ROOT_CAUSES, "Root causes", "root-causes", {
+            "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": sum(c.count for c in indexes.categories)}, in_nav=True),
+        PageSpec(ACTION_ITEMS, "Action items", "action-items", _action_items_context(kb, indexes), in_nav=True),
+        PageSpec(SERVICES, "Services", "services", {"indexes": indexes}, in_nav=True),
+        PageSpec(METRICS, "Metrics", "metrics", _metrics_context(kb, indexes), in_nav=True),
+    ]
+    pages += [PageSpec(site.service(service.name), f"Service: {service.name}", "service",
+                       {"service": service, "site_services": SERVICES}) for service in indexes.services]
+    return pages
+
+
+def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict:
+    """What `details.html` shows after a postmortem's body, with its action items' state as of the build."""
+    return {"pm": pm, "by_id": kb.by_id, "items": indexes.items_by_postmortem.get(pm.id, []),
+            "backlinks": indexes.backlinks.get(pm.id, []), "similar": indexes.similar.get(pm.id, [])}
+
+
+def _index_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
+    by_path = kb.diagnostics_by_path()
+    return {
+        "postmortems": indexes.postmortems,
+        "problems": {pm.id: len(problems_of(by_path.get(pm.path, ()))) for pm in indexes.postmortems},
+        "rejected": [(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
+    }
+
+
+def _action_items_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
+    open_items = indexes.open_items(kb.policy)
+    done, wont_do = indexes.closed_items("done"), indexes.closed_items("wont-do")
+    owners: dict[str, list] = {}
+    for entry in sorted(open_items, key=lambda e: e.item.owner.casefold()):
+        owners.setdefault(entry.item.owner, []).append(entry)
+    by_priority = {p: {"open": 0, "overdue": 0, "done": 0, "wont_do": 0} for p in kb.policy.priorities}
+    for entry in indexes.action_items:
+        row = by_priority.setdefault(entry.item.priority, {"open": 0, "overdue": 0, "done": 0, "wont_do": 0})
+        row["open" if entry.item.is_open else entry.item.status.replace("-", "_")] += 1
+        row["overdue"] += entry.overdue
+    overdue = [entry for entry in open_items if entry.overdue]
+    return {
+        "today": kb.today, "csv": ACTION_ITEMS_CSV, "json": ACTION_ITEMS_JSON, "by_priority": by_priority,
+        "counts": {"total": len(indexes.action_items), "open": len(open_items), "overdue": len(overdue),
+                   "done": len(done), "wont_do": len(wont_do)},
+        "overdue": overdue, "owners": owners, "open": open_items, "done": done, "wont_do": wont_do,
+    }
+
+
+def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
+    months, monthly = monthly_counts(indexes.postmortems, kb.policy.severities)
+    response = response_times(indexes.postmortems)
+    services = [s for s in indexes.services if s.postmortems]
+    resolve = [(s.name, s.time_to_resolve.median) for s in services if s.time_to_resolve.count]
+    count = len(indexes.postmortems)
+    return {
+        "count": count, "months": months, "monthly": monthly,
+        "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
+        "response": response, "services": services,
+        "small_sample": (f"With fewer than {SMALL_SAMPLE} incidents a median or p90 says little; such figures are "
+                         "marked “small sample”."),
+        "monthly_chart": markupsafe.Markup(charts.stacked_bar_chart(
+            "pm-incidents-per-month", "Incidents per month, stacked by severity", months, monthly)),
+        "response_chart": markupsafe.Markup(charts.distribution_chart(
+            "pm-response-times", "Time to detect, mitigate and resolve: every incident, median and p90", response)),
+        "service_chart": markupsafe.Markup(charts.bar_chart(
+            "pm-service-resolve", "Median time to resolve per service", resolve, unit="minutes")),
+    }

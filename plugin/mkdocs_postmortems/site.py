@@ -1,0 +1,58 @@
+"""Where every generated page and file of the internal site lives, as MkDocs source URIs (`src_uri`).
+
+Pure strings, so the URLs are stable and known to the core, the exports and the tests alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ROOT_CAUSES = "root-causes/index.md"
+ACTION_ITEMS = "action-items/index.md"
+ACTION_ITEMS_CSV = "action-items/action-items.csv"
+ACTION_ITEMS_JSON = "action-items/action-items.json"
+SERVICES = "services/index.md"
+METRICS = "metrics/index.md"
+FACETS = {"severity": "Severity", "service": "Service", "year": "Year", "tag": "Tag"}
+
+
+def slugify(title: str, max_words: int = 6) -> str:
+    """`Checkout latency during the Spring Sale!` -> `checkout-latency-during-the-spring-sale`."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    return "-".join(words[:max_words]) or "incident"
+
+
+class SiteMap:
+    """Source URIs of the pages of a knowledge base whose postmortems live under `folder/`."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.index = f"{folder}/index.md"
+        self.index_json = f"{folder}/index.json"
+        self._slugs: dict[tuple[str, str], str] = {}
+        self._taken: set[str] = set()
+
+    def postmortem(self, pm_id: str) -> str:
+        return f"{self.folder}/{pm_id}.md"
+
+    def service(self, name: str) -> str:
+        return self._unique("services", name)
+
+    def facet(self, dimension: str, value: str) -> str:
+        """The page listing the postmortems of one severity, service, year or tag."""
+        return self._unique(f"{self.folder}/{dimension}", value)
+
+    def _unique(self, prefix: str, value: str) -> str:
+        """`prefix/slug.md`, with `-2`, `-3`... when two values slug alike (`C++` and `c`)."""
+        key = (prefix, value)
+        if key not in self._slugs:
+            slug = slugify(value, max_words=12)
+            uri, n = f"{prefix}/{slug}.md", 1
+            while uri in self._taken or uri == f"{prefix}/index.md":
+                n += 1
+                uri = f"{prefix}/{slug}-{n}.md"
+            self._taken.add(uri)
+            self._slugs[key] = uri
+        return self._slugs[key]
