@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -101,3 +102,14 @@ def check(policy):
         return load_knowledge_base(folder, policy, today=TODAY, base=folder, **options)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _mkdocs_logger_reset():
+    """A strict build counts the warnings that reach the `mkdocs` logger; whatever another test (or an in-process
+    `postmortems check`) did to that logger's level, start each test from the default and put it back after."""
+    logger = logging.getLogger("mkdocs")
+    before = logger.level
+    logger.setLevel(logging.NOTSET)
+    yield
+    logger.setLevel(before)

@@ -17,7 +17,7 @@ from .policy import ROOT_CAUSE_KINDS, Policy
 from .stats import Distribution, distribution
 
 SIMILAR_LIMIT = 5  # similar incidents shown per postmortem
-_NEIGHBOURS = 3  # per shared (service, category): the incidents this close in time are the candidates
+_NEIGHBOURS = SIMILAR_LIMIT  # per shared (service, category): this many each side in time are the candidates
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 

@@ -11,7 +11,6 @@ import yaml
 
 from .policy import Policy
 from .render import TEMPLATES
-from .site import slugify
 
 GUIDANCE = {
     "Summary": "Two or three sentences: what happened, the impact, how it ended.",
