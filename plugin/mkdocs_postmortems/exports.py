@@ -39,10 +39,16 @@ def action_item_record(entry: ActionItemEntry, url_of: UrlOf) -> dict:
     }
 
 
+def _document(key: str, records: list[dict], today: date) -> str:
+    """`{"version", "as_of", key: [...]}` with one record per line: readable in a diff, and written by the C
+    encoder (an `indent` makes `json` fall back to pure Python, 10x slower on thousands of records)."""
+    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
+    head = json.dumps({"version": FORMAT_VERSION, "as_of": today.isoformat()})[:-1]
+    return f'{head}, "{key}": [\n{lines}\n]}}\n'
+
+
 def action_items_json(indexes: Indexes, url_of: UrlOf, today: date) -> str:
-    records = [action_item_record(entry, url_of) for entry in indexes.action_items]
-    return json.dumps({"version": FORMAT_VERSION, "as_of": today.isoformat(), "action_items": records},
-                      ensure_ascii=False, indent=1) + "\n"
+    return _document("action_items", [action_item_record(entry, url_of) for entry in indexes.action_items], today)
 
 
 def action_items_csv(indexes: Indexes, url_of: UrlOf) -> str:
@@ -89,6 +95,4 @@ def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf) -> dict:
 
 def knowledge_base_json(indexes: Indexes, url_of: UrlOf, today: date) -> str:
     """`/postmortems/index.json`: every postmortem the site shows, newest first."""
-    records = [postmortem_record(pm, indexes, url_of) for pm in indexes.postmortems]
-    return json.dumps({"version": FORMAT_VERSION, "as_of": today.isoformat(), "postmortems": records},
-                      ensure_ascii=False, indent=1) + "\n"
+    return _document("postmortems", [postmortem_record(pm, indexes, url_of) for pm in indexes.postmortems], today)

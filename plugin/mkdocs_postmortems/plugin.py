@@ -9,7 +9,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
@@ -87,6 +87,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.pages: dict[str, Postmortem] = {}
         self.specs: dict[str, PageSpec] = {}
         self.generated: set[str] = set()  # spec pages with no file of the user's: they need a heading
+        self.urls: dict[str, str | None] = {}
+        self.full: dict[str, tuple[str, str, str, str]] = {}  # src_uri -> (compact, full) header and details
         self.env = template_environment(config.theme.dirs)
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
             config.extra_css.append(CSS)
@@ -143,29 +145,47 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Wrap a postmortem's body with its header card and details, or fill a cross-incident page."""
-        urls: dict[str, str | None] = {}
-
-        def relative(uri: str) -> str | None:
-            if uri not in urls:
-                target = files.get_file_from_path(uri)
-                urls[uri] = target.url_relative_to(page.file) if target else None
-            return urls[uri]
-
-        links = Links(self.site, relative)
+        links = Links(self.site, "../" * page.url.count("/"), lambda uri: self._url_of(uri, files))
         pm = self.pages.get(page.file.src_uri)
         spec = self.specs.get(page.file.src_uri)
         if pm is not None:
+            context = details_context(pm, self.kb, self.indexes)
             header = render_header(self.env, pm, self.diagnostics.get(pm.path, []))
-            added = render(self.env, "details", links=links, **details_context(pm, self.kb, self.indexes))
-            html = header + html
+            details = render(self.env, "details", links=links, **context)
+            search = render(self.env, "search", **context).split("<h2", 1)
+            compact_header, compact_details = search[0], "<h2" + search[1] if len(search) > 1 else ""
+            self.full[page.file.src_uri] = (compact_header, header, compact_details, details)
+            added, html = details, compact_header + html + compact_details
         elif spec is not None:
             added = render(self.env, spec.template, links=links, **spec.context)
             if spec.uri in self.generated:
                 html = f'<h1 id="{_slug(spec.title)}">{escape(spec.title)}</h1>' + html
+            html += added
         else:
             return html
         page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(added))
-        return html + added
+        return html
+
+    def _url_of(self, uri: str, files: Files) -> str | None:
+        """A page's URL from the site root, escaped for an attribute; cached for the build (pages link to the same
+        few thousand pages over and over)."""
+        if uri not in self.urls:
+            target = files.get_file_from_path(uri)
+            self.urls[uri] = escape(target.url) if target else None
+        return self.urls[uri]
+
+    @event_priority(-100)  # after every search plugin has indexed the page
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        """Swap the compact text that search indexed for the full header card and tables.
+
+        Search plugins parse every tag of a page; the tables would more than double that work per postmortem
+        for no word that the compact text (`search.html`) does not already give them."""
+        swap = self.full.pop(page.file.src_uri, None)
+        if swap is not None:
+            compact_header, header, compact_details, details = swap
+            content = page.content.replace(compact_header, header, 1)
+            page.content = content.replace(compact_details, details, 1) if compact_details else content + details
+        return context
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         """Rebuild when a postmortem changes: the folder lives beside docs/, so MkDocs does not watch it."""

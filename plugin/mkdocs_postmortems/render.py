@@ -17,15 +17,23 @@ from .site import ACTION_ITEMS, SiteMap
 from .stats import Distribution
 
 TEMPLATES = Path(__file__).parent / "templates"
-Relative = Callable[[str], "str | None"]  # source URI -> URL relative to the page being rendered, None if not built
+UrlOf = Callable[[str], "str | None"]  # source URI -> its page's URL from the site root, HTML-escaped; None if not built
 
 
 class Links:
-    """URLs of the site's pages as seen from the page being rendered; None for a page the site does not have."""
+    """URLs of the site's pages as seen from the page being rendered; None for a page the site does not have.
 
-    def __init__(self, site: SiteMap, relative: Relative):
+    `up` leads from the page's folder to the site root (`../../`), so each link is one concatenation: index
+    pages hold thousands of them."""
+
+    def __init__(self, site: SiteMap, up: str, url_of: UrlOf):
         self.site = site
-        self.page = relative
+        self.up = up
+        self.url_of = url_of
+
+    def page(self, uri: str) -> str | None:
+        url = self.url_of(uri)
+        return None if url is None else self.up + url
 
     def postmortem(self, pm_id: str) -> str | None:
         return self.page(self.site.postmortem(pm_id))
@@ -39,6 +47,16 @@ class Links:
     def action_item(self, entry: ActionItemEntry) -> str:
         return f"{self.page(ACTION_ITEMS)}#{entry.anchor}"
 
+    def to(self, pm: Postmortem) -> markupsafe.Markup:
+        """A postmortem's title linked to its page (plain text when it has none). Python, not a Jinja macro:
+        index pages call this thousands of times."""
+        url = self.postmortem(pm.id)
+        title = markupsafe.escape(pm.title)
+        return title if url is None else markupsafe.Markup(f'<a href="{url}">{title}</a>')
+
+    def to_each(self, postmortems: Iterable[Postmortem]) -> markupsafe.Markup:
+        return markupsafe.Markup(", ").join(self.to(pm) for pm in postmortems)
+
 
 def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environment:
     """A Jinja environment that looks in `override_dirs` first, then in the templates shipped here."""
@@ -50,7 +68,7 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
-                       minutes=format_minutes, spread=format_spread)
+                       minutes=format_minutes, spread=format_spread, severity=severity_badge)
     return env
 
 
@@ -77,6 +95,10 @@ def format_duration(span: timedelta | None) -> str:
     if days:
         return f"{days} d {hours} h"
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+def severity_badge(severity: str) -> markupsafe.Markup:
+    return markupsafe.Markup('<span class="pm-badge pm-badge--{}">{}</span>').format(severity.lower(), severity)
 
 
 def format_minutes(minutes: float | None) -> str:
