@@ -100,3 +100,43 @@ class Recorder:
         assert self.page_errors == [], "uncaught page errors"
         assert self.failed_requests == [], "failed requests"
         assert self.dialogs == [], "dialogs opened (injected script ran?)"
+
+
+def new_page(browser, timeout_ms: int, **context_options):
+    """A page in a fresh context, with a `Recorder` attached as `page.recorder`; close `page.context` after."""
+    context = browser.new_context(service_workers="block", **context_options)
+    context.set_default_timeout(timeout_ms)
+    page = context.new_page()
+    page.recorder = Recorder()
+    page.recorder.attach(context, page)
+    return page
+
+
+def table_rows(locator) -> list[list[str]]:
+    """The text of every cell of every body row of the table(s) `locator` matches or contains, whitespace
+    collapsed; also of tables not rendered, such as one inside a closed <details>."""
+    return locator.locator("tbody tr").evaluate_all(
+        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent.replace(/\\s+/g, ' ').trim()))")
+
+
+def link_targets(locator) -> list[str]:
+    """The absolute URLs the links `locator` matches point to, resolved against their document."""
+    return locator.evaluate_all("links => links.map(a => a.href)")
+
+
+def headings(page, level: str = "h2") -> list[str]:
+    """The article's headings of one level, without the permalink sign the toc extension adds."""
+    return [text.replace("\u00b6", "").strip() for text in page.locator(f"article {level}").all_inner_texts()]
+
+
+def section_texts(page, heading_id: str, selector: str, prop: str = "innerText") -> list[str]:
+    """`prop` (the text, or `href` for a link's absolute URL) of every element matching `selector` between the
+    article's `h2#heading_id` and the next h2."""
+    return page.locator(f"article h2#{heading_id}").evaluate("""(heading, [selector, prop]) => {
+        const found = [];
+        for (let node = heading.nextElementSibling; node && node.tagName !== 'H2'; node = node.nextElementSibling) {
+            if (node.matches(selector)) found.push(node);
+            found.push(...node.querySelectorAll(selector));
+        }
+        return found.map(element => String(element[prop]).trim());
+    }""", [selector, prop])

@@ -152,3 +152,13 @@ def test_automatic_nav_lists_the_cross_incident_pages_but_no_postmortem_or_filte
     nav = {resolve(site, "index.html", href).relative_to(site).as_posix() for href, in_nav in links_of(home) if in_nav}
     assert set(PAGES) <= nav
     assert not any(name.startswith(("postmortems/2024", "postmortems/tag", "services/checkout")) for name in nav)
+
+
+def test_no_page_shows_a_drafts_title(example):
+    drafts = [yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]) for p in (REPO / "postmortems").glob("*.md")]
+    titles = [v["title"] for v in drafts if v["status"] == "draft"]
+    assert titles
+    files = [p for p in example.rglob("*") if p.suffix in (".html", ".json", ".csv")]
+    leaks = [(p.relative_to(example).as_posix(), t) for p in files for t in titles if t in p.read_text(encoding="utf-8")]
+    assert leaks == []
+    assert "not published: draft" in (example / "postmortems/2024-10-27-delivery-slot-dst-overbooking/index.html").read_text(encoding="utf-8")

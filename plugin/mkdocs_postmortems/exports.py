@@ -17,7 +17,7 @@ from .model import Postmortem
 
 UrlOf = Callable[[str], str]  # postmortem ID -> its page's URL relative to the site root
 FORMAT_VERSION = 1
-CSV_COLUMNS = ("id", "title", "owner", "priority", "due", "status", "closed", "overdue", "done_when", "link",
+CSV_COLUMNS = ("id", "title", "owner", "priority", "due", "status", "closed", "overdue", "done_when", "reason", "link",
                "addresses", "postmortem", "severity", "url")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
 
@@ -34,7 +34,7 @@ def action_item_record(entry: ActionItemEntry, url_of: UrlOf) -> dict:
     return {
         "id": entry.id, "title": item.title, "owner": item.owner, "priority": item.priority, "due": _iso(item.due),
         "status": item.status, "closed": _iso(item.closed), "overdue": entry.overdue, "done_when": item.done_when,
-        "link": item.link, "addresses": list(item.addresses), "postmortem": pm.id, "severity": pm.severity,
+        "reason": item.reason, "link": item.link, "addresses": list(item.addresses), "postmortem": pm.id, "severity": pm.severity,
         "url": f"{url_of(pm.id)}#{entry.anchor}",
     }
 
@@ -84,7 +84,7 @@ def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf) -> dict:
                     "to_resolve": minutes(pm.time_to_resolve), "impact": minutes(pm.duration)},
         "impact": {"summary": pm.impact.summary, "customers_affected": pm.impact.customers_affected,
                    "requests_failed": pm.impact.requests_failed, "data_loss": pm.impact.data_loss},
-        "root_causes": [{"id": c.id, "kind": c.kind, "category": c.category, "service": c.service or None,
+        "root_causes": [{"id": c.id, "kind": c.kind, "category": c.category, "service": c.service,
                          "summary": c.summary} for c in pm.root_causes],
         "action_items": [action_item_record(entry, url_of) for entry in indexes.items_by_postmortem[pm.id]],
         "related": list(pm.related),

@@ -85,9 +85,9 @@ class ServiceIndex:
     recurring: list[Recurring] = field(default_factory=list)
 
     @property
-    def impact_minutes(self) -> int:
+    def impact_minutes(self) -> float:
         """Minutes users were affected, summed over the incidents whose duration is known."""
-        return sum(int(pm.duration.total_seconds() // 60) for pm in self.postmortems if pm.duration is not None)
+        return sum(minutes(pm.duration) for pm in self.postmortems if pm.duration is not None)
 
     @property
     def time_to_detect(self) -> Distribution:
@@ -189,15 +189,15 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
     items_by_postmortem = {pm.id: _entries(pm, by_pair, today) for pm in postmortems}
     recurring = [Recurring(service, category, tuple(pms)) for (service, category), pms in by_pair.items() if len(pms) > 1]
     recurring.sort(key=lambda r: (-len(r.postmortems), r.service, r.category))
-    for entry in recurring:
-        services[entry.service].recurring.append(entry)
+    for entry in recurring:  # a cause's own `service` may be one no shown incident affected, or not in the catalog
+        services.setdefault(entry.service, ServiceIndex(entry.service, "")).recurring.append(entry)
     action_items = [entry for pm in postmortems for entry in items_by_postmortem[pm.id]]
     for entry in action_items:
         if entry.item.is_open:
             for service in entry.postmortem.services:
                 services[service].open_items.append(entry)
-    quarters = quarter_range(_started(chronological[0]), _started(chronological[-1])) if any(
-        pm.started for pm in postmortems) else []
+    dated = [pm.started for pm in chronological if pm.started]
+    quarters = quarter_range(dated[0], dated[-1]) if dated else []
     return Indexes(
         postmortems=postmortems,
         categories=list(categories.values()),
@@ -206,7 +206,7 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
         recurring=recurring,
         recurred_after_fix=_recurred_after_fix(chronological, items_by_postmortem),
         action_items=action_items,
-        services=[s for s in services.values() if s.postmortems or s.name in policy.service_names],
+        services=[s for s in services.values() if s.postmortems or s.recurring or s.name in policy.service_names],
         facets=facets,
         backlinks=backlinks,
         similar=_similar(postmortems, by_pair),

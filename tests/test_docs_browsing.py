@@ -1,0 +1,272 @@
+"""The browsing docs match the code: export keys and CSV columns, promised URLs, stated numbers, and the
+templates, macros and filters docs/configuration.md lists.
+
+The records come from the example knowledge base (postmortems/ with the policy of mkdocs.yml); the URLs are
+checked against one build of the example site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jinja2
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from mkdocs_postmortems import exports, site
+from mkdocs_postmortems.exports import CSV_COLUMNS, action_item_record, postmortem_record
+from mkdocs_postmortems.indexes import SIMILAR_LIMIT, build_indexes
+from mkdocs_postmortems.knowledge import load_knowledge_base
+from mkdocs_postmortems.policy import policy_from_options
+from mkdocs_postmortems.render import TEMPLATES, template_environment
+from mkdocs_postmortems.stats import SMALL_SAMPLE, Distribution
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+BROWSING = DOCS / "browsing.md"
+HOME = DOCS / "index.md"
+README = ROOT / "README.md"
+
+# The four cross-incident pages the home page must link to, as MkDocs source URIs.
+NEW_PAGES = (site.ROOT_CAUSES, site.ACTION_ITEMS, site.SERVICES, site.METRICS)
+# A JSON value's type as docs/browsing.md writes it in the Type column.
+JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "null": type(None),
+              "object": dict}
+
+_FENCE = re.compile(r"^(```+|~~~+).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_BACKTICKED = re.compile(r"^`([^`]+)`$")
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """Every Markdown table outside code blocks, as (header cells, body rows of cells)."""
+    found, block = [], []
+    for line in _FENCE.sub("", text).split("\n") + [""]:
+        if line.lstrip().startswith("|"):
+            block.append([cell.strip() for cell in _CELL_SPLIT.split(line.strip().strip("|"))])
+            continue
+        if len(block) >= 2 and set("".join(block[1])) <= set("-: "):
+            found.append((block[0], block[2:]))
+        block = []
+    return found
+
+
+def documented(first_header: str) -> list[dict[str, str]]:
+    """The rows of every table in docs/browsing.md whose first header is `first_header`, in order, each with its
+    backticked name under `name`."""
+    rows = []
+    for header, body in tables(read(BROWSING)):
+        if header[0] != first_header:
+            continue
+        for cells in body:
+            match = _BACKTICKED.match(cells[0])
+            assert match, f"docs/browsing.md: first cell is not a `name`: {cells[0]!r}"
+            rows.append({"name": match.group(1), **dict(zip(header, cells))})
+    return rows
+
+
+def key_paths(value, prefix: str, opaque: frozenset[str] = frozenset()):
+    """Dotted paths of every key in `value`, descending into objects and lists of objects, not below `opaque`."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            yield path
+            if path not in opaque:
+                yield from key_paths(inner, path, opaque)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from key_paths(inner, prefix, opaque)
+
+
+def values_at(value, path: list[str]):
+    """Every value at a dotted path, through lists."""
+    if not path:
+        yield value
+    elif isinstance(value, list):
+        for inner in value:
+            yield from values_at(inner, path)
+    elif isinstance(value, dict) and path[0] in value:
+        yield from values_at(value[path[0]], path[1:])
+
+
+def type_allows(documented_type: str, value) -> bool:
+    for word in documented_type.split(" or "):
+        if word.startswith("list of"):
+            if isinstance(value, list):
+                return True
+        elif isinstance(value, JSON_TYPES[word]) and not (word in ("integer", "number") and isinstance(value, bool)):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------------
+# The example: its knowledge base through the core, and one build of its site
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(str(ROOT / "mkdocs.yml"))
+
+
+@pytest.fixture(scope="module")
+def indexes(config):
+    policy = policy_from_options(config.plugins["postmortems"].config)
+    kb = load_knowledge_base(ROOT / policy.folder, policy, base=ROOT)
+    return build_indexes(kb.published(), policy, kb.today)
+
+
+@pytest.fixture(scope="module")
+def records(indexes):
+    def url_of(pm_id: str) -> str:
+        return f"postmortems/{pm_id}/"
+
+    postmortems = [postmortem_record(pm, indexes, url_of) for pm in indexes.postmortems]
+    items = [action_item_record(entry, url_of) for entry in indexes.action_items]
+    assert any(record["root_causes"] for record in postmortems), "the example needs root causes to check their keys"
+    assert items, "the example needs action items to check their keys"
+    return postmortems, items
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site_dir = tmp_path_factory.mktemp("example-site")
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir)))
+    return site_dir
+
+
+# --------------------------------------------------------------------------------------------------
+# The export formats
+
+
+def test_every_json_key_is_documented_and_no_documented_key_is_stale(records):
+    postmortems, items = records
+    produced = {"version", "as_of", "postmortems", "action_items"}
+    # A postmortem's action items are the action-items.json records, documented once under `action_items.`.
+    produced |= set(key_paths({"postmortems": postmortems}, "", frozenset({"postmortems.action_items"})))
+    produced |= set(key_paths({"action_items": items}, ""))
+    names = [row["name"] for row in documented("Key")]
+    assert len(names) == len(set(names)), f"docs/browsing.md documents a key twice: {names}"
+    assert not produced - set(names), f"keys missing from docs/browsing.md: {sorted(produced - set(names))}"
+    assert not set(names) - produced, f"docs/browsing.md documents keys the exports lack: {sorted(set(names) - produced)}"
+
+
+def test_a_postmortems_action_items_are_action_item_records(records):
+    postmortems, items = records
+    nested = {key for record in postmortems for item in record["action_items"] for key in item}
+    assert nested == set(items[0])
+
+
+def test_documented_types_match_the_built_files(built):
+    files = {"postmortems": json.loads(read(built / "postmortems" / "index.json")),
+             "action_items": json.loads(read(built / "action-items" / "action-items.json"))}
+    assert files["postmortems"]["version"] == files["action_items"]["version"] == exports.FORMAT_VERSION
+    for row in documented("Key"):
+        path = row["name"].split(".")
+        sources = [files[path[0]]] if path[0] in files else list(files.values())
+        values = [value for source in sources for value in values_at(source, path)]
+        assert values, f"`{row['name']}` is in no built file"
+        wrong = [value for value in values if not type_allows(row["Type"], value)]
+        assert not wrong, f"`{row['name']}` is documented as {row['Type']!r} but is {wrong[0]!r}"
+
+
+def test_csv_columns_are_documented_in_order(built):
+    assert [row["name"] for row in documented("Column")] == list(CSV_COLUMNS)
+    header = (built / "action-items" / "action-items.csv").read_bytes().decode("utf-8").split("\r\n", 1)[0]
+    assert header == ",".join(CSV_COLUMNS)
+
+
+def test_the_formula_guard_is_documented():
+    text = " ".join(read(BROWSING).split())
+    section = text[text.index("### `action-items.csv`"):]
+    names = {"\t": "a tab", "\r": "a carriage return"}
+    for start in exports._FORMULA_START:
+        shown = names.get(start, f"`{start}`")
+        assert shown in section, f"docs/browsing.md does not say that a cell starting with {start!r} is guarded"
+    assert "leading `'`" in section
+
+
+# --------------------------------------------------------------------------------------------------
+# The pages
+
+
+def _urls(text: str) -> set[str]:
+    """Every backticked site path, such as `/root-causes/`, `/services/<service>/` or `/postmortems/index.json`
+    (a page ends in `/`, perhaps with a `#fragment`; a file in `.json`, `.csv` or `.html`)."""
+    site_path = r"/[A-Za-z0-9_.<>/-]*(?:/|\.json|\.csv|\.html)(?:#[A-Za-z0-9_<>-]+)?"
+    return set(re.findall(f"`({site_path})`", _FENCE.sub("", text)))
+
+
+def _page_file(built: Path, path: str) -> list[Path]:
+    """The built files a URL path (with `<placeholders>`) can be."""
+    pattern = path.strip("/") + ("/index.html" if path.endswith("/") else "")
+    pattern = re.sub(r"<[^>]+>", "*", pattern.lstrip("/"))
+    return sorted(built.glob(pattern)) if "*" in pattern else [p for p in [built / pattern] if p.is_file()]
+
+
+@pytest.mark.parametrize("doc", [BROWSING, README], ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_promised_url_exists_in_the_example_build(built, doc):
+    urls = _urls(read(doc))
+    assert urls, f"{doc.name} promises no URL"
+    for url in sorted(urls):
+        path, _, fragment = url.partition("#")
+        pages = _page_file(built, path)
+        assert pages, f"{doc.name} promises {url}, which the example build does not have"
+        if fragment:
+            anchor = '[^"]+'.join(re.escape(part) for part in re.split(r"<[^>]+>", fragment))
+            assert any(re.search(f'id="{anchor}"', read(p)) for p in pages), f"no anchor for {url}"
+
+
+def test_every_page_in_the_nav_and_every_filter_is_documented():
+    urls = _urls(read(BROWSING))
+    for uri in ("postmortems/index.md", *NEW_PAGES):
+        assert "/" + uri.removesuffix("index.md") in urls, f"docs/browsing.md does not describe {uri}"
+    for dimension in site.FACETS:
+        assert any(url.startswith(f"/postmortems/{dimension}/<") for url in urls), f"no URL for the {dimension} filter"
+    for uri in (site.ACTION_ITEMS_JSON, site.ACTION_ITEMS_CSV, "postmortems/index.json"):
+        assert f"/{uri}" in urls, f"docs/browsing.md does not name /{uri}"
+
+
+def test_home_page_links_to_the_new_pages_and_the_guide(built):
+    links = re.findall(r"\]\(([^)\s]+)\)", read(HOME))
+    for target in (*NEW_PAGES, "browsing.md"):
+        assert target in links, f"docs/index.md does not link to {target}"
+    home = read(built / "index.html")
+    for uri in NEW_PAGES:
+        assert f'href="{uri.removesuffix("index.md")}"' in home, f"the built home page does not link to {uri}"
+
+
+def test_readme_links_the_browsing_guide():
+    assert "(docs/browsing.md)" in read(README)
+
+
+# --------------------------------------------------------------------------------------------------
+# The numbers the guide states, and the templates docs/configuration.md lists
+
+
+def test_stated_numbers_are_the_codes():
+    text = read(BROWSING)
+    assert f"up to {SIMILAR_LIMIT} other postmortems" in text
+    assert f"fewer than {SMALL_SAMPLE} values" in text
+    sample = Distribution((1.0, 2.0, 3.0, 4.0))
+    assert f"the median is {sample.median:g}" in text and f"the p90 is {sample.p90:g}" in text
+
+
+def test_configuration_lists_every_template():
+    shipped = {path.name for path in (TEMPLATES / "postmortems").glob("*.html")}
+    listed = set(re.findall(r"`overrides/postmortems/([\w.-]+\.html)`", read(DOCS / "configuration.md")))
+    assert listed == shipped, f"missing: {sorted(shipped - listed)}; stale: {sorted(listed - shipped)}"
+
+
+def test_configuration_names_every_macro_and_filter():
+    text = read(DOCS / "configuration.md")
+    for macro in re.findall(r"\{%-?\s*macro\s+(\w+)\(", read(TEMPLATES / "postmortems" / "macros.html")):
+        assert f"`{macro}`" in text, f"docs/configuration.md does not name the macro `{macro}`"
+    for name in set(template_environment().filters) - set(jinja2.Environment().filters):
+        assert f"`{name}`" in text, f"docs/configuration.md does not name the filter `{name}`"
