@@ -24,7 +24,8 @@ from .stats import SMALL_SAMPLE
 @dataclass(frozen=True)
 class PageSpec:
     """A generated page: source URI, plain-text title, template name under `postmortems/`, and its context.
-    `in_nav`: a top-level page that belongs in an automatic nav (not one per facet value or service)."""
+    `in_nav`: only the index joins an automatic nav; MkDocs renders the nav into every page, so each entry costs
+    once per postmortem. The index links the others; a site's own `nav` can list them (the example does)."""
 
     uri: str
     title: str
@@ -44,10 +45,10 @@ def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> 
                                   "facet", {**facet_context, "postmortems": postmortems, "current": (dimension, value)}))
     pages += [
         PageSpec(ROOT_CAUSES, "Root causes", "root-causes", {
-            "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": sum(c.count for c in indexes.categories)}, in_nav=True),
-        PageSpec(ACTION_ITEMS, "Action items", "action-items", _action_items_context(kb, indexes), in_nav=True),
-        PageSpec(SERVICES, "Services", "services", {"indexes": indexes}, in_nav=True),
-        PageSpec(METRICS, "Metrics", "metrics", _metrics_context(kb, indexes), in_nav=True),
+            "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": sum(c.count for c in indexes.categories)}),
+        PageSpec(ACTION_ITEMS, "Action items", "action-items", _action_items_context(kb, indexes)),
+        PageSpec(SERVICES, "Services", "services", {"indexes": indexes}),
+        PageSpec(METRICS, "Metrics", "metrics", _metrics_context(kb, indexes)),
     ]
     pages += [PageSpec(site.service(service.name), f"Service: {service.name}", "service",
                        {"service": service, "site_services": SERVICES}) for service in indexes.services]
@@ -60,12 +61,18 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict
             "backlinks": indexes.backlinks.get(pm.id, []), "similar": indexes.similar.get(pm.id, [])}
 
 
+def problem_counts(kb: KnowledgeBase) -> dict[str, int]:
+    """Postmortem ID -> how many errors and warnings it has, for the badge in listings."""
+    by_path = kb.diagnostics_by_path()
+    return {pm.id: len(problems_of(by_path.get(pm.path, ()))) for pm in kb.postmortems}
+
+
 def _index_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     by_path = kb.diagnostics_by_path()
     return {
         "postmortems": indexes.postmortems,
-        "problems": {pm.id: len(problems_of(by_path.get(pm.path, ()))) for pm in indexes.postmortems},
         "rejected": [(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
+        "pages": {"root_causes": ROOT_CAUSES, "action_items": ACTION_ITEMS, "services": SERVICES, "metrics": METRICS},
     }
 
 

@@ -19,10 +19,10 @@ from .exports import action_items_csv, action_items_json, knowledge_base_json
 from .indexes import Indexes, build_indexes
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .model import Postmortem
-from .pages import PageSpec, details_context, knowledge_base_pages
+from .pages import PageSpec, details_context, knowledge_base_pages, problem_counts
 from .policy import (DEFAULT_CATEGORIES, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS, DEFAULT_SEVERITIES,
                      Policy, policy_from_options)
-from .render import Links, render, render_header, template_environment
+from .render import Links, Rows, render, render_header, template_environment
 from .site import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, SiteMap
 
 log = get_plugin_logger(__name__)
@@ -114,6 +114,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.pages[uri] = pm
             shown.append(pm)
         self.indexes = build_indexes(shown, self.policy, self.kb.today)
+        self.rows = Rows(self.env, problem_counts(self.kb))
         for spec in knowledge_base_pages(self.kb, self.indexes, self.site):
             self.specs[spec.uri] = spec
             if not files.get_file_from_path(spec.uri):  # a page of the user's keeps its text; ours follows it
@@ -145,7 +146,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Wrap a postmortem's body with its header card and details, or fill a cross-incident page."""
-        links = Links(self.site, "../" * page.url.count("/"), lambda uri: self._url_of(uri, files))
+        links = Links(self.site, "../" * page.url.count("/"), lambda uri: self._url_of(uri, files), self.rows)
         pm = self.pages.get(page.file.src_uri)
         spec = self.specs.get(page.file.src_uri)
         if pm is not None:

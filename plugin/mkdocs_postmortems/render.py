@@ -26,10 +26,11 @@ class Links:
     `up` leads from the page's folder to the site root (`../../`), so each link is one concatenation: index
     pages hold thousands of them."""
 
-    def __init__(self, site: SiteMap, up: str, url_of: UrlOf):
+    def __init__(self, site: SiteMap, up: str, url_of: UrlOf, rows: "Rows | None" = None):
         self.site = site
         self.up = up
         self.url_of = url_of
+        self.rows = rows
 
     def page(self, uri: str) -> str | None:
         url = self.url_of(uri)
@@ -56,6 +57,27 @@ class Links:
 
     def to_each(self, postmortems: Iterable[Postmortem]) -> markupsafe.Markup:
         return markupsafe.Markup(", ").join(self.to(pm) for pm in postmortems)
+
+    def row(self, pm: Postmortem) -> markupsafe.Markup:
+        """The postmortem's row of a listing (`row.html`)."""
+        return self.rows.row(pm, self)
+
+
+class Rows:
+    """Listing rows, each rendered once per folder depth and reused: a postmortem is listed on the index, its
+    year, severity, service and tag pages and its services' pages, and its links differ only by depth."""
+
+    def __init__(self, env: jinja2.Environment, problems: dict[str, int]):
+        self.template = env.get_template("postmortems/row.html")
+        self.problems = problems
+        self.cache: dict[tuple[str, str], markupsafe.Markup] = {}
+
+    def row(self, pm: Postmortem, links: Links) -> markupsafe.Markup:
+        key = (pm.id, links.up)
+        if key not in self.cache:
+            self.cache[key] = markupsafe.Markup(
+                self.template.render(pm=pm, links=links, problems=self.problems.get(pm.id, 0)))
+        return self.cache[key]
 
 
 def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environment:
