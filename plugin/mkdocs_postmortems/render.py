@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
@@ -30,7 +31,7 @@ class Links:
         self.site = site
         self.up = up
         self.url_of = url_of
-        self.rows = rows
+        self._rows = rows
 
     def page(self, uri: str) -> str | None:
         url = self.url_of(uri)
@@ -58,26 +59,40 @@ class Links:
     def to_each(self, postmortems: Iterable[Postmortem]) -> markupsafe.Markup:
         return markupsafe.Markup(", ").join(self.to(pm) for pm in postmortems)
 
-    def row(self, pm: Postmortem) -> markupsafe.Markup:
-        """The postmortem's row of a listing (`row.html`)."""
-        return self.rows.row(pm, self)
+    def rows(self, postmortems: Iterable[Postmortem]) -> markupsafe.Markup:
+        """The rows of a listing of `postmortems` (`row.html` each)."""
+        problems = self._rows.problems
+        return self._rows.join(self, "row", [(pm.id, {"pm": pm, "problems": problems.get(pm.id, 0)}) for pm in postmortems])
+
+    def item_rows(self, entries: Iterable[ActionItemEntry], anchor: bool = False) -> markupsafe.Markup:
+        """The rows of a table of action items (`item-row.html` each); with `anchor`, rows carry their stable id."""
+        return self._rows.join(self, "item-row", [((entry.id, anchor), {"entry": entry, "anchor": anchor})
+                                                   for entry in entries])
 
 
 class Rows:
-    """Listing rows, each rendered once per folder depth and reused: a postmortem is listed on the index, its
-    year, severity, service and tag pages and its services' pages, and its links differ only by depth."""
+    """Table rows, each rendered once per build and reused on every page that lists it.
+
+    A postmortem is listed on the index, its year, severity, service and tag pages and its services' pages; an
+    action item on the action-items page and its services' pages. A row's links differ only by the way up to the
+    site root, so rows are rendered with a placeholder there and each table fills it in with one `replace`. The
+    placeholder is random per build, so no front matter can contain it; it never reaches the output."""
 
     def __init__(self, env: jinja2.Environment, problems: dict[str, int]):
-        self.template = env.get_template("postmortems/row.html")
+        self.env = env
         self.problems = problems
-        self.cache: dict[tuple[str, str], markupsafe.Markup] = {}
+        self.cache: dict[tuple, str] = {}
+        self.up = f"\x00{secrets.token_hex(8)}\x00"
 
-    def row(self, pm: Postmortem, links: Links) -> markupsafe.Markup:
-        key = (pm.id, links.up)
-        if key not in self.cache:
-            self.cache[key] = markupsafe.Markup(
-                self.template.render(pm=pm, links=links, problems=self.problems.get(pm.id, 0)))
-        return self.cache[key]
+    def join(self, links: Links, template: str, rows: list[tuple]) -> markupsafe.Markup:
+        placeholder = Links(links.site, self.up, links.url_of, self)
+        rendered = []
+        for key, context in rows:
+            if (template, key) not in self.cache:
+                self.cache[template, key] = self.env.get_template(f"postmortems/{template}.html").render(
+                    links=placeholder, **context)
+            rendered.append(self.cache[template, key])
+        return markupsafe.Markup("\n".join(rendered).replace(self.up, links.up))
 
 
 def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environment:
@@ -120,7 +135,8 @@ def format_duration(span: timedelta | None) -> str:
 
 
 def severity_badge(severity: str) -> markupsafe.Markup:
-    return markupsafe.Markup('<span class="pm-badge pm-badge--{}">{}</span>').format(severity.lower(), severity)
+    name = markupsafe.escape(severity)
+    return markupsafe.Markup(f'<span class="pm-badge pm-badge--{name.lower()}">{name}</span>')
 
 
 def format_minutes(minutes: float | None) -> str:
