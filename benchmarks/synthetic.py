@@ -14,6 +14,7 @@ WORDS = ("request latency queue worker database index replica failover deploy ro
          "timeout retry backoff cache eviction certificate dns ingress pod node memory cpu disk alert pager "
          "customer checkout payment order basket search session token migration schema lock contention").split()
 SECTIONS = ["Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned"]
+TAGS = ["database", "kubernetes", "third-party", "certificates", "capacity", "data-quality", "failover", "recurring"]
 
 CONFIG = """site_name: Synthetic knowledge base
 theme:
@@ -63,13 +64,16 @@ def postmortem(rng: random.Random, index: int, related: str | None) -> tuple[str
     lines.append("action_items:")
     for n in range(rng.randrange(2, 5)):
         due = (resolved + timedelta(days=rng.randrange(7, 60))).date()
+        status = rng.choice(["done", "done", "wont-do", "in-progress"])
         lines += [f"  - title: {_sentence(rng, 8)}", "    owner: team-sre", f"    priority: P{rng.randrange(1, 4)}",
-                  f"    due: {due}", f"    status: {rng.choice(['done', 'done', 'wont-do', 'in-progress'])}",
-                  f"    done_when: {_sentence(rng, 8)}", f"    addresses: [{causes[n % len(causes)][0]}]",
+                  f"    due: {due}", f"    status: {status}"]
+        if status != "in-progress" and rng.random() < 0.85:  # the rest predate the field: a `closed-date` warning
+            lines.append(f"    closed: {resolved.date() + timedelta(days=rng.randrange(1, 75))}")
+        lines += [f"    done_when: {_sentence(rng, 8)}", f"    addresses: [{causes[n % len(causes)][0]}]",
                   f"    reason: {_sentence(rng, 6)}"]
     if related:
         lines.append(f"related: [{related}]")
-    lines += ["tags: [synthetic]", "---", ""]
+    lines += [f"tags: [{', '.join(rng.sample(TAGS, rng.randrange(1, 3)))}]", "---", ""]
     for section in SECTIONS:
         lines += [f"## {section}", ""] + [_sentence(rng, 18) for _ in range(6)] + [""]
     name = f"{started.date()}-incident-{index}"
