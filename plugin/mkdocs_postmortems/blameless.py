@@ -1,0 +1,214 @@
+"""Blameless language: wording that puts a person, not the system, at the centre of a failure.
+
+Pure functions over text, no MkDocs: `find_blame` returns `Finding`s; the caller turns them into
+`blame-language` diagnostics and handles `blameless-ok` suppression. Decisions:
+
+- "should have" is flagged wherever it appears, about systems too ("the alert should have fired") and
+  after a negation: it is hindsight either way; say what happened and why. "should have to" is not.
+- "we" and pronouns are never the subject of a failure: "we missed the SLO" is the team owning an
+  outcome, and "he", "she" or "they" cannot be told apart from a system.
+- A person is the subject of a failure when one of `names` (also `@name`) or a role ("the on-call
+  engineer", "someone", ...) is followed, within four words of the same clause, by a failure verb
+  ("forgot", "failed to", ...). The window stops at punctuation, at words that open a clause ("and",
+  "that", "when", ...) and at forms of "be" (a passive: "requests will be ignored"). A possessive is
+  not a subject ("alice's change caused"). It is a heuristic: "alice saw the job failed to start" is flagged.
+- Judgement words (error, fault, blame, careless, ...) right after a negation are not flagged:
+  "this was not human error", "nobody's fault", "we do not assign blame".
+- "faulty", "fault tolerance", "failover", "blameless" are not blame; "fault of" always is.
+- Findings never overlap: where two would, the one starting first is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, NamedTuple
+
+# Whitespace with at most one line break: a phrase may wrap onto the next line but not cross a paragraph.
+_SP = r"(?:[^\S\n]++\n?+|\n)[^\S\n]*+"  # possessive: a long run of spaces costs no backtracking
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Blaming wording at `line` (0-based, in the text given) and `col` (1-based), with how to rewrite it."""
+
+    line: int
+    col: int
+    phrase: str
+    message: str
+    hint: str
+
+
+class Phrase(NamedTuple):
+    """A built-in rule: a lower-case regex (it is matched against lower-cased text), a space standing for any space."""
+
+    pattern: str
+    message: str  # `{}` is the phrase as written
+    hint: str
+    negatable: bool = True  # skipped right after "not", "no", "never", "without", "n't"...
+
+
+DEFAULT_PHRASES: tuple[Phrase, ...] = (
+    Phrase(r"(?:human|operator) errors?", "“{}” is a label, not a cause: it stops the analysis at a person",
+           'ask what made the action possible and its effect hard to see, e.g. "the CLI ran against production '
+           'without asking for confirmation"'),
+    Phrase(r"should(?: not|n['’]t)? have(?! to\b)|should(?:n['’]t)?['’]ve", "“{}” judges with hindsight",
+           'describe what the system made easy or hard, e.g. "the runbook did not mention draining the node"',
+           negatable=False),
+    Phrase(r"careless(?:ly|ness)?", "“{}” judges a person's care instead of the system's safeguards",
+           'describe what made the slip easy, e.g. "both commands look alike and neither asks for confirmation"'),
+    Phrase(r"negligen(?:t|tly|ce)", "“{}” is a legal judgement of a person",
+           'name the safeguard that was missing, e.g. "changes to firewall rules needed no review"'),
+    Phrase(r"sloppy|sloppily|sloppiness|incompeten(?:t|ce)|lazy|laziness", "“{}” judges a person's character",
+           'describe the working conditions, e.g. "the check was manual, took 40 minutes and was often skipped"'),
+    # "'s fault" starts at the apostrophe, for speed; `find_blame` adds the owner's name to the phrase
+    Phrase(r"fault of|(?:was|were|is|are) at fault|(?<!\bit)(?<!\bthat)(?<!\bthere)(?<!\bwhat)(?<!\bwho)(?<!\bnobody)"
+           r"['’]s fault(?![\w-]| (?:toleran|domain|injection|zone|line|isolation|detection|handling|code|state|mode|led|light))",
+           "“{}” assigns fault to someone",
+           'list the conditions that contributed, e.g. "the alert threshold was above the error rate of the outage"'),
+    Phrase(r"(?<!git\s)blam(?:e|es|ed|ing)", "“{}” looks for someone to blame",
+           'ask what the system allowed, e.g. "the config change could go out without a canary"'),
+    Phrase(r"did(?: not|n['’]?t) bother", "“{}” presumes a person's motive",
+           'say why skipping the step looked reasonable then, e.g. "the check took 20 minutes and had never failed"',
+           negatable=False),
+)
+
+# Every first character a built-in match can start with (keep in step with the patterns): the regex tries its many
+# alternatives only where one of these starts a word, or at an apostrophe right after a word.
+_BUILTIN_FIRST = "abcdfhilnostw'’"
+_ROLE = (r"(?:the|an?) (?:on(?:-| )?call(?: (?:engineer|sre|responder))?|engineer|operator|developer|sre"
+         r"|responder|admin(?:istrator)?)|some(?:one|body)")
+_FAILURE = (r"failed to|forgot(?:ten)?|missed|neglected|ignored|overlooked|broke|mistakenly|accidentally"
+            r"|inadvertently|caused|(?:messed|screwed) up|did(?: not|n['’]?t) (?:check|notice|test|follow|read|verify)")
+_STOP = (r"(?:and|but|or|so|because|when|while|after|before|until|since|that|which|who|if|although|though"
+         r"|am|is|are|was|were|be|been|being)\b")
+_GAP = rf"[*_]*+{_SP}[*_]*+"  # emphasis markers may surround the words
+_WORD = rf"\b(?!{_STOP})\w[\w'’-]*+"
+# The messages of a person as the subject of a failure, and of a configured phrase; their patterns are built per site.
+_SUBJECT = Phrase("", "“{}” makes a person, not the system, the subject of the failure",
+                  'make the system the subject: what let the step be missed, or hid its effect, e.g. "the deploy '
+                  'script did not drain the node and nothing checked that it was drained"', negatable=False)
+_EXTRA = Phrase("", "“{}” is on this site's list of blaming phrases",
+                "describe the system condition that allowed the action, not the person who took it", negatable=False)
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TICKS = re.compile(r"`+")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_URL = re.compile(r"(?=[hfwm<\]])(?:(?:https?://|ftp://|www\.|mailto:)[^\s<>`]+|<[^\s<>]+>|\]\([^()\s]*\))", re.I)
+_CLAUSE_BREAK = re.compile(r"[.!?;:,()]|\n[^\S\n]*\n")
+_OWNER = re.compile(r"\w*$")
+_NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nobody|nor|cannot)|n['’]t)\W+(?:\w+\W+){0,3}$")
+
+
+def _spaced(pattern: str) -> str:
+    return pattern.replace(" ", _SP)
+
+
+def _literal(phrase: str) -> str:
+    return _SP.join(re.escape(word) for word in phrase.split())
+
+
+def _lower(text: str) -> str:
+    """`text` in lower case, character for character (offsets kept): matching is then case-insensitive without
+    `re.IGNORECASE`, which makes the scan twice as slow. "İ" is the one character whose `lower()` is longer."""
+    return text.replace("\u0130", "i").lower()
+
+
+def _unique(values: Iterable[str], strip: str = "") -> tuple[str, ...]:
+    """Non-empty values in lower case with spaces normalised, once each, longest first."""
+    return tuple(sorted({" ".join(_lower(str(value)).strip().lstrip(strip).split()) for value in values} - {""},
+                        key=lambda value: (-len(value), value)))
+
+
+@lru_cache(maxsize=64)
+def _compile(names: tuple[str, ...], phrases: tuple[str, ...], allowed: tuple[str, ...]):
+    """The blame regex (one named group per rule) and the allowed regex (None without allowed phrases), both for
+    lower-case text."""
+    people = ("@?(?:" + "|".join(map(_literal, names)) + ")|" if names else "") + _spaced(_ROLE)
+    rules = [rf"(?P<subject>(?:{people})(?:{_GAP}{_WORD}){{0,4}}{_GAP}(?:{_spaced(_FAILURE)}))"]
+    rules += [f"(?P<d{i}>{_spaced(row.pattern)})" for i, row in enumerate(DEFAULT_PHRASES)]
+    rules += [f"(?P<x{i}>{_literal(phrase)})" for i, phrase in enumerate(phrases)]
+    first = "".join(sorted({re.escape(value[0]) for value in names + phrases})) + _BUILTIN_FIRST + ("@" if names else "")
+    blame = re.compile(rf"(?=[{first}])(?:(?<![\w@])(?!['’])|(?<=\w)(?=['’]s))(?:" + "|".join(rules) + r")(?!\w)")
+    allow = re.compile(r"(?<![\w@])(?:" + "|".join(map(_literal, allowed)) + r")(?!\w)") if allowed else None
+    return blame, allow
+
+
+def _blank(match: re.Match) -> str:
+    found = match.group()
+    return " " * len(found) if "\n" not in found else re.sub(r"[^\n]", " ", found)
+
+
+def _without_code_spans(line: str) -> str:
+    """`line` with each inline code span blanked: a run of backticks up to the next run of the same length."""
+    if "`" not in line:
+        return line
+    runs = list(_TICKS.finditer(line))
+    closer: list[int | None] = [None] * len(runs)
+    later: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        size = runs[index].end() - runs[index].start()
+        closer[index], later[size] = later.get(size), index
+    parts, done, index = [], 0, 0
+    while index < len(runs):
+        end_run = closer[index]
+        if end_run is None:
+            index += 1
+            continue
+        start, end = runs[index].start(), runs[end_run].end()
+        parts += [line[done:start], " " * (end - start)]
+        done, index = end, end_run + 1
+    return "".join(parts) + line[done:]
+
+
+def prose_only(text: str) -> str:
+    """`text` with fenced code, inline code, HTML comments and URLs blanked, every offset and line kept."""
+    lines, fence = text.split("\n"), ""
+    for index, line in enumerate(lines):
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) \
+                    and not line[marker.end():].strip():
+                fence = ""
+            lines[index] = " " * len(line)
+        elif marker:
+            fence, lines[index] = marker.group(1), " " * len(line)
+        else:
+            lines[index] = _without_code_spans(line)
+    return _URL.sub(_blank, _COMMENT.sub(_blank, "\n".join(lines)))
+
+
+def _negated(prose: str, start: int) -> bool:
+    """Whether a negation comes at most three words before `start` in the same clause."""
+    return bool(_NEGATION.search(_CLAUSE_BREAK.split(prose[max(0, start - 60):start])[-1]))
+
+
+def find_blame(text: str, names: Iterable[str] = (), phrases: Iterable[str] = (), allowed: Iterable[str] = (),
+               markdown: bool = True) -> list[Finding]:
+    """Blaming wording in `text`: built-in phrases, extra `phrases`, and `names` or roles as the subject of a failure.
+
+    Case-insensitive, whole words; a finding inside one of the `allowed` phrases is dropped. With `markdown`, code,
+    HTML comments and URLs are skipped. Linear in the size of `text`; the regexes are built once per configuration.
+    """
+    blame, allow = _compile(_unique(names, "@"), _unique(phrases), _unique(allowed))
+    prose = _lower(prose_only(text) if markdown else text)
+    allowed_spans = [m.span() for m in allow.finditer(prose)] if allow else []
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    findings = []
+    for match in blame.finditer(prose):
+        start, end = match.span()
+        if prose[start] in "'’":  # "alice's fault": the owner is part of the phrase
+            start -= len(_OWNER.search(prose, max(0, start - 40), start).group())
+        inside = bisect_right(allowed_spans, (start, len(prose))) - 1
+        if inside >= 0 and allowed_spans[inside][1] >= end:
+            continue
+        kind = match.lastgroup
+        row = _SUBJECT if kind == "subject" else _EXTRA if kind[0] == "x" else DEFAULT_PHRASES[int(kind[1:])]
+        if row.negatable and _negated(prose, start):
+            continue
+        line = bisect_right(line_starts, start) - 1
+        message = row.message.format(" ".join(text[start:end].split()))
+        findings.append(Finding(line, start - line_starts[line] + 1, text[start:end], message, row.hint))
+    return findings
