@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from mkdocs_postmortems import load_knowledge_base
+from mkdocs_postmortems.diagnostics import Level
 from mkdocs_postmortems.policy import Policy, Service
 
 TODAY = date(2026, 11, 22)
@@ -85,7 +87,16 @@ Load-test before sales.
 """
 
 
+# VALID is the baseline for the format rules: a well-formed postmortem, published before the review rules asked
+# for more. Those rules have a complete baseline of their own in test_review.py; here they are off, so each test
+# sees only the rule it is about.
+REVIEW_ONLY = ("published-date", "communication-missing", "root-cause-shallow", "action-item-deadline",
+               "done-when-missing", "publish-overdue")
+REVIEW_OFF = {code: Level.OFF for code in REVIEW_ONLY}
+
+
 def make_policy(**changes) -> Policy:
+    changes["rule_levels"] = {**REVIEW_OFF, **changes.get("rule_levels", {})}
     return Policy(services=(Service("checkout", "", "Checkout"), Service("orders-db")), **changes)
 
 
@@ -113,3 +124,36 @@ def _mkdocs_logger_reset():
     logger.setLevel(logging.NOTSET)
     yield
     logger.setLevel(before)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A MkDocs project in the current directory: mkdocs.yml enabling the plugin, docs/ and postmortems/."""
+    from cli_support import CONFIG
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(CONFIG)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "postmortems").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """An empty MkDocs project in a new git repository (the current directory), isolated from any git config."""
+    from cli_support import CONFIG, git
+
+    if shutil.which("git") is None:
+        skip_or_fail("git is not installed")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))  # never find a repository above
+    monkeypatch.chdir(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "mkdocs.yml").write_text(CONFIG)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# t\n")
+    (tmp_path / "postmortems").mkdir()
+    return tmp_path
+
+

@@ -16,6 +16,10 @@ from mkdocs.config import load_config
 
 from mkdocs_postmortems.cli import main as cli
 
+from conftest import REVIEW_ONLY
+
+REVIEW_OFF = {code: "off" for code in REVIEW_ONLY}  # the review rules, off for this baseline as in conftest
+
 REPO = Path(__file__).resolve().parent.parent
 SERVICES = ["checkout", "payments", "search"]
 SECTIONS = ("Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned")
@@ -76,7 +80,8 @@ def make_site(root: Path, postmortems: dict[str, str | bytes], options: dict | N
     mkdocs = {
         "site_name": "Test postmortems",
         "theme": {"name": "material", "font": False},
-        "plugins": ["search", {"postmortems": {"services": [{"name": s} for s in SERVICES], **(options or {})}}],
+        "plugins": ["search", {"postmortems": {"services": [{"name": s} for s in SERVICES], **(options or {}),
+                                               "rule_levels": {**REVIEW_OFF, **(options or {}).get("rule_levels", {})}}}],
     }
     mkdocs.update(config or {})
     (root / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")

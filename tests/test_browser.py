@@ -638,7 +638,8 @@ def hostile(browser, tmp_path_factory):
               "plugins": ["search", {"postmortems": {"services": [{"name": "checkout"}]}}]}
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     fm = {
-        "title": HOSTILE_TITLE, "status": "published", "severity": "SEV3", "services": ["checkout"],
+        # in review: a well-formed page that the publication rules (published_on, communications...) leave alone
+        "title": HOSTILE_TITLE, "status": "in-review", "severity": "SEV3", "services": ["checkout"],
         "authors": ['<img src=x onerror=alert(2)>'], "reviewers": ["bob"],
         "started": "2024-03-14T09:58:00Z",
         "impact": {"summary": '<script>alert(3)</script>'},

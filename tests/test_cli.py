@@ -7,24 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import VALID
-from mkdocs_postmortems.cli import main
+from cli_support import CONFIG, check_json, run
+from conftest import REVIEW_ONLY, VALID
 from mkdocs_postmortems.schema import POSTMORTEM
 
-CONFIG = """\
-site_name: t
-theme:
-  name: material
-  font: false
-plugins:
-  - postmortems:
-      services:
-        - name: checkout
-          component: Checkout
-        - name: orders-db
-"""
 
 TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|info) "
                        r"\[(?P<code>[a-z-]+)\] (?P<message>.+)$")
@@ -32,24 +19,10 @@ SUMMARY = re.compile(r"^(\d+) postmortems, (\d+) errors, (\d+) warnings$")
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=([^,:]+),line=(\d+),col=(\d+),title=([a-z-]+)::(.+)$")
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A MkDocs project in the current directory: mkdocs.yml enabling the plugin, docs/ and postmortems/."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "mkdocs.yml").write_text(CONFIG)
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "postmortems").mkdir()
-    return tmp_path
-
-
 def postmortem(project: Path, name: str, text: str = VALID) -> Path:
     path = project / "postmortems" / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def diagnostic_lines(output: str) -> list[dict]:
@@ -59,11 +32,6 @@ def diagnostic_lines(output: str) -> list[dict]:
 def summary_of(output: str) -> tuple[int, int, int]:
     (match,) = [m for m in map(SUMMARY.match, output.splitlines()) if m]
     return tuple(int(n) for n in match.groups())
-
-
-def check_json(*args: str) -> tuple[int, dict]:
-    result = run("check", "--format", "json", "--today", "2026-11-22", *args)
-    return result.exit_code, json.loads(result.stdout)
 
 
 # --- exit codes and the text format ---------------------------------------------------------
@@ -153,7 +121,7 @@ def test_github_format_escapes_properties_and_data(project):
 
 
 def test_github_info_level_is_a_notice(project):
-    (project / "mkdocs.yml").write_text(CONFIG + "      rule_levels:\n        section-missing: info\n")
+    (project / "mkdocs.yml").write_text(CONFIG + "        section-missing: info\n")
     postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Lessons"))
     result = run("check", "--format", "github", "--today", "2026-11-22", "--strict")
     assert result.exit_code == 0
@@ -229,14 +197,14 @@ def test_rule_levels_from_the_config(off, project):
     before = run("check", "--today", "2026-11-22", "--strict")
     assert before.exit_code == 1
     assert [d["code"] for d in diagnostic_lines(before.output)] == ["section-missing"]
-    (project / "mkdocs.yml").write_text(CONFIG + f"      rule_levels:\n        section-missing: {off}\n")
+    (project / "mkdocs.yml").write_text(CONFIG + f"        section-missing: {off}\n")
     after = run("check", "--today", "2026-11-22", "--strict")
     assert after.exit_code == 0
     assert after.output.splitlines() == ["1 postmortems, 0 errors, 0 warnings"]
 
 
 def test_rule_levels_can_make_a_warning_an_error(project):
-    (project / "mkdocs.yml").write_text(CONFIG + "      rule_levels:\n        action-item-overdue: error\n")
+    (project / "mkdocs.yml").write_text(CONFIG + "        action-item-overdue: error\n")
     postmortem(project, "2024-03-14-example.md")
     result = run("check", "--today", "2027-02-01")
     assert result.exit_code == 1
@@ -245,7 +213,7 @@ def test_rule_levels_can_make_a_warning_an_error(project):
 
 def test_unknown_rule_in_rule_levels_is_rejected_like_the_plugin_does(project, caplog):
     # A typo must not silently keep a rule on: `mkdocs build` refuses this config, and so must the CLI.
-    (project / "mkdocs.yml").write_text(CONFIG + "      rule_levels:\n        sektion-missing: 'off'\n")
+    (project / "mkdocs.yml").write_text(CONFIG + "        sektion-missing: 'off'\n")
     postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Lessons"))
     result = run("check", "--today", "2026-11-22")
     assert result.exit_code == 2
@@ -298,8 +266,10 @@ def test_without_a_config_the_defaults_apply(tmp_path, monkeypatch):
     (tmp_path / "postmortems").mkdir()
     (tmp_path / "postmortems" / "2024-03-14-example.md").write_text(VALID.replace("[checkout]", "[anything-goes]"))
     result = run("check", "--today", "2026-11-22")
-    assert result.exit_code == 0
-    assert result.output.splitlines() == ["1 postmortems, 0 errors, 0 warnings"]
+    assert result.exit_code == 0  # the defaults include the review rules, which VALID predates: warnings only
+    assert {line.split("[")[1].split("]")[0] for line in result.output.splitlines() if "[" in line} == set(REVIEW_ONLY) - {
+        "publish-overdue"}  # published, so not overdue
+    assert "0 errors" in result.output.splitlines()[-1]
 
 
 # --- new ------------------------------------------------------------------------------------------------

@@ -77,10 +77,10 @@ def without(field: str) -> str:
 @pytest.mark.parametrize("field", ["services", "authors", "action_items", "related", "communications"])
 def test_alias_bomb_as_a_list_field(field, tmp_path, check):
     found = check_hostile(tmp_path, without(field).replace(CLOSING, BOMB + f"{field}: *a8\n" + CLOSING, 1), check)
-    codes = [code for code, *_ in found]
+    codes = [code for code, *_ in found if code != "cause-unaddressed"]  # broken items address nothing
     assert codes.count("unknown-key") == 9
     assert codes.count("wrong-type") == 9
-    assert len(found) == 18
+    assert len(codes) == 18
 
 
 def test_alias_bomb_as_an_object(tmp_path, check):

@@ -50,7 +50,18 @@ CODES: dict[str, tuple[Level, str]] = {
                                    "does not fit its status or the build date."),
     "wont-do-reason": (Level.WARNING, "An action item set to `wont-do` without a `reason`."),
     "action-items-missing": (Level.WARNING, "A published postmortem of a severity that needs action items has none."),
-    "section-missing": (Level.WARNING, "A required body section is missing."),
+    "section-missing": (Level.WARNING, "A postmortem in review or published lacks a required body section."),
+    "placeholder-left": (Level.WARNING, "A postmortem in review or published still has a `TODO` from the template."),
+    "timestamp-missing": (Level.WARNING, "A published postmortem without `detected`, `mitigated` or `resolved`."),
+    "published-date": (Level.WARNING, "A published postmortem without `published_on`, or published before it was resolved."),
+    "publish-overdue": (Level.WARNING, "Not published within the severity's business days of `resolved`."),
+    "action-item-deadline": (Level.WARNING, "A first-priority action item due later than the severity allows after `resolved`."),
+    "cause-unaddressed": (Level.WARNING, "A published postmortem's causal root cause that no action item addresses."),
+    "done-when-missing": (Level.WARNING, "A published postmortem's first-priority action item without `done_when`."),
+    "impact-unquantified": (Level.WARNING, "A published postmortem's impact without `customers_affected` or `requests_failed`."),
+    "root-cause-shallow": (Level.WARNING, "A published postmortem with causal root causes only: no contributing or systemic one."),
+    "communication-missing": (Level.WARNING, "A published postmortem that records no communication to internal teams."),
+    "blame-language": (Level.WARNING, "Wording that blames a person instead of describing the system."),
 }
 
 

@@ -27,6 +27,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 
+SUPPRESS = "blameless-ok"  # in a comment on a line, or the line before, silences `blame-language` there
+
+
 @dataclass(frozen=True)
 class Source:
     """A postmortem file after the byte-level checks: its front matter as YAML nodes and its body."""
@@ -35,6 +38,7 @@ class Source:
     front_matter: yaml.Node
     body: str
     body_line: int
+    suppressed_lines: frozenset[int] = frozenset()  # 1-based lines with a `blameless-ok` comment
 
 
 def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -42,17 +46,19 @@ def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diag
 
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _fail(
-                display_path,
-                "file-too-large",
-                f"file is {size:,} bytes; a postmortem may be at most {MAX_FILE_BYTES:,}",
-                "move logs, dumps and screenshots to attachments and link to them",
-            )
+        if size > MAX_FILE_BYTES:  # before reading it: memory stays bounded whatever the file
+            return _too_large(display_path, size)
         raw = path.read_bytes()
     except OSError as error:
         return _fail(display_path, "unreadable-file",
                      f"cannot read the file: {error.strerror or error}", "check its permissions")
+    return source_from_bytes(raw, display_path)
+
+
+def source_from_bytes(raw: bytes, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
+    """A file's bytes (from disk, or an older version from git) as a `Source`, after the byte-level checks."""
+    if len(raw) > MAX_FILE_BYTES:
+        return _too_large(display_path, len(raw))
     if b"\0" in raw:
         return _fail(display_path, "binary-file",
                      "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files")
@@ -115,7 +121,14 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
     if node is None:
         return _fail(display_path, "front-matter-empty",
                      "the front matter is empty", "add the required fields, at least `title`", 2)
-    return Source(display_path, node, body, body_line), []
+    suppressed = frozenset(number for number, line in enumerate(text.split("\n"), 1) if SUPPRESS in line) \
+        if SUPPRESS in text else frozenset()
+    return Source(display_path, node, body, body_line, suppressed), []
+
+
+def _too_large(path: str, size: int):
+    return _fail(path, "file-too-large", f"file is {size:,} bytes; a postmortem may be at most {MAX_FILE_BYTES:,}",
+                 "move logs, dumps and screenshots to attachments and link to them")
 
 
 def _fail(path: str, code: str, message: str, hint: str, line: int = 1, col: int = 1):

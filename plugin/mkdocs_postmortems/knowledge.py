@@ -9,10 +9,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Level, cap_per_file
-from .frontmatter import read_source
+from .frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
 from .reader import Reader
+from .review import check_review
 from .rules import Context, check_postmortem, check_references
 from .schema import POSTMORTEM
 
@@ -61,12 +62,19 @@ def discover(folder: Path) -> list[Path]:
 
 def load_postmortem(path: Path, display_path: str, policy: Policy) -> tuple[Postmortem | None, list[Diagnostic]]:
     """Parse one file into a `Postmortem` (even a flawed one) plus its parse and type diagnostics."""
-    source, problems = read_source(path, display_path)
+    return postmortem_from_source(read_source(path, display_path), path.stem, display_path, policy)
+
+
+def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: str, display_path: str,
+                           policy: Policy) -> tuple[Postmortem | None, list[Diagnostic]]:
+    """A `Postmortem` from what `read_source` or `source_from_bytes` returned, with the reader's diagnostics."""
+    source, problems = read
     if source is None:
         return None, problems
     reader = Reader(display_path, policy)
     values = reader.read_object(source.front_matter, POSTMORTEM)
-    pm = postmortem_from_values(path.stem, display_path, values, source.body, source.body_line, reader.positions)
+    pm = postmortem_from_values(pm_id, display_path, values, source.body, source.body_line, reader.positions,
+                                source.suppressed_lines)
     return pm, reader.diagnostics
 
 
@@ -103,6 +111,7 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         kb.postmortems.append(pm)
         kb.by_id.setdefault(pm.id, pm)
         found.extend(check_postmortem(pm, ctx))
+        found.extend(check_review(pm, ctx))
     found.extend(check_references(kb.postmortems, (p.stem for p in everything if p.suffix == ".md")))
     found = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
     kb.diagnostics = cap_per_file(found)

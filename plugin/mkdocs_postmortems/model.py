@@ -77,6 +77,7 @@ class Postmortem:
     detected: datetime | None = None
     mitigated: datetime | None = None
     resolved: datetime | None = None
+    published_on: date | None = None
     impact: Impact = Impact()
     root_causes: tuple[RootCause, ...] = ()
     action_items: tuple[ActionItem, ...] = ()
@@ -87,6 +88,7 @@ class Postmortem:
     body: str = ""
     body_line: int = 1
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    suppressed_lines: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
     def position_of(self, *key_path) -> tuple[int, int]:
         """(line, column) of a key path such as `("action_items", 0, "due")`, or of its nearest parent.
@@ -121,7 +123,7 @@ class Postmortem:
 
 
 def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, body_line: int,
-                           positions: Mapping) -> Postmortem:
+                           positions: Mapping, suppressed_lines: frozenset[int] = frozenset()) -> Postmortem:
     """Build a `Postmortem` from the values the schema reader produced (missing fields get neutral defaults)."""
 
     impact = values.get("impact") or {}
@@ -139,6 +141,7 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         detected=values.get("detected"),
         mitigated=values.get("mitigated"),
         resolved=values.get("resolved"),
+        published_on=values.get("published_on"),
         impact=Impact(**impact),
         root_causes=tuple(
             RootCause(rc.get("kind", ""), rc.get("category", ""), rc.get("summary", ""), rc.get("id", ""),
@@ -165,4 +168,5 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         body=body,
         body_line=body_line,
         positions=dict(positions),
+        suppressed_lines=suppressed_lines,
     )

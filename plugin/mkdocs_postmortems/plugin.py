@@ -49,6 +49,17 @@ class _Category(base.Config):
     description = c.Type(str, default="")
 
 
+class _Review(base.Config):  # default (None): by rank on the severity scale, see policy.py
+    publish_within_business_days = c.Optional(c.DictOfItems(c.Type(int)))
+    first_priority_due_within_days = c.Optional(c.DictOfItems(c.Type(int)))
+
+
+class _Blameless(base.Config):
+    names = c.ListOfItems(c.Type(str), default=[])
+    phrases = c.ListOfItems(c.Type(str), default=[])
+    allowed = c.ListOfItems(c.Type(str), default=[])
+
+
 class PostmortemsConfig(base.Config):
     folder = c.Type(str, default="postmortems")
     severities = c.ListOfItems(c.Type(str), default=list(DEFAULT_SEVERITIES))
@@ -60,6 +71,9 @@ class PostmortemsConfig(base.Config):
     action_items_required_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
     include_drafts = c.Type(bool, default=False)
     rule_levels = c.DictOfItems(_Level([level.value for level in Level]), default={})
+    review = c.SubConfig(_Review)
+    blameless = c.SubConfig(_Blameless)
+    templates_folder = c.Optional(c.Type(str))
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""

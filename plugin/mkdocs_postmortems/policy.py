@@ -33,6 +33,10 @@ STATUSES = ("draft", "in-review", "published")
 ROOT_CAUSE_KINDS = ("causal", "contributing", "systemic")
 ACTION_ITEM_STATUSES = ("open", "in-progress", "done", "wont-do")
 AUDIENCES = ("internal", "customers", "regulators")
+# Review deadlines from `resolved`, by rank on the severity scale (worst first), for a scale of any names:
+# PagerDuty and Atlassian publish within days, not weeks.
+DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS = (5, 5, 10, 10)
+DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS = (15, 30)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,14 @@ class Policy:
     action_items_required_for: tuple[str, ...] = ("SEV1", "SEV2")
     include_drafts: bool = False
     rule_levels: Mapping[str, Level] = field(default_factory=dict)
+    publish_within_business_days: Mapping[str, int] = field(
+        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)))
+    first_priority_due_within_days: Mapping[str, int] = field(
+        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)))
+    blameless_names: tuple[str, ...] = ()  # people named in text, besides authors, reviewers and owners
+    blameless_phrases: tuple[str, ...] = ()  # more blaming phrases to flag
+    blameless_allowed: tuple[str, ...] = ()  # phrases never to flag
+    templates_folder: str | None = None  # more `postmortems new --template` templates, beside mkdocs.yml
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -101,6 +113,17 @@ def policy_from_options(options: Mapping) -> Policy:
     stray = set(required_for) - set(options["severities"])
     if stray:
         raise ValueError(f"`action_items_required_for` names severities not in `severities`: {', '.join(sorted(stray))}")
+    review, blameless = options["review"], options["blameless"]
+    deadlines = {}
+    for name, default in (("publish_within_business_days", DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
+                          ("first_priority_due_within_days", DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)):
+        given = review[name]
+        if given is None:  # default: by rank, whatever the severities are called
+            given = dict(zip(options["severities"], default))
+        stray = set(given) - set(options["severities"])
+        if stray:
+            raise ValueError(f"`review.{name}` names severities not in `severities`: {', '.join(sorted(stray))}")
+        deadlines[name] = dict(given)
     return Policy(
         folder=options["folder"],
         severities=tuple(options["severities"]),
@@ -113,4 +136,10 @@ def policy_from_options(options: Mapping) -> Policy:
         action_items_required_for=tuple(required_for),
         include_drafts=bool(options["include_drafts"]),
         rule_levels={code: Level(level) for code, level in options["rule_levels"].items()},
+        publish_within_business_days=deadlines["publish_within_business_days"],
+        first_priority_due_within_days=deadlines["first_priority_due_within_days"],
+        blameless_names=tuple(blameless["names"]),
+        blameless_phrases=tuple(blameless["phrases"]),
+        blameless_allowed=tuple(blameless["allowed"]),
+        templates_folder=options["templates_folder"],
     )

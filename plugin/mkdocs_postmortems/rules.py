@@ -29,7 +29,7 @@ class Context:
         self.today = today
 
 
-def _diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: str) -> Diagnostic:
+def diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: str) -> Diagnostic:
     line, col = pm.position_of(*key_path)
     return Diagnostic(pm.path, line, col, code, message, hint, CODES[code][0])
 
@@ -46,10 +46,10 @@ def _named_date(pm_id: str) -> date | None:
 def file_name(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     named = _named_date(pm.id)
     if named is None:
-        yield _diagnostic(pm, (), "file-name", f"file name `{pm.id}.md` is not `YYYY-MM-DD-short-slug.md`",
+        yield diagnostic(pm, (), "file-name", f"file name `{pm.id}.md` is not `YYYY-MM-DD-short-slug.md`",
                           "name it after the UTC start date and a lowercase slug, e.g. 2024-03-14-checkout-latency.md")
     elif pm.started and named != pm.started.date():
-        yield _diagnostic(pm, ("started",), "file-date",
+        yield diagnostic(pm, ("started",), "file-date",
                           f"file name date {named} is not the UTC date of `started` ({pm.started.date()})",
                           f"rename the file to {pm.started.date()}{pm.id[10:]}.md or correct `started`")
 
@@ -61,7 +61,7 @@ def timestamp_order(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
         if moment is None:
             continue
         if previous and moment < getattr(pm, previous):
-            yield _diagnostic(pm, (name,), "timestamp-order", f"`{name}` is before `{previous}`",
+            yield diagnostic(pm, (name,), "timestamp-order", f"`{name}` is before `{previous}`",
                               "the order must be started ≤ detected ≤ mitigated ≤ resolved; check the offsets")
         previous = name
 
@@ -70,28 +70,28 @@ def root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for index, cause in enumerate(pm.root_causes):
         if cause.id and cause.id in seen:
-            yield _diagnostic(pm, ("root_causes", index, "id"), "duplicate-root-cause-id",
+            yield diagnostic(pm, ("root_causes", index, "id"), "duplicate-root-cause-id",
                               f"root cause id `{cause.id}` is used twice", "give each root cause its own id")
         seen.add(cause.id)
     for index, item in enumerate(pm.action_items):
         for position, cause_id in enumerate(item.addresses):
             if cause_id not in seen:
                 known = ", ".join(c.id for c in pm.root_causes if c.id) or "none: add `id:` to the root causes"
-                yield _diagnostic(pm, ("action_items", index, "addresses", position), "unknown-root-cause",
+                yield diagnostic(pm, ("action_items", index, "addresses", position), "unknown-root-cause",
                                   f"action item {index + 1} addresses `{cause_id}`, which is not a root cause id here",
                                   f"root cause ids in this postmortem: {known}")
 
 
 def reviewers(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if pm.status in ("in-review", "published") and not pm.reviewers:
-        yield _diagnostic(pm, ("status",), "reviewer-required", f"a postmortem {pm.status} needs a reviewer",
+        yield diagnostic(pm, ("status",), "reviewer-required", f"a postmortem {pm.status} needs a reviewer",
                           "add `reviewers: [name]`, or set `status: draft`")
 
 
 def overdue_action_items(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         if item.is_overdue(ctx.today):
-            yield _diagnostic(pm, ("action_items", index, "due"), "action-item-overdue",
+            yield diagnostic(pm, ("action_items", index, "due"), "action-item-overdue",
                               f"action item “{item.title}” ({item.owner}) was due {item.due} and is still {item.status}",
                               "finish it and set `status: done`, agree a new `due` date, or set `status: wont-do` with a `reason`")
 
@@ -99,7 +99,7 @@ def overdue_action_items(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         if item.status == "wont-do" and not item.reason:
-            yield _diagnostic(pm, ("action_items", index, "status"), "wont-do-reason",
+            yield diagnostic(pm, ("action_items", index, "status"), "wont-do-reason",
                               f"action item “{item.title}” is `wont-do` without a `reason`",
                               "add `reason:` so readers know why the risk is accepted")
 
@@ -108,30 +108,22 @@ def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         where = ("action_items", index, "closed")
         if not item.is_open and item.closed is None:
-            yield _diagnostic(pm, ("action_items", index, "status"), "closed-date",
+            yield diagnostic(pm, ("action_items", index, "status"), "closed-date",
                               f"action item “{item.title}” is `{item.status}` without a `closed` date",
                               "add `closed: YYYY-MM-DD`: later postmortems use it to tell whether the fix held")
         elif item.is_open and item.closed is not None:
-            yield _diagnostic(pm, where, "closed-date", f"action item “{item.title}” is `{item.status}` but has a `closed` date",
+            yield diagnostic(pm, where, "closed-date", f"action item “{item.title}” is `{item.status}` but has a `closed` date",
                               "remove `closed`, or set `status: done` or `wont-do`")
         elif item.closed is not None and item.closed > ctx.today:
-            yield _diagnostic(pm, where, "closed-date", f"action item “{item.title}” is closed on {item.closed}, after today ({ctx.today})",
+            yield diagnostic(pm, where, "closed-date", f"action item “{item.title}” is closed on {item.closed}, after today ({ctx.today})",
                               "use the date it was actually closed")
 
 
 def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if pm.status == "published" and pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
-        yield _diagnostic(pm, ("severity",), "action-items-missing",
+        yield diagnostic(pm, ("severity",), "action-items-missing",
                           f"a published {pm.severity} postmortem has no action items",
                           "add `action_items` that address the root causes")
-
-
-def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    present = {title.casefold() for title in body_headings(pm.body)}
-    for section in ctx.policy.required_sections:
-        if section.casefold() not in present:
-            yield _diagnostic(pm, ("body",), "section-missing", f"the body has no “{section}” section",
-                              f"add a heading `## {section}`")
 
 
 def body_headings(body: str) -> list[str]:
@@ -153,7 +145,7 @@ def body_headings(body: str) -> list[str]:
 
 FILE_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
     file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, closed_dates, wont_do_reasons,
-    action_items_present, required_sections,
+    action_items_present,
 )
 
 
@@ -171,7 +163,7 @@ def check_references(postmortems: list[Postmortem], other_ids: Iterable[str] = (
     found = []
     for pm in postmortems:
         if pm.id in first_path:
-            found.append(_diagnostic(pm, (), "duplicate-id", f"another file is also named `{pm.id}.md`: {first_path[pm.id]}",
+            found.append(diagnostic(pm, (), "duplicate-id", f"another file is also named `{pm.id}.md`: {first_path[pm.id]}",
                                      "IDs are file names and must be unique across folders; rename one"))
         first_path.setdefault(pm.id, pm.path)
     known = set(first_path).union(other_ids)
@@ -181,6 +173,6 @@ def check_references(postmortems: list[Postmortem], other_ids: Iterable[str] = (
                 otherwise = "use the file name of a postmortem, without `.md`"
                 # difflib costs a pass over every ID: only for the first few per file
                 hint = did_you_mean(other, known, otherwise) if index < 10 else otherwise
-                found.append(_diagnostic(pm, ("related", index), "unknown-related",
+                found.append(diagnostic(pm, ("related", index), "unknown-related",
                                          f"`related` names `{other}`, which is not a postmortem", hint))
     return found

@@ -84,6 +84,7 @@ POSTMORTEM = (
     Field("detected", "timestamp", "When we knew; not before `started`."),
     Field("mitigated", "timestamp", "When impact stopped for users; not before `detected`."),
     Field("resolved", "timestamp", "When the incident was closed; not before `mitigated`."),
+    Field("published_on", "date", "The day the review was signed off and `status` set to `published`."),
     Field("impact", "object", "Who and what was affected.", required=True, fields=IMPACT),
     Field("root_causes", "objects", "Causal, contributing and systemic factors.", fields=ROOT_CAUSE),
     Field("action_items", "objects", "What we will change: specific, owned, prioritised and due.", fields=ACTION_ITEM),
