@@ -6,17 +6,21 @@ import getpass
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import click
 
+from .changes import ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes, merge_base, text_at
 from .diagnostics import Diagnostic, Level
 from .knowledge import discover, load_knowledge_base
 from .policy import Policy, policy_from_options
-from .scaffold import new_postmortem
+from .scaffold import (DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, find_templates, missing_sections,
+                       new_postmortem, pick_template)
 from .site import slugify
 from .schema import json_schema
+from .summary import render_pr_summary
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 
@@ -81,21 +85,39 @@ def main():
               help="github = GitHub Actions annotations on the PR diff.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too, like `mkdocs build --strict`.")
 @click.option("--today", callback=_parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
-def check(paths, config_file, output, strict, today):
-    """Check postmortems (default: the configured folder). Exit 0 clean, 1 problems, 2 usage error."""
+@click.option("--changed-since", metavar="REF",
+              help="Only postmortems changed since where HEAD's branch left REF (e.g. origin/main), and the "
+                   "problems elsewhere that involve them. Not with PATHS.")
+def check(paths, config_file, output, strict, today, changed_since):
+    """Check postmortems (default: the configured folder). Exit 0 clean, 1 problems, 2 usage error.
+
+    With --changed-since REF, as in a pull request against REF: the whole folder is loaded as usual, but
+    only the problems of files changed since the merge base of REF and HEAD are reported (committed,
+    staged, unstaged or untracked, deleted ones included), plus the problems in other files that involve a
+    changed or deleted postmortem: a `related` entry naming it, a `duplicate-id` with it. The count is of
+    the changed files that still exist. A REF git does not know, or no git repository, is a usage error.
+    """
+    if changed_since is not None and paths:
+        raise click.UsageError("give PATHS or --changed-since, not both")
     policy, folder = load_policy(config_file)
+    changed = None
+    if changed_since is not None:
+        with _git_answers("--changed-since"):
+            changed = changed_paths(_repository(config_file), changed_since, folder)
     files = None
     if paths:
         found = (file for path in paths for file in (discover(path) if path.is_dir() else [path]))
         files = list({file.resolve(): file for file in found}.values())  # each file once, however named
     kb = load_knowledge_base(folder, policy, today=today, paths=files)
-    checked = len(kb.postmortems) + len(kb.rejected)
-    errors, warnings = kb.count(Level.ERROR), kb.count(Level.WARNING)
+    diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
+    if changed is not None:
+        diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if path.exists())
+    errors, warnings = (sum(1 for d in diagnostics if d.level is level) for level in (Level.ERROR, Level.WARNING))
     if output == "json":
         click.echo(json.dumps({"postmortems": checked, "errors": errors, "warnings": warnings,
-                               "diagnostics": [d.as_dict() for d in kb.diagnostics]}, indent=2))
+                               "diagnostics": [d.as_dict() for d in diagnostics]}, indent=2))
     else:
-        for diagnostic in kb.diagnostics:
+        for diagnostic in diagnostics:
             click.echo(format_github(diagnostic) if output == "github" else format_text(diagnostic))
         click.echo(f"{checked} postmortems, {errors} errors, {warnings} warnings",
                    err=output == "github")
@@ -121,28 +143,69 @@ def format_github(d: Diagnostic) -> str:
             f"title={prop(d.code)}::{data(message)}")
 
 
+def _templates_folder(policy: Policy, config_file: Path | None) -> Path | None:
+    """The configured `templates_folder`, relative to the config file like `docs_dir`; a usage error if missing."""
+    if not policy.templates_folder:
+        return None
+    folder = Path(config_file or "mkdocs.yml").parent / policy.templates_folder
+    if not folder.is_dir():
+        raise ConfigError(f"`templates_folder`: {folder} is not a folder")
+    return folder
+
+
 @main.command()
 @click.argument("title")
 @click.option("--severity", required=True, help="One of the configured severities, e.g. SEV2.")
 @click.option("--service", "services", multiple=True, required=True, help="An affected service (repeatable).")
 @click.option("--author", default=getpass.getuser, show_default="your login name", help="Who writes it.")
 @click.option("--date", "day", callback=_parse_day, metavar="DATE", help="The UTC date impact started (default: today).")
+@click.option("--template", "template_name", metavar="NAME",
+              help="The template to write from (default: `default`; `lightweight` for a short review; "
+                   "`postmortems templates` lists them).")
 @config_option
-def new(title, severity, services, author, day, config_file):
-    """Write a new draft postmortem from the template; never overwrites a file."""
+def new(title, severity, services, author, day, template_name, config_file):
+    """Write a new draft postmortem from a template; never overwrites a file."""
     policy, folder = load_policy(config_file)
+    templates_folder = _templates_folder(policy, config_file)
     if severity not in policy.severities:
         raise click.BadParameter(f"`{severity}` is not one of {', '.join(policy.severities)}", param_hint="--severity")
     unknown = [s for s in services if policy.service_names and s not in policy.service_names]
     if unknown:
         raise click.BadParameter(f"not in the service catalog: {', '.join(unknown)}", param_hint="--service")
+    try:
+        template = pick_template(template_name or DEFAULT_TEMPLATE, templates_folder)
+    except TemplateError as error:
+        raise click.BadParameter(str(error), param_hint="--template") from None
     day = day or datetime.now(timezone.utc).date()
     path = folder / f"{day.isoformat()}-{slugify(title)}.md"
     if path.exists():
         raise click.ClickException(f"{path} already exists; pick another title or edit that file")
+    try:
+        text = new_postmortem(title, severity, list(services), author, day, policy, template)
+    except TemplateError as error:
+        raise ConfigError(f"template `{template.name}`: {error}") from None
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(new_postmortem(title, severity, list(services), author, day, policy), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     click.echo(f"wrote {path}; fill in the TODOs, then run `postmortems check {path}`")
+    missing = missing_sections(text, policy)
+    if missing:
+        click.echo(f"note: the draft has no {', '.join(f'“{s}”' for s in missing)} section; `required_sections` asks "
+                   f"for it, so `check` warns once it is in review", err=True)
+    if template_name is None and severity not in policy.action_items_required_for:
+        click.echo(f"tip: a {severity} may need only a short review: `--template {LIGHT_TEMPLATE}` "
+                   f"(`postmortems templates` lists them all)", err=True)
+
+
+@main.command()
+@config_option
+def templates(config_file):
+    """List the templates of `new`: shipped, and from the configured `templates_folder`."""
+    policy, _ = load_policy(config_file)
+    for template in find_templates(_templates_folder(policy, config_file)).values():
+        origin = f"shipped, {template.path}" if template.shipped else str(template.path)
+        click.echo(f"{template.name}: {origin}{', overrides the shipped one' if template.overrides else ''}")
+        if template.description:
+            click.echo(f"    {template.description}")
 
 
 @main.command()
@@ -151,6 +214,44 @@ def schema(config_file):
     """Print the front matter's JSON Schema, with the configured scales and catalogs."""
     policy, _ = load_policy(config_file)
     click.echo(json.dumps(json_schema(policy), indent=2))
+
+
+@main.command("pr-summary")
+@click.option("--base", "ref", required=True, metavar="REF", help="What the pull request merges into, e.g. origin/main.")
+@click.option("--format", "output", type=click.Choice(["markdown"]), default="markdown", show_default=True,
+              help="markdown = GitHub-flavoured, for a pull-request comment.")
+@click.option("--today", callback=_parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
+@config_option
+def pr_summary(ref, output, today, config_file):
+    """Print a pull-request comment on the postmortems changed since the merge base of REF and HEAD.
+
+    For each one added, modified or deleted: its state and severity and how they changed, what the checks
+    found, the reviewer checklist, the action items added, changed, closed or removed and the root causes
+    added or removed, and what would go public. The comment starts with `<!-- postmortems-pr-summary -->`
+    so a workflow can find and update it. Exit 0 once printed, whatever the checks found; 2 on usage errors.
+    """
+    policy, folder = load_policy(config_file)
+    repo = _repository(config_file)
+    with _git_answers("--base"):
+        base = merge_base(repo, ref)
+        changed = changed_paths(repo, base, folder)
+        kb = load_knowledge_base(folder, policy, today=today)
+        changes, other_files = changed_postmortems(kb, changed, lambda path: text_at(repo, base, path))
+    click.echo(render_pr_summary(changes, other_files), nl=False)
+
+
+def _repository(config_file: Path | None) -> Path:
+    """Where to ask git: the folder of the config file (the current one by default)."""
+    return config_file.parent if config_file else Path(".")
+
+
+@contextmanager
+def _git_answers(option: str):
+    """What git cannot answer (no repository, an unknown ref) is a usage error of `option`: exit 2."""
+    try:
+        yield
+    except ChangesError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
 
 
 if __name__ == "__main__":

@@ -1,16 +1,29 @@
-"""`postmortems new`: a new postmortem file with every field and section, ready to fill in."""
+"""`postmortems new`: a new draft postmortem from a template, shipped or the team's own.
+
+Shipped templates are `templates/new/NAME.md`; a team adds or overrides them with `NAME.md` files in the
+configured `templates_folder`. Every template gets the same variables (`template_variables`) and renders with
+`StrictUndefined`, so a misspelt variable fails with the template's file and line instead of writing a blank.
+"""
 
 from __future__ import annotations
 
-import json
 import re
+import traceback
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import jinja2
 import yaml
 
+from .frontmatter import parse_source
 from .policy import Policy
 from .render import TEMPLATES
+from .rules import body_headings
+
+SHIPPED = TEMPLATES / "new"
+DEFAULT_TEMPLATE = "default"
+LIGHT_TEMPLATE = "lightweight"
 
 GUIDANCE = {
     "Summary": "Two or three sentences: what happened, the impact, how it ended.",
@@ -20,23 +33,122 @@ GUIDANCE = {
     "Resolution": "What stopped the impact, and what restored full service.",
     "Lessons learned": "What went well, what went wrong, where we got lucky.",
 }
+_DESCRIPTION = re.compile(r"\A\{#-?\s*(.*?)\s*-?#\}", re.DOTALL)
+
+
+class TemplateError(Exception):
+    """A template that cannot be used: an unknown name, or a file Jinja cannot load or render (with file:line)."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """A `postmortems new` template: its name, its file, and whether it is shipped or the team's."""
+
+    name: str
+    path: Path
+    shipped: bool
+    overrides: bool = False  # a team template with the name of a shipped one
+
+    @property
+    def description(self) -> str:
+        """The template's opening Jinja comment `{# ... #}`, on one line; empty without one."""
+        try:
+            head = self.path.read_text(encoding="utf-8", errors="replace")[:1000]
+        except OSError:
+            return ""
+        match = _DESCRIPTION.match(head)
+        return " ".join(match.group(1).split()) if match else ""
+
+
+def find_templates(folder: Path | None = None) -> dict[str, Template]:
+    """Templates by name, sorted: the shipped ones, then each `NAME.md` in `folder`, replacing a shipped `NAME`."""
+    found = {path.stem: Template(path.stem, path, shipped=True) for path in SHIPPED.glob("*.md")}
+    if folder is not None:
+        for path in folder.glob("*.md"):
+            if path.is_file() and not path.name.startswith("."):
+                found[path.stem] = Template(path.stem, path, shipped=False, overrides=path.stem in found)
+    return dict(sorted(found.items()))
+
+
+def pick_template(name: str, folder: Path | None = None) -> Template:
+    """The template called `name`; TemplateError naming the available ones if there is none."""
+    templates = find_templates(folder)
+    if name not in templates:
+        raise TemplateError(f"no template `{name}`; available: {', '.join(templates)}")
+    return templates[name]
 
 
 def yaml_scalar(value: str) -> str:
     """`value` as a YAML scalar: plain when it reads back as the same string, else double-quoted."""
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/ -]*", value) and yaml.safe_load(value) == value:
         return value
-    return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
+    return '"' + _UNQUOTABLE.sub(_escape, value) + '"'
 
 
-def new_postmortem(title: str, severity: str, services: list[str], author: str, day: date, policy: Policy) -> str:
-    """The text of a new draft postmortem for `day`, naming the first category and priority as placeholders."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True)
-    env.filters["yaml"] = yaml_scalar
-    return env.get_template("new.md").render(
+# What a YAML double-quoted scalar cannot hold as it is: quotes, backslashes, and characters outside YAML's
+# printable set or that YAML reads as line breaks (U+0085, U+2028, U+2029) or a byte order mark (U+FEFF).
+# (JSON's escapes are no substitute: YAML rejects the surrogate pairs JSON writes for an emoji.)
+_UNQUOTABLE = re.compile(r'["\\]|[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]')
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":  # a byte of a command line that was not UTF-8: no YAML (or file) can hold it
+        return "\\ufffd"
+    return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}")
+
+
+def _yaml_filter(value) -> str:
+    return yaml_scalar(str(value))  # str() of a StrictUndefined raises, naming the missing variable
+
+
+def template_variables(title: str, severity: str, services: list[str], author: str, day: date,
+                       policy: Policy) -> dict:
+    """What every template may use; the first category and priority are placeholders."""
+    return dict(
         title=title, severity=severity, severities=policy.severities, services=services, author=author,
         day=day.isoformat(), due=(day + timedelta(days=30)).isoformat(),
         category=(policy.category_names or ('TODO-category',))[0], categories=policy.category_names,
         priority=policy.priorities[0], priorities=policy.priorities,
         sections=policy.required_sections, guidance=GUIDANCE,
-    ).rstrip("\n") + "\n"
+    )
+
+
+def new_postmortem(title: str, severity: str, services: list[str], author: str, day: date, policy: Policy,
+                   template: Template | None = None) -> str:
+    """The text of a new draft postmortem for `day` from `template` (default: the shipped `default`)."""
+    template = template or pick_template(DEFAULT_TEMPLATE)
+    folders = [str(template.path.parent)] + ([] if template.shipped else [str(SHIPPED)])  # includes: own folder first
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True)
+    env.filters["yaml"] = _yaml_filter
+    variables = template_variables(title, severity, services, author, day, policy)
+    try:
+        text = env.get_template(template.path.name).render(variables)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"{error.filename or template.path}:{error.lineno}: {error.message}") from None
+    except UnicodeDecodeError:
+        raise TemplateError(f"{template.path}: not UTF-8 text") from None
+    except Exception as error:  # while rendering: undefined variables, failing filters
+        where = _template_frame(error, folders)
+        if where is None:
+            raise
+        raise TemplateError(f"{where.filename}:{where.lineno}: {error}") from None
+    return text.strip() + "\n"  # a template's opening `{# description #}` leaves a blank line before `---`
+
+
+def _template_frame(error: Exception, folders: list[str]) -> traceback.FrameSummary | None:
+    """The innermost traceback frame in a template file (Jinja rewrites frames to template lines)."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if any(frame.filename.startswith(folder) for folder in folders)]
+    return frames[-1] if frames else None
+
+
+def missing_sections(text: str, policy: Policy) -> list[str]:
+    """The configured `required_sections` a draft's body has no heading for (`check` warns once it is in review)."""
+    source, _ = parse_source(text, "draft")
+    if source is None:  # front matter `check` rejects: it says so itself
+        return []
+    present = {heading.casefold() for heading in body_headings(source.body)}
+    return [section for section in policy.required_sections if section.casefold() not in present]

@@ -1,0 +1,333 @@
+"""What a branch changed in the postmortems folder, for reviewing postmortems as pull requests.
+
+Three parts, each usable on its own:
+
+- from git: the files changed since the merge base of a ref and HEAD (`changed_paths`) and a file's text
+  at that base (`text_at`). Git runs as a subprocess, never through a shell;
+- from the knowledge base: the diagnostics a change is responsible for (`diagnostics_of_changes`);
+- from two versions of one postmortem: a semantic diff of the front matter (`diff_postmortems`), and
+  everything `postmortems pr-summary` shows about a changed postmortem (`changed_postmortems`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .diagnostics import Diagnostic
+from .frontmatter import source_from_bytes
+from .knowledge import KnowledgeBase, postmortem_from_source
+from .model import ActionItem, Postmortem, RootCause
+from .policy import Policy
+
+CLOSED_STATUSES = ("done", "wont-do")
+# Front-matter fields a reviewer wants to see change, in this order.
+REVIEWED_FIELDS = ("title", "status", "severity", "services")
+
+
+class ChangesError(Exception):
+    """Git cannot say what changed: not a repository, an unknown ref, no common history. A usage error."""
+
+
+# --- from git -------------------------------------------------------------------------------------
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, errors="replace", check=False)
+    except FileNotFoundError:
+        raise ChangesError("git is not installed, or not on PATH") from None
+    except NotADirectoryError:
+        raise ChangesError(f"{cwd} is not a directory") from None
+
+
+def _top_level(repo: Path) -> Path:
+    result = _git(repo, "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise ChangesError(f"{os.path.abspath(repo)} is not in a git repository")
+    return Path(result.stdout.rstrip("\n")).resolve()
+
+
+def merge_base(repo: Path, ref: str) -> str:
+    """The commit where HEAD's branch left `ref`: what a pull request against `ref` is compared with."""
+    top = _top_level(repo)
+    if ref.startswith("-") or not ref.strip():  # git would read it as an option
+        raise ChangesError(f"`{ref}` is not a git revision")
+    resolved = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if resolved.returncode != 0:
+        raise ChangesError(f"`{ref}` is not a commit in {top}; in CI, fetch it first "
+                           f"(`git fetch origin {ref}`, or `fetch-depth: 0` with actions/checkout)")
+    head = _git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    if head.returncode != 0:
+        raise ChangesError(f"{top} has no commit checked out (HEAD)")
+    base = _git(top, "merge-base", resolved.stdout.strip(), head.stdout.strip())
+    if base.returncode != 0:
+        raise ChangesError(f"`{ref}` and HEAD have no common ancestor; in a shallow clone, fetch more history")
+    return base.stdout.strip()
+
+
+def changed_paths(repo: Path, ref: str, folder: Path) -> list[Path]:
+    """Files below `folder` that differ between the merge base of `ref` and HEAD, and the working tree.
+
+    Added, modified and deleted files (renames count as a deletion and an addition), plus untracked files
+    git does not ignore; dot-files are left out as the knowledge base leaves them out. Absolute paths,
+    sorted. Raises `ChangesError` when git cannot answer.
+    """
+    base = merge_base(repo, ref)
+    top = _top_level(repo)
+    folder_abs = Path(os.path.abspath(folder)).resolve()
+    relative = os.path.relpath(folder_abs, top)
+    if relative == ".." or relative.startswith(".." + os.sep):
+        raise ChangesError(f"the postmortems folder {folder} is not inside the git repository {top}")
+    pathspec = f":(top,literal){Path(relative).as_posix()}"
+    # cwd=top: both commands then print paths relative to the top, whatever `diff.relative` says
+    listings = (
+        _git(top, "diff", "--name-only", "--no-renames", "-z", base, "--", pathspec),
+        _git(top, "ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--", pathspec),
+    )
+    names: set[str] = set()
+    for listing in listings:
+        if listing.returncode != 0:
+            raise ChangesError(f"git cannot list the changes since `{ref}`: {listing.stderr.strip()}")
+        names.update(name for name in listing.stdout.split("\0") if name)
+    paths = (top / name for name in names)
+    return sorted(path for path in paths
+                  if not any(part.startswith(".") for part in path.relative_to(folder_abs).parts))
+
+
+def text_at(repo: Path, ref: str, path: Path) -> str | None:
+    """The text of `path` at the merge base of `ref` and HEAD; None if it did not exist there."""
+    base = merge_base(repo, ref)
+    top = _top_level(repo)
+    relative = os.path.relpath(Path(os.path.abspath(path)).resolve(), top)
+    if relative.startswith(".."):
+        return None
+    shown = _git(top, "cat-file", "blob", f"{base}:{Path(relative).as_posix()}")
+    return shown.stdout if shown.returncode == 0 else None
+
+
+# --- from the knowledge base ------------------------------------------------------------------------
+
+def diagnostics_of_changes(kb: KnowledgeBase, changed: Iterable[Path], base_dir: Path = Path(".")) -> list[Diagnostic]:
+    """The diagnostics a change is responsible for, in the knowledge base's order.
+
+    Those in a changed file, and those in other files that involve a changed or deleted postmortem (see
+    `ids_involved`). `base_dir` is what the knowledge base's display paths are relative to.
+    """
+    changed = list(changed)
+    changed_files = {_resolved(path) for path in changed}
+    changed_ids = {path.stem for path in changed if path.suffix == ".md"}
+    in_changed_file = {shown: _resolved(base_dir / shown) in changed_files for shown in {d.path for d in kb.diagnostics}}
+    by_path = {pm.path: pm for pm in kb.postmortems}
+    return [d for d in kb.diagnostics
+            if in_changed_file[d.path] or ids_involved(d, by_path.get(d.path)) & changed_ids]
+
+
+def ids_involved(d: Diagnostic, pm: Postmortem | None) -> set[str]:
+    """The postmortem IDs a diagnostic in `pm`'s file is about, besides `pm` itself: the ID a `related`
+    entry names when the diagnostic is at that entry, and `pm`'s own ID for a `duplicate-id` (the other
+    file has it too)."""
+    if pm is None:
+        return set()
+    ids = {other for index, other in enumerate(pm.related) if pm.position_of("related", index) == (d.line, d.col)}
+    if d.code == "duplicate-id":
+        ids.add(pm.id)
+    return ids
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.abspath(path)).resolve()
+
+
+def _shown(path: Path, base_dir: Path) -> str:
+    """`path` as the knowledge base displays it: relative to `base_dir` when below it, with `/`."""
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
+    return Path(path if relative.startswith("..") else relative).as_posix()
+
+
+# --- two versions of one postmortem -----------------------------------------------------------------
+
+def postmortem_from_text(text: str, pm_id: str, display_path: str, policy: Policy) -> Postmortem | None:
+    """Parse a postmortem's text (e.g. an older version from git) like a file; None if it has no front matter.
+    Parse diagnostics are dropped: this is for comparing, not checking."""
+    pm, _ = postmortem_from_source(source_from_bytes(text.encode("utf-8", "replace"), display_path), pm_id,
+                                   display_path, policy)
+    return pm
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's value before and after, as text; `""` where there was none."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ActionItemChange:
+    """An action item `added`, `changed`, `closed` (now done or won't do) or `removed`; `item` as it is now
+    (as it was, for `removed`)."""
+
+    change: str
+    item: ActionItem
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class RootCauseChange:
+    """A root cause `added`, `changed` (same id, other content) or `removed`."""
+
+    change: str
+    cause: RootCause
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class FrontMatterDiff:
+    """What changed in a postmortem's front matter that a reviewer cares about."""
+
+    fields: tuple[FieldChange, ...] = ()
+    root_causes: tuple[RootCauseChange, ...] = ()
+    action_items: tuple[ActionItemChange, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.root_causes or self.action_items)
+
+
+def diff_postmortems(before: Postmortem | None, after: Postmortem | None) -> FrontMatterDiff:
+    """The semantic diff of two versions of a postmortem (None: it did not exist, or was deleted).
+
+    Action items are matched by title, then, for a retitled one, by position when the owner is the same;
+    root causes by `id`, or by their whole content when they have none.
+    """
+    fields = _field_changes(before, after, REVIEWED_FIELDS) if before and after else ()
+    return FrontMatterDiff(
+        fields,
+        tuple(_root_cause_changes(before.root_causes if before else (), after.root_causes if after else ())),
+        tuple(_action_item_changes(before.action_items if before else (), after.action_items if after else ())),
+    )
+
+
+def _action_item_changes(before: Sequence[ActionItem], after: Sequence[ActionItem]) -> list[ActionItemChange]:
+    matched: dict[int, int] = {}  # index in `after` -> index in `before`
+    free = list(range(len(before)))
+    for index, item in enumerate(after):
+        same_title = next((i for i in free if before[i].title == item.title), None)
+        if same_title is not None:
+            matched[index] = same_title
+            free.remove(same_title)
+    for index, item in enumerate(after):
+        if index not in matched and index in free and before[index].owner == item.owner:
+            matched[index] = index
+            free.remove(index)
+    changes = []
+    for index, item in enumerate(after):
+        if index not in matched:
+            changes.append(ActionItemChange("added", item))
+            continue
+        old = before[matched[index]]
+        fields = _field_changes(old, item, [f.name for f in dataclasses.fields(ActionItem)])
+        if fields:
+            closed = item.status in CLOSED_STATUSES and old.status not in CLOSED_STATUSES
+            changes.append(ActionItemChange("closed" if closed else "changed", item, fields))
+    changes.extend(ActionItemChange("removed", before[i]) for i in free)
+    return changes
+
+
+def _root_cause_changes(before: Sequence[RootCause], after: Sequence[RootCause]) -> list[RootCauseChange]:
+    def key(cause: RootCause):
+        return cause.id or (cause.kind, cause.category, cause.summary)
+
+    old: dict = {}
+    for cause in before:
+        old.setdefault(key(cause), cause)
+    changes, kept = [], set()
+    for cause in after:
+        kept.add(key(cause))
+        previous = old.get(key(cause))
+        if previous is None:
+            changes.append(RootCauseChange("added", cause))
+        elif previous != cause:
+            changes.append(RootCauseChange("changed", cause, _field_changes(
+                previous, cause, [f.name for f in dataclasses.fields(RootCause)])))
+    changes.extend(RootCauseChange("removed", cause) for k, cause in old.items() if k not in kept)
+    return changes
+
+
+def _field_changes(before, after, names: Iterable[str]) -> tuple[FieldChange, ...]:
+    pairs = ((name, value_text(getattr(before, name)), value_text(getattr(after, name))) for name in names)
+    return tuple(FieldChange(name, old, new) for name, old, new in pairs if old != new)
+
+
+def value_text(value) -> str:
+    """A front-matter value as a reviewer reads it: dates ISO, lists comma-separated, none as `""`."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return ", ".join(map(value_text, value))
+    return str(value)
+
+
+# --- what `pr-summary` shows -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChangedPostmortem:
+    """A postmortem file a branch added, modified or deleted, with what the checks say about it.
+
+    `before`/`after` are None where the file did not (or no longer) exist, or has no readable front
+    matter; `diagnostics` are this file's, `elsewhere` those in other files that involve its ID.
+    """
+
+    id: str
+    path: str
+    change: str  # added | modified | deleted
+    before: Postmortem | None
+    after: Postmortem | None
+    diagnostics: tuple[Diagnostic, ...]
+    elsewhere: tuple[Diagnostic, ...]
+    diff: FrontMatterDiff
+
+    @property
+    def current(self) -> Postmortem | None:
+        """The version a reviewer is asked about: the new one, or the deleted one."""
+        return self.after or self.before
+
+    @property
+    def title(self) -> str:
+        return self.current.title if self.current else self.id
+
+
+def changed_postmortems(kb: KnowledgeBase, changed: Iterable[Path], text_before: Callable[[Path], str | None],
+                        base_dir: Path = Path(".")) -> tuple[list[ChangedPostmortem], list[Diagnostic]]:
+    """Each changed `.md` file as a `ChangedPostmortem`, and the diagnostics of the other changed files
+    (attachments and the like). `text_before` gives a file's text at the base, or None."""
+    changed = list(changed)
+    by_path = {pm.path: pm for pm in kb.postmortems}
+    current = {_resolved(base_dir / pm.path): pm for pm in kb.postmortems}
+    in_file: dict[Path, list[Diagnostic]] = {}
+    for d in diagnostics_of_changes(kb, changed, base_dir):
+        in_file.setdefault(_resolved(base_dir / d.path), []).append(d)
+    results, others = [], []
+    for path in changed:
+        own = in_file.pop(_resolved(path), [])
+        if path.suffix != ".md":
+            others.extend(own)
+            continue
+        shown = _shown(path, base_dir)
+        old_text = text_before(path)
+        before = postmortem_from_text(old_text, path.stem, shown, kb.policy) if old_text is not None else None
+        after = current.get(_resolved(path))
+        change = "deleted" if not path.exists() else "added" if old_text is None else "modified"
+        results.append(ChangedPostmortem(path.stem, shown, change, before, after, tuple(own), (),
+                                         diff_postmortems(before, after)))
+    # what is left is in unchanged files: it goes with the changed postmortem it involves
+    elsewhere = [d for found in in_file.values() for d in found]
+    return [dataclasses.replace(r, elsewhere=tuple(d for d in elsewhere if r.id in ids_involved(d, by_path.get(d.path))))
+            for r in results], others

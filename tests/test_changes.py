@@ -1,0 +1,197 @@
+"""`postmortems check --changed-since REF` and the git side of `changes.py`, in real temporary repositories."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from cli_support import CONFIG, check_json, commit, dated, git, related, run, write
+from conftest import VALID, skip_or_fail
+from mkdocs_postmortems.changes import ChangesError, changed_paths, merge_base, text_at
+
+TODAY = ("--today", "2026-11-22")
+
+
+@pytest.fixture
+def branch(repo):
+    """On main: five postmortems, one with an error of its own and one referring to the one the branch deletes.
+    On the branch `review`: one modified (now with an error), one added, one deleted; main moves on meanwhile."""
+    write(repo, "2024-03-14-keep.md", dated(14).replace("severity: SEV2", "severity: SEV9"))
+    write(repo, "2024-03-15-modify.md", dated(15))
+    write(repo, "2024-03-16-delete.md", dated(16))
+    write(repo, "2024-03-17-refers.md", related(dated(17), "2024-03-16-delete", "2024-01-01-never-existed"))
+    commit(repo, "main")
+    git(repo, "checkout", "-q", "-b", "review")
+    write(repo, "2024-03-15-modify.md", dated(15).replace("severity: SEV2", "severity: SEV9"))
+    write(repo, "2024-03-18-added.md", dated(18))
+    (repo / "postmortems" / "2024-03-16-delete.md").unlink()
+    commit(repo, "review")
+    git(repo, "checkout", "-q", "main")
+    write(repo, "2024-03-19-main-only.md", dated(19))  # after the branch left main: not the branch's change
+    commit(repo, "main moves on")
+    git(repo, "checkout", "-q", "review")
+    return repo
+
+
+def located(diagnostics: list[dict]) -> list[tuple]:
+    return [(d["path"], d["line"], d["col"], d["code"]) for d in diagnostics]
+
+
+# --- changed_paths and text_at -------------------------------------------------------------------
+
+def test_changed_paths_since_the_merge_base(branch):
+    folder = branch / "postmortems"
+    assert [p.name for p in changed_paths(branch, "main", folder)] == [
+        "2024-03-15-modify.md", "2024-03-16-delete.md", "2024-03-18-added.md"]
+    assert all(p.is_absolute() and p.parent == folder.resolve() for p in changed_paths(branch, "main", folder))
+    assert merge_base(branch, "main") == git(branch, "rev-parse", "main~1").strip()
+
+
+def test_changed_paths_include_staged_unstaged_and_untracked_files(branch):
+    folder = branch / "postmortems"
+    write(branch, "2024-03-17-refers.md", dated(17))  # unstaged
+    write(branch, "2024-03-20-staged.md", dated(20))
+    git(branch, "add", "postmortems/2024-03-20-staged.md")
+    write(branch, "sub/2024-03-21-untracked.md", dated(21))
+    write(branch, ".gitkeep", "")  # a dot-file is no postmortem, as for the knowledge base
+    (branch / ".gitignore").write_text("*.swp\n")
+    write(branch, "2024-03-15-modify.md.swp", "ignored")
+    (branch / "docs" / "other.md").write_text("outside the folder\n")
+    names = [p.relative_to(folder.resolve()).as_posix() for p in changed_paths(branch, "main", folder)]
+    assert names == ["2024-03-15-modify.md", "2024-03-16-delete.md", "2024-03-17-refers.md", "2024-03-18-added.md",
+                     "2024-03-20-staged.md", "sub/2024-03-21-untracked.md"]
+
+
+def test_changed_paths_with_no_change(branch):
+    assert changed_paths(branch, "HEAD", branch / "postmortems") == []
+
+
+def test_text_at_the_merge_base(branch):
+    folder = branch / "postmortems"
+    assert text_at(branch, "main", folder / "2024-03-15-modify.md") == dated(15)
+    assert text_at(branch, "main", folder / "2024-03-16-delete.md") == dated(16)  # deleted since: still there
+    assert text_at(branch, "main", folder / "2024-03-18-added.md") is None
+    assert text_at(branch, "main", folder / "2024-03-19-main-only.md") is None  # only after the merge base
+
+
+@pytest.mark.parametrize("ref, message", [
+    ("no-such-branch", "`no-such-branch` is not a commit"),
+    ("--output=x", "is not a git revision"),  # never read as an option
+    ("main:postmortems", "is not a commit"),  # a tree, not a commit
+])
+def test_bad_ref(branch, ref, message):
+    with pytest.raises(ChangesError, match=message):
+        changed_paths(branch, ref, branch / "postmortems")
+    assert not (branch / "x").exists()
+
+
+def test_not_a_repository(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        skip_or_fail("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    with pytest.raises(ChangesError, match="is not in a git repository"):
+        changed_paths(tmp_path, "main", tmp_path / "postmortems")
+
+
+def test_folder_outside_the_repository(branch, tmp_path_factory):
+    with pytest.raises(ChangesError, match="not inside the git repository"):
+        changed_paths(branch, "main", tmp_path_factory.mktemp("elsewhere"))
+
+
+def test_no_common_ancestor(branch):
+    git(branch, "checkout", "-q", "--orphan", "unrelated")
+    commit(branch, "unrelated history")
+    with pytest.raises(ChangesError, match="no common ancestor"):
+        changed_paths(branch, "main", branch / "postmortems")
+
+
+# --- check --changed-since ------------------------------------------------------------------------
+
+def test_check_changed_since_reports_the_changed_files_and_references_to_them(branch):
+    full_code, full = check_json()
+    code, report = check_json("--changed-since", "main")
+    changed = {"postmortems/2024-03-15-modify.md", "postmortems/2024-03-18-added.md"}
+    in_changed_files = [d for d in full["diagnostics"] if d["path"] in changed]
+    refers = [d for d in full["diagnostics"] if d["path"] == "postmortems/2024-03-17-refers.md"]
+    assert [d["code"] for d in refers].count("unknown-related") == 2  # the deleted ID, and one that never existed
+    (to_deleted,) = [d for d in refers if "2024-03-16-delete" in d["message"]]
+    assert report["diagnostics"] == sorted(in_changed_files + [to_deleted],
+                                           key=lambda d: (d["path"], d["line"], d["col"], d["code"]))
+    # the changed file's own error is there; the untouched file's error and the old unknown reference are not
+    assert ("postmortems/2024-03-15-modify.md", 4, 11, "invalid-value") in located(report["diagnostics"])
+    assert ("postmortems/2024-03-14-keep.md", 4, 11, "invalid-value") in located(full["diagnostics"])
+    assert not any("keep" in d["path"] or "never-existed" in d["message"] for d in report["diagnostics"])
+    assert report["postmortems"] == 2  # the modified and the added file; the deleted one is not checked
+    assert report["errors"] == sum(d["level"] == "error" for d in report["diagnostics"])
+    assert report["warnings"] == sum(d["level"] == "warning" for d in report["diagnostics"])
+    assert (code, full_code) == (1, 1)
+
+
+def test_check_changed_since_text_format(branch):
+    result = run("check", *TODAY, "--changed-since", "main")
+    assert result.exit_code == 1
+    assert "postmortems/2024-03-15-modify.md:4:11: error [invalid-value]" in result.output
+    assert "postmortems/2024-03-17-refers.md:27:" in result.output  # the `related` line naming the deleted one
+    assert "2024-03-14-keep.md" not in result.output
+    assert result.output.splitlines()[-1].startswith("2 postmortems, ")
+
+
+def test_errors_elsewhere_do_not_fail_a_clean_change(repo):
+    write(repo, "2024-03-14-broken.md", dated(14).replace("severity: SEV2", "severity: SEV9"))
+    commit(repo, "main")
+    git(repo, "checkout", "-q", "-b", "review")
+    write(repo, "2024-03-15-new.md", dated(15))  # untracked: a change all the same
+    code, report = check_json("--changed-since", "main")
+    assert {d["path"] for d in report["diagnostics"]} <= {"postmortems/2024-03-15-new.md"}
+    assert report["errors"] == 0 and report["postmortems"] == 1
+    assert code == 0
+    assert check_json()[0] == 1
+
+
+def test_duplicate_id_in_an_unchanged_file_is_reported(repo):
+    write(repo, "2024-03-17-same.md", dated(17))
+    commit(repo, "main")
+    git(repo, "checkout", "-q", "-b", "review")
+    # sorts before the existing file, so the rule reports the existing one as the duplicate
+    write(repo, "2024/2024-03-17-same.md", dated(17))
+    code, report = check_json("--changed-since", "main")
+    assert ("postmortems/2024-03-17-same.md", 1, 1, "duplicate-id") in located(report["diagnostics"])
+    assert code == 1
+
+
+def test_no_change_no_output(branch):
+    git(branch, "checkout", "-q", "main")
+    result = run("check", *TODAY, "--changed-since", "main")
+    assert (result.exit_code, result.output) == (0, "0 postmortems, 0 errors, 0 warnings\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--changed-since", "no-such-branch"], "`no-such-branch` is not a commit"),
+    (["--changed-since", "main", "postmortems"], "not both"),
+])
+def test_usage_errors_exit_2(branch, args, message):
+    result = run("check", *TODAY, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "[invalid-value]" not in result.output
+
+
+def test_not_a_repository_exits_2(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        skip_or_fail("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(CONFIG)
+    (tmp_path / "docs").mkdir()
+    write(tmp_path, "2024-03-14-example.md", VALID)
+    result = run("check", *TODAY, "--changed-since", "main")
+    assert result.exit_code == 2
+    assert "is not in a git repository" in result.output
+
+
+def test_config_file_elsewhere_asks_its_own_repository(branch, tmp_path_factory, monkeypatch):
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    result = run("check", *TODAY, "-f", str(branch / "mkdocs.yml"), "--changed-since", "main")
+    assert result.exit_code == 1
+    assert "2024-03-15-modify.md:4:11: error [invalid-value]" in result.output
