@@ -169,11 +169,13 @@ def test_one_finding_where_rules_overlap():
 
 
 def test_regexes_are_built_once_per_configuration():
-    find_blame("x", names=["Dora", "@eve"], phrases=["oops"])
+    find_blame("x oops", names=["Dora", "@eve"], phrases=["oops"])
     before = _compile.cache_info()
     find_blame("alice forgot", names=["@EVE", "dora ", "Dora"], phrases=["OOPS"])
     after = _compile.cache_info()
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    find_blame("nothing to look at here", names=["someone-new"])  # no stem: no regex built at all
+    assert _compile.cache_info().misses == after.misses
 
 
 def test_very_long_line_keeps_its_column():

@@ -236,3 +236,20 @@ def test_configuration_states_the_defaults():
             assert name in rows, f"`{name}` is not in the options table"
             shown = rows[name]["Default"].split(" (")[0]  # a note in parentheses may follow the value
             assert shown == f"`{_shown(default)}`", f"`{name}` default should be {_shown(default)}"
+
+
+# (g) The review guide's checklist and example PR summary follow the code.
+
+def test_review_guide_lists_the_checklist_as_the_code_has_it():
+    from mkdocs_postmortems.checklist import CHECKLIST
+    from mkdocs_postmortems.summary import MARKER
+
+    text = read(DOCS / "reviewing.md")
+    (header, body), = [(h, b) for h, b in tables(text) if h[0] == "Item"]
+    rows = {row[0]: dict(zip(header, row)) for row in body}
+    assert list(rows) == [item.title for item in CHECKLIST]
+    for item in CHECKLIST:
+        assert rows[item.title]["The reviewer asks"] == item.question
+        assert set(re.findall(r"`([a-z-]+)`", rows[item.title]["Checked by"])) == set(item.codes)
+        assert f"**{item.title}**: {item.question}" in text  # as the example summary shows it
+    assert MARKER in text

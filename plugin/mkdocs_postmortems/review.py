@@ -9,12 +9,14 @@ who was told internally.
 
 from __future__ import annotations
 
+import bisect
 from datetime import date, timedelta
 from typing import Callable, Iterable, Iterator
 
 from .blameless import find_blame
 from .diagnostics import CODES, Diagnostic
 from .model import Postmortem
+from .policy import Policy
 from .rules import Context, body_headings, diagnostic
 
 REVIEWED = ("in-review", "published")
@@ -163,27 +165,38 @@ def communications(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                           "add a `communications` entry with `audience: internal` (the channel and when)")
 
 
-def blame_language(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    policy = ctx.policy
-    names = tuple(dict.fromkeys((*pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items),
-                                 *policy.blameless_names)))
-    options = {"names": names, "phrases": policy.blameless_phrases, "allowed": policy.blameless_allowed}
-    for key_path, text in _texts(pm):
-        if key_path[-1] == "owner":
-            continue
-        line, col = pm.position_of(*key_path)
-        for found in find_blame(text, markdown=False, **options):
-            at = line + found.line  # a folded value's later lines; its first line starts at the value's column
-            if not _suppressed(pm, at):
-                yield _blame(pm, at, col + found.col - 1 if found.line == 0 else found.col, found)
-    for found in find_blame(pm.body, **options):
-        line = pm.body_line + found.line
-        if not _suppressed(pm, line):
-            yield _blame(pm, line, found.col, found)
+def check_blame(postmortems: Iterable[Postmortem], policy: Policy) -> list[Diagnostic]:
+    """`blame-language` over every postmortem's body and free-text fields.
+
+    A person is anyone the knowledge base names as an author, reviewer or owner, or the policy's
+    `blameless_names`: one list, so the lint's patterns are built once per build, not once per postmortem.
+    """
+    postmortems = list(postmortems)
+    postmortems_by_path = {pm.path: pm for pm in postmortems}
+    names = tuple(dict.fromkeys(name for pm in postmortems for name in (
+        *pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items))))
+    options = {"names": names + policy.blameless_names, "phrases": policy.blameless_phrases,
+               "allowed": policy.blameless_allowed}
+    found = []
+    for pm in postmortems:
+        fields = [(key_path, text) for key_path, text in _texts(pm) if text and key_path[-1] != "owner"]
+        starts, line = [], 0  # each field's first line in the joined text; blank lines keep phrases apart
+        for _, text in fields:
+            starts.append(line)
+            line += text.count("\n") + 2
+        for finding in find_blame("\n\n".join(text for _, text in fields), markdown=False, **options):
+            index = bisect.bisect_right(starts, finding.line) - 1
+            at, col = pm.position_of(*fields[index][0])
+            offset = finding.line - starts[index]  # a folded value's later lines start at column 1
+            found.append(_blame(pm, at + offset, col + finding.col - 1 if offset == 0 else finding.col, finding))
+        found += [_blame(pm, pm.body_line + f.line, f.col, f) for f in find_blame(pm.body, **options)]
+    return [d for d in found if not _suppressed(d, postmortems_by_path)]
 
 
-def _suppressed(pm: Postmortem, line: int) -> bool:
-    return line in pm.suppressed_lines or line - 1 in pm.suppressed_lines
+def _suppressed(found: Diagnostic, by_path: dict[str, Postmortem]) -> bool:
+    """A `blameless-ok` comment on the finding's line or the line before."""
+    marked = by_path[found.path].suppressed_lines
+    return found.line in marked or found.line - 1 in marked
 
 
 def _blame(pm: Postmortem, line: int, col: int, found) -> Diagnostic:
@@ -194,10 +207,10 @@ def _blame(pm: Postmortem, line: int, col: int, found) -> Diagnostic:
 
 REVIEW_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
     required_sections, placeholders, key_timestamps, publication, first_priority_deadlines, causes_addressed,
-    done_when, impact_quantified, root_cause_depth, communications, blame_language,
+    done_when, impact_quantified, root_cause_depth, communications,
 )
 
 
 def check_review(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
-    """Every review rule on one postmortem."""
+    """Every review rule on one postmortem (blame-language runs over all of them: `check_blame`)."""
     return [d for rule in REVIEW_RULES for d in rule(pm, ctx)]
