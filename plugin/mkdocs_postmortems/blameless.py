@@ -102,6 +102,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TICKS = re.compile(r"`+")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _URL = re.compile(r"(?=[hfwm<\]])(?:(?:https?://|ftp://|www\.|mailto:)[^\s<>`]+|<[^\s<>]+>|\]\([^()\s]*\))", re.I)
+_URL_MARKERS = ("://", "www.", "mailto:", "<", "](")  # a text without any has no URL for `_URL` to blank
 _CLAUSE_BREAK = re.compile(r"[.!?;:,()]|\n[^\S\n]*\n")
 _OWNER = re.compile(r"\w*$")
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nobody|nor|cannot)|n['’]t)\W+(?:\w+\W+){0,3}$")
@@ -182,7 +183,12 @@ def prose_only(text: str) -> str:
             fence, lines[index] = marker.group(1), " " * len(line)
         else:
             lines[index] = _without_code_spans(line)
-    return _URL.sub(_blank, _COMMENT.sub(_blank, "\n".join(lines)))
+    prose = "\n".join(lines)
+    if "<!--" in prose:
+        prose = _COMMENT.sub(_blank, prose)
+    if any(marker in prose for marker in _URL_MARKERS):
+        prose = _URL.sub(_blank, prose)
+    return prose
 
 
 def _windows(prose: str, stems: Iterable[str], line_starts: list[int]) -> list[tuple[int, int]]:
