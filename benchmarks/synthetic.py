@@ -53,6 +53,7 @@ def postmortem(rng: random.Random, index: int, related: str | None) -> tuple[str
         f"detected: {stamp(detected)}",
         f"mitigated: {stamp(mitigated)}",
         f"resolved: {stamp(resolved)}",
+        f"published_on: {resolved.date() + timedelta(days=3)}",
         "impact:",
         f"  summary: {_sentence(rng)}",
         f"  customers_affected: {rng.randrange(10, 100000)}",
@@ -63,9 +64,10 @@ def postmortem(rng: random.Random, index: int, related: str | None) -> tuple[str
                   f"    summary: {_sentence(rng)}"]
     lines.append("action_items:")
     for n in range(rng.randrange(2, 5)):
-        due = (resolved + timedelta(days=rng.randrange(7, 60))).date()
+        priority = rng.randrange(1, 4)
+        due = (resolved + timedelta(days=rng.randrange(7, 15 if priority == 1 else 60))).date()  # P1: review deadline
         status = rng.choice(["done", "done", "wont-do", "in-progress"])
-        lines += [f"  - title: {_sentence(rng, 8)}", "    owner: team-sre", f"    priority: P{rng.randrange(1, 4)}",
+        lines += [f"  - title: {_sentence(rng, 8)}", "    owner: team-sre", f"    priority: P{priority}",
                   f"    due: {due}", f"    status: {status}"]
         if status != "in-progress" and rng.random() < 0.85:  # the rest predate the field: a `closed-date` warning
             lines.append(f"    closed: {resolved.date() + timedelta(days=rng.randrange(1, 75))}")
@@ -73,7 +75,8 @@ def postmortem(rng: random.Random, index: int, related: str | None) -> tuple[str
                   f"    reason: {_sentence(rng, 6)}"]
     if related:
         lines.append(f"related: [{related}]")
-    lines += [f"tags: [{', '.join(rng.sample(TAGS, rng.randrange(1, 3)))}]", "---", ""]
+    lines += [f"tags: [{', '.join(rng.sample(TAGS, rng.randrange(1, 3)))}]", "communications:",
+              "  - audience: internal", "    channel: slack", f"    at: {stamp(detected)}", "---", ""]
     for section in SECTIONS:
         lines += [f"## {section}", ""] + [_sentence(rng, 18) for _ in range(6)] + [""]
     name = f"{started.date()}-incident-{index}"
