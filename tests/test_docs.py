@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from docs_support import FENCE, DOCS, README, ROOT, read, tables
 from mkdocs_postmortems import schema, site
 from mkdocs_postmortems.diagnostics import CODES
 from mkdocs_postmortems.plugin import PostmortemsConfig
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-README = ROOT / "README.md"
 
 # Targets that do not exist in the repository but are fine to link to.
 GENERATED = {DOCS / uri for uri in (  # pages the plugin generates
@@ -37,31 +35,12 @@ TYPE_NAMES = {
     "url": "URL",
 }
 
-_FENCE = re.compile(r"^(```+|~~~+).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BACKTICKED = re.compile(r"^`([^`]+)`$")
-
-
-def read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
 
 
 def without_code(text: str) -> str:
     """`text` without fenced code blocks and inline code, where links are only examples."""
-    return re.sub(r"`[^`\n]*`", "", _FENCE.sub("", text))
-
-
-def tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
-    """Every Markdown table outside code blocks, as (header cells, body rows of cells)."""
-    found, block = [], []
-    for line in _FENCE.sub("", text).split("\n") + [""]:
-        if line.lstrip().startswith("|"):
-            block.append([cell.strip() for cell in _CELL_SPLIT.split(line.strip().strip("|"))])
-            continue
-        if len(block) >= 2 and set("".join(block[1])) <= set("-: "):
-            found.append((block[0], block[2:]))
-        block = []
-    return found
+    return re.sub(r"`[^`\n]*`", "", FENCE.sub("", text))
 
 
 def first_column(table_rows: list[list[str]]) -> list[str]:

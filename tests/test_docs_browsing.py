@@ -16,6 +16,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from docs_support import FENCE, DOCS, README, ROOT, read, tables
 from mkdocs_postmortems import exports, site
 from mkdocs_postmortems.exports import CSV_COLUMNS, action_item_record, postmortem_record
 from mkdocs_postmortems.indexes import SIMILAR_LIMIT, build_indexes
@@ -24,11 +25,8 @@ from mkdocs_postmortems.policy import policy_from_options
 from mkdocs_postmortems.render import TEMPLATES, template_environment
 from mkdocs_postmortems.stats import SMALL_SAMPLE, Distribution
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
 BROWSING = DOCS / "browsing.md"
 HOME = DOCS / "index.md"
-README = ROOT / "README.md"
 
 # The four cross-incident pages the home page must link to, as MkDocs source URIs.
 NEW_PAGES = (site.ROOT_CAUSES, site.ACTION_ITEMS, site.SERVICES, site.METRICS)
@@ -36,26 +34,7 @@ NEW_PAGES = (site.ROOT_CAUSES, site.ACTION_ITEMS, site.SERVICES, site.METRICS)
 JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "null": type(None),
               "object": dict}
 
-_FENCE = re.compile(r"^(```+|~~~+).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BACKTICKED = re.compile(r"^`([^`]+)`$")
-
-
-def read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
-
-
-def tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
-    """Every Markdown table outside code blocks, as (header cells, body rows of cells)."""
-    found, block = [], []
-    for line in _FENCE.sub("", text).split("\n") + [""]:
-        if line.lstrip().startswith("|"):
-            block.append([cell.strip() for cell in _CELL_SPLIT.split(line.strip().strip("|"))])
-            continue
-        if len(block) >= 2 and set("".join(block[1])) <= set("-: "):
-            found.append((block[0], block[2:]))
-        block = []
-    return found
 
 
 def documented(first_header: str) -> list[dict[str, str]]:
@@ -200,7 +179,7 @@ def _urls(text: str) -> set[str]:
     """Every backticked site path, such as `/root-causes/`, `/services/<service>/` or `/postmortems/index.json`
     (a page ends in `/`, perhaps with a `#fragment`; a file in `.json`, `.csv` or `.html`)."""
     site_path = r"/[A-Za-z0-9_.<>/-]*(?:/|\.json|\.csv|\.html)(?:#[A-Za-z0-9_<>-]+)?"
-    return set(re.findall(f"`({site_path})`", _FENCE.sub("", text)))
+    return set(re.findall(f"`({site_path})`", FENCE.sub("", text)))
 
 
 def _page_file(built: Path, path: str) -> list[Path]:

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from mkdocs.__main__ import cli as mkdocs_cli
 
 from conftest import VALID
-from cli_support import CONFIG
 from mkdocs_postmortems.cli import main as postmortems_cli
 
 ROOT = Path(__file__).parent.parent
@@ -184,18 +183,6 @@ def staged_files(repo: Path, pattern: str) -> list[str]:
     names = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=d"], cwd=repo,
                            capture_output=True, text=True, check=True).stdout.splitlines()
     return [name for name in names if re.search(pattern, name)]
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    (tmp_path / "mkdocs.yml").write_text(CONFIG)
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "postmortems").mkdir()
-    (tmp_path / "docs/index.md").write_text("# Home\n")
-    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    return tmp_path
 
 
 @pytest.mark.parametrize("text, exit_code", [(VALID, 0), (VALID.replace("severity: SEV2", "severity: SEV9"), 1)],
