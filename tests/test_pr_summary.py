@@ -10,8 +10,8 @@ import pytest
 from cli_support import commit, dated, git, related, run, write
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems import checklist
-from mkdocs_postmortems.changes import (ChangedPostmortem, FieldChange, FrontMatterDiff,
-                                        changed_postmortems, diff_postmortems, postmortem_from_text)
+from mkdocs_postmortems.changes import ChangedPostmortem, changed_postmortems, postmortem_from_text
+from mkdocs_postmortems.diff import FieldChange, FrontMatterDiff, diff_postmortems
 from mkdocs_postmortems.diagnostics import Diagnostic, Level
 from mkdocs_postmortems.frontmatter import MAX_FILE_BYTES
 from mkdocs_postmortems.summary import MARKER, md_code, md_text, render_pr_summary

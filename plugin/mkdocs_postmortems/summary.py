@@ -10,7 +10,8 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .changes import ActionItemChange, ChangedPostmortem, FieldChange, FrontMatterDiff, RootCauseChange
+from .changes import ChangedPostmortem
+from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChange
 from .checklist import checklist_results
 from .diagnostics import Diagnostic, Level
 from .model import Postmortem, PublicSummary
