@@ -97,7 +97,8 @@ REVIEW_OFF = {code: Level.OFF for code in REVIEW_ONLY}
 
 def make_policy(**changes) -> Policy:
     changes["rule_levels"] = {**REVIEW_OFF, **changes.get("rule_levels", {})}
-    return Policy(services=(Service("checkout", "", "Checkout"), Service("orders-db")), **changes)
+    changes.setdefault("services", (Service("checkout", "", "Checkout"), Service("orders-db")))
+    return Policy(**changes)
 
 
 @pytest.fixture

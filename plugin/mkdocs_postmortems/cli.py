@@ -16,6 +16,7 @@ from .changes import ChangesError, changed_paths, changed_postmortems, diagnosti
 from .diagnostics import Diagnostic, Level
 from .knowledge import discover, load_knowledge_base
 from .policy import Policy, policy_from_options
+from .public import public_text, public_view
 from .scaffold import (DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, find_templates, missing_sections,
                        new_postmortem, pick_template)
 from .site import slugify
@@ -206,6 +207,28 @@ def templates(config_file):
         click.echo(f"{template.name}: {origin}{', overrides the shipped one' if template.overrides else ''}")
         if template.description:
             click.echo(f"    {template.description}")
+
+
+@main.command("public-diff")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@config_option
+def public_diff(paths, config_file):
+    """Print exactly what would go public for the given postmortems (default: all), with every leak the gate
+    finds. Exit 0 clean, 1 when public text leaks, 2 usage error."""
+    policy, folder = load_policy(config_file)
+    kb = load_knowledge_base(folder, policy)  # the whole folder: the people the gate knows come from all of it
+    wanted = {file.resolve() for path in paths for file in (discover(path) if path.is_dir() else [path])}
+    shown = [pm for pm in kb.postmortems if not wanted or Path(pm.path).resolve() in wanted]
+    leaks = [d for d in kb.diagnostics if d.code == "public-leak"]
+    for pm in shown:
+        view = public_view(pm)
+        click.echo(f"== {pm.path} ({pm.status}) ==")
+        click.echo(public_text(view) if view else "Nothing goes public: no `public` block.")
+        for leak in (d for d in leaks if d.path == pm.path):
+            click.echo(format_text(leak))
+        click.echo("")
+    shown_paths = {pm.path for pm in shown}
+    sys.exit(1 if any(leak.path in shown_paths for leak in leaks) else 0)
 
 
 @main.command()

@@ -13,6 +13,7 @@ from .frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
 from .reader import Reader
+from .public import check_leaks
 from .review import check_blame, check_review
 from .rules import Context, check_postmortem, check_references
 from .schema import POSTMORTEM
@@ -114,6 +115,7 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         found.extend(check_review(pm, ctx))
     found.extend(check_references(kb.postmortems, (p.stem for p in everything if p.suffix == ".md")))
     found.extend(check_blame(kb.postmortems, policy))
+    found.extend(check_leaks(kb.postmortems, policy))
     found = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
     kb.diagnostics = cap_per_file(found)
     return kb

@@ -20,8 +20,8 @@ from .indexes import Indexes, build_indexes
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .model import Postmortem
 from .pages import PageSpec, details_context, knowledge_base_pages, problem_counts
-from .policy import (DEFAULT_CATEGORIES, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS, DEFAULT_SEVERITIES,
-                     Policy, policy_from_options)
+from .policy import (DEFAULT_CATEGORIES, DEFAULT_INTERNAL_HOSTS, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS,
+                     DEFAULT_SEVERITIES, DEFAULT_TICKET_PATTERN, Policy, policy_from_options)
 from .render import Links, Rows, render, render_header, template_environment
 from .site import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, SiteMap
 
@@ -42,6 +42,7 @@ class _Service(base.Config):
     name = c.Type(str)
     description = c.Type(str, default="")
     component = c.Optional(c.Type(str))
+    public = c.Type(bool, default=False)
 
 
 class _Category(base.Config):
@@ -60,6 +61,12 @@ class _Blameless(base.Config):
     allowed = c.ListOfItems(c.Type(str), default=[])
 
 
+class _LeakGate(base.Config):
+    ticket_pattern = c.Type(str, default=DEFAULT_TICKET_PATTERN)
+    internal_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_INTERNAL_HOSTS))
+    deny = c.ListOfItems(c.Type(str), default=[])
+
+
 class PostmortemsConfig(base.Config):
     folder = c.Type(str, default="postmortems")
     severities = c.ListOfItems(c.Type(str), default=list(DEFAULT_SEVERITIES))
@@ -74,6 +81,7 @@ class PostmortemsConfig(base.Config):
     review = c.SubConfig(_Review)
     blameless = c.SubConfig(_Blameless)
     templates_folder = c.Optional(c.Type(str))
+    leak_gate = c.SubConfig(_LeakGate)
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""

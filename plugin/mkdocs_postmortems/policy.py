@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -37,6 +38,9 @@ AUDIENCES = ("internal", "customers", "regulators")
 # PagerDuty and Atlassian publish within days, not weeks.
 DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS = (5, 5, 10, 10)
 DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS = (15, 30)
+# The leak gate's defaults: ticket keys such as OPS-123, and hosts no customer can reach.
+DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-\d+"
+DEFAULT_INTERNAL_HOSTS = ("*.internal", "*.corp", "*.local")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Service:
     name: str
     description: str = ""
     component: str | None = None
+    public: bool = False  # its name may appear in public text (the leak gate lets it through)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,9 @@ class Policy:
     blameless_phrases: tuple[str, ...] = ()  # more blaming phrases to flag
     blameless_allowed: tuple[str, ...] = ()  # phrases never to flag
     templates_folder: str | None = None  # more `postmortems new --template` templates, beside mkdocs.yml
+    ticket_pattern: str = DEFAULT_TICKET_PATTERN  # leak gate: a ticket key in public text
+    internal_hosts: tuple[str, ...] = DEFAULT_INTERNAL_HOSTS  # leak gate: host globs; private IPs always
+    public_deny: tuple[str, ...] = ()  # leak gate: terms that must never go public
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -113,7 +121,11 @@ def policy_from_options(options: Mapping) -> Policy:
     stray = set(required_for) - set(options["severities"])
     if stray:
         raise ValueError(f"`action_items_required_for` names severities not in `severities`: {', '.join(sorted(stray))}")
-    review, blameless = options["review"], options["blameless"]
+    review, blameless, gate = options["review"], options["blameless"], options["leak_gate"]
+    try:
+        re.compile(gate["ticket_pattern"])
+    except re.error as error:
+        raise ValueError(f"`leak_gate.ticket_pattern` is not a regular expression: {error}") from None
     deadlines = {}
     for name, default in (("publish_within_business_days", DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
                           ("first_priority_due_within_days", DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)):
@@ -128,7 +140,8 @@ def policy_from_options(options: Mapping) -> Policy:
         folder=options["folder"],
         severities=tuple(options["severities"]),
         services=tuple(
-            Service(s["name"], s.get("description") or "", s.get("component")) for s in options["services"]
+            Service(s["name"], s.get("description") or "", s.get("component"), bool(s.get("public")))
+            for s in options["services"]
         ),
         categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
         priorities=tuple(options["priorities"]),
@@ -142,4 +155,7 @@ def policy_from_options(options: Mapping) -> Policy:
         blameless_phrases=tuple(blameless["phrases"]),
         blameless_allowed=tuple(blameless["allowed"]),
         templates_folder=options["templates_folder"],
+        ticket_pattern=gate["ticket_pattern"],
+        internal_hosts=tuple(gate["internal_hosts"]),
+        public_deny=tuple(gate["deny"]),
     )

@@ -14,7 +14,8 @@ from .changes import ChangedPostmortem
 from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChange
 from .checklist import checklist_results
 from .diagnostics import Diagnostic, Level
-from .model import Postmortem, PublicSummary
+from .model import Postmortem
+from .public import PublicView, impact_window, public_view
 
 MARKER = "<!-- postmortems-pr-summary -->"  # a workflow finds its own comment by this, to update it
 NONE = "—"
@@ -111,8 +112,9 @@ def postmortem_section(change: ChangedPostmortem) -> list[str]:
         lines += ["", "#### Front matter changes", "", *diff_lines(change.diff)]
     if change.after is not None:
         lines += ["", "#### Reviewer checklist", "", *checklist_lines(change.diagnostics, change.after.status)]
-        if change.after.public is not None:
-            lines += ["", "#### Would go public", "", *public_lines(change.after.public)]
+        view = public_view(change.after)
+        if view is not None:
+            lines += ["", "#### Would go public", "", *public_lines(view)]
     return lines
 
 
@@ -211,11 +213,11 @@ def _where(findings: list[Diagnostic]) -> str:
                      for code, lines in lines_by_code.items())
 
 
-def public_lines(public: PublicSummary) -> list[str]:
-    """The public summary as quoted text: title, each paragraph of the summary, components."""
+def public_lines(public: PublicView) -> list[str]:
+    """The public part as quoted text: title, each paragraph of the summary, components, impact window."""
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", public.summary) if p.strip()]
     quoted = [f"**{md_text(public.title) or NONE}**", *map(md_text, paragraphs),
-              f"Components: {md_text(', '.join(public.components)) or NONE}"]
+              f"Components: {md_text(', '.join(public.components)) or NONE}", f"Impact: {impact_window(public)}"]
     return [line for text in quoted for line in (f"> {text}", ">")][:-1]
 
 

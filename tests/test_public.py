@@ -1,0 +1,123 @@
+"""What goes public, and the leak gate: each class of leak caught at its file:line, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from cli_support import CONFIG, run
+from conftest import TODAY, VALID, make_policy
+from mkdocs_postmortems.knowledge import load_knowledge_base
+from mkdocs_postmortems.policy import Policy, Service
+from mkdocs_postmortems.public import LeakGate, public_text, public_view
+
+POLICY = Policy(services=(Service("checkout", component="Checkout", public=True), Service("orders-db"),
+                          Service("platform-k8s")), public_deny=("Project Falcon",))
+PEOPLE = ("alice", "j.osei", "team-search")
+PUBLIC = """public:
+  title: Slow checkout
+  summary: {summary}
+  components: [Checkout]
+---
+"""
+
+
+@pytest.mark.parametrize("text, term, what", [
+    ("The orders-db cluster failed over.", "orders-db", "an internal service"),
+    ("Traffic on PLATFORM-K8S was throttled.", "PLATFORM-K8S", "an internal service"),
+    ("Alice restarted the database.", "Alice", "a person"),
+    ("j.osei rolled it back.", "j.osei", "a person"),
+    ("Thanks to team-search for the quick fix.", "team-search", "a person"),
+    ("Ask @ops-oncall for details.", "@ops-oncall", "an @mention"),
+    ("Tracked in OPS-1234.", "OPS-1234", "a ticket key"),
+    ("See https://grafana.larkspur.internal/d/checkout for graphs.", "grafana.larkspur.internal", "an internal host"),
+    ("The wiki at wiki.corp has more.", "wiki.corp", "an internal host"),
+    ("The host 10.20.3.4 stopped answering.", "10.20.3.4", "a private IP address"),
+    ("Requests from 192.168.1.20 timed out.", "192.168.1.20", "a private IP address"),
+    ("Part of project falcon.", "project falcon", "a term on the deny list"),
+])
+def test_each_class_of_leak_is_found(text, term, what):
+    assert [(found, kind) for _, found, kind in LeakGate(POLICY, PEOPLE).find(text)] == [(term, what)]
+
+
+@pytest.mark.parametrize("text", [
+    "Checkout was slow for 40 minutes.",  # a service marked public
+    "Write to help@larkspur.example for a refund.",  # an e-mail address is no @mention
+    "Customers on 8.8.8.8 saw nothing.",  # a public address
+    "The orders-dbx and platform-k8s-staging names are someone else's.",  # other words that contain a name
+    "Version 10.2.3 of the app is fixed.",  # not an address
+    "Our status page at status.larkspur.example has the updates.",  # a public host
+])
+def test_public_words_pass_the_gate(text):
+    assert LeakGate(POLICY, PEOPLE).find(text) == []
+
+
+def test_a_service_named_like_a_public_component_passes():
+    policy = Policy(services=(Service("search", component="Search"), Service("search-indexer", component="Search")))
+    assert [term for _, term, _ in LeakGate(policy, ()).find("Search was stale: the search-indexer lagged.")] == [
+        "search-indexer"]
+
+
+def test_the_ticket_pattern_and_hosts_are_configurable():
+    policy = Policy(ticket_pattern=r"INC\d{5}", internal_hosts=("*.lan",))
+    gate = LeakGate(policy, ())
+    assert [term for _, term, _ in gate.find("INC00042 on nas.lan, not OPS-1 on x.internal")] == ["INC00042", "nas.lan"]
+
+
+def test_a_leak_is_an_error_at_its_line_and_column(tmp_path):
+    summary = "Checkout failed while orders-db restarted."
+    text = VALID.replace("---\n\n## Summary", PUBLIC.format(summary=summary) + "\n## Summary", 1)
+    (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path, make_policy(services=POLICY.services), today=TODAY, base=tmp_path)
+    [leak] = kb.diagnostics
+    assert (leak.code, leak.level.value, leak.line, leak.col) == ("public-leak", "error", 29, 12 + summary.index("orders-db"))
+    assert "`orders-db`, an internal service" in leak.message
+
+
+def test_a_person_named_in_another_postmortem_is_caught(tmp_path):
+    other = VALID.replace("authors: [alice]", "authors: [m.schneider]").replace("2024-03-14T", "2024-03-15T")
+    text = VALID.replace("---\n\n## Summary", PUBLIC.format(summary="M.Schneider fixed it.") + "\n## Summary", 1)
+    (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
+    (tmp_path / "2024-03-15-other.md").write_text(other, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path)
+    assert [(d.path, d.code) for d in kb.diagnostics] == [("2024-03-14-example.md", "public-leak")]
+
+
+def test_the_public_view_is_the_allowlist_only(tmp_path):
+    text = VALID.replace("---\n\n## Summary", PUBLIC.format(summary="Checkout was slow.") + "\n## Summary", 1)
+    (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
+    [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
+    assert public_text(public_view(pm)) == (
+        "Title: Slow checkout\nComponents: Checkout\nImpact: 2024-03-14 09:50 UTC – 2024-03-14 11:00 UTC\n"
+        "Summary:\n  Checkout was slow.")
+    for internal in ("alice", "bob", "team-checkout", "connection pool", "Size the pool"):
+        assert internal not in public_text(public_view(pm))
+
+
+def test_public_diff_prints_what_goes_public_and_fails_on_a_leak(project):
+    leaky = VALID.replace("---\n\n## Summary", PUBLIC.format(summary="Tracked in CHK-12.") + "\n## Summary", 1)
+    clean = VALID.replace("2024-03-14T", "2024-03-15T")
+    (project / "postmortems" / "2024-03-14-leaky.md").write_text(leaky, encoding="utf-8")
+    (project / "postmortems" / "2024-03-15-clean.md").write_text(clean, encoding="utf-8")
+    result = run("public-diff", "postmortems/2024-03-15-clean.md")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == ["== postmortems/2024-03-15-clean.md (published) ==",
+                                              "Nothing goes public: no `public` block."]
+    result = run("public-diff")
+    assert result.exit_code == 1
+    assert "Title: Slow checkout" in result.output and "Summary:\n  Tracked in CHK-12." in result.output
+    assert "postmortems/2024-03-14-leaky.md:29:23: error [public-leak] the public summary names `CHK-12`, a ticket key" \
+        in result.output
+    assert CONFIG  # the project fixture wrote it
+
+
+def test_the_example_knowledge_base_leaks_nothing():
+    from pathlib import Path
+
+    import mkdocs.config
+    from mkdocs_postmortems.policy import policy_from_options
+
+    root = Path(__file__).resolve().parents[1]
+    policy = policy_from_options(mkdocs.config.load_config(str(root / "mkdocs.yml")).plugins["postmortems"].config)
+    kb = load_knowledge_base(root / "postmortems", policy, today=TODAY, base=root)
+    assert [d for d in kb.diagnostics if d.code == "public-leak"] == []
+    assert sum(1 for pm in kb.postmortems if pm.public) == 11
