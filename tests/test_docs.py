@@ -16,7 +16,7 @@ from mkdocs_postmortems.plugin import PostmortemsConfig
 
 # Targets that do not exist in the repository but are fine to link to.
 GENERATED = {DOCS / uri for uri in (  # pages the plugin generates
-    "postmortems/index.md", site.ROOT_CAUSES, site.ACTION_ITEMS, site.SERVICES, site.METRICS)}
+    "postmortems/index.md", site.ROOT_CAUSES, site.ACTION_ITEMS, site.SERVICES, site.METRICS, site.COMMUNICATIONS)}
 # Screenshots the browser tests write with UPDATE_SCREENSHOTS=1; the README shows them.
 SCREENSHOTS = {
     DOCS / "images" / "postmortem-page.png",

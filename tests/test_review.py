@@ -9,6 +9,7 @@ import pytest
 
 from conftest import VALID
 from mkdocs_postmortems.checklist import CHECKLIST, checklist_results
+from mkdocs_postmortems.communications import communications_owed
 from mkdocs_postmortems.diagnostics import CODES
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.policy import Policy, Service
@@ -182,3 +183,43 @@ def test_checklist_results_tick_items_without_findings(tmp_path):
     waiting = {item.title for item, _, checked in checklist_results([], "in-review") if not checked}
     assert waiting == {"Key data collected", "Impact assessed", "Root cause deep enough", "Action plan appropriate",
                        "Outcome shared"}
+
+
+# --- the communication policy -------------------------------------------------------------------------------------
+
+
+REGULATED = Policy(services=(Service("checkout", "", "Checkout"), Service("orders-db", regulated=True)))
+PUBLIC_BLOCK = "public:\n  title: Slow checkout\n  summary: Checkout was slow.\n  components: [Checkout]\n---\n"
+
+
+def owed(tmp_path, text: str, policy: Policy = REGULATED) -> list[tuple[str, str]]:
+    (tmp_path / NAME).write_text(text, encoding="utf-8")
+    [pm] = load_knowledge_base(tmp_path, policy, today=TODAY_AFTER_DUE, base=tmp_path).postmortems
+    return [(o.audience, o.state) for o in communications_owed(pm, policy)]
+
+
+def test_a_public_incident_of_a_listed_severity_owes_customers_a_notice(tmp_path):
+    public = COMPLETE.replace("---\n\n## Summary", PUBLIC_BLOCK + "\n## Summary", 1)
+    assert owed(tmp_path, public) == [("customers", "missing")]
+    assert owed(tmp_path, public.replace("severity: SEV2", "severity: SEV3")) == []
+    told = public.replace("  - audience: internal\n", "  - audience: customers\n    channel: status-page\n"
+                          "    at: 2024-03-14T10:10:00Z\n  - audience: internal\n")
+    assert owed(tmp_path, told) == []
+    assert owed(tmp_path, COMPLETE) == []  # nothing public: nothing owed to customers
+
+
+@pytest.mark.parametrize("report_at, found", [(None, [("regulators", "missing")]), ("2024-03-17T09:58:00Z", []),
+                                              ("2024-03-17T09:59:00Z", [("regulators", "late")])])
+def test_a_regulated_service_owes_the_regulator_a_report_in_time(report_at, found, tmp_path):
+    text = COMPLETE.replace("services: [checkout]", "services: [checkout, orders-db]")
+    if report_at:  # detected 2024-03-14T09:58Z; three days
+        text = text.replace("  - audience: internal\n", f"  - audience: regulators\n    channel: portal\n"
+                            f"    at: {report_at}\n  - audience: internal\n")
+    assert owed(tmp_path, text) == found
+
+
+def test_what_is_owed_is_a_warning_from_review_on(tmp_path):
+    text = COMPLETE.replace("services: [checkout]", "services: [checkout, orders-db]")
+    assert check(tmp_path, text, REGULATED) == [("communication-owed", 41)]  # the `communications` key
+    draft = text.replace("status: published", "status: draft")
+    assert check(tmp_path, draft, REGULATED, today=date(2024, 3, 15)) == []

@@ -165,3 +165,17 @@ def test_no_page_shows_a_drafts_title(example):
     leaks = [(p.relative_to(example).as_posix(), t) for p in files for t in titles if t in p.read_text(encoding="utf-8")]
     assert leaks == []
     assert "not published: draft" in (example / "postmortems/2024-10-27-delivery-slot-dst-overbooking/index.html").read_text(encoding="utf-8")
+
+
+def test_communications_page_lists_who_was_told_and_what_is_owed(example, tmp_path):
+    html = (example / "communications/index.html").read_text(encoding="utf-8")
+    row = html[html.index("2025-05-16-duplicate-card-charges/"):]
+    row = row[:row.index("</tr>")]
+    assert row.count("regulator portal") == 1 and "email" in row and "—</td>" in row  # reported, nothing owed
+    assert "Nothing is owed." in html
+    # the same knowledge base without the regulator reports owes one
+    copy_example(tmp_path)
+    path = tmp_path / "postmortems" / "2025-05-16-duplicate-card-charges.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("audience: regulators", "audience: internal"), encoding="utf-8")
+    owing = build_site(tmp_path / "mkdocs.yml").joinpath("communications/index.html").read_text(encoding="utf-8")
+    assert "1 incident still owes a notice." in owing and "regulators: missing" in owing

@@ -61,6 +61,7 @@ TESTED_ELSEWHERE = {"unreadable-file", "duplicate-id", "too-many-problems", "fol
                     "placeholder-left", "timestamp-missing", "published-date", "publish-overdue", "action-item-deadline",
                     "cause-unaddressed", "done-when-missing", "impact-unquantified", "root-cause-shallow",
                     "communication-missing", "blame-language",
+                    "communication-owed",
                     "public-leak"}  # in test_public.py
 
 

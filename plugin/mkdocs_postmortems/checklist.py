@@ -39,7 +39,7 @@ CHECKLIST = (
     ChecklistItem("Blameless", "Does the text describe what the system allowed, not who got it wrong?",
                   ("blame-language",)),
     ChecklistItem("Outcome shared", "Have internal teams, customers and, where required, regulators been told?",
-                  ("communication-missing",), ("published",)),
+                  ("communication-missing", "communication-owed"), ("published",)),
     ChecklistItem("Reviewed on time", "Is the review moving: reviewers named, published within the deadline?",
                   ("reviewer-required", "publish-overdue", "published-date")),
 )

@@ -61,6 +61,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "impact-unquantified": (Level.WARNING, "A published postmortem's impact without `customers_affected` or `requests_failed`."),
     "root-cause-shallow": (Level.WARNING, "A published postmortem with causal root causes only: no contributing or systemic one."),
     "communication-missing": (Level.WARNING, "A published postmortem that records no communication to internal teams."),
+    "communication-owed": (Level.WARNING, "A notice the communication policy requires (customers, regulators) is "
+                                          "missing or late."),
     "public-leak": (Level.ERROR, "Public text that names an internal service, a person, a ticket or an internal host."),
     "blame-language": (Level.WARNING, "Wording that blames a person instead of describing the system."),
 }

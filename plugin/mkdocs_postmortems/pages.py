@@ -13,11 +13,13 @@ import markupsafe
 from . import charts
 from .indexes import Indexes
 from .knowledge import KnowledgeBase
+from .communications import communications_owed
 from .metrics import monthly_counts, response_times
 from .model import Postmortem
-from .policy import ROOT_CAUSE_KINDS
+from .policy import AUDIENCES, ROOT_CAUSE_KINDS
 from .render import problems_of
-from .site import ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, FACETS, METRICS, ROOT_CAUSES, SERVICES, SiteMap
+from .site import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, COMMUNICATIONS, FACETS, METRICS, ROOT_CAUSES,
+                   SERVICES, SiteMap)
 from .stats import SMALL_SAMPLE
 
 
@@ -49,6 +51,7 @@ def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> 
         PageSpec(ACTION_ITEMS, "Action items", "action-items", _action_items_context(kb, indexes)),
         PageSpec(SERVICES, "Services", "services", {"indexes": indexes}),
         PageSpec(METRICS, "Metrics", "metrics", _metrics_context(kb, indexes)),
+        PageSpec(COMMUNICATIONS, "Communications", "communications", _communications_context(kb, indexes)),
     ]
     pages += [PageSpec(site.service(service.name), f"Service: {service.name}", "service",
                        {"service": service, "site_services": SERVICES}) for service in indexes.services]
@@ -72,7 +75,8 @@ def _index_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     return {
         "postmortems": indexes.postmortems,
         "rejected": [(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
-        "pages": {"root_causes": ROOT_CAUSES, "action_items": ACTION_ITEMS, "services": SERVICES, "metrics": METRICS},
+        "pages": {"root_causes": ROOT_CAUSES, "action_items": ACTION_ITEMS, "services": SERVICES, "metrics": METRICS,
+                  "communications": COMMUNICATIONS},
     }
 
 
@@ -115,3 +119,12 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         "service_chart": markupsafe.Markup(charts.bar_chart(
             "pm-service-resolve", "Median time to resolve per service", resolve, unit="minutes")),
     }
+
+
+def _communications_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
+    policy = kb.policy
+    rows = [(pm, {audience: [n for n in pm.communications if n.audience == audience] for audience in AUDIENCES},
+             communications_owed(pm, policy)) for pm in indexes.postmortems]
+    return {"rows": rows, "audiences": AUDIENCES, "customers_for": policy.customer_notice_for,
+            "regulated": [s.name for s in policy.services if s.regulated], "days": policy.regulator_report_within_days,
+            "owing": sum(1 for _, _, owed in rows if owed)}

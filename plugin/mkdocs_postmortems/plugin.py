@@ -43,6 +43,7 @@ class _Service(base.Config):
     description = c.Type(str, default="")
     component = c.Optional(c.Type(str))
     public = c.Type(bool, default=False)
+    regulated = c.Type(bool, default=False)
 
 
 class _Category(base.Config):
@@ -67,6 +68,11 @@ class _LeakGate(base.Config):
     deny = c.ListOfItems(c.Type(str), default=[])
 
 
+class _CommunicationPolicy(base.Config):
+    customers_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
+    regulator_report_within_days = c.Type(int, default=3)
+
+
 class PostmortemsConfig(base.Config):
     folder = c.Type(str, default="postmortems")
     severities = c.ListOfItems(c.Type(str), default=list(DEFAULT_SEVERITIES))
@@ -82,6 +88,7 @@ class PostmortemsConfig(base.Config):
     blameless = c.SubConfig(_Blameless)
     templates_folder = c.Optional(c.Type(str))
     leak_gate = c.SubConfig(_LeakGate)
+    communication_policy = c.SubConfig(_CommunicationPolicy)
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""

@@ -51,6 +51,7 @@ class Service:
     description: str = ""
     component: str | None = None
     public: bool = False  # its name may appear in public text (the leak gate lets it through)
+    regulated: bool = False  # an incident affecting it owes a report to the regulator
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class Policy:
     ticket_pattern: str = DEFAULT_TICKET_PATTERN  # leak gate: a ticket key in public text
     internal_hosts: tuple[str, ...] = DEFAULT_INTERNAL_HOSTS  # leak gate: host globs; private IPs always
     public_deny: tuple[str, ...] = ()  # leak gate: terms that must never go public
+    customer_notice_for: tuple[str, ...] = ("SEV1", "SEV2")  # severities whose public incidents owe customers a notice
+    regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -122,6 +125,14 @@ def policy_from_options(options: Mapping) -> Policy:
     if stray:
         raise ValueError(f"`action_items_required_for` names severities not in `severities`: {', '.join(sorted(stray))}")
     review, blameless, gate = options["review"], options["blameless"], options["leak_gate"]
+    owed = options["communication_policy"]
+    customers_for = owed["customers_for"]
+    if customers_for is None:  # default: the two worst severities, like `action_items_required_for`
+        customers_for = options["severities"][:2]
+    stray = set(customers_for) - set(options["severities"])
+    if stray:
+        raise ValueError(f"`communication_policy.customers_for` names severities not in `severities`: "
+                         f"{', '.join(sorted(stray))}")
     try:
         re.compile(gate["ticket_pattern"])
     except re.error as error:
@@ -140,7 +151,8 @@ def policy_from_options(options: Mapping) -> Policy:
         folder=options["folder"],
         severities=tuple(options["severities"]),
         services=tuple(
-            Service(s["name"], s.get("description") or "", s.get("component"), bool(s.get("public")))
+            Service(s["name"], s.get("description") or "", s.get("component"), bool(s.get("public")),
+                    bool(s.get("regulated")))
             for s in options["services"]
         ),
         categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
@@ -158,4 +170,6 @@ def policy_from_options(options: Mapping) -> Policy:
         ticket_pattern=gate["ticket_pattern"],
         internal_hosts=tuple(gate["internal_hosts"]),
         public_deny=tuple(gate["deny"]),
+        customer_notice_for=tuple(customers_for),
+        regulator_report_within_days=owed["regulator_report_within_days"],
     )

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Callable, Iterable, Iterator
 
 from .blameless import find_blame
+from .communications import communications_owed
 from .diagnostics import CODES, Diagnostic
 from .model import Postmortem
 from .policy import Policy
@@ -165,6 +166,16 @@ def communications(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                           "add a `communications` entry with `audience: internal` (the channel and when)")
 
 
+def communication_owed(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    if pm.status not in REVIEWED:
+        return
+    where = ("communications",) if pm.communications else ("status",)
+    for owed in communications_owed(pm, ctx.policy):
+        yield diagnostic(pm, where, "communication-owed", f"{owed.audience}: a notice is {owed.state} ({owed.reason})",
+                         f"tell them, and add a `communications` entry with `audience: {owed.audience}`, the channel "
+                         "and when")
+
+
 def check_blame(postmortems: Iterable[Postmortem], policy: Policy) -> list[Diagnostic]:
     """`blame-language` over every postmortem's body and free-text fields.
 
@@ -207,7 +218,7 @@ def _blame(pm: Postmortem, line: int, col: int, found) -> Diagnostic:
 
 REVIEW_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
     required_sections, placeholders, key_timestamps, publication, first_priority_deadlines, causes_addressed,
-    done_when, impact_quantified, root_cause_depth, communications,
+    done_when, impact_quantified, root_cause_depth, communications, communication_owed,
 )
 
 

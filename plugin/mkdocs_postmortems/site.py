@@ -14,6 +14,7 @@ ACTION_ITEMS_CSV = "action-items/action-items.csv"
 ACTION_ITEMS_JSON = "action-items/action-items.json"
 SERVICES = "services/index.md"
 METRICS = "metrics/index.md"
+COMMUNICATIONS = "communications/index.md"
 FACETS = {"severity": "Severity", "service": "Service", "year": "Year", "tag": "Tag"}
 
 
