@@ -117,6 +117,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.generated: set[str] = set()  # spec pages with no file of the user's: they need a heading
         self.urls: dict[str, str | None] = {}
+        self.rows: Rows | None = None
         self.full: dict[str, tuple[str, str, str, str]] = {}  # src_uri -> (compact, full) header and details
         self.env = template_environment(config.theme.dirs)
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
