@@ -12,6 +12,7 @@ from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems import checklist
 from mkdocs_postmortems.changes import ChangedPostmortem, changed_postmortems, postmortem_from_text
 from mkdocs_postmortems.diff import FieldChange, FrontMatterDiff, diff_postmortems
+from mkdocs_postmortems.public import public_view
 from mkdocs_postmortems.diagnostics import Diagnostic, Level
 from mkdocs_postmortems.frontmatter import MAX_FILE_BYTES
 from mkdocs_postmortems.summary import MARKER, md_code, md_text, render_pr_summary
@@ -163,7 +164,7 @@ def changed(before: str | None, after: str | None, diagnostics=(), elsewhere=(),
     old = before and parse(before)
     new = after and parse(after)
     return ChangedPostmortem(pm_id, f"postmortems/{pm_id}.md", change, old, new, tuple(diagnostics), tuple(elsewhere),
-                             diff_postmortems(old, new))
+                             diff_postmortems(old, new), new and public_view(new, make_policy()))
 
 
 IN_REVIEW = VALID.replace("status: published", "status: in-review")

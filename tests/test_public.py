@@ -86,11 +86,46 @@ def test_the_public_view_is_the_allowlist_only(tmp_path):
     text = VALID.replace("---\n\n## Summary", PUBLIC.format(summary="Checkout was slow.") + "\n## Summary", 1)
     (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
     [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
-    assert public_text(public_view(pm)) == (
-        "Title: Slow checkout\nComponents: Checkout\nImpact: 2024-03-14 09:50 UTC – 2024-03-14 11:00 UTC\n"
-        "Summary:\n  Checkout was slow.")
+    assert public_text(public_view(pm, make_policy())) == (
+        "Title: Slow checkout\nComponents: Checkout\nImpact: major, 2024-03-14 09:50 UTC – 2024-03-14 11:00 UTC\n"
+        "Summary:\n  Checkout was slow.\nUpdates, newest first:\n"
+        "  resolved at 2024-03-14 11:00 UTC\n    This incident has been resolved.\n"
+        "  monitoring at 2024-03-14 10:30 UTC\n    A fix has been applied and we are monitoring the results.\n"
+        "  investigating at 2024-03-14 09:58 UTC\n    We are investigating a problem affecting Checkout.")
     for internal in ("alice", "bob", "team-checkout", "connection pool", "Size the pool"):
-        assert internal not in public_text(public_view(pm))
+        assert internal not in public_text(public_view(pm, make_policy()))
+
+
+def test_explicit_impact_changes_and_updates_go_public_and_are_gated(tmp_path):
+    block = PUBLIC.format(summary="Checkout was slow.").replace("---\n", """  impact: critical
+  changes: We added capacity; see OPS-7.
+  updates:
+    - status: investigating
+      at: 2024-03-14T10:00:00+01:00
+      body: We are looking into slow checkouts.
+    - status: resolved
+      at: 2024-03-14T11:00:00Z
+      body: Fixed by alice.
+---
+""")
+    text = VALID.replace("---\n\n## Summary", block + "\n## Summary", 1)
+    (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path)
+    view = public_view(kb.postmortems[0], make_policy())
+    assert (view.impact, view.changes) == ("critical", "We added capacity; see OPS-7.")
+    assert [(u.status, u.at.isoformat()) for u in view.updates] == [
+        ("resolved", "2024-03-14T11:00:00+00:00"), ("investigating", "2024-03-14T09:00:00+00:00")]
+    assert [(d.code, d.line, d.message.split("names ")[1]) for d in kb.diagnostics] == [
+        ("public-leak", 32, "`OPS-7`, a ticket key"), ("public-leak", 39, "`alice`, a person")]
+
+
+@pytest.mark.parametrize("severity, impact", [("SEV1", "critical"), ("SEV2", "major"), ("SEV3", "minor"),
+                                              ("SEV4", "minor")])
+def test_the_impact_defaults_by_severity(severity, impact, tmp_path):
+    text = VALID.replace("---\n\n## Summary", PUBLIC.format(summary="Slow.") + "\n## Summary", 1)
+    (tmp_path / "2024-03-14-example.md").write_text(text.replace("severity: SEV2", f"severity: {severity}"))
+    [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
+    assert public_view(pm, make_policy()).impact == impact
 
 
 def test_public_diff_prints_what_goes_public_and_fails_on_a_leak(project):

@@ -22,6 +22,7 @@ from .frontmatter import source_from_bytes
 from .knowledge import KnowledgeBase, postmortem_from_source
 from .model import Postmortem
 from .policy import Policy
+from .public import PublicView, public_view
 
 
 
@@ -170,6 +171,7 @@ class ChangedPostmortem:
     diagnostics: tuple[Diagnostic, ...]
     elsewhere: tuple[Diagnostic, ...]
     diff: FrontMatterDiff
+    public: PublicView | None = None  # what the new version would publish
 
     @property
     def current(self) -> Postmortem | None:
@@ -203,7 +205,7 @@ def changed_postmortems(kb: KnowledgeBase, changed: Iterable[Path], text_before:
         after = current.get(_resolved(path))
         change = "deleted" if not path.exists() else "added" if old_text is None else "modified"
         results.append(ChangedPostmortem(path.stem, shown, change, before, after, tuple(own), (),
-                                         diff_postmortems(before, after)))
+                                         diff_postmortems(before, after), after and public_view(after, kb.policy)))
     # what is left is in unchanged files: it goes with the changed postmortem it involves
     elsewhere = [d for found in in_file.values() for d in found]
     return [dataclasses.replace(r, elsewhere=tuple(d for d in elsewhere if r.id in ids_involved(d, by_path.get(d.path))))

@@ -221,7 +221,7 @@ def public_diff(paths, config_file):
     shown = [pm for pm in kb.postmortems if not wanted or Path(pm.path).resolve() in wanted]
     leaks = [d for d in kb.diagnostics if d.code == "public-leak"]
     for pm in shown:
-        view = public_view(pm)
+        view = public_view(pm, policy)
         click.echo(f"== {pm.path} ({pm.status}) ==")
         click.echo(public_text(view) if view else "Nothing goes public: no `public` block.")
         for leak in (d for d in leaks if d.path == pm.path):

@@ -55,10 +55,20 @@ class Impact:
 
 
 @dataclass(frozen=True)
+class PublicUpdate:
+    status: str
+    at: datetime | None
+    body: str
+
+
+@dataclass(frozen=True)
 class PublicSummary:
     title: str
     summary: str
     components: tuple[str, ...] = ()
+    impact: str = ""  # empty: by severity (see `public.public_view`)
+    changes: str = ""
+    updates: tuple[PublicUpdate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,8 +173,11 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
             Communication(c.get("audience", ""), c.get("channel", ""), c.get("at"), c.get("summary", ""))
             for c in values.get("communications", ())
         ),
-        public=PublicSummary(public.get("title", ""), public.get("summary", ""), tuple(public.get("components", ())))
-        if public is not None else None,
+        public=PublicSummary(
+            public.get("title", ""), public.get("summary", ""), tuple(public.get("components", ())),
+            public.get("impact", ""), public.get("changes", ""),
+            tuple(PublicUpdate(u.get("status", ""), u.get("at"), u.get("body", "")) for u in public.get("updates", ())),
+        ) if public is not None else None,
         body=body,
         body_line=body_line,
         positions=dict(positions),

@@ -1,7 +1,7 @@
 """What may go public from a postmortem, and the leak gate that keeps everything else in.
 
-Only the allowlist leaves the internal knowledge base: the `public` block's title, summary and components,
-and the impact window (`started` to `resolved`). The leak gate reports public text that names what must
+Only the allowlist leaves the internal knowledge base: the `public` block's title, summary, components,
+impact, updates and "what we are changing", and the impact window (`started` to `resolved`). The leak gate reports public text that names what must
 stay internal: a catalog service not marked public, a person (an author, reviewer or action-item owner of
 the knowledge base), an `@mention`, a ticket key, an internal host or a private IP address, or a configured
 deny-list term. A service whose name is also a public component's name (`checkout` and `Checkout`) passes. Each finding is a `public-leak` error at the field's line.
@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Iterable
 
 from .diagnostics import CODES, Diagnostic
-from .model import Postmortem
-from .policy import Policy
+from .model import Postmortem, PublicUpdate
+from .policy import PUBLIC_IMPACTS, Policy
 
 # Private and loopback IPv4 addresses (RFC 1918, RFC 1122).
 _PRIVATE_IP = (r"(?:10(?:\.\d{1,3}){3}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|192\.168(?:\.\d{1,3}){2}"
@@ -27,12 +27,15 @@ _HOST_LABEL = r"[A-Za-z0-9-]+"
 
 @dataclass(frozen=True)
 class PublicView:
-    """Exactly what goes public from one postmortem."""
+    """Exactly what goes public from one postmortem; `updates` newest first."""
 
     id: str
     title: str
     summary: str
     components: tuple[str, ...]
+    impact: str
+    changes: str
+    updates: tuple[PublicUpdate, ...]
     started: datetime | None
     resolved: datetime | None
 
@@ -44,18 +47,45 @@ def impact_window(view: PublicView) -> str:
     return f"{utc(view.started) or 'unknown'} – {utc(view.resolved) or 'ongoing'}"
 
 
+def _indented(text: str) -> list[str]:
+    return [f"  {line}" if line else "" for line in text.strip().split("\n")]
+
+
 def public_text(view: PublicView) -> str:
     """The public part as plain text, exactly as `postmortems public-diff` prints it."""
-    return "\n".join([f"Title: {view.title}", f"Components: {', '.join(view.components) or '(none)'}",
-                      f"Impact: {impact_window(view)}", "Summary:",
-                      *(f"  {line}" if line else "" for line in view.summary.strip().split("\n"))])
+    lines = [f"Title: {view.title}", f"Components: {', '.join(view.components) or '(none)'}",
+             f"Impact: {view.impact}, {impact_window(view)}", "Summary:", *_indented(view.summary)]
+    if view.changes:
+        lines += ["What we are changing:", *_indented(view.changes)]
+    lines += ["Updates, newest first:"]
+    for update in view.updates:
+        when = update.at.strftime("%Y-%m-%d %H:%M UTC") if update.at else "(no time)"
+        lines += [f"  {update.status} at {when}", *(f"  {line}" for line in _indented(update.body))]
+    return "\n".join(lines)
 
 
-def public_view(pm: Postmortem) -> PublicView | None:
-    """The allowlisted public part of `pm`, or None when it has no `public` block."""
-    if pm.public is None:
+def derived_updates(pm: Postmortem, components: Iterable[str]) -> tuple[PublicUpdate, ...]:
+    """Updates for a postmortem that gives none: investigating when detected, monitoring when mitigated,
+    resolved when resolved, in Statuspage's usual words; only those with a time."""
+    affected = ", ".join(components) or "some of our services"
+    steps = ((pm.detected or pm.started, "investigating", f"We are investigating a problem affecting {affected}."),
+             (pm.mitigated, "monitoring", "A fix has been applied and we are monitoring the results."),
+             (pm.resolved, "resolved", "This incident has been resolved."))
+    return tuple(PublicUpdate(status, at, body) for at, status, body in steps if at)
+
+
+def public_view(pm: Postmortem, policy: Policy) -> PublicView | None:
+    """The allowlisted public part of `pm`, or None when it has no `public` block. Without a `public.impact`, the
+    worst severity is critical, the next major and the rest minor; without `public.updates`, they are derived."""
+    public = pm.public
+    if public is None:
         return None
-    return PublicView(pm.id, pm.public.title, pm.public.summary, pm.public.components, pm.started, pm.resolved)
+    rank = policy.severities.index(pm.severity) if pm.severity in policy.severities else len(policy.severities)
+    impact = public.impact or PUBLIC_IMPACTS[::-1][min(rank, len(PUBLIC_IMPACTS) - 1)]
+    updates = public.updates or derived_updates(pm, public.components)
+    newest_first = tuple(sorted(updates, key=lambda u: u.at.timestamp() if u.at else 0, reverse=True))
+    return PublicView(pm.id, public.title, public.summary, public.components, impact, public.changes, newest_first,
+                      pm.started, pm.resolved)
 
 
 def _words(terms: Iterable[str]) -> str | None:
@@ -107,9 +137,12 @@ def check_leaks(postmortems: Iterable[Postmortem], policy: Policy) -> list[Diagn
     for pm in postmortems:
         if pm.public is None:
             continue
-        for name in ("title", "summary"):
-            text = getattr(pm.public, name)
-            line, col = pm.position_of("public", name)
+        texts = [(("public", "title"), "title", pm.public.title), (("public", "summary"), "summary", pm.public.summary),
+                 (("public", "changes"), "changes", pm.public.changes)]
+        texts += [(("public", "updates", index, "body"), "update", update.body)
+                  for index, update in enumerate(pm.public.updates)]
+        for key_path, name, text in texts:
+            line, col = pm.position_of(*key_path)
             for offset, term, what in gate.find(text):
                 lines_before = text.count("\n", 0, offset)
                 at_col = col + offset if not lines_before else offset - text.rfind("\n", 0, offset)

@@ -64,11 +64,23 @@ IMPACT = (
     Field("data_loss", "boolean", "Whether any data was lost."),
 )
 
+PUBLIC_UPDATE = (
+    Field("status", "string", "`investigating`, `identified`, `monitoring` or `resolved`.", required=True,
+          choices=p.PUBLIC_UPDATE_STATUSES),
+    Field("at", "timestamp", "When it was posted, ISO 8601 with an explicit offset.", required=True),
+    Field("body", "string", "What customers were told.", required=True),
+)
+
 PUBLIC = (
     Field("title", "string", "The title customers see.", required=True),
     Field("summary", "string", "Customer-facing text; no internal names, people or tickets.", required=True),
     Field("components", "strings", "Public component names from the service catalog.", required=True,
           choices="components"),
+    Field("impact", "string", "`minor` (degraded), `major` (partial outage) or `critical` (major outage); default "
+          "by severity: the worst is critical, the next major, the others minor.", choices=p.PUBLIC_IMPACTS),
+    Field("changes", "string", "What we are changing so that it does not happen again, in customers' words."),
+    Field("updates", "objects", "The updates customers saw during the incident; default: derived from "
+          "`detected`, `mitigated` and `resolved`.", fields=PUBLIC_UPDATE),
 )
 
 POSTMORTEM = (

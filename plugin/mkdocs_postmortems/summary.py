@@ -15,7 +15,7 @@ from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChang
 from .checklist import checklist_results
 from .diagnostics import Diagnostic, Level
 from .model import Postmortem
-from .public import PublicView, impact_window, public_view
+from .public import PublicView, impact_window
 
 MARKER = "<!-- postmortems-pr-summary -->"  # a workflow finds its own comment by this, to update it
 NONE = "—"
@@ -112,9 +112,8 @@ def postmortem_section(change: ChangedPostmortem) -> list[str]:
         lines += ["", "#### Front matter changes", "", *diff_lines(change.diff)]
     if change.after is not None:
         lines += ["", "#### Reviewer checklist", "", *checklist_lines(change.diagnostics, change.after.status)]
-        view = public_view(change.after)
-        if view is not None:
-            lines += ["", "#### Would go public", "", *public_lines(view)]
+        if change.public is not None:
+            lines += ["", "#### Would go public", "", *public_lines(change.public)]
     return lines
 
 
@@ -214,10 +213,17 @@ def _where(findings: list[Diagnostic]) -> str:
 
 
 def public_lines(public: PublicView) -> list[str]:
-    """The public part as quoted text: title, each paragraph of the summary, components, impact window."""
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", public.summary) if p.strip()]
-    quoted = [f"**{md_text(public.title) or NONE}**", *map(md_text, paragraphs),
-              f"Components: {md_text(', '.join(public.components)) or NONE}", f"Impact: {impact_window(public)}"]
+    """The public part as quoted text: title, the summary's paragraphs, what we are changing, components,
+    impact and window, and the updates, newest first."""
+    def paragraphs(text: str) -> list[str]:
+        return [md_text(" ".join(p.split())) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+    updates = [f"{md_text(u.status)} ({u.at.strftime('%Y-%m-%d %H:%M UTC') if u.at else NONE}): "
+               f"{' '.join(paragraphs(u.body))}" for u in public.updates]
+    quoted = [f"**{md_text(public.title) or NONE}**", *paragraphs(public.summary),
+              *([f"What we are changing: {' '.join(paragraphs(public.changes))}"] if public.changes else []),
+              f"Components: {md_text(', '.join(public.components)) or NONE}",
+              f"Impact: {md_text(public.impact)}, {impact_window(public)}", *updates]
     return [line for text in quoted for line in (f"> {text}", ">")][:-1]
 
 
