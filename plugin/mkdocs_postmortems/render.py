@@ -16,6 +16,7 @@ from .indexes import ActionItemEntry
 from .model import Postmortem
 from .site import ACTION_ITEMS, SiteMap
 from .stats import Distribution
+from .uptime import percent_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 UrlOf = Callable[[str], "str | None"]  # source URI -> its page's URL from the site root, HTML-escaped; None if not built
@@ -105,7 +106,7 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
-                       minutes=format_minutes, spread=format_spread, severity=severity_badge)
+                       minutes=format_minutes, spread=format_spread, severity=severity_badge, percent=percent_text)
     return env
 
 

@@ -1,0 +1,140 @@
+"""Atom (`history.atom`) and RSS 2.0 (`history.rss`) feeds of the public incident history, shaped as
+Statuspage's, from the public incidents alone (standard library only).
+
+One entry a public incident, newest first. Its ID is a tag URI (RFC 4151) that never changes:
+`tag:<host>,<day>:incident/<code>`, where `host` is the host of the site's URL (`status` when the site has
+none), `day` the UTC day the incident started (`YYYY-MM-DD`; its first update's day, or 1970-01-01, when it
+has no start) and `code` its public ID. The feed's own ID is `tag:<host>,2005:/history`, as Statuspage's is.
+An entry's `updated` (RSS `pubDate`, as Statuspage uses it) is the incident's last update, so a reader sees
+the entry change when an update is added; the feed's is its newest entry's, never the build's time, so the
+same incidents always give the same feed. Its content is HTML, escaped once more as XML text: each update,
+newest first, as `<p><small>May 16, 17:05 UTC</small><br><strong>Resolved</strong> - body</p>` (the day
+padded to two places, as Statuspage's `%e`), then the summary and what we are changing. Characters XML 1.0
+forbids (control characters but tab and newline, U+FFFE, U+FFFF, lone surrogates) are dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from typing import Callable, Sequence
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape, quoteattr
+
+from .public import PublicView
+from .statuspage import Page
+
+ATOM = "http://www.w3.org/2005/Atom"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # for what has no time at all
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # whatever the locale
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (and carriage returns, which XML would turn into newlines)."""
+    return _NOT_XML.sub("", text)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rfc822(moment: datetime) -> str:
+    return format_datetime(_utc(moment), usegmt=True)
+
+
+def _element(name: str, text: str | None = None, **attributes: str) -> str:
+    """`<name a="…">text</name>`, or `<name a="…"/>` without text; all of it escaped and cleaned."""
+    attrs = "".join(f" {key}={quoteattr(clean(value))}" for key, value in attributes.items())
+    return f"<{name}{attrs}/>" if text is None else f"<{name}{attrs}>{escape(clean(text))}</{name}>"
+
+
+def _host(page: Page) -> str:
+    return (urlsplit(page.url).hostname or "status") if page.url else "status"
+
+
+def entry_id(page: Page, view: PublicView) -> str:
+    """The incident's tag URI: stable however many updates it gets."""
+    first = view.started or min((update.at for update in view.updates if update.at), default=EPOCH)
+    return f"tag:{_host(page)},{_utc(first):%Y-%m-%d}:incident/{view.code}"
+
+
+def _when(moment: datetime) -> str:
+    moment = _utc(moment)
+    return f"{MONTHS[moment.month - 1]} {moment.day:>2}, {moment:%H:%M} UTC"
+
+
+def _paragraph_text(text: str) -> str:
+    return html.escape(clean(text).strip()).replace("\n", "<br>")
+
+
+def entry_html(view: PublicView) -> str:
+    """The entry's content as HTML, in Statuspage's shape: updates newest first, then summary and changes."""
+    parts = []
+    for update in view.updates:
+        when = f"<small>{_when(update.at)}</small><br>" if update.at else ""
+        status = html.escape(clean(update.status).capitalize())
+        parts.append(f"<p>{when}<strong>{status}</strong> - {_paragraph_text(update.body)}</p>")
+    for heading, text in (("Summary", view.summary), ("What we are changing", view.changes)):
+        if text.strip():
+            parts.append(f"<p><strong>{heading}</strong><br>{_paragraph_text(text)}</p>")
+    return "".join(parts)
+
+
+def _title(page: Page) -> str:
+    """Statuspage's `<name> Status - Incident History`, without saying "status" twice."""
+    name = page.name if page.name.casefold().endswith("status") else f"{page.name} Status"
+    return f"{name} - Incident History"
+
+
+def _newest(incidents: Sequence[PublicView]) -> datetime:
+    return max((_utc(view.updated) for view in incidents if view.updated), default=EPOCH)
+
+
+def atom_feed(page: Page, incidents: Sequence[PublicView], incident_url: Callable[[PublicView], str],
+              feed_url: str) -> str:
+    """The Atom feed (RFC 4287) of `incidents`, given newest first."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<feed xmlns={quoteattr(ATOM)}>",
+             "  " + _element("id", f"tag:{_host(page)},2005:/history"),
+             "  " + _element("link", rel="alternate", type="text/html", href=page.url or "/"),
+             "  " + _element("link", rel="self", type="application/atom+xml", href=feed_url),
+             "  " + _element("title", _title(page)),
+             "  " + _element("updated", _rfc3339(_newest(incidents))),
+             "  <author>" + _element("name", page.name) + "</author>"]
+    for view in incidents:
+        lines += ["  <entry>", "    " + _element("id", entry_id(page, view))]
+        if view.started:
+            lines.append("    " + _element("published", _rfc3339(view.started)))
+        lines += ["    " + _element("updated", _rfc3339(view.updated or EPOCH)),
+                  "    " + _element("link", rel="alternate", type="text/html", href=incident_url(view)),
+                  "    " + _element("title", view.title),
+                  "    " + _element("content", entry_html(view), type="html"),
+                  "  </entry>"]
+    return "\n".join([*lines, "</feed>", ""])
+
+
+def rss_feed(page: Page, incidents: Sequence[PublicView], incident_url: Callable[[PublicView], str],
+             feed_url: str) -> str:
+    """The RSS 2.0 feed of `incidents`, given newest first; `guid` is the Atom entry's ID."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<rss version=\"2.0\" xmlns:atom={quoteattr(ATOM)}>",
+             "  <channel>",
+             "    " + _element("title", _title(page)),
+             "    " + _element("link", page.url or "/"),
+             "    " + _element("description", f"Incident history of {page.name}"),
+             "    " + _element("atom:link", href=feed_url, rel="self", type="application/rss+xml"),
+             "    " + _element("lastBuildDate", _rfc822(_newest(incidents)))]
+    for view in incidents:
+        lines += ["    <item>",
+                  "      " + _element("title", view.title),
+                  "      " + _element("description", entry_html(view)),
+                  "      " + _element("pubDate", _rfc822(view.updated or EPOCH)),
+                  "      " + _element("link", incident_url(view)),
+                  "      " + _element("guid", entry_id(page, view), isPermaLink="false"),
+                  "    </item>"]
+    return "\n".join([*lines, "  </channel>", "</rss>", ""])
