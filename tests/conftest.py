@@ -158,3 +158,21 @@ def repo(tmp_path, monkeypatch):
     return tmp_path
 
 
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (see browser_support.launch_chromium)."""
+    from browser_support import launch_chromium, unavailable
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()

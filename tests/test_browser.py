@@ -22,8 +22,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from browser_support import (StaticServer, headings, launch_chromium, link_targets, new_page, section_texts,
-                             table_rows, unavailable)
+from browser_support import StaticServer, headings, link_targets, new_page, section_texts, table_rows
 
 pytestmark = pytest.mark.browser
 
@@ -57,21 +56,6 @@ def _build(config_file: Path, site_dir: Path, **overrides) -> Path:
 
 # --------------------------------------------------------------------------------------------------
 # Fixtures: one browser and one example site per module, a fresh context and page per test
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed (pip install -e '.[test]')")
-    playwright = sync_playwright().start()
-    try:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture(scope="module")
@@ -224,8 +208,7 @@ def as_moment(value) -> datetime:
 
 
 def plugin_options() -> dict:
-    plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
-    return next(entry["postmortems"] for entry in plugins if isinstance(entry, dict) and "postmortems" in entry)
+    return yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]["postmortems"]
 
 
 def action_items_of(postmortems: dict[str, dict]) -> dict[str, dict]:

@@ -127,7 +127,10 @@ _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def _plugin_options(config: dict) -> dict:
-    for plugin in config.get("plugins", []):
+    plugins = config.get("plugins", [])
+    if isinstance(plugins, dict):  # MkDocs takes plugins as a mapping too
+        plugins = [{name: options} for name, options in plugins.items()]
+    for plugin in plugins:
         if isinstance(plugin, dict) and "postmortems" in plugin:
             return plugin["postmortems"] or {}
     raise AssertionError("no postmortems plugin in the configuration")

@@ -19,7 +19,7 @@ from .model import Postmortem
 from .policy import AUDIENCES, ROOT_CAUSE_KINDS
 from .render import problems_of
 from .site import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, COMMUNICATIONS, FACETS, METRICS, ROOT_CAUSES,
-                   SERVICES, SiteMap)
+                   SERVICES, STATUS_PREVIEW, SiteMap)
 from .stats import SMALL_SAMPLE
 
 
@@ -76,7 +76,7 @@ def _index_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         "postmortems": indexes.postmortems,
         "rejected": [(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
         "pages": {"root_causes": ROOT_CAUSES, "action_items": ACTION_ITEMS, "services": SERVICES, "metrics": METRICS,
-                  "communications": COMMUNICATIONS},
+                  "communications": COMMUNICATIONS, "status": STATUS_PREVIEW},
     }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import escape
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -20,6 +22,10 @@ from .indexes import Indexes, build_indexes
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .model import Postmortem
 from .pages import PageSpec, details_context, knowledge_base_pages, problem_counts
+from .public import check_leaks, public_incidents
+from .statuspage import Page as PublicPage
+from .site import STATUS_PREVIEW
+from .status_site import FEEDS, public_site, status_context
 from .policy import (DEFAULT_CATEGORIES, DEFAULT_INTERNAL_HOSTS, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS,
                      DEFAULT_SEVERITIES, DEFAULT_TICKET_PATTERN, Policy, policy_from_options)
 from .render import Links, Rows, render, render_header, template_environment
@@ -44,6 +50,7 @@ class _Service(base.Config):
     component = c.Optional(c.Type(str))
     public = c.Type(bool, default=False)
     regulated = c.Type(bool, default=False)
+    since = c.Optional(c.Type(date))
 
 
 class _Category(base.Config):
@@ -73,6 +80,12 @@ class _CommunicationPolicy(base.Config):
     regulator_report_within_days = c.Type(int, default=3)
 
 
+class _StatusPage(base.Config):
+    public_site = c.Type(bool, default=False)  # mkdocs.public.yml: build the public status site instead
+    history_page_size = c.Type(int, default=25)
+    uptime_days = c.Type(int, default=90)
+
+
 class PostmortemsConfig(base.Config):
     folder = c.Type(str, default="postmortems")
     severities = c.ListOfItems(c.Type(str), default=list(DEFAULT_SEVERITIES))
@@ -89,6 +102,7 @@ class PostmortemsConfig(base.Config):
     templates_folder = c.Optional(c.Type(str))
     leak_gate = c.SubConfig(_LeakGate)
     communication_policy = c.SubConfig(_CommunicationPolicy)
+    status_page = c.SubConfig(_StatusPage)
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""
@@ -132,6 +146,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for diagnostic in self.kb.diagnostics:
             hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
             _LOG_AT[diagnostic.level](f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}")
+        incidents = public_incidents(self.kb.postmortems, self.policy)
+        if self.policy.public_site:
+            return self._public_site(files, config, incidents)
         shown = []
         for pm in self.kb.published():
             uri = self.site.postmortem(pm.id)
@@ -145,12 +162,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             shown.append(pm)
         self.indexes = build_indexes(shown, self.policy, self.kb.today)
         self.rows = Rows(self.env, problem_counts(self.kb))
-        for spec in knowledge_base_pages(self.kb, self.indexes, self.site):
-            self.specs[spec.uri] = spec
-            if not files.get_file_from_path(spec.uri):  # a page of the user's keeps its text; ours follows it
-                inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-                files.append(File.generated(config, spec.uri, content="", inclusion=inclusion))
-                self.generated.add(spec.uri)
+        preview = PageSpec(STATUS_PREVIEW, "Status page (preview)", "status", {
+            **status_context(incidents, self.policy, self.kb.today, lambda view: self.site.postmortem(view.id)),
+            "history_uri": self.site.index})  # the preview's "full history" is the knowledge base's listing
+        for spec in [*knowledge_base_pages(self.kb, self.indexes, self.site), preview]:
+            self._add_page(spec, files, config)
 
         def url_of(pm_id: str) -> str:
             return files.get_file_from_path(self.site.postmortem(pm_id)).url
@@ -161,6 +177,42 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             files.append(File.generated(config, uri, content=content))
         files.append(File.generated(config, CSS, abs_src_path=str(Path(__file__).parent / "assets/postmortems.css")))
         return files
+
+    def _add_page(self, spec: PageSpec, files: Files, config: MkDocsConfig) -> None:
+        """A generated page for `spec`; a page of the user's at its path keeps its text, and ours follows it."""
+        self.specs[spec.uri] = spec
+        if not files.get_file_from_path(spec.uri):
+            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, spec.uri, content="", inclusion=inclusion))
+            self.generated.add(spec.uri)
+
+    def _public_site(self, files: Files, config: MkDocsConfig, incidents: list) -> Files:
+        """The public status site (`status_page.public_site`): pages and files made from public incidents only.
+        Nothing else of the knowledge base is added; the site's own docs_dir holds only public pages."""
+        def url_of(uri: str) -> str:
+            return File.generated(config, uri, content="").url
+
+        leaks = check_leaks(self.kb.postmortems, self.policy)  # whatever `rule_levels` says
+        if leaks:  # never publish a leak, strict build or not
+            raise PluginError(f"{len(leaks)} public-leak error(s); nothing was published. First: {leaks[0].location()}: "
+                              f"{leaks[0].message}. Run `postmortems public-diff` to see them all.")
+        page = PublicPage(config.site_name, config.site_url or "")
+        specs, data = public_site(incidents, self.policy, self.kb.today, page, url_of)
+        for spec in specs:
+            self._add_page(spec, files, config)
+        for uri, content in data.items():
+            files.append(File.generated(config, uri, content=content))
+        files.append(File.generated(config, CSS, abs_src_path=str(Path(__file__).parent / "assets/postmortems.css")))
+        return files
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Every page of the public site names its feeds in `<head>`, so feed readers find them."""
+        if not self.policy.public_site:
+            return output
+        up = "../" * page.url.count("/")
+        feeds = "".join(f'<link rel="alternate" type="application/{kind}+xml" title="{escape(config.site_name)}" '
+                        f'href="{up}{uri}">' for kind, uri in FEEDS.items())
+        return output.replace("</head>", feeds + "</head>", 1)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Titles come from front matter and the indexes, which MkDocs never sees; themes print titles unescaped.

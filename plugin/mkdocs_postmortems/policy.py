@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -54,6 +55,7 @@ class Service:
     component: str | None = None
     public: bool = False  # its name may appear in public text (the leak gate lets it through)
     regulated: bool = False  # an incident affecting it owes a report to the regulator
+    since: date | None = None  # when it started serving customers: the status page shows no data before
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class Policy:
     public_deny: tuple[str, ...] = ()  # leak gate: terms that must never go public
     customer_notice_for: tuple[str, ...] = ("SEV1", "SEV2")  # severities whose public incidents owe customers a notice
     regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
+    public_site: bool = False  # build the public status site instead of the knowledge base
+    history_page_size: int = 25  # public incidents per history page
+    uptime_days: int = 90  # days of uptime bars per component
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -103,6 +108,11 @@ class Policy:
     def components(self) -> tuple[str, ...]:
         """Public component names, in catalog order, without repeats."""
         return tuple(dict.fromkeys(s.component for s in self.services if s.component))
+
+    def component_since(self, component: str) -> date | None:
+        """The earliest `since` of the services behind a public component; None if any has none."""
+        dates = [s.since for s in self.services if s.component == component]
+        return None if not dates or None in dates else min(dates)
 
     def level_of(self, code: str, default: Level) -> Level:
         """The level a rule reports at: its default unless the policy overrides it."""
@@ -154,7 +164,7 @@ def policy_from_options(options: Mapping) -> Policy:
         severities=tuple(options["severities"]),
         services=tuple(
             Service(s["name"], s.get("description") or "", s.get("component"), bool(s.get("public")),
-                    bool(s.get("regulated")))
+                    bool(s.get("regulated")), s.get("since"))
             for s in options["services"]
         ),
         categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
@@ -174,4 +184,7 @@ def policy_from_options(options: Mapping) -> Policy:
         public_deny=tuple(gate["deny"]),
         customer_notice_for=tuple(customers_for),
         regulator_report_within_days=owed["regulator_report_within_days"],
+        public_site=bool(options["status_page"]["public_site"]),
+        history_page_size=options["status_page"]["history_page_size"],
+        uptime_days=options["status_page"]["uptime_days"],
     )

@@ -9,6 +9,7 @@ deny-list term. A service whose name is also a public component's name (`checkou
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,18 @@ _MENTION = r"(?<![\w@.])@[A-Za-z0-9][\w.-]*[\w]"
 _HOST_LABEL = r"[A-Za-z0-9-]+"
 
 
+# Statuspage's component status for an incident's impact, and the share of a day's minutes an hour of each
+# counts as down in the uptime figures (published on the status page).
+COMPONENT_STATUS = {"minor": "degraded_performance", "major": "partial_outage", "critical": "major_outage"}
+DOWNTIME_WEIGHT = {"minor": 0.0, "major": 0.3, "critical": 1.0}
+
+
+def public_code(name: str) -> str:
+    """A stable 12-character lowercase ID for a postmortem or component, as Statuspage's IDs look; it names
+    nothing internal (a postmortem's file name may)."""
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class PublicView:
     """Exactly what goes public from one postmortem; `updates` newest first."""
@@ -38,6 +51,22 @@ class PublicView:
     updates: tuple[PublicUpdate, ...]
     started: datetime | None
     resolved: datetime | None
+
+    @property
+    def code(self) -> str:
+        """The incident's public ID: in its URL, the API and the feeds."""
+        return public_code(self.id)
+
+    @property
+    def updated(self) -> datetime | None:
+        """When the public text last changed: its newest update, or its start."""
+        return max([u.at for u in self.updates if u.at] + ([self.started] if self.started else []), default=None)
+
+
+def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:
+    """What the public site shows: every published postmortem with a `public` block, newest first."""
+    views = [public_view(pm, policy) for pm in postmortems if pm.status == "published" and pm.public is not None]
+    return sorted(views, key=lambda v: (v.started.timestamp() if v.started else 0, v.id), reverse=True)
 
 
 def impact_window(view: PublicView) -> str:

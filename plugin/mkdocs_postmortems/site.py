@@ -15,6 +15,7 @@ ACTION_ITEMS_JSON = "action-items/action-items.json"
 SERVICES = "services/index.md"
 METRICS = "metrics/index.md"
 COMMUNICATIONS = "communications/index.md"
+STATUS_PREVIEW = "status/index.md"  # the public status page, previewed in the internal site
 FACETS = {"severity": "Severity", "service": "Service", "year": "Year", "tag": "Tag"}
 
 

@@ -1,0 +1,135 @@
+"""The public status site (`mkdocs build -f mkdocs.public.yml`): what it contains, and that nothing internal does."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from mkdocs_postmortems.public import public_code
+
+REPO = Path(__file__).resolve().parents[1]
+API = ("summary", "status", "components", "incidents", "incidents/unresolved")
+
+
+def copy_example(root: Path) -> Path:
+    for name in ("docs", "postmortems"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("mkdocs.yml", "mkdocs.public.yml"):
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+def build_public(root: Path, strict: bool = True) -> Path:
+    build(load_config(str(root / "mkdocs.public.yml"), strict=strict))
+    return root / "site-public"
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def public_published() -> dict[str, dict]:
+    """ID -> front matter of the example postmortems the status site shows, counted independently."""
+    found = {}
+    for path in sorted((REPO / "postmortems").glob("*.md")):
+        values = front_matter(path)
+        if values["status"] == "published" and values.get("public"):
+            found[path.stem] = values
+    return found
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory) -> Path:
+    return build_public(copy_example(tmp_path_factory.mktemp("public")))
+
+
+def test_the_status_site_has_its_pages_feeds_and_api(public):
+    shown = public_published()
+    assert len(shown) == 11
+    for pm_id in shown:
+        assert (public / "incidents" / public_code(pm_id) / "index.html").is_file(), pm_id
+    for name in ("index.html", "history/index.html", "about/index.html", "history.atom", "history.rss"):
+        assert (public / name).is_file(), name
+    for name in API:
+        json.loads((public / "api" / "v2" / f"{name}.json").read_text(encoding="utf-8"))
+    incidents = json.loads((public / "api/v2/incidents.json").read_text(encoding="utf-8"))["incidents"]
+    assert sorted(i["id"] for i in incidents) == sorted(public_code(pm_id) for pm_id in shown)
+    home = (public / "index.html").read_text(encoding="utf-8")
+    assert 'rel="alternate" type="application/atom+xml"' in home and 'href="history.atom"' in home
+    for feed in ("history.atom", "history.rss"):
+        ElementTree.fromstring((public / feed).read_bytes())
+
+
+def test_nothing_of_the_knowledge_base_is_in_the_status_site(public):
+    names = {path.relative_to(public).as_posix() for path in public.rglob("*")}
+    for internal in ("postmortems", "root-causes", "action-items", "services", "metrics", "communications", "search",
+                     "reference", "writing", "status"):
+        assert not any(name == internal or name.startswith(internal + "/") for name in names), internal
+    everything = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in public.rglob("*")
+                           if path.is_file() and path.suffix in (".html", ".json", ".xml", ".atom", ".rss", ".txt"))
+    for pm_id in public_published():
+        assert pm_id not in everything  # file names are internal: public IDs are codes
+    assert "git.larkspur.example" not in everything  # the knowledge base's repository
+
+
+def test_no_internal_field_or_body_text_reaches_the_status_site(tmp_path):
+    """A canary in every internal field and body section of every example postmortem; none may come out."""
+    root = copy_example(tmp_path)
+    canaries = []
+
+    def canary() -> str:
+        canaries.append(f"zqcanary{len(canaries):04d}x")
+        return canaries[-1]
+
+    for path in sorted((root / "postmortems").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        _, head, body = text.split("---\n", 2)
+        values = yaml.safe_load(head)
+        values["title"] += f" {canary()}"
+        values["authors"] = [*values["authors"], canary()]
+        values["reviewers"] = [*values.get("reviewers", []), canary()]
+        values["tags"] = [*values.get("tags", []), canary()]
+        values["impact"]["summary"] += f" {canary()}"
+        for cause in values.get("root_causes", []):
+            cause["summary"] += f" {canary()}"
+        for item in values.get("action_items", []):
+            item["title"] += f" {canary()}"
+            item["owner"] = canary()
+            item["done_when"] = f"{item.get('done_when', '')} {canary()}"
+        for note in values.get("communications", []):
+            note["summary"] = f"{note.get('summary', '')} {canary()}"
+            note["channel"] = canary()
+        body = re.sub(r"^(## .+)$", lambda m: f"{m.group(1)}\n\n{canary()}\n", body, flags=re.MULTILINE)
+        path.write_text(f"---\n{yaml.safe_dump(values, sort_keys=False, allow_unicode=True)}---\n{body}", encoding="utf-8")
+    site = build_public(root, strict=False)
+    leaked = {c for path in site.rglob("*") if path.is_file()
+              for c in re.findall(r"zqcanary\d{4}x", path.read_text(encoding="utf-8", errors="replace"))}
+    assert len(canaries) > 300 and leaked == set()
+
+
+def test_the_internal_site_previews_the_status_page(tmp_path):
+    root = copy_example(tmp_path)
+    build(load_config(str(root / "mkdocs.yml")))
+    preview = (root / "site" / "status" / "index.html").read_text(encoding="utf-8")
+    assert "Operational" in preview or "operational" in preview
+    assert "../postmortems/2026-06-23-ingress-forwarded-headers-rate-limit/" in preview
+
+
+def test_a_leak_fails_the_public_build(tmp_path, caplog):
+    root = copy_example(tmp_path)
+    path = root / "postmortems" / "2025-05-16-duplicate-card-charges.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Some customers charged twice",
+                                                             "title: Some customers charged twice (PAY-1535)"))
+    with pytest.raises(Abort):
+        build_public(root, strict=False)  # strict or not: nothing leaky is ever published
+    assert "public-leak error(s); nothing was published" in caplog.text and "`PAY-1535`, a ticket key" in caplog.text
+    assert not (root / "site-public" / "index.html").exists()
