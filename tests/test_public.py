@@ -156,3 +156,15 @@ def test_the_example_knowledge_base_leaks_nothing():
     kb = load_knowledge_base(root / "postmortems", policy, today=TODAY, base=root)
     assert [d for d in kb.diagnostics if d.code == "public-leak"] == []
     assert sum(1 for pm in kb.postmortems if pm.public) == 11
+
+
+def test_a_revision_moves_the_incidents_update_time_forward(tmp_path):
+    block = PUBLIC.format(summary="Checkout was slow.")
+    text = VALID.replace("---\n\n## Summary", block + "\n## Summary", 1)
+    (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
+    [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
+    assert public_view(pm, make_policy()).updated.isoformat() == "2024-03-14T11:00:00+00:00"  # resolved, derived
+    revised = text.replace("  components: [Checkout]\n", "  components: [Checkout]\n  revised: 2024-03-20T08:00:00Z\n")
+    (tmp_path / "2024-03-14-example.md").write_text(revised, encoding="utf-8")
+    [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
+    assert public_view(pm, make_policy()).updated.isoformat() == "2024-03-20T08:00:00+00:00"

@@ -69,6 +69,7 @@ class PublicSummary:
     impact: str = ""  # empty: by severity (see `public.public_view`)
     changes: str = ""
     updates: tuple[PublicUpdate, ...] = ()
+    revised: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
             public.get("title", ""), public.get("summary", ""), tuple(public.get("components", ())),
             public.get("impact", ""), public.get("changes", ""),
             tuple(PublicUpdate(u.get("status", ""), u.get("at"), u.get("body", "")) for u in public.get("updates", ())),
+            public.get("revised"),
         ) if public is not None else None,
         body=body,
         body_line=body_line,

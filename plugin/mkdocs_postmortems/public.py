@@ -51,6 +51,7 @@ class PublicView:
     updates: tuple[PublicUpdate, ...]
     started: datetime | None
     resolved: datetime | None
+    revised: datetime | None = None
 
     @property
     def code(self) -> str:
@@ -59,8 +60,9 @@ class PublicView:
 
     @property
     def updated(self) -> datetime | None:
-        """When the public text last changed: its newest update, or its start."""
-        return max([u.at for u in self.updates if u.at] + ([self.started] if self.started else []), default=None)
+        """When the public text last changed: its newest update or its revision (`public.revised`), or its start."""
+        moments = [u.at for u in self.updates if u.at] + [m for m in (self.revised, self.started) if m]
+        return max(moments, default=None)
 
 
 def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:
@@ -114,7 +116,7 @@ def public_view(pm: Postmortem, policy: Policy) -> PublicView | None:
     updates = public.updates or derived_updates(pm, public.components)
     newest_first = tuple(sorted(updates, key=lambda u: u.at.timestamp() if u.at else 0, reverse=True))
     return PublicView(pm.id, public.title, public.summary, public.components, impact, public.changes, newest_first,
-                      pm.started, pm.resolved)
+                      pm.started, pm.resolved, public.revised)
 
 
 def _words(terms: Iterable[str]) -> str | None:

@@ -81,6 +81,8 @@ PUBLIC = (
     Field("changes", "string", "What we are changing so that it does not happen again, in customers' words."),
     Field("updates", "objects", "The updates customers saw during the incident; default: derived from "
           "`detected`, `mitigated` and `resolved`.", fields=PUBLIC_UPDATE),
+    Field("revised", "timestamp", "When the public text was last corrected after publication; feeds and the API "
+          "report it as the incident's update time, so readers fetch the new text."),
 )
 
 POSTMORTEM = (
