@@ -105,6 +105,8 @@ def test_no_internal_field_or_body_text_reaches_the_status_site(tmp_path):
             item["title"] += f" {canary()}"
             item["owner"] = canary()
             item["done_when"] = f"{item.get('done_when', '')} {canary()}"
+            item["reason"] = f"{item.get('reason', '')} {canary()}"
+            item["link"] = f"https://tracker.example/{canary()}"
         for note in values.get("communications", []):
             note["summary"] = f"{note.get('summary', '')} {canary()}"
             note["channel"] = canary()
