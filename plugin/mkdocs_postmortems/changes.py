@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from .diagnostics import Diagnostic
 from .diff import FrontMatterDiff, diff_postmortems
 from .frontmatter import source_from_bytes
-from .knowledge import KnowledgeBase, postmortem_from_source
+from .knowledge import KnowledgeBase, display_path, postmortem_from_source
 from .model import Postmortem
 from .policy import Policy
 from .public import PublicView, public_view
@@ -139,12 +139,6 @@ def _resolved(path: Path) -> Path:
     return Path(os.path.abspath(path)).resolve()
 
 
-def _shown(path: Path, base_dir: Path) -> str:
-    """`path` as the knowledge base displays it: relative to `base_dir` when below it, with `/`."""
-    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
-    return Path(path if relative.startswith("..") else relative).as_posix()
-
-
 # --- two versions of one postmortem -----------------------------------------------------------------
 
 def postmortem_from_text(text: str, pm_id: str, display_path: str, policy: Policy) -> Postmortem | None:
@@ -199,7 +193,7 @@ def changed_postmortems(kb: KnowledgeBase, changed: Iterable[Path], text_before:
         if path.suffix != ".md":
             others.extend(own)
             continue
-        shown = _shown(path, base_dir)
+        shown = display_path(path, base_dir)
         old_text = text_before(path)
         before = postmortem_from_text(old_text, path.stem, shown, kb.policy) if old_text is not None else None
         after = current.get(_resolved(path))

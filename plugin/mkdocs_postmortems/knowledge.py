@@ -92,12 +92,12 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     everything = discover(folder)
     base_dir = os.path.abspath(base or ".")
     if paths is None and not folder.is_dir():  # most likely a typo in `folder`: say so, never show 0 silently
-        shown = _display(folder, base_dir)
+        shown = display_path(folder, base_dir)
         found.append(Diagnostic(shown, 1, 1, "folder-missing", f"the postmortems folder `{shown}` does not exist",
                                 "create it, or set the plugin's `folder` option to where the postmortems are",
                                 Level.WARNING))
     for path in everything if paths is None else paths:
-        shown = _display(path, base_dir)
+        shown = display_path(path, base_dir)
         if path.suffix != ".md":
             found.append(Diagnostic(shown, 1, 1, "not-markdown", f"`{path.name}` is not a postmortem (`.md`) file",
                                     "rename it to `YYYY-MM-DD-slug.md`, or keep attachments outside the postmortems folder",
@@ -128,7 +128,8 @@ def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:
     return [d for d in leveled if d.level is not Level.OFF]
 
 
-def _display(path: Path, base_dir: str) -> str:
-    """`path` relative to `base_dir` when it lies below it, else as given; always with `/`."""
-    relative = os.path.relpath(os.path.abspath(path), base_dir)
+def display_path(path: Path, base_dir: Path | str) -> str:
+    """`path` relative to `base_dir` when it lies below it, else as given; always with `/`. Diagnostics name
+    files this way, so they are clickable from where the command runs."""
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
     return Path(path if relative.startswith("..") else relative).as_posix()

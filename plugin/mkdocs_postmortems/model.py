@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Mapping
+from typing import Iterable, Mapping
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,12 @@ class Postmortem:
     def duration(self) -> timedelta | None:
         """How long users were affected: start to mitigation, or to resolution if never mitigated."""
         return self._since_start(self.mitigated or self.resolved)
+
+
+def people_of(postmortems: Iterable[Postmortem]) -> tuple[str, ...]:
+    """Everyone the postmortems name as an author, reviewer or action-item owner, once each, in order."""
+    return tuple(dict.fromkeys(name for pm in postmortems
+                               for name in (*pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items))))
 
 
 def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, body_line: int,

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Iterable
 
 from .diagnostics import CODES, Diagnostic
-from .model import Postmortem, PublicUpdate
+from .model import Postmortem, PublicUpdate, people_of
 from .policy import PUBLIC_IMPACTS, Policy
 
 # Private and loopback IPv4 addresses (RFC 1918, RFC 1122).
@@ -161,9 +161,7 @@ def check_leaks(postmortems: Iterable[Postmortem], policy: Policy) -> list[Diagn
     """`public-leak` for every public title and summary of `postmortems`; people are those the whole knowledge
     base names, so a name from another postmortem is caught too."""
     postmortems = list(postmortems)
-    people = {name for pm in postmortems
-              for name in (*pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items))}
-    gate = LeakGate(policy, people)
+    gate = LeakGate(policy, people_of(postmortems))
     found = []
     for pm in postmortems:
         if pm.public is None:

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from .blameless import find_blame
 from .communications import communications_owed
 from .diagnostics import CODES, Diagnostic
-from .model import Postmortem
+from .model import Postmortem, people_of
 from .policy import Policy
 from .rules import Context, body_headings, diagnostic
 
@@ -184,9 +184,7 @@ def check_blame(postmortems: Iterable[Postmortem], policy: Policy) -> list[Diagn
     """
     postmortems = list(postmortems)
     postmortems_by_path = {pm.path: pm for pm in postmortems}
-    names = tuple(dict.fromkeys(name for pm in postmortems for name in (
-        *pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items))))
-    options = {"names": names + policy.blameless_names, "phrases": policy.blameless_phrases,
+    options = {"names": people_of(postmortems) + policy.blameless_names, "phrases": policy.blameless_phrases,
                "allowed": policy.blameless_allowed}
     found = []
     for pm in postmortems:

@@ -35,8 +35,9 @@ def months(incidents: Sequence[PublicView]) -> list[tuple[str, list[PublicView]]
 
 
 def status_context(incidents: Sequence[PublicView], policy: Policy, today: date,
-                   incident_page: Callable[[PublicView], str]) -> dict:
-    """What `status.html` shows: the overall status, each component with its uptime days, and recent history."""
+                   incident_page: Callable[[PublicView], str], history: str = HISTORY) -> dict:
+    """What `status.html` shows: the overall status, each component with its uptime days, and recent history.
+    `incident_page` and `history` are the source URIs its links go to."""
     statuses = component_statuses(incidents, policy.components)
     components = []
     for name in policy.components:
@@ -45,7 +46,7 @@ def status_context(incidents: Sequence[PublicView], policy: Policy, today: date,
     return {"overall": overall_status(incidents), "components": components,
             "unresolved": [view for view in incidents if view.resolved is None],
             "months": months(incidents[:policy.history_page_size]), "formula": FORMULA,
-            "incident_uri": incident_page, "history_uri": HISTORY}
+            "incident_uri": incident_page, "history_uri": history}
 
 
 def public_site(incidents: Sequence[PublicView], policy: Policy, today: date, page: Page,
