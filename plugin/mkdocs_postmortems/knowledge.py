@@ -29,12 +29,15 @@ class KnowledgeBase:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     by_id: dict[str, Postmortem] = field(default_factory=dict)
+    _by_path: dict[str, list[Diagnostic]] | None = field(default=None, repr=False, compare=False)
 
     def diagnostics_by_path(self) -> dict[str, list[Diagnostic]]:
-        grouped: dict[str, list[Diagnostic]] = {}
-        for diagnostic in self.diagnostics:
-            grouped.setdefault(diagnostic.path, []).append(diagnostic)
-        return grouped
+        """The diagnostics grouped by file; grouped once, as the pages and the plugin each ask for them."""
+        if self._by_path is None:
+            self._by_path = {}
+            for diagnostic in self.diagnostics:
+                self._by_path.setdefault(diagnostic.path, []).append(diagnostic)
+        return self._by_path
 
     def published(self) -> list[Postmortem]:
         """What the site shows, newest first: drafts only if the policy includes them."""
