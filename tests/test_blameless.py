@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from mkdocs_postmortems.blameless import _SUBJECT, DEFAULT_PHRASES, Finding, _compile, find_blame
+from mkdocs_postmortems.checks.blameless import _SUBJECT, DEFAULT_PHRASES, Finding, _compile, find_blame
 
 NAMES = ("alice", "@bob", "Ana María", "Will")
 

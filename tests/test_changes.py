@@ -8,7 +8,7 @@ import pytest
 
 from cli_support import CONFIG, check_json, commit, dated, git, related, run, write
 from conftest import VALID, skip_or_fail
-from mkdocs_postmortems.changes import ChangesError, changed_paths, merge_base, text_at
+from mkdocs_postmortems.pull_requests.changes import ChangesError, changed_paths, merge_base, text_at
 
 TODAY = ("--today", "2026-11-22")
 

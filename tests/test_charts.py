@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mkdocs_postmortems.charts import DOT_TITLES_UP_TO, bar_chart, distribution_chart, stacked_bar_chart
-from mkdocs_postmortems.stats import distribution
+from mkdocs_postmortems.kb_site.charts import DOT_TITLES_UP_TO, bar_chart, distribution_chart, stacked_bar_chart
+from mkdocs_postmortems.kb_site.stats import distribution
 
 NS = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & "quoted"'

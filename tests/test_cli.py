@@ -10,7 +10,7 @@ import pytest
 
 from cli_support import CONFIG, check_json, run
 from conftest import REVIEW_ONLY, VALID
-from mkdocs_postmortems.schema import POSTMORTEM
+from mkdocs_postmortems.parsing.schema import POSTMORTEM
 
 
 TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|info) "

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from docs_support import FENCE, DOCS, README, ROOT, read, tables
-from mkdocs_postmortems import schema, site
+from mkdocs_postmortems.parsing import schema
+from mkdocs_postmortems.kb_site import urls as site
 from mkdocs_postmortems.diagnostics import CODES
 from mkdocs_postmortems.plugin import PostmortemsConfig
 
@@ -223,8 +224,8 @@ def test_configuration_states_the_defaults():
 # (g) The review guide's checklist and example PR summary follow the code.
 
 def test_review_guide_lists_the_checklist_as_the_code_has_it():
-    from mkdocs_postmortems.checklist import CHECKLIST
-    from mkdocs_postmortems.summary import MARKER
+    from mkdocs_postmortems.checks.checklist import CHECKLIST
+    from mkdocs_postmortems.pull_requests.comment import MARKER
 
     text = read(DOCS / "reviewing.md")
     (header, body), = [(h, b) for h, b in tables(text) if h[0] == "Item"]

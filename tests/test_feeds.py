@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from mkdocs_postmortems.feeds import atom_feed, entry_id, rss_feed
+from mkdocs_postmortems.status_site.feeds import atom_feed, entry_id, rss_feed
 from mkdocs_postmortems.model import PublicUpdate
-from mkdocs_postmortems.public import PublicView
-from mkdocs_postmortems.statuspage import Page
+from mkdocs_postmortems.status_site.public import PublicView
+from mkdocs_postmortems.status_site.statuspage import Page
 
 A = "{http://www.w3.org/2005/Atom}"
 PAGE = Page("Larkspur", "https://status.example.com/")

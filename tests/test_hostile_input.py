@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import VALID, skip_or_fail
-from mkdocs_postmortems import frontmatter
+from mkdocs_postmortems.parsing import frontmatter
 from mkdocs_postmortems.diagnostics import Level
 
 NAME = "2024-03-14-hostile.md"

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_postmortems.exports import (CSV_COLUMNS, action_items_csv, action_items_json, knowledge_base_json)
-from mkdocs_postmortems.indexes import build_indexes, quarter_range
+from mkdocs_postmortems.kb_site.exports import (CSV_COLUMNS, action_items_csv, action_items_json, knowledge_base_json)
+from mkdocs_postmortems.kb_site.indexes import build_indexes, quarter_range
 from mkdocs_postmortems.knowledge import load_knowledge_base
-from mkdocs_postmortems.metrics import month_range, monthly_counts, response_times
+from mkdocs_postmortems.kb_site.metrics import month_range, monthly_counts, response_times
 from mkdocs_postmortems.model import ActionItem, Postmortem, RootCause
 from mkdocs_postmortems.policy import Category, Policy, Service, policy_from_options
-from mkdocs_postmortems.site import SiteMap
-from mkdocs_postmortems.stats import distribution, percentile
+from mkdocs_postmortems.kb_site.urls import SiteMap
+from mkdocs_postmortems.kb_site.stats import distribution, percentile
 
 from conftest import TODAY
 

@@ -9,13 +9,13 @@ import pytest
 
 from cli_support import commit, dated, git, related, run, write
 from conftest import TODAY, VALID, make_policy
-from mkdocs_postmortems import checklist
-from mkdocs_postmortems.changes import ChangedPostmortem, changed_postmortems, postmortem_from_text
-from mkdocs_postmortems.diff import FieldChange, FrontMatterDiff, diff_postmortems
-from mkdocs_postmortems.public import public_view
+from mkdocs_postmortems.checks import checklist
+from mkdocs_postmortems.pull_requests.changes import ChangedPostmortem, changed_postmortems, postmortem_from_text
+from mkdocs_postmortems.pull_requests.diff import FieldChange, FrontMatterDiff, diff_postmortems
+from mkdocs_postmortems.status_site.public import public_view
 from mkdocs_postmortems.diagnostics import Diagnostic, Level
-from mkdocs_postmortems.frontmatter import MAX_FILE_BYTES
-from mkdocs_postmortems.summary import MARKER, md_code, md_text, render_pr_summary
+from mkdocs_postmortems.parsing.frontmatter import MAX_FILE_BYTES
+from mkdocs_postmortems.pull_requests.comment import MARKER, md_code, md_text, render_pr_summary
 
 PATH = "postmortems/2024-03-14-example.md"
 ITEM = VALID[VALID.index("  - title: Size the pool"):VALID.index("---\n\n## Summary")]  # VALID's one action item

@@ -14,7 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from mkdocs_postmortems.public import public_code
+from mkdocs_postmortems.status_site.public import public_code
 
 REPO = Path(__file__).resolve().parents[1]
 API = ("summary", "status", "components", "incidents", "incidents/unresolved")

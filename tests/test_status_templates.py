@@ -10,8 +10,8 @@ import pytest
 
 from mkdocs_postmortems import render
 from mkdocs_postmortems.model import PublicUpdate
-from mkdocs_postmortems.public import PublicView
-from mkdocs_postmortems.uptime import FORMULA, uptime_days, uptime_percent
+from mkdocs_postmortems.status_site.public import PublicView
+from mkdocs_postmortems.status_site.uptime import FORMULA, uptime_days, uptime_percent
 
 TODAY = date(2026, 11, 22)
 UTC = timezone.utc

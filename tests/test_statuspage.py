@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from mkdocs_postmortems.model import PublicUpdate
-from mkdocs_postmortems.public import PublicView, public_code
-from mkdocs_postmortems.statuspage import Page, api_files, component_statuses, overall_status
+from mkdocs_postmortems.status_site.public import PublicView, public_code
+from mkdocs_postmortems.status_site.statuspage import Page, api_files, component_statuses, overall_status
 
 # Field sets as Statuspage's public API v2 documents and serves them (status.atlassian.com/api, a UTC page).
 PAGE_KEYS = {"id", "name", "url", "time_zone", "updated_at"}

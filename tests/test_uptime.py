@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from mkdocs_postmortems.public import PublicView
-from mkdocs_postmortems.uptime import FORMULA, Day, percent_text, uptime_days, uptime_percent
+from mkdocs_postmortems.status_site.public import PublicView
+from mkdocs_postmortems.status_site.uptime import FORMULA, Day, percent_text, uptime_days, uptime_percent
 
 TODAY = date(2026, 11, 22)
 UTC = timezone.utc

@@ -12,7 +12,7 @@ from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems import load_knowledge_base
 from mkdocs_postmortems.diagnostics import CODES, Level
 from mkdocs_postmortems.model import Postmortem
-from mkdocs_postmortems.rules import body_headings, check_references
+from mkdocs_postmortems.checks.structure import body_headings, check_references
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import click
 
-from .changes import ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes, merge_base, text_at
+from .pull_requests.changes import ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes, merge_base, text_at
 from .diagnostics import Diagnostic, Level
 from .knowledge import discover, load_knowledge_base
 from .policy import Policy, policy_from_options
-from .public import public_text, public_view
+from .status_site.public import public_text, public_view
 from .scaffold import (DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, find_templates, missing_sections,
                        new_postmortem, pick_template)
-from .site import slugify
-from .schema import json_schema
-from .summary import render_pr_summary
+from .kb_site.urls import slugify
+from .parsing.schema import json_schema
+from .pull_requests.comment import render_pr_summary
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 

@@ -9,14 +9,14 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Level, cap_per_file
-from .frontmatter import Source, read_source
+from .parsing.frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
-from .reader import Reader
-from .public import check_leaks
-from .review import check_blame, check_review
-from .rules import Context, check_postmortem, check_references
-from .schema import POSTMORTEM
+from .parsing.reader import Reader
+from .status_site.public import check_leaks
+from .checks.review import check_blame, check_review
+from .checks.structure import Context, check_postmortem, check_references
+from .parsing.schema import POSTMORTEM
 
 
 @dataclass

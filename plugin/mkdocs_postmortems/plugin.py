@@ -17,18 +17,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from .diagnostics import Level
-from .exports import action_items_csv, action_items_json, knowledge_base_json
-from .indexes import Indexes, build_indexes
+from .kb_site.exports import action_items_csv, action_items_json, knowledge_base_json
+from .kb_site.indexes import Indexes, build_indexes
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .model import Postmortem
-from .pages import PageSpec, details_context, knowledge_base_pages, problem_counts
-from .public import check_leaks, public_incidents
-from .statuspage import Page as PublicPage
-from .status_site import FEEDS, public_site, status_context
+from .kb_site.pages import PageSpec, details_context, knowledge_base_pages, problem_counts
+from .status_site.public import check_leaks, public_incidents
+from .status_site.statuspage import Page as PublicPage
+from .status_site.pages import FEEDS, public_site, status_context
 from .policy import (DEFAULT_CATEGORIES, DEFAULT_INTERNAL_HOSTS, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS,
                      DEFAULT_SEVERITIES, DEFAULT_TICKET_PATTERN, Policy, policy_from_options)
 from .render import Links, Rows, render, render_header, template_environment
-from .site import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, SiteMap, slugify
+from .kb_site.urls import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, SiteMap, slugify
 
 log = get_plugin_logger(__name__)
 CSS = "assets/postmortems/postmortems.css"

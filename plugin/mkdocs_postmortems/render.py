@@ -12,11 +12,11 @@ import jinja2
 import markupsafe
 
 from .diagnostics import Diagnostic, Level
-from .indexes import ActionItemEntry
+from .kb_site.indexes import ActionItemEntry
 from .model import Postmortem
-from .site import ACTION_ITEMS, SiteMap
-from .stats import Distribution
-from .uptime import percent_text
+from .kb_site.urls import ACTION_ITEMS, SiteMap
+from .kb_site.stats import Distribution
+from .status_site.uptime import percent_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 UrlOf = Callable[[str], "str | None"]  # source URI -> its page's URL from the site root, HTML-escaped; None if not built

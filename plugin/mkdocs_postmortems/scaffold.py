@@ -16,10 +16,10 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .frontmatter import parse_source
+from .parsing.frontmatter import parse_source
 from .policy import Policy
 from .render import TEMPLATES
-from .rules import body_headings
+from .checks.structure import body_headings
 
 SHIPPED = TEMPLATES / "new"
 DEFAULT_TEMPLATE = "default"

@@ -12,10 +12,10 @@ from typing import Iterable
 
 from .changes import ChangedPostmortem
 from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChange
-from .checklist import checklist_results
-from .diagnostics import Diagnostic, Level
-from .model import Postmortem
-from .public import PublicView, impact_window
+from ..checks.checklist import checklist_results
+from ..diagnostics import Diagnostic, Level
+from ..model import Postmortem
+from ..status_site.public import PublicView, impact_window
 
 MARKER = "<!-- postmortems-pr-summary -->"  # a workflow finds its own comment by this, to update it
 NONE = "—"

@@ -9,8 +9,8 @@ from typing import Callable
 
 import yaml
 
-from .diagnostics import MAX_PER_FILE, Diagnostic
-from .policy import Policy
+from ..diagnostics import MAX_PER_FILE, Diagnostic
+from ..policy import Policy
 from .schema import DATE_PART, DATE_PATTERN, OFFSET_PART, TIME_PART, Field, choices_of
 
 STR_TAG = "tag:yaml.org,2002:str"

@@ -15,10 +15,10 @@ from typing import Callable, Iterable, Iterator
 
 from .blameless import find_blame
 from .communications import communications_owed
-from .diagnostics import CODES, Diagnostic
-from .model import Postmortem, people_of
-from .policy import Policy
-from .rules import Context, body_headings, diagnostic
+from ..diagnostics import CODES, Diagnostic
+from ..model import Postmortem, people_of
+from ..policy import Policy
+from .structure import Context, body_headings, diagnostic
 
 REVIEWED = ("in-review", "published")
 _KEY_TIMESTAMPS = ("detected", "mitigated", "resolved")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
-from .model import ActionItem, Postmortem, RootCause
+from ..model import ActionItem, Postmortem, RootCause
 
 CLOSED_STATUSES = ("done", "wont-do")
 # Front-matter fields a reviewer wants to see change, in this order.

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from .metrics import minutes
-from .model import ActionItem, Postmortem, RootCause
-from .policy import ROOT_CAUSE_KINDS, Policy
+from ..model import ActionItem, Postmortem, RootCause
+from ..policy import ROOT_CAUSE_KINDS, Policy
 from .stats import Distribution, distribution
 
 SIMILAR_LIMIT = 5  # similar incidents shown per postmortem

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .diff import FrontMatterDiff, diff_postmortems
-from .frontmatter import source_from_bytes
-from .knowledge import KnowledgeBase, display_path, postmortem_from_source
-from .model import Postmortem
-from .policy import Policy
-from .public import PublicView, public_view
+from ..parsing.frontmatter import source_from_bytes
+from ..knowledge import KnowledgeBase, display_path, postmortem_from_source
+from ..model import Postmortem
+from ..policy import Policy
+from ..status_site.public import PublicView, public_view
 
 
 

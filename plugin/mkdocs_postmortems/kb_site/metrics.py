@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Sequence
 
-from .model import Postmortem
+from ..model import Postmortem
 from .stats import Distribution, distribution
 
 RESPONSE_TIMES = (("Time to detect", "time_to_detect"), ("Time to mitigate", "time_to_mitigate"),

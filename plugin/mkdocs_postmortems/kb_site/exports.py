@@ -13,7 +13,7 @@ from typing import Callable
 
 from .indexes import ActionItemEntry, Indexes
 from .metrics import minutes
-from .model import Postmortem
+from ..model import Postmortem
 
 UrlOf = Callable[[str], str]  # postmortem ID -> its page's URL relative to the site root
 FORMAT_VERSION = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 
 ALL_STATES = ("draft", "in-review", "published")

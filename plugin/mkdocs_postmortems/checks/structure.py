@@ -9,10 +9,10 @@ import re
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
-from .diagnostics import CODES, Diagnostic
-from .model import Postmortem
-from .reader import did_you_mean
-from .policy import Policy
+from ..diagnostics import CODES, Diagnostic
+from ..model import Postmortem
+from ..parsing.reader import did_you_mean
+from ..policy import Policy
 
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")

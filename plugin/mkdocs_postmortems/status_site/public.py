@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from .diagnostics import CODES, Diagnostic
-from .model import Postmortem, PublicUpdate, people_of
-from .policy import PUBLIC_IMPACTS, Policy
+from ..diagnostics import CODES, Diagnostic
+from ..model import Postmortem, PublicUpdate, people_of
+from ..policy import PUBLIC_IMPACTS, Policy
 
 # Private and loopback IPv4 addresses (RFC 1918, RFC 1122).
 _PRIVATE_IP = (r"(?:10(?:\.\d{1,3}){3}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|192\.168(?:\.\d{1,3}){2}"

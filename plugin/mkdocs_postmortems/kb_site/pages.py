@@ -12,13 +12,13 @@ import markupsafe
 
 from . import charts
 from .indexes import Indexes
-from .knowledge import KnowledgeBase
-from .communications import communications_owed
+from ..knowledge import KnowledgeBase
+from ..checks.communications import communications_owed
 from .metrics import monthly_counts, response_times
-from .model import Postmortem
-from .policy import AUDIENCES, ROOT_CAUSE_KINDS
-from .render import problems_of
-from .site import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, COMMUNICATIONS, FACETS, METRICS, ROOT_CAUSES,
+from ..model import Postmortem
+from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
+from ..render import problems_of
+from .urls import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, COMMUNICATIONS, FACETS, METRICS, ROOT_CAUSES,
                    SERVICES, STATUS_PREVIEW, SiteMap)
 from .stats import SMALL_SAMPLE
 

@@ -9,8 +9,8 @@ from itertools import groupby
 from typing import Callable, Sequence
 
 from .feeds import atom_feed, rss_feed
-from .pages import PageSpec
-from .policy import Policy
+from ..kb_site.pages import PageSpec
+from ..policy import Policy
 from .public import PublicView
 from .statuspage import Page, api_files, component_statuses, overall_status
 from .uptime import FORMULA, uptime_days, uptime_percent

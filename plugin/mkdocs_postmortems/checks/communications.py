@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .model import Communication, Postmortem
-from .policy import Policy
+from ..model import Communication, Postmortem
+from ..policy import Policy
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import policy as p
+from .. import policy as p
 
 
 @dataclass(frozen=True)

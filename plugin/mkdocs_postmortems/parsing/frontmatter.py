@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FLOW_DEPTH = 64
