@@ -11,7 +11,7 @@ import yaml
 from docs_support import FENCE, DOCS, README, ROOT, read, tables
 from mkdocs_postmortems.parsing import schema
 from mkdocs_postmortems.kb_site import urls as site
-from mkdocs_postmortems.diagnostics import CODES
+from mkdocs_postmortems.checks import RULES
 from mkdocs_postmortems.plugin import PostmortemsConfig
 
 
@@ -98,10 +98,11 @@ def test_reference_row_matches_field(path, field):
 
 def test_reference_lists_every_code_with_its_level():
     rows = rows_of(DOCS / "reference.md", "Code")
-    assert set(rows) == set(CODES), (
-        f"missing: {sorted(set(CODES) - set(rows))}; stale: {sorted(set(rows) - set(CODES))}")
-    for code, (level, _) in CODES.items():
-        assert rows[code]["Default level"] == level.value, code
+    assert set(rows) == set(RULES), (
+        f"missing: {sorted(set(RULES) - set(rows))}; stale: {sorted(set(rows) - set(RULES))}")
+    for code, rule in RULES.items():
+        assert rows[code]["Default level"] == rule.level.value, code
+        assert rows[code]["Meaning"] == rule.summary, code
 
 
 # (c) The configuration page documents every plugin option, and its example is a valid configuration.

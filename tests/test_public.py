@@ -8,7 +8,8 @@ from cli_support import CONFIG, run
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.policy import Policy, Service
-from mkdocs_postmortems.status_site.public import LeakGate, public_text, public_view
+from mkdocs_postmortems.status_site.leak_gate import LeakGate
+from mkdocs_postmortems.status_site.public import public_text, public_view
 
 POLICY = Policy(services=(Service("checkout", component="Checkout", public=True), Service("orders-db"),
                           Service("platform-k8s")), public_deny=("Project Falcon",))

@@ -13,9 +13,7 @@ from .parsing.frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
 from .parsing.reader import Reader
-from .status_site.public import check_leaks
-from .checks.review import check_blame, check_review
-from .checks.structure import Context, check_postmortem, check_references
+from .checks import RULES, Context, check_knowledge_base, check_postmortem
 from .parsing.schema import POSTMORTEM
 
 
@@ -90,9 +88,9 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     """
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
-    ctx = Context(policy, today)
     found: list[Diagnostic] = []
     everything = discover(folder)
+    ctx = Context(policy, today, (p.stem for p in everything if p.suffix == ".md"))
     base_dir = os.path.abspath(base or ".")
     if paths is None and not folder.is_dir():  # most likely a typo in `folder`: say so, never show 0 silently
         shown = display_path(folder, base_dir)
@@ -115,19 +113,15 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         kb.postmortems.append(pm)
         kb.by_id.setdefault(pm.id, pm)
         found.extend(check_postmortem(pm, ctx))
-        found.extend(check_review(pm, ctx))
-    found.extend(check_references(kb.postmortems, (p.stem for p in everything if p.suffix == ".md")))
-    found.extend(check_blame(kb.postmortems, policy))
-    found.extend(check_leaks(kb.postmortems, policy))
+    found.extend(check_knowledge_base(kb.postmortems, ctx))
     found = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
     kb.diagnostics = cap_per_file(found)
     return kb
 
 
 def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:
-    if not policy.rule_levels:
-        return found
-    leveled = (dataclasses.replace(d, level=policy.level_of(d.code, d.level)) for d in found)
+    """Each diagnostic at its rule's level: the registry's default unless the policy sets another; `off` drops it."""
+    leveled = (dataclasses.replace(d, level=policy.level_of(d.code, RULES[d.code].level)) for d in found)
     return [d for d in leveled if d.level is not Level.OFF]
 
 

@@ -22,7 +22,9 @@ from .kb_site.indexes import Indexes, build_indexes
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .model import Postmortem
 from .kb_site.pages import PageSpec, details_context, knowledge_base_pages, problem_counts
-from .status_site.public import check_leaks, public_incidents
+from .checks import Context
+from .status_site.leak_gate import check_leaks
+from .status_site.public import public_incidents
 from .status_site.statuspage import Page as PublicPage
 from .status_site.pages import FEEDS, public_site, status_context
 from .policy import (DEFAULT_CATEGORIES, DEFAULT_INTERNAL_HOSTS, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS,
@@ -193,7 +195,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
         # The knowledge base reported leaks at the level `rule_levels` gives them, or dropped them at `off`;
         # publishing asks the gate again, so no configuration lets a leak out.
-        leaks = check_leaks(self.kb.postmortems, self.policy)
+        leaks = check_leaks(self.kb.postmortems, Context(self.policy, self.kb.today))
         if leaks:  # never publish a leak, strict build or not
             raise PluginError(f"{len(leaks)} public-leak error(s); nothing was published. First: {leaks[0].location()}: "
                               f"{leaks[0].message}. Run `postmortems public-diff` to see them all.")

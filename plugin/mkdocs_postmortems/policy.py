@@ -7,7 +7,7 @@ from datetime import date
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .diagnostics import CODES, Level
+from .diagnostics import Level
 
 DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_PRIORITIES = ("P1", "P2", "P3")
@@ -127,7 +127,8 @@ def policy_from_options(options: Mapping) -> Policy:
     for scale in ("severities", "priorities"):
         if not options[scale]:
             raise ValueError(f"`{scale}` must list at least one value")
-    unknown = set(options["rule_levels"]) - set(CODES)
+    from .checks import RULES  # the rules import the policy: read their registry once both are loaded
+    unknown = set(options["rule_levels"]) - set(RULES)
     if unknown:
         raise ValueError(f"`rule_levels` names unknown rules: {', '.join(sorted(unknown))}")
     required_for = options["action_items_required_for"]

@@ -19,7 +19,7 @@ import yaml
 from .parsing.frontmatter import parse_source
 from .policy import Policy
 from .render import TEMPLATES
-from .checks.structure import body_headings
+from .parsing.markdown import body_headings
 
 SHIPPED = TEMPLATES / "new"
 DEFAULT_TEMPLATE = "default"

@@ -1,7 +1,7 @@
 """Blameless language: wording that puts a person, not the system, at the centre of a failure.
 
-Pure functions over text, no MkDocs: `find_blame` returns `Finding`s; the caller turns them into
-`blame-language` diagnostics and handles `blameless-ok` suppression. Decisions:
+`find_blame` returns `Finding`s in a text; `check_blame`, the `blame-language` rule, runs it over every
+postmortem at once and handles `blameless-ok` suppression. Decisions:
 
 - "should have" is flagged wherever it appears, about systems too ("the alert should have fired") and
   after a negation: it is hindsight either way; say what happened and why. "should have to" is not.
@@ -25,6 +25,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple
+
+from ..diagnostics import Diagnostic, Level
+from ..model import Postmortem, people_of
+from ..parsing.markdown import code_lines
+from .registry import RULES, Context, Scope, rule
+from .review import free_texts
 
 # Whitespace with at most one line break: a phrase may wrap onto the next line but not cross a paragraph.
 _SP = r"(?:[^\S\n]++\n?+|\n)[^\S\n]*+"  # possessive: a long run of spaces costs no backtracking
@@ -98,7 +104,6 @@ _SUBJECT = Phrase("", "“{}” makes a person, not the system, the subject of t
 _EXTRA = Phrase("", "“{}” is on this site's list of blaming phrases",
                 "describe the system condition that allowed the action, not the person who took it", negatable=False)
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TICKS = re.compile(r"`+")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _URL = re.compile(r"(?=[hfwm<\]])(?:(?:https?://|ftp://|www\.|mailto:)[^\s<>`]+|<[^\s<>]+>|\]\([^()\s]*\))", re.I)
@@ -171,18 +176,8 @@ def _without_code_spans(line: str) -> str:
 
 def prose_only(text: str) -> str:
     """`text` with fenced code, inline code, HTML comments and URLs blanked, every offset and line kept."""
-    lines, fence = text.split("\n"), ""
-    for index, line in enumerate(lines):
-        marker = _FENCE.match(line)
-        if fence:
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) \
-                    and not line[marker.end():].strip():
-                fence = ""
-            lines[index] = " " * len(line)
-        elif marker:
-            fence, lines[index] = marker.group(1), " " * len(line)
-        else:
-            lines[index] = _without_code_spans(line)
+    lines = text.split("\n")
+    lines = [" " * len(line) if code else _without_code_spans(line) for line, code in zip(lines, code_lines(lines))]
     prose = "\n".join(lines)
     if "<!--" in prose:
         prose = _COMMENT.sub(_blank, prose)
@@ -247,3 +242,43 @@ def find_blame(text: str, names: Iterable[str] = (), phrases: Iterable[str] = ()
         message = row.message.format(" ".join(text[start:end].split()))
         findings.append(Finding(line, start - line_starts[line] + 1, text[start:end], message, row.hint))
     return findings
+
+
+@rule("blame-language", Level.WARNING, "Wording that blames a person instead of describing the system.",
+      scope=Scope.KNOWLEDGE_BASE, docs="reviewing.md#blameless-language")
+def check_blame(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
+    """`blame-language` over every postmortem's body and free-text fields.
+
+    A person is anyone the knowledge base names as an author, reviewer or owner, or the policy's
+    `blameless_names`: one list, so the lint's patterns are built once per build, not once per postmortem.
+    """
+    policy = ctx.policy
+    postmortems_by_path = {pm.path: pm for pm in postmortems}
+    options = {"names": people_of(postmortems) + policy.blameless_names, "phrases": policy.blameless_phrases,
+               "allowed": policy.blameless_allowed}
+    found = []
+    for pm in postmortems:
+        fields = [(key_path, text) for key_path, text in free_texts(pm) if text and key_path[-1] != "owner"]
+        starts, line = [], 0  # each field's first line in the joined text; blank lines keep phrases apart
+        for _, text in fields:
+            starts.append(line)
+            line += text.count("\n") + 2
+        for finding in find_blame("\n\n".join(text for _, text in fields), markdown=False, **options):
+            index = bisect_right(starts, finding.line) - 1
+            at, col = pm.position_of(*fields[index][0])
+            offset = finding.line - starts[index]  # a folded value's later lines start at column 1
+            found.append(_blame(pm, at + offset, col + finding.col - 1 if offset == 0 else finding.col, finding))
+        found += [_blame(pm, pm.body_line + f.line, f.col, f) for f in find_blame(pm.body, **options)]
+    return [d for d in found if not _suppressed(d, postmortems_by_path)]
+
+
+def _suppressed(found: Diagnostic, by_path: dict[str, Postmortem]) -> bool:
+    """A `blameless-ok` comment on the finding's line or the line before."""
+    marked = by_path[found.path].suppressed_lines
+    return found.line in marked or found.line - 1 in marked
+
+
+def _blame(pm: Postmortem, line: int, col: int, found) -> Diagnostic:
+    return Diagnostic(pm.path, line, col, "blame-language", found.message,
+                      f"{found.hint}; or add a `blameless-ok` comment if the wording is justified",
+                      RULES["blame-language"].level)

@@ -10,36 +10,38 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..diagnostics import Diagnostic
-
-
-ALL_STATES = ("draft", "in-review", "published")
+from ..policy import STATUSES
+from .registry import RULES
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One review question; `codes` are the rules that check it (none: only a person can), and `checked_in` the
-    states in which those rules run (most wait for `published`, see `review.py`)."""
+    """One review question; `codes` are the rules that check it (none: only a person can)."""
 
     title: str
     question: str
     codes: tuple[str, ...] = ()
-    checked_in: tuple[str, ...] = ALL_STATES
+
+    @property
+    def checked_in(self) -> tuple[str, ...]:
+        """The states in which all of its rules run (most wait for `published`, see `review.py`)."""
+        return tuple(state for state in STATUSES if all(RULES[code].runs_in(state) for code in self.codes))
 
 
 CHECKLIST = (
     ChecklistItem("Key data collected", "Are the timeline's times right, with detection and every decision in it?",
-                  ("timestamp-missing", "section-missing", "placeholder-left"), ("published",)),
+                  ("timestamp-missing", "section-missing", "placeholder-left")),
     ChecklistItem("Impact assessed", "Is the impact given in numbers users would recognise: customers, requests, "
-                  "orders, money, SLOs?", ("impact-unquantified",), ("published",)),
+                  "orders, money, SLOs?", ("impact-unquantified",)),
     ChecklistItem("Root cause deep enough", "Does the analysis go past the trigger to the conditions that let it "
-                  "happen, and could they cause another incident elsewhere?", ("root-cause-shallow",), ("published",)),
+                  "happen, and could they cause another incident elsewhere?", ("root-cause-shallow",)),
     ChecklistItem("Action plan appropriate", "Will the action items prevent a recurrence or shorten the next "
                   "incident, and are they specific, owned and due soon enough?",
-                  ("cause-unaddressed", "done-when-missing", "action-item-deadline"), ("published",)),
+                  ("action-items-missing", "cause-unaddressed", "done-when-missing", "action-item-deadline")),
     ChecklistItem("Blameless", "Does the text describe what the system allowed, not who got it wrong?",
                   ("blame-language",)),
     ChecklistItem("Outcome shared", "Have internal teams, customers and, where required, regulators been told?",
-                  ("communication-missing", "communication-owed"), ("published",)),
+                  ("communication-missing", "communication-owed")),
     ChecklistItem("Reviewed on time", "Is the review moving: reviewers named, published within the deadline?",
                   ("reviewer-required", "publish-overdue", "published-date")),
 )

@@ -1,5 +1,5 @@
 """Review rules: what each lifecycle state needs, review deadlines per severity, the machine-checkable items of
-the reviewer checklist (`checklist.py`) and blameless wording.
+the reviewer checklist (`checklist.py`).
 
 `draft` needs only a well-formed file; `in-review` also needs reviewers (`reviewer-required`), every required
 section and no template `TODO`s; `published` also needs the key timestamps, `published_on`, every causal root
@@ -9,18 +9,18 @@ who was told internally.
 
 from __future__ import annotations
 
-import bisect
 from datetime import date, timedelta
-from typing import Callable, Iterable, Iterator
+from typing import Iterator
 
-from .blameless import find_blame
+from ..diagnostics import Diagnostic, Level
+from ..model import Postmortem
+from ..parsing.markdown import body_headings
 from .communications import communications_owed
-from ..diagnostics import CODES, Diagnostic
-from ..model import Postmortem, people_of
-from ..policy import Policy
-from .structure import Context, body_headings, diagnostic
+from .registry import Context, diagnostic, rule
 
 REVIEWED = ("in-review", "published")
+PUBLISHED = ("published",)
+W = Level.WARNING
 _KEY_TIMESTAMPS = ("detected", "mitigated", "resolved")
 
 
@@ -34,9 +34,9 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
+@rule("section-missing", W, "A postmortem in review or published lacks a required body section.",
+      states=REVIEWED)
 def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status not in REVIEWED:
-        return
     present = {title.casefold() for title in body_headings(pm.body)}
     for section in ctx.policy.required_sections:
         if section.casefold() not in present:
@@ -44,7 +44,7 @@ def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               f"add a heading `## {section}`")
 
 
-def _texts(pm: Postmortem) -> Iterator[tuple[tuple, str]]:
+def free_texts(pm: Postmortem) -> Iterator[tuple[tuple, str]]:
     """(key path, text) of every free-text front-matter value a person writes."""
     yield ("title",), pm.title
     yield ("impact", "summary"), pm.impact.summary
@@ -60,18 +60,18 @@ def _texts(pm: Postmortem) -> Iterator[tuple[tuple, str]]:
         yield ("public", "summary"), pm.public.summary
 
 
+@rule("placeholder-left", W, "A postmortem in review or published still has a `TODO` from the template.",
+      states=REVIEWED)
 def placeholders(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status not in REVIEWED:
-        return
-    for key_path, text in _texts(pm):
+    for key_path, text in free_texts(pm):
         if text.lstrip().upper().startswith("TODO"):
             yield diagnostic(pm, key_path, "placeholder-left", f"`{'.'.join(map(str, key_path))}` is still a `TODO`",
                               "replace the template's placeholder with what happened")
 
 
+@rule("timestamp-missing", W, "A published postmortem without `detected`, `mitigated` or `resolved`.",
+      states=PUBLISHED)
 def key_timestamps(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status != "published":
-        return
     # a timestamp that is written but invalid has its own error already
     missing = [name for name in _KEY_TIMESTAMPS if getattr(pm, name) is None and (name,) not in pm.positions]
     if missing:
@@ -80,33 +80,41 @@ def key_timestamps(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                           "add them from the timeline: time to detect, mitigate and resolve are measured from them")
 
 
-def publication(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+@rule("published-date", W, "A published postmortem without `published_on`, or published before it was resolved.",
+      states=PUBLISHED)
+def published_date(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     resolved = pm.resolved.date() if pm.resolved else None
-    if pm.status == "published":
-        if pm.published_on is None:
-            yield diagnostic(pm, ("status",), "published-date", "a published postmortem needs `published_on`",
-                              "add `published_on: YYYY-MM-DD`, the day the review was signed off")
-        elif resolved and pm.published_on < resolved:
-            yield diagnostic(pm, ("published_on",), "published-date",
-                              f"`published_on` {pm.published_on} is before the incident was resolved ({resolved})",
-                              "correct `published_on` or `resolved`")
+    if pm.published_on is None:
+        yield diagnostic(pm, ("status",), "published-date", "a published postmortem needs `published_on`",
+                         "add `published_on: YYYY-MM-DD`, the day the review was signed off")
+    elif resolved and pm.published_on < resolved:
+        yield diagnostic(pm, ("published_on",), "published-date",
+                         f"`published_on` {pm.published_on} is before the incident was resolved ({resolved})",
+                         "correct `published_on` or `resolved`")
+
+
+@rule("publish-overdue", W, "Not published within the severity's business days of `resolved`.",
+      docs="configuration.md#review-deadlines")
+def publish_overdue(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     days = ctx.policy.publish_within_business_days.get(pm.severity)
-    if days is None or resolved is None:
+    if days is None or pm.resolved is None:
         return
-    deadline = add_business_days(resolved, days)
+    deadline = add_business_days(pm.resolved.date(), days)
     if pm.status == "published" and pm.published_on and pm.published_on > deadline:
         yield diagnostic(pm, ("published_on",), "publish-overdue",
-                          f"published {pm.published_on}, after the {pm.severity} deadline of {deadline} "
-                          f"({days} business days after resolution)", "nothing to change now; review sooner next time")
+                         f"published {pm.published_on}, after the {pm.severity} deadline of {deadline} "
+                         f"({days} business days after resolution)", "nothing to change now; review sooner next time")
     elif pm.status != "published" and ctx.today > deadline:
         yield diagnostic(pm, ("status",), "publish-overdue",
-                          f"still `{pm.status}`: a {pm.severity} postmortem was due for publication by {deadline} "
-                          f"({days} business days after resolution)", "ask the reviewers to finish, or publish it")
+                         f"still `{pm.status}`: a {pm.severity} postmortem was due for publication by {deadline} "
+                         f"({days} business days after resolution)", "ask the reviewers to finish, or publish it")
 
 
+@rule("action-item-deadline", W, "A first-priority action item due later than the severity allows after "
+      "`resolved`.", states=REVIEWED, docs="configuration.md#review-deadlines")
 def first_priority_deadlines(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     days = ctx.policy.first_priority_due_within_days.get(pm.severity)
-    if days is None or pm.resolved is None or pm.status not in REVIEWED:
+    if days is None or pm.resolved is None:
         return
     first, latest = ctx.policy.priorities[0], pm.resolved.date() + timedelta(days=days)
     for index, item in enumerate(pm.action_items):
@@ -117,9 +125,9 @@ def first_priority_deadlines(pm: Postmortem, ctx: Context) -> Iterator[Diagnosti
                               f"bring `due` forward to {latest} or earlier, or lower its priority")
 
 
+@rule("cause-unaddressed", W, "A published postmortem's causal root cause that no action item addresses.",
+      states=PUBLISHED)
 def causes_addressed(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status != "published":
-        return
     addressed = {cause_id for item in pm.action_items for cause_id in item.addresses}
     if addressed - {cause.id for cause in pm.root_causes}:  # a mistyped id: `unknown-root-cause` says so
         return
@@ -134,9 +142,9 @@ def causes_addressed(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               f"causal root cause {cause.id or index + 1} has no action item", hint)
 
 
+@rule("done-when-missing", W, "A published postmortem's first-priority action item without `done_when`.",
+      states=PUBLISHED)
 def done_when(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status != "published":
-        return
     first = ctx.policy.priorities[0]
     for index, item in enumerate(pm.action_items):
         if item.priority == first and not item.done_when and item.status != "wont-do":
@@ -145,81 +153,38 @@ def done_when(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               "add the measurable condition that proves it is done")
 
 
+@rule("impact-unquantified", W, "A published postmortem's impact without `customers_affected` or "
+      "`requests_failed`.", states=PUBLISHED)
 def impact_quantified(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     # a number written but invalid has its own error, and so has an impact with no summary
     written = any(("impact", name) in pm.positions for name in ("customers_affected", "requests_failed"))
-    if pm.status == "published" and pm.impact.summary and pm.impact.customers_affected is None \
+    if pm.impact.summary and pm.impact.customers_affected is None \
             and pm.impact.requests_failed is None and not written:
         yield diagnostic(pm, ("impact",), "impact-unquantified", "the impact has no number",
                           "add `customers_affected` or `requests_failed`, an estimate if need be")
 
 
+@rule("root-cause-shallow", W, "A published postmortem with causal root causes only: no contributing or "
+      "systemic one.", states=PUBLISHED)
 def root_cause_depth(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status == "published" and pm.root_causes and all(cause.kind == "causal" for cause in pm.root_causes):
+    if pm.root_causes and all(cause.kind == "causal" for cause in pm.root_causes):
         yield diagnostic(pm, ("root_causes",), "root-cause-shallow", "every root cause is `causal`",
                           "ask why the trigger could cause harm: add the `contributing` or `systemic` conditions")
 
 
+@rule("communication-missing", W, "A published postmortem that records no communication to internal teams.",
+      states=PUBLISHED)
 def communications(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status == "published" and not any(note.audience == "internal" for note in pm.communications):
+    if not any(note.audience == "internal" for note in pm.communications):
         yield diagnostic(pm, ("status",), "communication-missing", "no communication to internal teams is recorded",
                           "add a `communications` entry with `audience: internal` (the channel and when)")
 
 
+@rule("communication-owed", W, "A notice the communication policy requires (customers, regulators) is "
+      "missing or late.", states=REVIEWED, docs="configuration.md#communication-policy")
 def communication_owed(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status not in REVIEWED:
-        return
     where = ("communications",) if pm.communications else ("status",)
     for owed in communications_owed(pm, ctx.policy):
         yield diagnostic(pm, where, "communication-owed", f"{owed.audience}: a notice is {owed.state} ({owed.reason})",
                          f"tell them, and add a `communications` entry with `audience: {owed.audience}`, the channel "
                          "and when")
-
-
-def check_blame(postmortems: Iterable[Postmortem], policy: Policy) -> list[Diagnostic]:
-    """`blame-language` over every postmortem's body and free-text fields.
-
-    A person is anyone the knowledge base names as an author, reviewer or owner, or the policy's
-    `blameless_names`: one list, so the lint's patterns are built once per build, not once per postmortem.
-    """
-    postmortems = list(postmortems)
-    postmortems_by_path = {pm.path: pm for pm in postmortems}
-    options = {"names": people_of(postmortems) + policy.blameless_names, "phrases": policy.blameless_phrases,
-               "allowed": policy.blameless_allowed}
-    found = []
-    for pm in postmortems:
-        fields = [(key_path, text) for key_path, text in _texts(pm) if text and key_path[-1] != "owner"]
-        starts, line = [], 0  # each field's first line in the joined text; blank lines keep phrases apart
-        for _, text in fields:
-            starts.append(line)
-            line += text.count("\n") + 2
-        for finding in find_blame("\n\n".join(text for _, text in fields), markdown=False, **options):
-            index = bisect.bisect_right(starts, finding.line) - 1
-            at, col = pm.position_of(*fields[index][0])
-            offset = finding.line - starts[index]  # a folded value's later lines start at column 1
-            found.append(_blame(pm, at + offset, col + finding.col - 1 if offset == 0 else finding.col, finding))
-        found += [_blame(pm, pm.body_line + f.line, f.col, f) for f in find_blame(pm.body, **options)]
-    return [d for d in found if not _suppressed(d, postmortems_by_path)]
-
-
-def _suppressed(found: Diagnostic, by_path: dict[str, Postmortem]) -> bool:
-    """A `blameless-ok` comment on the finding's line or the line before."""
-    marked = by_path[found.path].suppressed_lines
-    return found.line in marked or found.line - 1 in marked
-
-
-def _blame(pm: Postmortem, line: int, col: int, found) -> Diagnostic:
-    return Diagnostic(pm.path, line, col, "blame-language", found.message,
-                      f"{found.hint}; or add a `blameless-ok` comment if the wording is justified",
-                      CODES["blame-language"][0])
-
-
-REVIEW_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
-    required_sections, placeholders, key_timestamps, publication, first_priority_deadlines, causes_addressed,
-    done_when, impact_quantified, root_cause_depth, communications, communication_owed,
-)
-
-
-def check_review(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
-    """Every review rule on one postmortem (blame-language runs over all of them: `check_blame`)."""
-    return [d for rule in REVIEW_RULES for d in rule(pm, ctx)]

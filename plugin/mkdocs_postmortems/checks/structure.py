@@ -1,37 +1,19 @@
-"""Validation rules over parsed postmortems. Each rule is a function that yields diagnostics.
-
-A rule's default level is in `diagnostics.CODES`; a policy may raise, lower or switch off any of them.
-"""
+"""Rules on one postmortem's structure: its file name, the order of its times, its root-cause ids, reviewers and
+action items. Each is declared in the registry beside its check."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Callable, Iterable, Iterator
+from typing import Iterator
 
-from ..diagnostics import CODES, Diagnostic
+from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
-from ..parsing.reader import did_you_mean
-from ..policy import Policy
+from .registry import Context, diagnostic, rule
 
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
 _TIMELINE = ("started", "detected", "mitigated", "resolved")
-
-
-
-class Context:
-    """What a rule may look at besides the postmortem: the policy and the date to judge deadlines by."""
-
-    def __init__(self, policy: Policy, today: date):
-        self.policy = policy
-        self.today = today
-
-
-def diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: str) -> Diagnostic:
-    line, col = pm.position_of(*key_path)
-    return Diagnostic(pm.path, line, col, code, message, hint, CODES[code][0])
+E, W = Level.ERROR, Level.WARNING
 
 
 def _named_date(pm_id: str) -> date | None:
@@ -43,17 +25,23 @@ def _named_date(pm_id: str) -> date | None:
         return None
 
 
+@rule("file-name", E, "The file name is not `YYYY-MM-DD-slug.md`.")
 def file_name(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    named = _named_date(pm.id)
-    if named is None:
+    if _named_date(pm.id) is None:
         yield diagnostic(pm, (), "file-name", f"file name `{pm.id}.md` is not `YYYY-MM-DD-short-slug.md`",
                           "name it after the UTC start date and a lowercase slug, e.g. 2024-03-14-checkout-latency.md")
-    elif pm.started and named != pm.started.date():
+
+
+@rule("file-date", E, "The file name's date is not the UTC date of `started`.")
+def file_date(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    named = _named_date(pm.id)
+    if named is not None and pm.started and named != pm.started.date():
         yield diagnostic(pm, ("started",), "file-date",
                           f"file name date {named} is not the UTC date of `started` ({pm.started.date()})",
                           f"rename the file to {pm.started.date()}{pm.id[10:]}.md or correct `started`")
 
 
+@rule("timestamp-order", E, "Not started ≤ detected ≤ mitigated ≤ resolved.")
 def timestamp_order(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     previous = None
     for name in _TIMELINE:
@@ -66,13 +54,19 @@ def timestamp_order(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
         previous = name
 
 
-def root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+@rule("duplicate-root-cause-id", E, "Two root causes share an `id`.")
+def duplicate_root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for index, cause in enumerate(pm.root_causes):
         if cause.id and cause.id in seen:
             yield diagnostic(pm, ("root_causes", index, "id"), "duplicate-root-cause-id",
                               f"root cause id `{cause.id}` is used twice", "give each root cause its own id")
         seen.add(cause.id)
+
+
+@rule("unknown-root-cause", E, "An action item `addresses` an id no root cause has.")
+def unknown_root_causes(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    seen = {cause.id for cause in pm.root_causes}
     for index, item in enumerate(pm.action_items):
         for position, cause_id in enumerate(item.addresses):
             if cause_id not in seen:
@@ -82,12 +76,14 @@ def root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                                   f"root cause ids in this postmortem: {known}")
 
 
+@rule("reviewer-required", E, "In review or published without a reviewer.", states=("in-review", "published"))
 def reviewers(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status in ("in-review", "published") and not pm.reviewers:
+    if not pm.reviewers:
         yield diagnostic(pm, ("status",), "reviewer-required", f"a postmortem {pm.status} needs a reviewer",
                           "add `reviewers: [name]`, or set `status: draft`")
 
 
+@rule("action-item-overdue", W, "An open action item is past its due date.")
 def overdue_action_items(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         if item.is_overdue(ctx.today):
@@ -96,6 +92,7 @@ def overdue_action_items(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               "finish it and set `status: done`, agree a new `due` date, or set `status: wont-do` with a `reason`")
 
 
+@rule("wont-do-reason", W, "An action item set to `wont-do` without a `reason`.")
 def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         if item.status == "wont-do" and not item.reason:
@@ -104,6 +101,8 @@ def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               "add `reason:` so readers know why the risk is accepted")
 
 
+@rule("closed-date", W, "A done or won't-do action item without a `closed` date, or a `closed` date on an open "
+      "item or after today.")
 def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         where = ("action_items", index, "closed")
@@ -119,60 +118,10 @@ def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                               "use the date it was actually closed")
 
 
+@rule("action-items-missing", W, "A published postmortem of a severity that needs action items has none.",
+      states=("published",))
 def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status == "published" and pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
+    if pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
         yield diagnostic(pm, ("severity",), "action-items-missing",
                           f"a published {pm.severity} postmortem has no action items",
                           "add `action_items` that address the root causes")
-
-
-def body_headings(body: str) -> list[str]:
-    """The text of every ATX heading of a Markdown body, skipping fenced code."""
-    headings, fence = [], None
-    for line in body.split("\n"):
-        marker = _FENCE.match(line)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)[0]
-            elif marker.group(1)[0] == fence:
-                fence = None
-            continue
-        heading = _HEADING.match(line) if fence is None else None
-        if heading:
-            headings.append(heading.group(2))
-    return headings
-
-
-FILE_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
-    file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, closed_dates, wont_do_reasons,
-    action_items_present,
-)
-
-
-def check_postmortem(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
-    """All single-file rules on one postmortem."""
-    return [d for rule in FILE_RULES for d in rule(pm, ctx)]
-
-
-def check_references(postmortems: list[Postmortem], other_ids: Iterable[str] = ()) -> list[Diagnostic]:
-    """Rules across files: IDs are unique and every `related` ID exists among `postmortems` or `other_ids`.
-
-    One pass and a set lookup per reference, so it stays linear in the number of postmortems.
-    """
-    first_path: dict[str, str] = {}
-    found = []
-    for pm in postmortems:
-        if pm.id in first_path:
-            found.append(diagnostic(pm, (), "duplicate-id", f"another file is also named `{pm.id}.md`: {first_path[pm.id]}",
-                                     "IDs are file names and must be unique across folders; rename one"))
-        first_path.setdefault(pm.id, pm.path)
-    known = set(first_path).union(other_ids)
-    for pm in postmortems:
-        for index, other in enumerate(pm.related):
-            if other not in known:
-                otherwise = "use the file name of a postmortem, without `.md`"
-                # difflib costs a pass over every ID: only for the first few per file
-                hint = did_you_mean(other, known, otherwise) if index < 10 else otherwise
-                found.append(diagnostic(pm, ("related", index), "unknown-related",
-                                         f"`related` names `{other}`, which is not a postmortem", hint))
-    return found

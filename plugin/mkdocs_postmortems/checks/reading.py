@@ -1,0 +1,32 @@
+"""Rules the parser reports while it reads a file (`parsing/`): the file itself, its front matter's YAML, and
+its values against the schema. They have no check function: the parser finds them as it goes."""
+
+from __future__ import annotations
+
+from ..diagnostics import Level
+from .registry import declare
+
+E, W = Level.ERROR, Level.WARNING
+for code, level, summary in (
+    ("unreadable-file", E, "The file cannot be read."),
+    ("file-too-large", E, "The file is larger than 1 MB."),
+    ("empty-file", E, "The file is empty."),
+    ("binary-file", E, "The file contains NUL bytes."),
+    ("encoding", E, "The file is not UTF-8 (the line of the first bad byte is given)."),
+    ("folder-missing", W, "The configured postmortems folder does not exist."),
+    ("not-markdown", W, "A file in the postmortems folder that is not `.md`."),
+    ("front-matter-missing", E, "The file does not start with a `---` line."),
+    ("front-matter-unclosed", E, "The front matter has no closing `---` line."),
+    ("front-matter-empty", E, "The front matter has no fields."),
+    ("yaml-syntax", E, "The front matter is not valid YAML (the parser's position is given)."),
+    ("yaml-too-deep", E, "The front matter nests too deeply to parse safely."),
+    ("invalid-key", E, "A key that is not a plain word (a number, list or mapping)."),
+    ("duplicate-key", E, "The same key twice in one mapping."),
+    ("unknown-key", E, "A key the format does not define."),
+    ("missing-field", E, "A required field is missing or empty."),
+    ("wrong-type", E, "A value of the wrong type."),
+    ("invalid-value", E, "A value outside its configured set."),
+    ("timestamp-offset", E, "A timestamp without an explicit UTC offset."),
+    ("too-many-problems", E, "More than 100 problems in one file; the first 100 are listed."),
+):
+    declare(code, level, summary)

@@ -1,0 +1,87 @@
+"""The rule registry: each rule declared once, beside its check, with everything the rest derives from it.
+
+A rule has a code, a default level, a one-line summary (the reference's "Meaning"), the lifecycle states it runs
+in, its scope and its docs anchor. The loader's loop, the levels diagnostics are reported at, the reviewer
+checklist, the policy's check of `rule_levels` and the reference's code table (tested) all read `RULES`; adding a rule touches its module, its
+fixture and its line of docs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Callable, Iterable
+
+from ..diagnostics import Diagnostic, Level
+from ..model import Postmortem
+from ..policy import STATUSES, Policy
+
+REFERENCE = "reference.md#diagnostics"
+
+
+class Scope(str, Enum):
+    """What a rule looks at: one file as it is read (the parser reports it), one parsed postmortem, or every
+    postmortem of the knowledge base at once (references, people, leaks)."""
+
+    FILE = "file"
+    POSTMORTEM = "postmortem"
+    KNOWLEDGE_BASE = "knowledge base"
+
+
+class Context:
+    """What a rule may look at besides the postmortems: the policy, the date to judge deadlines by, and the IDs
+    of every Markdown file of the folder (a `related` ID may name a file that failed to parse)."""
+
+    def __init__(self, policy: Policy, today: date, ids: Iterable[str] = ()):
+        self.policy = policy
+        self.today = today
+        self.ids = frozenset(ids)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule. `states`: the lifecycle states it runs in (None: every state, an invalid one too). `check`: a
+    function of (postmortem, context) for `Scope.POSTMORTEM`, of (postmortems, context) for
+    `Scope.KNOWLEDGE_BASE`, and None for `Scope.FILE`, whose diagnostics the parser reports."""
+
+    code: str
+    level: Level
+    summary: str
+    scope: Scope
+    states: tuple[str, ...] | None = None
+    check: Callable[..., Iterable[Diagnostic]] | None = None
+    docs: str = REFERENCE
+
+    def runs_in(self, status: str) -> bool:
+        return self.states is None or status in self.states
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _declare(rule: Rule) -> None:
+    if rule.code in RULES:
+        raise ValueError(f"rule `{rule.code}` is declared twice")
+    RULES[rule.code] = rule
+
+
+def rule(code: str, level: Level, summary: str, *, scope: Scope = Scope.POSTMORTEM,
+         states: Iterable[str] | None = None, docs: str = REFERENCE):
+    """Declare the decorated function as the check of rule `code`."""
+    def register(check):
+        _declare(Rule(code, level, summary, scope, None if states is None else tuple(states), check, docs))
+        return check
+    return register
+
+
+def declare(code: str, level: Level, summary: str, docs: str = REFERENCE) -> None:
+    """Declare a rule that the parser reports while reading a file (`Scope.FILE`)."""
+    _declare(Rule(code, level, summary, Scope.FILE, docs=docs))
+
+
+def diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: str) -> Diagnostic:
+    """A diagnostic of rule `code` at the source position of `key_path` in `pm`, at the rule's default level."""
+    line, col = pm.position_of(*key_path)
+    return Diagnostic(pm.path, line, col, code, message, hint, RULES[code].level)
+

@@ -1,0 +1,50 @@
+"""The rule registry: each rule declared once, and everything derived from it agrees with it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mkdocs_postmortems.checks import RULES, Scope
+from mkdocs_postmortems.checks.checklist import CHECKLIST
+from mkdocs_postmortems.policy import STATUSES
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def heading_anchors(page: Path) -> set[str]:
+    """The anchors MkDocs' `toc` extension gives a page's headings."""
+    anchors = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *#*$", page.read_text(encoding="utf-8"), re.M):
+        text = re.sub(r"[`*_]", "", heading).strip().lower()
+        anchors.add(re.sub(r"[\s]+", "-", re.sub(r"[^\w\s-]", "", text)))
+    return anchors
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_each_rule_links_a_section_of_the_docs_that_exists(code):
+    page, _, anchor = RULES[code].docs.partition("#")
+    assert anchor in heading_anchors(DOCS / page), f"{code}: docs/{page} has no heading #{anchor}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_each_rule_has_a_check_unless_the_parser_reports_it(code):
+    rule = RULES[code]
+    assert (rule.check is None) is (rule.scope is Scope.FILE), code
+    assert rule.states is None or set(rule.states) <= set(STATUSES), code
+    assert rule.summary.endswith("."), code
+
+
+def test_every_rule_that_waits_for_review_is_on_the_checklist():
+    on_checklist = {code for item in CHECKLIST for code in item.codes}
+    assert on_checklist <= set(RULES)
+    waiting = {code for code, rule in RULES.items() if not rule.runs_in("draft")}
+    assert waiting <= on_checklist
+
+
+def test_checklist_states_are_those_in_which_all_its_rules_run():
+    by_title = {item.title: item for item in CHECKLIST}
+    assert by_title["Blameless"].checked_in == STATUSES  # blame-language runs in every state
+    assert by_title["Key data collected"].checked_in == ("published",)  # timestamp-missing waits for it
