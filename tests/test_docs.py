@@ -12,7 +12,7 @@ from docs_support import FENCE, DOCS, README, ROOT, read, tables
 from mkdocs_postmortems.parsing import schema
 from mkdocs_postmortems.kb_site import urls as site
 from mkdocs_postmortems.checks import RULES
-from mkdocs_postmortems.plugin import PostmortemsConfig
+from mkdocs_postmortems.mkdocs_config import PostmortemsConfig
 
 
 # Targets that do not exist in the repository but are fine to link to.
@@ -237,3 +237,14 @@ def test_review_guide_lists_the_checklist_as_the_code_has_it():
         assert set(re.findall(r"`([a-z-]+)`", rows[item.title]["Checked by"])) == set(item.codes)
         assert f"**{item.title}**: {item.question}" in text  # as the example summary shows it
     assert MARKER in text
+
+
+def test_the_plugin_defaults_are_the_core_defaults():
+    """Defaults are written once, in `Policy`: an empty plugin configuration gives exactly `Policy()`."""
+    from mkdocs_postmortems.policy import Policy, policy_from_options
+
+    config = PostmortemsConfig()
+    config.load_dict({})
+    failed, _ = config.validate()
+    assert failed == []
+    assert policy_from_options(config) == Policy()

@@ -27,8 +27,8 @@ from .status_site.leak_gate import check_leaks
 from .status_site.public import public_incidents
 from .status_site.statuspage import Page as PublicPage
 from .status_site.pages import FEEDS, public_site, status_context
-from .policy import (DEFAULT_CATEGORIES, DEFAULT_INTERNAL_HOSTS, DEFAULT_PRIORITIES, DEFAULT_REQUIRED_SECTIONS,
-                     DEFAULT_SEVERITIES, DEFAULT_TICKET_PATTERN, Policy, policy_from_options)
+from .mkdocs_config import PostmortemsConfig
+from .policy import Policy, policy_from_options
 from .render import Links, Rows, render, render_header, template_environment
 from .kb_site.urls import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, SiteMap, slugify
 
@@ -36,84 +36,6 @@ log = get_plugin_logger(__name__)
 CSS = "assets/postmortems/postmortems.css"
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')  # sections the templates add, for the table of contents
 _LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.info}
-
-
-class _Level(c.Choice):
-    """A rule level; YAML 1.1 reads an unquoted `off` as false, which here means `off`."""
-
-    def run_validation(self, value):
-        return super().run_validation("off" if value is False else value)
-
-
-class _Service(base.Config):
-    name = c.Type(str)
-    description = c.Type(str, default="")
-    component = c.Optional(c.Type(str))
-    public = c.Type(bool, default=False)
-    regulated = c.Type(bool, default=False)
-    since = c.Optional(c.Type(date))
-
-
-class _Category(base.Config):
-    name = c.Type(str)
-    description = c.Type(str, default="")
-
-
-class _Review(base.Config):  # default (None): by rank on the severity scale, see policy.py
-    publish_within_business_days = c.Optional(c.DictOfItems(c.Type(int)))
-    first_priority_due_within_days = c.Optional(c.DictOfItems(c.Type(int)))
-
-
-class _Blameless(base.Config):
-    names = c.ListOfItems(c.Type(str), default=[])
-    phrases = c.ListOfItems(c.Type(str), default=[])
-    allowed = c.ListOfItems(c.Type(str), default=[])
-
-
-class _LeakGate(base.Config):
-    ticket_pattern = c.Type(str, default=DEFAULT_TICKET_PATTERN)
-    internal_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_INTERNAL_HOSTS))
-    deny = c.ListOfItems(c.Type(str), default=[])
-
-
-class _CommunicationPolicy(base.Config):
-    customers_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
-    regulator_report_within_days = c.Type(int, default=3)
-
-
-class _StatusPage(base.Config):
-    public_site = c.Type(bool, default=False)  # mkdocs.public.yml: build the public status site instead
-    history_page_size = c.Type(int, default=25)
-    uptime_days = c.Type(int, default=90)
-
-
-class PostmortemsConfig(base.Config):
-    folder = c.Type(str, default="postmortems")
-    severities = c.ListOfItems(c.Type(str), default=list(DEFAULT_SEVERITIES))
-    services = c.ListOfItems(c.SubConfig(_Service), default=[])
-    root_cause_categories = c.ListOfItems(
-        c.SubConfig(_Category), default=[{"name": n, "description": d} for n, d in DEFAULT_CATEGORIES])
-    priorities = c.ListOfItems(c.Type(str), default=list(DEFAULT_PRIORITIES))
-    required_sections = c.ListOfItems(c.Type(str), default=list(DEFAULT_REQUIRED_SECTIONS))
-    action_items_required_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
-    include_drafts = c.Type(bool, default=False)
-    rule_levels = c.DictOfItems(_Level([level.value for level in Level]), default={})
-    review = c.SubConfig(_Review)
-    blameless = c.SubConfig(_Blameless)
-    templates_folder = c.Optional(c.Type(str))
-    leak_gate = c.SubConfig(_LeakGate)
-    communication_policy = c.SubConfig(_CommunicationPolicy)
-    status_page = c.SubConfig(_StatusPage)
-
-    def validate(self):
-        """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""
-        failed, warnings = super().validate()
-        if not failed:
-            try:
-                policy_from_options(self)
-            except ValueError as error:
-                failed.append(("postmortems", c.ValidationError(str(error))))
-        return failed, warnings
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):

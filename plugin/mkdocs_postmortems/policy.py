@@ -76,7 +76,7 @@ class Policy:
     categories: tuple[Category, ...] = tuple(Category(n, d) for n, d in DEFAULT_CATEGORIES)
     priorities: tuple[str, ...] = DEFAULT_PRIORITIES
     required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
-    action_items_required_for: tuple[str, ...] = ("SEV1", "SEV2")
+    action_items_required_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # the two worst, as policy_from_options
     include_drafts: bool = False
     rule_levels: Mapping[str, Level] = field(default_factory=dict)
     publish_within_business_days: Mapping[str, int] = field(
@@ -90,7 +90,7 @@ class Policy:
     ticket_pattern: str = DEFAULT_TICKET_PATTERN  # leak gate: a ticket key in public text
     internal_hosts: tuple[str, ...] = DEFAULT_INTERNAL_HOSTS  # leak gate: host globs; private IPs always
     public_deny: tuple[str, ...] = ()  # leak gate: terms that must never go public
-    customer_notice_for: tuple[str, ...] = ("SEV1", "SEV2")  # severities whose public incidents owe customers a notice
+    customer_notice_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # severities whose public incidents owe customers a notice
     regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
     public_site: bool = False  # build the public status site instead of the knowledge base
     history_page_size: int = 25  # public incidents per history page
