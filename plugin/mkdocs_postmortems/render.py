@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,6 +21,19 @@ from .status_site.uptime import percent_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 UrlOf = Callable[[str], "str | None"]  # source URI -> its page's URL from the site root, HTML-escaped; None if not built
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A generated page: source URI, plain-text title, template name under `postmortems/`, and its context.
+    `in_nav`: only the index joins an automatic nav; MkDocs renders the nav into every page, so each entry costs
+    once per postmortem. The index links the others; a site's own `nav` can list them (the example does)."""
+
+    uri: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    in_nav: bool = False
 
 
 class Links:

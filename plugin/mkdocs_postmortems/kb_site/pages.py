@@ -1,12 +1,7 @@
-"""The pages the knowledge base adds to a site, as data: where each lives, its title, its template and context.
-
-A site engine turns each `PageSpec` into a page and renders `render(env, spec.template, links=..., **spec.context)`
-into it; MkDocs does so in `plugin.py`.
-"""
+"""The pages the knowledge base adds to a site, as data (`PageSpec`s): where each lives, its title, its template
+and context. `build.py` turns them into a site's pages."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import markupsafe
 
@@ -17,23 +12,10 @@ from ..checks.communications import communications_owed
 from .metrics import monthly_counts, response_times
 from ..model import Postmortem
 from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
-from ..render import problems_of
+from ..render import PageSpec, problems_of
 from .urls import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, COMMUNICATIONS, FACETS, METRICS, ROOT_CAUSES,
                    SERVICES, STATUS_PREVIEW, SiteMap)
 from .stats import SMALL_SAMPLE
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A generated page: source URI, plain-text title, template name under `postmortems/`, and its context.
-    `in_nav`: only the index joins an automatic nav; MkDocs renders the nav into every page, so each entry costs
-    once per postmortem. The index links the others; a site's own `nav` can list them (the example does)."""
-
-    uri: str
-    title: str
-    template: str
-    context: dict = field(default_factory=dict)
-    in_nav: bool = False
 
 
 def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> list[PageSpec]:

@@ -9,7 +9,7 @@ from itertools import groupby
 from typing import Callable, Sequence
 
 from .feeds import atom_feed, rss_feed
-from ..kb_site.pages import PageSpec
+from ..render import PageSpec
 from ..policy import Policy
 from .public import PublicView
 from .statuspage import Page, api_files, component_statuses, overall_status
