@@ -475,34 +475,3 @@ def test_running_the_cli_in_process_does_not_weaken_a_later_strict_build(tmp_pat
     assert CliRunner().invoke(cli, ["check", "-f", "mkdocs.yml"]).exit_code == 0
     with pytest.raises(Abort):
         build_site(config, strict=True)
-
-
-# --------------------------------------------------------------------------------------------------
-# The example knowledge base of this repository
-
-
-def _status(path: Path) -> str | None:
-    """The `status:` of a postmortem by plain text search in its front matter (None if there is none)."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    match = re.match(r"---\n(.*?)\n---", text, re.S)
-    status = re.search(r"^status:[ \t]*[\"']?([\w-]+)", match.group(1), re.M) if match else None
-    return status.group(1) if status else None
-
-
-def test_the_example_site_builds_strictly_with_a_page_per_postmortem(tmp_path):
-    files = sorted((REPO / "postmortems").glob("*.md"))
-    shown = [p.stem for p in files if _status(p) not in (None, "draft")]
-    drafts = [p.stem for p in files if _status(p) == "draft"]
-    assert shown, "the example has no published or in-review postmortems yet"
-    site = tmp_path / "site"
-    build(load_config(str(REPO / "mkdocs.yml"), strict=True, site_dir=str(site)))
-    for pm_id in shown:
-        html = page(site, pm_id)
-        assert 'class="pm-card"' in html and "pm-problems" not in html, pm_id
-    for pm_id in drafts:
-        assert not (site / "postmortems" / pm_id).exists(), pm_id
-    html = index(site)
-    assert sorted(listed_ids(html)) == sorted(shown)
-    assert "could not be read" not in html
-    for href in index_links(html):
-        assert resolve(site, "postmortems/", href).is_file(), href

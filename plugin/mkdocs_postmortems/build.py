@@ -93,14 +93,14 @@ class Site:
         self.site_name = ""
         self.indexes = None
         self.rows: Rows | None = None
-        self._user_uris: set[str] = set()
+        self.user_uris: set[str] = set()  # the site's own files (docs/)
         self._urls: dict[str, str | None] = {}
 
     def url(self, uri: str) -> str:
         return page_url(uri, self.directory_urls)
 
     def exists(self, uri: str) -> bool:
-        return uri in self.pages or uri in self.files or uri in self._user_uris
+        return uri in self.pages or uri in self.files or uri in self.user_uris
 
     def _escaped_url(self, uri: str) -> str | None:
         """A page's URL from the site root, escaped for an attribute; cached (pages link to the same few thousand
@@ -142,7 +142,7 @@ class Site:
         """A cross-incident or status page; kept out of search, as it repeats what the postmortems say."""
         self.specs[spec.uri] = spec
         self.pages[spec.uri] = SitePage(spec.uri, spec.title, in_nav=spec.in_nav, searchable=False,
-                                        user_page=spec.uri in self._user_uris)
+                                        user_page=spec.uri in self.user_uris)
 
 
 def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[str], directory_urls: bool = True,
@@ -151,7 +151,7 @@ def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[s
     `user_uris` are the source paths of the site's own files (`docs/`): a postmortem there is hidden (with a
     warning), and a cross-incident page there keeps the user's text above ours."""
     site = Site(kb, env, directory_urls)
-    site._user_uris = set(user_uris)
+    site.user_uris = set(user_uris)
     incidents = public_incidents(kb.postmortems, kb.policy)
     if kb.policy.public_site:
         _public_site(site, incidents, site_name, site_url)
@@ -165,7 +165,7 @@ def _knowledge_base_site(site: Site, incidents: list) -> None:
     shown = []
     for pm in kb.published():
         uri = site_map.postmortem(pm.id)
-        if uri in site._user_uris:
+        if uri in site.user_uris:
             site.warnings.append(f"{uri} exists in docs/ and hides the postmortem {pm.path}; remove one of them")
             continue
         site.pages[uri] = SitePage(uri, pm.title, pm.body)

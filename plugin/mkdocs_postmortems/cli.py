@@ -5,7 +5,9 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import os
 import sys
+import time
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -13,7 +15,9 @@ from pathlib import Path
 import click
 
 from .pull_requests.changes import ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes, merge_base, text_at
+from .build import PublishRefused
 from .diagnostics import Diagnostic, Level
+from .generator import GenerateError, SiteSource, generate as generate_site_source, inherited, read_config
 from .knowledge import discover, load_knowledge_base
 from .policy import Policy, policy_from_options
 from .status_site.public import public_text, public_view
@@ -21,6 +25,7 @@ from .scaffold import (DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, find_tem
                        new_postmortem, pick_template)
 from .kb_site.urls import slugify
 from .parsing.schema import json_schema
+from .render import template_environment
 from .pull_requests.comment import render_pr_summary
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
@@ -41,6 +46,12 @@ def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
         config_file = Path("mkdocs.yml")
         if not config_file.exists():
             return Policy(), Path("postmortems")
+    policy = policy_from_options(_site_config(config_file).plugins["postmortems"].config)
+    return policy, config_file.parent / policy.folder
+
+
+def _site_config(config_file: Path):
+    """The site's configuration as MkDocs validates it for a build; a usage error if it cannot be used."""
     from mkdocs.config import load_config  # the CLI is an adapter: MkDocs validates the options as in a build
     from mkdocs.exceptions import MkDocsException
 
@@ -53,11 +64,9 @@ def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
         raise ConfigError(f"{config_file}: {error}") from None
     finally:
         mkdocs_log.setLevel(level)
-    plugin = config.plugins.get("postmortems")
-    if plugin is None:
+    if config.plugins.get("postmortems") is None:
         raise ConfigError(f"{config_file} does not enable the `postmortems` plugin")
-    policy = policy_from_options(plugin.config)
-    return policy, config_file.parent / policy.folder
+    return config
 
 
 def _parse_day(ctx, param, value: str | None) -> date | None:
@@ -113,6 +122,11 @@ def check(paths, config_file, output, strict, today, changed_since):
     diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
     if changed is not None:
         diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if path.exists())
+    sys.exit(report(diagnostics, checked, output, strict))
+
+
+def report(diagnostics: list[Diagnostic], checked: int, output: str = "text", strict: bool = False) -> int:
+    """Print the diagnostics as `check` does; the exit code: 1 on errors (or warnings with `strict`), else 0."""
     errors, warnings = (sum(1 for d in diagnostics if d.level is level) for level in (Level.ERROR, Level.WARNING))
     if output == "json":
         click.echo(json.dumps({"postmortems": checked, "errors": errors, "warnings": warnings,
@@ -122,7 +136,7 @@ def check(paths, config_file, output, strict, today, changed_since):
             click.echo(format_github(diagnostic) if output == "github" else format_text(diagnostic))
         click.echo(f"{checked} postmortems, {errors} errors, {warnings} warnings",
                    err=output == "github")
-    sys.exit(1 if errors or (strict and warnings) else 0)
+    return 1 if errors or (strict and warnings) else 0
 
 
 def format_text(d: Diagnostic) -> str:
@@ -261,6 +275,94 @@ def pr_summary(ref, output, today, config_file):
         kb = load_knowledge_base(folder, policy, today=today)
         changes, other_files = changed_postmortems(kb, changed, lambda path: text_at(repo, base, path))
     click.echo(render_pr_summary(changes, other_files), nl=False)
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@config_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too, like `mkdocs build --strict`.")
+@click.option("--today", callback=_parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
+@click.option("--watch", is_flag=True, help="Keep running, and generate again whenever the postmortems, the docs or "
+                                            "the configuration change (for `zensical serve -f OUT/mkdocs.yml`).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, metavar="SECONDS",
+              help="With --watch: how often to look for changes.")
+def generate(out, config_file, strict, today, watch, interval):
+    """Write a complete site source into OUT for an engine without plugins: `OUT/docs/` (your docs and every
+    generated page and file) and `OUT/mkdocs.yml`, then e.g. `zensical build -f OUT/mkdocs.yml`.
+
+    Reports the problems `check` reports and exits like it: 0 clean, 1 problems (or a leak refused by the public
+    build, which writes nothing), 2 usage error. OUT must be outside the site's sources, and new, empty or
+    written by `generate` before.
+    """
+    config_file = config_file or Path("mkdocs.yml")
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file} not found: run in the site's folder or give -f/--config-file")
+    if not watch:
+        sys.exit(_generate_once(config_file, out, strict, today))
+    watched = _watched(config_file)
+    seen = _signature(watched)  # before generating: an edit made meanwhile triggers the next run
+    _generate_once(config_file, out, strict, today)
+    click.echo(f"watching {', '.join(map(str, watched))}; Ctrl-C stops", err=True)
+    try:
+        while True:
+            time.sleep(interval)
+            now = _signature(watched)
+            if now != seen:
+                seen = now
+                try:
+                    _generate_once(config_file, out, strict, today)
+                except click.ClickException as error:  # a broken config while editing: say so, keep watching
+                    error.show()
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+def _generate_once(config_file: Path, out: Path, strict: bool, today: date | None) -> int:
+    config = _site_config(config_file)
+    policy = policy_from_options(config.plugins["postmortems"].config)
+    custom_dir = config.theme.custom_dir
+    source = SiteSource(config_file, read_config(config_file), Path(config.docs_dir), config_file.parent / policy.folder,
+                        [Path(custom_dir)] if custom_dir else [])
+    kb = load_knowledge_base(source.folder, policy, today=today)
+    try:
+        written, warnings = generate_site_source(kb, source, template_environment(config.theme.dirs), out,
+                                                 config.use_directory_urls, config.site_name, config.site_url or "")
+    except GenerateError as error:
+        raise ConfigError(str(error)) from None
+    except PublishRefused as refusal:
+        report(kb.diagnostics, len(kb.postmortems) + len(kb.rejected))
+        click.echo(f"error: {refusal}", err=True)
+        return 1
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    code = report(kb.diagnostics, len(kb.postmortems) + len(kb.rejected), strict=strict)
+    click.echo(f"wrote {out} ({len(written)} files): build it with `zensical build -f {out / 'mkdocs.yml'}`", err=True)
+    return code
+
+
+def _watched(config_file: Path) -> list[Path]:
+    """What a site source is made from: the config (and what it inherits), docs_dir, the postmortems folder and
+    the theme's custom_dir."""
+    config = _site_config(config_file)
+    policy = policy_from_options(config.plugins["postmortems"].config)
+    paths = [config_file, Path(config.docs_dir), config_file.parent / policy.folder]
+    return paths + inherited(config_file) + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+
+
+def _signature(paths: list[Path]) -> frozenset:
+    """Every file below `paths` with its size and modification time: a change to any of them changes it."""
+    found = set()
+    for top in paths:
+        walked = [(str(top), [], [""])] if top.is_file() else os.walk(top)
+        for folder, _, names in walked:
+            for name in names:
+                path = os.path.join(folder, name) if name else folder
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                found.add((path, stat.st_size, stat.st_mtime_ns))
+    return frozenset(found)
 
 
 def _repository(config_file: Path | None) -> Path:

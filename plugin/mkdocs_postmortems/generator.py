@@ -1,0 +1,285 @@
+"""`postmortems generate OUT`: a complete site source for an engine without plugins (Zensical, or any engine that
+reads `mkdocs.yml`): `OUT/docs/` holds the site's own `docs/` and every page and file of `build.py`'s site, as
+Markdown with the HTML the plugin would add; `OUT/mkdocs.yml` is the site's configuration with `docs_dir: docs`
+and the `postmortems` plugin removed.
+
+It writes only below OUT, only files whose content changed (so an engine's file watcher sees just the edit),
+removes what an earlier run wrote and this one did not, and refuses an OUT it did not write (`MARKER`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from html import escape
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+import yaml
+
+
+from .build import CSS, Site, build_site
+from .knowledge import KnowledgeBase
+
+MARKER = ".postmortems-generated"  # in OUT: the files the last run wrote, so a later run may replace them
+_SITE_DIR_DEFAULT = "site"
+
+
+class GenerateError(Exception):
+    """OUT cannot be written: inside the sources, or a folder `generate` did not write."""
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A YAML value with a tag `generate` does not interpret (`!ENV`, `!!python/name:...`), written back as it was."""
+
+    tag: str
+    value: Any
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads a site's configuration as written, keeping every tag for the engine to interpret."""
+
+
+def _keep_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return Tagged(node.tag, value)
+
+
+_ConfigLoader.add_multi_constructor("!", _keep_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _keep_tag)
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    """Writes a configuration back, tags included."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_ConfigDumper.add_representer(Tagged, _represent_tagged)
+_ConfigDumper.add_representer(str, _represent_text)
+
+
+def read_config(path: Path) -> dict:
+    """A site's configuration as written, with `INHERIT` merged as MkDocs merges it (mappings key by key, the
+    child's values winning)."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    parent = data.pop("INHERIT", None)
+    if isinstance(parent, str):
+        data = _merged(read_config(path.parent / parent), data)
+    return data
+
+
+def inherited(path: Path) -> list[Path]:
+    """The configuration files `path` inherits from, nearest first."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    parent = data.get("INHERIT") if isinstance(data, dict) else None
+    return [path.parent / parent, *inherited(path.parent / parent)] if isinstance(parent, str) else []
+
+
+def _merged(base: dict, child: dict) -> dict:
+    result = dict(base)
+    for key, value in child.items():
+        result[key] = _merged(result[key], value) if isinstance(value, dict) and isinstance(result.get(key), dict) \
+            else value
+    return result
+
+
+@dataclass
+class SiteSource:
+    """What `generate` needs of the site being converted: its configuration as written and where things are."""
+
+    config_file: Path
+    config: dict
+    docs_dir: Path
+    folder: Path  # the postmortems folder
+    override_dirs: list[Path] = field(default_factory=list)  # theme.custom_dir, copied along
+
+
+def check_out(out: Path, source: SiteSource) -> None:
+    """Refuse an OUT inside the site's sources, or an existing folder with files that `generate` did not write."""
+    resolved = out.resolve()
+    for inside, what in ((source.docs_dir, "docs_dir"), (source.folder, "the postmortems folder")):
+        if resolved == inside.resolve() or inside.resolve() in resolved.parents:
+            raise GenerateError(f"{out} is inside {what} ({inside}): choose a folder outside the site's sources")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise GenerateError(f"{out} exists and was not written by `postmortems generate` (no {MARKER}); "
+                            "choose an empty or new folder")
+
+
+def user_files(docs_dir: Path, root: Path) -> tuple[dict[str, Path], list[str]]:
+    """The site's own files below `docs_dir` (source URI -> path), as MkDocs sees them (no dot-files), and a
+    warning for each link that leads out of the repository (never copied) or is dangling."""
+    found, warnings = {}, []
+    top = root.resolve()
+    for folder, dirs, names in os.walk(docs_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(n for n in names if not n.startswith(".")):
+            path = Path(folder) / name
+            uri = path.relative_to(docs_dir).as_posix()
+            target = path.resolve()
+            if path.is_symlink() and (top not in target.parents or not target.is_file()):
+                warnings.append(f"{path}: a link to {target}, outside the repository or not a file; not copied")
+                continue
+            found[uri] = path
+    return found, warnings
+
+
+def generated_config(source: SiteSource, site: Site, user: dict[str, Path]) -> dict:
+    """The site's configuration for OUT: `docs_dir: docs`, no `postmortems` plugin, the stylesheet, the
+    knowledge base's pages kept out of the nav, and paths that pointed into the repository pointing into OUT."""
+    config = {key: value for key, value in source.config.items() if key != "INHERIT"}
+    config["docs_dir"] = "docs"  # relative: Zensical takes no absolute docs_dir and none with `..`
+    site_dir = config.get("site_dir")
+    if not isinstance(site_dir, str) or Path(site_dir).is_absolute() or ".." in Path(site_dir).parts:
+        config["site_dir"] = _SITE_DIR_DEFAULT
+    plugins = config.get("plugins")
+    if isinstance(plugins, dict):
+        config["plugins"] = {name: options for name, options in plugins.items() if name != "postmortems"}
+    elif isinstance(plugins, list):
+        config["plugins"] = [p for p in plugins if p != "postmortems" and not (isinstance(p, dict) and "postmortems" in p)]
+    extra_css = list(config.get("extra_css") or [])
+    config["extra_css"] = extra_css + ([CSS] if CSS not in extra_css else [])
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        config["theme"] = {**theme, "custom_dir": "overrides"}
+    hooks = config.get("hooks")
+    if isinstance(hooks, list):  # engines that run hooks resolve them from the config file: point at the originals
+        config["hooks"] = [str((source.config_file.parent / hook).resolve()) if isinstance(hook, str) else hook
+                           for hook in hooks]
+    listed = set(_nav_files(config.get("nav")))
+    hidden = sorted("/" + page.uri for page in site.pages.values()
+                    if not page.in_nav and not page.user_page and page.uri not in listed)
+    if hidden:  # MkDocs and ProperDocs then say nothing of them; Zensical ignores the option
+        existing = config.get("not_in_nav")
+        config["not_in_nav"] = "\n".join(([existing] if isinstance(existing, str) and existing else []) + hidden)
+    if "nav" not in config:  # an automatic nav lists every page; the plugin keeps postmortems out of it
+        config["nav"] = automatic_nav([uri for uri in sorted(user) if uri.endswith(".md")] +
+                                      [page.uri for page in site.pages.values() if page.in_nav and not page.user_page])
+    return config
+
+
+def _nav_files(nav) -> Iterator[str]:
+    """Every file a nav lists."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for entry in nav:
+            yield from _nav_files(entry)
+    elif isinstance(nav, dict):
+        for entry in nav.values():
+            yield from _nav_files(entry)
+
+
+def automatic_nav(uris: list[str]) -> list:
+    """A nav as MkDocs builds one from the files: each folder's index first, then its pages and sub-folders by
+    name, a folder as a section titled from its name."""
+    tree: dict = {}
+    for uri in uris:
+        node = tree
+        *folders, name = uri.split("/")
+        for folder in folders:
+            node = node.setdefault(folder + "/", {})
+        node[name] = uri
+
+    def entries(node: dict) -> list:
+        names = sorted(node, key=lambda n: (n not in ("index.md", "README.md"), n.endswith("/"), n))
+        return [{n[:-1].replace("-", " ").replace("_", " ").capitalize(): entries(node[n])} if n.endswith("/")
+                else node[n] for n in names]
+    return entries(tree)
+
+
+def page_markdown(site: Site, uri: str, user_text: str | None = None) -> str:
+    """A page of the site as Markdown any engine renders as the plugin would: the title and search setting in
+    front matter, then the HTML above the page's Markdown, the Markdown itself, and the HTML below it. A page of
+    the user's at that path keeps its own text (and front matter) above ours."""
+    page, rendered = site.pages[uri], site.render(uri)
+    after = f"\n\n{rendered.after}\n" if rendered.after else "\n"
+    if user_text is not None:
+        return user_text.rstrip("\n") + "\n" + after
+    title = escape(page.title)  # themes print titles unescaped, Zensical's too
+    meta = {"title": title} if page.searchable else {"title": title, "search": {"exclude": True}}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    before = f"{rendered.before}\n\n" if rendered.before else ""
+    return f"---\n{front}---\n\n{before}{page.markdown.strip(chr(10))}{after}"
+
+
+def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
+    """(path below OUT, content) of every file of the generated site source; `user` are the site's own files."""
+    for uri, path in sorted(user.items()):
+        if uri in site.pages:
+            yield f"docs/{uri}", page_markdown(site, uri, path.read_text(encoding="utf-8")).encode("utf-8")
+        else:
+            yield f"docs/{uri}", path.read_bytes()
+    for uri, page in site.pages.items():
+        if not page.user_page:
+            yield f"docs/{uri}", page_markdown(site, uri).encode("utf-8")
+    for uri, content in site.files.items():
+        yield f"docs/{uri}", content.read_bytes() if isinstance(content, Path) else content.encode("utf-8")
+    for custom_dir in source.override_dirs:
+        for path in sorted(p for p in custom_dir.rglob("*") if p.is_file() and not p.is_symlink()):
+            yield f"overrides/{path.relative_to(custom_dir).as_posix()}", path.read_bytes()
+    config = yaml.dump(generated_config(source, site, user), Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True)
+    yield "mkdocs.yml", ("# Written by `postmortems generate`; edit the original, not this file.\n" + config).encode()
+
+
+def generate(kb: KnowledgeBase, source: SiteSource, env: jinja2.Environment, out: Path, directory_urls: bool = True,
+             site_name: str = "", site_url: str = "") -> tuple[list[str], list[str]]:
+    """Build the knowledge base's site and write it into OUT as a site source: the paths written (relative to
+    OUT) and the warnings. Nothing is written when OUT is refused (`GenerateError`) or the public build finds a
+    leak (`build.PublishRefused`): the last good OUT stays."""
+    check_out(out, source)
+    user, warnings = user_files(source.docs_dir, source.config_file.parent)
+    site = build_site(kb, env, user, directory_urls, site_name, site_url)
+    return write_site_source(site, source, user, out), warnings + site.warnings
+
+
+def write_site_source(site: Site, source: SiteSource, user: dict[str, Path], out: Path) -> list[str]:
+    """Write the site source into OUT (see the module's docstring); the paths written, relative to OUT."""
+    check_out(out, source)
+    out.mkdir(parents=True, exist_ok=True)
+    top = out.resolve()
+    previous = _previous(out)
+    written = []
+    for relative, content in site_source_files(site, source, user):
+        target = out / relative
+        if top not in target.resolve().parents:
+            raise GenerateError(f"{relative} would be written outside {out}")
+        if target.is_symlink():
+            target.unlink()
+        if not target.is_file() or target.read_bytes() != content:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        written.append(relative)
+    for stale in sorted(set(previous) - set(written)):
+        path = out / stale
+        if path.is_file() and top in path.resolve().parents:
+            path.unlink()
+    (out / MARKER).write_text(json.dumps({"written_by": "postmortems generate", "files": sorted(written)}, indent=1),
+                              encoding="utf-8")
+    return written
+
+
+def _previous(out: Path) -> list[str]:
+    try:
+        files = json.loads((out / MARKER).read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [f for f in files if isinstance(f, str)]
