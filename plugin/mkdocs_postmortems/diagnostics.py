@@ -65,6 +65,7 @@ CODES: dict[str, tuple[Level, str]] = {
                                           "missing or late."),
     "public-leak": (Level.ERROR, "Public text that names an internal service, a person, a ticket or an internal host."),
     "blame-language": (Level.WARNING, "Wording that blames a person instead of describing the system."),
+    "unknown-given": (Level.WARNING, "`provenance.unknown` lists a fact the record gives after all."),
 }
 
 

@@ -60,10 +60,17 @@ def timestamp_order(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
         moment = getattr(pm, name)
         if moment is None:
             continue
-        if previous and moment < getattr(pm, previous):
+        if previous and _before(pm, name, previous):
             yield diagnostic(pm, (name,), "timestamp-order", f"`{name}` is before `{previous}`",
                               "the order must be started ≤ detected ≤ mitigated ≤ resolved; check the offsets")
         previous = name
+
+
+def _before(pm: Postmortem, name: str, other: str) -> bool:
+    """`name` is before `other`; by date alone when either is known only to the day."""
+    if name in pm.precision or other in pm.precision:
+        return getattr(pm, name).date() < getattr(pm, other).date()
+    return getattr(pm, name) < getattr(pm, other)
 
 
 def root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
@@ -83,7 +90,7 @@ def root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 
 
 def reviewers(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status in ("in-review", "published") and not pm.reviewers:
+    if pm.status in ("in-review", "published") and not pm.reviewers and not pm.is_unknown("reviewers"):
         yield diagnostic(pm, ("status",), "reviewer-required", f"a postmortem {pm.status} needs a reviewer",
                           "add `reviewers: [name]`, or set `status: draft`")
 
@@ -107,7 +114,7 @@ def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         where = ("action_items", index, "closed")
-        if not item.is_open and item.closed is None:
+        if not item.is_open and item.closed is None and not pm.is_unknown("action_items.closed"):
             yield diagnostic(pm, ("action_items", index, "status"), "closed-date",
                               f"action item “{item.title}” is `{item.status}` without a `closed` date",
                               "add `closed: YYYY-MM-DD`: later postmortems use it to tell whether the fix held")
@@ -120,7 +127,8 @@ def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 
 
 def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.status == "published" and pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
+    if pm.status == "published" and pm.severity in ctx.policy.action_items_required_for and not pm.action_items \
+            and not pm.is_unknown("action_items"):
         yield diagnostic(pm, ("severity",), "action-items-missing",
                           f"a published {pm.severity} postmortem has no action items",
                           "add `action_items` that address the root causes")
@@ -143,9 +151,29 @@ def body_headings(body: str) -> list[str]:
     return headings
 
 
+def _given(pm: Postmortem, key: str) -> bool:
+    """Whether the record gives `key` after all: for an action item's field, every item gives it."""
+    if key.startswith("action_items."):
+        name = key.split(".", 1)[1]
+        return bool(pm.action_items) and all(getattr(item, name) not in ("", None) for item in pm.action_items)
+    if key in ("detected", "mitigated", "resolved"):
+        return pm.happened(key)
+    if key.startswith("impact."):
+        return getattr(pm.impact, key.split(".", 1)[1]) not in ("", None)
+    return key != "sections" and bool(getattr(pm, key))
+
+
+def unknowns_given(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    for key in pm.provenance.unknown if pm.provenance else ():
+        if _given(pm, key):
+            yield diagnostic(pm, ("provenance", "unknown"), "unknown-given",
+                             f"`provenance.unknown` lists `{key}`, which the record now gives",
+                             f"remove `{key}` from `provenance.unknown`, so the rules check it again")
+
+
 FILE_RULES: tuple[Callable[[Postmortem, Context], Iterable[Diagnostic]], ...] = (
     file_name, timestamp_order, root_cause_ids, reviewers, overdue_action_items, closed_dates, wont_do_reasons,
-    action_items_present,
+    action_items_present, unknowns_given,
 )
 
 
