@@ -82,6 +82,8 @@ def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: 
     pm = postmortem_from_values(pm_id, display_path, values, source.body, source.body_line, reader.positions,
                                 source.suppressed_lines, reader.precision)
     excused = set(pm.provenance.unknown if pm.provenance else ()) | set(MAINTENANCE_NEEDS_NOT if pm.is_maintenance else ())
+    if "impact.summary" in excused:  # the impact's only required field: the mapping itself may go
+        excused.add("impact")
     kept = [d for index, d in enumerate(reader.diagnostics) if reader.missing.get(index) not in excused]
     return pm, kept
 

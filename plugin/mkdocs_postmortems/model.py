@@ -74,7 +74,7 @@ class PublicSummary:
 
 # Key paths an importer may declare unknown (`provenance.unknown`): the rules that require them accept them, and
 # pages show "unknown" instead of nothing.
-UNKNOWABLE = ("severity", "authors", "reviewers", "detected", "mitigated", "resolved", "published_on",
+UNKNOWABLE = ("severity", "services", "authors", "reviewers", "detected", "mitigated", "resolved", "published_on",
               "impact.summary", "impact.customers_affected", "impact.requests_failed", "root_causes", "action_items",
               "action_items.owner", "action_items.priority", "action_items.due", "action_items.status",
               "action_items.closed", "action_items.done_when", "communications", "sections")

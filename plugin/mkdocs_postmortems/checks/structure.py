@@ -154,8 +154,9 @@ def body_headings(body: str) -> list[str]:
 def _given(pm: Postmortem, key: str) -> bool:
     """Whether the record gives `key` after all: for an action item's field, every item gives it."""
     if key.startswith("action_items."):
-        name = key.split(".", 1)[1]
-        return bool(pm.action_items) and all(getattr(item, name) not in ("", None) for item in pm.action_items)
+        name = key.split(".", 1)[1]  # given where written: the model fills in defaults (`status: open`)
+        return bool(pm.action_items) and all(("action_items", index, name) in pm.positions
+                                             for index in range(len(pm.action_items)))
     if key in ("detected", "mitigated", "resolved"):
         return pm.happened(key)
     if key.startswith("impact."):
