@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..policy import Policy
-from .records import (STATUS_PAGE_UNKNOWN, FileReport, attempt, Record, SourceProblem, catalog_snippet, decode, front_matter, parse_time, plain,
+from .records import (STATUS_PAGE_UNKNOWN, FileReport, attempt, without_relative_links, Record, SourceProblem, catalog_snippet, decode, front_matter, parse_time, plain,
                       read_bytes, service_for, utc_text)
 
 FORMAT = "cstate"
@@ -129,7 +129,9 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     _note_offset(record, "date", started)
     _resolution(record, values, started, today)
     body_text, notes = public_body(body)
+    body_text, unlinked = without_relative_links(body_text)
     record.mapped += notes
+    record.needs += unlinked
     impact = PUBLIC_IMPACT.get(severity) if isinstance(severity, str) else None
     if severity is not None and impact is None:
         record.needs.append(f"severity `{severity}` is not one of cState's (down, disrupted, notice): "

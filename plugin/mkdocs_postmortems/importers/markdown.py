@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..policy import Policy
-from .records import FileReport, Record, attempt, SourceProblem, decode, parse_time, read_bytes, utc_text
+from .records import FileReport, Record, attempt, without_relative_links, SourceProblem, decode, parse_time, read_bytes, utc_text
 
 FORMAT = "markdown"
 MAX_BYTES = 1_000_000
@@ -47,7 +47,8 @@ _MONTH_NAME = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WRITTEN_DATE = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME}(?:,?\s+(\d{{4}}))?"
                            rf"|{_MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?)\b", re.IGNORECASE)
 _FILE_YEAR = re.compile(r"^(?:PM|PIR|INC|IR)[-_ ]?(\d{4})", re.IGNORECASE)
-_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::\d{2})?\s*(?:UTC|Z|GMT)?(?![\d:])", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::\d{2})?\s*([AP]\.?M\.?)?\s*(UTC|Z|GMT)?(?![\d:])", re.IGNORECASE)
+_UTC = re.compile(r"\b(UTC|GMT)\b|\d(Z)\b")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\]\s+)?(.*\S)\s*$")
 _STATS = re.compile(r"time to (detection|detect|recovery|recover|resolution|resolve|mitigation|mitigate)"
                     r"\s*[:\-–]\s*(\d+)\s*(minutes?|mins?|hours?|hrs?|h)\b", re.IGNORECASE)
@@ -107,14 +108,18 @@ def document_record(path: Path, text: str, policy: Policy, today: date) -> Recor
     file_year = _FILE_YEAR.match(path.name)
     timeline = [s for s in sections if canonical(s[1]) in ALIASES["timeline"]]
     entries = timeline_entries(timeline[0][2]) if timeline else []
-    started, detail = start_of(path, title, text, entries, int(file_year.group(1)) if file_year else None, today)
+    # a time of day is used only where the text says it is UTC: any other zone would be a guess
+    utc = bool(timeline) and bool(_UTC.search(timeline[0][1] + "\n".join(timeline[0][2])))
+    started, detail = start_of(path, title, text, entries, int(file_year.group(1)) if file_year else None, today,
+                               utc)
     record = Record(FORMAT, path.as_posix(), path.stem, title, started.date(), {}, "",
                     unknown=list(ALWAYS_UNKNOWN), mapped=[f"title from the first heading", detail])
     record.fields.update({"title": title, "status": "published"})
     record.fields["started"] = utc_text(started) if "time" in detail else started.date().isoformat()
     _stats(record, text, started, "time" in detail)
     body, renamed, present = _body(sections, title_level, policy)
-    record.body = body
+    record.body, unlinked = without_relative_links(body)
+    record.needs += unlinked
     if renamed:
         record.mapped.append("sections: " + "; ".join(renamed))
     missing = [name for name in policy.required_sections if name.casefold() not in present]
@@ -133,12 +138,13 @@ def document_record(path: Path, text: str, policy: Policy, today: date) -> Recor
 
 
 def start_of(path: Path, title: str, text: str, entries: list[tuple[str, str]], file_year: int | None,
-             today: date) -> tuple[datetime, str]:
+             today: date, utc: bool = True) -> tuple[datetime, str]:
     """The start, and where it came from: the first timeline entry with a date and time; else a date written in
-    the title, the text or the file name, with the first entry's time of day when it has one."""
+    the title, the text or the file name, with the first entry's time of day when it has one. A time of day only
+    when `utc` (the timeline says its times are UTC)."""
     for when, _ in entries[:1]:
         parsed = _iso_in(when, today)
-        if parsed and parsed[1]:
+        if parsed and parsed[1] and utc:
             return parsed[0], "started: the first timeline entry's date and time"
     day, where = None, ""
     for source, label in ((title, "the title"), (path.stem, "the file name"), (text, "the text")):
@@ -148,9 +154,11 @@ def start_of(path: Path, title: str, text: str, entries: list[tuple[str, str]], 
             break
     if day is None:
         raise SourceProblem("no date in the timeline, the title, the text or the file name")
-    clock = _CLOCK.search(entries[0][0]) if entries else None
-    if clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60:
-        moment = datetime(day.year, day.month, day.day, int(clock.group(1)), int(clock.group(2)), tzinfo=timezone.utc)
+    clock = _CLOCK.search(entries[0][0]) if entries and utc else None
+    hour = int(clock.group(1)) % 12 + (12 if (clock.group(3) or "").upper().startswith("P") else 0) \
+        if clock and clock.group(3) else int(clock.group(1)) if clock else 99
+    if clock and hour < 24 and int(clock.group(2)) < 60:
+        moment = datetime(day.year, day.month, day.day, hour, int(clock.group(2)), tzinfo=timezone.utc)
         return moment, f"started: the date in {where} and the first timeline entry's time"
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc), f"started: the date in {where} (day only)"
 

@@ -26,6 +26,8 @@ MAX_NODES = 20_000  # YAML nodes read from one foreign front matter: aliases can
 EARLIEST_YEAR = 1990
 _HASH_LINE = re.compile(r"^  content_hash: .*\n", re.MULTILINE)
 _SUPPRESS = " <!-- blameless-ok: imported wording, to review -->"
+_SUPPRESS_YAML = "# blameless-ok: imported wording, to review"
+_YAML_KEY = re.compile(r"^\s*(?:- )?[a-z_]+: (?![|>])")  # a `key: value` line whose value is on it
 
 
 # What a public status-page entry never says: a person fills it in, or it stays unknown.
@@ -55,6 +57,7 @@ class Record:
     mapped: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     already_public: bool = False
+    marked_lines: set[int] = field(default_factory=set)  # front-matter lines to mark `blameless-ok` for review
 
     def drop(self, key: str, value: object, reason: str) -> None:
         """Leave a wrong value out of the record; keep it in the provenance and tell a person."""
@@ -165,6 +168,29 @@ def parse_time(text: object, today: date) -> tuple[datetime, bool, bool] | None:
     return moment, hour is not None, offset is not None
 
 
+_RELATIVE_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)(?:\s+\"[^\"]*\")?\)", re.IGNORECASE)
+
+
+_RELATIVE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?((?![a-z][a-z0-9+.-]*:|#|/)[^\s>]+)>?.*$\n?",
+                                  re.IGNORECASE | re.MULTILINE)
+
+
+def without_relative_links(body: str) -> tuple[str, list[str]]:
+    """The body with links into the source's own repository made plain text (they lead nowhere in the knowledge
+    base), and a note for each."""
+    notes: list[str] = []
+
+    def plain_text(match: re.Match) -> str:
+        notes.append(f"relative {'image' if match.group(1) else 'link'} `{match.group(3)[:80]}` made plain text")
+        return f"{match.group(2)} (not imported: {match.group(3)})" if match.group(1) else match.group(2)
+
+    def no_definition(match: re.Match) -> str:
+        notes.append(f"relative link definition `{match.group(1)[:80]}` removed")
+        return ""
+
+    return _RELATIVE_DEFINITION.sub(no_definition, _RELATIVE_LINK.sub(plain_text, body)), notes
+
+
 def utc_text(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -214,8 +240,11 @@ def render(record: Record, imported_on: date) -> str:
     if record.wrong:
         provenance["wrong"] = record.wrong
     values = {**record.fields, "provenance": provenance}
-    text = "---\n" + yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100) + "---\n\n" + \
-        record.body.strip("\n") + "\n"
+    lines = ("---\n" + yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)).split("\n")
+    for number in sorted(record.marked_lines, reverse=True):  # a comment line of its own, before the value
+        line = lines[number - 1]
+        lines.insert(number - 1, " " * (len(line) - len(line.lstrip(" -"))) + _SUPPRESS_YAML)
+    text = "\n".join(lines) + "---\n\n" + record.body.strip("\n") + "\n"
     return text.replace('  content_hash: \'\'\n', f"  content_hash: sha256:{content_hash(_without_hash(text))}\n", 1)
 
 
@@ -262,12 +291,15 @@ def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tu
         problems = problems_as_written(text, name, policy, today)
     blame = [d for d in problems if d.code == "blame-language"]
     body_start = text.count("\n", 0, text.index("\n---\n") + 5) + 1
-    if blame and all(d.line > body_start for d in blame):
+    lines = text.split("\n")
+    if blame and all(d.line > body_start or _YAML_KEY.match(lines[d.line - 1]) for d in blame):
         body_lines = record.body.strip("\n").split("\n")
-        first_body_line = body_start + 2  # a blank line follows the closing `---`
+        first_body_line = body_start + 1  # a blank line follows the closing `---`
         for line in sorted({d.line for d in blame}, reverse=True):
             index = line - first_body_line
-            if 0 <= index < len(body_lines) and _SUPPRESS not in body_lines[index]:
+            if line < body_start:
+                record.marked_lines.add(line)
+            elif 0 <= index < len(body_lines) and _SUPPRESS not in body_lines[index]:
                 body_lines[index] += _SUPPRESS
         record.needs += [f"wording to review (marked blameless-ok): {d.message}" for d in blame[:5]]
         record.body = "\n".join(body_lines)
