@@ -270,8 +270,7 @@ def problems_as_written(text: str, name: str, policy: Policy, today: date) -> li
     ctx = Context(policy, today)
     found = found + check_postmortem(pm, ctx) + check_review(pm, ctx) + check_blame([pm], policy) + \
         check_leaks([pm], policy)
-    found = [d for d in found if policy.level_of(d.code, d.level) in (Level.ERROR, Level.WARNING)]
-    return [d for d in found if d.code != "action-item-overdue" or policy.level_of(d.code, d.level) is Level.ERROR]
+    return [d for d in found if policy.level_of(d.code, d.level) in (Level.ERROR, Level.WARNING)]
 
 
 def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tuple[str, list]:

@@ -119,15 +119,19 @@ def _affected(view: PublicView, index: int, components: Mapping[str, dict]) -> l
             for name in view.components if name in components] or None
 
 
+def _update(view: PublicView, index: int, affected: list[dict] | None) -> dict:
+    """The update `index` (newest first) as Statuspage writes it; its ID counts from the oldest update."""
+    update = view.updates[index]
+    return {"id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"), "status": update.status,
+            "body": update.body, "incident_id": view.code, "created_at": timestamp(update.at),
+            "updated_at": timestamp(update.at), "display_at": timestamp(update.at), "affected_components": affected,
+            "deliver_notifications": True, "custom_tweet": None, "tweet_id": None}
+
+
 def _incident(view: PublicView, page_id: str, components: Mapping[str, dict],
               incident_url: Callable[[PublicView], str]) -> dict:
     monitoring = [update.at for update in view.updates if update.status == "monitoring" and update.at]
-    updates = [{
-        "id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"), "status": update.status,
-        "body": update.body, "incident_id": view.code, "created_at": timestamp(update.at),
-        "updated_at": timestamp(update.at), "display_at": timestamp(update.at),
-        "affected_components": _affected(view, index, components), "deliver_notifications": True,
-        "custom_tweet": None, "tweet_id": None} for index, update in enumerate(view.updates)]
+    updates = [_update(view, index, _affected(view, index, components)) for index in range(len(view.updates))]
     return {
         "id": view.code, "name": view.title, "status": incident_status(view), "created_at": timestamp(view.started),
         "updated_at": timestamp(view.updated), "monitoring_at": timestamp(min(monitoring, default=None)),
@@ -152,12 +156,7 @@ def _maintenance(view: PublicView, today: date, page_id: str, components: Mappin
     """A scheduled maintenance as Statuspage writes it: the window as `scheduled_for` and `scheduled_until`, and
     its updates with maintenance statuses."""
     status = maintenance_status(view, today)
-    updates = [{
-        "id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"), "status": update.status,
-        "body": update.body, "incident_id": view.code, "created_at": timestamp(update.at),
-        "updated_at": timestamp(update.at), "display_at": timestamp(update.at), "affected_components": None,
-        "deliver_notifications": True, "custom_tweet": None, "tweet_id": None}
-        for index, update in enumerate(view.updates)]
+    updates = [_update(view, index, None) for index in range(len(view.updates))]
     return {
         "id": view.code, "name": view.title, "status": status, "created_at": timestamp(view.started),
         "updated_at": timestamp(view.updated), "monitoring_at": timestamp(view.mitigated),
