@@ -32,6 +32,7 @@ TYPE_NAMES = {
     "integer": "integer ≥ 0",
     "boolean": "boolean",
     "timestamp": "timestamp",
+    "moment": "time",
     "date": "date",
     "url": "URL",
 }

@@ -29,6 +29,9 @@ FILE_KEYS = {
     "api/v2/components.json": {"page", "components"},
     "api/v2/incidents.json": {"page", "incidents"},
     "api/v2/incidents/unresolved.json": {"page", "incidents"},
+    "api/v2/scheduled-maintenances.json": {"page", "scheduled_maintenances"},  # maintenance: see test_import.py
+    "api/v2/scheduled-maintenances/upcoming.json": {"page", "scheduled_maintenances"},
+    "api/v2/scheduled-maintenances/active.json": {"page", "scheduled_maintenances"},
 }
 INDICATORS = {"none", "minor", "major", "critical"}
 COMPONENT_STATUSES = {"operational", "degraded_performance", "under_maintenance", "partial_outage", "major_outage"}

@@ -16,6 +16,8 @@ from .parsing.reader import Reader
 from .checks import RULES, Context, check_knowledge_base, check_postmortem
 from .parsing.schema import POSTMORTEM
 
+MAINTENANCE_NEEDS_NOT = ("severity", "impact", "impact.summary")  # required of incidents only
+
 
 @dataclass
 class KnowledgeBase:
@@ -76,8 +78,12 @@ def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: 
     reader = Reader(display_path, policy)
     values = reader.read_object(source.front_matter, POSTMORTEM)
     pm = postmortem_from_values(pm_id, display_path, values, source.body, source.body_line, reader.positions,
-                                source.suppressed_lines)
-    return pm, reader.diagnostics
+                                source.suppressed_lines, reader.precision)
+    excused = set(pm.provenance.unknown if pm.provenance else ()) | set(MAINTENANCE_NEEDS_NOT if pm.is_maintenance else ())
+    if "impact.summary" in excused:  # the impact's only required field: the mapping itself may go
+        excused.add("impact")
+    kept = [d for index, d in enumerate(reader.diagnostics) if reader.missing.get(index) not in excused]
+    return pm, kept
 
 
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,

@@ -72,6 +72,49 @@ class PublicSummary:
     revised: datetime | None = None
 
 
+# Key paths an importer may declare unknown (`provenance.unknown`): the rules that require them accept them, and
+# pages show "unknown" instead of nothing.
+UNKNOWABLE = ("severity", "services", "authors", "reviewers", "detected", "mitigated", "resolved", "published_on",
+              "impact.summary", "impact.customers_affected", "impact.requests_failed", "root_causes", "action_items",
+              "action_items.owner", "action_items.priority", "action_items.due", "action_items.status",
+              "action_items.closed", "action_items.done_when", "communications", "sections")
+KINDS = ("incident", "maintenance")
+TIMELINE = ("started", "detected", "mitigated", "resolved")
+DAY, NO_TIME = "day", "none"  # a time known only to the day (`2021-03-04`), or not at all (`unknown`)
+
+
+def moment_text(moment: datetime | None, precision: str | None) -> str:
+    """A timeline time for people: `2024-03-14 09:58 UTC`, `2024-03-14 (time unknown)`, `unknown` or ``."""
+    if precision == NO_TIME:
+        return "unknown"
+    if moment is None:
+        return ""
+    return moment.strftime("%Y-%m-%d (time unknown)" if precision == DAY else "%Y-%m-%d %H:%M UTC")
+
+
+@dataclass(frozen=True)
+class WrongFact:
+    """A value the source gave that the record leaves out, and why (e.g. a resolution before the start)."""
+
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an imported record came from, and what its source did not know or got wrong."""
+
+    format: str
+    source: str
+    original_id: str
+    imported_on: date | None = None
+    already_public: bool = False
+    content_hash: str = ""
+    unknown: tuple[str, ...] = ()
+    wrong: tuple[WrongFact, ...] = ()
+
+
 @dataclass(frozen=True)
 class Postmortem:
     """One postmortem. `id` is the file stem; `positions` maps key paths to (line, column)."""
@@ -96,6 +139,9 @@ class Postmortem:
     tags: tuple[str, ...] = ()
     communications: tuple[Communication, ...] = ()
     public: PublicSummary | None = None
+    kind: str = "incident"
+    provenance: Provenance | None = None
+    precision: Mapping[str, str] = field(default_factory=dict, compare=False)  # timeline field -> DAY or NO_TIME; else minute
     body: str = ""
     body_line: int = 1
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
@@ -112,25 +158,47 @@ class Postmortem:
             key_path = key_path[:-1]
         return self.positions.get(key_path, (1, 1))
 
-    def _since_start(self, moment: datetime | None) -> timedelta | None:
-        return moment - self.started if moment and self.started else None
+    def is_unknown(self, key: str) -> bool:
+        """Whether the provenance declares `key` (e.g. `authors`, `action_items.owner`) unknown to the source."""
+        return self.provenance is not None and key in self.provenance.unknown
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == "maintenance"
+
+    def exact(self, name: str) -> datetime | None:
+        """A timeline time (`started`...) known to the minute, else None: a day-only time measures nothing."""
+        return getattr(self, name) if name not in self.precision else None
+
+    def when(self, name: str) -> str:
+        """A timeline time as pages show it (`moment_text`); `unknown` also when the provenance says so."""
+        text = moment_text(getattr(self, name), self.precision.get(name))
+        return text or ("unknown" if self.is_unknown(name) else "")
+
+    def happened(self, name: str) -> bool:
+        """Whether `detected`, `mitigated` or `resolved` happened, at a known time or not (`resolved: unknown`)."""
+        return getattr(self, name) is not None or self.precision.get(name) == NO_TIME
+
+    def _since_start(self, name: str) -> timedelta | None:
+        moment, started = self.exact(name), self.exact("started")
+        return moment - started if moment and started else None
 
     @property
     def time_to_detect(self) -> timedelta | None:
-        return self._since_start(self.detected)
+        return self._since_start("detected")
 
     @property
     def time_to_mitigate(self) -> timedelta | None:
-        return self._since_start(self.mitigated)
+        return self._since_start("mitigated")
 
     @property
     def time_to_resolve(self) -> timedelta | None:
-        return self._since_start(self.resolved)
+        return self._since_start("resolved")
 
     @property
     def duration(self) -> timedelta | None:
         """How long users were affected: start to mitigation, or to resolution if never mitigated."""
-        return self._since_start(self.mitigated or self.resolved)
+        return self._since_start("mitigated" if self.happened("mitigated") else "resolved")
 
 
 def people_of(postmortems: Iterable[Postmortem]) -> tuple[str, ...]:
@@ -139,12 +207,21 @@ def people_of(postmortems: Iterable[Postmortem]) -> tuple[str, ...]:
                                for name in (*pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items))))
 
 
+def _provenance(values: Mapping) -> Provenance:
+    return Provenance(
+        values.get("format", ""), values.get("source", ""), values.get("original_id", ""), values.get("imported_on"),
+        bool(values.get("already_public", False)), values.get("content_hash", ""), tuple(values.get("unknown", ())),
+        tuple(WrongFact(w.get("field", ""), w.get("value", ""), w.get("reason", "")) for w in values.get("wrong", ())))
+
+
 def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, body_line: int,
-                           positions: Mapping, suppressed_lines: frozenset[int] = frozenset()) -> Postmortem:
+                           positions: Mapping, suppressed_lines: frozenset[int] = frozenset(),
+                           precision: Mapping[str, str] | None = None) -> Postmortem:
     """Build a `Postmortem` from the values the schema reader produced (missing fields get neutral defaults)."""
 
     impact = values.get("impact") or {}
     public = values.get("public")
+    precision = precision or {}
     return Postmortem(
         id=pm_id,
         path=path,
@@ -180,6 +257,9 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
             Communication(c.get("audience", ""), c.get("channel", ""), c.get("at"), c.get("summary", ""))
             for c in values.get("communications", ())
         ),
+        kind=values.get("kind", "incident"),
+        provenance=_provenance(values["provenance"]) if "provenance" in values else None,
+        precision=dict(precision),
         public=PublicSummary(
             public.get("title", ""), public.get("summary", ""), tuple(public.get("components", ())),
             public.get("impact", ""), public.get("changes", ""),

@@ -37,6 +37,7 @@ ACTION_ITEM_STATUSES = ("open", "in-progress", "done", "wont-do")
 AUDIENCES = ("internal", "customers", "regulators")
 PUBLIC_IMPACTS = ("minor", "major", "critical")  # Statuspage's incident impact, mildest first
 PUBLIC_UPDATE_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_UPDATE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")  # Statuspage's, in order
 # Review deadlines from `resolved`, by rank on the severity scale (worst first), for a scale of any names:
 # PagerDuty and Atlassian publish within days, not weeks.
 DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS = (5, 5, 10, 10)

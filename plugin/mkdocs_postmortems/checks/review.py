@@ -37,6 +37,8 @@ def add_business_days(start: date, days: int) -> date:
 @rule("section-missing", W, "A postmortem in review or published lacks a required body section.",
       states=REVIEWED)
 def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    if pm.is_maintenance or pm.is_unknown("sections"):
+        return
     present = {title.casefold() for title in body_headings(pm.body)}
     for section in ctx.policy.required_sections:
         if section.casefold() not in present:
@@ -72,8 +74,10 @@ def placeholders(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 @rule("timestamp-missing", W, "A published postmortem without `detected`, `mitigated` or `resolved`.",
       states=PUBLISHED)
 def key_timestamps(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    # a timestamp that is written but invalid has its own error already
-    missing = [name for name in _KEY_TIMESTAMPS if getattr(pm, name) is None and (name,) not in pm.positions]
+    # a timestamp that is written but invalid has its own error already; maintenance has no detection or mitigation
+    names = ("resolved",) if pm.is_maintenance else _KEY_TIMESTAMPS
+    missing = [name for name in names if not pm.happened(name) and (name,) not in pm.positions
+               and not pm.is_unknown(name)]
     if missing:
         yield diagnostic(pm, ("status",), "timestamp-missing",
                           f"a published postmortem needs {', '.join(f'`{m}`' for m in missing)}",
@@ -84,10 +88,10 @@ def key_timestamps(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
       states=PUBLISHED)
 def published_date(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     resolved = pm.resolved.date() if pm.resolved else None
-    if pm.published_on is None:
+    if pm.published_on is None and not pm.is_unknown("published_on"):
         yield diagnostic(pm, ("status",), "published-date", "a published postmortem needs `published_on`",
                          "add `published_on: YYYY-MM-DD`, the day the review was signed off")
-    elif resolved and pm.published_on < resolved:
+    elif resolved and pm.published_on and pm.published_on < resolved:
         yield diagnostic(pm, ("published_on",), "published-date",
                          f"`published_on` {pm.published_on} is before the incident was resolved ({resolved})",
                          "correct `published_on` or `resolved`")
@@ -128,6 +132,8 @@ def first_priority_deadlines(pm: Postmortem, ctx: Context) -> Iterator[Diagnosti
 @rule("cause-unaddressed", W, "A published postmortem's causal root cause that no action item addresses.",
       states=PUBLISHED)
 def causes_addressed(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    if pm.is_maintenance or pm.is_unknown("action_items"):
+        return
     addressed = {cause_id for item in pm.action_items for cause_id in item.addresses}
     if addressed - {cause.id for cause in pm.root_causes}:  # a mistyped id: `unknown-root-cause` says so
         return
@@ -145,6 +151,8 @@ def causes_addressed(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 @rule("done-when-missing", W, "A published postmortem's first-priority action item without `done_when`.",
       states=PUBLISHED)
 def done_when(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    if pm.is_unknown("action_items.done_when"):
+        return
     first = ctx.policy.priorities[0]
     for index, item in enumerate(pm.action_items):
         if item.priority == first and not item.done_when and item.status != "wont-do":
@@ -157,8 +165,9 @@ def done_when(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
       "`requests_failed`.", states=PUBLISHED)
 def impact_quantified(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     # a number written but invalid has its own error, and so has an impact with no summary
-    written = any(("impact", name) in pm.positions for name in ("customers_affected", "requests_failed"))
-    if pm.impact.summary and pm.impact.customers_affected is None \
+    written = any(("impact", name) in pm.positions or pm.is_unknown(f"impact.{name}")
+                  for name in ("customers_affected", "requests_failed"))
+    if not pm.is_maintenance and pm.impact.summary and pm.impact.customers_affected is None \
             and pm.impact.requests_failed is None and not written:
         yield diagnostic(pm, ("impact",), "impact-unquantified", "the impact has no number",
                           "add `customers_affected` or `requests_failed`, an estimate if need be")
@@ -167,7 +176,7 @@ def impact_quantified(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 @rule("root-cause-shallow", W, "A published postmortem with causal root causes only: no contributing or "
       "systemic one.", states=PUBLISHED)
 def root_cause_depth(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.root_causes and all(cause.kind == "causal" for cause in pm.root_causes):
+    if pm.root_causes and all(cause.kind == "causal" for cause in pm.root_causes) and not pm.is_maintenance:
         yield diagnostic(pm, ("root_causes",), "root-cause-shallow", "every root cause is `causal`",
                           "ask why the trigger could cause harm: add the `contributing` or `systemic` conditions")
 
@@ -175,7 +184,7 @@ def root_cause_depth(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 @rule("communication-missing", W, "A published postmortem that records no communication to internal teams.",
       states=PUBLISHED)
 def communications(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if not any(note.audience == "internal" for note in pm.communications):
+    if not any(note.audience == "internal" for note in pm.communications) and not pm.is_unknown("communications"):
         yield diagnostic(pm, ("status",), "communication-missing", "no communication to internal teams is recorded",
                           "add a `communications` entry with `audience: internal` (the channel and when)")
 

@@ -48,10 +48,17 @@ def timestamp_order(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
         moment = getattr(pm, name)
         if moment is None:
             continue
-        if previous and moment < getattr(pm, previous):
+        if previous and _before(pm, name, previous):
             yield diagnostic(pm, (name,), "timestamp-order", f"`{name}` is before `{previous}`",
                               "the order must be started ≤ detected ≤ mitigated ≤ resolved; check the offsets")
         previous = name
+
+
+def _before(pm: Postmortem, name: str, other: str) -> bool:
+    """`name` is before `other`; by date alone when either is known only to the day."""
+    if name in pm.precision or other in pm.precision:
+        return getattr(pm, name).date() < getattr(pm, other).date()
+    return getattr(pm, name) < getattr(pm, other)
 
 
 @rule("duplicate-root-cause-id", E, "Two root causes share an `id`.")
@@ -78,7 +85,7 @@ def unknown_root_causes(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("reviewer-required", E, "In review or published without a reviewer.", states=("in-review", "published"))
 def reviewers(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if not pm.reviewers:
+    if not pm.reviewers and not pm.is_unknown("reviewers"):
         yield diagnostic(pm, ("status",), "reviewer-required", f"a postmortem {pm.status} needs a reviewer",
                           "add `reviewers: [name]`, or set `status: draft`")
 
@@ -106,7 +113,7 @@ def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         where = ("action_items", index, "closed")
-        if not item.is_open and item.closed is None:
+        if not item.is_open and item.closed is None and not pm.is_unknown("action_items.closed"):
             yield diagnostic(pm, ("action_items", index, "status"), "closed-date",
                               f"action item “{item.title}” is `{item.status}` without a `closed` date",
                               "add `closed: YYYY-MM-DD`: later postmortems use it to tell whether the fix held")
@@ -121,7 +128,30 @@ def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
 @rule("action-items-missing", W, "A published postmortem of a severity that needs action items has none.",
       states=("published",))
 def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.severity in ctx.policy.action_items_required_for and not pm.action_items:
+    if pm.severity in ctx.policy.action_items_required_for and not pm.action_items \
+            and not pm.is_unknown("action_items"):
         yield diagnostic(pm, ("severity",), "action-items-missing",
                           f"a published {pm.severity} postmortem has no action items",
                           "add `action_items` that address the root causes")
+
+
+def _given(pm: Postmortem, key: str) -> bool:
+    """Whether the record gives `key` after all: for an action item's field, every item gives it."""
+    if key.startswith("action_items."):
+        name = key.split(".", 1)[1]  # given where written: the model fills in defaults (`status: open`)
+        return bool(pm.action_items) and all(("action_items", index, name) in pm.positions
+                                             for index in range(len(pm.action_items)))
+    if key in ("detected", "mitigated", "resolved"):
+        return pm.happened(key)
+    if key.startswith("impact."):
+        return getattr(pm.impact, key.split(".", 1)[1]) not in ("", None)
+    return key != "sections" and bool(getattr(pm, key))
+
+
+@rule("unknown-given", W, "`provenance.unknown` lists a fact the record gives after all.")
+def unknowns_given(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    for key in pm.provenance.unknown if pm.provenance else ():
+        if _given(pm, key):
+            yield diagnostic(pm, ("provenance", "unknown"), "unknown-given",
+                             f"`provenance.unknown` lists `{key}`, which the record now gives",
+                             f"remove `{key}` from `provenance.unknown`, so the rules check it again")

@@ -148,6 +148,11 @@ def quarter_range(first: datetime, last: datetime) -> list[str]:
     return quarters
 
 
+def _causes(pm: Postmortem) -> tuple[RootCause, ...]:
+    """The root causes that count across incidents: a maintenance's count for none."""
+    return () if pm.is_maintenance else pm.root_causes
+
+
 def _pairs(pm: Postmortem, cause: RootCause) -> list[tuple[str, str]]:
     """The (service, category) pairs a root cause counts for: its own `service`, else every affected one."""
     return [(service, cause.category) for service in ((cause.service,) if cause.service else pm.services)]
@@ -163,10 +168,11 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
                                                       "service": {}, "year": {}, "tag": {}}
     backlinks: dict[str, list[Postmortem]] = {}
     for pm in chronological:
-        for pair in {pair for cause in pm.root_causes for pair in _pairs(pm, cause)}:
+        for pair in {pair for cause in _causes(pm) for pair in _pairs(pm, cause)}:
             by_pair.setdefault(pair, []).append(pm)
     for pm in postmortems:  # newest first, so every list below is too
-        facets["severity"].setdefault(pm.severity, []).append(pm)
+        if pm.severity:  # none for maintenance, or when the source did not say
+            facets["severity"].setdefault(pm.severity, []).append(pm)
         for service in pm.services:
             facets["service"].setdefault(service, []).append(pm)
             services.setdefault(service, ServiceIndex(service, "")).postmortems.append(pm)
@@ -176,9 +182,9 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
             facets["tag"].setdefault(tag, []).append(pm)
         for other in pm.related:
             backlinks.setdefault(other, []).append(pm)
-        for category in dict.fromkeys(cause.category for cause in pm.root_causes):
+        for category in dict.fromkeys(cause.category for cause in _causes(pm)):
             categories.setdefault(category, CategoryIndex(category, "")).postmortems.append(pm)
-        for cause in pm.root_causes:
+        for cause in _causes(pm):
             categories[cause.category].by_kind.setdefault(cause.kind, []).append(CauseEntry(pm, cause))
     catalog = {name: rank for rank, name in enumerate(policy.service_names)}
     facets["service"] = dict(sorted(facets["service"].items(), key=lambda kv: (catalog.get(kv[0], len(catalog)), kv[0])))

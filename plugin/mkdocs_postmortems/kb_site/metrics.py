@@ -27,7 +27,7 @@ def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str])
     position = {month: index for index, month in enumerate(months)}
     counts = {severity: [0] * len(months) for severity in severities}
     for pm in dated:
-        counts.setdefault(pm.severity, [0] * len(months))[position[pm.started.strftime("%Y-%m")]] += 1
+        counts.setdefault(pm.severity or "unknown", [0] * len(months))[position[pm.started.strftime("%Y-%m")]] += 1
     return months, [(severity, row) for severity, row in counts.items() if any(row)]
 
 

@@ -83,11 +83,12 @@ def _action_items_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
 
 
 def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
-    months, monthly = monthly_counts(indexes.postmortems, kb.policy.severities)
-    response = response_times(indexes.postmortems)
+    incidents = [pm for pm in indexes.postmortems if not pm.is_maintenance]  # planned work is not an incident
+    months, monthly = monthly_counts(incidents, kb.policy.severities)
+    response = response_times(incidents)
     services = [s for s in indexes.services if s.postmortems]
     resolve = [(s.name, s.time_to_resolve.median) for s in services if s.time_to_resolve.count]
-    count = len(indexes.postmortems)
+    count = len(incidents)
     return {
         "count": count, "months": months, "monthly": monthly,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],

@@ -10,6 +10,7 @@ from typing import Callable
 import yaml
 
 from ..diagnostics import MAX_PER_FILE, Diagnostic
+from ..model import DAY, NO_TIME
 from ..policy import Policy
 from .schema import DATE_PART, DATE_PATTERN, OFFSET_PART, TIME_PART, Field, choices_of
 
@@ -32,9 +33,16 @@ class Reader:
         self.first_line = first_line
         self.positions: dict[Path, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.precision: dict[str, str] = {}  # a `moment` field known only to the day, or not at all
+        self.missing: dict[int, str] = {}  # index in `diagnostics` of each missing-field -> its dotted key, no indexes
 
     def at(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
+
+    def report_missing(self, node: yaml.Node, key_path: Path, message: str, hint: str) -> None:
+        """A `missing-field`, remembered by key so a declared unknown (`provenance.unknown`) can accept it."""
+        self.missing[len(self.diagnostics)] = ".".join(str(k) for k in key_path if not isinstance(k, int))
+        self.report(node, "missing-field", message, hint)
 
     def report(self, node: yaml.Node, code: str, message: str, hint: str | Callable[[], str] = "") -> None:
         """Record a problem; `hint` may be a function, called only while the file is under its diagnostic cap."""
@@ -72,8 +80,8 @@ class Reader:
                 continue
             if value_node.tag == NULL_TAG:
                 if field.required:
-                    self.report(key_node, "missing-field", f"required field `{_dotted(key_path, key)}` is empty",
-                                f"give `{key}` a value; {field.description}")
+                    self.report_missing(key_node, key_path + (key,), f"required field `{_dotted(key_path, key)}` is empty",
+                                        f"give `{key}` a value; {field.description}")
                     self.positions[key_path + (key,)] = self.at(key_node)
                 continue
             self.positions[key_path + (key,)] = self.at(value_node)
@@ -82,8 +90,9 @@ class Reader:
                 values[key] = value
         for field in fields:  # a required field that was given, however wrongly, has been reported already
             if field.required and field.name not in values and key_path + (field.name,) not in self.positions:
-                self.report(node, "missing-field", f"required field `{_dotted(key_path, field.name)}` is missing",
-                            f"add `{field.name}:`; {field.description}")
+                self.report_missing(node, key_path + (field.name,),
+                                    f"required field `{_dotted(key_path, field.name)}` is missing",
+                                    f"add `{field.name}:`; {field.description}")
         return values
 
     def read_value(self, node: yaml.Node, field: Field, key_path: Path):
@@ -106,13 +115,13 @@ class Reader:
                     if text is not None and self.check_choice(item, field, text, f"{name}[{index}]"):
                         items.append(text)
             if field.required and not node.value:
-                self.report(node, "missing-field", f"`{name}` needs at least one entry", field.description)
+                self.report_missing(node, key_path, f"`{name}` needs at least one entry", field.description)
             return items
         text = self.read_scalar(node, name)
         if text is None:
             return None
         if not text and field.required:
-            self.report(node, "missing-field", f"required field `{name}` is empty", f"give it a value; {field.description}")
+            self.report_missing(node, key_path, f"required field `{name}` is empty", f"give it a value; {field.description}")
             return None
         if field.type == "integer":
             number = _whole_number(text) if node.tag == INT_TAG else None
@@ -127,6 +136,8 @@ class Reader:
             return text.lower() in ("true", "yes", "on", "y")
         if field.type == "timestamp":
             return self.read_timestamp(node, text, name)
+        if field.type == "moment":
+            return self.read_moment(node, field, text, name)
         if field.type == "date":
             try:
                 if _DATE.match(text):
@@ -146,7 +157,24 @@ class Reader:
             return None
         return node.value.strip()
 
-    def read_timestamp(self, node: yaml.Node, text: str, name: str) -> datetime | None:
+    def read_moment(self, node: yaml.Node, field: Field, text: str, name: str) -> datetime | None:
+        """A timestamp; a date alone (midnight UTC, known to the day); or `unknown` (it happened, time unknown)."""
+        if text == "unknown" and not field.required:
+            self.precision[name] = NO_TIME
+            return None
+        if _DATE.match(text):
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                day = None
+            if day is not None:
+                self.precision[name] = DAY
+                return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        hint = "e.g. 2024-03-14T09:58:00Z, or 2024-03-14 when the time of day is unknown"
+        return self.read_timestamp(node, text, name, hint if field.required else hint + ", or `unknown`")
+
+    def read_timestamp(self, node: yaml.Node, text: str, name: str,
+                       example: str = "e.g. 2024-03-14T09:58:00Z") -> datetime | None:
         match = _TIMESTAMP.match(text)
         moment = None
         if match:
@@ -158,7 +186,7 @@ class Reader:
                 pass
         if moment is None:
             self.report(node, "wrong-type", f"`{name}` must be an ISO 8601 timestamp, not `{text}`",
-                        "e.g. 2024-03-14T09:58:00Z")
+                        example)
             return None
         if not offset:
             self.report(node, "timestamp-offset", f"`{name}` has no UTC offset: `{text}`",

@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import policy as p
+from ..model import KINDS, UNKNOWABLE
+
+IMPORT_FORMATS = ("cstate", "statuspage", "markdown")
 
 
 @dataclass(frozen=True)
 class Field:
     """One front-matter key.
 
-    `type` is one of: string, integer, boolean, timestamp, date, url, strings, object, objects.
+    `type` is one of: string, integer, boolean, timestamp, date, url, strings, object, objects, and `moment`: a
+    timestamp, or a date alone when the time of day is unknown, or `unknown` when it happened at an unknown time.
     `choices` is a tuple of fixed values or the name of a `Policy` attribute that lists them.
     """
 
@@ -65,8 +69,9 @@ IMPACT = (
 )
 
 PUBLIC_UPDATE = (
-    Field("status", "string", "`investigating`, `identified`, `monitoring` or `resolved`.", required=True,
-          choices=p.PUBLIC_UPDATE_STATUSES),
+    Field("status", "string", "`investigating`, `identified`, `monitoring` or `resolved`; for a maintenance "
+          "`scheduled`, `in_progress`, `verifying` or `completed`.", required=True,
+          choices=p.PUBLIC_UPDATE_STATUSES + p.MAINTENANCE_UPDATE_STATUSES),
     Field("at", "timestamp", "When it was posted, ISO 8601 with an explicit offset.", required=True),
     Field("body", "string", "What customers were told.", required=True),
 )
@@ -85,8 +90,31 @@ PUBLIC = (
           "report it as the incident's update time, so readers fetch the new text."),
 )
 
+WRONG_FACT = (
+    Field("field", "string", "The key the value was meant for, e.g. `resolved`.", required=True),
+    Field("value", "string", "The value as the source gave it.", required=True),
+    Field("reason", "string", "Why it was left out of the record.", required=True),
+)
+
+PROVENANCE = (
+    Field("format", "string", "The importer that wrote the record.", required=True, choices=IMPORT_FORMATS),
+    Field("source", "string", "The original file's path or URL.", required=True),
+    Field("original_id", "string", "The record's ID in the source; re-importing it updates this file.", required=True),
+    Field("imported_on", "date", "The day it was imported.", required=True),
+    Field("already_public", "boolean", "Its text was taken from a public status page, so it was public already."),
+    Field("content_hash", "string", "The hash of the file as imported; a re-import overwrites the file only while "
+          "it matches (or with `--force`)."),
+    Field("unknown", "strings", "Facts the source did not have; the rules that require them accept them, and "
+          "pages show them as unknown. Remove an entry once you fill the fact in.", choices=UNKNOWABLE),
+    Field("wrong", "objects", "Values the source gave that the record leaves out, with the reason.",
+          fields=WRONG_FACT),
+)
+
 POSTMORTEM = (
     Field("title", "string", "What happened, in a short internal title.", required=True),
+    Field("kind", "string", "`incident` (the default) or `maintenance`: planned work, its window `started` to "
+          "`resolved`; it needs no severity, impact, root causes, action items or review sections, and is not "
+          "downtime.", choices=KINDS),
     Field("status", "string", "`draft`, `in-review` or `published`.", required=True, choices=p.STATUSES),
     Field("severity", "string", "A severity of the configured scale (default SEV1 = worst .. SEV4).", required=True,
           choices="severities"),
@@ -94,10 +122,11 @@ POSTMORTEM = (
           choices="service_names"),
     Field("authors", "strings", "Who wrote the review.", required=True),
     Field("reviewers", "strings", "Who reviewed it; at least one once `in-review` or `published`."),
-    Field("started", "timestamp", "When impact started, ISO 8601 with an explicit offset.", required=True),
-    Field("detected", "timestamp", "When we knew; not before `started`."),
-    Field("mitigated", "timestamp", "When impact stopped for users; not before `detected`."),
-    Field("resolved", "timestamp", "When the incident was closed; not before `mitigated`."),
+    Field("started", "moment", "When impact started, ISO 8601 with an explicit offset (or a date alone when the "
+          "time of day is unknown).", required=True),
+    Field("detected", "moment", "When we knew; not before `started`."),
+    Field("mitigated", "moment", "When impact stopped for users; not before `detected`."),
+    Field("resolved", "moment", "When the incident was closed; not before `mitigated`."),
     Field("published_on", "date", "The day the review was signed off and `status` set to `published`."),
     Field("impact", "object", "Who and what was affected.", required=True, fields=IMPACT),
     Field("root_causes", "objects", "Causal, contributing and systemic factors.", fields=ROOT_CAUSE),
@@ -106,6 +135,7 @@ POSTMORTEM = (
     Field("tags", "strings", "Free-form labels for browsing."),
     Field("communications", "objects", "Who was told, how and when.", fields=COMMUNICATION),
     Field("public", "object", "Present when a summary may go to customers.", fields=PUBLIC),
+    Field("provenance", "object", "Where an imported record came from (`postmortems import`).", fields=PROVENANCE),
 )
 
 
@@ -127,6 +157,7 @@ TIME_PART = r"[T ]\d{2}:\d{2}(?::\d{2}(\.\d+)?)?"
 OFFSET_PART = r"([Zz]|[+-]\d{2}:?\d{2})"
 TIMESTAMP_PATTERN = f"^{DATE_PART}{TIME_PART}{OFFSET_PART}$"
 DATE_PATTERN = f"^{DATE_PART}$"
+MOMENT_PATTERN = f"^(?:{DATE_PART}(?:{TIME_PART}{OFFSET_PART})?|unknown)$"
 
 _JSON_TYPES = {
     "string": {"type": "string"},
@@ -134,6 +165,7 @@ _JSON_TYPES = {
     "boolean": {"type": "boolean"},
     "timestamp": {"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN},
     "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+    "moment": {"type": "string", "pattern": MOMENT_PATTERN},
     "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
 }
 

@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 from .feeds import atom_feed, rss_feed
 from ..render import PageSpec
 from ..policy import Policy
-from .public import PublicView
+from .public import PublicView, by_kind
 from .statuspage import Page, api_files, component_statuses, overall_status
 from .uptime import FORMULA, uptime_days, uptime_percent
 
@@ -37,21 +37,24 @@ def months(incidents: Sequence[PublicView]) -> list[tuple[str, list[PublicView]]
 def status_context(incidents: Sequence[PublicView], policy: Policy, today: date,
                    incident_page: Callable[[PublicView], str], history: str = HISTORY) -> dict:
     """What `status.html` shows: the overall status, each component with its uptime days, and recent history.
-    `incident_page` and `history` are the source URIs its links go to."""
+    `incident_page` and `history` are the source URIs its links go to. Maintenance is not shown here."""
+    incidents, _ = by_kind(incidents)
     statuses = component_statuses(incidents, policy.components)
     components = []
     for name in policy.components:
         days = uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name))
         components.append((name, statuses[name], days, uptime_percent(days)))
     return {"overall": overall_status(incidents), "components": components,
-            "unresolved": [view for view in incidents if view.resolved is None],
+            "unresolved": [view for view in incidents if not view.closed],
             "months": months(incidents[:policy.history_page_size]), "formula": FORMULA,
             "incident_uri": incident_page, "history_uri": history}
 
 
 def public_site(incidents: Sequence[PublicView], policy: Policy, today: date, page: Page,
                 url_of: Callable[[str], str]) -> tuple[list[PageSpec], dict[str, str]]:
-    """Every page and file of the public site. `url_of` turns a source URI into its URL from the site root."""
+    """Every page and file of the public site. `url_of` turns a source URI into its URL from the site root.
+    Maintenance goes into the API alone."""
+    views, incidents = incidents, by_kind(incidents)[0]
     pages = [PageSpec(HOME, page.name, "status", status_context(incidents, policy, today, incident_uri), in_nav=True)]
     pages += [PageSpec(incident_uri(view), view.title, "status-incident", {"incident": view, "status_uri": HOME})
               for view in incidents]
@@ -73,7 +76,7 @@ def public_site(incidents: Sequence[PublicView], policy: Policy, today: date, pa
         return absolute(url_of(incident_uri(view)))
 
     since = {name: policy.component_since(name) for name in policy.components if policy.component_since(name)}
-    files = api_files(page, incidents, policy.components, incident_url, since)
+    files = api_files(page, views, policy.components, incident_url, since, today)
     files[FEEDS["atom"]] = atom_feed(page, incidents, incident_url, absolute(FEEDS["atom"]))
     files[FEEDS["rss"]] = rss_feed(page, incidents, incident_url, absolute(FEEDS["rss"]))
     return pages, files

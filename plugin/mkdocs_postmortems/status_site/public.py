@@ -7,14 +7,12 @@ impact, updates and "what we are changing", and the impact window (`started` to 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
-from ..model import Postmortem, PublicUpdate
+from ..model import NO_TIME, Postmortem, PublicUpdate, moment_text
 from ..policy import PUBLIC_IMPACTS, Policy
-
-
 
 # Statuspage's component status for an incident's impact, and the share of a day's minutes an hour of each
 # counts as down in the uptime figures (published on the status page).
@@ -42,6 +40,24 @@ class PublicView:
     started: datetime | None
     resolved: datetime | None
     revised: datetime | None = None
+    kind: str = "incident"
+    mitigated: datetime | None = None  # a maintenance's work done, verifying
+    precision: Mapping[str, str] = field(default_factory=dict, compare=False)  # as `Postmortem.precision`
+
+    @property
+    def closed(self) -> bool:
+        """Resolved, at a known time or not (`resolved: unknown`)."""
+        return self.resolved is not None or self.precision.get("resolved") == NO_TIME
+
+    @property
+    def window_known(self) -> bool:
+        """Its window is known to the minute: a start, and an end unless still open. Uptime counts nothing else."""
+        exact = lambda name: name not in self.precision  # noqa: E731
+        return self.started is not None and exact("started") and (exact("resolved") or not self.closed)
+
+    def when(self, name: str) -> str:
+        """`started` or `resolved` as pages show it (`model.moment_text`)."""
+        return moment_text(getattr(self, name), self.precision.get(name))
 
     @property
     def code(self) -> str:
@@ -56,16 +72,20 @@ class PublicView:
 
 
 def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:
-    """What the public site shows: every published postmortem with a `public` block, newest first."""
+    """What the public site shows: every published record with a `public` block, newest first; incidents and
+    maintenance alike (`by_kind` splits them)."""
     views = [public_view(pm, policy) for pm in postmortems if pm.status == "published" and pm.public is not None]
     return sorted(views, key=lambda v: (v.started.timestamp() if v.started else 0, v.id), reverse=True)
 
 
+def by_kind(views: Sequence[PublicView]) -> tuple[list[PublicView], list[PublicView]]:
+    """(incidents, maintenance), each in the order given."""
+    return ([view for view in views if view.kind != "maintenance"], [view for view in views if view.kind == "maintenance"])
+
+
 def impact_window(view: PublicView) -> str:
     """`2025-05-16 17:05 UTC – 2025-05-17 09:40 UTC`, or `… – ongoing` while unresolved."""
-    def utc(moment: datetime | None) -> str:
-        return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
-    return f"{utc(view.started) or 'unknown'} – {utc(view.resolved) or 'ongoing'}"
+    return f"{view.when('started') or 'unknown'} – {view.when('resolved') or 'ongoing'}"
 
 
 def _indented(text: str) -> list[str]:
@@ -87,11 +107,16 @@ def public_text(view: PublicView) -> str:
 
 def derived_updates(pm: Postmortem, components: Iterable[str]) -> tuple[PublicUpdate, ...]:
     """Updates for a postmortem that gives none: investigating when detected, monitoring when mitigated,
-    resolved when resolved, in Statuspage's usual words; only those with a time."""
+    resolved when resolved (a maintenance: in progress, verifying, completed), in Statuspage's usual words; only
+    those with a time."""
     affected = ", ".join(components) or "some of our services"
     steps = ((pm.detected or pm.started, "investigating", f"We are investigating a problem affecting {affected}."),
              (pm.mitigated, "monitoring", "A fix has been applied and we are monitoring the results."),
              (pm.resolved, "resolved", "This incident has been resolved."))
+    if pm.is_maintenance:
+        steps = ((pm.started, "in_progress", f"Scheduled maintenance of {affected} is in progress."),
+                 (pm.mitigated, "verifying", "Verification is underway for the maintenance items."),
+                 (pm.resolved, "completed", "The scheduled maintenance has been completed."))
     return tuple(PublicUpdate(status, at, body) for at, status, body in steps if at)
 
 
@@ -106,4 +131,4 @@ def public_view(pm: Postmortem, policy: Policy) -> PublicView | None:
     updates = public.updates or derived_updates(pm, public.components)
     newest_first = tuple(sorted(updates, key=lambda u: u.at.timestamp() if u.at else 0, reverse=True))
     return PublicView(pm.id, public.title, public.summary, public.components, impact, public.changes, newest_first,
-                      pm.started, pm.resolved, public.revised)
+                      pm.started, pm.resolved, public.revised, pm.kind, pm.mitigated, dict(pm.precision))

@@ -1,11 +1,13 @@
 """The public incidents in the shapes of Statuspage's public API v2, so existing consumers read them unchanged.
 
-`api_files` gives `api/v2/summary.json`, `status.json`, `components.json`, `incidents.json` and
-`incidents/unresolved.json`, with Statuspage's field names and order. IDs are `public_code`s: a page's of its
+`api_files` gives `api/v2/summary.json`, `status.json`, `components.json`, `incidents.json`,
+`incidents/unresolved.json` and `scheduled-maintenances.json` (with `upcoming.json` and `active.json`), with
+Statuspage's field names and order. IDs are `public_code`s: a page's of its
 name, a component's of its name, an incident's of its postmortem ID (`PublicView.code`), and an update's of
 `<incident code>/update/<n>`, `n` counting from its oldest update, so adding an update keeps the others' IDs.
-Times are UTC as a UTC Statuspage writes them (`2025-05-16T17:05:00.000Z`). An incident is unresolved while it
-has no `resolved` time. Nothing here reads the clock: the same incidents always give the same files.
+Times are UTC as a UTC Statuspage writes them (`2025-05-16T17:05:00.000Z`). An incident is unresolved until it
+is resolved (`PublicView.closed`). A maintenance's status is judged against the build date (`today`, given):
+nothing here reads the clock, so the same records and date always give the same files.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable, Mapping, Sequence
 
-from .public import COMPONENT_STATUS, PublicView, public_code
+from .public import COMPONENT_STATUS, PublicView, by_kind, public_code
 from .uptime import OPERATIONAL, STATUS_ORDER
 
 INCIDENTS_LIMIT = 50  # Statuspage's incidents.json lists the 50 newest
@@ -43,7 +45,7 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def unresolved(incidents: Sequence[PublicView]) -> list[PublicView]:
-    return [view for view in incidents if view.resolved is None]
+    return [view for view in incidents if not view.closed]
 
 
 def overall_status(incidents: Sequence[PublicView]) -> tuple[str, str]:
@@ -67,7 +69,7 @@ def component_statuses(incidents: Sequence[PublicView], components: Sequence[str
 
 def incident_status(view: PublicView) -> str:
     """`resolved` once resolved, else its newest update's status (`investigating` without an open one)."""
-    if view.resolved is not None:
+    if view.closed:
         return "resolved"
     newest = view.updates[0].status if view.updates else ""
     return newest if newest in OPEN_STATUSES else "investigating"
@@ -117,15 +119,19 @@ def _affected(view: PublicView, index: int, components: Mapping[str, dict]) -> l
             for name in view.components if name in components] or None
 
 
+def _update(view: PublicView, index: int, affected: list[dict] | None) -> dict:
+    """The update `index` (newest first) as Statuspage writes it; its ID counts from the oldest update."""
+    update = view.updates[index]
+    return {"id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"), "status": update.status,
+            "body": update.body, "incident_id": view.code, "created_at": timestamp(update.at),
+            "updated_at": timestamp(update.at), "display_at": timestamp(update.at), "affected_components": affected,
+            "deliver_notifications": True, "custom_tweet": None, "tweet_id": None}
+
+
 def _incident(view: PublicView, page_id: str, components: Mapping[str, dict],
               incident_url: Callable[[PublicView], str]) -> dict:
     monitoring = [update.at for update in view.updates if update.status == "monitoring" and update.at]
-    updates = [{
-        "id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"), "status": update.status,
-        "body": update.body, "incident_id": view.code, "created_at": timestamp(update.at),
-        "updated_at": timestamp(update.at), "display_at": timestamp(update.at),
-        "affected_components": _affected(view, index, components), "deliver_notifications": True,
-        "custom_tweet": None, "tweet_id": None} for index, update in enumerate(view.updates)]
+    updates = [_update(view, index, _affected(view, index, components)) for index in range(len(view.updates))]
     return {
         "id": view.code, "name": view.title, "status": incident_status(view), "created_at": timestamp(view.started),
         "updated_at": timestamp(view.updated), "monitoring_at": timestamp(min(monitoring, default=None)),
@@ -134,10 +140,39 @@ def _incident(view: PublicView, page_id: str, components: Mapping[str, dict],
         "components": [components[name] for name in view.components if name in components]}
 
 
+def maintenance_status(view: PublicView, today: date) -> str:
+    """Statuspage's status of a maintenance on `today`: scheduled before its start's day, in progress from then,
+    verifying from the day of `mitigated` (the work done), completed after the day of `resolved`."""
+    if view.closed and (view.resolved is None or view.resolved.date() < today):
+        return "completed"
+    if view.mitigated is not None and view.mitigated.date() <= today:
+        return "verifying"
+    if view.started is not None and view.started.date() <= today:
+        return "in_progress"
+    return "scheduled"
+
+
+def _maintenance(view: PublicView, today: date, page_id: str, components: Mapping[str, dict], shortlink: str) -> dict:
+    """A scheduled maintenance as Statuspage writes it: the window as `scheduled_for` and `scheduled_until`, and
+    its updates with maintenance statuses."""
+    status = maintenance_status(view, today)
+    updates = [_update(view, index, None) for index in range(len(view.updates))]
+    return {
+        "id": view.code, "name": view.title, "status": status, "created_at": timestamp(view.started),
+        "updated_at": timestamp(view.updated), "monitoring_at": timestamp(view.mitigated),
+        "resolved_at": timestamp(view.resolved) if status == "completed" else None, "impact": "maintenance",
+        "shortlink": shortlink, "started_at": timestamp(view.started), "page_id": page_id,
+        "incident_updates": updates, "components": [components[name] for name in view.components if name in components],
+        "scheduled_for": timestamp(view.started), "scheduled_until": timestamp(view.resolved)}
+
+
 def api_files(page: Page, incidents: Sequence[PublicView], components: Sequence[str],
-              incident_url: Callable[[PublicView], str], since: Mapping[str, date] | None = None) -> dict[str, str]:
-    """Statuspage's public API v2 files, as JSON text by path. `incidents` newest first; `components` the public
-    components in display order; `since` the day each started serving customers (its `start_date`)."""
+              incident_url: Callable[[PublicView], str], since: Mapping[str, date] | None = None,
+              today: date | None = None) -> dict[str, str]:
+    """Statuspage's public API v2 files, as JSON text by path. `incidents` newest first, maintenance among them
+    (`kind`); `components` the public components in display order; `since` the day each started serving customers
+    (its `start_date`); `today` the build date, which a maintenance's status depends on (default: none listed)."""
+    incidents, maintenances = by_kind(incidents)
     page_id = public_code(page.name)
     page_object = {"id": page_id, "name": page.name, "url": page.url or "/", "time_zone": "Etc/UTC",
                    "updated_at": timestamp(max((view.updated for view in incidents if view.updated), default=None))}
@@ -150,12 +185,18 @@ def api_files(page: Page, incidents: Sequence[PublicView], components: Sequence[
         return [_incident(view, page_id, by_name, incident_url) for view in views]
 
     open_incidents = shaped(unresolved(incidents))
+    planned = [_maintenance(view, today, page_id, by_name, page.url or "/") for view in maintenances] if today else []
+    upcoming = [m for m in planned if m["status"] == "scheduled"]
+    active = [m for m in planned if m["status"] in ("in_progress", "verifying")]
     documents = {
         "api/v2/summary.json": {"page": page_object, "components": component_list, "incidents": open_incidents,
-                                "scheduled_maintenances": [], "status": status},
+                                "scheduled_maintenances": upcoming + active, "status": status},
         "api/v2/status.json": {"page": page_object, "status": status},
         "api/v2/components.json": {"page": page_object, "components": component_list},
         "api/v2/incidents.json": {"page": page_object, "incidents": shaped(incidents[:INCIDENTS_LIMIT])},
         "api/v2/incidents/unresolved.json": {"page": page_object, "incidents": open_incidents},
+        "api/v2/scheduled-maintenances.json": {"page": page_object, "scheduled_maintenances": planned[:INCIDENTS_LIMIT]},
+        "api/v2/scheduled-maintenances/upcoming.json": {"page": page_object, "scheduled_maintenances": upcoming},
+        "api/v2/scheduled-maintenances/active.json": {"page": page_object, "scheduled_maintenances": active},
     }
     return {path: json.dumps(document, ensure_ascii=False, indent=2) + "\n" for path, document in documents.items()}

@@ -77,14 +77,15 @@ def uptime_days(component: str, incidents: Sequence[PublicView], today: date, da
     """`days` UTC days ending with `today`, oldest first, for `component`.
 
     An incident's window runs from `started` to `resolved` (unresolved: to the end of `today`), clipped to each
-    day it touches; an incident without `started` has no window. Days before `since` have no data. The work is
+    day it touches; an incident without `started`, or whose start or end is known only to the day or not at all, has
+    no window: any figure for it would be invented. Maintenance is never downtime. Days before `since` have no data. The work is
     linear in the incidents and the days each spans, not in all days times all incidents."""
     first = today - timedelta(days=days - 1)
     window_start, window_end = _midnight(first), _midnight(today + timedelta(days=1))
     spans: dict[date, list[tuple[datetime, datetime, float]]] = {}
     touching: dict[date, list[PublicView]] = {}
     for view in incidents:
-        if component not in view.components or view.started is None:
+        if component not in view.components or view.kind == "maintenance" or not view.window_known:
             continue
         start = _utc(view.started)
         end = _utc(view.resolved) if view.resolved is not None else window_end

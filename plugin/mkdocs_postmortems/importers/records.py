@@ -1,0 +1,405 @@
+"""What every importer shares: the `Record` it proposes, the checks it must pass as written, writing it
+idempotently (never over a person's edits), and the per-file report."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import yaml
+
+from ..checks import Context, check_knowledge_base, check_postmortem
+from ..diagnostics import Level
+from ..kb_site.urls import slugify
+from ..knowledge import discover, postmortem_from_source
+from ..parsing.frontmatter import source_from_bytes
+from ..policy import Policy
+
+MAX_SOURCE_BYTES = 5_000_000  # a JSON export may be larger than a postmortem; beyond this it is not an export
+MAX_NODES = 20_000  # YAML nodes read from one foreign front matter: aliases can make a few bytes into millions
+EARLIEST_YEAR = 1990
+_HASH_LINE = re.compile(r"^  content_hash: .*\n", re.MULTILINE)
+_SUPPRESS = " <!-- blameless-ok: imported wording, to review -->"
+_SUPPRESS_YAML = "# blameless-ok: imported wording, to review"
+_YAML_KEY = re.compile(r"^\s*(?:- )?[a-z_]+: (?![|>])")  # a `key: value` line whose value is on it
+
+
+# What a public status-page entry never says: a person fills it in, or it stays unknown.
+STATUS_PAGE_UNKNOWN = ("severity", "authors", "reviewers", "detected", "mitigated", "published_on", "impact.summary",
+                       "impact.customers_affected", "impact.requests_failed", "root_causes", "action_items",
+                       "communications", "sections")
+
+
+class SourceProblem(Exception):
+    """A source that cannot be imported, with the reason the report gives."""
+
+
+@dataclass
+class Record:
+    """A record an importer proposes: its front matter (YAML-ready values, in order) and body, with what the
+    source lacked (`unknown`), what it got wrong (`wrong`), what was mapped, and what a person must look at."""
+
+    format: str
+    source: str
+    original_id: str
+    title: str
+    day: date
+    fields: dict
+    body: str
+    unknown: list[str] = field(default_factory=list)
+    wrong: list[dict] = field(default_factory=list)
+    mapped: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    already_public: bool = False
+    marked_lines: set[int] = field(default_factory=set)  # front-matter lines to mark `blameless-ok` for review
+
+    def drop(self, key: str, value: object, reason: str) -> None:
+        """Leave a wrong value out of the record; keep it in the provenance and tell a person."""
+        self.wrong.append({"field": key, "value": str(value), "reason": reason})
+        self.needs.append(f"left out `{key}` {value}: {reason}")
+
+
+@dataclass
+class FileReport:
+    """What happened to one source file: `action` is written, updated, unchanged, kept (edited since import),
+    skipped (an error), or `would ...` in a dry run."""
+
+    source: str
+    action: str
+    target: str = ""
+    original_id: str = ""
+    mapped: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def attempt(where: str, build: Callable[[], Record]) -> Record | FileReport:
+    """`build()`'s record, or a report of why it could not be built: never a traceback for one bad source."""
+    try:
+        return build()
+    except SourceProblem as problem:
+        return FileReport(where, "skipped", needs=[str(problem)])
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
+        return FileReport(where, "skipped", needs=[f"could not read it ({type(error).__name__}: {error}); "
+                                                   "please report this file"])
+
+
+def read_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """A source's bytes, refused before reading when too large."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise SourceProblem(f"{size:,} bytes is more than the {limit:,} an import reads")
+        return path.read_bytes()
+    except OSError as error:
+        raise SourceProblem(f"cannot read it: {error.strerror or error}") from None
+
+
+def decode(raw: bytes) -> str:
+    if b"\0" in raw:
+        raise SourceProblem("it is binary, not text")
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        raise SourceProblem(f"it is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})") from None
+
+
+def front_matter(raw: bytes, name: str) -> tuple[dict, str]:
+    """A foreign Markdown file's front matter as plain Python values (strings, lists, dicts), and its body.
+    The byte checks, the nesting limit and the YAML errors are the knowledge base's own."""
+    source, problems = source_from_bytes(raw, name)
+    if source is None:
+        problem = problems[0]
+        raise SourceProblem(f"line {problem.line}: {problem.message}")
+    values = plain(source.front_matter)
+    if not isinstance(values, dict):
+        raise SourceProblem("its front matter is not a mapping of `key: value` lines")
+    return values, source.body
+
+
+def plain(node: yaml.Node, budget: list[int] | None = None, depth: int = 0):
+    """Composed YAML as strings, lists and dicts, never expanding more than `MAX_NODES` nodes (aliases)."""
+    budget = budget if budget is not None else [MAX_NODES]
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 20:
+        raise SourceProblem("its front matter is too large or nested to be a status-page entry")
+    if isinstance(node, yaml.MappingNode):
+        return {str(plain(k, budget, depth + 1)): plain(v, budget, depth + 1) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [plain(item, budget, depth + 1) for item in node.value]
+    return None if node.tag.endswith(":null") else node.value
+
+
+_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*"
+                   r"(Z|[+-]\d{2}:?\d{2}| ?UTC)?$", re.IGNORECASE)
+
+
+def parse_time(text: object, today: date) -> tuple[datetime, bool, bool] | None:
+    """(UTC time, whether a time of day was given, whether an offset was given) from ISO-like text, or None.
+    Raises `SourceProblem` for a date that cannot be real (month 13, year 3000)."""
+    if not isinstance(text, str):
+        return None
+    match = _TIME.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                          tzinfo=timezone.utc)
+    except ValueError:
+        raise SourceProblem(f"`{text}` is not a real date") from None
+    if not EARLIEST_YEAR <= moment.year <= today.year + 5:
+        raise SourceProblem(f"`{text}` is not a plausible date")
+    if offset and offset.strip().upper() not in ("Z", "UTC"):
+        sign = 1 if offset[0] == "+" else -1
+        hours, minutes = int(offset[1:3]), int(offset[-2:])
+        if hours > 23 or minutes > 59:
+            raise SourceProblem(f"`{text}` has an impossible UTC offset")
+        moment -= sign * timedelta(hours=hours, minutes=minutes)
+    return moment, hour is not None, offset is not None
+
+
+_RELATIVE_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)(?:\s+\"[^\"]*\")?\)", re.IGNORECASE)
+
+
+_RELATIVE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?((?![a-z][a-z0-9+.-]*:|#|/)[^\s>]+)>?.*$\n?",
+                                  re.IGNORECASE | re.MULTILINE)
+
+
+def without_relative_links(body: str) -> tuple[str, list[str]]:
+    """The body with links into the source's own repository made plain text (they lead nowhere in the knowledge
+    base), and a note for each."""
+    notes: list[str] = []
+
+    def plain_text(match: re.Match) -> str:
+        notes.append(f"relative {'image' if match.group(1) else 'link'} `{match.group(3)[:80]}` made plain text")
+        return f"{match.group(2)} (not imported: {match.group(3)})" if match.group(1) else match.group(2)
+
+    def no_definition(match: re.Match) -> str:
+        notes.append(f"relative link definition `{match.group(1)[:80]}` removed")
+        return ""
+
+    return _RELATIVE_DEFINITION.sub(no_definition, _RELATIVE_LINK.sub(plain_text, body)), notes
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def catalog_snippet(services: Iterable[tuple[str, str, str]]) -> str:
+    """`services:` entries for mkdocs.yml, from (name, description, public component) triples."""
+    entries = [{"name": name, **({"description": text} if text else {}), "component": component, "public": True}
+               for name, text, component in services]
+    if not entries:
+        return ""
+    return yaml.safe_dump({"services": entries}, sort_keys=False, allow_unicode=True, width=100)
+
+
+def service_for(component: str, policy: Policy) -> str:
+    """The catalog service whose public component is `component`, else a service name made from it."""
+    for service in policy.services:
+        if service.component == component or service.name == component:
+            return service.name
+    return slugify(component, max_words=8)
+
+
+# --------------------------------------------------------------------------------------------------
+# Rendering, self-check and writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as `|` blocks, as a person would write it."""
+
+
+def _text_block(dumper: yaml.SafeDumper, text: str):
+    style = "|" if "\n" in text and not any(line != line.rstrip() for line in text.split("\n")) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _text_block)
+
+
+def render(record: Record, imported_on: date) -> str:
+    """The file's text, its provenance last, with the hash of everything but the hash line."""
+    provenance = {"format": record.format, "source": record.source, "original_id": record.original_id,
+                  "imported_on": imported_on.isoformat()}
+    if record.already_public:
+        provenance["already_public"] = True
+    provenance["content_hash"] = ""
+    if record.unknown:
+        provenance["unknown"] = list(dict.fromkeys(record.unknown))
+    if record.wrong:
+        provenance["wrong"] = record.wrong
+    values = {**record.fields, "provenance": provenance}
+    lines = ("---\n" + yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)).split("\n")
+    for number in sorted(record.marked_lines, reverse=True):  # a comment line of its own, before the value
+        line = lines[number - 1]
+        lines.insert(number - 1, " " * (len(line) - len(line.lstrip(" -"))) + _SUPPRESS_YAML)
+    text = "\n".join(lines) + "---\n\n" + record.body.strip("\n") + "\n"
+    return text.replace('  content_hash: \'\'\n', f"  content_hash: sha256:{content_hash(_without_hash(text))}\n", 1)
+
+
+def _without_hash(text: str) -> str:
+    return _HASH_LINE.sub("", text, count=1)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def edited_since_import(text: str) -> bool:
+    """Whether a person changed the file after the import wrote it: its hash no longer matches."""
+    found = re.search(r"^  content_hash: sha256:([0-9a-f]+)$", text, re.MULTILINE)
+    return found is None or found.group(1) != content_hash(_without_hash(text))
+
+
+def problems_as_written(text: str, name: str, policy: Policy, today: date) -> list:
+    """Every error and warning `postmortems check` would report on this one file, as the importer wrote it."""
+    pm, found = postmortem_from_source(source_from_bytes(text.encode("utf-8"), name), Path(name).stem, name, policy)
+    if pm is None:
+        return found
+    ctx = Context(policy, today)
+    found = found + check_postmortem(pm, ctx) + check_knowledge_base([pm], ctx)
+    return [d for d in found if policy.level_of(d.code, d.level) in (Level.ERROR, Level.WARNING)]
+
+
+def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tuple[str, list]:
+    """The text to write and the problems it would still have. Leaks in public text move the text into the body
+    for a person to rephrase; blaming wording in the body is marked for review; anything else stays a problem."""
+    name = f"{record.day.isoformat()}-x.md"
+    text = render(record, imported_on)
+    problems = problems_as_written(text, name, policy, today)
+    leaks = [d for d in problems if d.code == "public-leak"]
+    if leaks and "public" in record.fields:
+        public = record.fields.pop("public")
+        record.needs += [f"the leak gate flags the public text: {d.message}" for d in leaks[:3]]
+        record.needs.append("the public block was left out; its text is in the body under “Public text, as "
+                            "posted”: rephrase it and add a `public` block")
+        record.body += "\n\n## Public text, as posted\n\n" + public.get("summary", "")
+        text = render(record, imported_on)
+        problems = problems_as_written(text, name, policy, today)
+    blame = [d for d in problems if d.code == "blame-language"]
+    body_start = text.count("\n", 0, text.index("\n---\n") + 5) + 1
+    lines = text.split("\n")
+    if blame and all(d.line > body_start or _YAML_KEY.match(lines[d.line - 1]) for d in blame):
+        body_lines = record.body.strip("\n").split("\n")
+        first_body_line = body_start + 1  # a blank line follows the closing `---`
+        for line in sorted({d.line for d in blame}, reverse=True):
+            index = line - first_body_line
+            if line < body_start:
+                record.marked_lines.add(line)
+            elif 0 <= index < len(body_lines) and _SUPPRESS not in body_lines[index]:
+                body_lines[index] += _SUPPRESS
+        record.needs += [f"wording to review (marked blameless-ok): {d.message}" for d in blame[:5]]
+        record.body = "\n".join(body_lines)
+        text = render(record, imported_on)
+        problems = problems_as_written(text, name, policy, today)
+    return text, problems
+
+
+def existing_records(folder: Path) -> dict[tuple[str, str], Path]:
+    """(format, original ID) -> file, for every imported record already in `folder`."""
+    found = {}
+    for path in discover(folder):
+        if path.suffix != ".md":
+            continue
+        try:
+            values, _ = front_matter(read_bytes(path, 1_000_000), path.name)
+        except SourceProblem:
+            continue
+        provenance = values.get("provenance")
+        if isinstance(provenance, dict) and isinstance(provenance.get("original_id"), str):
+            found.setdefault((str(provenance.get("format")), provenance["original_id"]), path)
+    return found
+
+
+def target_for(record: Record, folder: Path, existing: dict[tuple[str, str], Path], taken: set[Path]) -> Path:
+    """The file for `record`: the one it was imported into before, else `<day>-<slug>.md`, with its original ID
+    appended when another record has that name."""
+    known = existing.get((record.format, record.original_id))
+    if known is not None:
+        return known
+    stem = f"{record.day.isoformat()}-{slugify(record.title)}"
+    path = folder / f"{stem}.md"
+    if path.exists() or path in taken:
+        path = folder / f"{stem}-{slugify(record.original_id, max_words=12)}.md"
+    return path
+
+
+def write_records(records: Iterable[Record | FileReport], folder: Path, policy: Policy, imported_on: date,
+                  today: date, dry_run: bool = False, force: bool = False) -> Iterator[FileReport]:
+    """Write each record into `folder` (or say what would happen), one report each; a `FileReport` given among
+    the records (a source that failed) is passed through."""
+    existing = existing_records(folder)
+    taken: set[Path] = set()
+    done: dict[tuple[str, str], str] = {}
+    for record in records:
+        if isinstance(record, FileReport):
+            yield record
+            continue
+        report = FileReport(record.source, "", original_id=record.original_id, mapped=record.mapped,
+                            unknown=list(dict.fromkeys(record.unknown)), needs=record.needs)
+        key = (record.format, record.original_id)
+        if key in done:
+            report.action, report.target = "skipped", done[key]
+            report.needs = [f"the same record ({record.original_id}) is also in {done[key]}; imported once"]
+            yield report
+            continue
+        path = target_for(record, folder, existing, taken)
+        taken.add(path)
+        report.target = path.as_posix()
+        done[key] = report.target
+        text, problems = settle(record, policy, imported_on, today)
+        if problems:
+            report.action = "skipped"
+            report.needs = record.needs + [f"`check` would report: [{d.code}] {d.message}" for d in problems[:10]]
+            yield report
+            continue
+        report.action = _write(path, text, record, dry_run, force)
+        yield report
+
+
+def _write(path: Path, text: str, record: Record, dry_run: bool, force: bool) -> str:
+    """Write `text` unless the file holds it already or a person edited it since the import (without `force`)."""
+    verb = "would " if dry_run else ""
+    if not path.exists():
+        action = "written"
+    else:
+        old = path.read_text(encoding="utf-8", errors="replace")
+        imported_on = re.search(r"^  imported_on: '?(\d{4}-\d{2}-\d{2})'?$", old, re.MULTILINE)
+        if imported_on and render(record, date.fromisoformat(imported_on.group(1))) == old:
+            return f"{verb}leave unchanged" if dry_run else "unchanged"
+        if edited_since_import(old) and not force:
+            record.needs.append("edited since it was imported: kept as it is (`--force` overwrites it)")
+            return f"{verb}keep (edited)" if dry_run else "kept (edited)"
+        action = "updated"
+    if dry_run:
+        return f"would be {action}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return action
+
+
+def report_text(reports: list[FileReport]) -> str:
+    """The report for people: one block per file, then the totals."""
+    lines = []
+    for report in reports:
+        target = f" -> {report.target}" if report.target else ""
+        lines.append(f"{report.source}: {report.action}{target}")
+        if report.mapped:
+            lines.append(f"    mapped: {'; '.join(report.mapped)}")
+        if report.unknown:
+            lines.append(f"    unknown: {', '.join(report.unknown)}")
+        lines += [f"    needs a person: {need}" for need in report.needs]
+    counts: dict[str, int] = {}
+    for report in reports:
+        counts[report.action] = counts.get(report.action, 0) + 1
+    lines.append(", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing to import")
+    return "\n".join(lines)
