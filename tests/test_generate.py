@@ -159,6 +159,16 @@ def test_a_leak_in_the_public_build_writes_nothing_and_keeps_the_last_good_outpu
     assert generated(site / "status") == before
 
 
+def test_sections_become_markdown_headings_only_with_attr_list(site):
+    config = yaml.safe_load((site / "mkdocs.yml").read_text())
+    (site / "mkdocs.yml").write_text(yaml.safe_dump({**config, "markdown_extensions": ["attr_list", "toc"]}))
+    assert run_cli("generate", "out").exit_code == 0
+    assert "\n## Root causes {#root-causes}\n" in (site / "out" / "docs" / "postmortems" / f"{PM}.md").read_text()
+    (site / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    assert run_cli("generate", "out").exit_code == 0
+    assert '<h2 id="root-causes">Root causes</h2>' in (site / "out" / "docs" / "postmortems" / f"{PM}.md").read_text()
+
+
 def test_automatic_nav_puts_each_folders_index_first_then_pages_then_folders():
     assert automatic_nav(["b.md", "index.md", "a/z.md", "a/index.md", "a/b/c.md", "a.md", "my-notes/x.md"]) == [
         "index.md", "a.md", "b.md", {"A": ["a/index.md", "a/z.md", {"B": ["a/b/c.md"]}]},

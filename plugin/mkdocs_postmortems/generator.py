@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,12 +207,34 @@ def automatic_nav(uris: list[str]) -> list:
     return entries(tree)
 
 
-def page_markdown(site: Site, uri: str, user_text: str | None = None) -> str:
+_TOP_H2 = re.compile(r'^<h2 id="([^"]+)">(.*?)</h2>$', re.M)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|])")
+
+
+def headings_as_markdown(html: str) -> str:
+    """`html` with each top-level `<h2 id>` as a Markdown heading with that id (`attr_list`), so the engine's
+    table of contents lists the sections the plugin adds, as the plugin's own build does."""
+    def heading(match: re.Match) -> str:
+        title = _MARKDOWN_SPECIAL.sub(r"\\\1", match.group(2))
+        return f"\n## {title} {{#{match.group(1)}}}\n"
+    return _TOP_H2.sub(heading, html)
+
+
+def _has_attr_list(config: dict) -> bool:
+    extensions = config.get("markdown_extensions") or []
+    names = extensions if isinstance(extensions, list) else list(extensions)
+    return any((name if isinstance(name, str) else next(iter(name), "")) in ("attr_list", "markdown.extensions.attr_list")
+               for name in names if isinstance(name, (str, dict)))
+
+
+def page_markdown(site: Site, uri: str, user_text: str | None = None, toc: bool = False) -> str:
     """A page of the site as Markdown any engine renders as the plugin would: the title and search setting in
-    front matter, then the HTML above the page's Markdown, the Markdown itself, and the HTML below it. A page of
-    the user's at that path keeps its own text (and front matter) above ours."""
+    front matter, then the HTML above the page's Markdown, the Markdown itself, and the HTML below it (with its
+    sections as Markdown headings when `toc`). A page of the user's at that path keeps its own text (and front
+    matter) above ours."""
     page, rendered = site.pages[uri], site.render(uri)
-    after = f"\n\n{rendered.after}\n" if rendered.after else "\n"
+    html = headings_as_markdown(rendered.after) if toc else rendered.after
+    after = f"\n\n{html}\n" if html else "\n"
     if user_text is not None:
         return user_text.rstrip("\n") + "\n" + after
     title = escape(page.title)  # themes print titles unescaped, Zensical's too
@@ -223,14 +246,15 @@ def page_markdown(site: Site, uri: str, user_text: str | None = None) -> str:
 
 def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
     """(path below OUT, content) of every file of the generated site source; `user` are the site's own files."""
+    toc = _has_attr_list(source.config)
     for uri, path in sorted(user.items()):
         if uri in site.pages:
-            yield f"docs/{uri}", page_markdown(site, uri, path.read_text(encoding="utf-8")).encode("utf-8")
+            yield f"docs/{uri}", page_markdown(site, uri, path.read_text(encoding="utf-8"), toc).encode("utf-8")
         else:
             yield f"docs/{uri}", path.read_bytes()
     for uri, page in site.pages.items():
         if not page.user_page:
-            yield f"docs/{uri}", page_markdown(site, uri).encode("utf-8")
+            yield f"docs/{uri}", page_markdown(site, uri, toc=toc).encode("utf-8")
     for uri, content in site.files.items():
         yield f"docs/{uri}", content.read_bytes() if isinstance(content, Path) else content.encode("utf-8")
     for custom_dir in source.override_dirs:
