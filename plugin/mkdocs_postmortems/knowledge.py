@@ -13,7 +13,7 @@ from .parsing.frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
 from .parsing.reader import Reader
-from .checks import RULES, Context, check_knowledge_base, check_postmortem
+from .checks import RULES, Context, check_findings, check_knowledge_base, check_postmortem
 from .parsing.schema import POSTMORTEM
 
 
@@ -114,9 +114,23 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         kb.by_id.setdefault(pm.id, pm)
         found.extend(check_postmortem(pm, ctx))
     found.extend(check_knowledge_base(kb.postmortems, ctx))
-    found = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
-    kb.diagnostics = cap_per_file(found)
+    found = _apply_levels(found, policy)
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in found:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    kb.postmortems = [_with_errors(pm, by_path.get(pm.path, ())) for pm in kb.postmortems]
+    kb.by_id = {}
+    for pm in kb.postmortems:
+        kb.by_id.setdefault(pm.id, pm)
+    found += _apply_levels(check_findings(kb.postmortems, by_path, ctx), policy)
+    kb.diagnostics = cap_per_file(sorted(found, key=lambda d: (d.path, d.line, d.col, d.code)))
     return kb
+
+
+def _with_errors(pm: Postmortem, diagnostics) -> Postmortem:
+    """`pm` knowing the codes of its errors, at the levels reported: what may go public asks for them."""
+    errors = tuple(dict.fromkeys(d.code for d in diagnostics if d.level is Level.ERROR))
+    return dataclasses.replace(pm, errors=errors) if errors else pm
 
 
 def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:

@@ -100,6 +100,7 @@ class Postmortem:
     body_line: int = 1
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
     suppressed_lines: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    errors: tuple[str, ...] = field(default=(), compare=False, repr=False)  # codes of its errors, once checked
 
     def position_of(self, *key_path) -> tuple[int, int]:
         """(line, column) of a key path such as `("action_items", 0, "due")`, or of its nearest parent.
@@ -113,7 +114,9 @@ class Postmortem:
         return self.positions.get(key_path, (1, 1))
 
     def _since_start(self, moment: datetime | None) -> timedelta | None:
-        return moment - self.started if moment and self.started else None
+        """The span from `started` to `moment`; None when either is unknown or `moment` comes first (a data error,
+        reported as `timestamp-order`: a negative duration is no duration)."""
+        return moment - self.started if moment and self.started and moment >= self.started else None
 
     @property
     def time_to_detect(self) -> timedelta | None:
@@ -149,7 +152,7 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         id=pm_id,
         path=path,
         title=values.get("title", pm_id),
-        status=values.get("status", "draft"),
+        status=values.get("status", ""),  # missing: no state at all, so never hidden as a draft
         severity=values.get("severity", ""),
         services=tuple(values.get("services", ())),
         authors=tuple(values.get("authors", ())),

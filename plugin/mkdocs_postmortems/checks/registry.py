@@ -21,12 +21,14 @@ REFERENCE = "reference.md#diagnostics"
 
 
 class Scope(str, Enum):
-    """What a rule looks at: one file as it is read (the parser reports it), one parsed postmortem, or every
-    postmortem of the knowledge base at once (references, people, leaks)."""
+    """What a rule looks at: one file as it is read (the parser reports it), one parsed postmortem, every
+    postmortem of the knowledge base at once (references, people, leaks), or what every other rule found (a
+    postmortem with errors is withheld from the public site)."""
 
     FILE = "file"
     POSTMORTEM = "postmortem"
     KNOWLEDGE_BASE = "knowledge base"
+    FINDINGS = "findings"
 
 
 class Context:
@@ -43,7 +45,7 @@ class Context:
 class Rule:
     """One rule. `states`: the lifecycle states it runs in (None: every state, an invalid one too). `check`: a
     function of (postmortem, context) for `Scope.POSTMORTEM`, of (postmortems, context) for
-    `Scope.KNOWLEDGE_BASE`, and None for `Scope.FILE`, whose diagnostics the parser reports."""
+    `Scope.KNOWLEDGE_BASE`, of (postmortems, their diagnostics by path, context) for `Scope.FINDINGS`, and None for `Scope.FILE`, whose diagnostics the parser reports."""
 
     code: str
     level: Level

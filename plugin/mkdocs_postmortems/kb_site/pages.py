@@ -14,6 +14,7 @@ from . import charts
 from .indexes import Indexes
 from ..knowledge import KnowledgeBase
 from ..checks.communications import communications_owed
+from ..diagnostics import Level
 from .metrics import monthly_counts, response_times
 from ..model import Postmortem
 from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
@@ -70,11 +71,27 @@ def problem_counts(kb: KnowledgeBase) -> dict[str, int]:
     return {pm.id: len(problems_of(by_path.get(pm.path, ()))) for pm in kb.postmortems}
 
 
+def problem_files(kb: KnowledgeBase, indexes: Indexes) -> list[tuple[str, Postmortem | None, list]]:
+    """Every file with an error, and every file that is no postmortem, in path order: (path, the postmortem if the
+    site shows it, its problems). A file with a page lists its errors there; one without lists them here, so no
+    file with problems is ever hidden (a draft, or a file whose `status` is missing or wrong)."""
+    shown = {pm.path: pm for pm in indexes.postmortems}
+    rejected = set(kb.rejected)
+    files = []
+    for path, diagnostics in sorted(kb.diagnostics_by_path().items()):
+        problems = problems_of(diagnostics)
+        errors = [d for d in problems if d.level is Level.ERROR]
+        if errors or (path in rejected and problems):
+            files.append((path, shown.get(path), errors if path in shown else problems))
+    return files
+
+
 def _index_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     by_path = kb.diagnostics_by_path()
     return {
         "postmortems": indexes.postmortems,
         "rejected": [(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
+        "problem_files": problem_files(kb, indexes),
         "pages": {"root_causes": ROOT_CAUSES, "action_items": ACTION_ITEMS, "services": SERVICES, "metrics": METRICS,
                   "communications": COMMUNICATIONS, "status": STATUS_PREVIEW},
     }
