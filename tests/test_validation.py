@@ -66,7 +66,8 @@ TESTED_ELSEWHERE = {"unreadable-file", "duplicate-id", "too-many-problems", "fol
                     "communication-missing", "blame-language",
                     "communication-owed",
                     "public-leak",  # in test_public.py
-                    "public-withheld"}  # in test_data_errors.py
+                    "public-withheld",  # in test_data_errors.py
+                    "date-implausible"}  # in test_long_histories.py
 
 
 def write(folder: Path, name: str, text: str) -> Path:

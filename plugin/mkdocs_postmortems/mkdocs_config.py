@@ -63,6 +63,12 @@ class _StatusPage(base.Config):
     uptime_days = c.Type(int, default=DEFAULTS.uptime_days)
 
 
+class _Views(base.Config):  # how much of a long history the cross-incident pages show
+    trend_quarters = c.Type(int, default=DEFAULTS.trend_quarters)
+    chart_months = c.Type(int, default=DEFAULTS.chart_months)
+    facet_limit = c.Type(int, default=DEFAULTS.facet_limit)
+
+
 class PostmortemsConfig(base.Config):
     folder = c.Type(str, default=DEFAULTS.folder)
     severities = c.ListOfItems(c.Type(str), default=list(DEFAULTS.severities))
@@ -81,6 +87,7 @@ class PostmortemsConfig(base.Config):
     leak_gate = c.SubConfig(_LeakGate)
     communication_policy = c.SubConfig(_CommunicationPolicy)
     status_page = c.SubConfig(_StatusPage)
+    views = c.SubConfig(_Views)
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""

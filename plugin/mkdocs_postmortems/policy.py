@@ -44,6 +44,7 @@ DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS = (15, 30)
 # The leak gate's defaults: ticket keys such as OPS-123, and hosts no customer can reach.
 DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-\d+"
 DEFAULT_INTERNAL_HOSTS = ("*.internal", "*.corp", "*.local")
+MAX_UPTIME_DAYS = 366  # a year of daily bars; 2,400 made a 39 MB page
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,10 @@ class Policy:
     regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
     public_site: bool = False  # build the public status site instead of the knowledge base
     history_page_size: int = 25  # public incidents per history page
-    uptime_days: int = 90  # days of uptime bars per component
+    uptime_days: int = 90  # days of uptime bars per component, at most MAX_UPTIME_DAYS
+    trend_quarters: int = 8  # views: quarters in the root causes' trend table, newest first
+    chart_months: int = 24  # views: months in the metrics page's chart and table
+    facet_limit: int = 20  # views: filter values shown per dimension; the rest on its "all" page
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -160,6 +164,13 @@ def policy_from_options(options: Mapping) -> Policy:
         if stray:
             raise ValueError(f"`review.{name}` names severities not in `severities`: {', '.join(sorted(stray))}")
         deadlines[name] = dict(given)
+    status_page, views = options["status_page"], options["views"]
+    if not 1 <= status_page["uptime_days"] <= MAX_UPTIME_DAYS:
+        raise ValueError(f"`status_page.uptime_days` is {status_page['uptime_days']}; it must be from 1 to "
+                         f"{MAX_UPTIME_DAYS} (a year of daily bars per component)")
+    for name in ("trend_quarters", "chart_months", "facet_limit"):
+        if views[name] < 1:
+            raise ValueError(f"`views.{name}` is {views[name]}; it must be at least 1")
     return Policy(
         folder=options["folder"],
         severities=tuple(options["severities"]),
@@ -187,5 +198,8 @@ def policy_from_options(options: Mapping) -> Policy:
         regulator_report_within_days=owed["regulator_report_within_days"],
         public_site=bool(options["status_page"]["public_site"]),
         history_page_size=options["status_page"]["history_page_size"],
-        uptime_days=options["status_page"]["uptime_days"],
+        uptime_days=status_page["uptime_days"],
+        trend_quarters=views["trend_quarters"],
+        chart_months=views["chart_months"],
+        facet_limit=views["facet_limit"],
     )

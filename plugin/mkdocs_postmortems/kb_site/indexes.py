@@ -104,7 +104,7 @@ class Indexes:
 
     postmortems: list[Postmortem]
     categories: list[CategoryIndex]
-    quarters: list[str]
+    quarters: list[str]  # the trend's window: the newest `policy.trend_quarters` quarters, newest first
     quarterly: dict[str, list[int]]  # category -> incidents per quarter, aligned with `quarters`
     recurring: list[Recurring]
     recurred_after_fix: list[RecurredAfterFix]
@@ -146,6 +146,20 @@ def quarter_range(first: datetime, last: datetime) -> list[str]:
     for number in range(index, end + 1):
         quarters.append(f"{number // 4}-Q{number % 4 + 1}")
     return quarters
+
+
+def recent_quarters(first: datetime, last: datetime, count: int) -> list[str]:
+    """The quarters from `first` to `last`, at most the `count` up to the one holding `last`, newest first."""
+    end = last.year * 4 + (last.month - 1) // 3
+    start = max(first.year * 4 + (first.month - 1) // 3, end - count + 1)
+    return [f"{number // 4}-Q{number % 4 + 1}" for number in range(end, min(start, end) - 1, -1)]
+
+
+def newest_plausible(moments: list[datetime], today: date) -> datetime | None:
+    """The newest of `moments` not after `today` (a typo'd future year must not set a window's end), else the
+    oldest of them (all in the future: the least absurd)."""
+    past = [moment for moment in moments if moment.date() <= today]
+    return max(past) if past else min(moments, default=None)
 
 
 def _pairs(pm: Postmortem, cause: RootCause) -> list[tuple[str, str]]:
@@ -197,7 +211,8 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
             for service in entry.postmortem.services:
                 services[service].open_items.append(entry)
     dated = [pm.started for pm in chronological if pm.started]
-    quarters = quarter_range(dated[0], dated[-1]) if dated else []
+    newest = newest_plausible(dated, today)
+    quarters = recent_quarters(dated[0], newest, policy.trend_quarters) if newest else []
     return Indexes(
         postmortems=postmortems,
         categories=list(categories.values()),
@@ -230,8 +245,9 @@ def _quarterly(categories, quarters: list[str]) -> dict[str, list[int]]:
     for category in categories:
         counts = [0] * len(quarters)
         for pm in category.postmortems:
-            if pm.started:
-                counts[position[quarter_of(pm.started)]] += 1
+            at = position.get(quarter_of(pm.started)) if pm.started else None
+            if at is not None:  # outside the window: counted on no column
+                counts[at] += 1
         trend[category.name] = counts
     return trend
 

@@ -39,13 +39,20 @@ class PageSpec:
 
 def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> list[PageSpec]:
     """Every cross-incident page: the index and its filters, root causes, action items, services, metrics."""
-    facet_context = {"facets": indexes.facets, "facet_labels": FACETS, "site": site}
+    shown = shown_facets(indexes.facets, kb.policy.facet_limit)
+    all_values = {dimension: site.facet_values(dimension) for dimension, values in indexes.facets.items()
+                  if len(values) > len(shown[dimension])}
+    facet_context = {"facets": indexes.facets, "facet_labels": FACETS, "site": site, "shown_facets": shown,
+                     "all_values": all_values}
     pages = [PageSpec(site.index, "Postmortems", "index", {**facet_context, **_index_context(kb, indexes),
                                                            "current": ("", "")}, in_nav=True)]
     for dimension, values in indexes.facets.items():
         for value, postmortems in values.items():
             pages.append(PageSpec(site.facet(dimension, value), f"Postmortems: {FACETS[dimension].lower()} {value}",
                                   "facet", {**facet_context, "postmortems": postmortems, "current": (dimension, value)}))
+    for dimension, uri in all_values.items():
+        pages.append(PageSpec(uri, f"Postmortems: every {FACETS[dimension].lower()}", "facet-values",
+                              {**facet_context, "dimension": dimension, "current": (dimension, "")}))
     pages += [
         PageSpec(ROOT_CAUSES, "Root causes", "root-causes", {
             "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": sum(c.count for c in indexes.categories)}),
@@ -57,6 +64,22 @@ def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> 
     pages += [PageSpec(site.service(service.name), f"Service: {service.name}", "service",
                        {"service": service, "site_services": SERVICES}) for service in indexes.services]
     return pages
+
+
+def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, list[str]]:
+    """Per dimension, the values the filter links show: all of them up to `limit`; beyond, the `limit` with most
+    postmortems (years: the newest), in the dimension's own order. The others are on the dimension's "every
+    value" page, so a knowledge base of 947 tags does not put 947 links above every listing."""
+    shown = {}
+    for dimension, values in facets.items():
+        if len(values) <= limit:
+            shown[dimension] = list(values)
+            continue
+        order = {value: rank for rank, value in enumerate(values)}
+        top = list(values)[:limit] if dimension == "year" else sorted(
+            values, key=lambda value: (-len(values[value]), order[value]))[:limit]
+        shown[dimension] = sorted(top, key=order.__getitem__)
+    return shown
 
 
 def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict:
@@ -118,13 +141,16 @@ def _action_items_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
 
 
 def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
-    months, monthly = monthly_counts(indexes.postmortems, kb.policy.severities)
+    months, monthly = monthly_counts(indexes.postmortems, kb.policy.severities, kb.policy.chart_months, kb.today)
+    in_window = sum(sum(row) for _, row in monthly)
+    undated = sum(1 for pm in indexes.postmortems if pm.started is None)
     response = response_times(indexes.postmortems)
     services = [s for s in indexes.services if s.postmortems]
     resolve = [(s.name, s.time_to_resolve.median) for s in services if s.time_to_resolve.count]
     count = len(indexes.postmortems)
     return {
-        "count": count, "months": months, "monthly": monthly,
+        "count": count, "months": months, "monthly": monthly, "chart_months": kb.policy.chart_months,
+        "outside_window": count - undated - in_window,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
         "response": response, "services": services,
         "small_sample": (f"With fewer than {SMALL_SAMPLE} incidents a median or p90 says little; such figures are "
