@@ -8,13 +8,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import yaml
+
 from .diagnostics import Diagnostic, Level, cap_per_file
 from .parsing.frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
 from .parsing.reader import Reader
 from .checks import RULES, Context, check_findings, check_knowledge_base, check_postmortem
+from .parsing.formats import recognise
 from .parsing.schema import POSTMORTEM
+
+_OUR_KEYS = frozenset(field.name for field in POSTMORTEM)
 
 
 @dataclass
@@ -77,7 +82,23 @@ def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: 
     values = reader.read_object(source.front_matter, POSTMORTEM)
     pm = postmortem_from_values(pm_id, display_path, values, source.body, source.body_line, reader.positions,
                                 source.suppressed_lines)
-    return pm, reader.diagnostics
+    return pm, reader.diagnostics + _foreign_format(source, display_path)
+
+
+def _foreign_format(source: Source, display_path: str) -> list[Diagnostic]:
+    """`foreign-format` when the front matter's keys are another tool's: say which, and the command converting it."""
+    node = source.front_matter
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+    found = recognise(keys)
+    if found is None:
+        return []
+    theirs = ", ".join(f"`{key}`" for key in keys if key in found.keys and key not in _OUR_KEYS)
+    return [Diagnostic(display_path, 1, 1, "foreign-format",
+                       f"this file looks like {found.name} (keys {theirs}), not a postmortem",
+                       f"convert it with `{found.command}`; the other diagnostics say what each key means here",
+                       RULES["foreign-format"].level)]
 
 
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,

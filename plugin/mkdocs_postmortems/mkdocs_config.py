@@ -78,6 +78,7 @@ class PostmortemsConfig(base.Config):
                                          for category in DEFAULTS.categories])
     priorities = c.ListOfItems(c.Type(str), default=list(DEFAULTS.priorities))
     required_sections = c.ListOfItems(c.Type(str), default=list(DEFAULTS.required_sections))
+    section_aliases = c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str))))  # default: the built-in aliases
     action_items_required_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
     include_drafts = c.Type(bool, default=DEFAULTS.include_drafts)
     rule_levels = c.DictOfItems(_Level([level.value for level in Level]), default={})

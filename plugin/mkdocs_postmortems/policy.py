@@ -19,6 +19,19 @@ DEFAULT_REQUIRED_SECTIONS = (
     "Resolution",
     "Lessons learned",
 )
+# Headings other teams give the required sections (Google's, PagerDuty's and Atlassian's templates, and real files):
+# any of them satisfies `section-missing`. Only headings of the same meaning.
+DEFAULT_SECTION_ALIASES = {
+    "Summary": ("Issue Summary", "Incident Summary", "Executive Summary", "Overview", "TL;DR", "Description"),
+    "Impact": ("Customer Impact", "User Impact", "Business Impact", "Impact Assessment", "Impact and Severity"),
+    "Timeline": ("Timeline (UTC)", "Incident Timeline", "Detailed Timeline", "Timeline of Events", "Chronology"),
+    "Root cause analysis": ("Root Cause", "Root Causes", "Root Cause Analysis (RCA)", "RCA", "Contributing Factors",
+                            "Root Cause and Contributing Factors", "Root Causes and Trigger", "Causes", "Trigger"),
+    "Resolution": ("Resolution and Recovery", "Recovery", "Remediation", "Mitigation", "Resolution and Mitigation",
+                   "Fix"),
+    "Lessons learned": ("Lessons Learnt", "Lessons", "Learnings", "Key Learnings", "Takeaways", "What Went Well",
+                        "What Went Wrong", "Where We Got Lucky"),
+}
 DEFAULT_CATEGORIES = (
     ("software-bug", "A defect in code we wrote."),
     ("config-change", "A configuration or feature-flag change."),
@@ -77,6 +90,7 @@ class Policy:
     categories: tuple[Category, ...] = tuple(Category(n, d) for n, d in DEFAULT_CATEGORIES)
     priorities: tuple[str, ...] = DEFAULT_PRIORITIES
     required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
+    section_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SECTION_ALIASES))
     action_items_required_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # the two worst, as policy_from_options
     include_drafts: bool = False
     rule_levels: Mapping[str, Level] = field(default_factory=dict)
@@ -164,6 +178,13 @@ def policy_from_options(options: Mapping) -> Policy:
         if stray:
             raise ValueError(f"`review.{name}` names severities not in `severities`: {', '.join(sorted(stray))}")
         deadlines[name] = dict(given)
+    aliases = options["section_aliases"]
+    if aliases is None:  # default: the built-in aliases of the default sections
+        aliases = DEFAULT_SECTION_ALIASES
+    else:
+        stray = set(aliases) - set(options["required_sections"])
+        if stray:
+            raise ValueError(f"`section_aliases` names sections not in `required_sections`: {', '.join(sorted(stray))}")
     status_page, views = options["status_page"], options["views"]
     if not 1 <= status_page["uptime_days"] <= MAX_UPTIME_DAYS:
         raise ValueError(f"`status_page.uptime_days` is {status_page['uptime_days']}; it must be from 1 to "
@@ -182,6 +203,7 @@ def policy_from_options(options: Mapping) -> Policy:
         categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
         priorities=tuple(options["priorities"]),
         required_sections=tuple(options["required_sections"]),
+        section_aliases={section: tuple(names) for section, names in aliases.items()},
         action_items_required_for=tuple(required_for),
         include_drafts=bool(options["include_drafts"]),
         rule_levels={code: Level(level) for code, level in options["rule_levels"].items()},

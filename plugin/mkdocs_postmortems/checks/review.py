@@ -9,6 +9,7 @@ who was told internally.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Iterator
 
@@ -34,12 +35,23 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+", re.I)
+
+
+def heading_key(title: str) -> str:
+    """A heading as compared with a section name: case, emphasis, spaces, a leading number ("3. Impact") and a
+    trailing colon do not matter."""
+    text = " ".join(re.sub(r"[*_`]", "", title).split())
+    return _NUMBERING.sub("", text).rstrip(":").strip().casefold()
+
+
 @rule("section-missing", W, "A postmortem in review or published lacks a required body section.",
       states=REVIEWED)
 def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    present = {title.casefold() for title in body_headings(pm.body)}
+    present = {heading_key(title) for title in body_headings(pm.body)}
+    aliases = ctx.policy.section_aliases
     for section in ctx.policy.required_sections:
-        if section.casefold() not in present:
+        if not present & {heading_key(name) for name in (section, *aliases.get(section, ()))}:
             yield diagnostic(pm, ("body",), "section-missing", f"the body has no “{section}” section",
                               f"add a heading `## {section}`")
 
