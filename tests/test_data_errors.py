@@ -29,11 +29,13 @@ def write(folder: Path, name: str, text: str) -> None:
 
 
 def public_postmortem(**replace: str) -> str:
-    text = VALID.replace("---\n", "---\n", 1)
+    """VALID with a `public` block, and each `old` text replaced by its `new` one (the block's too)."""
+    head, _, rest = VALID.partition("action_items:")
+    text = head + PUBLIC + "action_items:" + rest
     for old, new in replace.items():
+        assert old in text, old
         text = text.replace(old, new)
-    head, _, rest = text.partition("action_items:")
-    return head + PUBLIC + "action_items:" + rest
+    return text
 
 
 def load(folder: Path, policy=POLICY):

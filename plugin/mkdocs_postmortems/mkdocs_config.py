@@ -28,6 +28,7 @@ class _Service(base.Config):
     public = c.Type(bool, default=False)
     regulated = c.Type(bool, default=False)
     since = c.Optional(c.Type(date))
+    provider = c.Optional(c.Type(str))
 
 
 class _Category(base.Config):
@@ -84,6 +85,7 @@ class PostmortemsConfig(base.Config):
     rule_levels = c.DictOfItems(_Level([level.value for level in Level]), default={})
     review = c.SubConfig(_Review)
     blameless = c.SubConfig(_Blameless)
+    organisations = c.ListOfItems(c.Type(str), default=list(DEFAULTS.organisations))
     templates_folder = c.Optional(c.Type(str))
     leak_gate = c.SubConfig(_LeakGate)
     communication_policy = c.SubConfig(_CommunicationPolicy)

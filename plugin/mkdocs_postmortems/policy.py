@@ -70,6 +70,7 @@ class Service:
     public: bool = False  # its name may appear in public text (the leak gate lets it through)
     regulated: bool = False  # an incident affecting it owes a report to the regulator
     since: date | None = None  # when it started serving customers: the status page shows no data before
+    provider: str | None = None  # the vendor that runs it: an organisation, never matched as a person
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Policy:
     first_priority_due_within_days: Mapping[str, int] = field(
         default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)))
     blameless_names: tuple[str, ...] = ()  # people named in text, besides authors, reviewers and owners
+    organisations: tuple[str, ...] = ()  # vendors and organisations: never people, wherever they are named
     blameless_phrases: tuple[str, ...] = ()  # more blaming phrases to flag
     blameless_allowed: tuple[str, ...] = ()  # phrases never to flag
     templates_folder: str | None = None  # more `postmortems new --template` templates, beside mkdocs.yml
@@ -197,7 +199,7 @@ def policy_from_options(options: Mapping) -> Policy:
         severities=tuple(options["severities"]),
         services=tuple(
             Service(s["name"], s.get("description") or "", s.get("component"), bool(s.get("public")),
-                    bool(s.get("regulated")), s.get("since"))
+                    bool(s.get("regulated")), s.get("since"), s.get("provider"))
             for s in options["services"]
         ),
         categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
@@ -210,6 +212,7 @@ def policy_from_options(options: Mapping) -> Policy:
         publish_within_business_days=deadlines["publish_within_business_days"],
         first_priority_due_within_days=deadlines["first_priority_due_within_days"],
         blameless_names=tuple(blameless["names"]),
+        organisations=tuple(options["organisations"]),
         blameless_phrases=tuple(blameless["phrases"]),
         blameless_allowed=tuple(blameless["allowed"]),
         templates_folder=options["templates_folder"],
