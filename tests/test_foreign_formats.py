@@ -60,23 +60,19 @@ def by_code(kb, code: str) -> list:
     return [d for d in kb.diagnostics if d.code == code]
 
 
-def test_a_cstate_file_is_recognised_and_its_keys_explained(tmp_path):
-    kb = load(tmp_path, CSTATE)
+@pytest.mark.parametrize("text, looks_like, command, meanings", [
+    (CSTATE, "cState incident", "cstate",
+     {"affected": "`services` here", "resolvedWhen": "`resolved` here", "date": "`started` here"}),
+    (HUGO, "Hugo, Jekyll or Astro page", "markdown", {"draft": "`status: draft` here", "categories": "`tags` here"}),
+])
+def test_a_foreign_file_is_recognised_and_its_keys_explained(tmp_path, text, looks_like, command, meanings):
+    kb = load(tmp_path, text)
     (found,) = by_code(kb, "foreign-format")
-    assert "cState incident" in found.message and "`postmortems import cstate SOURCE`" in found.hint
+    assert looks_like in found.message and f"`postmortems import {command} SOURCE`" in found.hint
     hints = {d.message: d.hint for d in by_code(kb, "unknown-key")}
-    assert "`services` here" in hints["unknown key `affected`"]
-    assert "`resolved` here" in hints["unknown key `resolvedWhen`"]
-    assert "`started` here" in hints["unknown key `date`"]
+    for key, meaning in meanings.items():
+        assert meaning in hints[f"unknown key `{key}`"], key
     assert not any("did you mean" in hint for hint in hints.values())
-
-
-def test_a_hugo_page_is_recognised_as_a_page(tmp_path):
-    kb = load(tmp_path, HUGO)
-    (found,) = by_code(kb, "foreign-format")
-    assert "Hugo, Jekyll or Astro page" in found.message and "postmortems import markdown SOURCE" in found.hint
-    hints = {d.message: d.hint for d in by_code(kb, "unknown-key")}
-    assert "`status: draft` here" in hints["unknown key `draft`"]
 
 
 def test_our_own_format_is_never_foreign(tmp_path):
