@@ -396,8 +396,16 @@ def test_root_causes_page_agrees_with_the_front_matter(example, page):
     assert per_category == {name: (sum(1 for _, c in causes if c["category"] == name),
                                    len({pm_id for pm_id, c in causes if c["category"] == name}))
                             for name in categories}
+    def quarter(pm_id: str) -> int:
+        moment = as_moment(shown[pm_id]["started"])
+        return moment.year * 4 + (moment.month - 1) // 3
+    newest = max(map(quarter, shown))  # the window: the newest 8 quarters (views.trend_quarters), newest first
+    window = range(max(newest - 7, min(map(quarter, shown))), newest + 1)
+    header = [text.strip() for text in page.locator(".pm-trend thead th").all_text_contents()][1:]
+    assert header == [f"{n // 4}-Q{n % 4 + 1}" for n in reversed(window)]
     trend = {row[0]: sum(int(cell) for cell in row[1:]) for row in table_rows(page.locator(".pm-trend"))}
-    assert trend == {name: incidents for name, (_, incidents) in per_category.items()}
+    assert trend == {name: len({pm_id for pm_id, c in causes if c["category"] == name and quarter(pm_id) in window})
+                     for name in categories}
 
     cells = """rows => rows.map(row => [...row.cells].map(cell =>
         ({text: cell.innerText.trim(), links: [...cell.querySelectorAll('a')].map(a => a.href)})))"""
@@ -456,14 +464,20 @@ def test_services_pages_agree_with_the_front_matter(example, page):
 
 def test_metrics_page_draws_three_charts_each_titled_and_followed_by_its_data(example, page):
     shown = example.postmortems
-    months = sorted(as_moment(fm["started"]).strftime("%Y-%m") for fm in shown.values())
-    severities = Counter(fm["severity"] for fm in shown.values())
+    started = sorted(as_moment(fm["started"]).year * 12 + as_moment(fm["started"]).month - 1 for fm in shown.values())
+    window = range(max(started[-1] - 23, started[0]), started[-1] + 1)  # views.chart_months: the newest 24
+    months = [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in window]
+    inside = [fm for fm in shown.values()
+              if as_moment(fm["started"]).year * 12 + as_moment(fm["started"]).month - 1 in window]
+    severities = Counter(fm["severity"] for fm in inside)
 
     page.goto(example.url + "/metrics/")
     assert page.inner_text("article h1").strip() == "Metrics"
     assert headings(page) == ["Incidents per month", "Time to detect, mitigate and resolve", "Per service"]
     intro = " ".join(page.inner_text("article h1 + p").split())
-    assert intro.startswith(f"{len(shown)} incidents from {months[0]} to {months[-1]}."), intro
+    outside = f" ({len(shown) - len(inside)} incidents outside them)" if len(inside) < len(shown) else ""
+    assert intro.startswith(f"{len(shown)} incidents; the chart and its table show the {len(months)} months from "
+                            f"{months[0]} to {months[-1]}{outside}."), intro
 
     charts = page.locator("article svg.pm-chart")
     assert charts.count() == 3
@@ -486,9 +500,9 @@ def test_metrics_page_draws_three_charts_each_titled_and_followed_by_its_data(ex
     monthly_table = page.locator("article details.pm-data table")
     columns = [text.strip() for text in monthly_table.locator("thead th").all_text_contents()]
     monthly = table_rows(monthly_table)
-    assert (monthly[0][0], monthly[-1][0]) == (months[0], months[-1])
+    assert [row[0] for row in monthly] == months[::-1]  # newest first
     totals = {column: sum(int(row[index]) for row in monthly) for index, column in enumerate(columns) if index}
-    assert totals == {**{severity: severities.get(severity, 0) for severity in columns[1:-1]}, "Total": len(shown)}
+    assert totals == {**{severity: severities.get(severity, 0) for severity in columns[1:-1]}, "Total": len(inside)}
 
     measures = {row[0]: (int(row[1].split()[0]), int(row[2]))
                 for row in table_rows(page.locator("article h2#response-times ~ .pm-chart-data").first)}

@@ -195,9 +195,60 @@ def test_empty_input_says_no_data(svg):
 
 
 def test_bad_input_is_refused():
+    """Programming errors are refused; data values never are (see the properties below)."""
     with pytest.raises(ValueError, match="one count"):
         stacked_bar_chart("c", "t", MONTHS, [("SEV1", [1, 2])])
     with pytest.raises(ValueError, match="chart id"):
         bar_chart('c" onload="x', "t", [("a", 1.0)])
-    with pytest.raises(ValueError, match="≥ 0"):
-        bar_chart("c", "t", [("a", -1.0)])
+
+
+def test_a_negative_value_draws_no_bar_and_is_still_written():
+    root = parse(bar_chart("c", "t", [("a", -90.0), ("b", 60.0)], unit="minutes"))
+    widths = [float(rect.get("width")) for rect in all_of(root, "rect")]
+    assert widths[0] == 0 and widths[1] > 0
+
+
+# --- properties: whatever the values, every chart is well-formed SVG with finite numbers -----------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+ANY_NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30))
+LABELS = st.text(min_size=1, max_size=30)
+_NUMBER_ATTRIBUTES = ("x", "y", "width", "height", "cx", "cy", "x1", "x2", "y1", "y2")
+
+
+def well_formed(svg: str) -> ET.Element:
+    root = parse(svg)
+    assert "nan" not in root.get("viewBox").lower() and "inf" not in root.get("viewBox").lower()
+    for element in root.iter():
+        for name in _NUMBER_ATTRIBUTES if element is not root else ():
+            if element.get(name) is not None:
+                value = float(element.get(name))
+                assert value == value and abs(value) < 1e16, (element.tag, name, value)
+    return root
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(LABELS, ANY_NUMBER), max_size=12), st.sampled_from(["", "minutes", "h"]))
+def test_bar_chart_draws_any_values(rows, unit):
+    well_formed(bar_chart("c", "Title", rows, unit=unit))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 40).flatmap(lambda n: st.tuples(
+    st.lists(LABELS, min_size=n, max_size=n),
+    st.lists(st.tuples(LABELS, st.lists(ANY_NUMBER, min_size=n, max_size=n)), max_size=5))))
+def test_stacked_bar_chart_draws_any_counts(data):
+    labels, series = data
+    root = well_formed(stacked_bar_chart("c", "Title", labels, series))
+    heights = [float(rect.get("height")) for rect in all_of(root, "rect")]
+    assert all(height >= 0 for height in heights)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(LABELS, st.lists(st.one_of(st.none(), ANY_NUMBER), max_size=30)), max_size=4),
+       st.sampled_from(["minutes", "requests"]))
+def test_distribution_chart_draws_any_durations(rows, unit):
+    clean = [(label, distribution(v if not isinstance(v, float) or v == v else None for v in values))
+             for label, values in rows]
+    well_formed(distribution_chart("c", "Title", clean, unit=unit))

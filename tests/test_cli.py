@@ -95,7 +95,7 @@ def test_bad_today_names_the_value(project):
 
 def test_github_format(project):
     postmortem(project, "2024-03-14-example.md", VALID.replace("severity: SEV2", "severity: SEV9")
-               .replace("## Lessons learned", "## Lessons"))
+               .replace("## Lessons learned", "## Afterwards"))
     result = run("check", "--format", "github", "--today", "2026-11-22")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -122,7 +122,7 @@ def test_github_format_escapes_properties_and_data(project):
 
 def test_github_info_level_is_a_notice(project):
     (project / "mkdocs.yml").write_text(CONFIG + "        section-missing: info\n")
-    postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Lessons"))
+    postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Afterwards"))
     result = run("check", "--format", "github", "--today", "2026-11-22", "--strict")
     assert result.exit_code == 0
     assert result.stdout.startswith("::notice file=postmortems/2024-03-14-example.md,line=28,col=1,title=section-missing::")
@@ -193,7 +193,7 @@ def test_a_file_given_twice_is_checked_once(project):
 
 @pytest.mark.parametrize("off", ["'off'", "off"])  # unquoted, YAML 1.1 reads `off` as false
 def test_rule_levels_from_the_config(off, project):
-    postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Lessons"))
+    postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Afterwards"))
     before = run("check", "--today", "2026-11-22", "--strict")
     assert before.exit_code == 1
     assert [d["code"] for d in diagnostic_lines(before.output)] == ["section-missing"]
@@ -214,7 +214,7 @@ def test_rule_levels_can_make_a_warning_an_error(project):
 def test_unknown_rule_in_rule_levels_is_rejected_like_the_plugin_does(project, caplog):
     # A typo must not silently keep a rule on: `mkdocs build` refuses this config, and so must the CLI.
     (project / "mkdocs.yml").write_text(CONFIG + "        sektion-missing: 'off'\n")
-    postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Lessons"))
+    postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Afterwards"))
     result = run("check", "--today", "2026-11-22")
     assert result.exit_code == 2
     assert "sektion-missing" in result.output + caplog.text

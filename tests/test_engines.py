@@ -85,6 +85,7 @@ def test_a_page_per_shown_postmortem_and_none_for_drafts(built):
     for pm_id in DRAFTS:
         assert not (site / "postmortems" / pm_id).exists(), (engine, pm_id)
     assert sorted(listed_ids(index(site))) == SHOWN, engine
+    assert "files-with-problems" not in index(site), engine
 
 
 def test_every_cross_incident_page_and_export(built):

@@ -148,7 +148,7 @@ def test_crlf_is_accepted(tmp_path, check):
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_crlf_line_numbers(newline, tmp_path, check):
-    text = VALID.replace("severity: SEV2", "severity: SEV7").replace("## Lessons learned", "## Lessons")
+    text = VALID.replace("severity: SEV2", "severity: SEV7").replace("## Lessons learned", "## Afterwards")
     found = check_hostile(tmp_path, (b"\xef\xbb\xbf" + text.replace("\n", newline).encode()), check)
     assert found == [("invalid-value", 4, 11, Level.ERROR), ("section-missing", 28, 1, Level.WARNING)]
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from mkdocs_postmortems.kb_site.exports import (CSV_COLUMNS, action_items_csv, action_items_json, knowledge_base_json)
-from mkdocs_postmortems.kb_site.indexes import build_indexes, quarter_range
+from mkdocs_postmortems.kb_site.indexes import build_indexes, recent_quarters
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.kb_site.metrics import month_range, monthly_counts, response_times
 from mkdocs_postmortems.model import ActionItem, Postmortem, RootCause
@@ -182,7 +182,8 @@ def test_similar_incidents_are_capped():
 
 
 def test_quarters_and_months_include_quiet_ones():
-    assert quarter_range(at("2023-11-30"), at("2024-07-01")) == ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3"]
+    assert recent_quarters(at("2023-11-30"), at("2024-07-01"), 8) == ["2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4"]
+    assert recent_quarters(at("0999-11-30"), at("1000-01-01"), 8) == ["1000-Q1", "0999-Q4"]  # sorts as it reads
     assert month_range("2023-11", "2024-02") == ["2023-11", "2023-12", "2024-01", "2024-02"]
     pms = [incident("2024-01-10-a", "2024-01-10", severity="SEV1"), incident("2024-03-02-b", "2024-03-02"),
            incident("2024-03-05-c", "2024-03-05")]

@@ -8,15 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import yaml
+
 from .diagnostics import Diagnostic, Level, cap_per_file
 from .parsing.frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
 from .policy import Policy
 from .parsing.reader import Reader
-from .checks import RULES, Context, check_knowledge_base, check_postmortem
+from .checks import RULES, Context, check_findings, check_knowledge_base, check_postmortem
+from .parsing.formats import recognise
 from .parsing.schema import POSTMORTEM
 
 MAINTENANCE_NEEDS_NOT = ("severity", "impact", "impact.summary")  # required of incidents only
+_OUR_KEYS = frozenset(field.name for field in POSTMORTEM)
 
 
 @dataclass
@@ -83,7 +87,23 @@ def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: 
     if "impact.summary" in excused:  # the impact's only required field: the mapping itself may go
         excused.add("impact")
     kept = [d for index, d in enumerate(reader.diagnostics) if reader.missing.get(index) not in excused]
-    return pm, kept
+    return pm, kept + _foreign_format(source, display_path)
+
+
+def _foreign_format(source: Source, display_path: str) -> list[Diagnostic]:
+    """`foreign-format` when the front matter's keys are another tool's: say which, and the command converting it."""
+    node = source.front_matter
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+    found = recognise(keys)
+    if found is None:
+        return []
+    theirs = ", ".join(f"`{key}`" for key in keys if key in found.keys and key not in _OUR_KEYS)
+    return [Diagnostic(display_path, 1, 1, "foreign-format",
+                       f"this file looks like {found.name} (keys {theirs}), not a postmortem",
+                       f"convert it with `{found.command}`; the other diagnostics say what each key means here",
+                       RULES["foreign-format"].level)]
 
 
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
@@ -120,9 +140,23 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         kb.by_id.setdefault(pm.id, pm)
         found.extend(check_postmortem(pm, ctx))
     found.extend(check_knowledge_base(kb.postmortems, ctx))
-    found = sorted(_apply_levels(found, policy), key=lambda d: (d.path, d.line, d.col, d.code))
-    kb.diagnostics = cap_per_file(found)
+    found = _apply_levels(found, policy)
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in found:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    kb.postmortems = [_with_errors(pm, by_path.get(pm.path, ())) for pm in kb.postmortems]
+    kb.by_id = {}
+    for pm in kb.postmortems:
+        kb.by_id.setdefault(pm.id, pm)
+    found += _apply_levels(check_findings(kb.postmortems, by_path, ctx), policy)
+    kb.diagnostics = cap_per_file(sorted(found, key=lambda d: (d.path, d.line, d.col, d.code)))
     return kb
+
+
+def _with_errors(pm: Postmortem, diagnostics) -> Postmortem:
+    """`pm` knowing the codes of its errors, at the levels reported: what may go public asks for them."""
+    errors = tuple(dict.fromkeys(d.code for d in diagnostics if d.level is Level.ERROR))
+    return dataclasses.replace(pm, errors=errors) if errors else pm
 
 
 def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:

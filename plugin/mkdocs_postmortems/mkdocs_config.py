@@ -28,6 +28,7 @@ class _Service(base.Config):
     public = c.Type(bool, default=False)
     regulated = c.Type(bool, default=False)
     since = c.Optional(c.Type(date))
+    provider = c.Optional(c.Type(str))
 
 
 class _Category(base.Config):
@@ -63,6 +64,12 @@ class _StatusPage(base.Config):
     uptime_days = c.Type(int, default=DEFAULTS.uptime_days)
 
 
+class _Views(base.Config):  # how much of a long history the cross-incident pages show
+    trend_quarters = c.Type(int, default=DEFAULTS.trend_quarters)
+    chart_months = c.Type(int, default=DEFAULTS.chart_months)
+    facet_limit = c.Type(int, default=DEFAULTS.facet_limit)
+
+
 class PostmortemsConfig(base.Config):
     folder = c.Type(str, default=DEFAULTS.folder)
     severities = c.ListOfItems(c.Type(str), default=list(DEFAULTS.severities))
@@ -72,15 +79,18 @@ class PostmortemsConfig(base.Config):
                                          for category in DEFAULTS.categories])
     priorities = c.ListOfItems(c.Type(str), default=list(DEFAULTS.priorities))
     required_sections = c.ListOfItems(c.Type(str), default=list(DEFAULTS.required_sections))
+    section_aliases = c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str))))  # default: the built-in aliases
     action_items_required_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
     include_drafts = c.Type(bool, default=DEFAULTS.include_drafts)
     rule_levels = c.DictOfItems(_Level([level.value for level in Level]), default={})
     review = c.SubConfig(_Review)
     blameless = c.SubConfig(_Blameless)
+    organisations = c.ListOfItems(c.Type(str), default=list(DEFAULTS.organisations))
     templates_folder = c.Optional(c.Type(str))
     leak_gate = c.SubConfig(_LeakGate)
     communication_policy = c.SubConfig(_CommunicationPolicy)
     status_page = c.SubConfig(_StatusPage)
+    views = c.SubConfig(_Views)
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""

@@ -146,6 +146,7 @@ class Postmortem:
     body_line: int = 1
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
     suppressed_lines: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    errors: tuple[str, ...] = field(default=(), compare=False, repr=False)  # codes of its errors, once checked
 
     def position_of(self, *key_path) -> tuple[int, int]:
         """(line, column) of a key path such as `("action_items", 0, "due")`, or of its nearest parent.
@@ -180,8 +181,10 @@ class Postmortem:
         return getattr(self, name) is not None or self.precision.get(name) == NO_TIME
 
     def _since_start(self, name: str) -> timedelta | None:
+        """The span from `started` to time `name`; None when either is not known to the minute or `name` comes
+        first (a data error, reported as `timestamp-order`: a negative duration is no duration)."""
         moment, started = self.exact(name), self.exact("started")
-        return moment - started if moment and started else None
+        return moment - started if moment and started and moment >= started else None
 
     @property
     def time_to_detect(self) -> timedelta | None:
@@ -226,7 +229,7 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         id=pm_id,
         path=path,
         title=values.get("title", pm_id),
-        status=values.get("status", "draft"),
+        status=values.get("status", ""),  # missing: no state at all, so never hidden as a draft
         severity=values.get("severity", ""),
         services=tuple(values.get("services", ())),
         authors=tuple(values.get("authors", ())),

@@ -19,6 +19,19 @@ DEFAULT_REQUIRED_SECTIONS = (
     "Resolution",
     "Lessons learned",
 )
+# Headings other teams give the required sections (Google's, PagerDuty's and Atlassian's templates, and real files):
+# any of them satisfies `section-missing`. Only headings of the same meaning.
+DEFAULT_SECTION_ALIASES = {
+    "Summary": ("Issue Summary", "Incident Summary", "Executive Summary", "Overview", "TL;DR", "Description"),
+    "Impact": ("Customer Impact", "User Impact", "Business Impact", "Impact Assessment", "Impact and Severity"),
+    "Timeline": ("Timeline (UTC)", "Incident Timeline", "Detailed Timeline", "Timeline of Events", "Chronology"),
+    "Root cause analysis": ("Root Cause", "Root Causes", "Root Cause Analysis (RCA)", "RCA", "Contributing Factors",
+                            "Root Cause and Contributing Factors", "Root Causes and Trigger", "Causes", "Trigger"),
+    "Resolution": ("Resolution and Recovery", "Recovery", "Remediation", "Mitigation", "Resolution and Mitigation",
+                   "Fix"),
+    "Lessons learned": ("Lessons Learnt", "Lessons", "Learnings", "Key Learnings", "Takeaways", "What Went Well",
+                        "What Went Wrong", "Where We Got Lucky"),
+}
 DEFAULT_CATEGORIES = (
     ("software-bug", "A defect in code we wrote."),
     ("config-change", "A configuration or feature-flag change."),
@@ -45,6 +58,7 @@ DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS = (15, 30)
 # The leak gate's defaults: ticket keys such as OPS-123, and hosts no customer can reach.
 DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-\d+"
 DEFAULT_INTERNAL_HOSTS = ("*.internal", "*.corp", "*.local")
+MAX_UPTIME_DAYS = 366  # a year of daily bars; 2,400 made a 39 MB page
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class Service:
     public: bool = False  # its name may appear in public text (the leak gate lets it through)
     regulated: bool = False  # an incident affecting it owes a report to the regulator
     since: date | None = None  # when it started serving customers: the status page shows no data before
+    provider: str | None = None  # the vendor that runs it: an organisation, never matched as a person
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,7 @@ class Policy:
     categories: tuple[Category, ...] = tuple(Category(n, d) for n, d in DEFAULT_CATEGORIES)
     priorities: tuple[str, ...] = DEFAULT_PRIORITIES
     required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
+    section_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SECTION_ALIASES))
     action_items_required_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # the two worst, as policy_from_options
     include_drafts: bool = False
     rule_levels: Mapping[str, Level] = field(default_factory=dict)
@@ -85,6 +101,7 @@ class Policy:
     first_priority_due_within_days: Mapping[str, int] = field(
         default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)))
     blameless_names: tuple[str, ...] = ()  # people named in text, besides authors, reviewers and owners
+    organisations: tuple[str, ...] = ()  # vendors and organisations: never people, wherever they are named
     blameless_phrases: tuple[str, ...] = ()  # more blaming phrases to flag
     blameless_allowed: tuple[str, ...] = ()  # phrases never to flag
     templates_folder: str | None = None  # more `postmortems new --template` templates, beside mkdocs.yml
@@ -95,7 +112,10 @@ class Policy:
     regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
     public_site: bool = False  # build the public status site instead of the knowledge base
     history_page_size: int = 25  # public incidents per history page
-    uptime_days: int = 90  # days of uptime bars per component
+    uptime_days: int = 90  # days of uptime bars per component, at most MAX_UPTIME_DAYS
+    trend_quarters: int = 8  # views: quarters in the root causes' trend table, newest first
+    chart_months: int = 24  # views: months in the metrics page's chart and table
+    facet_limit: int = 20  # views: filter values shown per dimension; the rest on its "all" page
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -161,23 +181,39 @@ def policy_from_options(options: Mapping) -> Policy:
         if stray:
             raise ValueError(f"`review.{name}` names severities not in `severities`: {', '.join(sorted(stray))}")
         deadlines[name] = dict(given)
+    aliases = options["section_aliases"]
+    if aliases is None:  # default: the built-in aliases of the default sections
+        aliases = DEFAULT_SECTION_ALIASES
+    else:
+        stray = set(aliases) - set(options["required_sections"])
+        if stray:
+            raise ValueError(f"`section_aliases` names sections not in `required_sections`: {', '.join(sorted(stray))}")
+    status_page, views = options["status_page"], options["views"]
+    if not 1 <= status_page["uptime_days"] <= MAX_UPTIME_DAYS:
+        raise ValueError(f"`status_page.uptime_days` is {status_page['uptime_days']}; it must be from 1 to "
+                         f"{MAX_UPTIME_DAYS} (a year of daily bars per component)")
+    for name in ("trend_quarters", "chart_months", "facet_limit"):
+        if views[name] < 1:
+            raise ValueError(f"`views.{name}` is {views[name]}; it must be at least 1")
     return Policy(
         folder=options["folder"],
         severities=tuple(options["severities"]),
         services=tuple(
             Service(s["name"], s.get("description") or "", s.get("component"), bool(s.get("public")),
-                    bool(s.get("regulated")), s.get("since"))
+                    bool(s.get("regulated")), s.get("since"), s.get("provider"))
             for s in options["services"]
         ),
         categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
         priorities=tuple(options["priorities"]),
         required_sections=tuple(options["required_sections"]),
+        section_aliases={section: tuple(names) for section, names in aliases.items()},
         action_items_required_for=tuple(required_for),
         include_drafts=bool(options["include_drafts"]),
         rule_levels={code: Level(level) for code, level in options["rule_levels"].items()},
         publish_within_business_days=deadlines["publish_within_business_days"],
         first_priority_due_within_days=deadlines["first_priority_due_within_days"],
         blameless_names=tuple(blameless["names"]),
+        organisations=tuple(options["organisations"]),
         blameless_phrases=tuple(blameless["phrases"]),
         blameless_allowed=tuple(blameless["allowed"]),
         templates_folder=options["templates_folder"],
@@ -188,5 +224,8 @@ def policy_from_options(options: Mapping) -> Policy:
         regulator_report_within_days=owed["regulator_report_within_days"],
         public_site=bool(options["status_page"]["public_site"]),
         history_page_size=options["status_page"]["history_page_size"],
-        uptime_days=options["status_page"]["uptime_days"],
+        uptime_days=status_page["uptime_days"],
+        trend_quarters=views["trend_quarters"],
+        chart_months=views["chart_months"],
+        facet_limit=views["facet_limit"],
     )

@@ -138,8 +138,8 @@ def format_iso(moment: datetime | None) -> str:
 
 
 def format_duration(span: timedelta | None) -> str:
-    """`1 h 12 min`, `3 d 4 h`, `45 min`; empty when unknown."""
-    if span is None:
+    """`1 h 12 min`, `3 d 4 h`, `45 min`; empty when unknown or negative (a data error, reported elsewhere)."""
+    if span is None or span < timedelta(0):
         return ""
     minutes = int(span.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
@@ -155,8 +155,11 @@ def severity_badge(severity: str) -> markupsafe.Markup:
 
 
 def format_minutes(minutes: float | None) -> str:
-    """Minutes as a duration (`1 h 12 min`); `—` when unknown."""
-    return "—" if minutes is None else format_duration(timedelta(minutes=minutes))
+    """Minutes as a duration (`1 h 12 min`); `—` when unknown, negative or beyond what a duration can be."""
+    try:
+        return "—" if minutes is None or not minutes >= 0 else format_duration(timedelta(minutes=minutes))
+    except OverflowError:
+        return "—"
 
 
 def format_spread(sample: Distribution) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic
 from ..model import Postmortem
-from ..status_site import leak_gate
+from ..status_site import leak_gate, public
 from . import blameless, reading, references, review, structure
 from .registry import RULES, Context, Rule, Scope
 
-_FAMILIES = (reading, structure, review, references, blameless, leak_gate)  # each declares its rules on import
+_FAMILIES = (reading, structure, review, references, blameless, leak_gate, public)  # each declares its rules on import
 _ON_ONE = tuple(rule for rule in RULES.values() if rule.scope is Scope.POSTMORTEM)
 _ON_ALL = tuple(rule for rule in RULES.values() if rule.scope is Scope.KNOWLEDGE_BASE)
+_ON_FINDINGS = tuple(rule for rule in RULES.values() if rule.scope is Scope.FINDINGS)
 
 
 def check_postmortem(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
@@ -24,4 +25,9 @@ def check_knowledge_base(postmortems: list[Postmortem], ctx: Context) -> list[Di
     return [d for rule in _ON_ALL for d in rule.check(postmortems, ctx)]
 
 
-__all__ = ["RULES", "Context", "Rule", "Scope", "check_knowledge_base", "check_postmortem"]
+def check_findings(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]], ctx: Context) -> list[Diagnostic]:
+    """Every rule over what the others found, at the levels they are reported at."""
+    return [d for rule in _ON_FINDINGS for d in rule.check(postmortems, by_path, ctx)]
+
+
+__all__ = ["RULES", "Context", "Rule", "Scope", "check_findings", "check_knowledge_base", "check_postmortem"]

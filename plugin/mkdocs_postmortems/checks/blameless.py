@@ -27,7 +27,8 @@ from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from ..diagnostics import Diagnostic, Level
-from ..model import Postmortem, people_of
+from ..model import Postmortem
+from ..people import people
 from ..parsing.markdown import code_lines
 from .registry import RULES, Context, Scope, rule
 from .review import free_texts
@@ -67,7 +68,9 @@ DEFAULT_PHRASES: tuple[Phrase, ...] = (
            'describe what made the slip easy, e.g. "both commands look alike and neither asks for confirmation"'),
     Phrase(r"negligen(?:t|tly|ce)", "“{}” is a legal judgement of a person",
            'name the safeguard that was missing, e.g. "changes to firewall rules needed no review"'),
-    Phrase(r"sloppy|sloppily|sloppiness|incompeten(?:t|ce)|lazy|laziness", "“{}” judges a person's character",
+    Phrase(r"sloppy|sloppily|sloppiness|incompeten(?:t|ce)|lazy(?![\s-]?(?:load|init|eval|import|fetch|iterat|sequence"
+           r"|propert|singleton|mode|delet|expir|evaluat|compil|bind|val\b|list|stream|quantifier|match))|laziness",
+           "“{}” judges a person's character",
            'describe the working conditions, e.g. "the check was manual, took 40 minutes and was often skipped"'),
     # "'s fault" starts at the apostrophe, for speed; `find_blame` adds the owner's name to the phrase
     Phrase(r"fault of|(?:was|were|is|are) at fault|(?<!\bit)(?<!\bthat)(?<!\bthere)(?<!\bwhat)(?<!\bwho)(?<!\bnobody)"
@@ -250,11 +253,12 @@ def check_blame(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
     """`blame-language` over every postmortem's body and free-text fields.
 
     A person is anyone the knowledge base names as an author, reviewer or owner, or the policy's
-    `blameless_names`: one list, so the lint's patterns are built once per build, not once per postmortem.
+    `blameless_names`, but for initials, common words and organisations (`people.people`): one list, so the
+    lint's patterns are built once per build, not once per postmortem.
     """
     policy = ctx.policy
     postmortems_by_path = {pm.path: pm for pm in postmortems}
-    options = {"names": people_of(postmortems) + policy.blameless_names, "phrases": policy.blameless_phrases,
+    options = {"names": people(postmortems, policy), "phrases": policy.blameless_phrases,
                "allowed": policy.blameless_allowed}
     found = []
     for pm in postmortems:

@@ -28,5 +28,6 @@ for code, level, summary in (
     ("invalid-value", E, "A value outside its configured set."),
     ("timestamp-offset", E, "A timestamp without an explicit UTC offset."),
     ("too-many-problems", E, "More than 100 problems in one file; the first 100 are listed."),
+    ("foreign-format", W, "The front matter is another tool's: cState, Statuspage, or a Hugo, Jekyll or Astro page."),
 ):
     declare(code, level, summary)

@@ -9,7 +9,7 @@ fixture and its line of docs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Callable, Iterable
 
@@ -21,12 +21,14 @@ REFERENCE = "reference.md#diagnostics"
 
 
 class Scope(str, Enum):
-    """What a rule looks at: one file as it is read (the parser reports it), one parsed postmortem, or every
-    postmortem of the knowledge base at once (references, people, leaks)."""
+    """What a rule looks at: one file as it is read (the parser reports it), one parsed postmortem, every
+    postmortem of the knowledge base at once (references, people, leaks), or what every other rule found (a
+    postmortem with errors is withheld from the public site)."""
 
     FILE = "file"
     POSTMORTEM = "postmortem"
     KNOWLEDGE_BASE = "knowledge base"
+    FINDINGS = "findings"
 
 
 class Context:
@@ -43,7 +45,7 @@ class Context:
 class Rule:
     """One rule. `states`: the lifecycle states it runs in (None: every state, an invalid one too). `check`: a
     function of (postmortem, context) for `Scope.POSTMORTEM`, of (postmortems, context) for
-    `Scope.KNOWLEDGE_BASE`, and None for `Scope.FILE`, whose diagnostics the parser reports."""
+    `Scope.KNOWLEDGE_BASE`, of (postmortems, their diagnostics by path, context) for `Scope.FINDINGS`, and None for `Scope.FILE`, whose diagnostics the parser reports."""
 
     code: str
     level: Level
@@ -55,6 +57,16 @@ class Rule:
 
     def runs_in(self, status: str) -> bool:
         return self.states is None or status in self.states
+
+
+def days_after(moment, days: int):
+    """`moment` (a date or datetime) plus `days`, the largest one there is where that would overflow: a deadline
+    after 9999-12-31 is no deadline to miss, and must not crash a build."""
+    try:
+        return moment + timedelta(days=days)
+    except OverflowError:
+        return (date.max if not isinstance(moment, datetime) else datetime.max.replace(tzinfo=moment.tzinfo)) \
+            if days > 0 else (date.min if not isinstance(moment, datetime) else datetime.min.replace(tzinfo=moment.tzinfo))
 
 
 RULES: dict[str, Rule] = {}

@@ -9,6 +9,7 @@ who was told internally.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Iterator
 
@@ -16,7 +17,7 @@ from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..parsing.markdown import body_headings
 from .communications import communications_owed
-from .registry import Context, diagnostic, rule
+from .registry import Context, days_after, diagnostic, rule
 
 REVIEWED = ("in-review", "published")
 PUBLISHED = ("published",)
@@ -28,10 +29,22 @@ def add_business_days(start: date, days: int) -> date:
     """The date `days` business days (Monday to Friday; no holidays) after `start`."""
     current = start
     while days > 0:
+        if current == date.max:
+            return current
         current += timedelta(days=1)
         if current.weekday() < 5:
             days -= 1
     return current
+
+
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+", re.I)
+
+
+def heading_key(title: str) -> str:
+    """A heading as compared with a section name: case, emphasis, spaces, a leading number ("3. Impact") and a
+    trailing colon do not matter."""
+    text = " ".join(re.sub(r"[*_`]", "", title).split())
+    return _NUMBERING.sub("", text).rstrip(":").strip().casefold()
 
 
 @rule("section-missing", W, "A postmortem in review or published lacks a required body section.",
@@ -39,9 +52,10 @@ def add_business_days(start: date, days: int) -> date:
 def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if pm.is_maintenance or pm.is_unknown("sections"):
         return
-    present = {title.casefold() for title in body_headings(pm.body)}
+    present = {heading_key(title) for title in body_headings(pm.body)}
+    aliases = ctx.policy.section_aliases
     for section in ctx.policy.required_sections:
-        if section.casefold() not in present:
+        if not present & {heading_key(name) for name in (section, *aliases.get(section, ()))}:
             yield diagnostic(pm, ("body",), "section-missing", f"the body has no “{section}” section",
                               f"add a heading `## {section}`")
 
@@ -120,7 +134,7 @@ def first_priority_deadlines(pm: Postmortem, ctx: Context) -> Iterator[Diagnosti
     days = ctx.policy.first_priority_due_within_days.get(pm.severity)
     if days is None or pm.resolved is None:
         return
-    first, latest = ctx.policy.priorities[0], pm.resolved.date() + timedelta(days=days)
+    first, latest = ctx.policy.priorities[0], days_after(pm.resolved.date(), days)
     for index, item in enumerate(pm.action_items):
         if item.priority == first and item.is_open and item.due and item.due > latest:
             yield diagnostic(pm, ("action_items", index, "due"), "action-item-deadline",

@@ -3,13 +3,14 @@ action items. Each is declared in the registry beside its check."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
-from .registry import Context, diagnostic, rule
+from .registry import Context, Scope, diagnostic, rule
 
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TIMELINE = ("started", "detected", "mitigated", "resolved")
@@ -155,3 +156,34 @@ def unknowns_given(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
             yield diagnostic(pm, ("provenance", "unknown"), "unknown-given",
                              f"`provenance.unknown` lists `{key}`, which the record now gives",
                              f"remove `{key}` from `provenance.unknown`, so the rules check it again")
+EARLIEST_YEAR = 1970  # before any system a postmortem describes
+ISOLATED_YEARS = 10  # a start this far from every other incident's is most likely a typo (1628 for 2024)
+
+
+@rule("date-implausible", W, "A date before 1970, after next year, or more than 10 years from every other "
+      "incident's start.", scope=Scope.KNOWLEDGE_BASE)
+def implausible_dates(postmortems: list[Postmortem], ctx: Context) -> Iterator[Diagnostic]:
+    starts = sorted(pm.started.year for pm in postmortems if pm.started)
+    latest = ctx.today.year + 1
+    for pm in postmortems:
+        reported: set[int] = set()  # a year once per file: the first field that has it
+        for name in (*_TIMELINE, "published_on"):
+            moment = getattr(pm, name)
+            if moment is None or moment.year in reported:
+                continue
+            year, reason = moment.year, ""
+            if year < EARLIEST_YEAR or year > latest:
+                reason = f"before {EARLIEST_YEAR}" if year < EARLIEST_YEAR else f"after {latest}"
+            elif name == "started" and len(starts) >= 3 and _nearest_other(starts, year) > ISOLATED_YEARS:
+                reason = f"more than {ISOLATED_YEARS} years from every other incident's start"
+            if reason:
+                reported.add(year)
+                yield diagnostic(pm, (name,), "date-implausible", f"`{name}` is in {year}, {reason}",
+                                  "check the year for a typo; the pages chart the years around the newest incident")
+
+
+def _nearest_other(years: list[int], year: int) -> int:
+    """How many years from `year` the nearest other year of the sorted `years` (which holds `year` once) is."""
+    at = bisect.bisect_left(years, year)
+    others = years[max(at - 1, 0):at] + years[at + 1:at + 2]
+    return min((abs(other - year) for other in others), default=0)

@@ -13,7 +13,7 @@ import math
 import re
 from typing import Sequence
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from .stats import Distribution
 
@@ -29,11 +29,27 @@ DURATION_TICKS = ((1, "1 min"), (10, "10 min"), (60, "1 h"), (360, "6 h"), (1440
 MARKERS = (("median", "median", "currentColor", -17), ("p90", "90th percentile (p90)", ORANGE, 26))
 GRID = 'stroke="currentColor" stroke-opacity="0.2"'
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # no XML 1.0 character
+
+
+def _escape(text: object) -> Markup:
+    """`text` escaped for SVG: characters XML forbids (a form feed in a label) become U+FFFD, so the chart parses."""
+    return escape(_NOT_XML.sub("\ufffd", str(text)))
+
+
+def _finite(value: float) -> float:
+    """A value a chart can draw: NaN as 0, ±inf and anything beyond ±1e15 clamped, so the numbers in the SVG
+    stay finite whatever the data (a data error is reported elsewhere; the chart must still draw)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+    return 0.0 if value != value else max(-1e15, min(value, 1e15))
 
 
 def _num(value: float) -> str:
     """A coordinate or count with at most one decimal, never "-0"."""
-    text = f"{round(value, 1) + 0.0:.1f}"
+    text = f"{round(_finite(value), 1) + 0.0:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -57,11 +73,11 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: floa
     anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
     size_attr = "" if size == FONT else f' font-size="{_num(size)}"'
     return (f'<text x="{_num(x)}" y="{_num(y)}"{anchor_attr}{size_attr}{extra} fill="currentColor">'
-            f"{escape(content)}</text>")
+            f"{_escape(content)}</text>")
 
 
 def _rect(x: float, y: float, width: float, height: float, cls: str, fill: str, tip: str | None = None) -> str:
-    title = "" if tip is None else f"<title>{escape(tip)}</title>"
+    title = "" if tip is None else f"<title>{_escape(tip)}</title>"
     return (f'<rect class="{cls}" x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" height="{_num(height)}" '
             f'fill="{fill}">{title}</rect>')
 
@@ -76,7 +92,7 @@ def _svg(chart_id: str, title: str, desc: str, height: float, parts: Sequence[st
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="pm-chart" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {_num(height)}" '
             f'width="100%" font-size="{FONT}">'
-            f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>')
+            f'<title id="{chart_id}-title">{_escape(title)}</title><desc id="{chart_id}-desc">{_escape(desc)}</desc>')
     return head + "".join(parts) + "</svg>"
 
 
@@ -120,10 +136,12 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
                       series: Sequence[tuple[str, Sequence[int]]], *, y_label: str = "incidents",
                       x_label: str = "months") -> str:
     """Vertical bars, one per label (e.g. months "2024-02"), each stacked from the series
-    (e.g. ("SEV1", counts per label)). Zero counts draw no segment; crowded x labels are thinned."""
+    (e.g. ("SEV1", counts per label)). Zero counts draw no segment, and neither do negative ones (counts cannot
+    be negative: it draws what it can rather than fail a build); crowded x labels are thinned."""
     for name, counts in series:
-        if len(counts) != len(labels) or any(count < 0 for count in counts):
-            raise ValueError(f"series {name!r} needs one count ≥ 0 per label ({len(labels)})")
+        if len(counts) != len(labels):
+            raise ValueError(f"series {name!r} needs one count per label ({len(labels)})")
+    series = [(name, [max(int(_finite(count)), 0) for count in counts]) for name, counts in series]
     if not labels or not series:
         return _no_data(chart_id, title)
     totals = [sum(counts[i] for _, counts in series) for i in range(len(labels))]
@@ -177,8 +195,9 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
                        unit: str = "minutes") -> str:
     """One horizontal row per label (e.g. "Time to detect"): every value as a small dot, the median and p90
     marked and labelled, on one shared log scale (zero is drawn at the left edge). Rows without values say
-    "no data"; with more than DOT_TITLES_UP_TO values a row's dots carry no tooltips."""
-    values = [value for _, dist in rows for value in dist.values]
+    "no data"; with more than DOT_TITLES_UP_TO values a row's dots carry no tooltips. A negative value is drawn at
+    the left edge, like zero."""
+    values = [max(_finite(value), 0.0) for _, dist in rows for value in dist.values]
     if not values:
         return _no_data(chart_id, title)
     positive = [value for value in values if value > 0]
@@ -189,7 +208,7 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
     span = math.log10(high / low)
 
     def x_of(value: float) -> float:
-        return left + math.log10(max(value, low) / low) / span * (right - left)
+        return left + math.log10(min(max(_finite(value), low), high) / low) / span * (right - left)
 
     marker = '<rect x="0" y="0" width="3" height="10" class="pm-chart__{}" fill="{}"/>'
     parts, top = _legend([(f'<circle cx="5" cy="5" r="3" class="pm-chart__dot" fill="{BLUE}"/>', "incident")]
@@ -213,7 +232,7 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
         parts.append(f'<g class="pm-chart__dot" fill="{BLUE}" fill-opacity="0.5">')
         for k, value in enumerate(dist.values):  # sorted, so neighbours get different heights
             dot = f'<circle cx="{_num(x_of(value))}" cy="{_num(middle + (k % 5 - 2) * 3)}" r="2.5"'
-            parts.append(f"{dot}><title>{escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
+            parts.append(f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
         parts.append("</g>")
         for name, _, fill, text_offset in MARKERS:
             x, shown = x_of(getattr(dist, name)), _fmt(getattr(dist, name), unit)
@@ -226,17 +245,16 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
 
 def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, unit: str = "") -> str:
     """Horizontal bars, one per label (e.g. a service and its median time to resolve), the value written at
-    the bar end (unit "minutes" writes durations such as "2.5 h")."""
-    if any(value < 0 for _, value in rows):
-        raise ValueError("bar_chart draws values ≥ 0 only")
+    the bar end (unit "minutes" writes durations such as "2.5 h"). A negative value draws no bar and says so."""
+    rows = [(label, _finite(value)) for label, value in rows]
     if not rows:
         return _no_data(chart_id, title)
     left = min(max(max(len(label) for label, _ in rows) * CHAR + 12, 60.0), 240.0)
     right, bar, gap = WIDTH - 80.0, 18.0, 8.0
-    largest = max(value for _, value in rows) or 1
+    largest = max(max(value for _, value in rows), 0) or 1
     parts = ['<g class="pm-chart__bars">']
     for i, (label, value) in enumerate(rows):
-        y, width, shown = 4 + i * (bar + gap), value / largest * (right - left), _fmt(value, unit)
+        y, width, shown = 4 + i * (bar + gap), max(value, 0) / largest * (right - left), _fmt(value, unit)
         parts += [_text(0, y + 13, _fit(label, left - 12)),
                   _rect(left, y, width, bar, "pm-chart__bar", BLUE, tip=f"{label}: {shown}"),
                   _text(left + width + 6, y + 13, shown)]

@@ -104,7 +104,7 @@ class Indexes:
 
     postmortems: list[Postmortem]
     categories: list[CategoryIndex]
-    quarters: list[str]
+    quarters: list[str]  # the trend's window: the newest `policy.trend_quarters` quarters, newest first
     quarterly: dict[str, list[int]]  # category -> incidents per quarter, aligned with `quarters`
     recurring: list[Recurring]
     recurred_after_fix: list[RecurredAfterFix]
@@ -137,20 +137,24 @@ def _started(pm: Postmortem) -> datetime:
 
 
 def quarter_of(moment: datetime) -> str:
-    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
-
-
-def quarter_range(first: datetime, last: datetime) -> list[str]:
-    """Every quarter from `first` to `last`, so gaps show as zeros rather than vanish."""
-    quarters, index, end = [], first.year * 4 + (first.month - 1) // 3, last.year * 4 + (last.month - 1) // 3
-    for number in range(index, end + 1):
-        quarters.append(f"{number // 4}-Q{number % 4 + 1}")
-    return quarters
+    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"  # four digits: labels sort as the quarters do
 
 
 def _causes(pm: Postmortem) -> tuple[RootCause, ...]:
     """The root causes that count across incidents: a maintenance's count for none."""
     return () if pm.is_maintenance else pm.root_causes
+def recent_quarters(first: datetime, last: datetime, count: int) -> list[str]:
+    """The quarters from `first` to `last`, at most the `count` up to the one holding `last`, newest first."""
+    end = last.year * 4 + (last.month - 1) // 3
+    start = max(first.year * 4 + (first.month - 1) // 3, end - count + 1)
+    return [f"{number // 4:04d}-Q{number % 4 + 1}" for number in range(end, min(start, end) - 1, -1)]
+
+
+def newest_plausible(moments: list[datetime], today: date) -> datetime | None:
+    """The newest of `moments` not after `today` (a typo'd future year must not set a window's end), else the
+    oldest of them (all in the future: the least absurd)."""
+    past = [moment for moment in moments if moment.date() <= today]
+    return max(past) if past else min(moments, default=None)
 
 
 def _pairs(pm: Postmortem, cause: RootCause) -> list[tuple[str, str]]:
@@ -203,7 +207,8 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
             for service in entry.postmortem.services:
                 services[service].open_items.append(entry)
     dated = [pm.started for pm in chronological if pm.started]
-    quarters = quarter_range(dated[0], dated[-1]) if dated else []
+    newest = newest_plausible(dated, today)
+    quarters = recent_quarters(dated[0], newest, policy.trend_quarters) if newest else []
     return Indexes(
         postmortems=postmortems,
         categories=list(categories.values()),
@@ -236,8 +241,9 @@ def _quarterly(categories, quarters: list[str]) -> dict[str, list[int]]:
     for category in categories:
         counts = [0] * len(quarters)
         for pm in category.postmortems:
-            if pm.started:
-                counts[position[quarter_of(pm.started)]] += 1
+            at = position.get(quarter_of(pm.started)) if pm.started else None
+            if at is not None:  # outside the window: counted on no column
+                counts[at] += 1
         trend[category.name] = counts
     return trend
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Sequence
 
 from ..model import Postmortem
@@ -18,16 +18,28 @@ def month_range(first: str, last: str) -> list[str]:
     return [f"{n // 12}-{n % 12 + 1:02d}" for n in range(start, end + 1)]
 
 
-def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str]) -> tuple[list[str], list[tuple[str, list[int]]]]:
-    """(months, [(severity, incidents per month)]) over every month from the first incident to the last."""
+def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str], limit: int | None = None,
+                   today: date | None = None) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """(months, [(severity, incidents per month)]), oldest first, over every month from the first incident to the
+    last; with `limit`, over the `limit` months up to the newest incident not after `today` (a typo'd year 1628
+    or 2062 makes no chart of centuries). Incidents outside the window are not counted."""
+    from .indexes import newest_plausible
+
     dated = [pm for pm in postmortems if pm.started]
     if not dated:
         return [], []
-    months = month_range(min(pm.started for pm in dated).strftime("%Y-%m"), max(pm.started for pm in dated).strftime("%Y-%m"))
+    last = newest_plausible([pm.started for pm in dated], today) if today else max(pm.started for pm in dated)
+    last_month = last.year * 12 + last.month - 1
+    first_month = min(pm.started.year * 12 + pm.started.month - 1 for pm in dated)
+    if limit is not None:
+        first_month = max(first_month, last_month - limit + 1)
+    months = [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(min(first_month, last_month), last_month + 1)]
     position = {month: index for index, month in enumerate(months)}
     counts = {severity: [0] * len(months) for severity in severities}
     for pm in dated:
-        counts.setdefault(pm.severity or "unknown", [0] * len(months))[position[pm.started.strftime("%Y-%m")]] += 1
+        at = position.get(f"{pm.started.year:04d}-{pm.started.month:02d}")
+        if at is not None:
+            counts.setdefault(pm.severity or "unknown", [0] * len(months))[at] += 1
     return months, [(severity, row) for severity, row in counts.items() if any(row)]
 
 

@@ -9,6 +9,7 @@ from . import charts
 from .indexes import Indexes
 from ..knowledge import KnowledgeBase
 from ..checks.communications import communications_owed
+from ..diagnostics import Level
 from .metrics import monthly_counts, response_times
 from ..model import Postmortem
 from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
@@ -20,13 +21,20 @@ from .stats import SMALL_SAMPLE
 
 def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> list[PageSpec]:
     """Every cross-incident page: the index and its filters, root causes, action items, services, metrics."""
-    facet_context = {"facets": indexes.facets, "facet_labels": FACETS, "site": site}
+    shown = shown_facets(indexes.facets, kb.policy.facet_limit)
+    all_values = {dimension: site.facet_values(dimension) for dimension, values in indexes.facets.items()
+                  if len(values) > len(shown[dimension])}
+    facet_context = {"facets": indexes.facets, "facet_labels": FACETS, "site": site, "shown_facets": shown,
+                     "all_values": all_values}
     pages = [PageSpec(site.index, "Postmortems", "index", {**facet_context, **_index_context(kb, indexes),
                                                            "current": ("", "")}, in_nav=True)]
     for dimension, values in indexes.facets.items():
         for value, postmortems in values.items():
             pages.append(PageSpec(site.facet(dimension, value), f"Postmortems: {FACETS[dimension].lower()} {value}",
                                   "facet", {**facet_context, "postmortems": postmortems, "current": (dimension, value)}))
+    for dimension, uri in all_values.items():
+        pages.append(PageSpec(uri, f"Postmortems: every {FACETS[dimension].lower()}", "facet-values",
+                              {**facet_context, "dimension": dimension, "current": (dimension, "")}))
     pages += [
         PageSpec(ROOT_CAUSES, "Root causes", "root-causes", {
             "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": sum(c.count for c in indexes.categories)}),
@@ -38,6 +46,22 @@ def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> 
     pages += [PageSpec(site.service(service.name), f"Service: {service.name}", "service",
                        {"service": service, "site_services": SERVICES}) for service in indexes.services]
     return pages
+
+
+def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, list[str]]:
+    """Per dimension, the values the filter links show: all of them up to `limit`; beyond, the `limit` with most
+    postmortems (years: the newest), in the dimension's own order. The others are on the dimension's "every
+    value" page, so a knowledge base of 947 tags does not put 947 links above every listing."""
+    shown = {}
+    for dimension, values in facets.items():
+        if len(values) <= limit:
+            shown[dimension] = list(values)
+            continue
+        order = {value: rank for rank, value in enumerate(values)}
+        top = list(values)[:limit] if dimension == "year" else sorted(
+            values, key=lambda value: (-len(values[value]), order[value]))[:limit]
+        shown[dimension] = sorted(top, key=order.__getitem__)
+    return shown
 
 
 def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict:
@@ -52,11 +76,27 @@ def problem_counts(kb: KnowledgeBase) -> dict[str, int]:
     return {pm.id: len(problems_of(by_path.get(pm.path, ()))) for pm in kb.postmortems}
 
 
+def problem_files(kb: KnowledgeBase, indexes: Indexes) -> list[tuple[str, Postmortem | None, list]]:
+    """Every file with an error, and every file that is no postmortem, in path order: (path, the postmortem if the
+    site shows it, its problems). A file with a page lists its errors there; one without lists them here, so no
+    file with problems is ever hidden (a draft, or a file whose `status` is missing or wrong)."""
+    shown = {pm.path: pm for pm in indexes.postmortems}
+    rejected = set(kb.rejected)
+    files = []
+    for path, diagnostics in sorted(kb.diagnostics_by_path().items()):
+        problems = problems_of(diagnostics)
+        errors = [d for d in problems if d.level is Level.ERROR]
+        if errors or (path in rejected and problems):
+            files.append((path, shown.get(path), errors if path in shown else problems))
+    return files
+
+
 def _index_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     by_path = kb.diagnostics_by_path()
     return {
         "postmortems": indexes.postmortems,
         "rejected": [(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
+        "problem_files": problem_files(kb, indexes),
         "pages": {"root_causes": ROOT_CAUSES, "action_items": ACTION_ITEMS, "services": SERVICES, "metrics": METRICS,
                   "communications": COMMUNICATIONS, "status": STATUS_PREVIEW},
     }
@@ -84,13 +124,16 @@ def _action_items_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
 
 def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     incidents = [pm for pm in indexes.postmortems if not pm.is_maintenance]  # planned work is not an incident
-    months, monthly = monthly_counts(incidents, kb.policy.severities)
+    months, monthly = monthly_counts(incidents, kb.policy.severities, kb.policy.chart_months, kb.today)
+    in_window = sum(sum(row) for _, row in monthly)
+    undated = sum(1 for pm in incidents if pm.started is None)
     response = response_times(incidents)
     services = [s for s in indexes.services if s.postmortems]
     resolve = [(s.name, s.time_to_resolve.median) for s in services if s.time_to_resolve.count]
     count = len(incidents)
     return {
-        "count": count, "months": months, "monthly": monthly,
+        "count": count, "months": months, "monthly": monthly, "chart_months": kb.policy.chart_months,
+        "outside_window": count - undated - in_window,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
         "response": response, "services": services,
         "small_sample": (f"With fewer than {SMALL_SAMPLE} incidents a median or p90 says little; such figures are "

@@ -46,6 +46,10 @@ class SiteMap:
         """The page listing the postmortems of one severity, service, year or tag."""
         return self._unique(f"{self.folder}/{dimension}", value)
 
+    def facet_values(self, dimension: str) -> str:
+        """The page listing every value of a dimension, when its filter links show only the top ones."""
+        return f"{self.folder}/{dimension}/index.md"
+
     def _unique(self, prefix: str, value: str) -> str:
         """`prefix/slug.md`, with `-2`, `-3`... when two values slug alike (`C++` and `c`)."""
         key = (prefix, value)

@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Diagnostic
+from .formats import looks_like_markdown_postmortem
+from .schema import POSTMORTEM
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FLOW_DEPTH = 64
@@ -83,12 +85,7 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
     """Split `text` into front matter and body and compose the front matter into YAML nodes."""
 
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
-        return _fail(
-            display_path,
-            "front-matter-missing",
-            "the file does not start with YAML front matter",
-            "begin the file with a line `---`, the fields, and another `---` line",
-        )
+        return _fail(display_path, "front-matter-missing", *_no_front_matter(text))
     closing = _FENCE.search(text, 4)
     if closing is None:
         return _fail(display_path, "front-matter-unclosed",
@@ -124,6 +121,25 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
     suppressed = frozenset(number for number, line in enumerate(text.split("\n"), 1) if SUPPRESS in line) \
         if SUPPRESS in text else frozenset()
     return Source(display_path, node, body, body_line, suppressed), []
+
+
+def required_fields() -> list[str]:
+    """The front matter's required keys, nested ones dotted (`impact.summary`)."""
+    return [f"{field.name}.{sub.name}" if sub else field.name for field in POSTMORTEM if field.required
+            for sub in ([s for s in field.fields if s.required] or [None])]
+
+
+def _no_front_matter(text: str) -> tuple[str, str]:
+    """The message and hint of `front-matter-missing`: what the file looks like, and the way forward."""
+    fields = ", ".join(f"`{name}`" for name in required_fields())
+    add = (f"begin the file with a line `---`, the required fields ({fields}) and another `---` line; "
+           "`postmortems new \"Title\" --severity SEV2 --service NAME` writes a complete one to copy from")
+    headings = looks_like_markdown_postmortem(text)
+    if not headings:
+        return "the file does not start with YAML front matter", add
+    shown = ", ".join(f"“{heading}”" for heading in headings[:5]) + (", ..." if len(headings) > 5 else "")
+    return (f"the file has no YAML front matter: it looks like a Markdown postmortem with headings only ({shown})",
+            f"convert it with `postmortems import markdown SOURCE`, or {add}")
 
 
 def _too_large(path: str, size: int):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
@@ -12,6 +11,7 @@ import yaml
 from ..diagnostics import MAX_PER_FILE, Diagnostic
 from ..model import DAY, NO_TIME
 from ..policy import Policy
+from .formats import close_match, foreign_meaning
 from .schema import DATE_PART, DATE_PATTERN, OFFSET_PART, TIME_PART, Field, choices_of
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -75,8 +75,9 @@ class Reader:
             seen[key] = key_node
             field = known.get(key)
             if field is None:
-                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`",
-                            lambda: did_you_mean(key, known, f"known keys here: {', '.join(known)}"))
+                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`", lambda: (
+                    not key_path and foreign_meaning(key, (k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)))
+                ) or did_you_mean(key, known, f"known keys here: {', '.join(known)}"))
                 continue
             if value_node.tag == NULL_TAG:
                 if field.required:
@@ -212,9 +213,9 @@ class Reader:
 
 
 def did_you_mean(word: str, candidates, otherwise: str) -> str:
-    """`did you mean `x`?` for the closest candidate, else `otherwise`."""
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else otherwise
+    """`did you mean `x`?` when `word` is a misspelling of a candidate (`formats.close_match`), else `otherwise`."""
+    close = close_match(word, candidates)
+    return f"did you mean `{close}`?" if close else otherwise
 
 
 def _whole_number(text: str) -> int | None:

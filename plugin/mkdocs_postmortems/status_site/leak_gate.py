@@ -1,7 +1,8 @@
 """The leak gate: public text must not name what stays internal.
 
 It reports a catalog service not marked public, a person (an author, reviewer or action-item owner of the
-knowledge base), an `@mention`, a ticket key, an internal host or a private IP address, or a configured
+knowledge base, or a configured `blameless.names` entry; never initials, common words or organisations, see
+`people.py`), an `@mention`, a ticket key, an internal host or a private IP address, or a configured
 deny-list term. A service whose name is also a public component's name (`checkout` and `Checkout`) passes. Each
 finding is a `public-leak` error at the field's line.
 """
@@ -13,7 +14,8 @@ from typing import Iterable
 
 from ..checks.registry import RULES, Context, Scope, rule
 from ..diagnostics import Diagnostic, Level
-from ..model import Postmortem, people_of
+from ..model import Postmortem
+from ..people import people
 from ..policy import Policy
 
 # Private and loopback IPv4 addresses (RFC 1918, RFC 1122).
@@ -66,7 +68,7 @@ class LeakGate:
 def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """`public-leak` for every public title and summary of `postmortems`; people are those the whole knowledge
     base names, so a name from another postmortem is caught too."""
-    gate = LeakGate(ctx.policy, people_of(postmortems))
+    gate = LeakGate(ctx.policy, people(postmortems, ctx.policy))
     found = []
     for pm in postmortems:
         if pm.public is None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
+from ..checks.registry import RULES, Context, Scope, rule
+from ..diagnostics import Diagnostic, Level
 from ..model import NO_TIME, Postmortem, PublicUpdate, moment_text
 from ..policy import PUBLIC_IMPACTS, Policy
 
@@ -71,16 +73,42 @@ class PublicView:
         return max(moments, default=None)
 
 
+def goes_public(pm: Postmortem) -> bool:
+    """Published, with a `public` block, and no error: a data error never reaches customers."""
+    return pm.status == "published" and pm.public is not None
+
+
 def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:
-    """What the public site shows: every published record with a `public` block, newest first; incidents and
-    maintenance alike (`by_kind` splits them)."""
-    views = [public_view(pm, policy) for pm in postmortems if pm.status == "published" and pm.public is not None]
+    """What the public site shows: every published record with a `public` block and no error (`pm.errors`, which
+    the knowledge base fills in; see `public-withheld`), newest first; incidents and maintenance alike (`by_kind`
+    splits them)."""
+    views = [public_view(pm, policy) for pm in postmortems if goes_public(pm) and not pm.errors]
     return sorted(views, key=lambda v: (v.started.timestamp() if v.started else 0, v.id), reverse=True)
 
 
 def by_kind(views: Sequence[PublicView]) -> tuple[list[PublicView], list[PublicView]]:
     """(incidents, maintenance), each in the order given."""
     return ([view for view in views if view.kind != "maintenance"], [view for view in views if view.kind == "maintenance"])
+
+
+@rule("public-withheld", Level.WARNING, "A published postmortem with a `public` block that has errors, so it is "
+      "left out of the public site.", scope=Scope.FINDINGS, docs="publishing.md#what-may-go-public")
+def withheld(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]], ctx: Context) -> list[Diagnostic]:
+    """`public-withheld` for each postmortem that would go public but has errors, naming where each is."""
+    found = []
+    for pm in postmortems:
+        errors = [d for d in by_path.get(pm.path, ()) if d.level is Level.ERROR]
+        if not goes_public(pm) or not errors:
+            continue
+        listed = "; ".join(f"{d.location()} [{d.code}]" for d in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        line, col = pm.position_of("public")
+        found.append(Diagnostic(pm.path, line, col, "public-withheld",
+                                f"left out of the public site: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+                                f"to fix first ({listed}{more})",
+                                "fix those errors and rebuild; until then customers see nothing of this incident",
+                                RULES["public-withheld"].level))
+    return found
 
 
 def impact_window(view: PublicView) -> str:
