@@ -249,3 +249,22 @@ def test_the_plugin_defaults_are_the_core_defaults():
     failed, _ = config.validate()
     assert failed == []
     assert policy_from_options(config) == Policy()
+
+
+def test_the_architecture_names_every_module_of_the_package():
+    package = ROOT / "plugin" / "mkdocs_postmortems"
+    text = read(DOCS / "architecture.md")
+    for module in sorted(package.rglob("*.py")):
+        relative = module.relative_to(package).as_posix()
+        if module.name == "__init__.py" and relative != "checks/__init__.py":
+            assert f"{module.parent.name}/" in text or module.parent == package, relative
+            continue
+        assert module.name in text, f"docs/architecture.md does not say what {relative} holds"
+
+
+def test_readme_lists_every_command():
+    from mkdocs_postmortems.cli import main
+
+    (header, body), = [(h, b) for h, b in tables(read(ROOT / "README.md")) if h[0] == "Command"]
+    listed = {re.match(r"`postmortems ([a-z-]+)", row[0]).group(1) for row in body}
+    assert listed == set(main.commands), f"missing: {set(main.commands) - listed}; stale: {listed - set(main.commands)}"
