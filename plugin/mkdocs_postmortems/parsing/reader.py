@@ -39,6 +39,21 @@ class Reader:
     def at(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
 
+    def text_at(self, node: yaml.ScalarNode) -> tuple[int, int]:
+        """Where a quoted or block scalar's text starts: after the quote, or on the first line of the block at its
+        indentation (the leak gate points at a term inside it)."""
+        line, col = self.at(node)
+        if node.style in ('"', "'"):
+            return line, col + 1
+        buffer = node.start_mark.buffer or ""
+        after = buffer.find("\n", node.start_mark.pointer)
+        if after < 0:
+            return line, col
+        for text_line in buffer[after + 1:node.end_mark.pointer].split("\n"):  # a leading blank line is text too
+            if text_line.strip():
+                return line + 1, len(text_line) - len(text_line.lstrip(" ")) + 1
+        return line + 1, col
+
     def report_missing(self, node: yaml.Node, key_path: Path, message: str, hint: str) -> None:
         """A `missing-field`, remembered by key so a declared unknown (`provenance.unknown`) can accept it."""
         self.missing[len(self.diagnostics)] = ".".join(str(k) for k in key_path if not isinstance(k, int))
@@ -86,6 +101,8 @@ class Reader:
                     self.positions[key_path + (key,)] = self.at(key_node)
                 continue
             self.positions[key_path + (key,)] = self.at(value_node)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">", '"', "'"):
+                self.positions[key_path + (key, "text")] = self.text_at(value_node)
             value = self.read_value(value_node, field, key_path + (key,))
             if value is not None:
                 values[key] = value
