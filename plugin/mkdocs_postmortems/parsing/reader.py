@@ -27,8 +27,9 @@ Path = tuple  # a key path such as ("action_items", 0, "due")
 class Reader:
     """Walks one front matter; collects `values`, `positions` (key path -> line, col) and `diagnostics`."""
 
-    def __init__(self, path: str, policy: Policy, first_line: int = 2):
+    def __init__(self, path: str, policy: Policy, first_line: int = 2, text: str = ""):
         self.path = path
+        self.text = text  # the YAML as written, if known
         self.policy = policy
         self.first_line = first_line
         self.positions: dict[Path, tuple[int, int]] = {}
@@ -45,11 +46,10 @@ class Reader:
         line, col = self.at(node)
         if node.style in ('"', "'"):
             return line, col + 1
-        buffer = node.start_mark.buffer or ""
-        after = buffer.find("\n", node.start_mark.pointer)
-        if after < 0:
+        if not self.text:
             return line, col
-        for text_line in buffer[after + 1:node.end_mark.pointer].split("\n"):  # a leading blank line is text too
+        lines = self.text.split("\n", node.end_mark.line + 1)[node.start_mark.line + 1:node.end_mark.line + 1]
+        for text_line in lines:  # a leading blank line is text too: the text starts on the next line regardless
             if text_line.strip():
                 return line + 1, len(text_line) - len(text_line.lstrip(" ")) + 1
         return line + 1, col

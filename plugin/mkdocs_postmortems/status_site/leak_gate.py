@@ -174,13 +174,13 @@ class LeakGate:
             add("service", rf"{boundary_before}(?:{names})[-_]?{suffix}{boundary_after}")
         add("person", (lambda words: words and rf"{boundary_before}(?:{words}){boundary_after}")(_alternation(people)))
         add("deny", (lambda words: words and rf"(?<!\w)(?:{words})(?!\w)")(_alternation(policy.public_deny)))
-        add("ticket", rf"(?<![\w-])(?i:{policy.ticket_pattern})(?![\w-])")
         add("ip-address", _IPV6)
         add("ip-address", _IPV4)
         for rule_name, patterns, named in (("cloud", policy.cloud_patterns, CLOUD_PATTERNS),
                                            ("cluster", policy.cluster_patterns, CLUSTER_PATTERNS)):
             for pattern in patterns:
                 add(rule_name, rf"(?<![\w-])(?i:{pattern})(?![\w-])", named.get(pattern))
+        add("ticket", rf"(?<![\w-])(?i:{policy.ticket_pattern})(?![\w-])")
         if policy.internal_hosts:
             hosts = "|".join(_host(glob) for glob in policy.internal_hosts)
             add("internal-host", rf"(?<![\w.-])(?:{hosts})(?![\w-]|\.\w)")
@@ -189,7 +189,7 @@ class LeakGate:
             add("internal-domain", _HOST)
         self.public_domains = _globs(policy.public_domains)
         self.public_tickets = _globs(policy.public_tickets)
-        self.allow = _allow_pattern(tuple(policy.public_allow))
+        self.allow = _allow_pattern((*policy.public_allow, *policy.components))  # "Product search" names no service
 
     def _keep(self, rule_name: str, match: re.Match) -> str | None:
         """What a match is, or None when it is no leak after all (a public address, host or ticket)."""
@@ -237,8 +237,8 @@ class LeakGate:
 
 @lru_cache(maxsize=256)
 def _allow_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
-    words = sorted({fold(term) for term in terms if term.strip()}, key=lambda term: (-len(term), term))
-    return re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in words)) if words else None
+    words = _alternation(terms)  # `ORDERS-DB` allows `orders_db` too: the same name to the gate
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)") if words else None
 
 
 def _allowed_spans(read: Normalised, patterns) -> list[tuple[int, int]]:
