@@ -37,9 +37,9 @@ CONFUSABLES = {
 # Hyphen look-alikes (NFKD already maps U+2011 to U+2010 and fullwidth `－` to `-`). The em dash is prose, not one.
 HYPHENS = frozenset("\u2010\u2011\u2012\u2013\u2043\u2212\ufe58\ufe63\uff0d\u02d7")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
-# A token of the original: a run of printable ASCII (no `&`, no space), an HTML entity, a run of whitespace, or one
+# A token of the original: a run of printable ASCII words (no `&`, single spaces), an HTML entity, a run of whitespace, or one
 # other character.
-_TOKEN = re.compile(r"[!-%'-~]+|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|\s+|.", re.S)
+_TOKEN = re.compile(r"[!-%'-~]+(?: [!-%'-~]+)*|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|\s+|.", re.S)
 
 
 @dataclass(frozen=True)
