@@ -119,7 +119,7 @@ def test_explicit_impact_changes_and_updates_go_public_and_are_gated(tmp_path):
     assert [(u.status, u.at.isoformat()) for u in view.updates] == [
         ("resolved", "2024-03-14T11:00:00+00:00"), ("investigating", "2024-03-14T09:00:00+00:00")]
     assert [(d.code, d.line, d.message.split("names ")[1]) for d in kb.diagnostics if d.code == "public-leak"] == [
-        ("public-leak", 32, "`OPS-7`, a ticket key"), ("public-leak", 39, "`alice`, a person")]
+        ("public-leak", 32, "`OPS-7`, a ticket key [ticket]"), ("public-leak", 39, "`alice`, a person [person]")]
 
 
 @pytest.mark.parametrize("severity, impact", [("SEV1", "critical"), ("SEV2", "major"), ("SEV3", "minor"),

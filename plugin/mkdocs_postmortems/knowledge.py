@@ -79,7 +79,7 @@ def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: 
     source, problems = read
     if source is None:
         return None, problems
-    reader = Reader(display_path, policy)
+    reader = Reader(display_path, policy, text=source.front_matter_text)
     values = reader.read_object(source.front_matter, POSTMORTEM)
     pm = postmortem_from_values(pm_id, display_path, values, source.body, source.body_line, reader.positions,
                                 source.suppressed_lines, reader.precision)

@@ -51,6 +51,12 @@ class _LeakGate(base.Config):
     ticket_pattern = c.Type(str, default=DEFAULTS.ticket_pattern)
     internal_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULTS.internal_hosts))
     deny = c.ListOfItems(c.Type(str), default=[])
+    internal_domains = c.ListOfItems(c.Type(str), default=list(DEFAULTS.internal_domains))
+    public_domains = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_domains))
+    public_tickets = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_tickets))
+    cloud_patterns = c.ListOfItems(c.Type(str), default=list(DEFAULTS.cloud_patterns))
+    cluster_patterns = c.ListOfItems(c.Type(str), default=list(DEFAULTS.cluster_patterns))
+    allow = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_allow))
 
 
 class _CommunicationPolicy(base.Config):

@@ -70,6 +70,7 @@ class PublicSummary:
     changes: str = ""
     updates: tuple[PublicUpdate, ...] = ()
     revised: datetime | None = None
+    allow: tuple[str, ...] = ()  # terms the leak gate lets through in this postmortem's public text
 
 
 # Key paths an importer may declare unknown (`provenance.unknown`): the rules that require them accept them, and
@@ -267,7 +268,7 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
             public.get("title", ""), public.get("summary", ""), tuple(public.get("components", ())),
             public.get("impact", ""), public.get("changes", ""),
             tuple(PublicUpdate(u.get("status", ""), u.get("at"), u.get("body", "")) for u in public.get("updates", ())),
-            public.get("revised"),
+            public.get("revised"), tuple(public.get("allow", ())),
         ) if public is not None else None,
         body=body,
         body_line=body_line,

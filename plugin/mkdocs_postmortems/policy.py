@@ -58,6 +58,53 @@ DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS = (15, 30)
 # The leak gate's defaults: ticket keys such as OPS-123, and hosts no customer can reach.
 DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-\d+"
 DEFAULT_INTERNAL_HOSTS = ("*.internal", "*.corp", "*.local")
+# Identifiers that look like ticket keys but are public: CVEs, advisories, encodings, hashes, standards, tiers.
+# Globs, matched without regard to case against the key as the gate reads it (`leak_gate.public_tickets`).
+DEFAULT_PUBLIC_TICKETS = ("CVE-*", "GHSA-*", "RHSA-*", "USN-*", "DSA-*", "COVID-19", "UTF-*", "SHA-*", "AES-*",
+                          "RSA-*", "ISO-*", "IEC-*", "SOC-*", "PCI-*", "TLS-*", "HTTP-*", "IPV-*", "X86-*", "ARM-*",
+                          "TIER-*", "LEVEL-*", "STEP-*", "PHASE-*", "PART-*", "TOP-*", "GPT-*", "WINDOWS-*",
+                          "IOS-*", "WEEK-*", "DAY-*", "Y2K-*")
+# Built-in cloud and cluster patterns (`leak_gate.cloud_patterns`, `leak_gate.cluster_patterns`), each with what
+# it finds. Regular expressions, matched without regard to case on the text as the gate reads it (see
+# `status_site/normalise.py`), as whole words.
+_TAIL = r"[^\s\"'<>()\[\]{},;]*[^\s\"'<>()\[\]{},;.:!?]"  # the rest of a path or URL, without end punctuation
+CLOUD_PATTERNS = {
+    rf"arn:aws[a-z-]*:{_TAIL}": "an AWS resource name (ARN)",
+    r"\d{12}|\d{4}-\d{4}-\d{4}": "a 12-digit AWS account id",
+    rf"(?:s3|gs|az|abfss?|wasbs?)://{_TAIL}": "a storage bucket",
+    rf"(?:[a-z0-9-]+\.)+amazonaws\.com(?:/{_TAIL})?": "an AWS endpoint or bucket",
+    rf"(?:[a-z0-9-]+\.)*storage\.googleapis\.com(?:/{_TAIL})?": "a Google Cloud Storage bucket",
+    r"(?:[a-z0-9-]+\.)+(?:blob|queue|table|file|dfs)\.core\.windows\.net": "an Azure storage account",
+    r"(?:[a-z0-9-]+\.)+(?:database\.windows\.net|vault\.azure\.net|servicebus\.windows\.net)": "an Azure resource",
+    r"(?:i|vol|sg|subnet|vpc|eni|ami|snap|igw|nat|rtb|acl|eipalloc|tgw|pcx|lt|db|cluster)-(?:[0-9a-f]{17}|[0-9a-f]{8})":
+        "a cloud resource id",
+    r"projects/[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com"
+    r"|(?:gcp |google cloud )?project(?: id| ids?)?[:=] ?[a-z][a-z0-9-]{4,28}[a-z0-9]": "a Google Cloud project id",
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}": "a GUID (an Azure subscription or tenant id)",
+    r"resourcegroups/[\w.-]+|subscriptions/[\w.-]+": "an Azure resource path",
+    r"ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?:\.[a-z0-9-]+)*": "a cloud host name",
+}
+CLUSTER_PATTERNS = {
+    r"(?:[a-z0-9-]+\.)+svc(?:\.cluster\.local)?|(?:[a-z0-9-]+\.)*cluster\.local": "a Kubernetes service address",
+    r"(?:namespace|ns) ?[:=/] ?[a-z0-9][a-z0-9-]*|namespaces? [a-z0-9]+(?:-[a-z0-9]+)+": "a Kubernetes namespace",
+    r"kube-(?:system|public|node-lease|proxy|dns|apiserver|controller-manager|scheduler)|istio-system|ingress-nginx"
+    r"|cert-manager|gatekeeper-system|flux-system|argocd|calico-system|tigera-operator": "a Kubernetes namespace",
+    r"(?:pods?|deployments?|deploy|statefulsets?|sts|daemonsets?|replicasets?|configmaps?|secrets?|cronjobs?|svc)"
+    r"/[a-z0-9][a-z0-9.-]*[a-z0-9]": "a Kubernetes resource",
+    r"[a-z][a-z0-9-]*-[0-9a-f]{8,10}-[a-z0-9]{5}|gke-[a-z0-9]+(?:-[a-z0-9]+){2,}": "a Kubernetes pod or node name",
+}
+# Substrings one of which a text must contain for a built-in pattern to match it: the gate skips the pattern
+# otherwise (a test in C instead of a regex scan per text). A pattern without needles always runs.
+PATTERN_NEEDLES = dict(zip((*CLOUD_PATTERNS, *CLUSTER_PATTERNS), (
+    ("arn:",), re.compile(r"\d{4}"), ("://",), ("amazonaws.com",), ("storage.googleapis.com",), (".core.windows.net",),
+    (".windows.net", ".azure.net"), re.compile(r"-[0-9a-f]{8}"), ("projects/", "gserviceaccount", "project"),
+    re.compile(r"[0-9a-f]{8}-"), ("resourcegroups/", "subscriptions/"), ("ip-",),
+    (".svc", "cluster.local"), ("namespace", "ns:", "ns=", "ns/", "ns :", "ns ="),
+    ("kube-", "-system", "ingress-nginx", "cert-manager", "argocd", "tigera-operator"), ("/",),
+    re.compile(r"-[0-9a-f]{8}|gke-"),
+)))
+DEFAULT_CLOUD_PATTERNS = tuple(CLOUD_PATTERNS)
+DEFAULT_CLUSTER_PATTERNS = tuple(CLUSTER_PATTERNS)
 MAX_UPTIME_DAYS = 366  # a year of daily bars; 2,400 made a 39 MB page
 
 
@@ -108,6 +155,12 @@ class Policy:
     ticket_pattern: str = DEFAULT_TICKET_PATTERN  # leak gate: a ticket key in public text
     internal_hosts: tuple[str, ...] = DEFAULT_INTERNAL_HOSTS  # leak gate: host globs; private IPs always
     public_deny: tuple[str, ...] = ()  # leak gate: terms that must never go public
+    internal_domains: tuple[str, ...] = ()  # leak gate: the company's domains; hosts and e-mail under them
+    public_domains: tuple[str, ...] = ()  # leak gate: host globs under `internal_domains` that are public
+    public_tickets: tuple[str, ...] = DEFAULT_PUBLIC_TICKETS  # leak gate: globs of public keys (CVE-*)
+    cloud_patterns: tuple[str, ...] = DEFAULT_CLOUD_PATTERNS  # leak gate: regexes of cloud ids; () switches off
+    cluster_patterns: tuple[str, ...] = DEFAULT_CLUSTER_PATTERNS  # leak gate: regexes of cluster names
+    public_allow: tuple[str, ...] = ()  # leak gate: terms that are public, whatever a rule says
     customer_notice_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # severities whose public incidents owe customers a notice
     regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
     public_site: bool = False  # build the public status site instead of the knowledge base
@@ -167,10 +220,12 @@ def policy_from_options(options: Mapping) -> Policy:
     if stray:
         raise ValueError(f"`communication_policy.customers_for` names severities not in `severities`: "
                          f"{', '.join(sorted(stray))}")
-    try:
-        re.compile(gate["ticket_pattern"])
-    except re.error as error:
-        raise ValueError(f"`leak_gate.ticket_pattern` is not a regular expression: {error}") from None
+    for name in ("ticket_pattern", "cloud_patterns", "cluster_patterns"):
+        for pattern in ([gate[name]] if isinstance(gate[name], str) else gate[name]):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"`leak_gate.{name}` has `{pattern}`, not a regular expression: {error}") from None
     deadlines = {}
     for name, default in (("publish_within_business_days", DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
                           ("first_priority_due_within_days", DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)):
@@ -220,6 +275,12 @@ def policy_from_options(options: Mapping) -> Policy:
         ticket_pattern=gate["ticket_pattern"],
         internal_hosts=tuple(gate["internal_hosts"]),
         public_deny=tuple(gate["deny"]),
+        internal_domains=tuple(gate["internal_domains"]),
+        public_domains=tuple(gate["public_domains"]),
+        public_tickets=tuple(gate["public_tickets"]),
+        cloud_patterns=tuple(gate["cloud_patterns"]),
+        cluster_patterns=tuple(gate["cluster_patterns"]),
+        public_allow=tuple(gate["allow"]),
         customer_notice_for=tuple(customers_for),
         regulator_report_within_days=owed["regulator_report_within_days"],
         public_site=bool(options["status_page"]["public_site"]),

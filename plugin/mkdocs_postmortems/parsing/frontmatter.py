@@ -41,6 +41,7 @@ class Source:
     body: str
     body_line: int
     suppressed_lines: frozenset[int] = frozenset()  # 1-based lines with a `blameless-ok` comment
+    front_matter_text: str = ""  # the YAML as written: where a block scalar's text starts (the leak gate's columns)
 
 
 def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -120,7 +121,7 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
                      "the front matter is empty", "add the required fields, at least `title`", 2)
     suppressed = frozenset(number for number, line in enumerate(text.split("\n"), 1) if SUPPRESS in line) \
         if SUPPRESS in text else frozenset()
-    return Source(display_path, node, body, body_line, suppressed), []
+    return Source(display_path, node, body, body_line, suppressed, yaml_text), []
 
 
 def required_fields() -> list[str]:

@@ -27,8 +27,9 @@ Path = tuple  # a key path such as ("action_items", 0, "due")
 class Reader:
     """Walks one front matter; collects `values`, `positions` (key path -> line, col) and `diagnostics`."""
 
-    def __init__(self, path: str, policy: Policy, first_line: int = 2):
+    def __init__(self, path: str, policy: Policy, first_line: int = 2, text: str = ""):
         self.path = path
+        self.text = text  # the YAML as written, if known
         self.policy = policy
         self.first_line = first_line
         self.positions: dict[Path, tuple[int, int]] = {}
@@ -38,6 +39,20 @@ class Reader:
 
     def at(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
+
+    def text_at(self, node: yaml.ScalarNode) -> tuple[int, int]:
+        """Where a quoted or block scalar's text starts: after the quote, or on the first line of the block at its
+        indentation (the leak gate points at a term inside it)."""
+        line, col = self.at(node)
+        if node.style in ('"', "'"):
+            return line, col + 1
+        if not self.text:
+            return line, col
+        lines = self.text.split("\n", node.end_mark.line + 1)[node.start_mark.line + 1:node.end_mark.line + 1]
+        for text_line in lines:  # a leading blank line is text too: the text starts on the next line regardless
+            if text_line.strip():
+                return line + 1, len(text_line) - len(text_line.lstrip(" ")) + 1
+        return line + 1, col
 
     def report_missing(self, node: yaml.Node, key_path: Path, message: str, hint: str) -> None:
         """A `missing-field`, remembered by key so a declared unknown (`provenance.unknown`) can accept it."""
@@ -86,6 +101,8 @@ class Reader:
                     self.positions[key_path + (key,)] = self.at(key_node)
                 continue
             self.positions[key_path + (key,)] = self.at(value_node)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">", '"', "'"):
+                self.positions[key_path + (key, "text")] = self.text_at(value_node)
             value = self.read_value(value_node, field, key_path + (key,))
             if value is not None:
                 values[key] = value

@@ -88,6 +88,8 @@ PUBLIC = (
           "`detected`, `mitigated` and `resolved`.", fields=PUBLIC_UPDATE),
     Field("revised", "timestamp", "When the public text was last corrected after publication; feeds and the API "
           "report it as the incident's update time, so readers fetch the new text."),
+    Field("allow", "strings", "Terms the leak gate lets through in this public text because they are truly "
+          "public (a vendor's product, a public CVE); never shown."),
 )
 
 WRONG_FACT = (
