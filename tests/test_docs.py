@@ -116,8 +116,11 @@ def test_configuration_lists_every_option():
 
 def test_configuration_names_every_sub_option():
     text = read(DOCS / "configuration.md")
+    assert "`leak_gate.ticket_pattern`" in text and "`review.publish_within_business_days`" in text
     for name, option in PostmortemsConfig._schema:
-        config_class = getattr(getattr(option, "option_type", None), "config_class", None)
+        # a SubConfig names its class; a list of SubConfigs (services) names it on its item type
+        config_class = getattr(option, "config_class", None) or getattr(getattr(option, "option_type", None),
+                                                                        "config_class", None)
         for sub_name, _ in getattr(config_class, "_schema", ()):
             assert f"`{name}.{sub_name}`" in text, f"docs/configuration.md does not explain `{name}.{sub_name}`"
 
