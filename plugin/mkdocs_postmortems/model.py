@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping
 
+from .dates import utc_minute
+
 
 @dataclass(frozen=True)
 class RootCause:
@@ -89,7 +91,7 @@ def moment_text(moment: datetime | None, precision: str | None) -> str:
         return "unknown"
     if moment is None:
         return ""
-    return moment.strftime("%Y-%m-%d (time unknown)" if precision == DAY else "%Y-%m-%d %H:%M UTC")
+    return f"{moment.date().isoformat()} (time unknown)" if precision == DAY else utc_minute(moment)
 
 
 @dataclass(frozen=True)
@@ -180,8 +182,10 @@ class Postmortem:
         return getattr(self, name) is not None or self.precision.get(name) == NO_TIME
 
     def _since_start(self, name: str) -> timedelta | None:
+        """From `started` to `name`; None when either is unknown, or when the span runs backwards (that is a
+        `timestamp-order` error, not a negative duration for the metrics to draw)."""
         moment, started = self.exact(name), self.exact("started")
-        return moment - started if moment and started else None
+        return moment - started if moment and started and moment >= started else None
 
     @property
     def time_to_detect(self) -> timedelta | None:

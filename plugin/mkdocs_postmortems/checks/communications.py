@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ..dates import plus
+
 from ..model import Communication, Postmortem
 from ..policy import Policy
 
@@ -38,7 +40,7 @@ def communications_owed(pm: Postmortem, policy: Policy) -> list[Owed]:
         reason = f"the regulated service {', '.join(regulated)} was affected"
         report = told.get("regulators")
         since = pm.detected or pm.started
-        deadline = since + timedelta(days=policy.regulator_report_within_days) if since else None
+        deadline = plus(since, timedelta(days=policy.regulator_report_within_days)) if since else None
         if report is None:
             owed.append(Owed("regulators", reason, "missing"))
         elif deadline and report.at and report.at > deadline:

@@ -9,9 +9,9 @@ who was told internally.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Iterator
 
+from ..dates import add_business_days, plus_days
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..parsing.markdown import body_headings
@@ -22,16 +22,6 @@ REVIEWED = ("in-review", "published")
 PUBLISHED = ("published",)
 W = Level.WARNING
 _KEY_TIMESTAMPS = ("detected", "mitigated", "resolved")
-
-
-def add_business_days(start: date, days: int) -> date:
-    """The date `days` business days (Monday to Friday; no holidays) after `start`."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 @rule("section-missing", W, "A postmortem in review or published lacks a required body section.",
@@ -120,7 +110,7 @@ def first_priority_deadlines(pm: Postmortem, ctx: Context) -> Iterator[Diagnosti
     days = ctx.policy.first_priority_due_within_days.get(pm.severity)
     if days is None or pm.resolved is None:
         return
-    first, latest = ctx.policy.priorities[0], pm.resolved.date() + timedelta(days=days)
+    first, latest = ctx.policy.priorities[0], plus_days(pm.resolved.date(), days)
     for index, item in enumerate(pm.action_items):
         if item.priority == first and item.is_open and item.due and item.due > latest:
             yield diagnostic(pm, ("action_items", index, "due"), "action-item-deadline",

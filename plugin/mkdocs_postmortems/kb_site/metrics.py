@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Sequence
 
+from ..dates import year_month
 from ..model import Postmortem
 from .stats import Distribution, distribution
 
@@ -12,22 +13,28 @@ RESPONSE_TIMES = (("Time to detect", "time_to_detect"), ("Time to mitigate", "ti
                   ("Time to resolve", "time_to_resolve"))
 
 
+MAX_MONTHS = 600  # fifty years of bars; a typo such as `started: 0001-01-01` must not draw 120,000 of them
+
+
 def month_range(first: str, last: str) -> list[str]:
-    """Every `YYYY-MM` from `first` to `last`, so quiet months show as zeros."""
+    """Every `YYYY-MM` from `first` to `last`, so quiet months show as zeros; at most the last `MAX_MONTHS`."""
     start, end = int(first[:4]) * 12 + int(first[5:]) - 1, int(last[:4]) * 12 + int(last[5:]) - 1
-    return [f"{n // 12}-{n % 12 + 1:02d}" for n in range(start, end + 1)]
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(max(start, end - MAX_MONTHS + 1), end + 1)]
 
 
 def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str]) -> tuple[list[str], list[tuple[str, list[int]]]]:
-    """(months, [(severity, incidents per month)]) over every month from the first incident to the last."""
+    """(months, [(severity, incidents per month)]) over every month from the first incident to the last (at most
+    the last `MAX_MONTHS`: incidents before them are left out of the counts)."""
     dated = [pm for pm in postmortems if pm.started]
     if not dated:
         return [], []
-    months = month_range(min(pm.started for pm in dated).strftime("%Y-%m"), max(pm.started for pm in dated).strftime("%Y-%m"))
+    months = month_range(year_month(min(pm.started for pm in dated)), year_month(max(pm.started for pm in dated)))
     position = {month: index for index, month in enumerate(months)}
     counts = {severity: [0] * len(months) for severity in severities}
     for pm in dated:
-        counts.setdefault(pm.severity or "unknown", [0] * len(months))[position[pm.started.strftime("%Y-%m")]] += 1
+        index = position.get(year_month(pm.started))
+        if index is not None:
+            counts.setdefault(pm.severity or "unknown", [0] * len(months))[index] += 1
     return months, [(severity, row) for severity, row in counts.items() if any(row)]
 
 
