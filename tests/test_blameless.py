@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -193,22 +192,15 @@ def test_very_long_line_keeps_its_column():
     "'" * 100_000,
     "x's " * 25_000,
 ], ids=["spaces", "links", "comments", "backticks", "long-word", "apostrophes", "possessives"])
-def test_hostile_text_is_linear(hostile):
-    started = time.perf_counter()
+def test_hostile_text_finds_nothing(hostile):
+    # How long it takes is measured by benchmarks/hostile_speed.py, not asserted here: no wall-clock asserts.
     assert find_blame(hostile, names=NAMES) == []
-    assert time.perf_counter() - started < 0.2
 
 
-def test_a_100_kb_postmortem_takes_well_under_50_ms():
+def test_a_100_kb_postmortem_finds_every_should_have():
     paragraph = ("At 14:02 the on-call engineer, alice, restarted the pod and the database failed over to the "
                  "secondary. See `kubectl get pods` and https://grafana.example.com/d/abc. Bob's fault tolerance "
                  "work held. The alert should have fired earlier.\n\n")
     text = paragraph * (100_000 // len(paragraph) + 1)
     names = NAMES + tuple(f"user{index}" for index in range(30))
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        found = find_blame(text, names=names)
-        timings.append(time.perf_counter() - started)
-    assert len(found) == text.count("should have")
-    assert min(timings) < 0.05
+    assert len(find_blame(text, names=names)) == text.count("should have")  # speed: benchmarks/hostile_speed.py

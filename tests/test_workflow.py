@@ -32,9 +32,18 @@ def workflow() -> dict:
 
 
 @pytest.fixture(scope="module")
-def steps(workflow) -> list[dict]:
-    (job,) = workflow["jobs"].values()
-    return job["steps"]
+def jobs(workflow) -> dict:
+    return workflow["jobs"]
+
+
+@pytest.fixture(scope="module")
+def steps(jobs) -> list[dict]:
+    """The steps of the job that runs the pull request's code."""
+    return jobs["review"]["steps"]
+
+
+def all_steps(jobs: dict) -> list[dict]:
+    return [step for job in jobs.values() for step in job["steps"]]
 
 
 def triggers(workflow: dict) -> dict:
@@ -73,23 +82,47 @@ def command_help(*args: str) -> str:
 def test_workflow_runs_on_pull_requests_touching_the_knowledge_base(workflow):
     on = triggers(workflow)
     assert list(on) == ["pull_request"]
-    assert {"postmortems/**", "docs/**", "mkdocs.yml"} <= set(on["pull_request"]["paths"])
+    assert {"postmortems/**", "docs/**", "mkdocs.yml", "mkdocs.public.yml"} <= set(on["pull_request"]["paths"])
 
 
-def test_workflow_permissions_are_minimal(workflow):
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
-    assert all("permissions" not in job for job in workflow["jobs"].values())  # no job asks for more
+def test_permissions_are_per_job_and_minimal(workflow, jobs):
+    assert workflow["permissions"] == {}  # nothing by default
+    assert set(jobs) == {"review", "comment"}
+    assert jobs["review"]["permissions"] == {"contents": "read"}  # runs the pull request's code
+    assert jobs["comment"]["permissions"] == {"pull-requests": "write"}
 
 
-def test_actions_are_pinned_to_a_major_version(steps):
-    uses = [step["uses"] for step in steps if "uses" in step]
-    assert uses == ["actions/checkout@v4", "actions/setup-python@v5", "actions/upload-artifact@v4"]
-    assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+", action) for action in uses)
+def test_the_comment_job_runs_no_code_of_the_pull_request(jobs):
+    comment = jobs["comment"]
+    assert comment["needs"] == "review"
+    uses = [step["uses"].split("@")[0] for step in comment["steps"] if "uses" in step]
+    assert uses == ["actions/download-artifact"]  # no checkout, no setup-python
+    for script in run_scripts(comment["steps"]):
+        for program in ("pip", "python", "python3", "postmortems", "mkdocs", "make", "npm", "bash", "sh", "source"):
+            assert invocations(script, program) == [], program
+        assert "./" not in script
+    (post,) = [step for step in comment["steps"] if "gh api" in step.get("run", "")]
+    assert post["env"]["PR"] == "${{ github.event.pull_request.number }}"  # from the event, never the artifact
 
 
-def test_checkout_has_the_history_and_python_is_3_11(steps):
-    checkout, python = (step for step in steps if "uses" in step and "upload" not in step["uses"])
-    assert checkout["with"]["fetch-depth"] == 0
+def test_every_action_is_pinned_by_its_full_commit_sha_with_the_tag_beside_it(jobs):
+    uses = [step["uses"] for step in all_steps(jobs) if "uses" in step]
+    assert {use.split("@")[0] for use in uses} == {"actions/checkout", "actions/setup-python",
+                                                   "actions/upload-artifact", "actions/download-artifact"}
+    assert all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", use) for use in uses), uses
+    lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+    assert lines and all(re.search(r"@[0-9a-f]{40}\s+# v\d+\.\d+\.\d+$", line) for line in lines), lines
+
+
+def test_no_credentials_are_kept_in_the_checkout(jobs):
+    checkouts = [step for step in all_steps(jobs) if step.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 1
+    assert checkouts[0]["with"]["persist-credentials"] is False
+    assert checkouts[0]["with"]["fetch-depth"] == 0
+
+
+def test_python_is_3_11(steps):
+    (python,) = [step for step in steps if step.get("uses", "").startswith("actions/setup-python@")]
     assert python["with"]["python-version"] == "3.11"  # a string: YAML reads 3.10 as the number 3.1
 
 
@@ -109,39 +142,71 @@ def test_run_steps_call_only_commands_and_options_that_exist(steps):
     assert called == [
         'postmortems check --format github --changed-since $BASE',
         "mkdocs build --strict",
+        "mkdocs build --strict -f mkdocs.public.yml",
         'postmortems pr-summary --base $BASE',
     ]
 
 
-def test_check_and_pr_summary_take_the_workflows_options():
-    assert "--changed-since" in command_help("check")
-    assert "--format" in command_help("check")
-    assert "--base" in command_help("pr-summary")
+def test_both_builds_run_from_the_copy_that_refuses_links_out_of_the_repository(steps):
+    (sources,) = [step for step in steps if step.get("id") == "sources"]
+    assert "rsync -a --safe-links --exclude=.git" in sources["run"]
+    for step_id in ("build", "public"):
+        (build,) = [step for step in steps if step.get("id") == step_id]
+        assert build["working-directory"] == "${{ runner.temp }}/sources"
+        assert "steps.sources.outcome == 'success'" in build["if"]
 
 
-def test_the_base_is_the_pull_requests_base_branch(workflow):
-    (job,) = workflow["jobs"].values()
-    assert job["env"]["BASE"] == "origin/${{ github.base_ref }}"
+def test_the_link_check_refuses_links_out_of_the_repository_and_into_git(steps, tmp_path):
+    (sources,) = [step for step in steps if step.get("id") == "sources"]
+    script = sources["run"].split("mkdir -p")[0]  # the check alone
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    (repo / ".git").mkdir()
+    (repo / ".git" / "config").write_text("[http] extraheader = AUTHORIZATION: basic secret")
+    (repo / "docs" / "fine.md").symlink_to("index.md")
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "-c", script], cwd=repo, capture_output=True, text=True, timeout=60)
+
+    assert run().returncode == 0
+    for name, target in (("config.md", "../.git/config"), ("passwd.md", "/etc/passwd"), ("new\nline.md", "../../x")):
+        link = repo / "docs" / name
+        link.symlink_to(target)
+        result = run()
+        assert result.returncode == 1 and "a link out of the repository" in result.stdout
+        assert not any(line.startswith("::") for line in result.stdout.splitlines())
+        link.unlink()
 
 
-def test_run_steps_are_valid_shell(steps, tmp_path):
-    for index, script in enumerate(run_scripts(steps)):
+def test_the_base_is_the_pull_requests_base_branch(jobs):
+    assert jobs["review"]["env"]["BASE"] == "origin/${{ github.base_ref }}"
+
+
+def test_run_steps_are_valid_shell(jobs, tmp_path):
+    for index, script in enumerate(run_scripts(all_steps(jobs))):
         path = tmp_path / f"step-{index}.sh"
         path.write_text(re.sub(r"\$\{\{.*?\}\}", "expression", script))
         result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, (script, result.stderr)
 
 
-def test_the_summary_comment_is_found_by_its_marker_and_updated(steps):
-    (comment,) = [step for step in steps if "gh api" in step.get("run", "")]
+def test_the_summary_goes_to_the_comment_job_as_an_artifact(jobs, steps):
+    (upload,) = [step for step in steps if step.get("with", {}).get("name") == "postmortems-summary"]
+    assert upload["with"]["path"] == "summary/"
+    (download,) = [step for step in jobs["comment"]["steps"] if "uses" in step]
+    assert download["with"]["name"] == "postmortems-summary"
+
+
+def test_the_summary_comment_is_found_by_its_marker_and_updated(jobs):
+    (comment,) = [step for step in jobs["comment"]["steps"] if "gh api" in step.get("run", "")]
     assert MARKER in comment["run"]
     assert "--method PATCH" in comment["run"] and "--method POST" in comment["run"]
     assert comment["env"]["GH_TOKEN"] == "${{ github.token }}"
 
 
-def test_the_built_site_is_uploaded(steps):
-    (upload,) = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")]
-    assert upload["with"]["path"] == "site/"  # MkDocs' default site_dir
+def test_the_built_site_is_uploaded_from_the_copy(steps):
+    (upload,) = [step for step in steps if step.get("with", {}).get("name", "").startswith("site-pr-")]
+    assert upload["with"]["path"] == "${{ runner.temp }}/sources/site/"  # MkDocs' default site_dir, in the copy
     assert "steps.build.outcome == 'success'" in upload["if"]
 
 
@@ -161,10 +226,12 @@ def hook() -> dict:
 
 def test_hook_definition(hook):
     assert hook["language"] == "python"
-    assert hook["entry"] == "postmortems check"
+    assert hook["entry"] == "postmortems check --whole-folder"
     assert hook["pass_filenames"] is True
     files = re.compile(hook["files"])
     assert files.search("postmortems/2024-03-14-checkout-latency.md")
+    assert files.search("postmortems/2024-03-14-checkout-latency.MD")
+    assert files.search("postmortems/2024-03-14-checkout-latency.Md")
     assert files.search("postmortems/2024/2024-03-14-checkout-latency.md")
     for other in ("docs/index.md", "postmortems/notes.txt", "mkdocs.yml", "old-postmortems/2024-03-14-a.md"):
         assert not files.search(other), other
@@ -197,3 +264,21 @@ def test_hook_entry_checks_the_staged_postmortems(text, exit_code, hook, repo):
     assert "1 postmortems, " in result.stdout
     if exit_code:
         assert "postmortems/2024-03-14-checkout-latency.md:4:11: error [invalid-value]" in result.stdout
+
+
+def test_hook_knows_the_people_named_only_in_other_postmortems(hook, repo):
+    other = VALID.replace("authors: [alice]", "authors: [carol]").replace("Checkout latency", "Earlier latency")
+    (repo / "postmortems/2024-03-10-earlier.md").write_text(other.replace("2024-03-14", "2024-03-10"), encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "earlier"],
+                   cwd=repo, check=True)
+    public = "\npublic:\n  title: Slow checkout\n  summary: carol restarted the pool.\n  components: [Checkout]\n---\n"
+    text = VALID.replace("\n---\n\n## Summary", public + "\n## Summary", 1)
+    (repo / "postmortems/2024-03-14-checkout-latency.md").write_text(text, encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    files = staged_files(repo, hook["files"])
+    assert files == ["postmortems/2024-03-14-checkout-latency.md"]
+    result = subprocess.run([*entry_command(hook), *files], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "[public-leak]" in result.stdout and "carol" in result.stdout
+    assert "2024-03-10-earlier.md" not in result.stdout  # the other file's own problems are not this commit's

@@ -165,6 +165,8 @@ def _knowledge_base_site(site: Site, incidents: list) -> None:
     shown = []
     for pm in kb.published():
         uri = site_map.postmortem(pm.id)
+        if uri in site.pages:  # a second file with the same ID: a `duplicate-id` error; the first one is shown
+            continue
         if uri in site.user_uris:
             site.warnings.append(f"{uri} exists in docs/ and hides the postmortem {pm.path}; remove one of them")
             continue

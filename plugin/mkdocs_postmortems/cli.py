@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import time
+import traceback
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ import click
 
 from .pull_requests.changes import ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes, merge_base, text_at
 from .build import PublishRefused
-from .diagnostics import Diagnostic, Level
+from .diagnostics import Diagnostic, Level, log_line
 from .generator import GenerateError, SiteSource, generate as generate_site_source, inherited, read_config
 from .knowledge import discover, load_knowledge_base
 from .policy import Policy, policy_from_options
@@ -31,6 +32,7 @@ from .render import template_environment
 from .pull_requests.comment import render_pr_summary
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+INTERNAL_ERROR = 3  # a bug of ours, not a problem in a postmortem (1) nor a usage error (2)
 
 
 class ConfigError(click.ClickException):
@@ -84,7 +86,26 @@ config_option = click.option("-f", "--config-file", type=click.Path(exists=True,
                              help="The MkDocs config with the plugin's options (default: ./mkdocs.yml if present).")
 
 
-@click.group()
+class Commands(click.Group):
+    """The commands, each run so that a crash is told apart from "problems found": an unexpected exception prints
+    its traceback and a request to report it, and exits `INTERNAL_ERROR`, never 1, which a CI step reads as
+    "the postmortems have problems"."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:  # `postmortems check | head`: click closes quietly
+            raise
+        except Exception:
+            click.echo(traceback.format_exc(), err=True, nl=False)
+            click.echo(f"postmortems: internal error, please report it to the mkdocs-postmortems maintainers with the "
+                       f"traceback above and the command you ran (exit {INTERNAL_ERROR}).", err=True)
+            ctx.exit(INTERNAL_ERROR)
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="mkdocs-postmortems")
 def main():
     """Validate and scaffold postmortems kept as Markdown with YAML front matter."""
@@ -100,7 +121,11 @@ def main():
 @click.option("--changed-since", metavar="REF",
               help="Only postmortems changed since where HEAD's branch left REF (e.g. origin/main), and the "
                    "problems elsewhere that involve them. Not with PATHS.")
-def check(paths, config_file, output, strict, today, changed_since):
+@click.option("--whole-folder", is_flag=True,
+              help="With PATHS: load the whole configured folder, so facts across files (people, IDs, related) are "
+                   "known, but report only the problems of PATHS and those elsewhere that involve them (the "
+                   "pre-commit hook's way).")
+def check(paths, config_file, output, strict, today, changed_since, whole_folder):
     """Check postmortems (default: the configured folder). Exit 0 clean, 1 problems, 2 usage error.
 
     With --changed-since REF, as in a pull request against REF: the whole folder is loaded as usual, but
@@ -120,6 +145,8 @@ def check(paths, config_file, output, strict, today, changed_since):
     if paths:
         found = (file for path in paths for file in (discover(path) if path.is_dir() else [path]))
         files = list({file.resolve(): file for file in found}.values())  # each file once, however named
+    if whole_folder and files is not None:
+        changed, files = files, None
     kb = load_knowledge_base(folder, policy, today=today, paths=files)
     diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
     if changed is not None:
@@ -142,9 +169,10 @@ def report(diagnostics: list[Diagnostic], checked: int, output: str = "text", st
 
 
 def format_text(d: Diagnostic) -> str:
-    """`path:line:col: level [code] message` and the hint on the next line."""
-    text = f"{d.location()}: {d.level.value} [{d.code}] {d.message}"
-    return f"{text}\n    hint: {d.hint}" if d.hint else text
+    """`path:line:col: level [code] message` and the hint on the next line; each value on one line, so no value
+    (a title with a newline) can start a line of its own, such as a GitHub Actions `::error` command."""
+    text = log_line(f"{d.location()}: {d.level.value} [{d.code}] {d.message}")
+    return f"{text}\n    hint: {log_line(d.hint)}" if d.hint else text
 
 
 def format_github(d: Diagnostic) -> str:
@@ -195,14 +223,14 @@ def new(title, severity, services, author, day, template_name, config_file):
         raise click.BadParameter(str(error), param_hint="--template") from None
     day = day or datetime.now(timezone.utc).date()
     path = folder / f"{day.isoformat()}-{slugify(title)}.md"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise click.ClickException(f"{path} already exists; pick another title or edit that file")
     try:
         text = new_postmortem(title, severity, list(services), author, day, policy, template)
     except TemplateError as error:
         raise ConfigError(f"template `{template.name}`: {error}") from None
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_new(path, text)
     click.echo(f"wrote {path}; fill in the TODOs, then run `postmortems check {path}`")
     missing = missing_sections(text, policy)
     if missing:
@@ -211,6 +239,20 @@ def new(title, severity, services, author, day, template_name, config_file):
     if template_name is None and severity not in policy.action_items_required_for:
         click.echo(f"tip: a {severity} may need only a short review: `--template {LIGHT_TEMPLATE}` "
                    f"(`postmortems templates` lists them all)", err=True)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create `path` with `text`, never through a link and never over a file: `O_EXCL` refuses anything already at
+    `path` (a dangling link included, which a plain write would follow out of the folder), `O_NOFOLLOW` a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except FileExistsError:
+        raise click.ClickException(f"{path} already exists; pick another title or edit that file") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot create {path}: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+        file.write(text)
 
 
 @main.command()

@@ -47,6 +47,13 @@ class Diagnostic:
         }
 
 
+def log_line(text: str) -> str:
+    """`text` as one line of a log that CI reads: carriage returns and newlines written as `\\r` and `\\n`, and a
+    leading `::` broken up, so no value a postmortem holds can start a GitHub Actions workflow command."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return ": :" + text[2:] if text.startswith("::") else text
+
+
 def cap_per_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """At most `MAX_PER_FILE` diagnostics a file, then one `too-many-problems` that says how many were left out."""
     kept: list[Diagnostic] = []

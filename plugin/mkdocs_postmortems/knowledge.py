@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -57,15 +58,61 @@ def _newest_first(pm: Postmortem):
     return (-started.timestamp(), pm.id)
 
 
+RESERVED_NAMES = ("index", "README")  # a postmortem page of this name would be the folder's index page
+
+
 def discover(folder: Path) -> list[Path]:
     """Every file below `folder` a person or tool put there (dangling links too, to be reported), except
-    dot-files (`.gitkeep`, `.DS_Store`)."""
+    dot-files (`.gitkeep`, `.DS_Store`); linked and dot folders are not entered (`survey` reports them)."""
+    return survey(folder)[0]
+
+
+def survey(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(every file below `folder`, the folders not entered with the rule that reports each): a linked folder
+    (`linked-folder`: its files may lie anywhere, and a loop never ends) and a dot folder (`dot-folder`). Dot-files
+    are skipped: `.gitkeep` and `.DS_Store` are no postmortems."""
     if not folder.is_dir():
-        return []
-    return sorted(
-        path for path in folder.rglob("*")
-        if not path.is_dir() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+        return [], []
+    files, skipped = [], []
+    for top, folders, names in os.walk(folder):
+        here = Path(top)
+        for name in sorted(folders):
+            path = here / name
+            if path.is_symlink():
+                skipped.append((path, "linked-folder"))
+            elif name.startswith("."):
+                skipped.append((path, "dot-folder"))
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and not (here / name).is_symlink())
+        files.extend(here / name for name in names if not name.startswith("."))
+    return sorted(files), sorted(skipped)
+
+
+def refusal(path: Path, root: Path) -> tuple[str, str, str] | None:
+    """Why `path` must not be read, as (code, message, hint), or None: a link that leaves `root` (the repository;
+    a link may point anywhere inside it), or anything but a regular file (a FIFO would hang a read, `/dev/zero`
+    never ends). Looked at with `lstat` before anything opens it; `read_source` checks the type again on the
+    open file."""
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(Path(os.path.realpath(root))):
+                return ("link-outside", f"`{path.name}` links to `{os.readlink(path)}`, outside the repository",
+                        "copy the postmortem into the repository instead of linking to it")
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError):  # a dangling link, or a loop of links: reading it reports why
+        return None
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder given by name: reading it says why not
+        return ("not-regular-file", f"`{path.name}` is not a regular file (a pipe, device or socket)",
+                "keep only regular files in the postmortems folder")
+    return None
+
+
+_SKIPPED = {
+    "linked-folder": ("`{name}` is a link to a folder; postmortems in it are not read",
+                      "move the postmortems into the folder itself; links to folders are never followed"),
+    "dot-folder": ("`{name}` is a hidden folder; postmortems in it are not read",
+                   "rename it without the leading `.`, or move it out of the postmortems folder"),
+}
 
 
 def load_postmortem(path: Path, display_path: str, policy: Policy) -> tuple[Postmortem | None, list[Diagnostic]]:
@@ -87,7 +134,8 @@ def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: 
     if "impact.summary" in excused:  # the impact's only required field: the mapping itself may go
         excused.add("impact")
     kept = [d for index, d in enumerate(reader.diagnostics) if reader.missing.get(index) not in excused]
-    return pm, kept + _foreign_format(source, display_path)
+    # the parser's findings about a file it could read (merge markers) too
+    return pm, problems + kept + _foreign_format(source, display_path)
 
 
 def _foreign_format(source: Source, display_path: str) -> list[Diagnostic]:
@@ -107,24 +155,43 @@ def _foreign_format(source: Source, display_path: str) -> list[Diagnostic]:
 
 
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
-                        paths: list[Path] | None = None) -> KnowledgeBase:
+                        paths: list[Path] | None = None, root: Path | None = None) -> KnowledgeBase:
     """Parse and check every postmortem in `folder` (or just `paths`), in one pass over the files.
 
-    Display paths are relative to `base` (default: the current directory) so diagnostics are clickable.
+    Display paths are relative to `base` (default: the current directory) so diagnostics are clickable. Links
+    may point anywhere inside `root`, the repository (default: `base`, else the folder holding `folder`).
     """
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
     found: list[Diagnostic] = []
-    everything = discover(folder)
-    ctx = Context(policy, today, (p.stem for p in everything if p.suffix == ".md"))
+    in_folder, skipped = survey(folder)
+    ctx = Context(policy, today, (p.stem for p in in_folder if p.suffix == ".md"))  # `related` may name any of them
+    everything, skipped = (in_folder, skipped) if paths is None else (paths, [])
     base_dir = os.path.abspath(base or ".")
+    root = Path(root or base or folder.absolute().parent)
+    for path, code in skipped:
+        message, hint = _SKIPPED[code]
+        found.append(Diagnostic(display_path(path, base_dir), 1, 1, code, message.format(name=path.name), hint,
+                                Level.WARNING))
     if paths is None and not folder.is_dir():  # most likely a typo in `folder`: say so, never show 0 silently
         shown = display_path(folder, base_dir)
         found.append(Diagnostic(shown, 1, 1, "folder-missing", f"the postmortems folder `{shown}` does not exist",
                                 "create it, or set the plugin's `folder` option to where the postmortems are",
                                 Level.WARNING))
-    for path in everything if paths is None else paths:
+    for path in everything:
         shown = display_path(path, base_dir)
+        refused = refusal(path, root)
+        if refused:
+            found.append(Diagnostic(shown, 1, 1, *refused))
+            kb.rejected.append(shown)
+            continue
+        if path.suffix == ".md" and path.stem in RESERVED_NAMES:
+            found.append(Diagnostic(shown, 1, 1, "reserved-name",
+                                    f"`{path.name}` would replace the generated page at that place (the index)",
+                                    "rename it `YYYY-MM-DD-slug.md`; to add text to the index, write "
+                                    f"`docs/{Path(policy.folder).as_posix()}/index.md`"))
+            kb.rejected.append(shown)
+            continue
         if path.suffix != ".md":
             found.append(Diagnostic(shown, 1, 1, "not-markdown", f"`{path.name}` is not a postmortem (`.md`) file",
                                     "rename it to `YYYY-MM-DD-slug.md`, or keep attachments outside the postmortems folder",

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping
 
+from .dates import utc_minute
+
 
 @dataclass(frozen=True)
 class RootCause:
@@ -90,7 +92,7 @@ def moment_text(moment: datetime | None, precision: str | None) -> str:
         return "unknown"
     if moment is None:
         return ""
-    return moment.strftime("%Y-%m-%d (time unknown)" if precision == DAY else "%Y-%m-%d %H:%M UTC")
+    return f"{moment.date().isoformat()} (time unknown)" if precision == DAY else utc_minute(moment)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from html import escape
 from pathlib import Path
@@ -14,11 +15,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from .build import CSS, PublishRefused, Site, build_site
-from .diagnostics import Level
+from .diagnostics import Level, log_line
 from .knowledge import load_knowledge_base
 from .mkdocs_config import PostmortemsConfig
 from .policy import policy_from_options
 from .render import template_environment
+from .staging import Staging
 
 log = get_plugin_logger(__name__)
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')  # sections the templates add, for the table of contents
@@ -27,6 +29,21 @@ _LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.i
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     """Adds the knowledge base to the site: a page per postmortem and the cross-incident pages, all from the core."""
+
+    command = None  # "build", "gh-deploy" or "serve", from on_startup; None when a program calls build() itself
+    staging: Staging | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """`mkdocs serve` builds into a folder of its own, which nothing deploys: it needs no staging."""
+        self.command = command
+
+    @event_priority(-100)  # after other plugins' pre_build, and before MkDocs empties site_dir
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Build into a sibling of site_dir, swapped in by `on_post_build` only when the build succeeds: a refused
+        leak or a failed `--strict` build leaves the last good site as it was."""
+        if self.command != "serve":
+            self.staging = Staging(config.site_dir)
+            self.site_dir, config.site_dir = config.site_dir, str(self.staging.start())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
@@ -45,14 +62,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         kb = load_knowledge_base(self.root / self.policy.folder, self.policy, base=self.root)
         for diagnostic in kb.diagnostics:
             hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
-            _LOG_AT[diagnostic.level](f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}")
+            _LOG_AT[diagnostic.level](log_line(f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}"))
         try:
             self.site = build_site(kb, self.env, (f.src_uri for f in files), config.use_directory_urls,
                                    config.site_name, config.site_url or "")
         except PublishRefused as refusal:  # never publish a leak, strict build or not
-            raise PluginError(str(refusal)) from None
+            raise PluginError(log_line(str(refusal))) from None
         for warning in self.site.warnings:
-            log.warning(warning)
+            log.warning(log_line(warning))
         for uri, content in self.site.files.items():
             source = {"abs_src_path": str(content)} if isinstance(content, Path) else {"content": content}
             files.append(File.generated(config, uri, **source))
@@ -106,7 +123,31 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         links = self.site.head_links(page.file.src_uri)
         return output.replace("</head>", links + "</head>", 1) if links else output
 
+    @event_priority(-100)  # last: the search plugin writes its index in on_post_build
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Swap the new site in, unless `--strict` is about to fail the build on a warning: MkDocs raises its
+        strict Abort only after this event, so the warnings are counted here, by MkDocs' own counter."""
+        if self.staging is None:
+            return
+        if _strict_warnings():
+            self.staging.abandon()
+        else:
+            self.staging.commit()
+        config.site_dir, self.staging = self.site_dir, None  # `gh-deploy` publishes config.site_dir next
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build (a leak refused, a crash) removes what it wrote; the last good site stays."""
+        if self.staging is not None:
+            self.staging.abandon()
+            self.staging = None
+
     def on_serve(self, server, config: MkDocsConfig, builder):
         """Rebuild when a postmortem changes: the folder lives beside docs/, so MkDocs does not watch it."""
         server.watch(str(self.root / self.policy.folder))
         return server
+
+
+def _strict_warnings() -> int:
+    """The warnings and errors counted so far by a `--strict` build's counter (MkDocs' or ProperDocs'), else 0."""
+    return sum(count for name in ("mkdocs", "properdocs") for handler in logging.getLogger(name).handlers
+               if callable(getattr(handler, "get_counts", None)) for _, count in handler.get_counts())

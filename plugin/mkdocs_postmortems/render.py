@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 import jinja2
 import markupsafe
 
+from .dates import iso_z, utc_minute
 from .diagnostics import Diagnostic, Level
 from .kb_site.indexes import ActionItemEntry
 from .model import Postmortem
@@ -130,11 +131,11 @@ def inline_code(text: str) -> markupsafe.Markup:
 
 
 def format_utc(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+    return utc_minute(moment) if moment else ""
 
 
 def format_iso(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+    return iso_z(moment) if moment else ""
 
 
 def format_duration(span: timedelta | None) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import traceback
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import jinja2
 import yaml
 
+from .dates import plus_days
 from .parsing.frontmatter import parse_source
 from .policy import Policy
 from .render import TEMPLATES
@@ -108,7 +109,7 @@ def template_variables(title: str, severity: str, services: list[str], author: s
     """What every template may use; the first category and priority are placeholders."""
     return dict(
         title=title, severity=severity, severities=policy.severities, services=services, author=author,
-        day=day.isoformat(), due=(day + timedelta(days=30)).isoformat(),
+        day=day.isoformat(), due=plus_days(day, 30).isoformat(),
         category=(policy.category_names or ('TODO-category',))[0], categories=policy.category_names,
         priority=policy.priorities[0], priorities=policy.priorities,
         sections=policy.required_sections, guidance=GUIDANCE,

@@ -8,10 +8,11 @@ Customers are owed a notice when the incident has a `public` summary and a sever
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from ..dates import plus
 from ..model import Communication, Postmortem
 from ..policy import Policy
-from .registry import days_after
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def communications_owed(pm: Postmortem, policy: Policy) -> list[Owed]:
         reason = f"the regulated service {', '.join(regulated)} was affected"
         report = told.get("regulators")
         since = pm.detected or pm.started
-        deadline = days_after(since, policy.regulator_report_within_days) if since else None
+        deadline = plus(since, timedelta(days=policy.regulator_report_within_days)) if since else None
         if report is None:
             owed.append(Owed("regulators", reason, "missing"))
         elif deadline and report.at and report.at > deadline:

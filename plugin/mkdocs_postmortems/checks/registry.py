@@ -9,7 +9,7 @@ fixture and its line of docs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from enum import Enum
 from typing import Callable, Iterable
 
@@ -57,16 +57,6 @@ class Rule:
 
     def runs_in(self, status: str) -> bool:
         return self.states is None or status in self.states
-
-
-def days_after(moment, days: int):
-    """`moment` (a date or datetime) plus `days`, the largest one there is where that would overflow: a deadline
-    after 9999-12-31 is no deadline to miss, and must not crash a build."""
-    try:
-        return moment + timedelta(days=days)
-    except OverflowError:
-        return (date.max if not isinstance(moment, datetime) else datetime.max.replace(tzinfo=moment.tzinfo)) \
-            if days > 0 else (date.min if not isinstance(moment, datetime) else datetime.min.replace(tzinfo=moment.tzinfo))
 
 
 RULES: dict[str, Rule] = {}

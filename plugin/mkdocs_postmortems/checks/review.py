@@ -10,33 +10,19 @@ who was told internally.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from typing import Iterator
 
+from ..dates import add_business_days, plus_days
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..parsing.markdown import body_headings
 from .communications import communications_owed
-from .registry import Context, days_after, diagnostic, rule
+from .registry import Context, diagnostic, rule
 
 REVIEWED = ("in-review", "published")
 PUBLISHED = ("published",)
 W = Level.WARNING
 _KEY_TIMESTAMPS = ("detected", "mitigated", "resolved")
-
-
-def add_business_days(start: date, days: int) -> date:
-    """The date `days` business days (Monday to Friday; no holidays) after `start`."""
-    current = start
-    while days > 0:
-        if current == date.max:
-            return current
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+", re.I)
 
 
@@ -134,7 +120,7 @@ def first_priority_deadlines(pm: Postmortem, ctx: Context) -> Iterator[Diagnosti
     days = ctx.policy.first_priority_due_within_days.get(pm.severity)
     if days is None or pm.resolved is None:
         return
-    first, latest = ctx.policy.priorities[0], days_after(pm.resolved.date(), days)
+    first, latest = ctx.policy.priorities[0], plus_days(pm.resolved.date(), days)
     for index, item in enumerate(pm.action_items):
         if item.priority == first and item.is_open and item.due and item.due > latest:
             yield diagnostic(pm, ("action_items", index, "due"), "action-item-deadline",

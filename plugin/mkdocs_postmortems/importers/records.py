@@ -12,11 +12,12 @@ from typing import Callable, Iterable, Iterator
 
 import yaml
 
+from ..dates import iso_z
 from ..checks import Context, check_knowledge_base, check_postmortem
 from ..diagnostics import Level
 from ..kb_site.urls import slugify
 from ..knowledge import discover, postmortem_from_source
-from ..parsing.frontmatter import source_from_bytes
+from ..parsing.frontmatter import NotRegularFile, read_bounded, source_from_bytes
 from ..policy import Policy
 
 MAX_SOURCE_BYTES = 5_000_000  # a JSON export may be larger than a postmortem; beyond this it is not an export
@@ -94,10 +95,12 @@ def attempt(where: str, build: Callable[[], Record]) -> Record | FileReport:
 def read_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
     """A source's bytes, refused before reading when too large."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise SourceProblem(f"{size:,} bytes is more than the {limit:,} an import reads")
-        return path.read_bytes()
+        raw = read_bounded(path, limit)  # a regular file only, and never more than the limit (stat may lie)
+        if len(raw) > limit:
+            raise SourceProblem(f"it is more than the {limit:,} bytes an import reads")
+        return raw
+    except NotRegularFile as refused:
+        raise SourceProblem(f"it is {refused.kind}, not a file") from None
     except OSError as error:
         raise SourceProblem(f"cannot read it: {error.strerror or error}") from None
 
@@ -190,7 +193,7 @@ def without_relative_links(body: str) -> tuple[str, list[str]]:
 
 
 def utc_text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_z(moment.astimezone(timezone.utc))
 
 
 def catalog_snippet(services: Iterable[tuple[str, str, str]]) -> str:
@@ -369,6 +372,9 @@ def write_records(records: Iterable[Record | FileReport], folder: Path, policy: 
 def _write(path: Path, text: str, record: Record, dry_run: bool, force: bool) -> str:
     """Write `text` unless the file holds it already or a person edited it since the import (without `force`)."""
     verb = "would " if dry_run else ""
+    if path.is_symlink():  # writing would follow it, perhaps out of the folder
+        record.needs.append("the file there is a link: replace it with the postmortem itself, then import again")
+        return f"{verb}keep (a link)" if dry_run else "kept (a link)"
     if not path.exists():
         action = "written"
     else:

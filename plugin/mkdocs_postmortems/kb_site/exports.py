@@ -11,6 +11,7 @@ import json
 from datetime import date, datetime
 from typing import Callable
 
+from ..dates import iso_z
 from .indexes import ActionItemEntry, Indexes
 from .metrics import minutes
 from ..model import Postmortem
@@ -25,7 +26,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run the
 def _iso(moment: datetime | date | None) -> str | None:
     if moment is None:
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(moment, datetime) else moment.isoformat()
+    return iso_z(moment) if isinstance(moment, datetime) else moment.isoformat()
 
 
 def action_item_record(entry: ActionItemEntry, url_of: UrlOf) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Sequence
 
+from ..dates import year_month
 from ..model import Postmortem
 from .stats import Distribution, distribution
 
@@ -12,34 +13,36 @@ RESPONSE_TIMES = (("Time to detect", "time_to_detect"), ("Time to mitigate", "ti
                   ("Time to resolve", "time_to_resolve"))
 
 
+MAX_MONTHS = 600  # fifty years of bars; a typo such as `started: 0001-01-01` must not draw 120,000 of them
+
+
 def month_range(first: str, last: str) -> list[str]:
-    """Every `YYYY-MM` from `first` to `last`, so quiet months show as zeros."""
+    """Every `YYYY-MM` from `first` to `last`, so quiet months show as zeros; at most the last `MAX_MONTHS`."""
     start, end = int(first[:4]) * 12 + int(first[5:]) - 1, int(last[:4]) * 12 + int(last[5:]) - 1
-    return [f"{n // 12}-{n % 12 + 1:02d}" for n in range(start, end + 1)]
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(max(start, end - MAX_MONTHS + 1), end + 1)]
 
 
 def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str], limit: int | None = None,
                    today: date | None = None) -> tuple[list[str], list[tuple[str, list[int]]]]:
     """(months, [(severity, incidents per month)]), oldest first, over every month from the first incident to the
-    last; with `limit`, over the `limit` months up to the newest incident not after `today` (a typo'd year 1628
-    or 2062 makes no chart of centuries). Incidents outside the window are not counted."""
+    last (at most the last `MAX_MONTHS`); with `limit`, over the `limit` months up to the newest incident not
+    after `today` (a typo'd year 1628 or 2062 makes no chart of centuries). Incidents outside the window are not
+    counted."""
     from .indexes import newest_plausible
 
     dated = [pm for pm in postmortems if pm.started]
     if not dated:
         return [], []
     last = newest_plausible([pm.started for pm in dated], today) if today else max(pm.started for pm in dated)
-    last_month = last.year * 12 + last.month - 1
-    first_month = min(pm.started.year * 12 + pm.started.month - 1 for pm in dated)
+    months = month_range(year_month(min(pm.started for pm in dated)), year_month(last))
     if limit is not None:
-        first_month = max(first_month, last_month - limit + 1)
-    months = [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(min(first_month, last_month), last_month + 1)]
+        months = months[-limit:]
     position = {month: index for index, month in enumerate(months)}
     counts = {severity: [0] * len(months) for severity in severities}
     for pm in dated:
-        at = position.get(f"{pm.started.year:04d}-{pm.started.month:02d}")
-        if at is not None:
-            counts.setdefault(pm.severity or "unknown", [0] * len(months))[at] += 1
+        index = position.get(year_month(pm.started))
+        if index is not None:
+            counts.setdefault(pm.severity or "unknown", [0] * len(months))[index] += 1
     return months, [(severity, row) for severity, row in counts.items() if any(row)]
 
 

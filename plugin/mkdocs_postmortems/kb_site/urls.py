@@ -5,6 +5,7 @@ Pure strings, so the URLs are stable and known to the core, the exports and the 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -19,11 +20,21 @@ STATUS_PREVIEW = "status/index.md"  # the public status page, previewed in the i
 FACETS = {"severity": "Severity", "service": "Service", "year": "Year", "tag": "Tag"}
 
 
+MAX_SLUG = 100  # bytes (a slug is ASCII); file systems take 255 for a name, and a page becomes `slug/index.html`
+
+
 def slugify(title: str, max_words: int = 6) -> str:
-    """`Checkout latency during the Spring Sale!` -> `checkout-latency-during-the-spring-sale`."""
+    """`Checkout latency during the Spring Sale!` -> `checkout-latency-during-the-spring-sale`.
+
+    At most `MAX_SLUG` characters: a longer slug is cut and ends with a hash of the whole one, so it stays stable
+    and two long values that share a beginning still get different slugs."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    return "-".join(words[:max_words]) or "incident"
+    slug = "-".join(words[:max_words]) or "incident"
+    if len(slug) <= MAX_SLUG:
+        return slug
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
+    return f"{slug[:MAX_SLUG - 9].rstrip('-')}-{digest}"
 
 
 class SiteMap:

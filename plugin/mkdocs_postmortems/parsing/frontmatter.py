@@ -6,7 +6,10 @@ YAML parser sees the text, so every file is handled in bounded time and memory.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,10 @@ _BLOCK_NESTING = re.compile(r"^[ \t]*(?:[-?:][ \t]+(?:[&!][^ \t]*[ \t]+)*){32,}"
 _TOO_DEEP = ("yaml-too-deep", "the front matter is nested too deeply to be a postmortem", "flatten the structure")
 _YAML_ONLY_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_DASHES = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_FIELD = re.compile(r"^([A-Za-z_][\w-]*):(?:[ \t]|$)", re.MULTILINE)
+_CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+_CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?: .*)?$", re.MULTILINE)
 
 try:  # libyaml makes parsing several times faster; fall back to the pure-Python parser without it.
     _Loader = yaml.CSafeLoader
@@ -45,23 +52,91 @@ class Source:
 
 
 def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
-    """Read `path`; return its `Source`, or None and the diagnostics that explain why there is none."""
+    """Read `path`; return its `Source`, or None and the diagnostics that explain why there is none.
 
+    Only a regular file is read, and at most `MAX_FILE_BYTES` + 1 bytes of it: the size `stat` gives is not
+    trusted (`/dev/zero` says 0), and a FIFO is opened without blocking and refused before any read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:  # before reading it: memory stays bounded whatever the file
-            return _too_large(display_path, size)
-        raw = path.read_bytes()
+        raw = read_bounded(path)
+    except NotRegularFile as refused:
+        return _fail(display_path, "not-regular-file", f"this is {refused.kind}, not a file",
+                     "keep only regular files in the postmortems folder")
     except OSError as error:
         return _fail(display_path, "unreadable-file",
                      f"cannot read the file: {error.strerror or error}", "check its permissions")
+    if len(raw) > MAX_FILE_BYTES:  # read no further: how much larger does not matter
+        return _too_large(display_path)
     return source_from_bytes(raw, display_path)
+
+
+class NotRegularFile(OSError):
+    """A FIFO, device or socket where a file was expected; `kind` says which."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` + 1 of them (one more tells "too large").
+
+    `O_NONBLOCK` keeps a FIFO from blocking the open; the type is checked on the open descriptor (`fstat`), so a
+    file swapped for a device after a check is still refused. Links are followed: the caller decides which to
+    allow (`knowledge.survey`)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(next((kind for test, kind in _KINDS if test(mode)), "not a regular file"))
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"), (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+              (b"\xff\xfe", "UTF-16 (little-endian)"), (b"\xfe\xff", "UTF-16 (big-endian)"))
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """The name of the UTF-16 or UTF-32 encoding `raw` is in (by its BOM, or without one by where its NUL bytes
+    fall in ASCII text), or None."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return name
+    sample = raw[:4096]
+    if len(sample) < 8 or b"\0" not in sample:
+        return None
+    for name, width, zero_at, text_at in (("UTF-32 (little-endian)", 4, (1, 2, 3), 0),
+                                          ("UTF-32 (big-endian)", 4, (0, 1, 2), 3),
+                                          ("UTF-16 (little-endian)", 2, (1,), 0), ("UTF-16 (big-endian)", 2, (0,), 1)):
+        units = len(sample) // width
+        zeros = all(sample[i::width][:units].count(0) >= 0.9 * units for i in zero_at)
+        if zeros and sample[text_at::width][:units].count(0) < 0.1 * units:
+            return name
+    return None
 
 
 def source_from_bytes(raw: bytes, display_path: str) -> tuple[Source | None, list[Diagnostic]]:
     """A file's bytes (from disk, or an older version from git) as a `Source`, after the byte-level checks."""
     if len(raw) > MAX_FILE_BYTES:
         return _too_large(display_path, len(raw))
+    wide = wide_encoding(raw)
+    if wide:
+        return _fail(display_path, "encoding", f"the file is {wide}, not UTF-8",
+                     "re-save the file as UTF-8 (in most editors: “Save with encoding”, UTF-8)")
     if b"\0" in raw:
         return _fail(display_path, "binary-file",
                      "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files")
@@ -91,6 +166,14 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
     if closing is None:
         return _fail(display_path, "front-matter-unclosed",
                      "the front matter has no closing `---` line", "add a line `---` after the last field")
+    if closing.group().startswith("..."):
+        dashes = _DASHES.search(text, closing.end())
+        if dashes is not None and _looks_like_fields(text[closing.end():dashes.start()]):
+            # `...` ends a YAML document: the fields after it would silently become body text
+            return _fail(display_path, "front-matter-document-end",
+                         "a `...` line ends the front matter early; the fields after it would be read as text",
+                         "remove the `...` line: the front matter ends at the `---` line",
+                         text.count("\n", 0, closing.start()) + 1)
     # YAML also breaks lines at U+0085, U+2028 and U+2029; editors do not, so positions would drift.
     yaml_text = text[4 : closing.start()].translate(_YAML_ONLY_BREAKS)
     body_line = text.count("\n", 0, closing.end()) + 2
@@ -119,9 +202,10 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
     if node is None:
         return _fail(display_path, "front-matter-empty",
                      "the front matter is empty", "add the required fields, at least `title`", 2)
+    problems = conflict_markers(text, display_path)
     suppressed = frozenset(number for number, line in enumerate(text.split("\n"), 1) if SUPPRESS in line) \
         if SUPPRESS in text else frozenset()
-    return Source(display_path, node, body, body_line, suppressed, yaml_text), []
+    return Source(display_path, node, body, body_line, suppressed, yaml_text), problems
 
 
 def required_fields() -> list[str]:
@@ -143,8 +227,31 @@ def _no_front_matter(text: str) -> tuple[str, str]:
             f"convert it with `postmortems import markdown SOURCE`, or {add}")
 
 
-def _too_large(path: str, size: int):
-    return _fail(path, "file-too-large", f"file is {size:,} bytes; a postmortem may be at most {MAX_FILE_BYTES:,}",
+def _looks_like_fields(text: str) -> bool:
+    """Whether `text` (between a `...` line and a later `---` line) holds front-matter fields: a line starting
+    with a top-level key of the format (`public:`), and no Markdown heading, which would make it body text."""
+    from .schema import POSTMORTEM  # the schema imports the model, which this module must not need at import
+
+    keys = {field.name for field in POSTMORTEM}
+    if re.search(r"^#", text, re.MULTILINE):
+        return False
+    return any(match.group(1) in keys for match in _FIELD.finditer(text))
+
+
+def conflict_markers(text: str, display_path: str) -> list[Diagnostic]:
+    """A diagnostic for each line of an unresolved merge conflict (`<<<<<<<`, `|||||||`, `=======`, `>>>>>>>`).
+    `=======` alone is also a Markdown heading's underline, so lines count only in a file with a `<<<<<<<` line."""
+    if "<<<<<<<" not in text or not _CONFLICT_START.search(text):
+        return []
+    return [Diagnostic(display_path, text.count("\n", 0, match.start()) + 1, 1, "conflict-marker",
+                       f"a merge-conflict marker `{match.group()[:7]}`: the merge was not finished",
+                       "keep the right version of the lines between the markers, and remove the marker lines")
+            for match in _CONFLICT.finditer(text)][:20]
+
+
+def _too_large(path: str, size: int | None = None):
+    told = f"file is {size:,} bytes" if size is not None else f"file is larger than {MAX_FILE_BYTES:,} bytes"
+    return _fail(path, "file-too-large", f"{told}; a postmortem may be at most {MAX_FILE_BYTES:,}",
                  "move logs, dumps and screenshots to attachments and link to them")
 
 

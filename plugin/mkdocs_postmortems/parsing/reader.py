@@ -217,7 +217,12 @@ class Reader:
                 self.report(node, "wrong-type", f"`{name}` has an impossible UTC offset `{offset}`",
                             "offsets run from -23:59 to +23:59, e.g. +01:00")
                 return None
-            moment -= (1 if offset[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes)
+            try:
+                moment -= (1 if offset[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes)
+            except OverflowError:  # 0001-01-01T00:00:00+14:00 is a moment before the calendar's first day in UTC
+                self.report(node, "timestamp-range", f"`{name}` is outside the calendar in UTC: `{text}`",
+                            "timestamps run from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z; write the real one")
+                return None
         return moment.replace(tzinfo=timezone.utc)
 
     def check_choice(self, node: yaml.Node, field: Field, text: str, name: str) -> bool:

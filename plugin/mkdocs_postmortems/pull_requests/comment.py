@@ -10,6 +10,7 @@ import re
 import unicodedata
 from typing import Iterable
 
+from ..dates import utc_minute
 from .changes import ChangedPostmortem
 from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChange
 from ..checks.checklist import checklist_results
@@ -218,7 +219,7 @@ def public_lines(public: PublicView) -> list[str]:
     def paragraphs(text: str) -> list[str]:
         return [md_text(" ".join(p.split())) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
-    updates = [f"{md_text(u.status)} ({u.at.strftime('%Y-%m-%d %H:%M UTC') if u.at else NONE}): "
+    updates = [f"{md_text(u.status)} ({utc_minute(u.at) if u.at else NONE}): "
                f"{' '.join(paragraphs(u.body))}" for u in public.updates]
     quoted = [f"**{md_text(public.title) or NONE}**", *paragraphs(public.summary),
               *([f"What we are changing: {' '.join(paragraphs(public.changes))}"] if public.changes else []),

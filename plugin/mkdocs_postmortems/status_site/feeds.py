@@ -23,6 +23,7 @@ from typing import Callable, Sequence
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from ..dates import iso_z
 from .public import PublicView
 from .statuspage import Page
 
@@ -42,7 +43,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _rfc3339(moment: datetime) -> str:
-    return _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_z(_utc(moment))
 
 
 def _rfc822(moment: datetime) -> str:

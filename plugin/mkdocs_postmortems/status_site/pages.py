@@ -30,7 +30,7 @@ def history_uri(number: int) -> str:
 
 def months(incidents: Sequence[PublicView]) -> list[tuple[str, list[PublicView]]]:
     """Incidents grouped by the month they started, newest first (`November 2026`)."""
-    label = lambda view: view.started.strftime("%B %Y") if view.started else "Undated"  # noqa: E731
+    label = lambda view: f"{view.started:%B} {view.started.year}" if view.started else "Undated"  # noqa: E731
     return [(month, list(group)) for month, group in groupby(incidents, key=label)]
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
 from ..checks.registry import RULES, Context, Scope, rule
+from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
 from ..model import NO_TIME, Postmortem, PublicUpdate, moment_text
 from ..policy import PUBLIC_IMPACTS, Policy
@@ -81,8 +82,12 @@ def goes_public(pm: Postmortem) -> bool:
 def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:
     """What the public site shows: every published record with a `public` block and no error (`pm.errors`, which
     the knowledge base fills in; see `public-withheld`), newest first; incidents and maintenance alike (`by_kind`
-    splits them)."""
-    views = [public_view(pm, policy) for pm in postmortems if goes_public(pm) and not pm.errors]
+    splits them). Each ID once: of two files with one ID (a `duplicate-id` error), the first in the order given,
+    as the knowledge base's `by_id` keeps it; the API, the feeds and the pages follow."""
+    first: dict[str, Postmortem] = {}
+    for pm in postmortems:
+        first.setdefault(pm.id, pm)
+    views = [public_view(pm, policy) for pm in first.values() if goes_public(pm) and not pm.errors]
     return sorted(views, key=lambda v: (v.started.timestamp() if v.started else 0, v.id), reverse=True)
 
 
@@ -128,7 +133,7 @@ def public_text(view: PublicView) -> str:
         lines += ["What we are changing:", *_indented(view.changes)]
     lines += ["Updates, newest first:"]
     for update in view.updates:
-        when = update.at.strftime("%Y-%m-%d %H:%M UTC") if update.at else "(no time)"
+        when = utc_minute(update.at) if update.at else "(no time)"
         lines += [f"  {update.status} at {when}", *(f"  {line}" for line in _indented(update.body))]
     return "\n".join(lines)
 

@@ -41,7 +41,7 @@ def timestamp(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return f"{moment.date().isoformat()}T{moment:%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def unresolved(incidents: Sequence[PublicView]) -> list[PublicView]:

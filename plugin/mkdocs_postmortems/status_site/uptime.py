@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Sequence
 
+from ..dates import plus, plus_days
 from .public import COMPONENT_STATUS, DOWNTIME_WEIGHT, PublicView
 
 OPERATIONAL = "operational"
@@ -62,6 +63,11 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), timezone.utc)
 
 
+def _day_end(day: date) -> datetime:
+    """The midnight after `day`; for the calendar's last day, its last moment."""
+    return plus(_midnight(day), timedelta(days=1))
+
+
 def _counted_minutes(spans: list[tuple[datetime, datetime, float]]) -> float:
     """Weighted minutes of the (start, end, weight) spans within one day, each minute at its heaviest weight."""
     bounds = sorted({moment for start, end, _ in spans for moment in (start, end)})
@@ -79,9 +85,10 @@ def uptime_days(component: str, incidents: Sequence[PublicView], today: date, da
     An incident's window runs from `started` to `resolved` (unresolved: to the end of `today`), clipped to each
     day it touches; an incident without `started`, or whose start or end is known only to the day or not at all, has
     no window: any figure for it would be invented. Maintenance is never downtime. Days before `since` have no data. The work is
-    linear in the incidents and the days each spans, not in all days times all incidents."""
-    first = today - timedelta(days=days - 1)
-    window_start, window_end = _midnight(first), _midnight(today + timedelta(days=1))
+    linear in the incidents and the days each spans, not in all days times all incidents. At the first days of the
+    calendar there are fewer days to show; at its last, the window ends a microsecond before year 10000."""
+    first = plus_days(today, -(days - 1))
+    window_start, window_end = _midnight(first), _day_end(today)
     spans: dict[date, list[tuple[datetime, datetime, float]]] = {}
     touching: dict[date, list[PublicView]] = {}
     for view in incidents:
@@ -95,15 +102,13 @@ def uptime_days(component: str, incidents: Sequence[PublicView], today: date, da
         clipped_start, clipped_end = max(start, window_start), min(end, window_end)
         # The last day is the one holding the window's last instant; a zero-length incident touches its own day.
         last = (clipped_end - timedelta(microseconds=1)).date() if clipped_end > clipped_start else clipped_start.date()
-        day = clipped_start.date()
-        while day <= last:
-            day_start = _midnight(day)
-            piece = (max(clipped_start, day_start), min(clipped_end, day_start + timedelta(days=1)))
+        for offset in range((last - clipped_start.date()).days + 1):
+            day = clipped_start.date() + timedelta(days=offset)
+            piece = (max(clipped_start, _midnight(day)), min(clipped_end, _day_end(day)))
             spans.setdefault(day, []).append((*piece, DOWNTIME_WEIGHT.get(view.impact, 0.0)))
             touching.setdefault(day, []).append(view)
-            day += timedelta(days=1)
     result = []
-    for offset in range(days):
+    for offset in range((today - first).days + 1):
         day = first + timedelta(days=offset)
         if since is not None and day < since:
             result.append(Day(day, NO_DATA, None, ()))
