@@ -31,7 +31,10 @@ DEFAULT_CATEGORIES = (
     ("security", "A vulnerability, credential or access-control failure."),
     ("data", "Bad, lost or inconsistent data, or a failed migration."),
 )
-STATUSES = ("draft", "in-review", "published")
+STATUSES = ("ongoing", "draft", "in-review", "published")
+# `ongoing`: live on the status page while it happens (and until its review starts); the same file then becomes
+# the postmortem (`draft`, `in-review`, `published`). Records in these states with a `public` block go public.
+LIVE, PUBLISHED = "ongoing", "published"
 ROOT_CAUSE_KINDS = ("causal", "contributing", "systemic")
 ACTION_ITEM_STATUSES = ("open", "in-progress", "done", "wont-do")
 AUDIENCES = ("internal", "customers", "regulators")

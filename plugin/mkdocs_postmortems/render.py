@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -120,7 +120,8 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
-                       minutes=format_minutes, spread=format_spread, severity=severity_badge, percent=percent_text)
+                       minutes=format_minutes, spread=format_spread, severity=severity_badge, percent=percent_text,
+                       day=format_day)
     return env
 
 
@@ -130,11 +131,29 @@ def inline_code(text: str) -> markupsafe.Markup:
 
 
 def format_utc(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+    """`2026-12-01 18:04 UTC`; an aware time is converted to UTC first."""
+    if not moment:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def format_iso(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+    """`2026-12-01T18:04:00Z`; an aware time is converted to UTC first."""
+    if not moment:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_day(day: date) -> str:
+    """`Dec 1, 2026`, whatever the locale."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def format_duration(span: timedelta | None) -> str:

@@ -3,25 +3,32 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..diagnostics import Diagnostic
 from ..model import Postmortem
-from ..status_site import leak_gate
+from ..status_site import leak_gate, said
 from . import blameless, reading, references, review, structure
 from .registry import RULES, Context, Rule, Scope
 
-_FAMILIES = (reading, structure, review, references, blameless, leak_gate)  # each declares its rules on import
-_ON_ONE = tuple(rule for rule in RULES.values() if rule.scope is Scope.POSTMORTEM)
-_ON_ALL = tuple(rule for rule in RULES.values() if rule.scope is Scope.KNOWLEDGE_BASE)
+_FAMILIES = (reading, structure, review, references, blameless, leak_gate, said)  # each declares its rules on import
+
+
+@cache
+def _rules(scope: Scope) -> tuple[Rule, ...]:
+    """The rules of `scope`, read once on first use: a family module imported first (say `status_site.said`)
+    registers its rules only after this package has loaded."""
+    return tuple(rule for rule in RULES.values() if rule.scope is scope)
 
 
 def check_postmortem(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
     """Every rule on one postmortem that runs in its lifecycle state."""
-    return [d for rule in _ON_ONE if rule.runs_in(pm.status) for d in rule.check(pm, ctx)]
+    return [d for rule in _rules(Scope.POSTMORTEM) if rule.runs_in(pm.status) for d in rule.check(pm, ctx)]
 
 
 def check_knowledge_base(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """Every rule across all postmortems at once: references, people, leaks."""
-    return [d for rule in _ON_ALL for d in rule.check(postmortems, ctx)]
+    return [d for rule in _rules(Scope.KNOWLEDGE_BASE) for d in rule.check(postmortems, ctx)]
 
 
 __all__ = ["RULES", "Context", "Rule", "Scope", "check_knowledge_base", "check_postmortem"]
