@@ -386,6 +386,74 @@ def incident_resolve(file, message, at, config_file):
     _post(file, "resolved", message, at, config_file, ("resolved",))
 
 
+@main.command()
+@click.option("--previous", "previous_source", required=True, metavar="PATH_OR_URL",
+              help="The previous deploy's api/v2/incidents.json, e.g. https://status.example.com/api/v2/incidents.json.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The new build (default: the config's site_dir, e.g. site-public).")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent to each webhook; send nothing.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+              help="How long each request may take.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True,
+              help="Retries after a network error, a timeout, 429 or a 5xx.")
+@click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
+              help="The wait before the first retry; it doubles each time, up to 30 s.")
+@config_option
+def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config_file):
+    """For CI after a deploy of the status site: send the updates the new build added since the previous
+    deploy to the webhooks of `status_page.webhooks`. Exit 0 when every webhook got them (or nothing changed),
+    1 when a webhook failed after its retries or a document could not be read, 2 usage error."""
+    from .status_site import notify as hooks
+    config_file = config_file or Path("mkdocs.public.yml")
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file} not found: give the status site's config with -f/--config-file")
+    config = _site_config(config_file)
+    policy = policy_from_options(config.plugins["postmortems"].config)
+    current_path = (site_dir or Path(config.site_dir)) / "api" / "v2" / "incidents.json"
+    try:
+        current = hooks.read_document(str(current_path), timeout)
+        if current is None:
+            raise click.ClickException(f"{current_path} not found: build the status site first")
+        previous = hooks.read_document(previous_source, timeout)
+    except hooks.NotifyError as error:
+        raise click.ClickException(str(error)) from None
+    if previous is None:
+        click.echo(f"{previous_source} not found: a first deploy, so there is nothing to compare; nothing sent")
+        return
+    found = hooks.changes(previous, current)
+    if not found:
+        click.echo("nothing changed in the public feed; nothing sent")
+        return
+    if not policy.webhooks:
+        click.echo(f"{len(found)} change(s), but `status_page.webhooks` lists no webhook; nothing sent")
+        return
+    click.echo(f"{len(found)} change(s) since the previous deploy")
+    failed = 0
+    for number, webhook in enumerate(policy.webhooks, 1):
+        body = hooks.payload(webhook, current.get("page", {}), found)
+        try:
+            url = hooks.webhook_url(webhook, os.environ)
+            headers = hooks.webhook_headers(webhook, body, os.environ)
+        except hooks.NotifyError as error:
+            click.echo(f"webhook {number}: {error}", err=True)
+            failed += 1
+            continue
+        name = f"webhook {number} ({webhook.format}{', ' + webhook.url_env if webhook.url_env else ''})"
+        if dry_run:
+            click.echo(f"{name}: would POST {len(body)} bytes{' (signed)' if headers else ''}:")
+            click.echo(body.decode("utf-8"))
+            continue
+        try:
+            attempts = hooks.send(url, body, headers, timeout, retries, backoff,
+                                  log=lambda message, name=name: click.echo(f"{name}: {message}", err=True))
+            click.echo(f"{name}: sent ({attempts} attempt{'s' if attempts != 1 else ''})")
+        except hooks.NotifyError as error:
+            click.echo(f"{name}: failed: {error}", err=True)
+            failed += 1
+    if failed:
+        raise click.ClickException(f"{failed} of {len(policy.webhooks)} webhook(s) failed; the others were sent")
+
+
 @main.command("import")
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(sorted(FORMATS)))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))

@@ -63,6 +63,18 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """Where `postmortems notify` sends what the public feed gained: `format` `slack` (`{"text": ...}`) or `json`
+    (signed with the secret in the environment variable `secret_env`); the URL as given, or read from the
+    environment variable `url_env`."""
+
+    url: str | None = None
+    url_env: str | None = None
+    format: str = "json"
+    secret_env: str | None = None
+
+
+@dataclass(frozen=True)
 class Category:
     """A root-cause category of the taxonomy."""
 
@@ -99,6 +111,7 @@ class Policy:
     public_site: bool = False  # build the public status site instead of the knowledge base
     history_page_size: int = 25  # public incidents per history page
     uptime_days: int = 90  # days of uptime bars per component
+    webhooks: tuple[Webhook, ...] = ()  # where `postmortems notify` sends new public updates
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -150,6 +163,9 @@ def policy_from_options(options: Mapping) -> Policy:
     if stray:
         raise ValueError(f"`communication_policy.customers_for` names severities not in `severities`: "
                          f"{', '.join(sorted(stray))}")
+    for index, hook in enumerate(options["status_page"]["webhooks"]):
+        if bool(hook.get("url")) == bool(hook.get("url_env")):
+            raise ValueError(f"`status_page.webhooks` entry {index + 1} needs exactly one of `url` and `url_env`")
     try:
         re.compile(gate["ticket_pattern"])
     except re.error as error:
@@ -192,4 +208,6 @@ def policy_from_options(options: Mapping) -> Policy:
         public_site=bool(options["status_page"]["public_site"]),
         history_page_size=options["status_page"]["history_page_size"],
         uptime_days=options["status_page"]["uptime_days"],
+        webhooks=tuple(Webhook(w.get("url"), w.get("url_env"), w.get("format") or "json", w.get("secret_env"))
+                       for w in options["status_page"]["webhooks"]),
     )
