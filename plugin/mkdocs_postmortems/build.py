@@ -168,18 +168,20 @@ def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[s
     """Every page and file of the knowledge base's site, or of its public status site when the policy says so.
     `user_uris` are the source paths of the site's own files (`docs/`): a postmortem there is hidden (with a
     warning), and a cross-incident page there keeps the user's text above ours. `now` is the build's time, which
-    the status page shows as "last updated" (default: midnight UTC of `kb.today`; the core reads no clock)."""
+    the public status page shows as "last updated" (default: midnight UTC of `kb.today`; the core reads no
+    clock). The internal preview says midnight of `kb.today`, so two builds of the knowledge base on one day are
+    identical."""
     site = Site(kb, env, directory_urls)
     site.user_uris = set(user_uris)
     incidents = public_incidents(kb.postmortems, kb.policy)
     if kb.policy.public_site:
         _public_site(site, incidents, site_name, site_url, now)
     else:
-        _knowledge_base_site(site, incidents, now)
+        _knowledge_base_site(site, incidents)
     return site
 
 
-def _knowledge_base_site(site: Site, incidents: list, now: datetime | None = None) -> None:
+def _knowledge_base_site(site: Site, incidents: list) -> None:
     kb, site_map = site.kb, site.site_map
     shown = []
     for pm in kb.published():
@@ -194,7 +196,7 @@ def _knowledge_base_site(site: Site, incidents: list, now: datetime | None = Non
     site.rows = Rows(site.env, problem_counts(kb))
     # the preview links each incident to its postmortem, and its "full history" to the knowledge base's listing
     preview = PageSpec(STATUS_PREVIEW, "Status page (preview)", "status", status_context(
-        incidents, kb.policy, kb.today, lambda view: site_map.postmortem(view.id), site_map.index, now))
+        incidents, kb.policy, kb.today, lambda view: site_map.postmortem(view.id), site_map.index))
     for spec in [*knowledge_base_pages(kb, site.indexes, site_map), preview]:
         site._add_spec(spec)
 

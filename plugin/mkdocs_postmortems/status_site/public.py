@@ -68,9 +68,17 @@ class PublicView:
     @property
     def updated(self) -> datetime | None:
         """When the public text last changed: its newest update, its revision (`public.revised`), its resolution
-        (which ends the window shown) or its start."""
-        moments = [u.at for u in self.updates if u.at] + [m for m in (self.revised, self.resolved, self.started) if m]
-        return max(moments, default=None)
+        (which ends the window shown) or its start. A maintenance's window is a plan, not a change: its posts and
+        revision alone count, and its start only when it has neither."""
+        posted = [u.at for u in self.updates if u.at] + [self.revised] * (self.revised is not None)
+        if self.kind == "maintenance":
+            return max(posted, default=self.started)
+        return max(posted + [m for m in (self.resolved, self.started) if m], default=None)
+
+    @property
+    def announced(self) -> datetime | None:
+        """When it was first made public: its first post, else its start."""
+        return min((u.at for u in self.updates if u.at), default=self.started)
 
 
 def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:

@@ -168,7 +168,7 @@ def _maintenance(view: PublicView, today: date, page_id: str, components: Mappin
     status = maintenance_status(view, today, now)
     updates = [_update(view, index, None) for index in range(len(view.updates))]
     return {
-        "id": view.code, "name": view.title, "status": status, "created_at": timestamp(view.started),
+        "id": view.code, "name": view.title, "status": status, "created_at": timestamp(view.announced),
         "updated_at": timestamp(view.updated), "monitoring_at": timestamp(view.mitigated),
         "resolved_at": timestamp(view.resolved) if status == "completed" else None, "impact": "maintenance",
         "shortlink": shortlink, "started_at": timestamp(view.started), "page_id": page_id,
