@@ -38,6 +38,9 @@ CSS = "assets/postmortems/postmortems.css"
 CSS_SOURCE = Path(__file__).parent / "assets" / "postmortems.css"
 FEED_CSS_SOURCE = Path(__file__).parent / "assets" / "feed.css"
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+API_ENTRY = "api/v2/summary.json"
 
 
 class PublishRefused(Exception):
@@ -148,7 +151,7 @@ class Site:
         links = [(MEDIA_TYPES[kind], f"{name} ({kind.upper() if kind == 'rss' else kind.capitalize()})", feed)
                  for kind, feed in self.feeds.items()]
         links += [("text/calendar", f"{name}: maintenance calendar", CALENDAR),
-                  ("application/json", f"{name}: status API", "api/v2/summary.json")]
+                  ("application/json", f"{name}: status API", API_ENTRY)]
         for component, feeds in self.component_feeds.items():
             if uri in (HOME, component_uri(component), component_history_uri(component)):
                 links += [(MEDIA_TYPES[kind], f"{name}: {component} ({kind.upper() if kind == 'rss' else 'Atom'})",
@@ -161,6 +164,12 @@ class Site:
         self.specs[spec.uri] = spec
         self.pages[spec.uri] = SitePage(spec.uri, spec.title, in_nav=spec.in_nav, searchable=False,
                                         user_page=spec.uri in self.user_uris)
+
+
+def _alternates(site: Site) -> list[str]:
+    """Every file a page names in a <link rel="alternate">."""
+    return [*site.feeds.values(), CALENDAR, API_ENTRY, *(uri for feeds in site.component_feeds.values()
+                                                        for uri in feeds.values())]
 
 
 def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[str], directory_urls: bool = True,
@@ -226,3 +235,8 @@ def _public_site(site: Site, incidents: list, site_name: str, site_url: str, now
     site.files[FEED_CSS] = FEED_CSS_SOURCE
     site.feeds, site.site_name = FEEDS, site_name
     site.component_feeds = {name: component_feeds(name) for name in kb.policy.components}
+    # Material fetches a sitemap.xml beside every <link rel="alternate"> (for its instant navigation and
+    # language switch); an empty one beside those not at the root keeps every page free of 404s.
+    for folder in sorted({uri.rpartition("/")[0] for uri in _alternates(site) if "/" in uri}):
+        site.files.setdefault(f"{folder}/sitemap.xml", EMPTY_SITEMAP)
+

@@ -235,7 +235,7 @@ def public_diff(paths, config_file):
     kb = load_knowledge_base(folder, policy)  # the whole folder: the people the gate knows come from all of it
     wanted = {file.resolve() for path in paths for file in (discover(path) if path.is_dir() else [path])}
     shown = [pm for pm in kb.postmortems if not wanted or Path(pm.path).resolve() in wanted]
-    leaks = [d for d in kb.diagnostics if d.code == "public-leak"]
+    leaks = [d for d in kb.diagnostics if d.code in ("public-leak", "communication-leak")]
     for pm in shown:
         view = public_view(pm, policy)
         click.echo(f"== {pm.path} ({pm.status}) ==")
