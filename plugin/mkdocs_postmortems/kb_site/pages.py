@@ -93,6 +93,7 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         "count": count, "months": months, "monthly": monthly,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
         "response": response, "services": services,
+        "incident_counts": {s.name: sum(1 for pm in s.postmortems if not pm.is_maintenance) for s in services},
         "small_sample": (f"With fewer than {SMALL_SAMPLE} incidents a median or p90 says little; such figures are "
                          "marked “small sample”."),
         "monthly_chart": markupsafe.Markup(charts.stacked_bar_chart(
