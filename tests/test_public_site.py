@@ -140,3 +140,37 @@ def test_a_leak_fails_the_public_build(tmp_path, caplog):
         build_public(root, strict=False)  # strict or not: nothing leaky is ever published
     assert "public-leak error(s); nothing was published" in caplog.text and "`PAY-1535`, a ticket key" in caplog.text
     assert not (root / "site-public" / "index.html").exists()
+
+
+def test_every_public_update_was_said_in_its_record(public):
+    """Each update the API, the feeds and the pages publish is a `public.updates` body or a status-page post to
+    customers, of that very record, word for word: nothing is made up, nothing comes from elsewhere."""
+    said = {}
+    for path in sorted((REPO / "postmortems").glob("*.md")):
+        values = front_matter(path)
+        bodies = [u["body"] for u in (values.get("public") or {}).get("updates", [])]
+        posts = [note["summary"] for note in values.get("communications", [])
+                 if note["audience"] == "customers" and note["channel"] == "status-page"]
+        said[public_code(path.stem)] = bodies or posts
+    documents = [json.loads((public / "api/v2/incidents.json").read_text(encoding="utf-8"))["incidents"],
+                 json.loads((public / "api/v2/scheduled-maintenances.json").read_text(encoding="utf-8"))[
+                     "scheduled_maintenances"]]
+    published = [(item["id"], update["body"]) for listing in documents for item in listing
+                 for update in item["incident_updates"]]
+    assert published and all(body in said[code] for code, body in published)
+    assert {code for code, _ in published} >= {code for code, bodies in said.items() if bodies and code in
+                                               {item["id"] for listing in documents for item in listing}}
+    for code, _ in published:  # and the incident's page shows exactly those, in the same order
+        page = (public / "incidents" / code / "index.html").read_text(encoding="utf-8")
+        shown = re.findall(r'<li class="pm-status__update">.*?</p>\s*<p>(.*?)</p>', page, re.S)
+        assert [html_unescape(text) for text in shown] == [body for c, body in published if c == code]
+    for stock in ("We are investigating a problem affecting", "A fix has been applied and we are monitoring",
+                  "maintenance of Checkout is in progress", "Verification is underway"):  # the stock text once made up
+        assert not any(stock in path.read_text(encoding="utf-8", errors="replace")
+                       for path in public.rglob("*") if path.is_file() and path.suffix in (".html", ".json", ".atom",
+                                                                                         ".rss", ".ics"))
+
+
+def html_unescape(text: str) -> str:
+    import html
+    return html.unescape(" ".join(text.split()))

@@ -135,7 +135,7 @@ def status_context(views: Sequence[PublicView], policy: Policy, today: date,
     statuses = component_statuses(incidents, policy.components)
     components = []
     for name in policy.components:
-        days = tuple(uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name)))
+        days = tuple(uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), now))
         components.append(ComponentStatus(name, statuses[name], days, uptime_percent(days),
                                           component_uri(name) if public else None))
     planned = [(view, maintenance_status(view, today, moment)) for view in maintenances]
@@ -182,7 +182,7 @@ def public_site(views: Sequence[PublicView], policy: Policy, today: date, page: 
     for name in policy.components:
         naming = [view for view in views if name in view.components]
         pages.append(_history_page(component_history_uri(name), f"{name}: history", naming, policy, component=name))
-        days = uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name))
+        days = uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), moment)
         pages.append(PageSpec(component_uri(name), f"{name}: uptime", "status-component", {
             "name": name, "calendar": calendar(days), "uptime": uptime_percent(days), "days": days,
             "history_uri": component_history_uri(name), "feeds": component_feeds(name), "status_uri": HOME,
