@@ -7,7 +7,6 @@ feeds, the Statuspage API) must stay inside the calendar. A crash of the CLI exi
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import skip_or_fail
-from site_support import REPO, index, index_links, links_of, listed_ids, page, resolve
+from site_support import REPO, index, links_of, listed_ids, page, resolve
 
 pytestmark = pytest.mark.engines
 
@@ -41,6 +41,8 @@ def _status(path: Path) -> str | None:
 EXAMPLE = sorted((REPO / "postmortems").glob("*.md"))
 SHOWN = sorted(p.stem for p in EXAMPLE if _status(p) not in (None, "draft"))
 DRAFTS = sorted(p.stem for p in EXAMPLE if _status(p) == "draft")
+# a live incident and a planned maintenance have no root-cause analysis (yet)
+ANALYSED = sorted(p.stem for p in EXAMPLE if re.search(r"^root_causes:", p.read_text(encoding="utf-8"), re.M))
 
 
 def _run(*command: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -79,9 +81,9 @@ def test_a_page_per_shown_postmortem_and_none_for_drafts(built):
     for pm_id in SHOWN:
         html = page(site, pm_id)
         assert 'class="pm-card"' in html and "pm-problems" not in html, (engine, pm_id)
-        assert re.search(r'<h2 id="root-causes">Root causes(<a class="headerlink"[^>]*>[^<]*</a>)?</h2>', html), \
-            (engine, pm_id)
-        assert 'href="#root-causes"' in html, (engine, pm_id)  # and the table of contents lists it
+        assert bool(re.search(r'<h2 id="root-causes">Root causes(<a class="headerlink"[^>]*>[^<]*</a>)?</h2>', html)) \
+            is (pm_id in ANALYSED), (engine, pm_id)
+        assert ('href="#root-causes"' in html) is (pm_id in ANALYSED), (engine, pm_id)  # and the contents list it
     for pm_id in DRAFTS:
         assert not (site / "postmortems" / pm_id).exists(), (engine, pm_id)
     assert sorted(listed_ids(index(site))) == SHOWN, engine

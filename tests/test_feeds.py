@@ -97,7 +97,7 @@ def test_rss_lists_the_same_incidents_with_guids_and_rfc822_dates():
     assert [i.findtext("guid") for i in items] == [entry_id(PAGE, NEWER), entry_id(PAGE, OLDER)]
     assert all(i.find("guid").get("isPermaLink") == "false" for i in items)
     assert [i.findtext("link") for i in items] == [url(NEWER), url(OLDER)]
-    assert items[1].findtext("pubDate") == "Wed, 06 May 2026 18:15:00 GMT"
+    assert items[1].findtext("pubDate") == "Wed, 06 May 2026 18:15:00 +0000"  # UTC, as the pages say; never GMT
     assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == NEWER.updated
     assert channel.findtext("link") == "https://status.example.com/"
 
@@ -119,20 +119,42 @@ def test_builds_are_deterministic_and_an_empty_history_is_still_a_valid_feed():
     assert rss([]).find("channel/item") is None
 
 
-def test_content_is_statuspage_shaped_html_updates_newest_first_then_summary_and_changes():
+def test_content_is_the_summary_and_window_first_then_the_updates_newest_first_then_changes():
     content = atom([OLDER]).find(f"{A}entry/{A}content")
     assert content.get("type") == "html"
     html_text = content.text
-    assert html_text.startswith("<p><small>May  6, 18:15 UTC</small><br><strong>Resolved</strong> - Text. resolved</p>")
+    assert html_text.startswith("<p><strong>Summary</strong><br>What happened.</p>"
+                                "<p><strong>Window</strong><br>May  6, 17:05 UTC – May  6, 18:15 UTC</p>")
     events = shape(html_text)
-    assert events[:30] == (update_shape("May  6, 18:15 UTC", "Resolved", "Text. resolved")
-                           + update_shape("May  6, 17:30 UTC", "Monitoring", "Text. monitoring")
-                           + update_shape("May  6, 17:05 UTC", "Investigating", "Text. investigating"))
-    assert events[30:] == [("start", "p"), ("start", "strong"), ("data", "Summary"), ("end", "strong"),
-                           ("start", "br"), ("data", "What happened."), ("end", "p"),
-                           ("start", "p"), ("start", "strong"), ("data", "What we are changing"), ("end", "strong"),
+    assert events[14:44] == (update_shape("May  6, 18:15 UTC", "Resolved", "Text. resolved")
+                             + update_shape("May  6, 17:30 UTC", "Monitoring", "Text. monitoring")
+                             + update_shape("May  6, 17:05 UTC", "Investigating", "Text. investigating"))
+    assert events[44:] == [("start", "p"), ("start", "strong"), ("data", "What we are changing"), ("end", "strong"),
                            ("start", "br"), ("data", "What we change."), ("end", "p")]
     assert rss([OLDER]).findtext("channel/item/description") == html_text
+
+
+def test_an_incident_without_updates_gets_none_made_up_and_an_open_one_says_ongoing():
+    quiet = replace(OLDER, updates=(), resolved=None)
+    html_text = atom([quiet]).find(f"{A}entry/{A}content").text
+    assert html_text == ("<p><strong>Summary</strong><br>What happened.</p>"
+                         "<p><strong>Window</strong><br>May  6, 17:05 UTC – ongoing</p>"
+                         "<p><strong>What we are changing</strong><br>What we change.</p>")
+
+
+def test_feeds_name_their_stylesheet_and_a_component_feed_has_its_own_id_and_title():
+    text = atom_feed(PAGE, [OLDER], url, "https://status.example.com/feeds/checkout.atom", "../feed.css", "Checkout")
+    assert text.split("\n")[1] == '<?xml-stylesheet type="text/css" href="../feed.css"?>'
+    feed = ET.fromstring(text)
+    assert feed.findtext(f"{A}title") == "Larkspur Status - Checkout Incident History"
+    assert feed.findtext(f"{A}id") != atom([OLDER]).findtext(f"{A}id")
+    assert "<?xml-stylesheet" not in atom_feed(PAGE, [OLDER], url, "x")  # none unless asked for
+
+
+def test_a_maintenance_entry_has_a_maintenance_id_and_its_scheduled_window():
+    planned = replace(OLDER, kind="maintenance", updates=())
+    assert entry_id(PAGE, planned).endswith(f":maintenance/{planned.code}")
+    assert "<strong>Scheduled window</strong>" in atom([planned]).find(f"{A}entry/{A}content").text
 
 
 HOSTILE = ["<script>alert(1)</script>", "Tom & Jerry's \"deal\"", "]]><!-- x -->", "<![CDATA[ x ]]>",

@@ -23,7 +23,6 @@ from mkdocs_postmortems.render import Links, Rows, render, render_header, templa
 from mkdocs_postmortems.status_site.pages import status_context
 from mkdocs_postmortems.status_site.public import public_incidents
 
-from conftest import TODAY
 from site_support import build_site, index, make_site, page
 
 POLICY = Policy(services=(Service("checkout", "", "Checkout"), Service("payments")),

@@ -16,7 +16,7 @@ from mkdocs_postmortems.knowledge import KnowledgeBase
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig
 from mkdocs_postmortems.policy import MAX_UPTIME_DAYS
 
-from test_indexes import POLICY, at, incident, indexes_of
+from test_indexes import POLICY, incident, indexes_of
 
 
 def typo_history():

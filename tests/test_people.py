@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, VALID, make_policy
+from conftest import TODAY, make_policy
 from mkdocs_postmortems.checks.blameless import find_blame
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.people import is_person, people

@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort
 
 from mkdocs_postmortems.cli import main as cli
 
-from site_support import (IMG, REPO, SCRIPT, SECTIONS, body, build_site, front_matter, index, index_links, listed_ids,
+from site_support import (IMG, SCRIPT, SECTIONS, body, build_site, front_matter, index, index_links, listed_ids,
                           make_site, nav_links, page, postmortem, resolve, run_cli, section, snapshot)
 
 # --------------------------------------------------------------------------------------------------

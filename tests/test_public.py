@@ -91,10 +91,7 @@ def test_the_public_view_is_the_allowlist_only(tmp_path):
     [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
     assert public_text(public_view(pm, make_policy())) == (
         "Title: Slow checkout\nComponents: Checkout\nImpact: major, 2024-03-14 09:50 UTC – 2024-03-14 11:00 UTC\n"
-        "Summary:\n  Checkout was slow.\nUpdates, newest first:\n"
-        "  resolved at 2024-03-14 11:00 UTC\n    This incident has been resolved.\n"
-        "  monitoring at 2024-03-14 10:30 UTC\n    A fix has been applied and we are monitoring the results.\n"
-        "  investigating at 2024-03-14 09:58 UTC\n    We are investigating a problem affecting Checkout.")
+        "Summary:\n  Checkout was slow.\nUpdates: none posted")  # nothing was posted, so nothing is made up
     for internal in ("alice", "bob", "team-checkout", "connection pool", "Size the pool"):
         assert internal not in public_text(public_view(pm, make_policy()))
 
@@ -158,7 +155,7 @@ def test_the_example_knowledge_base_leaks_nothing():
     policy = policy_from_options(mkdocs.config.load_config(str(root / "mkdocs.yml")).plugins["postmortems"].config)
     kb = load_knowledge_base(root / "postmortems", policy, today=TODAY, base=root)
     assert [d for d in kb.diagnostics if d.code == "public-leak"] == []
-    assert sum(1 for pm in kb.postmortems if pm.public) == 11
+    assert sum(1 for pm in kb.postmortems if pm.public) == 13  # with the ongoing incident and the maintenance
 
 
 def test_a_revision_moves_the_incidents_update_time_forward(tmp_path):
@@ -166,7 +163,7 @@ def test_a_revision_moves_the_incidents_update_time_forward(tmp_path):
     text = VALID.replace("---\n\n## Summary", block + "\n## Summary", 1)
     (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
     [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
-    assert public_view(pm, make_policy()).updated.isoformat() == "2024-03-14T11:00:00+00:00"  # resolved, derived
+    assert public_view(pm, make_policy()).updated.isoformat() == "2024-03-14T11:00:00+00:00"  # resolved
     revised = text.replace("  components: [Checkout]\n", "  components: [Checkout]\n  revised: 2024-03-20T08:00:00Z\n")
     (tmp_path / "2024-03-14-example.md").write_text(revised, encoding="utf-8")
     [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems

@@ -78,7 +78,8 @@ def example(browser, tmp_path_factory):
         shutil.copy(REPO / name, root / name)
     site, _ = build_public(root, strict=True)
     with StaticServer(site) as server:
-        server.api = {name: read_json(site, f"{name}.json") for name in ("status", "components", "incidents")}
+        server.api = {name: read_json(site, f"{name}.json")
+                      for name in ("status", "components", "incidents", "scheduled-maintenances")}
         yield server
 
 
@@ -127,16 +128,16 @@ def test_status_page_shows_the_status_every_component_and_its_uptime_bars(exampl
     uptime = page.locator("details.pm-status__data table")
     assert uptime.count() == 1
     assert [row[0] for row in table_rows(uptime)] == components
-    assert page.locator("p.pm-status__formula").inner_text().startswith("Uptime is counted per UTC day")
+    assert page.locator("p.pm-status__formula a").inner_text() == "How uptime is counted"  # the formula, on About
     screenshot(page)
     page.wait_for_load_state("networkidle")
     page.recorder.assert_clean()
 
 
-def test_a_recent_incident_opens_its_page(example, page):
+def test_the_live_incident_opens_its_page(example, page):
     incidents = {incident["id"]: incident for incident in example.api["incidents"]["incidents"]}
     page.goto(example.url + "/")
-    recent = page.locator(".pm-status__history a")
+    recent = page.locator(".pm-status__unresolved a")
     assert {incident_code(url) for url in link_targets(recent)} <= set(incidents)
     code = incident_code(link_targets(recent)[0])
     recent.first.click()
@@ -152,16 +153,18 @@ def test_a_recent_incident_opens_its_page(example, page):
     assert updates.count() == len(incident["incident_updates"])
     assert words(updates.first.inner_text()).startswith(incident["incident_updates"][0]["status"].capitalize())
     assert page.locator("article h2#summary").is_visible()
+    assert page.locator("article h2").first.get_attribute("id") == "summary"  # the summary first, then the updates
     page.wait_for_load_state("networkidle")
     page.recorder.assert_clean()
 
 
 def test_history_lists_every_public_incident_and_about_names_the_feeds(example, page):
     codes = {incident["id"] for incident in example.api["incidents"]["incidents"]}
+    codes |= {planned["id"] for planned in example.api["scheduled-maintenances"]["scheduled_maintenances"]}
     page.goto(example.url + "/")
     page.locator(".md-nav--primary a", has_text=re.compile(r"^\s*History\s*$")).first.click()
     page.wait_for_url(re.compile(r"/history/$"))
-    page.locator("article h1", has_text="Incident history").wait_for()
+    page.locator("article h1", has_text="History").wait_for()
     listed = [incident_code(url) for url in link_targets(page.locator(".pm-status__history a"))]
     assert sorted(listed) == sorted(codes)
 
@@ -174,7 +177,9 @@ def test_history_lists_every_public_incident_and_about_names_the_feeds(example, 
         assert response.ok, url
         ElementTree.fromstring(response.body())
     head = page.locator("head link[rel='alternate']").evaluate_all("links => links.map(link => link.href)")
-    assert sorted(urlsplit(url).path for url in head) == ["/history.atom", "/history.rss"]
+    assert sorted(urlsplit(url).path for url in head) == ["/api/v2/summary.json", "/history.atom", "/history.rss",
+                                                           "/maintenance.ics"]
+    assert "Uptime is counted per UTC day" in page.inner_text("article #how-uptime-is-counted + p")
     page.wait_for_load_state("networkidle")
     page.recorder.assert_clean()
 
@@ -271,7 +276,7 @@ def test_public_text_is_shown_as_text_on_every_page(hostile, page):
     page.goto(hostile.url + "/")
     banner = words(page.inner_text(".pm-status__banner"))
     assert words(ONGOING) in banner and "Major System Outage" in banner
-    recent = words(page.inner_text(".pm-status__history"))
+    recent = words(page.inner_text(".pm-status__days"))
     assert words(TITLE) in recent and words(ONGOING) in recent
     labels = page.locator(".pm-status__bar").evaluate_all(
         "bars => bars.map(bar => [bar.getAttribute('title'), bar.getAttribute('aria-label')])")
@@ -279,7 +284,7 @@ def test_public_text_is_shown_as_text_on_every_page(hostile, page):
     assert [title for title, _ in labels if ONGOING in title]
     _nothing_ran(page)
 
-    page.locator(".pm-status__history a", has_text="Quokka").click()
+    page.locator(".pm-status__days a", has_text="Quokka").click()
     page.wait_for_url(re.compile(r"/incidents/[0-9a-f]{12}/$"))
     page.locator("article h2#updates").wait_for()
     assert page.inner_text("article h1").strip() == TITLE

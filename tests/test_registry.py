@@ -9,7 +9,7 @@ import pytest
 
 from mkdocs_postmortems.checks import RULES, Scope
 from mkdocs_postmortems.checks.checklist import CHECKLIST
-from mkdocs_postmortems.policy import STATUSES
+from mkdocs_postmortems.policy import LIVE, STATUSES
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -40,7 +40,8 @@ def test_each_rule_has_a_check_unless_the_parser_reports_it(code):
 def test_every_rule_that_waits_for_review_is_on_the_checklist():
     on_checklist = {code for item in CHECKLIST for code in item.codes}
     assert on_checklist <= set(RULES)
-    waiting = {code for code, rule in RULES.items() if not rule.runs_in("draft")}
+    waiting = {code for code, rule in RULES.items() if not rule.runs_in("draft") and rule.states != (LIVE,)}
+    # the rules of a live incident (`ongoing`) are the on-call's, not the reviewer's
     assert waiting <= on_checklist
 
 

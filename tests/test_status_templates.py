@@ -11,6 +11,7 @@ import pytest
 from mkdocs_postmortems import render
 from mkdocs_postmortems.model import PublicUpdate
 from mkdocs_postmortems.status_site.public import PublicView
+from mkdocs_postmortems.status_site.pages import ComponentStatus, component_uri, recent_days, subscriptions
 from mkdocs_postmortems.status_site.uptime import FORMULA, uptime_days, uptime_percent
 
 TODAY = date(2026, 11, 22)
@@ -80,27 +81,34 @@ def incident_uri(incident: PublicView) -> str:
 
 
 def status_html(overall=("minor", "Minor Service Outage"), incidents=INCIDENTS, months=MONTHS,
-                since: date | None = None, history_uri: str | None = "history/index.md") -> str:
+                since: date | None = None, history_uri: str | None = "history/index.md", public: bool = False,
+                maintenance: dict | None = None) -> str:
     components = []
     for name, status in (("Website", "operational"), ("Search", "degraded_performance"), ("API", "operational"),
                          (HOSTILE, "operational")):
-        days = uptime_days(name, incidents, TODAY, 90, since if name == "API" else None)
-        components.append((name, status, days, uptime_percent(days)))
+        days = tuple(uptime_days(name, incidents, TODAY, 90, since if name == "API" else None))
+        components.append(ComponentStatus(name, status, days, uptime_percent(days),
+                                          component_uri(name) if public else None))
     return render.render(render.template_environment(), "status", overall=overall, components=components,
-                         unresolved=[i for i in incidents if i.resolved is None], months=months, formula=FORMULA,
+                         unresolved=[i for i in incidents if i.resolved is None], formula=FORMULA,
+                         formula_uri="about.md#how-uptime-is-counted" if public else None,
+                         subscriptions=subscriptions(["Website"]) if public else [],
+                         updated=datetime(2026, 11, 22, 9, 41, tzinfo=UTC), recent_days=recent_days(incidents, TODAY),
+                         active_maintenance=(maintenance or {}).get("active", []),
+                         upcoming_maintenance=(maintenance or {}).get("upcoming", []),
                          links=FakeLinks(), incident_uri=incident_uri, history_uri=history_uri)
 
 
-def incident_html(incident: PublicView) -> str:
+def incident_html(incident: PublicView, maintenance_status=None) -> str:
     return render.render(render.template_environment(), "status-incident", incident=incident, links=FakeLinks(),
-                         status_uri="index.md")
+                         status_uri="index.md", maintenance_status=maintenance_status)
 
 
 def history_html(months=MONTHS, page_number: int = 2, page_count: int = 3, previous_uri="history/index.md",
-                 next_uri="history/3.md") -> str:
+                 next_uri="history/3.md", component=None, filters=()) -> str:
     return render.render(render.template_environment(), "status-history", months=months, page_number=page_number,
                          page_count=page_count, previous_uri=previous_uri, next_uri=next_uri, links=FakeLinks(),
-                         incident_uri=incident_uri)
+                         incident_uri=incident_uri, component=component, filters=list(filters))
 
 
 def components_of(tree: Tree) -> list[dict]:
@@ -150,7 +158,7 @@ def test_an_operational_banner_lists_nothing():
     assert "pm-status__banner--none" in banner["attrs"]["class"].split()
     assert " ".join(banner["text"].split()) == "All Systems Operational"
     assert not tree.all("ul", "pm-status__unresolved")
-    assert "No incidents have been reported." in tree.text()
+    assert tree.text().count("No incidents reported.") == 15  # each of the last 15 days, as Statuspage says it
 
 
 def test_the_banner_lists_and_links_the_unresolved_incidents():
@@ -182,20 +190,60 @@ def test_the_formula_and_the_table_of_figures():
     assert rows[1][3] == "1 of 90"
 
 
-def test_recent_history_is_grouped_by_month_newest_first_and_links_the_full_history():
+def test_the_last_15_days_are_listed_each_with_its_incidents_or_none_reported():
     tree = Tree(status_html())
-    assert [" ".join(h["text"].split()) for h in tree.all("h3")] == ["November 2026", "October 2026"]
+    days = [" ".join(h["text"].split()) for h in tree.all("h3")]
+    assert days[:4] == ["Nov 22, 2026", "Nov 21, 2026", "Nov 20, 2026", "Nov 19, 2026"] and len(days) == 15
+    assert [h["attrs"]["id"] for h in tree.all("h3")][0] == "day-2026-11-22"
     titles = [" ".join(a["text"].split()) for a in tree.all("a") if a["attrs"]["href"].startswith("../incidents/")]
-    assert titles[-4:] == [ONGOING.title, HOSTILE.strip(), OUTAGE.title, OCTOBER.title]
+    assert titles[-3:] == [ONGOING.title, HOSTILE.strip(), OUTAGE.title]  # October is history, not recent
+    assert OCTOBER.title not in titles
+    assert tree.text().count("No incidents reported.") == 12
     assert tree.all("a")[-1]["attrs"]["href"] == "../history/index.md"
-    assert "Full incident history" in tree.all("a")[-1]["text"]
-    assert not tree.all("nav", "pm-status__pager")
+    assert "Incident history" in tree.all("a")[-1]["text"]
 
 
 def test_without_a_history_uri_there_is_no_history_link():
     tree = Tree(status_html(history_uri=None))
-    assert not [a for a in tree.all("a") if "history" in a["attrs"]["href"] or "Full incident history" in a["text"]]
-    assert len(tree.all("h3")) == 2  # the recent incidents are still listed
+    assert not [a for a in tree.all("a") if "history" in a["attrs"]["href"] or "Incident history" in a["text"]]
+    assert len(tree.all("h3")) == 15  # the recent days are still listed
+
+
+def test_last_updated_and_dated_bar_ends():
+    tree = Tree(status_html())
+    (updated,) = tree.all("p", "pm-status__updated")
+    assert " ".join(updated["text"].split()) == "Last updated 2026-11-22 09:41 UTC"
+    feet = [" ".join(p["text"].split()) for p in tree.all("p", "pm-status__component-foot")]
+    assert feet[0] == "Aug 25, 2026 99.97% uptime Nov 22, 2026"
+
+
+def test_on_the_public_site_bars_link_to_their_day_and_the_formula_and_subscriptions_are_links():
+    tree = Tree(status_html(public=True))
+    bars = tree.all("a", "pm-status__bar")
+    assert len(bars) == 4 * 90
+    assert bars[89]["attrs"]["href"] == "../components/website/index.md#day-2026-11-22"
+    assert all(bar["attrs"]["aria-label"] == bar["attrs"]["title"] for bar in bars)
+    assert not tree.all("p", "pm-status__formula")[0]["text"].startswith("Uptime is counted")
+    (formula,) = [a for a in tree.all("a") if a["text"] == "How uptime is counted"]
+    assert formula["attrs"]["href"] == "../about.md#how-uptime-is-counted"
+    (subscribe,) = tree.all("details", "pm-status__subscribe")
+    offered = {a["attrs"]["href"]: a["attrs"]["type"] for a in tree.all("a") if "type" in a["attrs"]}
+    assert offered == {"../history.atom": "application/atom+xml", "../history.rss": "application/rss+xml",
+                       "../maintenance.ics": "text/calendar", "../api/v2/summary.json": "application/json",
+                       "../feeds/website.atom": "application/atom+xml"}
+
+
+def test_maintenance_in_progress_and_upcoming_are_listed_with_their_windows():
+    planned = PublicView("pm-db", "Database upgrade", "We upgrade.", ("API",), "minor", "", (),
+                         datetime(2026, 11, 25, 23, tzinfo=UTC), datetime(2026, 11, 26, 1, tzinfo=UTC),
+                         kind="maintenance")
+    tree = Tree(status_html(maintenance={"upcoming": [planned]}))
+    assert [h["attrs"]["id"] for h in tree.all("h2")][0] == "scheduled-maintenance"
+    (listing,) = tree.all("ul", "pm-status__maintenance")
+    assert " ".join(listing["text"].split()) == ("Database upgrade maintenance Scheduled 2026-11-25 23:00 UTC – "
+                                                 "2026-11-26 01:00 UTC; affects API")
+    tree = Tree(status_html(maintenance={"active": [planned]}))
+    assert [h["attrs"]["id"] for h in tree.all("h2")][0] == "maintenance-in-progress"
 
 
 def test_no_javascript_and_hostile_text_is_escaped():
@@ -205,13 +253,14 @@ def test_no_javascript_and_hostile_text_is_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert all(not key.startswith("on") for e in tree.elements for key in e["attrs"])
     assert any(HOSTILE in bar["attrs"]["aria-label"] for bar in tree.all("span", "pm-status__bar"))
+    assert all(bar["attrs"]["tabindex"] == "0" for bar in tree.all("span", "pm-status__bar"))  # keyboard reaches it
 
 
 def test_times_are_utc_with_z():
     tree = Tree(status_html())
     stamps = [t["attrs"]["datetime"] for t in tree.all("time")]
     assert "2026-11-20T10:00:00Z" in stamps and "2026-11-22T08:00:00Z" in stamps
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\dZ)?", s) for s in stamps)  # a UTC time, or a UTC day
 
 
 # --- status-incident.html ----------------------------------------------------------------------------------------
@@ -233,7 +282,26 @@ def test_an_incident_page_lists_updates_newest_first_with_bold_status():
     assert [" ".join(s["text"].split()) for s in tree.all("strong")] == ["Resolved", "Investigating"]
     assert [t["attrs"]["datetime"] for t in tree.all("time")][2:] == ["2026-11-20T11:30:00Z", "2026-11-20T10:05:00Z"]
     headings = [h["attrs"]["id"] for h in tree.all("h2")]
-    assert headings == ["updates", "summary"]  # no changes, no "What we are changing"
+    assert headings == ["summary", "updates"]  # the summary first; no changes, no "What we are changing"
+
+
+def test_an_incident_without_updates_shows_its_summary_and_window_and_no_made_up_update():
+    tree = Tree(incident_html(OCTOBER))
+    assert not tree.all("li", "pm-status__update")
+    assert "No updates were posted while it was happening; the summary above is what we published." in tree.text()
+    assert "We fixed it." in tree.text()
+
+
+def test_a_maintenance_page_says_scheduled_from_and_until_and_its_status():
+    planned = PublicView("pm-db", "Database upgrade", "We upgrade.", ("API",), "minor", "", (),
+                         datetime(2026, 11, 25, 23, tzinfo=UTC), datetime(2026, 11, 26, 1, tzinfo=UTC),
+                         kind="maintenance")
+    tree = Tree(incident_html(planned, "scheduled"))
+    facts = dict(zip([" ".join(e["text"].split()) for e in tree.all("dt")],
+                     [" ".join(e["text"].split()) for e in tree.all("dd")]))
+    assert facts == {"Maintenance": "Scheduled", "Affected components": "API",
+                     "Scheduled from": "2026-11-25 23:00 UTC", "Scheduled until": "2026-11-26 01:00 UTC",
+                     "Window": "2 h 0 min"}
 
 
 def test_an_unresolved_incident_has_no_duration():
@@ -250,7 +318,7 @@ def test_an_incident_page_escapes_hostile_text_and_keeps_paragraphs():
     tree = Tree(html)
     assert not tree.all("script") and not tree.all("img")
     assert html.count("&lt;script&gt;") == 4  # components, the update, the summary, the changes
-    assert [h["attrs"]["id"] for h in tree.all("h2")] == ["updates", "summary", "what-we-are-changing"]
+    assert [h["attrs"]["id"] for h in tree.all("h2")] == ["summary", "what-we-are-changing", "updates"]
     paragraphs = [" ".join(p["text"].split()) for p in tree.all("p")]
     assert "First." in paragraphs and "Done." in paragraphs
     assert " ".join(HOSTILE.split()) in paragraphs
@@ -270,6 +338,17 @@ def test_a_history_page_groups_by_month_newest_first_and_links_the_neighbours():
     assert incidents == [ONGOING.title, " ".join(HOSTILE.split()), OUTAGE.title, OCTOBER.title]
     impacts = [" ".join(s["text"].split()) for s in tree.all("span", "pm-status__impact")]
     assert impacts == ["minor impact", "major impact", "major impact", "critical impact"]
+
+
+def test_the_component_filter_links_every_other_component_and_marks_the_current_one():
+    filters = [(None, "history/index.md"), ("Website", "components/website/history.md"), ("API", "components/api/history.md")]
+    tree = Tree(history_html(component="Website", filters=filters, page_number=1, page_count=1, previous_uri=None,
+                             next_uri=None))
+    (nav,) = tree.all("nav", "pm-status__filter")
+    assert [a["attrs"]["href"] for a in tree.all("a", "pm-filter")] == ["../history/index.md", "../components/api/history.md"]
+    (current,) = tree.all("span", "pm-filter--current")
+    assert current["text"] == "Website" and current["attrs"]["aria-current"] == "page"
+    assert "that affected Website" in tree.text()
 
 
 def test_the_first_and_only_history_page_has_no_pager():
@@ -294,7 +373,8 @@ def test_a_history_page_escapes_hostile_titles_and_uses_utc_times():
     assert all(s.endswith("Z") for s in stamps)
 
 
-@pytest.mark.parametrize("template", ["status", "status-incident", "status-history"])
+@pytest.mark.parametrize("template", ["status", "status-incident", "status-history", "status-component",
+                                      "status-about"])
 def test_each_template_documents_its_context(template):
     source = (render.TEMPLATES / "postmortems" / f"{template}.html").read_text(encoding="utf-8")
     assert source.startswith("{#") and "Context:" in source.split("#}")[0]

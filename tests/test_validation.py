@@ -69,6 +69,7 @@ TESTED_ELSEWHERE = {"unreadable-file", "duplicate-id", "too-many-problems", "fol
                     "communication-missing", "blame-language",
                     "communication-owed",
                     "public-leak",  # in test_public.py
+                    "communication-leak", "ongoing-unsaid",  # in test_said.py
                     "unknown-given",  # in test_provenance.py
                     "public-withheld",  # in test_data_errors.py
                     "date-implausible",  # in test_long_histories.py

@@ -11,6 +11,7 @@ engine shares. The public build refuses to publish a leak: `PublishRefused`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Iterable
@@ -27,12 +28,19 @@ from .knowledge import KnowledgeBase
 from .model import Postmortem
 from .render import Links, PageSpec, Rows, render, render_header
 from .status_site.leak_gate import check_leaks
-from .status_site.pages import FEEDS, public_site, status_context
+from .status_site.pages import (CALENDAR, FEED_CSS, FEEDS, HOME, component_feeds, component_history_uri,
+                                 component_uri, public_site, status_context)
+from .status_site.said import communication_leaks
 from .status_site.public import public_incidents
 from .status_site.statuspage import Page as PublicPage
 
 CSS = "assets/postmortems/postmortems.css"
 CSS_SOURCE = Path(__file__).parent / "assets" / "postmortems.css"
+FEED_CSS_SOURCE = Path(__file__).parent / "assets" / "feed.css"
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+API_ENTRY = "api/v2/summary.json"
 
 
 class PublishRefused(Exception):
@@ -90,6 +98,7 @@ class Site:
         self.postmortems: dict[str, Postmortem] = {}
         self.specs: dict[str, PageSpec] = {}
         self.feeds: dict[str, str] = {}  # the public site's feeds, kind -> uri, linked from every page's <head>
+        self.component_feeds: dict[str, dict[str, str]] = {}  # component -> its feeds; on its pages and the home page
         self.site_name = ""
         self.indexes = None
         self.rows: Rows | None = None
@@ -133,10 +142,22 @@ class Site:
         return Rendered(before, after, before, after)
 
     def head_links(self, uri: str) -> str:
-        """What the <head> of page `uri` (any page of the site) must also hold: the public site's feeds."""
-        up, title = self.up(uri), escape(self.site_name)
-        return "".join(f'<link rel="alternate" type="application/{kind}+xml" title="{title}" href="{up}{feed}">'
-                       for kind, feed in self.feeds.items())
+        """What the <head> of page `uri` (any page of the site) must also hold, so readers and tools find them:
+        the public site's feeds, its maintenance calendar and its JSON API on every page; a component's own
+        feeds on its pages and on the status page."""
+        if not self.feeds:
+            return ""
+        up, name = self.up(uri), self.site_name
+        links = [(MEDIA_TYPES[kind], f"{name} ({kind.upper() if kind == 'rss' else kind.capitalize()})", feed)
+                 for kind, feed in self.feeds.items()]
+        links += [("text/calendar", f"{name}: maintenance calendar", CALENDAR),
+                  ("application/json", f"{name}: status API", API_ENTRY)]
+        for component, feeds in self.component_feeds.items():
+            if uri in (HOME, component_uri(component), component_history_uri(component)):
+                links += [(MEDIA_TYPES[kind], f"{name}: {component} ({kind.upper() if kind == 'rss' else 'Atom'})",
+                           feed) for kind, feed in feeds.items()]
+        return "".join(f'<link rel="alternate" type="{media}" title="{escape(title)}" href="{up}{escape(href)}">'
+                       for media, title, href in links)
 
     def _add_spec(self, spec: PageSpec) -> None:
         """A cross-incident or status page; kept out of search, as it repeats what the postmortems say."""
@@ -145,16 +166,25 @@ class Site:
                                         user_page=spec.uri in self.user_uris)
 
 
+def _alternates(site: Site) -> list[str]:
+    """Every file a page names in a <link rel="alternate">."""
+    return [*site.feeds.values(), CALENDAR, API_ENTRY, *(uri for feeds in site.component_feeds.values()
+                                                        for uri in feeds.values())]
+
+
 def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[str], directory_urls: bool = True,
-               site_name: str = "", site_url: str = "") -> Site:
+               site_name: str = "", site_url: str = "", now: datetime | None = None) -> Site:
     """Every page and file of the knowledge base's site, or of its public status site when the policy says so.
     `user_uris` are the source paths of the site's own files (`docs/`): a postmortem there is hidden (with a
-    warning), and a cross-incident page there keeps the user's text above ours."""
+    warning), and a cross-incident page there keeps the user's text above ours. `now` is the build's time, which
+    the public status page shows as "last updated" (default: midnight UTC of `kb.today`; the core reads no
+    clock). The internal preview says midnight of `kb.today`, so two builds of the knowledge base on one day are
+    identical."""
     site = Site(kb, env, directory_urls)
     site.user_uris = set(user_uris)
     incidents = public_incidents(kb.postmortems, kb.policy)
     if kb.policy.public_site:
-        _public_site(site, incidents, site_name, site_url)
+        _public_site(site, incidents, site_name, site_url, now)
     else:
         _knowledge_base_site(site, incidents)
     return site
@@ -189,18 +219,26 @@ def _knowledge_base_site(site: Site, incidents: list) -> None:
     site.files[ACTION_ITEMS_JSON] = action_items_json(site.indexes, url_of, kb.today)
 
 
-def _public_site(site: Site, incidents: list, site_name: str, site_url: str) -> None:
+def _public_site(site: Site, incidents: list, site_name: str, site_url: str, now: datetime | None = None) -> None:
     """The public status site: pages and files made from public incidents only; nothing else of the knowledge
     base is added, and the site's own docs_dir holds only public pages."""
     kb = site.kb
     # The knowledge base reported leaks at the level `rule_levels` gives them, or dropped them at `off`;
     # publishing asks the gate again, so no configuration lets a leak out.
-    leaks = check_leaks(kb.postmortems, Context(kb.policy, kb.today))
+    context = Context(kb.policy, kb.today)
+    leaks = check_leaks(kb.postmortems, context) + communication_leaks(kb.postmortems, context)
     if leaks:
         raise PublishRefused(f"{len(leaks)} public-leak error(s); nothing was published. First: {leaks[0].location()}: "
                              f"{leaks[0].message}. Run `postmortems public-diff` to see them all.")
-    specs, data = public_site(incidents, kb.policy, kb.today, PublicPage(site_name, site_url), site.url)
+    specs, data = public_site(incidents, kb.policy, kb.today, PublicPage(site_name, site_url), site.url, now)
     for spec in specs:
         site._add_spec(spec)
     site.files.update(data)
+    site.files[FEED_CSS] = FEED_CSS_SOURCE
     site.feeds, site.site_name = FEEDS, site_name
+    site.component_feeds = {name: component_feeds(name) for name in kb.policy.components}
+    # Material fetches a sitemap.xml beside every <link rel="alternate"> (for its instant navigation and
+    # language switch); an empty one beside those not at the root keeps every page free of 404s.
+    for folder in sorted({uri.rpartition("/")[0] for uri in _alternates(site) if "/" in uri}):
+        site.files.setdefault(f"{folder}/sitemap.xml", EMPTY_SITEMAP)
+

@@ -20,7 +20,7 @@ from .build import PublishRefused
 from .diagnostics import Diagnostic, Level, log_line
 from .generator import GenerateError, SiteSource, generate as generate_site_source, inherited, read_config
 from .knowledge import discover, load_knowledge_base
-from .policy import Policy, policy_from_options
+from .policy import PUBLIC_IMPACTS, Policy, policy_from_options
 from .status_site.public import public_text, public_view
 from .scaffold import (DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, find_templates, missing_sections,
                        new_postmortem, pick_template)
@@ -277,7 +277,7 @@ def public_diff(paths, config_file):
     kb = load_knowledge_base(folder, policy)  # the whole folder: the people the gate knows come from all of it
     wanted = {file.resolve() for path in paths for file in (discover(path) if path.is_dir() else [path])}
     shown = [pm for pm in kb.postmortems if not wanted or Path(pm.path).resolve() in wanted]
-    leaks = [d for d in kb.diagnostics if d.code == "public-leak"]
+    leaks = [d for d in kb.diagnostics if d.code in ("public-leak", "communication-leak")]
     for pm in shown:
         view = public_view(pm, policy)
         click.echo(f"== {pm.path} ({pm.status}) ==")
@@ -287,6 +287,213 @@ def public_diff(paths, config_file):
         click.echo("")
     shown_paths = {pm.path for pm in shown}
     sys.exit(1 if any(leak.path in shown_paths for leak in leaks) else 0)
+
+
+def _parse_moment(ctx, param, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a time such as 2026-12-01T18:04:00Z") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"`{value}` has no UTC offset; add `Z` or e.g. `+01:00`")
+    return moment.astimezone(timezone.utc)
+
+
+at_option = click.option("--at", "at", callback=_parse_moment, metavar="TIME",
+                         help="When the update was posted, ISO 8601 with an offset (default: now).")
+
+
+@main.group()
+def incident():
+    """Run a live incident on the status page from the record itself: open it, post updates, resolve it. Each
+    command appends a timestamped status-page post to the file, checks the file and prints what goes public;
+    commit and deploy the status site to publish it. The same file later becomes the postmortem."""
+
+
+def _commit_edit(path: Path, text: str, before: str | None, policy: Policy, folder: Path) -> None:
+    """Write `text` to `path`, check it with the whole knowledge base, and put `before` back (or remove a new
+    file) when the check finds an error: a command never leaves an invalid record behind."""
+    path.write_text(text, encoding="utf-8")
+    kb = load_knowledge_base(folder, policy)
+    shown = {str(path), os.path.relpath(path)}
+    found = [d for d in kb.diagnostics if d.path in shown or Path(d.path).resolve() == path.resolve()]
+    for diagnostic in found:
+        click.echo(format_text(diagnostic), err=True)
+    if any(d.level is Level.ERROR for d in found):
+        if before is None:
+            path.unlink()
+        else:
+            path.write_text(before, encoding="utf-8")
+        raise click.ClickException(f"{path} was left unchanged: fix the errors above and run the command again")
+    pm = next((pm for pm in kb.postmortems if Path(pm.path).resolve() == path.resolve()), None)
+    view = public_view(pm, policy) if pm else None
+    if view is not None:
+        click.echo(public_text(view))
+
+
+def _live_record(path: Path, policy: Policy):
+    from .knowledge import load_postmortem
+    pm, problems = load_postmortem(path, str(path), policy)
+    if pm is None:
+        raise click.ClickException(f"{path} cannot be read: {problems[0].message if problems else 'no front matter'}")
+    return pm
+
+
+@incident.command("open")
+@click.argument("title")
+@click.option("--component", "components", multiple=True, required=True,
+              help="An affected public component, as the catalog names it (repeatable).")
+@click.option("--impact", type=click.Choice(PUBLIC_IMPACTS), required=True,
+              help="minor (degraded), major (partial outage) or critical (major outage).")
+@click.option("--message", required=True, help="The first post customers read: what they see, not why.")
+@click.option("--status", type=click.Choice(["investigating", "identified"]), default="investigating",
+              show_default=True)
+@click.option("--severity", help="Default: by impact (critical: the worst severity, major: the next...).")
+@click.option("--service", "services", multiple=True, help="An affected service (default: the components' services).")
+@click.option("--author", default=getpass.getuser, show_default="your login name")
+@click.option("--started", callback=_parse_moment, metavar="TIME", help="When impact started (default: --at).")
+@at_option
+@config_option
+def incident_open(title, components, impact, message, status, severity, services, author, started, at, config_file):
+    """Open a live incident: a new `status: ongoing` record with its first post. Prints the file's path."""
+    from .live import Post, open_record, severity_for
+    policy, folder = load_policy(config_file)
+    unknown = [name for name in components if policy.components and name not in policy.components]
+    if unknown:
+        raise click.BadParameter(f"not a public component: {', '.join(unknown)} (components: "
+                                 f"{', '.join(policy.components)})", param_hint="--component")
+    severity = severity or severity_for(impact, policy)
+    if severity not in policy.severities:
+        raise click.BadParameter(f"`{severity}` is not one of {', '.join(policy.severities)}", param_hint="--severity")
+    services = list(services) or [s.name for s in policy.services if s.component in components]
+    if not services:
+        raise click.BadParameter("name the affected services: no catalog service has these components",
+                                 param_hint="--service")
+    at = at or datetime.now(timezone.utc)
+    started = started or at
+    path = folder / f"{started.date().isoformat()}-{slugify(title)}.md"
+    if path.exists():
+        raise click.ClickException(f"{path} already exists: post to it with `postmortems incident update {path}`")
+    folder.mkdir(parents=True, exist_ok=True)
+    text = open_record(title, list(components), services, impact, severity, author, Post(status, at, message),
+                       started, policy)
+    _commit_edit(path, text, None, policy, folder)
+    click.echo(f"opened {path}; commit it and deploy the status site")
+
+
+def _post(path: Path, status: str, message: str, at: datetime | None, config_file: Path | None,
+          timeline: tuple[str, ...] = ()) -> None:
+    from .live import EditError, Post, add_post, set_time
+    policy, folder = load_policy(config_file)
+    pm = _live_record(path, policy)
+    at = at or datetime.now(timezone.utc)
+    if pm.is_maintenance:
+        status = {"identified": "in_progress", "investigating": "in_progress", "monitoring": "verifying",
+                  "resolved": "completed"}.get(status, status)
+    before = path.read_text(encoding="utf-8")
+    try:
+        text = add_post(before, Post(status, at, message), bool(pm.public and pm.public.updates))
+        for key in timeline:
+            if getattr(pm, key) is None:
+                text = set_time(text, key, at)
+    except EditError as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    _commit_edit(path, text, before, policy, folder)
+    click.echo(f"posted `{status}` to {path}; commit it and deploy the status site")
+
+
+@incident.command("update")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--status", type=click.Choice(["investigating", "identified", "monitoring", "scheduled", "in_progress",
+                                             "verifying"]), required=True)
+@click.option("--message", required=True, help="What customers read now.")
+@click.option("--mitigated", is_flag=True, help="Impact stopped for users at this update: set `mitigated`.")
+@at_option
+@config_option
+def incident_update(file, status, message, mitigated, at, config_file):
+    """Post an update to a live incident (or maintenance): appends it to the record's `communications`."""
+    _post(file, status, message, at, config_file, ("mitigated",) if mitigated else ())
+
+
+@incident.command("resolve")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--message", required=True, help="The last post, e.g. what customers may need to do now.")
+@at_option
+@config_option
+def incident_resolve(file, message, at, config_file):
+    """Resolve a live incident: posts `resolved` (a maintenance: `completed`) and sets `resolved`. The record
+    stays on the status site; write its postmortem in the same file next (`status: draft`)."""
+    _post(file, "resolved", message, at, config_file, ("resolved",))
+
+
+@main.command()
+@click.option("--previous", "previous_source", required=True, metavar="PATH_OR_URL",
+              help="The previous deploy's api/v2/incidents.json, e.g. https://status.example.com/api/v2/incidents.json.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The new build (default: the config's site_dir, e.g. site-public).")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent to each webhook; send nothing.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+              help="How long each request may take.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True,
+              help="Retries after a network error, a timeout, 429 or a 5xx.")
+@click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
+              help="The wait before the first retry; it doubles each time, up to 30 s.")
+@config_option
+def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config_file):
+    """For CI after a deploy of the status site: send the updates the new build added since the previous
+    deploy to the webhooks of `status_page.webhooks`. Exit 0 when every webhook got them (or nothing changed),
+    1 when a webhook failed after its retries or a document could not be read, 2 usage error."""
+    from .status_site import notify as hooks
+    config_file = config_file or Path("mkdocs.public.yml")
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file} not found: give the status site's config with -f/--config-file")
+    config = _site_config(config_file)
+    policy = policy_from_options(config.plugins["postmortems"].config)
+    current_path = (site_dir or Path(config.site_dir)) / "api" / "v2" / "incidents.json"
+    try:
+        current = hooks.read_document(str(current_path), timeout)
+        if current is None:
+            raise click.ClickException(f"{current_path} not found: build the status site first")
+        previous = hooks.read_document(previous_source, timeout)
+    except hooks.NotifyError as error:
+        raise click.ClickException(str(error)) from None
+    if previous is None:
+        click.echo(f"{previous_source} not found: a first deploy, so there is nothing to compare; nothing sent")
+        return
+    found = hooks.changes(previous, current)
+    if not found:
+        click.echo("nothing changed in the public feed; nothing sent")
+        return
+    if not policy.webhooks:
+        click.echo(f"{len(found)} change(s), but `status_page.webhooks` lists no webhook; nothing sent")
+        return
+    click.echo(f"{len(found)} change(s) since the previous deploy")
+    failed = 0
+    for number, webhook in enumerate(policy.webhooks, 1):
+        body = hooks.payload(webhook, current.get("page", {}), found)
+        try:
+            url = hooks.webhook_url(webhook, os.environ)
+            headers = hooks.webhook_headers(webhook, body, os.environ)
+        except hooks.NotifyError as error:
+            click.echo(f"webhook {number}: {error}", err=True)
+            failed += 1
+            continue
+        name = f"webhook {number} ({webhook.format}{', ' + webhook.url_env if webhook.url_env else ''})"
+        if dry_run:
+            click.echo(f"{name}: would POST {len(body)} bytes{' (signed)' if headers else ''}:")
+            click.echo(body.decode("utf-8"))
+            continue
+        try:
+            attempts = hooks.send(url, body, headers, timeout, retries, backoff,
+                                  log=lambda message, name=name: click.echo(f"{name}: {message}", err=True))
+            click.echo(f"{name}: sent ({attempts} attempt{'s' if attempts != 1 else ''})")
+        except hooks.NotifyError as error:
+            click.echo(f"{name}: failed: {error}", err=True)
+            failed += 1
+    if failed:
+        raise click.ClickException(f"{failed} of {len(policy.webhooks)} webhook(s) failed; the others were sent")
 
 
 @main.command("import")

@@ -39,14 +39,29 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
+def in_utc(moment: datetime) -> datetime:
+    """`moment` in UTC (a naive one is taken as UTC); as it is where the conversion would leave the calendar
+    (0001-01-01 at +14:00)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    if moment.utcoffset() == timedelta(0):
+        return moment
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        return moment
+
+
 def iso_z(moment: datetime) -> str:
-    """`2024-03-14T09:58:00Z` for a UTC moment; four-digit years at both ends of the calendar, which `strftime`
-    does not promise (glibc writes year 1 as `1`)."""
+    """`2024-03-14T09:58:00Z`, converted to UTC first; four-digit years at both ends of the calendar, which
+    `strftime` does not promise (glibc writes year 1 as `1`)."""
+    moment = in_utc(moment)
     return f"{moment.date().isoformat()}T{moment:%H:%M:%S}Z"
 
 
 def utc_minute(moment: datetime) -> str:
-    """`2024-03-14 09:58 UTC` for a UTC moment, for people."""
+    """`2024-03-14 09:58 UTC`, converted to UTC first, for people."""
+    moment = in_utc(moment)
     return f"{moment.date().isoformat()} {moment:%H:%M} UTC"
 
 

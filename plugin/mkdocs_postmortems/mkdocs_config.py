@@ -64,10 +64,18 @@ class _CommunicationPolicy(base.Config):
     regulator_report_within_days = c.Type(int, default=DEFAULTS.regulator_report_within_days)
 
 
+class _Webhook(base.Config):
+    url = c.Optional(c.Type(str))
+    url_env = c.Optional(c.Type(str))
+    format = c.Choice(("json", "slack"), default="json")
+    secret_env = c.Optional(c.Type(str))
+
+
 class _StatusPage(base.Config):
     public_site = c.Type(bool, default=DEFAULTS.public_site)  # mkdocs.public.yml: build the public status site instead
     history_page_size = c.Type(int, default=DEFAULTS.history_page_size)
     uptime_days = c.Type(int, default=DEFAULTS.uptime_days)
+    webhooks = c.ListOfItems(c.SubConfig(_Webhook), default=[])  # `postmortems notify`
 
 
 class _Views(base.Config):  # how much of a long history the cross-incident pages show

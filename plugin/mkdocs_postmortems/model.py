@@ -46,6 +46,7 @@ class Communication:
     channel: str
     at: datetime | None
     summary: str = ""
+    status: str = ""  # a status-page post's status (`investigating`...); empty: from the timeline (`said.py`)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class PublicUpdate:
     status: str
     at: datetime | None
     body: str
+    source: tuple = field(default=(), compare=False)  # the key path it was read from: ("public", "updates", 0)
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,7 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         related=tuple(values.get("related", ())),
         tags=tuple(values.get("tags", ())),
         communications=tuple(
-            Communication(c.get("audience", ""), c.get("channel", ""), c.get("at"), c.get("summary", ""))
+            Communication(c.get("audience", ""), c.get("channel", ""), c.get("at"), c.get("summary", ""), c.get("status", ""))
             for c in values.get("communications", ())
         ),
         kind=values.get("kind", "incident"),
@@ -269,7 +271,8 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         public=PublicSummary(
             public.get("title", ""), public.get("summary", ""), tuple(public.get("components", ())),
             public.get("impact", ""), public.get("changes", ""),
-            tuple(PublicUpdate(u.get("status", ""), u.get("at"), u.get("body", "")) for u in public.get("updates", ())),
+            tuple(PublicUpdate(u.get("status", ""), u.get("at"), u.get("body", ""), ("public", "updates", index))
+                  for index, u in enumerate(public.get("updates", ()))),
             public.get("revised"), tuple(public.get("allow", ())),
         ) if public is not None else None,
         body=body,

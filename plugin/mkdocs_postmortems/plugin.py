@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
@@ -25,6 +26,12 @@ from .staging import Staging
 log = get_plugin_logger(__name__)
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')  # sections the templates add, for the table of contents
 _LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.info}
+
+
+def _now(today):
+    """The build's time for "last updated": the clock's, unless the knowledge base is judged on another day."""
+    now = datetime.now(timezone.utc)
+    return now if now.date() == today else None
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -65,7 +72,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             _LOG_AT[diagnostic.level](log_line(f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}"))
         try:
             self.site = build_site(kb, self.env, (f.src_uri for f in files), config.use_directory_urls,
-                                   config.site_name, config.site_url or "")
+                                   config.site_name, config.site_url or "", _now(kb.today))
         except PublishRefused as refusal:  # never publish a leak, strict build or not
             raise PluginError(log_line(str(refusal))) from None
         for warning in self.site.warnings:

@@ -44,7 +44,10 @@ DEFAULT_CATEGORIES = (
     ("security", "A vulnerability, credential or access-control failure."),
     ("data", "Bad, lost or inconsistent data, or a failed migration."),
 )
-STATUSES = ("draft", "in-review", "published")
+STATUSES = ("ongoing", "draft", "in-review", "published")
+# `ongoing`: live on the status page while it happens (and until its review starts); the same file then becomes
+# the postmortem (`draft`, `in-review`, `published`). Records in these states with a `public` block go public.
+LIVE, PUBLISHED = "ongoing", "published"
 ROOT_CAUSE_KINDS = ("causal", "contributing", "systemic")
 ACTION_ITEM_STATUSES = ("open", "in-progress", "done", "wont-do")
 AUDIENCES = ("internal", "customers", "regulators")
@@ -122,6 +125,18 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """Where `postmortems notify` sends what the public feed gained: `format` `slack` (`{"text": ...}`) or `json`
+    (signed with the secret in the environment variable `secret_env`); the URL as given, or read from the
+    environment variable `url_env`."""
+
+    url: str | None = None
+    url_env: str | None = None
+    format: str = "json"
+    secret_env: str | None = None
+
+
+@dataclass(frozen=True)
 class Category:
     """A root-cause category of the taxonomy."""
 
@@ -166,6 +181,7 @@ class Policy:
     public_site: bool = False  # build the public status site instead of the knowledge base
     history_page_size: int = 25  # public incidents per history page
     uptime_days: int = 90  # days of uptime bars per component, at most MAX_UPTIME_DAYS
+    webhooks: tuple[Webhook, ...] = ()  # where `postmortems notify` sends new public updates
     trend_quarters: int = 8  # views: quarters in the root causes' trend table, newest first
     chart_months: int = 24  # views: months in the metrics page's chart and table
     facet_limit: int = 20  # views: filter values shown per dimension; the rest on its "all" page
@@ -220,6 +236,9 @@ def policy_from_options(options: Mapping) -> Policy:
     if stray:
         raise ValueError(f"`communication_policy.customers_for` names severities not in `severities`: "
                          f"{', '.join(sorted(stray))}")
+    for index, hook in enumerate(options["status_page"]["webhooks"]):
+        if bool(hook.get("url")) == bool(hook.get("url_env")):
+            raise ValueError(f"`status_page.webhooks` entry {index + 1} needs exactly one of `url` and `url_env`")
     for name in ("ticket_pattern", "cloud_patterns", "cluster_patterns"):
         for pattern in ([gate[name]] if isinstance(gate[name], str) else gate[name]):
             try:
@@ -286,6 +305,8 @@ def policy_from_options(options: Mapping) -> Policy:
         public_site=bool(options["status_page"]["public_site"]),
         history_page_size=options["status_page"]["history_page_size"],
         uptime_days=status_page["uptime_days"],
+        webhooks=tuple(Webhook(w.get("url"), w.get("url_env"), w.get("format") or "json", w.get("secret_env"))
+                       for w in status_page["webhooks"]),
         trend_quarters=views["trend_quarters"],
         chart_months=views["chart_months"],
         facet_limit=views["facet_limit"],

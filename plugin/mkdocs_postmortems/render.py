@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -121,7 +121,8 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
-                       minutes=format_minutes, spread=format_spread, severity=severity_badge, percent=percent_text)
+                       minutes=format_minutes, spread=format_spread, severity=severity_badge, percent=percent_text,
+                       day=format_day)
     return env
 
 
@@ -136,6 +137,14 @@ def format_utc(moment: datetime | None) -> str:
 
 def format_iso(moment: datetime | None) -> str:
     return iso_z(moment) if moment else ""
+
+
+def format_day(day: date) -> str:
+    """`Dec 1, 2026`, whatever the locale."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def format_duration(span: timedelta | None) -> str:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
-from ..policy import STATUSES, Policy
+from ..policy import Policy
 
 REFERENCE = "reference.md#diagnostics"
 

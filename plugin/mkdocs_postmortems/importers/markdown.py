@@ -113,7 +113,7 @@ def document_record(path: Path, text: str, policy: Policy, today: date) -> Recor
     started, detail = start_of(path, title, text, entries, int(file_year.group(1)) if file_year else None, today,
                                utc)
     record = Record(FORMAT, path.as_posix(), path.stem, title, started.date(), {}, "",
-                    unknown=list(ALWAYS_UNKNOWN), mapped=[f"title from the first heading", detail])
+                    unknown=list(ALWAYS_UNKNOWN), mapped=["title from the first heading", detail])
     record.fields.update({"title": title, "status": "published"})
     record.fields["started"] = utc_text(started) if "time" in detail else started.date().isoformat()
     _stats(record, text, started, "time" in detail)

@@ -136,6 +136,7 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         "outside_window": count - undated - in_window,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
         "response": response, "services": services,
+        "incident_counts": {s.name: sum(1 for pm in s.postmortems if not pm.is_maintenance) for s in services},
         "small_sample": (f"With fewer than {SMALL_SAMPLE} incidents a median or p90 says little; such figures are "
                          "marked “small sample”."),
         "monthly_chart": markupsafe.Markup(charts.stacked_bar_chart(

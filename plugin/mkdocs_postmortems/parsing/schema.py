@@ -58,7 +58,11 @@ COMMUNICATION = (
     Field("audience", "string", "`internal`, `customers` or `regulators`.", required=True, choices=p.AUDIENCES),
     Field("channel", "string", "How they were told: status-page, email, slack, regulator portal...", required=True),
     Field("at", "timestamp", "When, ISO 8601 with an explicit offset.", required=True),
-    Field("summary", "string", "What was said, or a reference to it."),
+    Field("summary", "string", "What was said, or a reference to it. A status-page post to customers is "
+          "published word for word as an update of the incident (see `public.updates`)."),
+    Field("status", "string", "A status-page post's status; default: from the timeline (`investigating` before "
+          "`mitigated`, `monitoring` after, `resolved` for the last post once resolved).",
+          choices=p.PUBLIC_UPDATE_STATUSES + p.MAINTENANCE_UPDATE_STATUSES),
 )
 
 IMPACT = (
@@ -84,8 +88,9 @@ PUBLIC = (
     Field("impact", "string", "`minor` (degraded), `major` (partial outage) or `critical` (major outage); default "
           "by severity: the worst is critical, the next major, the others minor.", choices=p.PUBLIC_IMPACTS),
     Field("changes", "string", "What we are changing so that it does not happen again, in customers' words."),
-    Field("updates", "objects", "The updates customers saw during the incident; default: derived from "
-          "`detected`, `mitigated` and `resolved`.", fields=PUBLIC_UPDATE),
+    Field("updates", "objects", "The updates customers saw during the incident; default: the status-page posts to "
+          "customers in `communications`; without either, the status site shows the summary and the window and no "
+          "update.", fields=PUBLIC_UPDATE),
     Field("revised", "timestamp", "When the public text was last corrected after publication; feeds and the API "
           "report it as the incident's update time, so readers fetch the new text."),
     Field("allow", "strings", "Terms the leak gate lets through in this public text because they are truly "
@@ -117,7 +122,8 @@ POSTMORTEM = (
     Field("kind", "string", "`incident` (the default) or `maintenance`: planned work, its window `started` to "
           "`resolved`; it needs no severity, impact, root causes, action items or review sections, and is not "
           "downtime.", choices=KINDS),
-    Field("status", "string", "`draft`, `in-review` or `published`.", required=True, choices=p.STATUSES),
+    Field("status", "string", "`ongoing` (live on the status page as it happens), `draft`, `in-review` or "
+          "`published`.", required=True, choices=p.STATUSES),
     Field("severity", "string", "A severity of the configured scale (default SEV1 = worst .. SEV4).", required=True,
           choices="severities"),
     Field("services", "strings", "Affected services, at least one, each from the service catalog.", required=True,

@@ -8,8 +8,12 @@ has no start) and `code` its public ID. The feed's own ID is `tag:<host>,2005:/h
 An entry's `updated` (RSS `pubDate`, as Statuspage uses it) is the incident's last update, so a reader sees
 the entry change when an update is added; the feed's is its newest entry's, never the build's time, so the
 same incidents always give the same feed. Its content is HTML, escaped once more as XML text: each update,
-newest first, as `<p><small>May 16, 17:05 UTC</small><br><strong>Resolved</strong> - body</p>` (the day
-padded to two places, as Statuspage's `%e`), then the summary and what we are changing. Characters XML 1.0
+the summary and the window first, then each update newest first, as
+`<p><small>May 16, 17:05 UTC</small><br><strong>Resolved</strong> - body</p>` (the day padded to two places, as
+Statuspage's `%e`), then what we are changing; only updates that were posted (`said.py`), none made up. Every
+time is UTC and says so (RSS dates end `+0000`, not GMT). Maintenance is in the feeds too (`…:maintenance/<code>`
+IDs), and each component has feeds of its own. A feed names `feed.css` in an `xml-stylesheet` processing
+instruction, so a person who opens it in a browser reads it rather than raw XML. Characters XML 1.0
 forbids (control characters but tab and newline, U+FFFE, U+FFFF, lone surrogates) are dropped.
 """
 
@@ -23,8 +27,8 @@ from typing import Callable, Sequence
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from ..dates import iso_z
-from .public import PublicView
+from ..dates import in_utc, iso_z
+from .public import PublicView, public_code
 from .statuspage import Page
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -39,7 +43,7 @@ def clean(text: str) -> str:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return in_utc(moment)
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -47,7 +51,8 @@ def _rfc3339(moment: datetime) -> str:
 
 
 def _rfc822(moment: datetime) -> str:
-    return format_datetime(_utc(moment), usegmt=True)
+    """RFC 822's date with a numeric zone (`+0000`): the page says UTC, so the feed never says GMT."""
+    return format_datetime(_utc(moment))
 
 
 def _element(name: str, text: str | None = None, **attributes: str) -> str:
@@ -61,9 +66,10 @@ def _host(page: Page) -> str:
 
 
 def entry_id(page: Page, view: PublicView) -> str:
-    """The incident's tag URI: stable however many updates it gets."""
+    """The incident's (or maintenance's) tag URI: stable however many updates it gets."""
     first = view.started or min((update.at for update in view.updates if update.at), default=EPOCH)
-    return f"tag:{_host(page)},{_utc(first):%Y-%m-%d}:incident/{view.code}"
+    kind = "maintenance" if view.kind == "maintenance" else "incident"
+    return f"tag:{_host(page)},{_utc(first):%Y-%m-%d}:{kind}/{view.code}"
 
 
 def _when(moment: datetime) -> str:
@@ -75,23 +81,43 @@ def _paragraph_text(text: str) -> str:
     return html.escape(clean(text).strip()).replace("\n", "<br>")
 
 
+def _window(view: PublicView) -> str:
+    """`May 16, 17:05 UTC – May 17, 09:40 UTC` from the record's times, `… – ongoing` while open."""
+    def end(name: str, missing: str) -> str:
+        moment = getattr(view, name)
+        return _when(moment) if moment and name not in view.precision else (view.when(name) or missing)
+    label = "Scheduled window" if view.kind == "maintenance" else "Window"
+    return f"<p><strong>{label}</strong><br>{html.escape(end('started', 'unknown'))} – " \
+           f"{html.escape(end('resolved', 'ongoing' if not view.closed else 'unknown'))}</p>"
+
+
 def entry_html(view: PublicView) -> str:
-    """The entry's content as HTML, in Statuspage's shape: updates newest first, then summary and changes."""
+    """The entry's content as HTML: the summary and the window first, then the updates newest first, each in
+    Statuspage's shape, then what we are changing. Nothing else: no update is made up."""
     parts = []
+    if view.summary.strip():
+        parts.append(f"<p><strong>Summary</strong><br>{_paragraph_text(view.summary)}</p>")
+    parts.append(_window(view))
     for update in view.updates:
         when = f"<small>{_when(update.at)}</small><br>" if update.at else ""
-        status = html.escape(clean(update.status).capitalize())
+        status = html.escape(clean(update.status).replace("_", " ").capitalize())
         parts.append(f"<p>{when}<strong>{status}</strong> - {_paragraph_text(update.body)}</p>")
-    for heading, text in (("Summary", view.summary), ("What we are changing", view.changes)):
-        if text.strip():
-            parts.append(f"<p><strong>{heading}</strong><br>{_paragraph_text(text)}</p>")
+    if view.changes.strip():
+        parts.append(f"<p><strong>What we are changing</strong><br>{_paragraph_text(view.changes)}</p>")
     return "".join(parts)
 
 
-def _title(page: Page) -> str:
-    """Statuspage's `<name> Status - Incident History`, without saying "status" twice."""
+def _title(page: Page, component: str = "") -> str:
+    """Statuspage's `<name> Status - Incident History`, without saying "status" twice; a component's feed says
+    `<name> Status - Checkout Incident History`."""
     name = page.name if page.name.casefold().endswith("status") else f"{page.name} Status"
-    return f"{name} - Incident History"
+    return f"{name} - {component + ' ' if component else ''}Incident History"
+
+
+def _stylesheet(href: str) -> list[str]:
+    """The processing instruction that styles the feed for a person who opens it in a browser (from the site
+    itself: `feed.css`)."""
+    return [f"<?xml-stylesheet type=\"text/css\" href={quoteattr(href)}?>"] if href else []
 
 
 def _newest(incidents: Sequence[PublicView]) -> datetime:
@@ -99,13 +125,15 @@ def _newest(incidents: Sequence[PublicView]) -> datetime:
 
 
 def atom_feed(page: Page, incidents: Sequence[PublicView], incident_url: Callable[[PublicView], str],
-              feed_url: str) -> str:
-    """The Atom feed (RFC 4287) of `incidents`, given newest first."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<feed xmlns={quoteattr(ATOM)}>",
-             "  " + _element("id", f"tag:{_host(page)},2005:/history"),
-             "  " + _element("link", rel="alternate", type="text/html", href=page.url or "/"),
+              feed_url: str, stylesheet: str = "", component: str = "", home_url: str = "") -> str:
+    """The Atom feed (RFC 4287) of `incidents`, given newest first; `component` names a component's own feed
+    (its ID gets `/<component code>`), `stylesheet` the relative URL of `feed.css`."""
+    feed_id = f"tag:{_host(page)},2005:/history" + (f"/{public_code(component)}" if component else "")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', *_stylesheet(stylesheet), f"<feed xmlns={quoteattr(ATOM)}>",
+             "  " + _element("id", feed_id),
+             "  " + _element("link", rel="alternate", type="text/html", href=home_url or page.url or "/"),
              "  " + _element("link", rel="self", type="application/atom+xml", href=feed_url),
-             "  " + _element("title", _title(page)),
+             "  " + _element("title", _title(page, component)),
              "  " + _element("updated", _rfc3339(_newest(incidents))),
              "  <author>" + _element("name", page.name) + "</author>"]
     for view in incidents:
@@ -121,13 +149,15 @@ def atom_feed(page: Page, incidents: Sequence[PublicView], incident_url: Callabl
 
 
 def rss_feed(page: Page, incidents: Sequence[PublicView], incident_url: Callable[[PublicView], str],
-             feed_url: str) -> str:
+             feed_url: str, stylesheet: str = "", component: str = "", home_url: str = "") -> str:
     """The RSS 2.0 feed of `incidents`, given newest first; `guid` is the Atom entry's ID."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<rss version=\"2.0\" xmlns:atom={quoteattr(ATOM)}>",
+    of = f"{component} at {page.name}" if component else page.name
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', *_stylesheet(stylesheet),
+             f"<rss version=\"2.0\" xmlns:atom={quoteattr(ATOM)}>",
              "  <channel>",
-             "    " + _element("title", _title(page)),
-             "    " + _element("link", page.url or "/"),
-             "    " + _element("description", f"Incident history of {page.name}"),
+             "    " + _element("title", _title(page, component)),
+             "    " + _element("link", home_url or page.url or "/"),
+             "    " + _element("description", f"Incident history of {of}"),
              "    " + _element("atom:link", href=feed_url, rel="self", type="application/rss+xml"),
              "    " + _element("lastBuildDate", _rfc822(_newest(incidents)))]
     for view in incidents:

@@ -1,23 +1,40 @@
-"""The public status site, as data: its pages (`PageSpec`s) and files (API JSON, feeds), built from the public
-incidents alone, so nothing internal can reach them. The internal site previews the status page at `/status/`.
+"""The public status site, as data: its pages (`PageSpec`s) and files (API JSON, feeds, calendar, badge), built
+from the public incidents alone, so nothing internal can reach them. The internal site previews the status page
+at `/status/`.
+
+Pages: the status page (`index.md`), a page per incident and maintenance (`incidents/<code>.md`), the history by
+month (`history/…`, paged) with a component filter that needs no JavaScript (each component's history is a page
+of its own, `components/<slug>/history.md`), each component's uptime calendar (`components/<slug>/index.md`),
+and the uptime formula below the site's own About page (`about.md`). Files: see `FEEDS`, `api_files`, `badge.py`.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from itertools import groupby
 from typing import Callable, Sequence
 
-from .feeds import atom_feed, rss_feed
-from ..render import PageSpec
+from ..dates import in_utc, plus_days
+from ..kb_site.urls import slugify
 from ..policy import Policy
+from ..render import PageSpec
+from .badge import badge_json, badge_svg
+from .feeds import atom_feed, rss_feed
+from .ical import maintenance_calendar
 from .public import PublicView, by_kind
-from .statuspage import Page, api_files, component_statuses, overall_status
-from .uptime import FORMULA, uptime_days, uptime_percent
+from .statuspage import Page, api_files, component_statuses, maintenance_status, overall_status
+from .uptime import FORMULA, Day, uptime_days, uptime_percent
 
 HOME = "index.md"
 HISTORY = "history/index.md"
+ABOUT = "about.md"
+FORMULA_ANCHOR = "how-uptime-is-counted"
+FEED_CSS = "feed.css"
+CALENDAR = "maintenance.ics"
+BADGE_SVG, BADGE_JSON = "badge.svg", "badge.json"
 FEEDS = {"atom": "history.atom", "rss": "history.rss"}
+RECENT_DAYS = 15  # the status page lists the last 15 days, as Statuspage does
 
 
 def incident_uri(view: PublicView) -> str:
@@ -28,45 +45,150 @@ def history_uri(number: int) -> str:
     return HISTORY if number == 1 else f"history/{number}.md"
 
 
+def component_slug(name: str) -> str:
+    return slugify(name, max_words=12)
+
+
+def component_uri(name: str) -> str:
+    """The component's uptime calendar."""
+    return f"components/{component_slug(name)}/index.md"
+
+
+def component_history_uri(name: str) -> str:
+    return f"components/{component_slug(name)}/history.md"
+
+
+def component_feeds(name: str) -> dict[str, str]:
+    """A component's own Atom and RSS feeds, by kind."""
+    return {kind: f"feeds/{component_slug(name)}.{kind}" for kind in FEEDS}
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    """One component on the status page: its current status, its uptime days (oldest first) and their average,
+    and the source URI of its uptime calendar (None: no such page, as in the internal preview)."""
+
+    name: str
+    status: str
+    days: tuple[Day, ...]
+    uptime: float | None
+    page: str | None = None
+
+    def day_uri(self, day: Day) -> str | None:
+        return f"{self.page}#day-{day.day.isoformat()}" if self.page else None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A way to follow the site: a label, the file's source URI, its media type and a line on what it is."""
+
+    label: str
+    uri: str
+    media_type: str
+    description: str
+
+
+def subscriptions(components: Sequence[str]) -> list[Subscription]:
+    """Everything a reader can subscribe to, in the order the status page offers it."""
+    found = [Subscription("Atom feed", FEEDS["atom"], "application/atom+xml", "Every incident and maintenance, "
+                          "with each update, for a feed reader."),
+             Subscription("RSS feed", FEEDS["rss"], "application/rss+xml", "The same, for readers that want RSS."),
+             Subscription("Maintenance calendar", CALENDAR, "text/calendar", "Planned maintenance windows, for "
+                          "your calendar (iCalendar)."),
+             Subscription("JSON API", "api/v2/summary.json", "application/json", "Statuspage-compatible JSON for "
+                          "tools; also status.json, incidents.json and scheduled-maintenances.json.")]
+    found += [Subscription(f"{name} (Atom)", component_feeds(name)["atom"], "application/atom+xml",
+                           f"Incidents and maintenance of {name} only.") for name in components]
+    return found
+
+
 def months(incidents: Sequence[PublicView]) -> list[tuple[str, list[PublicView]]]:
     """Incidents grouped by the month they started, newest first (`November 2026`)."""
     label = lambda view: f"{view.started:%B} {view.started.year}" if view.started else "Undated"  # noqa: E731
     return [(month, list(group)) for month, group in groupby(incidents, key=label)]
 
 
-def status_context(incidents: Sequence[PublicView], policy: Policy, today: date,
-                   incident_page: Callable[[PublicView], str], history: str = HISTORY) -> dict:
-    """What `status.html` shows: the overall status, each component with its uptime days, and recent history.
-    `incident_page` and `history` are the source URIs its links go to. Maintenance is not shown here."""
-    incidents, _ = by_kind(incidents)
+def recent_days(views: Sequence[PublicView], today: date, count: int = RECENT_DAYS) -> list[tuple[date, list]]:
+    """The last `count` UTC days, today first, each with what started that day (a maintenance once begun), as
+    Statuspage lists its past incidents; a quiet day has an empty list."""
+    listed: dict[date, list[PublicView]] = {}
+    for view in views:
+        if view.started is None or (view.kind == "maintenance" and view.started.date() > today):
+            continue
+        listed.setdefault(in_utc(view.started).date(), []).append(view)
+    return [(day, listed.get(day, [])) for day in dict.fromkeys(plus_days(today, -offset) for offset in range(count))]
+
+
+def moment_of(today: date, now: datetime | None) -> datetime:
+    """The build's time: `now` when given, else midnight UTC of `today` (the core never reads the clock)."""
+    return now if now is not None else datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+
+
+def status_context(views: Sequence[PublicView], policy: Policy, today: date,
+                   incident_page: Callable[[PublicView], str], history: str | None = HISTORY,
+                   now: datetime | None = None, public: bool = False) -> dict:
+    """What `status.html` shows: when it was built, the overall status, what is wrong now, maintenance in
+    progress and upcoming, each component with its uptime days, the last 15 days, and (on the public site,
+    `public`) the ways to subscribe and the links to each component's calendar and to the uptime formula.
+    `incident_page` and `history` are the source URIs its links go to."""
+    moment = moment_of(today, now)
+    incidents, maintenances = by_kind(views)
     statuses = component_statuses(incidents, policy.components)
     components = []
     for name in policy.components:
-        days = uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name))
-        components.append((name, statuses[name], days, uptime_percent(days)))
-    return {"overall": overall_status(incidents), "components": components,
+        days = tuple(uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), now))
+        components.append(ComponentStatus(name, statuses[name], days, uptime_percent(days),
+                                          component_uri(name) if public else None))
+    planned = [(view, maintenance_status(view, today, moment)) for view in maintenances]
+    return {"overall": overall_status(incidents), "components": components, "updated": moment,
             "unresolved": [view for view in incidents if not view.closed],
-            "months": months(incidents[:policy.history_page_size]), "formula": FORMULA,
+            "active_maintenance": [view for view, state in planned if state in ("in_progress", "verifying")],
+            "upcoming_maintenance": sorted((view for view, state in planned if state == "scheduled"),
+                                           key=lambda view: view.started or moment),
+            "recent_days": recent_days(views, today), "formula": FORMULA,
+            "formula_uri": f"{ABOUT}#{FORMULA_ANCHOR}" if public else None,
+            "subscriptions": subscriptions(policy.components) if public else [],
             "incident_uri": incident_page, "history_uri": history}
 
 
-def public_site(incidents: Sequence[PublicView], policy: Policy, today: date, page: Page,
-                url_of: Callable[[str], str]) -> tuple[list[PageSpec], dict[str, str]]:
-    """Every page and file of the public site. `url_of` turns a source URI into its URL from the site root.
-    Maintenance goes into the API alone."""
-    views, incidents = incidents, by_kind(incidents)[0]
-    pages = [PageSpec(HOME, page.name, "status", status_context(incidents, policy, today, incident_uri), in_nav=True)]
-    pages += [PageSpec(incident_uri(view), view.title, "status-incident", {"incident": view, "status_uri": HOME})
-              for view in incidents]
+def _history_page(uri: str, title: str, views: Sequence[PublicView], policy: Policy, in_nav: bool = False,
+                  component: str | None = None, **paging) -> PageSpec:
+    return PageSpec(uri, title, "status-history", {
+        "months": months(views), "incident_uri": incident_uri, "component": component,
+        "filters": [(None, HISTORY)] + [(name, component_history_uri(name)) for name in policy.components],
+        "page_number": paging.get("page_number", 1), "page_count": paging.get("page_count", 1),
+        "previous_uri": paging.get("previous_uri"), "next_uri": paging.get("next_uri")}, in_nav=in_nav)
+
+
+def public_site(views: Sequence[PublicView], policy: Policy, today: date, page: Page,
+                url_of: Callable[[str], str], now: datetime | None = None) -> tuple[list[PageSpec], dict[str, str]]:
+    """Every page and file of the public site. `url_of` turns a source URI into its URL from the site root;
+    `now` is the build's time (default: midnight of `today`), shown as "last updated"."""
+    moment = moment_of(today, now)
+    pages = [PageSpec(HOME, page.name, "status", status_context(views, policy, today, incident_uri, now=moment,
+                                                                public=True), in_nav=True)]
+    pages += [PageSpec(incident_uri(view), view.title, "status-incident",
+                       {"incident": view, "status_uri": HOME,
+                        "maintenance_status": maintenance_status(view, today, moment) if view.kind == "maintenance"
+                        else None}) for view in views]
     size = max(policy.history_page_size, 1)
-    chunks = [incidents[start:start + size] for start in range(0, len(incidents), size)] or [[]]
+    chunks = [list(views[start:start + size]) for start in range(0, len(views), size)] or [[]]
     for number, chunk in enumerate(chunks, 1):
-        pages.append(PageSpec(history_uri(number), "Incident history" if number == 1 else f"Incident history, page {number}",
-                              "status-history", {
-                                  "months": months(chunk), "page_number": number, "page_count": len(chunks),
-                                  "previous_uri": history_uri(number - 1) if number > 1 else None,
-                                  "next_uri": history_uri(number + 1) if number < len(chunks) else None,
-                                  "incident_uri": incident_uri}, in_nav=number == 1))
+        pages.append(_history_page(
+            history_uri(number), "History" if number == 1 else f"History, page {number}", chunk, policy,
+            in_nav=number == 1, page_number=number, page_count=len(chunks),
+            previous_uri=history_uri(number - 1) if number > 1 else None,
+            next_uri=history_uri(number + 1) if number < len(chunks) else None))
+    incidents = by_kind(views)[0]
+    for name in policy.components:
+        naming = [view for view in views if name in view.components]
+        pages.append(_history_page(component_history_uri(name), f"{name}: history", naming, policy, component=name))
+        days = uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), moment)
+        pages.append(PageSpec(component_uri(name), f"{name}: uptime", "status-component", {
+            "name": name, "calendar": calendar(days), "uptime": uptime_percent(days), "days": days,
+            "history_uri": component_history_uri(name), "feeds": component_feeds(name), "status_uri": HOME,
+            "incident_uri": incident_uri, "formula_uri": f"{ABOUT}#{FORMULA_ANCHOR}"}))
+    pages.append(PageSpec(ABOUT, "About", "status-about", {"formula": FORMULA, "anchor": FORMULA_ANCHOR}))
 
     def absolute(path: str) -> str:
         """`path` from the site root as a full URL, or root-relative without a `site_url`."""
@@ -76,7 +198,30 @@ def public_site(incidents: Sequence[PublicView], policy: Policy, today: date, pa
         return absolute(url_of(incident_uri(view)))
 
     since = {name: policy.component_since(name) for name in policy.components if policy.component_since(name)}
-    files = api_files(page, views, policy.components, incident_url, since, today)
-    files[FEEDS["atom"]] = atom_feed(page, incidents, incident_url, absolute(FEEDS["atom"]))
-    files[FEEDS["rss"]] = rss_feed(page, incidents, incident_url, absolute(FEEDS["rss"]))
+    files = api_files(page, views, policy.components, incident_url, since, today, moment)
+    files[FEEDS["atom"]] = atom_feed(page, views, incident_url, absolute(FEEDS["atom"]), FEED_CSS)
+    files[FEEDS["rss"]] = rss_feed(page, views, incident_url, absolute(FEEDS["rss"]), FEED_CSS)
+    for name in policy.components:
+        naming = [view for view in views if name in view.components]
+        feeds, home = component_feeds(name), absolute(url_of(component_uri(name)))
+        files[feeds["atom"]] = atom_feed(page, naming, incident_url, absolute(feeds["atom"]), "../" + FEED_CSS,
+                                         name, home)
+        files[feeds["rss"]] = rss_feed(page, naming, incident_url, absolute(feeds["rss"]), "../" + FEED_CSS, name, home)
+    files[CALENDAR] = maintenance_calendar(page, by_kind(views)[1], today, incident_url)
+    indicator, description = overall_status(incidents)
+    files[BADGE_SVG] = badge_svg(indicator, description)
+    files[BADGE_JSON] = badge_json(indicator, description)
     return pages, files
+
+
+def calendar(days: Sequence[Day]) -> list[tuple[str, list[list[Day | None]]]]:
+    """`days` as month calendars, newest month first: (`November 2026`, weeks Monday to Sunday, None outside)."""
+    by_month: dict[tuple[int, int], list[Day]] = {}
+    for day in days:
+        by_month.setdefault((day.day.year, day.day.month), []).append(day)
+    found = []
+    for (year, month), listed in sorted(by_month.items(), reverse=True):
+        cells: list[Day | None] = [None] * listed[0].day.weekday() + list(listed)
+        cells += [None] * (-len(cells) % 7)
+        found.append((date(year, month, 1).strftime("%B %Y"), [cells[i:i + 7] for i in range(0, len(cells), 7)]))
+    return found

@@ -16,6 +16,7 @@ from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
 from ..model import NO_TIME, Postmortem, PublicUpdate, moment_text
 from ..policy import PUBLIC_IMPACTS, Policy
+from .said import goes_public, said_updates
 
 # Statuspage's component status for an incident's impact, and the share of a day's minutes an hour of each
 # counts as down in the uptime figures (published on the status page).
@@ -69,21 +70,26 @@ class PublicView:
 
     @property
     def updated(self) -> datetime | None:
-        """When the public text last changed: its newest update or its revision (`public.revised`), or its start."""
-        moments = [u.at for u in self.updates if u.at] + [m for m in (self.revised, self.started) if m]
-        return max(moments, default=None)
+        """When the public text last changed: its newest update, its revision (`public.revised`), its resolution
+        (which ends the window shown) or its start. A maintenance's window is a plan, not a change: its posts and
+        revision alone count, and its start only when it has neither."""
+        posted = [u.at for u in self.updates if u.at] + [self.revised] * (self.revised is not None)
+        if self.kind == "maintenance":
+            return max(posted, default=self.started)
+        return max(posted + [m for m in (self.resolved, self.started) if m], default=None)
 
-
-def goes_public(pm: Postmortem) -> bool:
-    """Published, with a `public` block, and no error: a data error never reaches customers."""
-    return pm.status == "published" and pm.public is not None
+    @property
+    def announced(self) -> datetime | None:
+        """When it was first made public: its first post, else its start."""
+        return min((u.at for u in self.updates if u.at), default=self.started)
 
 
 def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:
-    """What the public site shows: every published record with a `public` block and no error (`pm.errors`, which
-    the knowledge base fills in; see `public-withheld`), newest first; incidents and maintenance alike (`by_kind`
-    splits them). Each ID once: of two files with one ID (a `duplicate-id` error), the first in the order given,
-    as the knowledge base's `by_id` keeps it; the API, the feeds and the pages follow."""
+    """What the public site shows: every record with a `public` block that is published or ongoing or was spoken
+    of on the status page already (`said.goes_public`), and has no error (`pm.errors`, which the knowledge base
+    fills in; see `public-withheld`), newest first; incidents and maintenance alike (`by_kind` splits them). Each
+    ID once: of two files with one ID (a `duplicate-id` error), the first in the order given, as the knowledge
+    base's `by_id` keeps it; the API, the feeds and the pages follow."""
     first: dict[str, Postmortem] = {}
     for pm in postmortems:
         first.setdefault(pm.id, pm)
@@ -126,42 +132,30 @@ def _indented(text: str) -> list[str]:
 
 
 def public_text(view: PublicView) -> str:
-    """The public part as plain text, exactly as `postmortems public-diff` prints it."""
+    """The public part as plain text, exactly as `postmortems public-diff` prints it: summary first, then the
+    updates newest first, each with where it was read from."""
     lines = [f"Title: {view.title}", f"Components: {', '.join(view.components) or '(none)'}",
              f"Impact: {view.impact}, {impact_window(view)}", "Summary:", *_indented(view.summary)]
     if view.changes:
         lines += ["What we are changing:", *_indented(view.changes)]
-    lines += ["Updates, newest first:"]
+    lines += ["Updates, newest first:" if view.updates else "Updates: none posted"]
     for update in view.updates:
         when = utc_minute(update.at) if update.at else "(no time)"
-        lines += [f"  {update.status} at {when}", *(f"  {line}" for line in _indented(update.body))]
+        source = f" (from {'.'.join(map(str, update.source))})" if update.source else ""
+        lines += [f"  {update.status} at {when}{source}", *(f"  {line}" for line in _indented(update.body))]
     return "\n".join(lines)
-
-
-def derived_updates(pm: Postmortem, components: Iterable[str]) -> tuple[PublicUpdate, ...]:
-    """Updates for a postmortem that gives none: investigating when detected, monitoring when mitigated,
-    resolved when resolved (a maintenance: in progress, verifying, completed), in Statuspage's usual words; only
-    those with a time."""
-    affected = ", ".join(components) or "some of our services"
-    steps = ((pm.detected or pm.started, "investigating", f"We are investigating a problem affecting {affected}."),
-             (pm.mitigated, "monitoring", "A fix has been applied and we are monitoring the results."),
-             (pm.resolved, "resolved", "This incident has been resolved."))
-    if pm.is_maintenance:
-        steps = ((pm.started, "in_progress", f"Scheduled maintenance of {affected} is in progress."),
-                 (pm.mitigated, "verifying", "Verification is underway for the maintenance items."),
-                 (pm.resolved, "completed", "The scheduled maintenance has been completed."))
-    return tuple(PublicUpdate(status, at, body) for at, status, body in steps if at)
 
 
 def public_view(pm: Postmortem, policy: Policy) -> PublicView | None:
     """The allowlisted public part of `pm`, or None when it has no `public` block. Without a `public.impact`, the
-    worst severity is critical, the next major and the rest minor; without `public.updates`, they are derived."""
+    worst severity is critical, the next major and the rest minor. Its updates are only what was said
+    (`said.said_updates`): `public.updates`, else the status-page posts in `communications`, else none."""
     public = pm.public
     if public is None:
         return None
     rank = policy.severities.index(pm.severity) if pm.severity in policy.severities else len(policy.severities)
     impact = public.impact or PUBLIC_IMPACTS[::-1][min(rank, len(PUBLIC_IMPACTS) - 1)]
-    updates = public.updates or derived_updates(pm, public.components)
+    updates = said_updates(pm)
     newest_first = tuple(sorted(updates, key=lambda u: u.at.timestamp() if u.at else 0, reverse=True))
     return PublicView(pm.id, public.title, public.summary, public.components, impact, public.changes, newest_first,
                       pm.started, pm.resolved, public.revised, pm.kind, pm.mitigated, dict(pm.precision))

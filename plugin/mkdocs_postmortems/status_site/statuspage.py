@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable, Mapping, Sequence
 
+from ..dates import in_utc
 from .public import COMPONENT_STATUS, PublicView, by_kind, public_code
 from .uptime import OPERATIONAL, STATUS_ORDER
 
@@ -40,7 +41,7 @@ def timestamp(moment: datetime | None) -> str | None:
     """`2025-05-16T17:05:00.000Z`, or None; a naive time is taken as UTC."""
     if moment is None:
         return None
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    moment = in_utc(moment)
     return f"{moment.date().isoformat()}T{moment:%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
@@ -140,25 +141,35 @@ def _incident(view: PublicView, page_id: str, components: Mapping[str, dict],
         "components": [components[name] for name in view.components if name in components]}
 
 
-def maintenance_status(view: PublicView, today: date) -> str:
-    """Statuspage's status of a maintenance on `today`: scheduled before its start's day, in progress from then,
-    verifying from the day of `mitigated` (the work done), completed after the day of `resolved`."""
-    if view.closed and (view.resolved is None or view.resolved.date() < today):
+def maintenance_status(view: PublicView, today: date, now: datetime | None = None) -> str:
+    """Statuspage's status of a maintenance: with the build's time `now`, scheduled before `started`, in progress
+    from it, verifying from `mitigated` (the work done), completed from `resolved`; by `today` alone (a window
+    known only to the day), scheduled before its start's day, in progress from then, verifying from the day of
+    `mitigated`, completed after the day of `resolved`."""
+    def reached(name: str) -> bool:
+        moment = getattr(view, name)
+        if moment is None:
+            return False
+        if now is not None and name not in view.precision:
+            return moment <= now
+        return moment.date() <= today if name != "resolved" else moment.date() < today
+    if view.closed and (view.resolved is None or reached("resolved")):
         return "completed"
-    if view.mitigated is not None and view.mitigated.date() <= today:
+    if reached("mitigated"):
         return "verifying"
-    if view.started is not None and view.started.date() <= today:
+    if reached("started"):
         return "in_progress"
     return "scheduled"
 
 
-def _maintenance(view: PublicView, today: date, page_id: str, components: Mapping[str, dict], shortlink: str) -> dict:
+def _maintenance(view: PublicView, today: date, page_id: str, components: Mapping[str, dict], shortlink: str,
+                 now: datetime | None = None) -> dict:
     """A scheduled maintenance as Statuspage writes it: the window as `scheduled_for` and `scheduled_until`, and
     its updates with maintenance statuses."""
-    status = maintenance_status(view, today)
+    status = maintenance_status(view, today, now)
     updates = [_update(view, index, None) for index in range(len(view.updates))]
     return {
-        "id": view.code, "name": view.title, "status": status, "created_at": timestamp(view.started),
+        "id": view.code, "name": view.title, "status": status, "created_at": timestamp(view.announced),
         "updated_at": timestamp(view.updated), "monitoring_at": timestamp(view.mitigated),
         "resolved_at": timestamp(view.resolved) if status == "completed" else None, "impact": "maintenance",
         "shortlink": shortlink, "started_at": timestamp(view.started), "page_id": page_id,
@@ -168,10 +179,11 @@ def _maintenance(view: PublicView, today: date, page_id: str, components: Mappin
 
 def api_files(page: Page, incidents: Sequence[PublicView], components: Sequence[str],
               incident_url: Callable[[PublicView], str], since: Mapping[str, date] | None = None,
-              today: date | None = None) -> dict[str, str]:
+              today: date | None = None, now: datetime | None = None) -> dict[str, str]:
     """Statuspage's public API v2 files, as JSON text by path. `incidents` newest first, maintenance among them
     (`kind`); `components` the public components in display order; `since` the day each started serving customers
-    (its `start_date`); `today` the build date, which a maintenance's status depends on (default: none listed)."""
+    (its `start_date`); `today` the build date and `now` its time, which a maintenance's status depends on (default:
+    none listed)."""
     incidents, maintenances = by_kind(incidents)
     page_id = public_code(page.name)
     page_object = {"id": page_id, "name": page.name, "url": page.url or "/", "time_zone": "Etc/UTC",
@@ -185,7 +197,8 @@ def api_files(page: Page, incidents: Sequence[PublicView], components: Sequence[
         return [_incident(view, page_id, by_name, incident_url) for view in views]
 
     open_incidents = shaped(unresolved(incidents))
-    planned = [_maintenance(view, today, page_id, by_name, page.url or "/") for view in maintenances] if today else []
+    planned = [_maintenance(view, today, page_id, by_name, incident_url(view), now)
+               for view in maintenances] if today else []
     upcoming = [m for m in planned if m["status"] == "scheduled"]
     active = [m for m in planned if m["status"] in ("in_progress", "verifying")]
     documents = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Sequence
 
-from ..dates import plus, plus_days
+from ..dates import in_utc, plus, plus_days
 from .public import COMPONENT_STATUS, DOWNTIME_WEIGHT, PublicView
 
 OPERATIONAL = "operational"
@@ -25,7 +25,7 @@ FORMULA = ("Uptime is counted per UTC day: every minute of an incident with crit
            "as down, a minute of major impact (partial outage) counts 0.3 of a minute, and minor impact (degraded "
            "performance) does not count; where incidents overlap, a minute counts once, at the heaviest weight. "
            "A day's uptime is 1 − counted minutes / 1440, and a component's uptime is the average over the days "
-           "with data; an incident not yet resolved counts until the end of today.")
+           "with data; an incident not yet resolved counts until this page was last updated.")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def percent_text(percent: float | None) -> str:
 
 def _utc(moment: datetime) -> datetime:
     """A naive time is taken as UTC; an aware one is converted."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return in_utc(moment)
 
 
 def _midnight(day: date) -> datetime:
@@ -79,10 +79,11 @@ def _counted_minutes(spans: list[tuple[datetime, datetime, float]]) -> float:
 
 
 def uptime_days(component: str, incidents: Sequence[PublicView], today: date, days: int = 90,
-                since: date | None = None) -> list[Day]:
+                since: date | None = None, now: datetime | None = None) -> list[Day]:
     """`days` UTC days ending with `today`, oldest first, for `component`.
 
-    An incident's window runs from `started` to `resolved` (unresolved: to the end of `today`), clipped to each
+    An incident's window runs from `started` to `resolved` (unresolved: to `now`, the build's time, or without one
+    to the end of `today`), clipped to each
     day it touches; an incident without `started`, or whose start or end is known only to the day or not at all, has
     no window: any figure for it would be invented. Maintenance is never downtime. Days before `since` have no data. The work is
     linear in the incidents and the days each spans, not in all days times all incidents. At the first days of the
@@ -95,7 +96,8 @@ def uptime_days(component: str, incidents: Sequence[PublicView], today: date, da
         if component not in view.components or view.kind == "maintenance" or not view.window_known:
             continue
         start = _utc(view.started)
-        end = _utc(view.resolved) if view.resolved is not None else window_end
+        open_end = min(_utc(now), window_end) if now is not None else window_end
+        end = _utc(view.resolved) if view.resolved is not None else max(open_end, start)
         ends_before = end < window_start or (end == window_start and end > start)  # ended by the first midnight
         if end < start or start >= window_end or ends_before:
             continue

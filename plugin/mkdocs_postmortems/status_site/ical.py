@@ -1,0 +1,91 @@
+"""`maintenance.ics`: the public maintenance windows as an iCalendar feed (RFC 5545), standard library only.
+
+One `VEVENT` a maintenance with a known start: `UID` `<code>@<host>` (its public ID, so a calendar updates the
+same event when the record changes), `DTSTART`/`DTEND` its window in UTC (a start known only to the day is a
+`VALUE=DATE`; an end not given is left out, never made up), `SUMMARY` its public title, `DESCRIPTION` its summary
+and the updates that were posted, `URL` its page, `SEQUENCE` how many updates it has, `LAST-MODIFIED` its last
+change. `DTSTAMP` is the build's date (`today`, midnight UTC), never the clock, so the same records and date
+give the same file. Text is escaped (backslash, semicolon, comma, newline) and lines are folded at 75 octets,
+never inside a UTF-8 character; lines end in CRLF.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Callable, Sequence
+from urllib.parse import urlsplit
+
+from ..dates import in_utc, utc_minute
+from ..model import DAY
+from .public import PublicView
+from .statuspage import Page
+
+PRODID = "-//mkdocs-postmortems//Status site//EN"
+
+
+def escape_text(text: str) -> str:
+    """An iCalendar TEXT value (RFC 5545 3.3.11)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """`line` folded into lines of at most 75 octets, continuation lines starting with a space (RFC 5545 3.1)."""
+    pieces, current, size, limit = [], "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            pieces.append(current)
+            current, size, limit = "", 0, 74  # the leading space counts
+        current += char
+        size += width
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def _utc(moment: datetime) -> str:
+    moment = in_utc(moment)
+    return f"{moment.year:04d}{moment:%m%dT%H%M%SZ}"
+
+
+def _moment(name: str, view: PublicView) -> str | None:
+    """`DTSTART:20261205T220000Z`, `DTSTART;VALUE=DATE:20261205`, or None when not known."""
+    moment = getattr(view, name)
+    key = "DTSTART" if name == "started" else "DTEND"
+    if moment is None or view.precision.get(name) not in (None, DAY):
+        return None
+    if view.precision.get(name) == DAY:
+        return f"{key};VALUE=DATE:{moment:%Y%m%d}"
+    return f"{key}:{_utc(moment)}"
+
+
+def _description(view: PublicView) -> str:
+    parts = [view.summary.strip()] if view.summary.strip() else []
+    for update in view.updates:
+        when = utc_minute(update.at) if update.at else ""
+        parts.append(f"{update.status.replace('_', ' ').capitalize()}{' ' + when if when else ''}: {update.body.strip()}")
+    return "\n\n".join(parts)
+
+
+def maintenance_calendar(page: Page, maintenances: Sequence[PublicView], today: date,
+                         url_of: Callable[[PublicView], str]) -> str:
+    """The iCalendar text of `maintenances` (the public maintenance views, any order; listed as given)."""
+    host = (urlsplit(page.url).hostname or "status") if page.url else "status"
+    stamp = f"{today:%Y%m%d}T000000Z"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape_text(page.name + ' maintenance')}"]
+    for view in maintenances:
+        start = _moment("started", view)
+        if start is None:
+            continue  # no window to put in a calendar
+        lines += ["BEGIN:VEVENT", f"UID:{view.code}@{host}", f"DTSTAMP:{stamp}", start]
+        end = _moment("resolved", view)
+        if end is not None and (";" in end) == (";" in start):  # DTEND must have DTSTART's value type
+            lines.append(end)
+        lines += [f"SUMMARY:{escape_text(view.title)}", f"DESCRIPTION:{escape_text(_description(view))}",
+                  f"URL:{url_of(view)}", f"SEQUENCE:{len(view.updates)}", "STATUS:CONFIRMED", "TRANSP:OPAQUE"]
+        if view.updated is not None:
+            lines.append(f"LAST-MODIFIED:{_utc(view.updated)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

@@ -1,0 +1,130 @@
+"""Only what was said: the public updates of a record, each traced to the text it was read from.
+
+An update comes from `public.updates` when the record has any (the edited public record wins), else from the
+customer-facing status-page posts in `communications`: entries with `audience: customers` and a status-page
+channel (`status-page`, `statuspage` or `status page`, in any case). Such an entry maps to an update as:
+
+- body: its `summary`, word for word;
+- time: its `at`;
+- status: its `status` when given; else from the record's own timeline, never from the text. An incident's
+  posts are `investigating` before `mitigated` (all of them while not mitigated), `monitoring` from `mitigated`
+  on, and its last post is `resolved` when the incident is resolved and the post came at or after `mitigated`
+  (or `resolved`, without a mitigation). A maintenance's posts are `scheduled` before `started`, `in_progress`
+  from it, `verifying` from `mitigated` and `completed` from `resolved`.
+
+Nothing else becomes an update: a record with neither shows its summary and its window, and no stock text.
+Every update keeps the key path it came from (`PublicUpdate.source`), so tests and `public-diff` can trace it.
+
+The rules here: `communication-leak` runs the leak gate over the posts that become updates (the gate itself
+checks `public.updates`), and `ongoing-unsaid` asks an ongoing incident for something said.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterator
+
+from ..checks.registry import RULES, Context, Scope, diagnostic, rule
+from ..diagnostics import Diagnostic, Level
+from ..model import Communication, Postmortem, PublicUpdate, people_of
+from ..policy import LIVE, PUBLISHED
+from .leak_gate import LeakGate
+
+STATUS_PAGE_CHANNELS = ("status-page", "statuspage", "status page")
+
+
+def is_status_page_post(note: Communication) -> bool:
+    """A post to customers on the status page, which the status site publishes as an update."""
+    return note.audience == "customers" and " ".join(note.channel.casefold().split()) in STATUS_PAGE_CHANNELS
+
+
+def _at_or_after(moment: datetime | None, mark: datetime | None) -> bool:
+    return moment is not None and mark is not None and moment >= mark
+
+
+def _timeline_status(pm: Postmortem, at: datetime | None, last: bool) -> str:
+    """The status a post without one had at `at`, by the record's timeline (see the module's docstring)."""
+    if pm.is_maintenance:
+        for name, status in (("resolved", "completed"), ("mitigated", "verifying"), ("started", "in_progress")):
+            if _at_or_after(at, getattr(pm, name)):
+                return status
+        return "scheduled"
+    recovered = pm.mitigated or pm.resolved
+    if last and pm.happened("resolved") and _at_or_after(at, recovered):
+        return "resolved"
+    return "monitoring" if _at_or_after(at, pm.mitigated) else "investigating"
+
+
+def posts(pm: Postmortem) -> list[tuple[int, Communication]]:
+    """(index in `communications`, entry) of each status-page post to customers, in the order written."""
+    return [(index, note) for index, note in enumerate(pm.communications) if is_status_page_post(note)]
+
+
+def said_updates(pm: Postmortem) -> tuple[PublicUpdate, ...]:
+    """The updates customers were given, in the order written: `public.updates`, else the status-page posts."""
+    if pm.public is not None and pm.public.updates:
+        return pm.public.updates
+    found = posts(pm)
+    timed = [note.at for _, note in found if note.at]
+    newest = max(timed, default=None)
+    return tuple(PublicUpdate(note.status or _timeline_status(pm, note.at, note.at == newest), note.at,
+                              note.summary, ("communications", index, "summary"))
+                 for index, note in found)
+
+
+def goes_public(pm: Postmortem) -> bool:
+    """Whether the status site shows `pm`: it has a `public` block and is published or ongoing, or something was
+    said about it already (a status-page post cannot be unsaid while its postmortem is reviewed)."""
+    return pm.public is not None and (pm.status in (LIVE, PUBLISHED) or bool(said_updates(pm)))
+
+
+@rule("communication-leak", Level.ERROR, "A status-page post to customers in `communications`, which the status "
+      "site publishes, names an internal service, a person, a ticket or an internal host.",
+      scope=Scope.KNOWLEDGE_BASE, docs="publishing.md#only-what-was-said")
+def communication_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
+    """The leak gate over every post that becomes a public update (records with `public.updates` publish
+    those, which `public-leak` checks)."""
+    gate, found = None, []
+    for pm in postmortems:
+        if pm.public is None or pm.public.updates:
+            continue
+        for index, note in posts(pm):
+            gate = gate or LeakGate(ctx.policy, people_of(postmortems))
+            line, col = pm.position_of("communications", index, "summary")
+            for offset, term, what in _outside_components(gate.find(note.summary), note.summary, ctx):
+                lines_before = note.summary.count("\n", 0, offset)
+                at_col = col + offset if not lines_before else offset - note.summary.rfind("\n", 0, offset)
+                found.append(Diagnostic(
+                    pm.path, line + lines_before, at_col, "communication-leak",
+                    f"the status-page post {index + 1} names `{term}`, {what}; the status site publishes it",
+                    "posts to customers may name components and what customers saw; reword the summary to what "
+                    "was posted, or give the incident `public.updates` that say it", RULES["communication-leak"].level))
+    return found
+
+
+def _outside_components(leaks: list[tuple[int, str, str]], text: str, ctx: Context) -> list[tuple[int, str, str]]:
+    """The leaks that are not part of a public component's name: `search` in "Product search is slow" is the
+    component customers know, not the internal service."""
+    folded = text.casefold()
+    spans = [(start, start + len(name)) for name in ctx.policy.components if name
+             for start in _occurrences(folded, name.casefold())]
+    return [leak for leak in leaks
+            if not any(start <= leak[0] and leak[0] + len(leak[1]) <= end for start, end in spans)]
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    start = text.find(word)
+    while start != -1:
+        yield start
+        start = text.find(word, start + 1)
+
+
+@rule("ongoing-unsaid", Level.WARNING, "An ongoing incident without a `public` block or any public update: the "
+      "status page has nothing to show.", states=(LIVE,), docs="publishing.md#live-incidents")
+def ongoing_unsaid(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
+    if pm.is_maintenance and pm.public is not None:
+        return  # a maintenance is announced by its summary and window alone
+    if pm.public is None or not said_updates(pm):
+        yield diagnostic(pm, ("status",), "ongoing-unsaid", "an ongoing incident has nothing public to show",
+                         "post an update with `postmortems incident update FILE --message ...`, or add a `public` "
+                         "block with `updates`")
