@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html import escape
 from pathlib import Path
@@ -15,7 +16,7 @@ from mkdocs.structure.toc import AnchorLink
 
 from .build import CSS, PublishRefused, Site, build_site
 from .diagnostics import Level
-from .knowledge import load_knowledge_base
+from .knowledge import KnowledgeCache, load_knowledge_base
 from .mkdocs_config import PostmortemsConfig
 from .policy import policy_from_options
 from .render import template_environment
@@ -25,14 +26,53 @@ _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')  # sections the templates add, 
 _LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.info}
 
 
+class _GeneratedPage(File):
+    """A page of ours that `mkdocs serve --dirty` may skip: MkDocs counts a file with in-memory content as always
+    modified, so without this every page would be rendered again after any edit."""
+
+    unchanged = False  # the page's inputs equal those of the last build that wrote it
+
+    def is_modified(self) -> bool:
+        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
+
+
+def _template_stamps(dirs) -> tuple:
+    """Every template of ours that the environment may load, with its mtime: an edited override renders again."""
+    stamps = []
+    for folder in dirs:
+        try:
+            with os.scandir(os.path.join(folder, "postmortems")) as entries:
+                stamps += sorted((entry.path, entry.stat().st_mtime_ns) for entry in entries)
+        except OSError:
+            continue
+    return tuple(stamps)
+
+
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
-    """Adds the knowledge base to the site: a page per postmortem and the cross-incident pages, all from the core."""
+    """Adds the knowledge base to the site: a page per postmortem and the cross-incident pages, all from the core.
+
+    The object lives as long as `mkdocs serve` does: `cache` keeps each file's parse and checks, and `built` each
+    page's inputs as of the last build that wrote it, so a rebuild reads only the files that changed and `--dirty`
+    renders only the pages whose inputs changed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache = KnowledgeCache()
+        self.built: tuple[tuple, dict] = ((), {})  # (build key, src_uri -> inputs) of the last successful build
+        self.building: tuple[tuple, dict] = ((), {})
+        self.previous: Site | None = None  # the last successful build's site, whose indexes a rebuild may reuse
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this object for every rebuild of `mkdocs serve` (it caches only plugins
+        with `on_startup`), and with it the cache."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
         self.policy = policy_from_options(self.config)
         self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
-        self.env = template_environment(config.theme.dirs)
+        if getattr(self, "env_dirs", None) != list(config.theme.dirs):  # compiled templates outlive a rebuild;
+            self.env_dirs = list(config.theme.dirs)                     # Jinja reloads an edited one by its mtime
+            self.env = template_environment(self.env_dirs)
         self.site: Site | None = None
         self.full: dict[str, tuple[str, str, str, str]] = {}  # src_uri -> compact and full HTML, for search
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
@@ -42,13 +82,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Parse and check every postmortem once, log each diagnostic, and add the core's pages and files. Runs
         here because the nav is built from these files next."""
-        kb = load_knowledge_base(self.root / self.policy.folder, self.policy, base=self.root)
+        kb = load_knowledge_base(self.root / self.policy.folder, self.policy, base=self.root, cache=self.cache)
         for diagnostic in kb.diagnostics:
             hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
             _LOG_AT[diagnostic.level](f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}")
+        key = (self.policy, kb.today, config.use_directory_urls, config.site_name, config.site_url,
+               str(config.site_dir), _template_stamps(config.theme.dirs))
+        same = self.built[0] == key
         try:
             self.site = build_site(kb, self.env, (f.src_uri for f in files), config.use_directory_urls,
-                                   config.site_name, config.site_url or "")
+                                   config.site_name, config.site_url or "", previous=self.previous if same else None)
         except PublishRefused as refusal:  # never publish a leak, strict build or not
             raise PluginError(str(refusal)) from None
         for warning in self.site.warnings:
@@ -56,13 +99,27 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for uri, content in self.site.files.items():
             source = {"abs_src_path": str(content)} if isinstance(content, Path) else {"content": content}
             files.append(File.generated(config, uri, **source))
+        built = self.built[1] if same else {}
+        inputs: dict = {}
         for page in self.site.pages.values():
             if not page.user_page:
                 # A leading newline keeps MkDocs from reading a body that starts with `---` as metadata. Only the
                 # index joins an automatic nav, which is rendered into every page.
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                files.append(File.generated(config, page.uri, content="\n" + page.markdown, inclusion=inclusion))
+                file = _GeneratedPage.generated(config, page.uri, content="\n" + page.markdown, inclusion=inclusion)
+                inputs[page.uri] = self.site.inputs(page.uri)
+                file.unchanged = inputs[page.uri] is not None and built.get(page.uri) == inputs[page.uri]
+                files.append(file)
+        self.building = (key, inputs)
         return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Every page is written: the next `--dirty` build may skip those whose inputs stay the same."""
+        self.built, self.previous = self.building, self.site
+
+    def on_build_error(self, error: Exception) -> None:
+        """Pages may be half written: the next build renders them all."""
+        self.built, self.previous = ((), {}), None
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Titles come from front matter and the indexes, which MkDocs never sees; themes print titles unescaped.

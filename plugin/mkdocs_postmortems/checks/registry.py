@@ -35,10 +35,11 @@ class Context:
     """What a rule may look at besides the postmortems: the policy, the date to judge deadlines by, and the IDs
     of every Markdown file of the folder (a `related` ID may name a file that failed to parse)."""
 
-    def __init__(self, policy: Policy, today: date, ids: Iterable[str] = ()):
+    def __init__(self, policy: Policy, today: date, ids: Iterable[str] = (), memo: dict | None = None):
         self.policy = policy
         self.today = today
         self.ids = frozenset(ids)
+        self.memo = {} if memo is None else memo  # a rule's results kept between builds (same policy and today)
 
 
 @dataclass(frozen=True)
