@@ -121,3 +121,41 @@ def test_the_cache_reads_only_changed_files_and_forgets_deleted_ones(example):
     assert "postmortems/2024-02-19-ingress-timeout-change.md" not in cache.entries
     assert second.diagnostics == load_knowledge_base(folder, policy, base=example).diagnostics
     assert len(second.postmortems) == len(first.postmortems) - 1
+
+
+# --------------------------------------------------------------------------------------------------
+# check --changed-since parses only what the change involves
+
+
+def _people_blamed(folder: Path) -> None:
+    """A body naming a person who is only named in other files, as the subject of a failure."""
+    _edit(folder, TODAY_FREE, "## Summary", "## Summary\n\nr.haddad forgot to check the migration.\n")
+
+
+CHANGES = {
+    "front matter": (["front matter"], [TODAY_FREE]),
+    "blame naming someone from another file": ([_people_blamed], [TODAY_FREE]),
+    "a deleted file named in related elsewhere": (["a deleted file"], [TODAY_FREE]),
+    "a new file": (["a new file"], ["2026-02-18-copy"]),
+    "a new file far from every other start": ([lambda folder: (folder / "1999-01-01-old.md").write_text(
+        (folder / f"{TODAY_FREE}.md").read_text(encoding="utf-8").replace("started: 2026", "started: 1999", 1),
+        encoding="utf-8")], ["1999-01-01-old"]),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_changed_since_gives_the_diagnostics_of_a_full_check(example, change):
+    from mkdocs_postmortems.cli import load_policy
+    from mkdocs_postmortems.knowledge import load_knowledge_base
+    from mkdocs_postmortems.pull_requests.changes import diagnostics_of_changes, knowledge_base_of_changes
+
+    edits, names = CHANGES[change]
+    folder = example / "postmortems"
+    policy, _ = load_policy(example / "mkdocs.yml")
+    for edit in edits:
+        (EDITS[edit] if isinstance(edit, str) else edit)(folder)
+    changed = [folder / f"{name}.md" for name in names]
+    full = diagnostics_of_changes(load_knowledge_base(folder, policy, base=example), changed, example)
+    fast = diagnostics_of_changes(knowledge_base_of_changes(folder, policy, changed, base=example), changed, example)
+    assert fast == full
+    assert full or change in ("a new file", "front matter")

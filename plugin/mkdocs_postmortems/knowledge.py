@@ -173,11 +173,14 @@ def _read(path: Path, shown: str, policy: Policy, ctx: Context, stamp) -> _Cache
 
 
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
-                        paths: list[Path] | None = None, cache: KnowledgeCache | None = None) -> KnowledgeBase:
+                        paths: list[Path] | None = None, cache: KnowledgeCache | None = None,
+                        others: dict | None = None) -> KnowledgeBase:
     """Parse and check every postmortem in `folder` (or just `paths`), in one pass over the files.
 
     Display paths are relative to `base` (default: the current directory) so diagnostics are clickable. With a
     `cache`, files unchanged since the last load are not read again; the result is the same as without one.
+    `others` (display path -> `parsing.scan.Scanned`) stands for the folder's files not in `paths` where the rules
+    across files need them: their people and start years (`check --changed-since`).
     """
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
@@ -214,6 +217,8 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         found.extend(entry.checks)
     if cache is not None and paths is None:
         cache.forget_except({display_path(path, base_dir) for path in everything})
+    if others is not None:
+        _stand_in(ctx, kb.postmortems, others, [display_path(path, base_dir) for path in everything])
     found.extend(check_knowledge_base(kb.postmortems, ctx))
     found = _apply_levels(found, policy)
     by_path: dict[str, list[Diagnostic]] = {}
@@ -226,6 +231,25 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     found += _apply_levels(check_findings(kb.postmortems, by_path, ctx), policy)
     kb.diagnostics = cap_per_file(sorted(found, key=lambda d: (d.path, d.line, d.col, d.code)))
     return kb
+
+
+def _stand_in(ctx: Context, parsed: list[Postmortem], others: dict, order: list[str]) -> None:
+    """People and start years of the whole folder, in its order, from the parsed postmortems and the scanned rest."""
+    from .model import people_of
+    from .people import people_from_names
+
+    by_path = {pm.path: pm for pm in parsed}
+    names, starts = [], []
+    for shown in order:
+        pm = by_path.get(shown)
+        if pm is not None:
+            names += people_of([pm])
+            starts += [pm.started.year] if pm.started else []
+        elif shown in others:
+            names += others[shown].people
+            starts += [others[shown].started_year] if others[shown].started_year else []
+    ctx.people = people_from_names(names, ctx.policy)
+    ctx.starts = sorted(starts)
 
 
 def _with_errors(pm: Postmortem, diagnostics, entry: _Cached | None = None) -> Postmortem:

@@ -257,7 +257,7 @@ def check_blame(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
     lint's patterns are built once per build, not once per postmortem.
     """
     policy = ctx.policy
-    options = {"names": people(postmortems, policy), "phrases": policy.blameless_phrases,
+    options = {"names": ctx.people if ctx.people is not None else people(postmortems, policy), "phrases": policy.blameless_phrases,
                "allowed": policy.blameless_allowed}
     # A postmortem's findings depend on it and on `options` alone: a rebuild under `mkdocs serve` (`ctx.memo`, kept by
     # the knowledge base's cache) scans only the postmortems that changed, as long as the people stay the same.

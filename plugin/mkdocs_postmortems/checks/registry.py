@@ -40,6 +40,9 @@ class Context:
         self.today = today
         self.ids = frozenset(ids)
         self.memo = {} if memo is None else memo  # a rule's results kept between builds (same policy and today)
+        # the whole folder's people and sorted start years, when not every file was parsed (`check --changed-since`)
+        self.people: tuple[str, ...] | None = None
+        self.starts: list[int] | None = None
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ class LeakGate:
 def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """`public-leak` for every public title and summary of `postmortems`; people are those the whole knowledge
     base names, so a name from another postmortem is caught too."""
-    gate = LeakGate(ctx.policy, people(postmortems, ctx.policy))
+    gate = LeakGate(ctx.policy, ctx.people if ctx.people is not None else people(postmortems, ctx.policy))
     found = []
     for pm in postmortems:
         if pm.public is None:
