@@ -179,8 +179,9 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
 
     Display paths are relative to `base` (default: the current directory) so diagnostics are clickable. With a
     `cache`, files unchanged since the last load are not read again; the result is the same as without one.
-    `others` (display path -> `parsing.scan.Scanned`) stands for the folder's files not in `paths` where the rules
-    across files need them: their people and start years (`check --changed-since`).
+    `others` (every file's display path, in the folder's order -> its `parsing.scan.Scanned`, or None for a file in
+    `paths`) stands for the files not parsed where the rules across files need them: their people and start years
+    (`check --changed-since`).
     """
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
@@ -218,7 +219,7 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     if cache is not None and paths is None:
         cache.forget_except({display_path(path, base_dir) for path in everything})
     if others is not None:
-        _stand_in(ctx, kb.postmortems, others, [display_path(path, base_dir) for path in everything])
+        _stand_in(ctx, kb.postmortems, others)
     found.extend(check_knowledge_base(kb.postmortems, ctx))
     found = _apply_levels(found, policy)
     by_path: dict[str, list[Diagnostic]] = {}
@@ -233,19 +234,20 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     return kb
 
 
-def _stand_in(ctx: Context, parsed: list[Postmortem], others: dict, order: list[str]) -> None:
-    """People and start years of the whole folder, in its order, from the parsed postmortems and the scanned rest."""
+def _stand_in(ctx: Context, parsed: list[Postmortem], others: dict) -> None:
+    """People and start years of the whole folder, in its order (that of `others`, which names every file, None for
+    a parsed one), from the parsed postmortems and the scanned rest."""
     from .model import people_of
     from .people import people_from_names
 
     by_path = {pm.path: pm for pm in parsed}
     names, starts = [], []
-    for shown in order:
+    for shown, scanned in others.items():
         pm = by_path.get(shown)
         if pm is not None:
             names += people_of([pm])
             starts += [pm.started.year] if pm.started else []
-        elif shown in others:
+        elif scanned is not None:
             names += others[shown].people
             starts += [others[shown].started_year] if others[shown].started_year else []
     ctx.people = people_from_names(names, ctx.policy)

@@ -8,15 +8,13 @@ compares a start with every other. A scan of the front matter's lines for `autho
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 import yaml
 
-_PEOPLE = re.compile(r"^(authors|reviewers):[ \t]*(.*)$")
-_OWNER = re.compile(r"^[ \t]+(?:-[ \t]+)?owner:[ \t]*(.+)$")
 _ITEM = re.compile(r"^[ \t]*-[ \t]+(.+)$")
-_STARTED = re.compile(r"^started:[ \t]*(.+)$")
 _PLAIN = re.compile(r"^[^'\"\[\]{}#&*!|>%@`,]+$")  # a plain scalar that needs no YAML to read
 
 
@@ -53,50 +51,57 @@ def _flow_list(text: str) -> list[str] | None:
     return [str(item).strip() for item in value if item is not None and not isinstance(item, (list, dict))]
 
 
+_FIELDS = re.compile(r"^(?:(authors|reviewers|started):[ \t]*(.*)|[ \t]+(?:-[ \t]+)?owner:[ \t]*(.+))$", re.MULTILINE)
+_BLOCK_ITEMS = re.compile(r"(?:\n[ \t]*-[ \t]+[^\n]*)+")
+
+
 def scan(text: str) -> Scanned:
     """People and start year of a postmortem's text, from its front matter's lines."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith("---\n"):
         return Scanned((), None)
     end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
-    lines = text[4:4 + end.start() if end else len(text)].split("\n")
+    front = text[4:4 + end.start() if end else len(text)]
     named: dict[str, list[str]] = {"authors": [], "reviewers": [], "owner": []}
     year = None
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        people = _PEOPLE.match(line)
-        if people:
-            key, rest = people.groups()
-            if rest.strip() and not rest.lstrip().startswith("#"):
-                named[key] += _flow_list(rest) or []
-                continue
-            while index < len(lines) and (item := _ITEM.match(lines[index])) and lines[index][:1] in " \t-":
-                value = _scalar(item.group(1))
-                if value:
-                    named[key].append(value)
-                index += 1
-            continue
-        owner = _OWNER.match(line)
-        if owner:
-            value = _scalar(owner.group(1))
+    for match in _FIELDS.finditer(front):
+        key, rest, owner = match.groups()
+        if owner is not None:
+            value = _scalar(owner)
             if value:
                 named["owner"].append(value)
-            continue
-        started = _STARTED.match(line)
-        if started:
-            year = _year(_scalar(started.group(1)) or "")
+        elif key == "started":
+            year = _year(_scalar(rest) or "")
+        elif rest.strip() and not rest.lstrip().startswith("#"):
+            named[key] += _flow_list(rest) or []
+        else:  # a block list on the lines below
+            block = _BLOCK_ITEMS.match(front, match.end())
+            for item in block.group(0).split("\n")[1:] if block else ():
+                value = _scalar(_ITEM.match(item).group(1))
+                if value:
+                    named[key].append(value)
     return Scanned(tuple(dict.fromkeys((*named["authors"], *named["reviewers"], *named["owner"]))), year)
 
 
 def _year(text: str) -> int | None:
     """The year of `started` as the reader takes it: a date, or a timestamp with a UTC offset."""
-    from .reader import Reader  # the reader's own rules, so the scan never disagrees with a parse
-    from ..policy import Policy
-    from .schema import POSTMORTEM
-
-    field = next(f for f in POSTMORTEM if f.name == "started")
     node = yaml.ScalarNode("tag:yaml.org,2002:str", text, yaml.Mark("", 0, 0, 0, None, None))
-    moment = Reader("", Policy()).read_moment(node, field, text, "started")
+    moment = _reader().read_moment(node, _started(), text, "started")
     return moment.year if moment else None
+
+
+@functools.lru_cache(maxsize=1)
+def _started():
+    from .schema import POSTMORTEM
+    return next(f for f in POSTMORTEM if f.name == "started")
+
+
+def _reader():
+    from .reader import Reader  # the reader's own rules, so the scan never disagrees with a parse
+    return Reader("", _policy())
+
+
+@functools.lru_cache(maxsize=1)
+def _policy():
+    from ..policy import Policy
+    return Policy()

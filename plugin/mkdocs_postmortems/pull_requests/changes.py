@@ -123,11 +123,14 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
     changed_files = {_resolved(path) for path in changed}
     changed_ids = {path.stem for path in changed if path.suffix == ".md"}
     folder_abs = _resolved(folder)
-    base_dir = os.path.abspath(base or ".")
-    parse, others = [], {}
+    shown_folder = display_path(folder, os.path.abspath(base or "."))
+    parse, others = [], {}  # others: every file's display path in order, its scan or None where it is parsed
     for path in discover(folder):
-        if folder_abs / path.relative_to(folder) in changed_files or path.stem in changed_ids or path.suffix != ".md":
+        relative = path.relative_to(folder)
+        shown = f"{shown_folder}/{relative.as_posix()}"
+        if folder_abs / relative in changed_files or path.stem in changed_ids or path.suffix != ".md":
             parse.append(path)
+            others[shown] = None
             continue
         try:
             text = path.read_text(encoding="utf-8", errors="replace") if path.stat().st_size <= MAX_FILE_BYTES else ""
@@ -135,8 +138,9 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
             text = ""
         if any(pm_id in text for pm_id in changed_ids):
             parse.append(path)
+            others[shown] = None
         else:
-            others[display_path(path, base_dir)] = scan(text)
+            others[shown] = scan(text)
     return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others)
 
 
