@@ -117,9 +117,9 @@ def chromium_load(site: Path, page: Path) -> float | None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium")
             tab = browser.new_page()
-            tab.goto(url)  # warm the server and the browser
+            tab.goto(url, timeout=0)  # warm the server and the browser; a page of megabytes may take minutes
             start = time.perf_counter()
-            tab.goto(url, wait_until="load")
+            tab.goto(url, wait_until="load", timeout=0)
             seconds = time.perf_counter() - start
             browser.close()
         return seconds
@@ -132,6 +132,7 @@ def verdict(name: str, value: float) -> str:
 
 
 def run(sizes: list[int], workdir: Path, browser: bool) -> None:
+    sys.stdout.reconfigure(line_buffering=True)
     print(f"Python {sys.version.split()[0]}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     for count in sizes:
         root = workdir / str(count)
@@ -159,7 +160,7 @@ def run(sizes: list[int], workdir: Path, browser: bool) -> None:
             seconds = chromium_load(configs["a"].parent / "site", page) if browser else None
             shown = f"{seconds:.2f} s" if seconds is not None else "not measured"
             print(f"  largest page {page.relative_to(configs['a'].parent / 'site')}: {size / 1e6:.1f} MB, "
-                  f"Chromium load {shown}")
+                  f"Chromium load {shown}", flush=True)
         shutil.rmtree(root, ignore_errors=True)
 
 
