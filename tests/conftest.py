@@ -127,6 +127,16 @@ def _mkdocs_logger_reset():
     logger.setLevel(before)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_plugin_objects():
+    """MkDocs keeps plugin objects that define `on_startup` (ours does, for `mkdocs serve`) across `load_config`
+    calls; each test starts with new ones, as a new `mkdocs build` process would."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    MkDocsConfig.plugins.plugin_cache.clear()
+    yield
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """A MkDocs project in the current directory: mkdocs.yml enabling the plugin, docs/ and postmortems/."""

@@ -10,6 +10,7 @@ engine shares. The public build refuses to publish a leak: `PublishRefused`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -41,6 +42,14 @@ MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 API_ENTRY = "api/v2/summary.json"
+
+
+_FACTS = tuple(f.name for f in dataclasses.fields(Postmortem) if f.compare and f.name != "body")
+
+
+def facts(pm: Postmortem) -> tuple:
+    """Everything of a postmortem but its body: what the pages about other postmortems may show of it."""
+    return tuple(getattr(pm, name) for name in _FACTS)
 
 
 class PublishRefused(Exception):
@@ -104,6 +113,8 @@ class Site:
         self.rows: Rows | None = None
         self.user_uris: set[str] = set()  # the site's own files (docs/)
         self._urls: dict[str, str | None] = {}
+        self._shape = self._all = None  # what `inputs` compares, computed once per build
+        self._facts: dict[int, tuple] = {}  # id(postmortem) -> its facts; the postmortems live as long as the site
 
     def url(self, uri: str) -> str:
         return page_url(uri, self.directory_urls)
@@ -141,6 +152,58 @@ class Site:
         before = "" if page.user_page else f'<h1 id="{slugify(spec.title, max_words=64)}">{escape(spec.title)}</h1>'
         return Rendered(before, after, before, after)
 
+    def inputs(self, uri: str):
+        """What page `uri`'s HTML is made from, as a value to compare with the previous build's: equal means the
+        same HTML, under the same configuration, templates and `today` (the caller compares those). A postmortem
+        page depends on its file, its diagnostics, its action items' state and the postmortems it links to; a
+        facet page on the postmortems it lists and the filter counts; every other page on the whole knowledge base.
+        Files are known by `KnowledgeBase.stamps`; without them no two builds' inputs are equal."""
+        pm = self.postmortems.get(uri)
+        if pm is not None:
+            context = details_context(pm, self.kb, self.indexes)
+            by_id, exists, site_map = self.kb.by_id, self.exists, self.site_map
+            return ("postmortem", self._stamp(pm), tuple(self.kb.diagnostics_by_path().get(pm.path, ())),
+                    tuple((entry.id, entry.anchor, entry.overdue) for entry in context["items"]),
+                    tuple((other, other in by_id and self.facts(by_id[other]), exists(site_map.postmortem(other)))
+                          for other in pm.related),
+                    tuple(map(self.facts, context["backlinks"])), tuple(map(self.facts, context["similar"])),
+                    tuple(exists(site_map.facet("tag", tag)) for tag in pm.tags))
+        spec = self.specs.get(uri)
+        if spec is None:
+            return None
+        if spec.template == "facet" and self.indexes is not None:
+            problems = self.rows.problems if self.rows else {}
+            return ("facet", spec.title, self._facet_shape(),
+                    tuple((self.facts(pm), problems.get(pm.id, 0)) for pm in spec.context["postmortems"]))
+        return ("everything", spec.title, self._everything())
+
+    def facts(self, pm: Postmortem) -> tuple:
+        found = self._facts.get(id(pm))
+        if found is None:
+            found = self._facts[id(pm)] = facts(pm)
+        return found
+
+    def _stamp(self, pm: Postmortem | None):
+        """A postmortem's file as of this build (size, mtime, display path) and its errors; a fresh object, equal
+        to nothing, where the file's stamp is unknown."""
+        if pm is None:
+            return None
+        stamp = self.kb.stamps.get(pm.path)
+        return object() if stamp is None else (pm.path, stamp, pm.errors)
+
+    def _facet_shape(self):
+        if self._shape is None:
+            self._shape = tuple((dimension, tuple((value, len(pms)) for value, pms in values.items()))
+                                for dimension, values in self.indexes.facets.items())
+        return self._shape
+
+    def _everything(self):
+        """What every cross-incident page may show: each postmortem's facts (not its body), every diagnostic."""
+        if self._all is None:
+            self._all = (tuple(map(self.facts, self.kb.postmortems)), tuple(self.kb.diagnostics), tuple(self.kb.rejected),
+                         self.site_name, self.kb.today, self.kb.policy, self.directory_urls, frozenset(self.user_uris))
+        return self._all
+
     def head_links(self, uri: str) -> str:
         """What the <head> of page `uri` (any page of the site) must also hold, so readers and tools find them:
         the public site's feeds, its maintenance calendar and its JSON API on every page; a component's own
@@ -173,24 +236,28 @@ def _alternates(site: Site) -> list[str]:
 
 
 def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[str], directory_urls: bool = True,
-               site_name: str = "", site_url: str = "", now: datetime | None = None) -> Site:
+               site_name: str = "", site_url: str = "", now: datetime | None = None,
+               previous: Site | None = None) -> Site:
     """Every page and file of the knowledge base's site, or of its public status site when the policy says so.
     `user_uris` are the source paths of the site's own files (`docs/`): a postmortem there is hidden (with a
     warning), and a cross-incident page there keeps the user's text above ours. `now` is the build's time, which
     the public status page shows as "last updated" (default: midnight UTC of `kb.today`; the core reads no
     clock). The internal preview says midnight of `kb.today`, so two builds of the knowledge base on one day are
-    identical."""
+    identical.
+
+    `previous` is the last build's site with the same templates (`mkdocs serve`): when no postmortem's facts and
+    no diagnostic changed (an edit of a body alone), its indexes, cross-incident pages, rendered rows and exports
+    are reused, since they never show a body."""
     site = Site(kb, env, directory_urls)
     site.user_uris = set(user_uris)
-    incidents = public_incidents(kb.postmortems, kb.policy)
     if kb.policy.public_site:
-        _public_site(site, incidents, site_name, site_url, now)
+        _public_site(site, public_incidents(kb.postmortems, kb.policy), site_name, site_url, now)
     else:
-        _knowledge_base_site(site, incidents)
+        _knowledge_base_site(site, previous)
     return site
 
 
-def _knowledge_base_site(site: Site, incidents: list) -> None:
+def _knowledge_base_site(site: Site, previous: Site | None) -> None:
     kb, site_map = site.kb, site.site_map
     shown = []
     for pm in kb.published():
@@ -203,6 +270,12 @@ def _knowledge_base_site(site: Site, incidents: list) -> None:
         site.pages[uri] = SitePage(uri, pm.title, pm.body)
         site.postmortems[uri] = pm
         shown.append(pm)
+    if previous is not None and previous.indexes is not None and previous._everything() == site._everything():
+        site.indexes, site.rows, site.files = previous.indexes, previous.rows, previous.files
+        for spec in previous.specs.values():
+            site._add_spec(spec)
+        return
+    incidents = public_incidents(kb.postmortems, kb.policy)
     site.indexes = build_indexes(shown, kb.policy, kb.today)
     site.rows = Rows(site.env, problem_counts(kb))
     # the preview links each incident to its postmortem, and its "full history" to the knowledge base's listing

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from .pull_requests.changes import ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes, merge_base, text_at
+from .pull_requests.changes import (ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes,
+                                    knowledge_base_of_changes, merge_base, text_at)
 from .build import PublishRefused
 from .diagnostics import Diagnostic, Level, log_line
 from .generator import GenerateError, SiteSource, generate as generate_site_source, inherited, read_config
@@ -147,10 +148,12 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
         files = list({file.resolve(): file for file in found}.values())  # each file once, however named
     if whole_folder and files is not None:
         changed, files = files, None
-    kb = load_knowledge_base(folder, policy, today=today, paths=files)
-    diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
-    if changed is not None:
+    if changed is not None:  # only what the change involves is parsed: flat in the size of the knowledge base
+        kb = knowledge_base_of_changes(folder, policy, changed, today=today)
         diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if path.exists())
+    else:
+        kb = load_knowledge_base(folder, policy, today=today, paths=files)
+        diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
     sys.exit(report(diagnostics, checked, output, strict))
 
 

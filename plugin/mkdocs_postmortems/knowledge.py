@@ -34,6 +34,7 @@ class KnowledgeBase:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     by_id: dict[str, Postmortem] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # display path -> (size, mtime_ns), when cached
     _by_path: dict[str, list[Diagnostic]] | None = field(default=None, repr=False, compare=False)
 
     def diagnostics_by_path(self) -> dict[str, list[Diagnostic]]:
@@ -154,18 +155,91 @@ def _foreign_format(source: Source, display_path: str) -> list[Diagnostic]:
                        RULES["foreign-format"].level)]
 
 
+@dataclass
+class _Cached:
+    """One file's own results: its postmortem (None: no postmortem), its parse diagnostics and those of the rules
+    that look at it alone. `with_errors` keeps the last `_with_errors` copy, so an unchanged postmortem is the same
+    object from build to build."""
+
+    stamp: tuple[int, int]
+    pm: Postmortem | None
+    problems: list[Diagnostic]
+    checks: list[Diagnostic]
+    with_errors: tuple[tuple[str, ...], Postmortem] | None = None
+
+
+class KnowledgeCache:
+    """Each file's parse and per-file checks, kept between builds: `mkdocs serve` rebuilds after every save, and
+    only the saved file needs reading again.
+
+    An entry is reused while the file's size and mtime (ns), its display path, the policy and the date to judge
+    deadlines by are the same; anything else reads the file again. Only per-file results are kept: the rules across
+    files (references, people, leaks, findings) run over the postmortems every build, so a change in one file is
+    reported in the others exactly as a fresh build reports it. A per-file rule sees one postmortem, the policy and
+    `today`, never the other files (`Context.ids` is for the rules across files)."""
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None  # (policy, today) the entries were made under
+        self.entries: dict[str, _Cached] = {}  # display path -> its results
+        self.memo: dict = {}  # rules across files keep what depends on one postmortem here (`Context.memo`)
+        self.hits = self.misses = 0  # for the last load: how many files were reused and how many read
+
+    def begin(self, policy: Policy, today: date) -> None:
+        if self.key is None or self.key[1] != today or self.key[0] != policy:
+            self.entries.clear()
+            self.memo.clear()
+        self.key = (policy, today)
+        self.hits = self.misses = 0
+
+    def results(self, path: Path, shown: str, policy: Policy, ctx: Context) -> _Cached:
+        try:
+            info = os.stat(path)
+            stamp: tuple[int, int] | None = (info.st_size, info.st_mtime_ns)
+        except OSError:  # unreadable or dangling: reported by the parse, never cached
+            stamp = None
+        entry = self.entries.get(shown)
+        if entry is not None and stamp is not None and entry.stamp == stamp:
+            self.hits += 1
+            return entry
+        self.misses += 1
+        entry = _read(path, shown, policy, ctx, stamp)
+        if stamp is None:
+            self.entries.pop(shown, None)
+        else:
+            self.entries[shown] = entry
+        return entry
+
+    def forget_except(self, shown: set[str]) -> None:
+        """Drop the entries of files that are gone, so a deleted file's results never come back."""
+        for path in set(self.entries) - shown:
+            del self.entries[path]
+
+
+def _read(path: Path, shown: str, policy: Policy, ctx: Context, stamp) -> _Cached:
+    pm, problems = load_postmortem(path, shown, policy)
+    return _Cached(stamp, pm, problems, [] if pm is None else check_postmortem(pm, ctx))
+
+
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
-                        paths: list[Path] | None = None, root: Path | None = None) -> KnowledgeBase:
+                        paths: list[Path] | None = None, root: Path | None = None,
+                        cache: KnowledgeCache | None = None, others: dict | None = None) -> KnowledgeBase:
     """Parse and check every postmortem in `folder` (or just `paths`), in one pass over the files.
 
     Display paths are relative to `base` (default: the current directory) so diagnostics are clickable. Links
-    may point anywhere inside `root`, the repository (default: `base`, else the folder holding `folder`).
+    may point anywhere inside `root`, the repository (default: `base`, else the folder holding `folder`). With a
+    `cache`, files unchanged since the last load are not read again; the result is the same as without one.
+    `others` (every file's display path, in the folder's order -> its `parsing.scan.Scanned`, or None for a file in
+    `paths`) stands for the files not parsed where the rules across files need them: their people and start years
+    (`check --changed-since`).
     """
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
     found: list[Diagnostic] = []
     in_folder, skipped = survey(folder)
-    ctx = Context(policy, today, (p.stem for p in in_folder if p.suffix == ".md"))  # `related` may name any of them
+    if cache is not None:
+        cache.begin(policy, today)
+    ctx = Context(policy, today, (p.stem for p in in_folder if p.suffix == ".md"),  # `related` may name any of them
+                  None if cache is None else cache.memo)
     everything, skipped = (in_folder, skipped) if paths is None else (paths, [])
     base_dir = os.path.abspath(base or ".")
     root = Path(root or base or folder.absolute().parent)
@@ -178,6 +252,7 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         found.append(Diagnostic(shown, 1, 1, "folder-missing", f"the postmortems folder `{shown}` does not exist",
                                 "create it, or set the plugin's `folder` option to where the postmortems are",
                                 Level.WARNING))
+    cached: dict[str, _Cached] = {}
     for path in everything:
         shown = display_path(path, base_dir)
         refused = refusal(path, root)
@@ -198,20 +273,27 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
                                     Level.WARNING))
             kb.rejected.append(shown)
             continue
-        pm, problems = load_postmortem(path, shown, policy)
-        found.extend(problems)
-        if pm is None:
+        entry = _read(path, shown, policy, ctx, None) if cache is None else cache.results(path, shown, policy, ctx)
+        found.extend(entry.problems)
+        if entry.pm is None:
             kb.rejected.append(shown)
             continue
-        kb.postmortems.append(pm)
-        kb.by_id.setdefault(pm.id, pm)
-        found.extend(check_postmortem(pm, ctx))
+        cached[shown] = entry
+        if entry.stamp is not None and cache is not None:
+            kb.stamps[shown] = entry.stamp
+        kb.postmortems.append(entry.pm)
+        kb.by_id.setdefault(entry.pm.id, entry.pm)
+        found.extend(entry.checks)
+    if cache is not None and paths is None:
+        cache.forget_except({display_path(path, base_dir) for path in everything})
+    if others is not None:
+        _stand_in(ctx, kb.postmortems, others)
     found.extend(check_knowledge_base(kb.postmortems, ctx))
     found = _apply_levels(found, policy)
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in found:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    kb.postmortems = [_with_errors(pm, by_path.get(pm.path, ())) for pm in kb.postmortems]
+    kb.postmortems = [_with_errors(pm, by_path.get(pm.path, ()), cached.get(pm.path)) for pm in kb.postmortems]
     kb.by_id = {}
     for pm in kb.postmortems:
         kb.by_id.setdefault(pm.id, pm)
@@ -220,10 +302,37 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     return kb
 
 
-def _with_errors(pm: Postmortem, diagnostics) -> Postmortem:
+def _stand_in(ctx: Context, parsed: list[Postmortem], others: dict) -> None:
+    """People and start years of the whole folder, in its order (that of `others`, which names every file, None for
+    a parsed one), from the parsed postmortems and the scanned rest."""
+    from .model import people_of
+    from .people import people_from_names
+
+    by_path = {pm.path: pm for pm in parsed}
+    names, starts = [], []
+    for shown, scanned in others.items():
+        pm = by_path.get(shown)
+        if pm is not None:
+            names += people_of([pm])
+            starts += [pm.started.year] if pm.started else []
+        elif scanned is not None:
+            names += others[shown].people
+            starts += [others[shown].started_year] if others[shown].started_year else []
+    ctx.people = people_from_names(names, ctx.policy)
+    ctx.starts = sorted(starts)
+
+
+def _with_errors(pm: Postmortem, diagnostics, entry: _Cached | None = None) -> Postmortem:
     """`pm` knowing the codes of its errors, at the levels reported: what may go public asks for them."""
     errors = tuple(dict.fromkeys(d.code for d in diagnostics if d.level is Level.ERROR))
-    return dataclasses.replace(pm, errors=errors) if errors else pm
+    if not errors:
+        return pm
+    if entry is not None and entry.with_errors is not None and entry.with_errors[0] == errors:
+        return entry.with_errors[1]
+    copy = dataclasses.replace(pm, errors=errors)
+    if entry is not None:
+        entry.with_errors = (errors, copy)
+    return copy
 
 
 def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:

@@ -39,6 +39,10 @@ def is_person(name: str, not_people: frozenset[str] = frozenset()) -> bool:
 def people(postmortems: Iterable[Postmortem], policy: Policy) -> tuple[str, ...]:
     """Everyone to match as a person: the knowledge base's authors, reviewers and owners and the policy's
     `blameless_names`, without initials, common words and organisations."""
+    return people_from_names(people_of(postmortems), policy)
+
+
+def people_from_names(names: Iterable[str], policy: Policy) -> tuple[str, ...]:
+    """`people()` from the names the postmortems give, in order (e.g. from a scan of unparsed files)."""
     not_people = organisations(policy)
-    return tuple(name for name in dict.fromkeys((*people_of(postmortems), *policy.blameless_names))
-                 if is_person(name, not_people))
+    return tuple(name for name in dict.fromkeys((*names, *policy.blameless_names)) if is_person(name, not_people))

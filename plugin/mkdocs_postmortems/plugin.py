@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from datetime import datetime, timezone
 from html import escape
@@ -17,7 +18,7 @@ from mkdocs.structure.toc import AnchorLink
 
 from .build import CSS, PublishRefused, Site, build_site
 from .diagnostics import Level, log_line
-from .knowledge import load_knowledge_base
+from .knowledge import KnowledgeCache, load_knowledge_base
 from .mkdocs_config import PostmortemsConfig
 from .policy import policy_from_options
 from .render import template_environment
@@ -34,21 +35,57 @@ def _now(today):
     return now if now.date() == today else None
 
 
+class _GeneratedPage(File):
+    """A page of ours that `mkdocs serve --dirty` may skip: MkDocs counts a file with in-memory content as always
+    modified, so without this every page would be rendered again after any edit."""
+
+    unchanged = False  # the page's inputs equal those of the last build that wrote it
+
+    def is_modified(self) -> bool:
+        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
+
+
+def _template_stamps(dirs) -> tuple:
+    """Every template of ours that the environment may load, with its mtime: an edited override renders again."""
+    stamps = []
+    for folder in dirs:
+        try:
+            with os.scandir(os.path.join(folder, "postmortems")) as entries:
+                stamps += sorted((entry.path, entry.stat().st_mtime_ns) for entry in entries)
+        except OSError:
+            continue
+    return tuple(stamps)
+
+
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
-    """Adds the knowledge base to the site: a page per postmortem and the cross-incident pages, all from the core."""
+    """Adds the knowledge base to the site: a page per postmortem and the cross-incident pages, all from the core.
+
+    The object lives as long as `mkdocs serve` does: `cache` keeps each file's parse and checks, and `built` each
+    page's inputs as of the last build that wrote it, so a rebuild reads only the files that changed and `--dirty`
+    renders only the pages whose inputs changed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache = KnowledgeCache()
+        self.built: tuple[tuple, dict] = ((), {})  # (build key, src_uri -> inputs) of the last successful build
+        self.building: tuple[tuple, dict] = ((), {})
+        self.previous: Site | None = None  # the last successful build's site, whose indexes a rebuild may reuse
 
     command = None  # "build", "gh-deploy" or "serve", from on_startup; None when a program calls build() itself
+    dirty = False
     staging: Staging | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """`mkdocs serve` builds into a folder of its own, which nothing deploys: it needs no staging."""
-        self.command = command
+        """Defined so that MkDocs keeps this object for every rebuild of `mkdocs serve` (it caches only plugins
+        with `on_startup`), and with it the cache. `serve` builds into a folder of its own, which nothing deploys:
+        it needs no staging, nor does a `--dirty` build."""
+        self.command, self.dirty = command, dirty
 
     @event_priority(-100)  # after other plugins' pre_build, and before MkDocs empties site_dir
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Build into a sibling of site_dir, swapped in by `on_post_build` only when the build succeeds: a refused
         leak or a failed `--strict` build leaves the last good site as it was."""
-        if self.command != "serve":
+        if self.command != "serve" and not self.dirty:  # `--dirty` rebuilds into the old site, by definition
             self.staging = Staging(config.site_dir)
             self.site_dir, config.site_dir = config.site_dir, str(self.staging.start())
 
@@ -56,7 +93,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
         self.policy = policy_from_options(self.config)
         self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
-        self.env = template_environment(config.theme.dirs)
+        if getattr(self, "env_dirs", None) != list(config.theme.dirs):  # compiled templates outlive a rebuild;
+            self.env_dirs = list(config.theme.dirs)                     # Jinja reloads an edited one by its mtime
+            self.env = template_environment(self.env_dirs)
         self.site: Site | None = None
         self.full: dict[str, tuple[str, str, str, str]] = {}  # src_uri -> compact and full HTML, for search
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
@@ -66,13 +105,17 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Parse and check every postmortem once, log each diagnostic, and add the core's pages and files. Runs
         here because the nav is built from these files next."""
-        kb = load_knowledge_base(self.root / self.policy.folder, self.policy, base=self.root)
+        kb = load_knowledge_base(self.root / self.policy.folder, self.policy, base=self.root, cache=self.cache)
         for diagnostic in kb.diagnostics:
             hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
             _LOG_AT[diagnostic.level](log_line(f"{diagnostic.location()}: [{diagnostic.code}] {diagnostic.message}{hint}"))
+        key = (self.policy, kb.today, config.use_directory_urls, config.site_name, config.site_url,
+               str(config.site_dir), _template_stamps(config.theme.dirs))
+        same = self.built[0] == key
         try:
             self.site = build_site(kb, self.env, (f.src_uri for f in files), config.use_directory_urls,
-                                   config.site_name, config.site_url or "", _now(kb.today))
+                                   config.site_name, config.site_url or "", _now(kb.today),
+                                   previous=self.previous if same else None)
         except PublishRefused as refusal:  # never publish a leak, strict build or not
             raise PluginError(log_line(str(refusal))) from None
         for warning in self.site.warnings:
@@ -80,12 +123,18 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for uri, content in self.site.files.items():
             source = {"abs_src_path": str(content)} if isinstance(content, Path) else {"content": content}
             files.append(File.generated(config, uri, **source))
+        built = self.built[1] if same else {}
+        inputs: dict = {}
         for page in self.site.pages.values():
             if not page.user_page:
                 # A leading newline keeps MkDocs from reading a body that starts with `---` as metadata. Only the
                 # index joins an automatic nav, which is rendered into every page.
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                files.append(File.generated(config, page.uri, content="\n" + page.markdown, inclusion=inclusion))
+                file = _GeneratedPage.generated(config, page.uri, content="\n" + page.markdown, inclusion=inclusion)
+                inputs[page.uri] = self.site.inputs(page.uri)
+                file.unchanged = inputs[page.uri] is not None and built.get(page.uri) == inputs[page.uri]
+                files.append(file)
+        self.building = (key, inputs)
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -132,18 +181,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     @event_priority(-100)  # last: the search plugin writes its index in on_post_build
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Swap the new site in, unless `--strict` is about to fail the build on a warning: MkDocs raises its
-        strict Abort only after this event, so the warnings are counted here, by MkDocs' own counter."""
-        if self.staging is None:
-            return
-        if _strict_warnings():
-            self.staging.abandon()
-        else:
-            self.staging.commit()
-        config.site_dir, self.staging = self.site_dir, None  # `gh-deploy` publishes config.site_dir next
+        """Every page is written: remember each one's inputs, so the next `--dirty` build may skip those whose
+        inputs stay the same. Then swap a staged site in, unless `--strict` is about to fail the build on a
+        warning: MkDocs raises its strict Abort only after this event, so the warnings are counted here, by
+        MkDocs' own counter."""
+        failing = self.staging is not None and _strict_warnings()
+        if not failing:
+            self.built, self.previous = self.building, self.site
+        if self.staging is not None:
+            self.staging.abandon() if failing else self.staging.commit()
+            config.site_dir, self.staging = self.site_dir, None  # `gh-deploy` publishes config.site_dir next
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build (a leak refused, a crash) removes what it wrote; the last good site stays."""
+        """A failed build (a leak refused, a crash) removes what it wrote, and the last good site stays; pages may
+        be half written, so the next build renders them all."""
+        self.built, self.previous = ((), {}), None
         if self.staging is not None:
             self.staging.abandon()
             self.staging = None

@@ -257,28 +257,47 @@ def check_blame(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
     lint's patterns are built once per build, not once per postmortem.
     """
     policy = ctx.policy
-    postmortems_by_path = {pm.path: pm for pm in postmortems}
-    options = {"names": people(postmortems, policy), "phrases": policy.blameless_phrases,
+    options = {"names": ctx.people if ctx.people is not None else people(postmortems, policy), "phrases": policy.blameless_phrases,
                "allowed": policy.blameless_allowed}
+    # A postmortem's findings depend on it and on `options` alone: a rebuild under `mkdocs serve` (`ctx.memo`, kept by
+    # the knowledge base's cache) scans only the postmortems that changed, as long as the people stay the same.
+    previous = ctx.memo.get("blame-language")
+    reuse = previous["by_pm"] if previous is not None and previous["options"] == options else {}
+    by_pm: dict[int, tuple[Postmortem, list[Diagnostic]]] = {}
+    ctx.memo["blame-language"] = {"options": options, "by_pm": by_pm}
     found = []
     for pm in postmortems:
-        fields = [(key_path, text) for key_path, text in free_texts(pm) if text and key_path[-1] != "owner"]
-        starts, line = [], 0  # each field's first line in the joined text; blank lines keep phrases apart
-        for _, text in fields:
-            starts.append(line)
-            line += text.count("\n") + 2
-        for finding in find_blame("\n\n".join(text for _, text in fields), markdown=False, **options):
-            index = bisect_right(starts, finding.line) - 1
-            at, col = pm.position_of(*fields[index][0])
-            offset = finding.line - starts[index]  # a folded value's later lines start at column 1
-            found.append(_blame(pm, at + offset, col + finding.col - 1 if offset == 0 else finding.col, finding))
-        found += [_blame(pm, pm.body_line + f.line, f.col, f) for f in find_blame(pm.body, **options)]
-    return [d for d in found if not _suppressed(d, postmortems_by_path)]
+        hit = reuse.get(id(pm))
+        if hit is not None and hit[0] is pm:
+            found += hit[1]
+            by_pm[id(pm)] = hit
+            continue
+        mine = _blame_in(pm, options)
+        by_pm[id(pm)] = (pm, mine)
+        found += mine
+    return found
 
 
-def _suppressed(found: Diagnostic, by_path: dict[str, Postmortem]) -> bool:
+def _blame_in(pm: Postmortem, options: dict) -> list[Diagnostic]:
+    """`blame-language` in one postmortem's free-text fields and body, but where a `blameless-ok` comment allows it."""
+    found = []
+    fields = [(key_path, text) for key_path, text in free_texts(pm) if text and key_path[-1] != "owner"]
+    starts, line = [], 0  # each field's first line in the joined text; blank lines keep phrases apart
+    for _, text in fields:
+        starts.append(line)
+        line += text.count("\n") + 2
+    for finding in find_blame("\n\n".join(text for _, text in fields), markdown=False, **options):
+        index = bisect_right(starts, finding.line) - 1
+        at, col = pm.position_of(*fields[index][0])
+        offset = finding.line - starts[index]  # a folded value's later lines start at column 1
+        found.append(_blame(pm, at + offset, col + finding.col - 1 if offset == 0 else finding.col, finding))
+    found += [_blame(pm, pm.body_line + f.line, f.col, f) for f in find_blame(pm.body, **options)]
+    return [d for d in found if not _suppressed(d, pm)]
+
+
+def _suppressed(found: Diagnostic, pm: Postmortem) -> bool:
     """A `blameless-ok` comment on the finding's line or the line before."""
-    marked = by_path[found.path].suppressed_lines
+    marked = pm.suppressed_lines
     return found.line in marked or found.line - 1 in marked
 
 

@@ -35,10 +35,14 @@ class Context:
     """What a rule may look at besides the postmortems: the policy, the date to judge deadlines by, and the IDs
     of every Markdown file of the folder (a `related` ID may name a file that failed to parse)."""
 
-    def __init__(self, policy: Policy, today: date, ids: Iterable[str] = ()):
+    def __init__(self, policy: Policy, today: date, ids: Iterable[str] = (), memo: dict | None = None):
         self.policy = policy
         self.today = today
         self.ids = frozenset(ids)
+        self.memo = {} if memo is None else memo  # a rule's results kept between builds (same policy and today)
+        # the whole folder's people and sorted start years, when not every file was parsed (`check --changed-since`)
+        self.people: tuple[str, ...] | None = None
+        self.starts: list[int] | None = None
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ ISOLATED_YEARS = 10  # a start this far from every other incident's is most like
 @rule("date-implausible", W, "A date before 1970, after next year, or more than 10 years from every other "
       "incident's start.", scope=Scope.KNOWLEDGE_BASE)
 def implausible_dates(postmortems: list[Postmortem], ctx: Context) -> Iterator[Diagnostic]:
-    starts = sorted(pm.started.year for pm in postmortems if pm.started)
+    starts = ctx.starts if ctx.starts is not None else sorted(pm.started.year for pm in postmortems if pm.started)
     latest = ctx.today.year + 1
     for pm in postmortems:
         reported: set[int] = set()  # a year once per file: the first field that has it

@@ -19,7 +19,9 @@ from typing import Callable, Iterable
 from ..diagnostics import Diagnostic
 from .diff import FrontMatterDiff, diff_postmortems
 from ..parsing.frontmatter import source_from_bytes
-from ..knowledge import KnowledgeBase, display_path, postmortem_from_source
+from ..knowledge import KnowledgeBase, discover, display_path, load_knowledge_base, postmortem_from_source
+from ..parsing.frontmatter import MAX_FILE_BYTES
+from ..parsing.scan import scan
 from ..model import Postmortem
 from ..policy import Policy
 from ..status_site.public import PublicView, public_view
@@ -107,6 +109,40 @@ def text_at(repo: Path, ref: str, path: Path) -> str | None:
 
 
 # --- from the knowledge base ------------------------------------------------------------------------
+
+def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Path], today=None,
+                              base: Path | None = None) -> KnowledgeBase:
+    """The knowledge base as far as `diagnostics_of_changes` needs it, without parsing every file.
+
+    Parsed and checked: the changed files, the files with a changed file's name (a `duplicate-id`), and those whose
+    text names a changed postmortem's ID (a `related` entry, found with a plain substring search). Every other
+    file is scanned for what the rules across files need of it (`parsing.scan`: people, start year); IDs come from
+    file names as always. So the diagnostics of the changed files are those of a full load, in time that grows with
+    the size of the change rather than of the knowledge base."""
+    changed = list(changed)
+    changed_files = {_resolved(path) for path in changed}
+    changed_ids = {path.stem for path in changed if path.suffix == ".md"}
+    folder_abs = _resolved(folder)
+    shown_folder = display_path(folder, os.path.abspath(base or "."))
+    parse, others = [], {}  # others: every file's display path in order, its scan or None where it is parsed
+    for path in discover(folder):
+        relative = path.relative_to(folder)
+        shown = f"{shown_folder}/{relative.as_posix()}"
+        if folder_abs / relative in changed_files or path.stem in changed_ids or path.suffix != ".md":
+            parse.append(path)
+            others[shown] = None
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace") if path.stat().st_size <= MAX_FILE_BYTES else ""
+        except OSError:
+            text = ""
+        if any(pm_id in text for pm_id in changed_ids):
+            parse.append(path)
+            others[shown] = None
+        else:
+            others[shown] = scan(text)
+    return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others)
+
 
 def diagnostics_of_changes(kb: KnowledgeBase, changed: Iterable[Path], base_dir: Path = Path(".")) -> list[Diagnostic]:
     """The diagnostics a change is responsible for, in the knowledge base's order.

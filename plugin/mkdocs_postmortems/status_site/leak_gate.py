@@ -339,7 +339,7 @@ def text_position(pm: Postmortem, key_path: tuple, text: str, offset: int) -> tu
 def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """`public-leak` for every public title, summary, `changes` and update body of `postmortems`; people are those
     the whole knowledge base names, so a name from another postmortem is caught too."""
-    gate = LeakGate(ctx.policy, people(postmortems, ctx.policy))
+    gate = LeakGate(ctx.policy, ctx.people if ctx.people is not None else people(postmortems, ctx.policy))
     found = []
     for pm in postmortems:
         if pm.public is None:

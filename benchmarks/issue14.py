@@ -1,0 +1,179 @@
+"""Issue #14, "Fast where people wait": every figure against its goal, in one run.
+
+Usage: python benchmarks/issue14.py [--sizes 2000 5000] [--skip-browser]
+
+For each N it writes build_speed.py's trees (the plugin, and bare Material from the same bodies) and measures, each
+in a new process so memory and imports are counted as a user pays them:
+  build      `mkdocs build` of a and b: CPU time (user + sys of the child), wall time, peak RSS (ru_maxrss);
+  serve      build once, append a line to one postmortem, build again in the same process with the same plugin
+             object, as `mkdocs serve` does: the second build's CPU time, with dirty=True and dirty=False;
+  changed    `postmortems check --changed-since HEAD~1` with one changed file, against a full `postmortems check`;
+  page       the largest HTML page of a's site, and its load time in Chromium (/usr/bin/chromium via playwright,
+             served from 127.0.0.1), at the largest N.
+Goals: build CPU a/b <= 1.15, memory a/b <= 1.5, --dirty reload a/b <= 2, changed-since <= 1 s at N = 2000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from build_speed import child_environment, write_trees  # noqa: E402
+
+GOALS = {"build cpu": 1.15, "memory": 1.5, "serve --dirty": 2.0, "changed-since s": 1.0}
+
+SERVE = r"""
+import json, sys, time
+from pathlib import Path
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+config, target, dirty, site = sys.argv[1], Path(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+def once():
+    cfg = load_config(config_file=config, site_dir=site)
+    cfg.plugins.on_startup(command="serve", dirty=dirty)
+    cpu, wall = time.process_time(), time.perf_counter()
+    build(cfg, dirty=dirty)
+    return time.process_time() - cpu, time.perf_counter() - wall
+once()
+target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+print(json.dumps(once()))
+"""
+
+
+def child(command: list[str], cwd: Path | None = None) -> tuple[float, float, float, str]:
+    """CPU seconds, wall seconds and peak RSS (MiB) of one child process, and its stdout."""
+    env = child_environment()
+    start = time.perf_counter()
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN's ru_maxrss is the largest child so far)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed")
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, out
+
+
+def mkdocs_build(config: Path) -> tuple[float, float, float]:
+    site = config.parent / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    cpu, wall, rss, _ = child([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)])
+    return cpu, wall, rss
+
+
+def serve_reload(config: Path, target: Path, dirty: bool) -> float:
+    site = config.parent / f"served-{int(dirty)}"
+    shutil.rmtree(site, ignore_errors=True)
+    *_, out = child([sys.executable, "-c", SERVE, str(config), str(target), "1" if dirty else "0", str(site)])
+    return json.loads(out.strip().splitlines()[-1])[0]
+
+
+def changed_since(root: Path) -> tuple[float, float]:
+    """`check --changed-since HEAD~1` with one changed postmortem, and a full check, in a git repository."""
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
+    target = sorted((root / "postmortems").glob("*.md"))[len(list((root / "postmortems").glob("*.md"))) // 2]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    subprocess.run([*git, "commit", "-qam", "one change"], cwd=root, check=True)
+    check = [sys.executable, "-m", "mkdocs_postmortems.cli", "check"]
+    fast = min(child([*check, "--changed-since", "HEAD~1"], cwd=root)[1] for _ in range(2))
+    full = min(child(check, cwd=root)[1] for _ in range(2))
+    return fast, full
+
+
+def largest_page(site: Path) -> tuple[Path, int]:
+    page = max(site.rglob("*.html"), key=lambda path: path.stat().st_size)
+    return page, page.stat().st_size
+
+
+def chromium_load(site: Path, page: Path) -> float | None:
+    """Seconds until `load` of `page` in headless Chromium, served from 127.0.0.1; None without playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/{page.relative_to(site).as_posix()}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+            tab = browser.new_page()
+            tab.goto(url, timeout=0)  # warm the server and the browser; a page of megabytes may take minutes
+            start = time.perf_counter()
+            tab.goto(url, wait_until="load", timeout=0)
+            seconds = time.perf_counter() - start
+            browser.close()
+        return seconds
+    finally:
+        server.shutdown()
+
+
+def verdict(name: str, value: float) -> str:
+    return f"{value:.2f}  (goal <= {GOALS[name]})  {'MET' if value <= GOALS[name] else 'MISSED'}"
+
+
+def run(sizes: list[int], workdir: Path, browser: bool) -> None:
+    sys.stdout.reconfigure(line_buffering=True)
+    print(f"Python {sys.version.split()[0]}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+    for count in sizes:
+        root = workdir / str(count)
+        configs = write_trees(root, count)
+        a_cpu, a_wall, a_rss = mkdocs_build(configs["a"])
+        b_cpu, b_wall, b_rss = mkdocs_build(configs["b"])
+        print(f"\nN={count}")
+        print(f"  build CPU   a {a_cpu:6.1f} s  b {b_cpu:6.1f} s  a/b {verdict('build cpu', a_cpu / b_cpu)}")
+        print(f"  build wall  a {a_wall:6.1f} s  b {b_wall:6.1f} s  a/b {a_wall / b_wall:.2f}")
+        print(f"  peak RSS    a {a_rss:6.0f} MiB b {b_rss:6.0f} MiB a/b {verdict('memory', a_rss / b_rss)}")
+        if count == min(sizes):
+            name = sorted((root / "plugin" / "postmortems").glob("*.md"))[count // 2].name
+            a_dirty = serve_reload(configs["a"], root / "plugin" / "postmortems" / name, True)
+            b_dirty = serve_reload(configs["b"], root / "bare" / "docs" / "postmortems" / name, True)
+            a_full = serve_reload(configs["a"], root / "plugin" / "postmortems" / name, False)
+            b_full = serve_reload(configs["b"], root / "bare" / "docs" / "postmortems" / name, False)
+            print(f"  serve --dirty reload CPU  a {a_dirty:5.2f} s  b {b_dirty:5.2f} s  a/b "
+                  f"{verdict('serve --dirty', a_dirty / b_dirty)}")
+            print(f"  serve reload CPU          a {a_full:5.2f} s  b {b_full:5.2f} s  a/b {a_full / b_full:.2f}")
+            fast, full = changed_since(root / "plugin")
+            print(f"  check --changed-since HEAD~1 (1 file) {verdict('changed-since s', fast)} s wall; "
+                  f"full check {full:.2f} s")
+        if count == max(sizes):
+            page, size = largest_page(configs["a"].parent / "site")
+            seconds = chromium_load(configs["a"].parent / "site", page) if browser else None
+            shown = f"{seconds:.2f} s" if seconds is not None else "not measured"
+            print(f"  largest page {page.relative_to(configs['a'].parent / 'site')}: {size / 1e6:.1f} MB, "
+                  f"Chromium load {shown}", flush=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000])
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="issue14-") as tmp:
+        run(sorted(set(args.sizes)), Path(tmp), not args.skip_browser)
+    print(f"\ntotal {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Rebuilds under `mkdocs serve`: the plugin object survives them, keeps each file's parse and checks, and lets
+`--dirty` skip the pages whose inputs did not change. Whatever it reuses, a rebuild must give the site and the
+diagnostics of a fresh build of the same files."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from site_support import REPO, snapshot
+
+EXAMPLE = ("mkdocs.yml", "docs", "postmortems")
+TODAY_FREE = "2026-02-17-basket-quantity-migration"  # named in `related` by 2025-03-11-orders-db-failover-maintenance
+
+
+@pytest.fixture
+def example(tmp_path):
+    for name in EXAMPLE:
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def _build(config: Path, site: Path, dirty: bool, caplog) -> list[str]:
+    """One build as `mkdocs serve` runs it (the plugin object is kept between builds); its diagnostics, in order."""
+    caplog.clear()
+    cfg = load_config(str(config), site_dir=str(site))
+    cfg.plugins.on_startup(command="serve", dirty=dirty)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.mkdocs_postmortems"):
+        build(cfg, dirty=dirty)
+    return [r.getMessage() for r in caplog.records if r.name.startswith("mkdocs.plugins.mkdocs_postmortems")]
+
+
+def _fresh(config: Path, site: Path, caplog) -> list[str]:
+    """A build by a new plugin object, as `mkdocs build` in a new process."""
+    MkDocsConfig.plugins.plugin_cache.clear()
+    shutil.rmtree(site, ignore_errors=True)
+    return _build(config, site, False, caplog)
+
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / f"{name}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = {
+    "body": lambda folder: _edit(folder, TODAY_FREE, "## Summary", "## Summary\n\nOne more sentence, in the body only.\n"),
+    "front matter": lambda folder: _edit(folder, TODAY_FREE, "title: ", "title: Renamed "),
+    "a broken related link elsewhere": lambda folder: (folder / f"{TODAY_FREE}.md").rename(folder / "2026-02-17-renamed.md"),
+    "a deleted file": lambda folder: (folder / f"{TODAY_FREE}.md").unlink(),
+    "a new file": lambda folder: shutil.copy(folder / f"{TODAY_FREE}.md", folder / "2026-02-18-copy.md"),
+}
+
+
+@pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve --dirty"])
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_rebuild_after_an_edit_gives_the_site_and_diagnostics_of_a_fresh_build(example, caplog, edit, dirty):
+    config, served, fresh = example / "mkdocs.yml", example / "served", example / "fresh"
+    MkDocsConfig.plugins.plugin_cache.clear()
+    _build(config, served, dirty, caplog)
+    before = snapshot(served)
+    EDITS[edit](example / "postmortems")
+    diagnostics = _build(config, served, dirty, caplog)
+    rebuilt = snapshot(served)
+    expected_diagnostics = _fresh(config, fresh, caplog)
+    expected = snapshot(fresh)
+
+    assert diagnostics == expected_diagnostics
+    if edit == "a broken related link elsewhere":
+        assert any("[unknown-related]" in line and TODAY_FREE in line for line in diagnostics)
+    if dirty:  # the search index merges the rebuilt pages into the last one; a deleted page's HTML stays behind
+        del expected["search/search_index.json"]
+        changed = [name for name in expected if before.get(name) != expected[name]]
+        assert changed, "the edit changed no page"
+        assert len(changed) < len(expected) / 2 or edit != "body"
+    else:
+        assert rebuilt.keys() == expected.keys()
+    assert [name for name in expected if rebuilt[name] != expected[name]] == []
+
+
+def test_dirty_rebuilds_only_the_pages_an_edit_of_a_body_changes(example, caplog, monkeypatch):
+    from mkdocs.commands import build as mkdocs_build
+
+    config, served = example / "mkdocs.yml", example / "served"
+    MkDocsConfig.plugins.plugin_cache.clear()
+    _build(config, served, True, caplog)
+    EDITS["body"](example / "postmortems")
+    rendered = []
+    original = mkdocs_build._populate_page
+
+    def populate(page, config, files, dirty=False):
+        if not dirty or page.file.is_modified():
+            rendered.append(page.file.src_uri)
+        return original(page, config, files, dirty)
+
+    monkeypatch.setattr(mkdocs_build, "_populate_page", populate)
+    _build(config, served, True, caplog)
+    ours = [uri for uri in rendered if uri.startswith(("postmortems/", "root-causes/", "action-items/", "services/",
+                                                       "metrics/", "communications/", "status/"))]
+    assert ours == [f"postmortems/{TODAY_FREE}.md"]
+
+
+def test_the_cache_reads_only_changed_files_and_forgets_deleted_ones(example):
+    from mkdocs_postmortems.knowledge import KnowledgeCache, load_knowledge_base
+    from mkdocs_postmortems.policy import Policy
+
+    folder, cache, policy = example / "postmortems", KnowledgeCache(), Policy()
+    first = load_knowledge_base(folder, policy, base=example, cache=cache)
+    assert cache.misses == len(list(folder.glob("*.md"))) and cache.hits == 0
+    EDITS["front matter"](folder)
+    (folder / "2024-02-19-ingress-timeout-change.md").unlink()
+    second = load_knowledge_base(folder, policy, base=example, cache=cache)
+    assert cache.misses == 1 and cache.hits == len(list(folder.glob("*.md"))) - 1
+    assert "postmortems/2024-02-19-ingress-timeout-change.md" not in cache.entries
+    assert second.diagnostics == load_knowledge_base(folder, policy, base=example).diagnostics
+    assert len(second.postmortems) == len(first.postmortems) - 1
+
+
+# --------------------------------------------------------------------------------------------------
+# check --changed-since parses only what the change involves
+
+
+def _people_blamed(folder: Path) -> None:
+    """A body naming a person who is only named in other files, as the subject of a failure."""
+    _edit(folder, TODAY_FREE, "## Summary", "## Summary\n\nr.haddad forgot to check the migration.\n")
+
+
+CHANGES = {
+    "front matter": (["front matter"], [TODAY_FREE]),
+    "blame naming someone from another file": ([_people_blamed], [TODAY_FREE]),
+    "a deleted file named in related elsewhere": (["a deleted file"], [TODAY_FREE]),
+    "a new file": (["a new file"], ["2026-02-18-copy"]),
+    "a new file far from every other start": ([lambda folder: (folder / "1999-01-01-old.md").write_text(
+        (folder / f"{TODAY_FREE}.md").read_text(encoding="utf-8").replace("started: 2026", "started: 1999", 1),
+        encoding="utf-8")], ["1999-01-01-old"]),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_changed_since_gives_the_diagnostics_of_a_full_check(example, change):
+    from mkdocs_postmortems.cli import load_policy
+    from mkdocs_postmortems.knowledge import load_knowledge_base
+    from mkdocs_postmortems.pull_requests.changes import diagnostics_of_changes, knowledge_base_of_changes
+
+    edits, names = CHANGES[change]
+    folder = example / "postmortems"
+    policy, _ = load_policy(example / "mkdocs.yml")
+    for edit in edits:
+        (EDITS[edit] if isinstance(edit, str) else edit)(folder)
+    changed = [folder / f"{name}.md" for name in names]
+    full = diagnostics_of_changes(load_knowledge_base(folder, policy, base=example), changed, example)
+    fast = diagnostics_of_changes(knowledge_base_of_changes(folder, policy, changed, base=example), changed, example)
+    assert fast == full
+    assert full or change in ("a new file", "front matter")
