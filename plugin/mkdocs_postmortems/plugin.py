@@ -13,7 +13,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from .build import CSS, PublishRefused, Site, build_site
+from .build import CSS, JS, PublishRefused, Site, build_site
 from .diagnostics import Level
 from .knowledge import load_knowledge_base
 from .mkdocs_config import PostmortemsConfig
@@ -37,6 +37,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.full: dict[str, tuple[str, str, str, str]] = {}  # src_uri -> compact and full HTML, for search
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
             config.extra_css.append(CSS)
+        if JS not in config.extra_javascript:
+            config.extra_javascript.append(JS)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -74,7 +76,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 page.meta.setdefault("title", escape(ours.title))
                 page.meta["search"] = {"exclude": True}
-        return markdown
+        return self.site.fill_markers(page.file.src_uri, markdown)  # the dashboard, where a page asks for it
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Wrap the page's HTML in the core's: a postmortem's header card and details, or a cross-incident page.

@@ -23,6 +23,7 @@ CHAR = FONT * 0.6  # the width of an average character, for fitting labels
 PALETTE = ("#b71c1c", "#e65100", "#f9a825", "#546e7a", "#1565c0", "#6a1b9a", "#2e7d32", "#6d4c41")  # SEV1..4 first
 BLUE, ORANGE = "#1565c0", "#e65100"  # defaults for bars and dots, and for the p90 marker
 DOT_TITLES_UP_TO = 200  # a row with more values draws bare dots, to keep the page small
+DOTS_UP_TO = 400  # a row with more values draws this many, evenly spread over the sorted values (its quantiles)
 DURATION_TICKS = ((1, "1 min"), (10, "10 min"), (60, "1 h"), (360, "6 h"), (1440, "1 d"), (10080, "1 w"),
                   (43200, "30 d"))
 # distribution markers: Distribution attribute, legend text, default fill, text baseline below the row's middle
@@ -57,10 +58,21 @@ def _fmt(value: float, unit: str) -> str:
     """A value for people: minutes as a duration ("45 min", "2.5 h", "3 d"), anything else with its unit."""
     if unit != "minutes":
         return f"{_num(value)} {unit}".strip()
-    for size, name in ((1440, "d"), (60, "h"), (1, "min")):
-        if value >= size:
-            return f"{_num(value / size)} {name}"
-    return f"{_num(value * 60)} s"
+    return duration_text(value)
+
+
+def duration_text(minutes: float) -> str:
+    """Minutes as the pages write every duration, charts and tables alike: `3 d 4 h`, `3 h 49 min`, `45 min`,
+    `30 s` under a minute."""
+    minutes = max(_finite(minutes), 0.0)
+    if minutes < 1:
+        return f"{round(minutes * 60)} s"
+    whole = int(minutes)
+    days, rest = divmod(whole, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 
 def _fit(text: str, room: float) -> str:
@@ -147,8 +159,8 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
     totals = [sum(counts[i] for _, counts in series) for i in range(len(labels))]
     legend, top = _legend([(_rect(0, 0, 10, 10, *_series_class(s)), name) for s, (name, _) in enumerate(series)], 2)
     left, right, top, plot_height = 44.0, WIDTH - 8.0, top + 8, 180.0
-    bottom, step = top + plot_height, _nice_step(max(totals))
-    y_max = step * max(1, math.ceil(max(totals) / step))
+    bottom, step = top + plot_height, _nice_step(max(max(totals), 4))
+    y_max = step * max(1, math.ceil(max(max(totals), 4) / step))  # at least 4: a month of 1 is not a full bar
     band = (right - left) / len(labels)
     parts = legend + [_text(12, top + plot_height / 2, y_label, anchor="middle",
                             extra=f' transform="rotate(-90 12 {_num(top + plot_height / 2)})"')]
@@ -192,9 +204,10 @@ def _marker_anchor(x: float, left: float, right: float) -> str:
 
 
 def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Distribution]], *,
-                       unit: str = "minutes") -> str:
+                       unit: str = "minutes", points: Sequence[Sequence[tuple[str, str]]] | None = None) -> str:
     """One horizontal row per label (e.g. "Time to detect"): every value as a small dot, the median and p90
-    marked and labelled, on one shared log scale (zero is drawn at the left edge). Rows without values say
+    marked and labelled, on one shared log scale (zero is drawn at the left edge). With `points`, each row's dots
+    name and link their incident: per row, (name, href) aligned with `dist.values`. Rows without values say
     "no data"; with more than DOT_TITLES_UP_TO values a row's dots carry no tooltips. A negative value is drawn at
     the left edge, like zero."""
     values = [max(_finite(value), 0.0) for _, dist in rows for value in dist.values]
@@ -230,9 +243,17 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
             continue
         titled = dist.count <= DOT_TITLES_UP_TO
         parts.append(f'<g class="pm-chart__dot" fill="{BLUE}" fill-opacity="0.5">')
-        for k, value in enumerate(dist.values):  # sorted, so neighbours get different heights
+        named = points[i] if points is not None and len(points[i]) == len(dist.values) else None
+        drawn = dist.values if dist.count <= DOTS_UP_TO else [
+            dist.values[round(j * (dist.count - 1) / (DOTS_UP_TO - 1))] for j in range(DOTS_UP_TO)]
+        for k, value in enumerate(drawn):  # sorted, so neighbours get different heights
             dot = f'<circle cx="{_num(x_of(value))}" cy="{_num(middle + (k % 5 - 2) * 3)}" r="2.5"'
-            parts.append(f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
+            if named is not None and titled:
+                name, href = named[k]
+                parts.append(f'<a href="{_escape(href)}">{dot}><title>{_escape(name)}: {_escape(label.lower())} '
+                             f'{_fmt(value, unit)}</title></circle></a>')
+            else:
+                parts.append(f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
         parts.append("</g>")
         for name, _, fill, text_offset in MARKERS:
             x, shown = x_of(getattr(dist, name)), _fmt(getattr(dist, name), unit)
@@ -264,3 +285,8 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, u
     desc = (f"{len(rows)} bars; highest {high[0]} ({_fmt(high[1], unit)}), "
             f"lowest {low[0]} ({_fmt(low[1], unit)}).")
     return _svg(chart_id, title, desc, 4 + len(rows) * (bar + gap) + 4, parts)
+
+
+def trend_chart(chart_id: str, title: str, quarters: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> str:
+    """Incidents per quarter, stacked by root-cause category: the trend table as a picture, oldest quarter left."""
+    return stacked_bar_chart(chart_id, title, quarters, series, x_label="quarters")
