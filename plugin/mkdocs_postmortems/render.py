@@ -130,7 +130,7 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(when=when_html, utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
+    env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
                        minutes=format_minutes, spread=format_spread, severity=severity_badge, percent=percent_text)
     return env
 
@@ -142,14 +142,6 @@ def inline_code(text: str) -> markupsafe.Markup:
 
 def format_utc(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
-
-
-def when_html(moment: datetime | None, text: str = "", offset: str = "") -> markupsafe.Markup:
-    """`<time>` in UTC; its title gives the time as the source wrote it, in the source's offset, when that differed."""
-    if moment is None:
-        return markupsafe.Markup(markupsafe.escape(text))
-    title = f' title="As written: {markupsafe.escape(offset)}"' if offset else ""
-    return markupsafe.Markup(f'<time datetime="{format_iso(moment)}"{title}>{markupsafe.escape(text or format_utc(moment))}</time>')
 
 
 def format_iso(moment: datetime | None) -> str:
