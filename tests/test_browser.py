@@ -362,8 +362,10 @@ def test_action_items_page_counts_agree_with_the_front_matter(example, page):
 
     assert sorted(section_texts(page, "overdue", "code.pm-item-id")) == sorted(overdue)
     assert len(section_texts(page, "overdue", ".pm-badge--overdue")) == len(overdue)
-    for section, status in (("open", "open"), ("done", "done"), ("wont-do", "wont-do")):
-        assert sorted(section_texts(page, section, "code.pm-item-id")) == sorted(by_status[status]), section
+    for section, status in (("open", "open"), ("done", "done"), ("wont-do", "wont-do")):  # closed ones folded
+        assert sorted(section_texts(page, section, "code.pm-item-id", "textContent")) == sorted(by_status[status]), section
+    assert section_texts(page, "done", "details.pm-fold", "open") == ["false"]
+    assert section_texts(page, "wont-do", "details.pm-fold", "open") == ["false"]
 
     priorities = table_rows(page.locator(".pm-counts"))
     assert priorities, "no priority rows"
@@ -566,13 +568,17 @@ def test_referenced_by_and_similar_incidents_link_to_the_right_postmortems(examp
     target = max(sorted(referrers), key=lambda pm_id: len(referrers[pm_id]))
 
     page.goto(f"{example.url}/postmortems/{target}/")
-    assert page.locator(".pm-backlinks-title").inner_text().strip() == "Referenced by"
-    backlinks = page.locator("ul.pm-backlinks a")
+    # One "Related" list: each other postmortem once, with the reasons it is there
+    listed = [postmortem_id(url) for url in link_targets(page.locator("ul.pm-related > li > a"))]
+    assert len(listed) == len(set(listed)), listed
+    backlinks = page.locator('ul.pm-related > li[data-reasons~="referenced-by"] > a')
     assert sorted(postmortem_id(url) for url in link_targets(backlinks)) == sorted(referrers[target])
+    assert all("references this" in text for text in
+               page.locator('ul.pm-related > li[data-reasons~="referenced-by"]').all_inner_texts())
 
     sharing = {pm_id for pm_id, fm in shown.items() if pm_id != target and incident_pairs(fm) & incident_pairs(
         shown[target])}
-    similar = [postmortem_id(url) for url in link_targets(page.locator("ul.pm-similar a"))]
+    similar = [postmortem_id(url) for url in link_targets(page.locator('ul.pm-related > li[data-reasons~="similar"] > a'))]
     assert similar and set(similar) <= sharing and len(similar) == min(5, len(sharing)), (similar, sharing)
 
     referrer = postmortem_id(link_targets(backlinks)[0])
@@ -592,7 +598,7 @@ def test_a_draft_naming_a_postmortem_is_not_among_its_backlinks(example, page):
     target, draft = named[0]
     page.goto(f"{example.url}/postmortems/{target}/")
     page.locator("article h2#related").wait_for()
-    assert draft not in {postmortem_id(url) for url in link_targets(page.locator("ul.pm-backlinks a"))}
+    assert draft not in {postmortem_id(url) for url in link_targets(page.locator("ul.pm-related a"))}
     assert link_targets(page.locator(f'article a[href*="{draft}"]')) == []
     page.recorder.assert_clean()
 

@@ -277,8 +277,28 @@
     }
   }
 
+  // A table wider than a phone scrolls in Material's wrapper: make that region reachable by keyboard and named.
+  // Material's search dialog has no name: give it one.
+  function accessibility() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table; scroll sideways for more columns");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+
   function init() {
     document.querySelectorAll("[data-pm-url]").forEach(function (node) { node.textContent = location.href; });
+    accessibility();
+    setTimeout(accessibility, 50); // after Material has wrapped the tables of a page it swapped in
     openTarget();
     initExplorers();
   }
@@ -299,6 +319,7 @@
     if (printing.addEventListener) printing.addEventListener("change", onChange);
   }
   window.addEventListener("hashchange", openTarget);
+  window.addEventListener("resize", function () { clearTimeout(window.__pmResize); window.__pmResize = setTimeout(accessibility, 100); });
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init); // Material's instant navigation swaps pages without reloading scripts
   } else if (document.readyState === "loading") {

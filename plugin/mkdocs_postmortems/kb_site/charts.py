@@ -101,7 +101,8 @@ def _series_class(index: int) -> tuple[str, str]:
 def _svg(chart_id: str, title: str, desc: str, height: float, parts: Sequence[str]) -> str:
     if not _ID.fullmatch(chart_id):
         raise ValueError(f"chart id {chart_id!r} must be a letter followed by letters, digits, '-' or '_'")
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="pm-chart" role="img" '
+    link_ns = ' xmlns:xlink="http://www.w3.org/1999/xlink"' if "xlink:href" in "".join(parts) else ""
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg"{link_ns} class="pm-chart" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {_num(height)}" '
             f'width="100%" font-size="{FONT}">'
             f'<title id="{chart_id}-title">{_escape(title)}</title><desc id="{chart_id}-desc">{_escape(desc)}</desc>')
@@ -250,7 +251,7 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
             dot = f'<circle cx="{_num(x_of(value))}" cy="{_num(middle + (k % 5 - 2) * 3)}" r="2.5"'
             if named is not None and titled:
                 name, href = named[k]
-                parts.append(f'<a href="{_escape(href)}">{dot}><title>{_escape(name)}: {_escape(label.lower())} '
+                parts.append(f'<a xlink:href="{_escape(href)}">{dot}><title>{_escape(name)}: {_escape(label.lower())} '
                              f'{_fmt(value, unit)}</title></circle></a>')
             else:
                 parts.append(f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
