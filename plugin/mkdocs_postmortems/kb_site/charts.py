@@ -102,7 +102,7 @@ def _svg(chart_id: str, title: str, desc: str, height: float, parts: Sequence[st
     if not _ID.fullmatch(chart_id):
         raise ValueError(f"chart id {chart_id!r} must be a letter followed by letters, digits, '-' or '_'")
     link_ns = ' xmlns:xlink="http://www.w3.org/1999/xlink"' if "xlink:href" in "".join(parts) else ""
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg"{link_ns} class="pm-chart" role="img" '
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg"{link_ns} id="{chart_id}" class="pm-chart" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {_num(height)}" '
             f'width="100%" font-size="{FONT}">'
             f'<title id="{chart_id}-title">{_escape(title)}</title><desc id="{chart_id}-desc">{_escape(desc)}</desc>')

@@ -24,9 +24,11 @@ PAGE_ROWS = 200  # rows of one table per page: a longer list is split into pages
 RECURRING_SHOWN = 10  # incidents named per recurring cause on the root causes page; the rest on the category's page
 
 
-def paged(uri: str, rows: list, limit: int = PAGE_ROWS) -> list[tuple[str, list]]:
+def paged(uri: str, rows: list, limit: int | None = None) -> list[tuple[str, list]]:
     """`rows` in pages of at most `limit`: the first at `uri`, the next at `<uri>/2.md`, `<uri>/3.md`... (an index
-    page's at `<folder>/page/2.md`, which no postmortem or filter page can take). Always at least one page."""
+    page's at `<folder>/page/2.md`, which no postmortem or filter page can take). Always at least one page.
+    `limit` defaults to `PAGE_ROWS`, read at each call."""
+    limit = PAGE_ROWS if limit is None else limit
     if len(rows) <= limit:
         return [(uri, rows)]
     stem = f"{uri[:-len('/index.md')]}/page" if uri.endswith("/index.md") else uri[:-3]
