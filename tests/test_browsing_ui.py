@@ -414,3 +414,33 @@ def test_the_palette_toggle_switches_scheme(browser, example):
         page.recorder.assert_clean()
     finally:
         page.context.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Screenshots for the README and docs/browsing.md (only with UPDATE_SCREENSHOTS=1; the images are committed)
+
+SHOTS = (  # name, path, width, scheme, element scrolled to just below the header (None: the top)
+    ("home-dashboard-1440-light.png", "", 1440, "light", ".pm-dashboard"),
+    ("home-dashboard-390-dark.png", "", 390, "dark", ".pm-dashboard"),
+    ("postmortems-explore-1440-dark.png", "postmortems/?category=config-change&sort=duration:asc", 1440, "dark", None),
+    ("action-items-1440-light.png", "action-items/", 1440, "light", "h2#overdue"),
+    ("action-items-390-light.png", "action-items/", 390, "light", "h2#overdue"),
+    ("postmortem-related-390-dark.png", None, 390, "dark", "h2#action-items"),
+)
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("UPDATE_SCREENSHOTS") == "1", reason="UPDATE_SCREENSHOTS=1 only")
+@pytest.mark.parametrize("name, path, width, scheme, top", SHOTS, ids=[shot[0] for shot in SHOTS])
+def test_refresh_screenshots(browser, example, name, path, width, scheme, top):
+    path = f"postmortems/{first_open_item_postmortem(example.postmortems)}/" if path is None else path
+    page = open_page(browser, width, scheme)
+    try:
+        page.goto(f"{example.url}/{path}")
+        page.wait_for_load_state("networkidle")
+        if top:
+            page.locator(top).first.evaluate("""element => window.scrollTo(0, element.getBoundingClientRect().top
+                + window.scrollY - document.querySelector('.md-header').offsetHeight - 8)""")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(REPO / "docs" / "images" / name), animations="disabled")
+    finally:
+        page.context.close()
