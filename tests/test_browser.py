@@ -475,15 +475,16 @@ def test_metrics_page_draws_three_charts_each_titled_and_followed_by_its_data(ex
 
     page.goto(example.url + "/metrics/")
     assert page.inner_text("article h1").strip() == "Metrics"
-    assert headings(page) == ["Incidents per month", "Time to detect, mitigate and resolve", "Per service"]
+    assert headings(page) == ["Incidents per month", "Time to detect, mitigate and resolve", "Per quarter and severity",
+                              "Per service"]
     intro = " ".join(page.inner_text("article h1 + p").split())
     outside = f" ({len(shown) - len(inside)} incidents outside them)" if len(inside) < len(shown) else ""
     assert intro.startswith(f"{len(shown)} incidents; the chart and its table show the {len(months)} months from "
                             f"{months[0]} to {months[-1]}{outside}."), intro
 
     charts = page.locator("article svg.pm-chart")
-    assert charts.count() == 3
-    for index in range(3):
+    assert charts.count() == 5  # per month, response times, per quarter (detect, resolve), per service
+    for index in range(5):
         chart = charts.nth(index)
         assert chart.is_visible()
         box = chart.bounding_box()

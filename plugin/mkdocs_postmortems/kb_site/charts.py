@@ -20,6 +20,7 @@ from .stats import Distribution
 WIDTH = 640  # user units; the SVG scales to its container through viewBox and width="100%"
 FONT = 12  # user units
 CHAR = FONT * 0.6  # the width of an average character, for fitting labels
+PHONE = 1.6  # on a phone the stylesheet draws chart text this much larger: legends and axis labels leave room for it
 PALETTE = ("#b71c1c", "#e65100", "#f9a825", "#546e7a", "#1565c0", "#6a1b9a", "#2e7d32", "#6d4c41")  # SEV1..4 first
 BLUE, ORANGE = "#1565c0", "#e65100"  # defaults for bars and dots, and for the p90 marker
 DOT_TITLES_UP_TO = 200  # a row with more values draws bare dots, to keep the page small
@@ -118,7 +119,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float) -> tuple[list[str], 
     returns the markup and the y below the legend."""
     parts, x, y = ['<g class="pm-chart__legend">'], 0.0, top
     for swatch, label in entries:
-        advance = 16 + len(label) * CHAR + 14
+        advance = 16 + len(label) * CHAR * PHONE + 14
         if x and x + advance > WIDTH:
             x, y = 0.0, y + 18
         parts += [f'<g transform="translate({_num(x)},{_num(y)})">{swatch}</g>', _text(x + 16, y + 10, label)]
@@ -179,7 +180,7 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
                 parts.append(_rect(left + (i + 0.15) * band, base, band * 0.7, height, *_series_class(s),
                                    tip=f"{label} · {name}: {counts[i]}"))
     parts.append("</g>")
-    room = int((right - left) / (max(len(label) for label in labels) * CHAR + 8))
+    room = int((right - left) / (max(len(label) for label in labels) * CHAR * PHONE + 8))
     for i in _thin(len(labels), room):
         half = len(labels[i]) * CHAR / 2  # keep the first and last labels inside the picture
         x = min(max(left + (i + 0.5) * band, half), WIDTH - half)
@@ -291,3 +292,54 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, u
 def trend_chart(chart_id: str, title: str, quarters: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> str:
     """Incidents per quarter, stacked by root-cause category: the trend table as a picture, oldest quarter left."""
     return stacked_bar_chart(chart_id, title, quarters, series, x_label="quarters")
+
+
+def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
+                          series: Sequence[tuple[str, Sequence[float | None]]], *, unit: str = "minutes") -> str:
+    """A line per series over `quarters` (oldest left), on a log scale: series are named "<group> median" and
+    "<group> p90" (a severity's median and p90), one colour per group, the p90 dashed. A quarter without a value
+    breaks the line. Each point names its quarter and value."""
+    values = [max(_finite(v), 0.1) for _, row in series for v in row if v is not None]
+    if not quarters or not values:
+        return _no_data(chart_id, title)
+    low, high = min(values) / 1.5, max(max(values) * 1.5, min(values) * 10)
+    names = list(dict.fromkeys(name.split(" ")[0] for name, _ in series))  # "SEV1 median", "SEV1 p90" -> SEV1
+    entries = [(_rect(0, 0, 10, 10, *_series_class(s)), name) for s, name in enumerate(names)]
+    entries += [('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2"/>', "median"),
+                ('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2" stroke-dasharray="3 2"/>', "p90")]
+    legend, top = _legend(entries, 2)
+    left, right, top, plot_height = 56.0, WIDTH - 12.0, top + 8, 180.0
+    bottom = top + plot_height
+    span = math.log10(high / low)
+
+    def y_of(value: float) -> float:
+        return bottom - math.log10(min(max(_finite(value), low), high) / low) / span * plot_height
+
+    step = (right - left) / max(len(quarters) - 1, 1)
+    x_of = (lambda i: left + i * step) if len(quarters) > 1 else (lambda i: (left + right) / 2)
+    parts = list(legend)
+    for value, name in _log_ticks(low, high, unit):
+        y = y_of(value)
+        parts += [f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
+                  _text(left - 6, y + 4, name, anchor="end")]
+    for name, row in series:
+        cls, fill = _series_class(names.index(name.split(" ")[0]))
+        dash = ' stroke-dasharray="6 4"' if name.endswith("p90") else ""
+        segment: list[str] = []
+        for i, value in enumerate(list(row) + [None]):
+            if value is None:
+                if len(segment) > 1:
+                    parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" '
+                                 f'stroke-width="2"{dash}/>')
+                segment = []
+                continue
+            segment.append(f"{_num(x_of(i))},{_num(y_of(value))}")
+            parts.append(f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(value))}" r="4" fill="{fill}">'
+                         f"<title>{_escape(quarters[i])} · {_escape(name)}: {_fmt(value, unit)}</title></circle>")
+    room = int((right - left) / (max(len(q) for q in quarters) * CHAR * PHONE + 8))
+    for i in _thin(len(quarters), room):
+        half = len(quarters[i]) * CHAR / 2
+        parts.append(_text(min(max(x_of(i), half), WIDTH - half), bottom + 16, quarters[i], anchor="middle"))
+    desc = "; ".join(f"{name}: " + ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row) if v is not None)
+                     for name, row in series)
+    return _svg(chart_id, title, desc + ".", bottom + 24, parts)

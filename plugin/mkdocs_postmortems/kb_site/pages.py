@@ -11,7 +11,7 @@ from ..checks.review import add_business_days
 from ..knowledge import KnowledgeBase
 from ..checks.communications import communications_owed
 from ..diagnostics import Level
-from .metrics import minutes, monthly_counts, response_times
+from .metrics import minutes, monthly_counts, quarterly_response, response_times
 from ..model import Postmortem
 from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
 from ..render import PageSpec, problems_of
@@ -273,7 +273,21 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     services = [s for s in indexes.services if s.postmortems]
     resolve = [(s.name, s.time_to_resolve.median) for s in services if s.time_to_resolve.count]
     count = len(incidents)
+    quarterly = quarterly_response(incidents, kb.policy.severities, indexes.quarters)
+    oldest_first = indexes.quarters[::-1]
+    severities = [s for s in kb.policy.severities if any(row[1] == s for row in quarterly)]
+
+    def line(severity: str, measure: int, attribute: str) -> list:
+        found = {row[0]: getattr(row[measure], attribute) for row in quarterly if row[1] == severity}
+        return [found.get(quarter) for quarter in oldest_first]
+
     return {
+        "quarterly": quarterly,
+        "quarterly_charts": [markupsafe.Markup(charts.quarterly_lines_chart(
+            f"pm-quarterly-{name}", f"{label} per quarter, by severity: median and p90", oldest_first,
+            [(f"{severity} {statistic}", line(severity, measure, statistic)) for severity in severities
+             for statistic in ("median", "p90")]))
+            for name, label, measure in (("detect", "Time to detect", 2), ("resolve", "Time to resolve", 3))],
         "count": count, "months": months, "monthly": monthly, "chart_months": kb.policy.chart_months,
         "outside_window": count - undated - in_window,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
