@@ -252,3 +252,16 @@ def test_distribution_chart_draws_any_durations(rows, unit):
     clean = [(label, distribution(v if not isinstance(v, float) or v == v else None for v in values))
              for label, values in rows]
     well_formed(distribution_chart("c", "Title", clean, unit=unit))
+
+
+def test_quarterly_lines_draw_median_solid_and_p90_dashed_and_break_at_a_missing_quarter():
+    from mkdocs_postmortems.kb_site.charts import quarterly_lines_chart
+
+    svg = quarterly_lines_chart("q", "Time to resolve per quarter", ["2024-Q1", "2024-Q2", "2024-Q3"],
+                                [("SEV1 median", [30, None, 90]), ("SEV1 p90", [60, 120, 240])])
+    root = parse(svg)
+    lines = all_of(root, "polyline")
+    assert len(lines) == 1 and lines[0].get("stroke-dasharray")  # the median has a gap; the p90 is one dashed line
+    titles = [t.text for t in all_of(root, "title")]
+    assert "2024-Q3 · SEV1 median: 1 h 30 min" in titles and "2024-Q2 · SEV1 p90: 2 h 0 min" in titles
+    assert "2024-Q1" in texts(root) and "2024-Q3" in texts(root)
