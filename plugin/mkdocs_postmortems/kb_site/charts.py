@@ -21,7 +21,8 @@ WIDTH = 640  # user units; the SVG scales to its container through viewBox and w
 FONT = 12  # user units
 CHAR = FONT * 0.6  # the width of an average character, for fitting labels
 PHONE = 1.6  # on a phone the stylesheet draws chart text this much larger: legends and axis labels leave room for it
-PALETTE = ("#b71c1c", "#e65100", "#f9a825", "#546e7a", "#1565c0", "#6a1b9a", "#2e7d32", "#6d4c41")  # SEV1..4 first
+PALETTE = ("#b71c1c", "#e65100", "#f9a825", "#546e7a", "#1565c0", "#6a1b9a", "#2e7d32", "#6d4c41", "#00838f",
+           "#ad1457")  # SEV1..4 first; ten, one per category of the example taxonomy
 BLUE, ORANGE = "#1565c0", "#e65100"  # defaults for bars and dots, and for the p90 marker
 DOT_TITLES_UP_TO = 200  # a row with more values draws bare dots, to keep the page small
 DOTS_UP_TO = 400  # a row with more values draws this many, evenly spread over the sorted values (its quantiles)
@@ -291,7 +292,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, u
 
 def trend_chart(chart_id: str, title: str, quarters: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> str:
     """Incidents per quarter, stacked by root-cause category: the trend table as a picture, oldest quarter left."""
-    return stacked_bar_chart(chart_id, title, quarters, series, x_label="quarters")
+    return stacked_bar_chart(chart_id, title, quarters, series, y_label="incidents per category", x_label="quarters")
 
 
 def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
