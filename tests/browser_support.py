@@ -140,3 +140,16 @@ def section_texts(page, heading_id: str, selector: str, prop: str = "innerText")
         }
         return found.map(element => String(element[prop]).trim());
     }""", [selector, prop])
+
+
+AXE_DEFAULT = Path(__file__).resolve().parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_source() -> str:
+    """axe-core's axe.min.js, from `AXE_PATH` or tests/.axe/node_modules/axe-core/axe.min.js (`npm install
+    --no-save --prefix tests/.axe axe-core@4`); `unavailable` when neither exists (skips locally, fails in CI)."""
+    path = Path(os.environ.get("AXE_PATH") or AXE_DEFAULT)
+    if not path.is_file():
+        unavailable(f"axe-core is not installed at {path} (npm install --no-save --prefix tests/.axe axe-core@4, "
+                    "or set AXE_PATH)")
+    return path.read_text(encoding="utf-8")

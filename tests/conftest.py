@@ -17,6 +17,17 @@ from mkdocs_postmortems.policy import Policy, Service
 TODAY = date(2026, 11, 22)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The screenshot refresh (`@pytest.mark.screenshots`) is a tool, not a test: it runs with UPDATE_SCREENSHOTS=1
+    and is otherwise deselected, never skipped."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        return
+    deselected = [item for item in items if "screenshots" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if "screenshots" not in item.keywords]
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 

@@ -364,8 +364,10 @@ def test_action_items_page_counts_agree_with_the_front_matter(example, page):
 
     assert sorted(section_texts(page, "overdue", "code.pm-item-id")) == sorted(overdue)
     assert len(section_texts(page, "overdue", ".pm-badge--overdue")) == len(overdue)
-    for section, status in (("open", "open"), ("done", "done"), ("wont-do", "wont-do")):
-        assert sorted(section_texts(page, section, "code.pm-item-id")) == sorted(by_status[status]), section
+    for section, status in (("open", "open"), ("done", "done"), ("wont-do", "wont-do")):  # closed ones folded
+        assert sorted(section_texts(page, section, "code.pm-item-id", "textContent")) == sorted(by_status[status]), section
+    assert section_texts(page, "done", "details.pm-fold", "open") == ["false"]
+    assert section_texts(page, "wont-do", "details.pm-fold", "open") == ["false"]
 
     priorities = table_rows(page.locator(".pm-counts"))
     assert priorities, "no priority rows"
@@ -475,15 +477,16 @@ def test_metrics_page_draws_three_charts_each_titled_and_followed_by_its_data(ex
 
     page.goto(example.url + "/metrics/")
     assert page.inner_text("article h1").strip() == "Metrics"
-    assert headings(page) == ["Incidents per month", "Time to detect, mitigate and resolve", "Per service"]
+    assert headings(page) == ["Incidents per month", "Time to detect, mitigate and resolve", "Per quarter and severity",
+                              "Per service"]
     intro = " ".join(page.inner_text("article h1 + p").split())
     outside = f" ({len(shown) - len(inside)} incidents outside them)" if len(inside) < len(shown) else ""
     assert intro.startswith(f"{len(shown)} incidents; the chart and its table show the {len(months)} months from "
                             f"{months[0]} to {months[-1]}{outside}."), intro
 
     charts = page.locator("article svg.pm-chart")
-    assert charts.count() == 3
-    for index in range(3):
+    assert charts.count() == 5  # per month, response times, per quarter (detect, resolve), per service
+    for index in range(5):
         chart = charts.nth(index)
         assert chart.is_visible()
         box = chart.bounding_box()
@@ -568,13 +571,17 @@ def test_referenced_by_and_similar_incidents_link_to_the_right_postmortems(examp
     target = max(sorted(referrers), key=lambda pm_id: len(referrers[pm_id]))
 
     page.goto(f"{example.url}/postmortems/{target}/")
-    assert page.locator(".pm-backlinks-title").inner_text().strip() == "Referenced by"
-    backlinks = page.locator("ul.pm-backlinks a")
+    # One "Related" list: each other postmortem once, with the reasons it is there
+    listed = [postmortem_id(url) for url in link_targets(page.locator("ul.pm-related > li > a"))]
+    assert len(listed) == len(set(listed)), listed
+    backlinks = page.locator('ul.pm-related > li[data-reasons~="referenced-by"] > a')
     assert sorted(postmortem_id(url) for url in link_targets(backlinks)) == sorted(referrers[target])
+    assert all("references this" in text for text in
+               page.locator('ul.pm-related > li[data-reasons~="referenced-by"]').all_inner_texts())
 
     sharing = {pm_id for pm_id, fm in shown.items() if pm_id != target and incident_pairs(fm) & incident_pairs(
         shown[target])}
-    similar = [postmortem_id(url) for url in link_targets(page.locator("ul.pm-similar a"))]
+    similar = [postmortem_id(url) for url in link_targets(page.locator('ul.pm-related > li[data-reasons~="similar"] > a'))]
     assert similar and set(similar) <= sharing and len(similar) == min(5, len(sharing)), (similar, sharing)
 
     referrer = postmortem_id(link_targets(backlinks)[0])
@@ -594,7 +601,7 @@ def test_a_draft_naming_a_postmortem_is_not_among_its_backlinks(example, page):
     target, draft = named[0]
     page.goto(f"{example.url}/postmortems/{target}/")
     page.locator("article h2#related").wait_for()
-    assert draft not in {postmortem_id(url) for url in link_targets(page.locator("ul.pm-backlinks a"))}
+    assert draft not in {postmortem_id(url) for url in link_targets(page.locator("ul.pm-related a"))}
     assert link_targets(page.locator(f'article a[href*="{draft}"]')) == []
     page.recorder.assert_clean()
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mkdocs_postmortems.kb_site.charts import DOT_TITLES_UP_TO, bar_chart, distribution_chart, stacked_bar_chart
+from mkdocs_postmortems.kb_site.charts import DOT_TITLES_UP_TO, DOTS_UP_TO, bar_chart, distribution_chart, stacked_bar_chart
 from mkdocs_postmortems.kb_site.stats import distribution
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -101,18 +101,18 @@ def test_distribution_marks_median_and_p90_in_order():
     detect = distribution([1, 2, 3, 4, 5, 8, 13, 21, 60, 400, None])
     root = parse(distribution_chart("ttx", "Durations", [("Time to detect", detect), ("Time to resolve", distribution([None, None]))]))
     desc = assert_accessible(root, "ttx", "Durations")
-    assert desc == ("Time to detect: median 6.5 min, p90 1.6 h over 10 values (1 missing); "
+    assert desc == ("Time to detect: median 6 min, p90 1 h 33 min over 10 values (1 missing); "
                     "Time to resolve: no data.")
     [median], [p90] = marker(root, "median"), marker(root, "p90")
     assert float(median.get("x")) < float(p90.get("x"))
-    assert tip(median) == "Time to detect · median: 6.5 min" and tip(p90) == "Time to detect · p90: 1.6 h"
+    assert tip(median) == "Time to detect · median: 6 min" and tip(p90) == "Time to detect · p90: 1 h 33 min"
     circles = all_of(root, "circle")
     dots = [c for c in circles if c.find(f"{NS}title") is not None]
     assert len(dots) == 10
     xs = [float(c.get("cx")) for c in dots]
     assert xs == sorted(xs) and xs[0] < float(median.get("x")) < xs[-1]
     labels = texts(root)
-    assert "no data" in labels and "median 6.5 min" in labels and "p90 1.6 h" in labels
+    assert "no data" in labels and "median 6 min" in labels and "p90 1 h 33 min" in labels
     assert {"1 min", "10 min", "1 h", "6 h"} <= set(labels) and "1 w" not in labels  # only ticks in range
 
 
@@ -129,7 +129,7 @@ def test_many_dots_have_no_titles_but_markers_do():
     svg = distribution_chart("c", "t", [("Time to resolve", many)])
     root = parse(svg)
     circles = [c for c in all_of(root, "circle") if c.get("class") is None]
-    assert len(circles) == 2000 > DOT_TITLES_UP_TO
+    assert len(circles) == DOTS_UP_TO > DOT_TITLES_UP_TO  # 2,000 values: their quantiles, evenly spread
     assert all(c.find(f"{NS}title") is None for c in circles)
     assert len(marker(root, "median")) == 1 and len(marker(root, "p90")) == 1
     assert len(svg) < 2000 * 50  # short markup per dot
@@ -139,12 +139,12 @@ def test_bar_chart_lengths_and_values():
     root = parse(bar_chart("ttr", "Median time to resolve", [("checkout", 150), ("orders-db", 30), ("search", 0)],
                            unit="minutes"))
     desc = assert_accessible(root, "ttr", "Median time to resolve")
-    assert desc == "3 bars; highest checkout (2.5 h), lowest search (0 s)."
+    assert desc == "3 bars; highest checkout (2 h 30 min), lowest search (0 s)."
     bars = series_segments(root)
-    assert [tip(bar) for bar in bars] == ["checkout: 2.5 h", "orders-db: 30 min", "search: 0 s"]
+    assert [tip(bar) for bar in bars] == ["checkout: 2 h 30 min", "orders-db: 30 min", "search: 0 s"]
     widths = [float(bar.get("width")) for bar in bars]
     assert widths[0] == max(widths) and widths[1] == pytest.approx(widths[0] / 5, abs=0.1) and widths[2] == 0
-    assert {"checkout", "2.5 h", "30 min"} <= set(texts(root))
+    assert {"checkout", "2 h 30 min", "30 min"} <= set(texts(root))
 
 
 @pytest.mark.parametrize("make", [
@@ -252,3 +252,16 @@ def test_distribution_chart_draws_any_durations(rows, unit):
     clean = [(label, distribution(v if not isinstance(v, float) or v == v else None for v in values))
              for label, values in rows]
     well_formed(distribution_chart("c", "Title", clean, unit=unit))
+
+
+def test_quarterly_lines_draw_median_solid_and_p90_dashed_and_break_at_a_missing_quarter():
+    from mkdocs_postmortems.kb_site.charts import quarterly_lines_chart
+
+    svg = quarterly_lines_chart("q", "Time to resolve per quarter", ["2024-Q1", "2024-Q2", "2024-Q3"],
+                                [("SEV1 median", [30, None, 90]), ("SEV1 p90", [60, 120, 240])])
+    root = parse(svg)
+    lines = all_of(root, "polyline")
+    assert len(lines) == 1 and lines[0].get("stroke-dasharray")  # the median has a gap; the p90 is one dashed line
+    titles = [t.text for t in all_of(root, "title")]
+    assert "2024-Q3 · SEV1 median: 1 h 30 min" in titles and "2024-Q2 · SEV1 p90: 2 h 0 min" in titles
+    assert "2024-Q1" in texts(root) and "2024-Q3" in texts(root)

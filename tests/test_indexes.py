@@ -146,6 +146,8 @@ def test_services_facets_and_backlinks():
     ids = lambda pms: [pm.id for pm in pms]  # noqa: E731
     assert {k: {v: ids(pms) for v, pms in values.items()} for k, values in ix.facets.items()} == {
         "severity": {"SEV1": ["2025-02-10-b"], "SEV2": ["2025-03-10-c", "2024-01-10-a"]},
+        "status": {"published": ["2025-03-10-c", "2025-02-10-b", "2024-01-10-a"]},
+        "category": {},
         "service": {"checkout": ["2025-03-10-c", "2024-01-10-a"], "payments": ["2025-02-10-b", "2024-01-10-a"]},
         "year": {"2025": ["2025-03-10-c", "2025-02-10-b"], "2024": ["2024-01-10-a"]},
         "tag": {"db": ["2025-03-10-c", "2024-01-10-a"], "sale": ["2024-01-10-a"]},

@@ -23,8 +23,10 @@ import jinja2
 from .checks import Context
 from .kb_site.exports import action_items_csv, action_items_json, knowledge_base_json
 from .kb_site.indexes import build_indexes
-from .kb_site.pages import details_context, knowledge_base_pages, problem_counts
-from .kb_site.urls import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, SiteMap, slugify
+from .kb_site.pages import details_context, knowledge_base_pages, problem_counts, review_state
+from .kb_site.dashboard import dashboard_context, fill_dashboard, has_dashboard
+from .kb_site.urls import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, METRICS, STATUS_PREVIEW,
+                           SiteMap, slugify)
 from .knowledge import KnowledgeBase
 from .model import Postmortem
 from .render import Links, PageSpec, Rows, render, render_header
@@ -50,6 +52,8 @@ _FACTS = tuple(f.name for f in dataclasses.fields(Postmortem) if f.compare and f
 def facts(pm: Postmortem) -> tuple:
     """Everything of a postmortem but its body: what the pages about other postmortems may show of it."""
     return tuple(getattr(pm, name) for name in _FACTS)
+JS = "assets/postmortems/postmortems.js"  # filters and sorting over the JSON exports; every page works without it
+JS_SOURCE = Path(__file__).parent / "assets" / "postmortems.js"
 
 
 class PublishRefused(Exception):
@@ -102,18 +106,20 @@ class Site:
         self.directory_urls = directory_urls
         self.site_map = SiteMap(kb.policy.folder)
         self.pages: dict[str, SitePage] = {}
-        self.files: dict[str, str | Path] = {CSS: CSS_SOURCE}  # uri -> text, or the path of a file to copy
+        self.files: dict[str, str | Path] = {CSS: CSS_SOURCE, JS: JS_SOURCE}  # uri -> text, or the path of a file to copy
         self.warnings: list[str] = []
         self.postmortems: dict[str, Postmortem] = {}
         self.specs: dict[str, PageSpec] = {}
         self.feeds: dict[str, str] = {}  # the public site's feeds, kind -> uri, linked from every page's <head>
         self.component_feeds: dict[str, dict[str, str]] = {}  # component -> its feeds; on its pages and the home page
         self.site_name = ""
+        self.site_url = ""
         self.indexes = None
         self.rows: Rows | None = None
         self.user_uris: set[str] = set()  # the site's own files (docs/)
         self._urls: dict[str, str | None] = {}
         self._shape = self._all = None  # what `inputs` compares, computed once per build
+        self.epoch = object()  # equal to the previous build's when no postmortem's facts changed
         self._facts: dict[int, tuple] = {}  # id(postmortem) -> its facts; the postmortems live as long as the site
 
     def url(self, uri: str) -> str:
@@ -140,14 +146,15 @@ class Site:
         pm = self.postmortems.get(uri)
         if pm is not None:
             context = details_context(pm, self.kb, self.indexes)
-            header = render_header(self.env, pm, self.kb.diagnostics_by_path().get(pm.path, []))
-            details = render(self.env, "details", links=links, **context)
+            header = render_header(self.env, pm, self.kb.diagnostics_by_path().get(pm.path, []), links,
+                                   review_state(pm, self.kb))
+            details = render(self.env, "details", links=links, **context) + self._printed(uri)
             compact_header, _, compact_details = render(self.env, "search", **context).partition("<h2")
             return Rendered(header, details, compact_header, "<h2" + compact_details if compact_details else "")
         spec = self.specs.get(uri)
         if spec is None:
             return None
-        after = render(self.env, spec.template, links=links, **spec.context)
+        after = render(self.env, spec.template, links=links, **spec.context) + self._printed(uri)
         page = self.pages[uri]
         before = "" if page.user_page else f'<h1 id="{slugify(spec.title, max_words=64)}">{escape(spec.title)}</h1>'
         return Rendered(before, after, before, after)
@@ -160,14 +167,9 @@ class Site:
         Files are known by `KnowledgeBase.stamps`; without them no two builds' inputs are equal."""
         pm = self.postmortems.get(uri)
         if pm is not None:
-            context = details_context(pm, self.kb, self.indexes)
-            by_id, exists, site_map = self.kb.by_id, self.exists, self.site_map
-            return ("postmortem", self._stamp(pm), tuple(self.kb.diagnostics_by_path().get(pm.path, ())),
-                    tuple((entry.id, entry.anchor, entry.overdue) for entry in context["items"]),
-                    tuple((other, other in by_id and self.facts(by_id[other]), exists(site_map.postmortem(other)))
-                          for other in pm.related),
-                    tuple(map(self.facts, context["backlinks"])), tuple(map(self.facts, context["similar"])),
-                    tuple(exists(site_map.facet("tag", tag)) for tag in pm.tags))
+            # A page links and lists much of the rest (related, similar, owners, categories, filter pages): it is
+            # the same only when no fact of any postmortem changed (`epoch`) and its own file did not.
+            return ("postmortem", self._stamp(pm), tuple(self.kb.diagnostics_by_path().get(pm.path, ())), self.epoch)
         spec = self.specs.get(uri)
         if spec is None:
             return None
@@ -203,6 +205,25 @@ class Site:
             self._all = (tuple(map(self.facts, self.kb.postmortems)), tuple(self.kb.diagnostics), tuple(self.kb.rejected),
                          self.site_name, self.kb.today, self.kb.policy, self.directory_urls, frozenset(self.user_uris))
         return self._all
+    def _printed(self, uri: str) -> str:
+        """Shown in print only (the stylesheet hides it on screen): where the page lives and when it was built. The
+        script puts the address the reader has in; without it, `site_url` and the page's path."""
+        if self.kb.policy.public_site:
+            return ""
+        where = escape(self.site_url.rstrip("/") + "/" + self.url(uri).lstrip("./")) if self.site_url else escape(
+            "/" + self.url(uri).lstrip("./"))
+        return (f'\n<p class="pm-print-only pm-printed">Printed from <span class="pm-printed__url" data-pm-url>{where}'
+                f'</span>; built {self.kb.today.isoformat()}.</p>')
+
+    def fill_markers(self, uri: str, markdown: str) -> str:
+        """Page `uri`'s Markdown with the dashboard marker (`urls.DASHBOARD_MARKER`) replaced by the dashboard, as
+        seen from that page; unchanged without a marker, and on the public site (which has no dashboard)."""
+        if self.indexes is None or not has_dashboard(markdown):
+            return markdown
+        links = Links(self.site_map, self.up(uri), self._escaped_url, self.rows)
+        html = render(self.env, "dashboard", links=links, site=self.site_map, action_items=ACTION_ITEMS, metrics=METRICS,
+                      **dashboard_context(self.kb, self.indexes))
+        return fill_dashboard(markdown, html)
 
     def head_links(self, uri: str) -> str:
         """What the <head> of page `uri` (any page of the site) must also hold, so readers and tools find them:
@@ -250,6 +271,7 @@ def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[s
     are reused, since they never show a body."""
     site = Site(kb, env, directory_urls)
     site.user_uris = set(user_uris)
+    site.site_url = site_url
     if kb.policy.public_site:
         _public_site(site, public_incidents(kb.postmortems, kb.policy), site_name, site_url, now)
     else:
@@ -271,17 +293,20 @@ def _knowledge_base_site(site: Site, previous: Site | None) -> None:
         site.postmortems[uri] = pm
         shown.append(pm)
     if previous is not None and previous.indexes is not None and previous._everything() == site._everything():
+        site.epoch = previous.epoch
         site.indexes, site.rows, site.files = previous.indexes, previous.rows, previous.files
         for spec in previous.specs.values():
             site._add_spec(spec)
         return
     incidents = public_incidents(kb.postmortems, kb.policy)
     site.indexes = build_indexes(shown, kb.policy, kb.today)
-    site.rows = Rows(site.env, problem_counts(kb))
+    homes: dict[str, str] = {}
+    specs = knowledge_base_pages(kb, site.indexes, site_map, homes)
+    site.rows = Rows(site.env, problem_counts(kb), homes)
     # the preview links each incident to its postmortem, and its "full history" to the knowledge base's listing
     preview = PageSpec(STATUS_PREVIEW, "Status page (preview)", "status", status_context(
         incidents, kb.policy, kb.today, lambda view: site_map.postmortem(view.id), site_map.index))
-    for spec in [*knowledge_base_pages(kb, site.indexes, site_map), preview]:
+    for spec in [*specs, preview]:
         site._add_spec(spec)
 
     def url_of(pm_id: str) -> str:

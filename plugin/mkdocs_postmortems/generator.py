@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 
-from .build import CSS, Site, build_site
+from .build import CSS, JS, Site, build_site
 from .knowledge import KnowledgeBase
 
 MARKER = ".postmortems-generated"  # in OUT: the files the last run wrote, so a later run may replace them
@@ -158,6 +158,8 @@ def generated_config(source: SiteSource, site: Site, user: dict[str, Path]) -> d
         config["plugins"] = [p for p in plugins if p != "postmortems" and not (isinstance(p, dict) and "postmortems" in p)]
     extra_css = list(config.get("extra_css") or [])
     config["extra_css"] = extra_css + ([CSS] if CSS not in extra_css else [])
+    extra_javascript = list(config.get("extra_javascript") or [])
+    config["extra_javascript"] = extra_javascript + ([JS] if JS not in extra_javascript else [])
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         config["theme"] = {**theme, "custom_dir": "overrides"}
@@ -249,7 +251,12 @@ def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> 
     toc = _has_attr_list(source.config)
     for uri, path in sorted(user.items()):
         if uri in site.pages:
-            yield f"docs/{uri}", page_markdown(site, uri, path.read_text(encoding="utf-8"), toc).encode("utf-8")
+            text = site.fill_markers(uri, path.read_text(encoding="utf-8"))
+            yield f"docs/{uri}", page_markdown(site, uri, text, toc).encode("utf-8")
+        elif uri.endswith(".md"):
+            text = path.read_text(encoding="utf-8")
+            filled = site.fill_markers(uri, text)
+            yield f"docs/{uri}", filled.encode("utf-8") if filled != text else path.read_bytes()
         else:
             yield f"docs/{uri}", path.read_bytes()
     for uri, page in site.pages.items():

@@ -16,8 +16,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from .build import CSS, PublishRefused, Site, build_site
+from .build import CSS, JS, PublishRefused, Site, build_site
 from .diagnostics import Level, log_line
+from .kb_site.dashboard import has_dashboard
 from .knowledge import KnowledgeCache, load_knowledge_base
 from .mkdocs_config import PostmortemsConfig
 from .policy import policy_from_options
@@ -100,6 +101,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.full: dict[str, tuple[str, str, str, str]] = {}  # src_uri -> compact and full HTML, for search
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
             config.extra_css.append(CSS)
+        if JS not in config.extra_javascript:
+            config.extra_javascript.append(JS)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -134,6 +137,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 inputs[page.uri] = self.site.inputs(page.uri)
                 file.unchanged = inputs[page.uri] is not None and built.get(page.uri) == inputs[page.uri]
                 files.append(file)
+        if same and self.previous is not None and self.site.epoch is not self.previous.epoch:
+            for file in files.documentation_pages():  # a page of yours with the dashboard shows the facts that changed
+                if not isinstance(file, _GeneratedPage) and has_dashboard(file.content_string):
+                    file.is_modified = lambda: True
         self.building = (key, inputs)
         return files
 
@@ -147,7 +154,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 page.meta.setdefault("title", escape(ours.title))
                 page.meta["search"] = {"exclude": True}
-        return markdown
+        return self.site.fill_markers(page.file.src_uri, markdown)  # the dashboard, where a page asks for it
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Wrap the page's HTML in the core's: a postmortem's header card and details, or a cross-incident page.

@@ -16,7 +16,7 @@ from .dates import iso_z, utc_minute
 from .diagnostics import Diagnostic, Level
 from .kb_site.indexes import ActionItemEntry
 from .model import Postmortem
-from .kb_site.urls import ACTION_ITEMS, SiteMap
+from .kb_site.urls import ACTION_ITEMS, ROOT_CAUSES, SiteMap
 from .kb_site.stats import Distribution
 from .status_site.uptime import percent_text
 
@@ -62,8 +62,18 @@ class Links:
     def facet(self, dimension: str, value: str) -> str | None:
         return self.page(self.site.facet(dimension, value))
 
+    def owner(self, name: str) -> str | None:
+        """The page of an owner's open action items."""
+        return self.page(self.site.owner(name))
+
+    def category(self, name: str) -> str:
+        """A root-cause category's section on the root causes page (which links its own page when split)."""
+        return f"{self.page(ROOT_CAUSES)}#category-{name}"
+
     def action_item(self, entry: ActionItemEntry) -> str:
-        return f"{self.page(ACTION_ITEMS)}#{entry.anchor}"
+        """The item's row on its home: `/action-items/`, or the owner's or year's page it moved to on a long list."""
+        home = self._rows.homes.get(entry.id, ACTION_ITEMS) if self._rows is not None else ACTION_ITEMS
+        return f"{self.page(home)}#{entry.anchor}"
 
     def to(self, pm: Postmortem) -> markupsafe.Markup:
         """A postmortem's title linked to its page (plain text when it has none). Python, not a Jinja macro:
@@ -94,9 +104,10 @@ class Rows:
     site root, so rows are rendered with a placeholder there and each table fills it in with one `replace`. The
     placeholder is random per build, so no front matter can contain it; it never reaches the output."""
 
-    def __init__(self, env: jinja2.Environment, problems: dict[str, int]):
+    def __init__(self, env: jinja2.Environment, problems: dict[str, int], homes: dict[str, str] | None = None):
         self.env = env
         self.problems = problems
+        self.homes = homes if homes is not None else {}  # action item ID -> the page holding its anchored row
         self.cache: dict[tuple, str] = {}
         self.up = f"\x00{secrets.token_hex(8)}\x00"
 
@@ -189,9 +200,12 @@ def problems_of(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.level in (Level.ERROR, Level.WARNING)]
 
 
-def render_header(env: jinja2.Environment, pm: Postmortem, diagnostics: list[Diagnostic]) -> str:
-    """The card above a postmortem's body: severity, status, services, times, and any problems."""
-    return env.get_template("postmortems/header.html").render(pm=pm, problems=problems_of(diagnostics))
+def render_header(env: jinja2.Environment, pm: Postmortem, diagnostics: list[Diagnostic], links: Links | None = None,
+                  review: dict | None = None) -> str:
+    """The card above a postmortem's body: severity, status, services, times, and any problems; for one not yet
+    published, the review banner (`pages.review_state`)."""
+    return env.get_template("postmortems/header.html").render(pm=pm, problems=problems_of(diagnostics), links=links,
+                                                              review=review)
 
 
 def render(env: jinja2.Environment, template: str, **context) -> str:

@@ -20,9 +20,12 @@ from .stats import Distribution
 WIDTH = 640  # user units; the SVG scales to its container through viewBox and width="100%"
 FONT = 12  # user units
 CHAR = FONT * 0.6  # the width of an average character, for fitting labels
-PALETTE = ("#b71c1c", "#e65100", "#f9a825", "#546e7a", "#1565c0", "#6a1b9a", "#2e7d32", "#6d4c41")  # SEV1..4 first
+PHONE = 1.6  # on a phone the stylesheet draws chart text this much larger: legends and axis labels leave room for it
+PALETTE = ("#b71c1c", "#e65100", "#f9a825", "#546e7a", "#1565c0", "#6a1b9a", "#2e7d32", "#6d4c41", "#00838f",
+           "#ad1457")  # SEV1..4 first; ten, one per category of the example taxonomy
 BLUE, ORANGE = "#1565c0", "#e65100"  # defaults for bars and dots, and for the p90 marker
 DOT_TITLES_UP_TO = 200  # a row with more values draws bare dots, to keep the page small
+DOTS_UP_TO = 400  # a row with more values draws this many, evenly spread over the sorted values (its quantiles)
 DURATION_TICKS = ((1, "1 min"), (10, "10 min"), (60, "1 h"), (360, "6 h"), (1440, "1 d"), (10080, "1 w"),
                   (43200, "30 d"))
 # distribution markers: Distribution attribute, legend text, default fill, text baseline below the row's middle
@@ -57,10 +60,21 @@ def _fmt(value: float, unit: str) -> str:
     """A value for people: minutes as a duration ("45 min", "2.5 h", "3 d"), anything else with its unit."""
     if unit != "minutes":
         return f"{_num(value)} {unit}".strip()
-    for size, name in ((1440, "d"), (60, "h"), (1, "min")):
-        if value >= size:
-            return f"{_num(value / size)} {name}"
-    return f"{_num(value * 60)} s"
+    return duration_text(value)
+
+
+def duration_text(minutes: float) -> str:
+    """Minutes as the pages write every duration, charts and tables alike: `3 d 4 h`, `3 h 49 min`, `45 min`,
+    `30 s` under a minute."""
+    minutes = max(_finite(minutes), 0.0)
+    if minutes < 1:
+        return f"{round(minutes * 60)} s"
+    whole = int(minutes)
+    days, rest = divmod(whole, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 
 def _fit(text: str, room: float) -> str:
@@ -89,7 +103,8 @@ def _series_class(index: int) -> tuple[str, str]:
 def _svg(chart_id: str, title: str, desc: str, height: float, parts: Sequence[str]) -> str:
     if not _ID.fullmatch(chart_id):
         raise ValueError(f"chart id {chart_id!r} must be a letter followed by letters, digits, '-' or '_'")
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="pm-chart" role="img" '
+    link_ns = ' xmlns:xlink="http://www.w3.org/1999/xlink"' if "xlink:href" in "".join(parts) else ""
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg"{link_ns} id="{chart_id}" class="pm-chart" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {_num(height)}" '
             f'width="100%" font-size="{FONT}">'
             f'<title id="{chart_id}-title">{_escape(title)}</title><desc id="{chart_id}-desc">{_escape(desc)}</desc>')
@@ -105,7 +120,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float) -> tuple[list[str], 
     returns the markup and the y below the legend."""
     parts, x, y = ['<g class="pm-chart__legend">'], 0.0, top
     for swatch, label in entries:
-        advance = 16 + len(label) * CHAR + 14
+        advance = 16 + len(label) * CHAR * PHONE + 14
         if x and x + advance > WIDTH:
             x, y = 0.0, y + 18
         parts += [f'<g transform="translate({_num(x)},{_num(y)})">{swatch}</g>', _text(x + 16, y + 10, label)]
@@ -147,8 +162,8 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
     totals = [sum(counts[i] for _, counts in series) for i in range(len(labels))]
     legend, top = _legend([(_rect(0, 0, 10, 10, *_series_class(s)), name) for s, (name, _) in enumerate(series)], 2)
     left, right, top, plot_height = 44.0, WIDTH - 8.0, top + 8, 180.0
-    bottom, step = top + plot_height, _nice_step(max(totals))
-    y_max = step * max(1, math.ceil(max(totals) / step))
+    bottom, step = top + plot_height, _nice_step(max(max(totals), 4))
+    y_max = step * max(1, math.ceil(max(max(totals), 4) / step))  # at least 4: a month of 1 is not a full bar
     band = (right - left) / len(labels)
     parts = legend + [_text(12, top + plot_height / 2, y_label, anchor="middle",
                             extra=f' transform="rotate(-90 12 {_num(top + plot_height / 2)})"')]
@@ -166,7 +181,7 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
                 parts.append(_rect(left + (i + 0.15) * band, base, band * 0.7, height, *_series_class(s),
                                    tip=f"{label} · {name}: {counts[i]}"))
     parts.append("</g>")
-    room = int((right - left) / (max(len(label) for label in labels) * CHAR + 8))
+    room = int((right - left) / (max(len(label) for label in labels) * CHAR * PHONE + 8))
     for i in _thin(len(labels), room):
         half = len(labels[i]) * CHAR / 2  # keep the first and last labels inside the picture
         x = min(max(left + (i + 0.5) * band, half), WIDTH - half)
@@ -192,9 +207,10 @@ def _marker_anchor(x: float, left: float, right: float) -> str:
 
 
 def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Distribution]], *,
-                       unit: str = "minutes") -> str:
+                       unit: str = "minutes", points: Sequence[Sequence[tuple[str, str]]] | None = None) -> str:
     """One horizontal row per label (e.g. "Time to detect"): every value as a small dot, the median and p90
-    marked and labelled, on one shared log scale (zero is drawn at the left edge). Rows without values say
+    marked and labelled, on one shared log scale (zero is drawn at the left edge). With `points`, each row's dots
+    name and link their incident: per row, (name, href) aligned with `dist.values`. Rows without values say
     "no data"; with more than DOT_TITLES_UP_TO values a row's dots carry no tooltips. A negative value is drawn at
     the left edge, like zero."""
     values = [max(_finite(value), 0.0) for _, dist in rows for value in dist.values]
@@ -230,9 +246,17 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
             continue
         titled = dist.count <= DOT_TITLES_UP_TO
         parts.append(f'<g class="pm-chart__dot" fill="{BLUE}" fill-opacity="0.5">')
-        for k, value in enumerate(dist.values):  # sorted, so neighbours get different heights
+        named = points[i] if points is not None and len(points[i]) == len(dist.values) else None
+        drawn = dist.values if dist.count <= DOTS_UP_TO else [
+            dist.values[round(j * (dist.count - 1) / (DOTS_UP_TO - 1))] for j in range(DOTS_UP_TO)]
+        for k, value in enumerate(drawn):  # sorted, so neighbours get different heights
             dot = f'<circle cx="{_num(x_of(value))}" cy="{_num(middle + (k % 5 - 2) * 3)}" r="2.5"'
-            parts.append(f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
+            if named is not None and titled:
+                name, href = named[k]
+                parts.append(f'<a xlink:href="{_escape(href)}">{dot}><title>{_escape(name)}: {_escape(label.lower())} '
+                             f'{_fmt(value, unit)}</title></circle></a>')
+            else:
+                parts.append(f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
         parts.append("</g>")
         for name, _, fill, text_offset in MARKERS:
             x, shown = x_of(getattr(dist, name)), _fmt(getattr(dist, name), unit)
@@ -264,3 +288,59 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, u
     desc = (f"{len(rows)} bars; highest {high[0]} ({_fmt(high[1], unit)}), "
             f"lowest {low[0]} ({_fmt(low[1], unit)}).")
     return _svg(chart_id, title, desc, 4 + len(rows) * (bar + gap) + 4, parts)
+
+
+def trend_chart(chart_id: str, title: str, quarters: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> str:
+    """Incidents per quarter, stacked by root-cause category: the trend table as a picture, oldest quarter left."""
+    return stacked_bar_chart(chart_id, title, quarters, series, y_label="incidents per category", x_label="quarters")
+
+
+def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
+                          series: Sequence[tuple[str, Sequence[float | None]]], *, unit: str = "minutes") -> str:
+    """A line per series over `quarters` (oldest left), on a log scale: series are named "<group> median" and
+    "<group> p90" (a severity's median and p90), one colour per group, the p90 dashed. A quarter without a value
+    breaks the line. Each point names its quarter and value."""
+    values = [max(_finite(v), 0.1) for _, row in series for v in row if v is not None]
+    if not quarters or not values:
+        return _no_data(chart_id, title)
+    low, high = min(values) / 1.5, max(max(values) * 1.5, min(values) * 10)
+    names = list(dict.fromkeys(name.split(" ")[0] for name, _ in series))  # "SEV1 median", "SEV1 p90" -> SEV1
+    entries = [(_rect(0, 0, 10, 10, *_series_class(s)), name) for s, name in enumerate(names)]
+    entries += [('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2"/>', "median"),
+                ('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2" stroke-dasharray="3 2"/>', "p90")]
+    legend, top = _legend(entries, 2)
+    left, right, top, plot_height = 56.0, WIDTH - 12.0, top + 8, 180.0
+    bottom = top + plot_height
+    span = math.log10(high / low)
+
+    def y_of(value: float) -> float:
+        return bottom - math.log10(min(max(_finite(value), low), high) / low) / span * plot_height
+
+    step = (right - left) / max(len(quarters) - 1, 1)
+    x_of = (lambda i: left + i * step) if len(quarters) > 1 else (lambda i: (left + right) / 2)
+    parts = list(legend)
+    for value, name in _log_ticks(low, high, unit):
+        y = y_of(value)
+        parts += [f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
+                  _text(left - 6, y + 4, name, anchor="end")]
+    for name, row in series:
+        cls, fill = _series_class(names.index(name.split(" ")[0]))
+        dash = ' stroke-dasharray="6 4"' if name.endswith("p90") else ""
+        segment: list[str] = []
+        for i, value in enumerate(list(row) + [None]):
+            if value is None:
+                if len(segment) > 1:
+                    parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" '
+                                 f'stroke-width="2"{dash}/>')
+                segment = []
+                continue
+            segment.append(f"{_num(x_of(i))},{_num(y_of(value))}")
+            parts.append(f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(value))}" r="4" fill="{fill}">'
+                         f"<title>{_escape(quarters[i])} · {_escape(name)}: {_fmt(value, unit)}</title></circle>")
+    room = int((right - left) / (max(len(q) for q in quarters) * CHAR * PHONE + 8))
+    for i in _thin(len(quarters), room):
+        half = len(quarters[i]) * CHAR / 2
+        parts.append(_text(min(max(x_of(i), half), WIDTH - half), bottom + 16, quarters[i], anchor="middle"))
+    desc = "; ".join(f"{name}: " + ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row) if v is not None)
+                     for name, row in series)
+    return _svg(chart_id, title, desc + ".", bottom + 24, parts)

@@ -37,7 +37,14 @@ def action_item_record(entry: ActionItemEntry, url_of: UrlOf) -> dict:
         "status": item.status, "closed": _iso(item.closed), "overdue": entry.overdue, "done_when": item.done_when,
         "reason": item.reason, "link": item.link, "addresses": list(item.addresses), "postmortem": pm.id, "severity": pm.severity,
         "url": f"{url_of(pm.id)}#{entry.anchor}",
+        "services": list(pm.services), "categories": _addressed_categories(entry), "started": _iso(pm.started),
     }
+
+
+def _addressed_categories(entry: ActionItemEntry) -> list[str]:
+    """The root-cause categories of the causes an item addresses, in file order, each once."""
+    causes = {cause.id: cause for cause in entry.postmortem.root_causes if cause.id}
+    return list(dict.fromkeys(causes[cause_id].category for cause_id in entry.item.addresses if cause_id in causes))
 
 
 def _document(key: str, records: list[dict], today: date) -> str:

@@ -110,7 +110,7 @@ class Indexes:
     recurred_after_fix: list[RecurredAfterFix]
     action_items: list[ActionItemEntry]  # by postmortem, newest first, then file order
     services: list[ServiceIndex]
-    facets: dict[str, dict[str, list[Postmortem]]]  # "severity" | "service" | "year" | "tag" -> value -> postmortems
+    facets: dict[str, dict[str, list[Postmortem]]]  # a dimension of `urls.FACETS` -> value -> postmortems
     backlinks: dict[str, list[Postmortem]]
     similar: dict[str, list[Postmortem]]
     items_by_postmortem: dict[str, list[ActionItemEntry]]
@@ -157,7 +157,7 @@ def newest_plausible(moments: list[datetime], today: date) -> datetime | None:
     return max(past) if past else min(moments, default=None)
 
 
-def _pairs(pm: Postmortem, cause: RootCause) -> list[tuple[str, str]]:
+def cause_pairs(pm: Postmortem, cause: RootCause) -> list[tuple[str, str]]:
     """The (service, category) pairs a root cause counts for: its own `service`, else every affected one."""
     return [(service, cause.category) for service in ((cause.service,) if cause.service else pm.services)]
 
@@ -168,15 +168,19 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
     categories = {c.name: CategoryIndex(c.name, c.description) for c in policy.categories}
     services = {s.name: ServiceIndex(s.name, s.description) for s in policy.services}
     by_pair: dict[tuple[str, str], list[Postmortem]] = {}  # chronological, each incident once
-    facets: dict[str, dict[str, list[Postmortem]]] = {"severity": {s: [] for s in policy.severities},
-                                                      "service": {}, "year": {}, "tag": {}}
+    facets: dict[str, dict[str, list[Postmortem]]] = {"severity": {s: [] for s in policy.severities}, "status": {},
+                                                      "service": {}, "category": {c.name: [] for c in policy.categories},
+                                                      "year": {}, "tag": {}}
     backlinks: dict[str, list[Postmortem]] = {}
     for pm in chronological:
-        for pair in {pair for cause in _causes(pm) for pair in _pairs(pm, cause)}:
+        for pair in {pair for cause in _causes(pm) for pair in cause_pairs(pm, cause)}:
             by_pair.setdefault(pair, []).append(pm)
     for pm in postmortems:  # newest first, so every list below is too
         if pm.severity:  # none for maintenance, or when the source did not say
             facets["severity"].setdefault(pm.severity, []).append(pm)
+        facets["status"].setdefault(pm.status, []).append(pm)
+        for category in dict.fromkeys(cause.category for cause in _causes(pm)):
+            facets["category"].setdefault(category, []).append(pm)
         for service in pm.services:
             facets["service"].setdefault(service, []).append(pm)
             services.setdefault(service, ServiceIndex(service, "")).postmortems.append(pm)
@@ -195,6 +199,8 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
     facets["tag"] = dict(sorted(facets["tag"].items()))
     facets["year"] = dict(sorted(facets["year"].items(), reverse=True))
     facets["severity"] = {s: pms for s, pms in facets["severity"].items() if pms}
+    facets["category"] = {c: pms for c, pms in facets["category"].items() if pms}
+    facets["status"] = dict(sorted(facets["status"].items()))
 
     items_by_postmortem = {pm.id: _entries(pm, by_pair, today) for pm in postmortems}
     recurring = [Recurring(service, category, tuple(pms)) for (service, category), pms in by_pair.items() if len(pms) > 1]
@@ -230,7 +236,7 @@ def _entries(pm: Postmortem, by_pair: dict, today: date) -> list[ActionItemEntry
     entries = []
     for number, item in enumerate(pm.action_items, 1):
         recurrence = max((len(by_pair.get(pair, ())) for cause_id in item.addresses if cause_id in causes
-                          for pair in _pairs(pm, causes[cause_id])), default=0)
+                          for pair in cause_pairs(pm, causes[cause_id])), default=0)
         entries.append(ActionItemEntry(f"{pm.id}#{number}", item, pm, recurrence, item.is_overdue(today)))
     return entries
 
@@ -257,7 +263,7 @@ def _recurred_after_fix(chronological: list[Postmortem], items: dict[str, list[A
     for pm in chronological:
         if pm.started is None:
             continue
-        pairs = dict.fromkeys(pair for cause in pm.root_causes for pair in _pairs(pm, cause))
+        pairs = dict.fromkeys(pair for cause in pm.root_causes for pair in cause_pairs(pm, cause))
         for service, category in pairs:
             closed = fixes.get((service, category), [])
             before = bisect.bisect_left(closed, (pm.started.date().toordinal(),))
@@ -270,7 +276,7 @@ def _recurred_after_fix(chronological: list[Postmortem], items: dict[str, list[A
                 entries[entry.id] = entry
                 key = (entry.item.closed.toordinal(), pm.started.timestamp(), entry.id)
                 for pair in dict.fromkeys(pair for cause_id in entry.item.addresses if cause_id in causes
-                                          for pair in _pairs(pm, causes[cause_id])):
+                                          for pair in cause_pairs(pm, causes[cause_id])):
                     bisect.insort(fixes.setdefault(pair, []), key)
     found.sort(key=lambda r: (-_started(r.later).timestamp(), r.service, r.category))
     return found
@@ -284,7 +290,7 @@ def _similar(postmortems: list[Postmortem], by_pair: dict[tuple[str, str], list[
     for pm in postmortems:
         shared: Counter[str] = Counter()
         candidates: dict[str, Postmortem] = {}
-        for pair in dict.fromkeys(pair for cause in pm.root_causes for pair in _pairs(pm, cause)):
+        for pair in dict.fromkeys(pair for cause in pm.root_causes for pair in cause_pairs(pm, cause)):
             pms = by_pair[pair]
             at = bisect.bisect_left(starts[pair], _started(pm))
             for other in pms[max(0, at - _NEIGHBOURS): at + _NEIGHBOURS + 1]:

@@ -53,3 +53,21 @@ def minutes(span: timedelta | None) -> float | None:
 def response_times(postmortems: Sequence[Postmortem]) -> list[tuple[str, Distribution]]:
     """Time to detect, mitigate and resolve (minutes since `started`) as distributions; missing ones counted."""
     return [(label, distribution(minutes(getattr(pm, name)) for pm in postmortems)) for label, name in RESPONSE_TIMES]
+
+
+def quarterly_response(postmortems: Sequence[Postmortem], severities: Sequence[str], quarters: Sequence[str],
+                       ) -> list[tuple[str, str, Distribution, Distribution]]:
+    """Per quarter of the window (`quarters`, newest first) and severity with an incident in it: (quarter,
+    severity, time to detect, time to resolve) as distributions, by the UTC quarter of `started`."""
+    from .indexes import quarter_of
+
+    window = set(quarters)
+    groups: dict[tuple[str, str], list[Postmortem]] = {}
+    for pm in postmortems:
+        if pm.started and quarter_of(pm.started) in window:
+            groups.setdefault((quarter_of(pm.started), pm.severity or "unknown"), []).append(pm)
+    order = {severity: rank for rank, severity in enumerate(severities)}
+    return [(quarter, severity, distribution(minutes(pm.time_to_detect) for pm in pms),
+             distribution(minutes(pm.time_to_resolve) for pm in pms))
+            for (quarter, severity), pms in sorted(groups.items(), key=lambda kv: (
+                quarters.index(kv[0][0]), order.get(kv[0][1], len(order))))]

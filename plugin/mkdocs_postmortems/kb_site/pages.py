@@ -6,11 +6,12 @@ from __future__ import annotations
 import markupsafe
 
 from . import charts
-from .indexes import Indexes
+from .indexes import Indexes, cause_pairs
+from ..checks.review import add_business_days
 from ..knowledge import KnowledgeBase
 from ..checks.communications import communications_owed
 from ..diagnostics import Level
-from .metrics import monthly_counts, response_times
+from .metrics import minutes, monthly_counts, quarterly_response, response_times
 from ..model import Postmortem
 from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
 from ..render import PageSpec, problems_of
@@ -19,33 +20,146 @@ from .urls import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, COMMUNICAT
 from .stats import SMALL_SAMPLE
 
 
-def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap) -> list[PageSpec]:
-    """Every cross-incident page: the index and its filters, root causes, action items, services, metrics."""
+PAGE_ROWS = 200  # rows of one table per page: a longer list is split into pages, so no page grows with the history
+RECURRING_SHOWN = 10  # incidents named per recurring cause on the root causes page; the rest on the category's page
+
+
+def paged(uri: str, rows: list, limit: int | None = None) -> list[tuple[str, list]]:
+    """`rows` in pages of at most `limit`: the first at `uri`, the next at `<uri>/2.md`, `<uri>/3.md`... (an index
+    page's at `<folder>/page/2.md`, which no postmortem or filter page can take). Always at least one page.
+    `limit` defaults to `PAGE_ROWS`, read at each call."""
+    limit = PAGE_ROWS if limit is None else limit
+    if len(rows) <= limit:
+        return [(uri, rows)]
+    stem = f"{uri[:-len('/index.md')]}/page" if uri.endswith("/index.md") else uri[:-3]
+    return [(uri if start == 0 else f"{stem}/{start // limit + 1}.md", rows[start:start + limit])
+            for start in range(0, len(rows), limit)]
+
+
+def pager(chunks: list[tuple[str, list]], at: int) -> dict:
+    """What `macros.pager` shows on page `at` of `chunks`: every page's URI and its first and last row number."""
+    pages, first = [], 1
+    for uri, rows in chunks:
+        pages.append((uri, first, first + len(rows) - 1))
+        first += len(rows)
+    return {"pages": pages if len(pages) > 1 else [], "at": at, "total": first - 1}
+
+
+def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap,
+                         homes: dict[str, str] | None = None) -> list[PageSpec]:
+    """Every cross-incident page: the index and its filters, root causes, action items, services, metrics. Fills
+    `homes` with the home of every action item: ID -> the page whose row carries its anchor."""
     shown = shown_facets(indexes.facets, kb.policy.facet_limit)
     all_values = {dimension: site.facet_values(dimension) for dimension, values in indexes.facets.items()
                   if len(values) > len(shown[dimension])}
     facet_context = {"facets": indexes.facets, "facet_labels": FACETS, "site": site, "shown_facets": shown,
-                     "all_values": all_values}
-    pages = [PageSpec(site.index, "Postmortems", "index", {**facet_context, **_index_context(kb, indexes),
-                                                           "current": ("", "")}, in_nav=True)]
+                     "all_values": all_values, "index_json": site.index_json}
+    index_context = _index_context(kb, indexes)
+    chunks = paged(site.index, indexes.postmortems)
+    pages = [PageSpec(uri, "Postmortems" if at == 0 else f"Postmortems, page {at + 1}", "index",
+                      {**facet_context, **index_context, "postmortems": rows, "pager": pager(chunks, at),
+                       "total": len(indexes.postmortems), "current": ("", ""), "first_page": at == 0},
+                      in_nav=at == 0) for at, (uri, rows) in enumerate(chunks)]
     for dimension, values in indexes.facets.items():
         for value, postmortems in values.items():
-            pages.append(PageSpec(site.facet(dimension, value), f"Postmortems: {FACETS[dimension].lower()} {value}",
-                                  "facet", {**facet_context, "postmortems": postmortems, "current": (dimension, value)}))
+            chunks = paged(site.facet(dimension, value), postmortems)
+            title = f"Postmortems: {FACETS[dimension].lower()} {value}"
+            pages += [PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "facet",
+                               {**facet_context, "postmortems": rows, "total": len(postmortems),
+                                "pager": pager(chunks, at), "current": (dimension, value)})
+                      for at, (uri, rows) in enumerate(chunks)]
     for dimension, uri in all_values.items():
         pages.append(PageSpec(uri, f"Postmortems: every {FACETS[dimension].lower()}", "facet-values",
                               {**facet_context, "dimension": dimension, "current": (dimension, "")}))
+    homes = {} if homes is None else homes
+    pages += _root_causes_pages(indexes, site)
+    pages += _action_items_pages(kb, indexes, site, homes)
     pages += [
-        PageSpec(ROOT_CAUSES, "Root causes", "root-causes", {
-            "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": sum(c.count for c in indexes.categories)}),
-        PageSpec(ACTION_ITEMS, "Action items", "action-items", _action_items_context(kb, indexes)),
         PageSpec(SERVICES, "Services", "services", {"indexes": indexes}),
         PageSpec(METRICS, "Metrics", "metrics", _metrics_context(kb, indexes)),
-        PageSpec(COMMUNICATIONS, "Communications", "communications", _communications_context(kb, indexes)),
     ]
+    communications = _communications_context(kb, indexes)
+    chunks = paged(COMMUNICATIONS, communications["rows"])
+    pages += [PageSpec(uri, "Communications" if at == 0 else f"Communications, page {at + 1}", "communications",
+                       {**communications, "rows": rows, "pager": pager(chunks, at)})
+              for at, (uri, rows) in enumerate(chunks)]
     pages += [PageSpec(site.service(service.name), f"Service: {service.name}", "service",
-                       {"service": service, "site_services": SERVICES}) for service in indexes.services]
+                       {"service": service, "site_services": SERVICES, "limit": PAGE_ROWS})
+              for service in indexes.services]
     return pages
+
+
+def _root_causes_pages(indexes: Indexes, site: SiteMap) -> list[PageSpec]:
+    """`/root-causes/`, and when its causes outnumber `PAGE_ROWS`, a page (or pages) per category for them."""
+    total = sum(c.count for c in indexes.categories)
+    split = total > PAGE_ROWS
+    pages, category_pages = [], {}
+    for category in indexes.categories:
+        entries = sorted((entry for kind in ROOT_CAUSE_KINDS for entry in category.by_kind.get(kind, [])),
+                         key=lambda e: (-(e.postmortem.started.timestamp() if e.postmortem.started else 0),
+                                        ROOT_CAUSE_KINDS.index(e.cause.kind) if e.cause.kind in ROOT_CAUSE_KINDS
+                                        else len(ROOT_CAUSE_KINDS)))
+        if not split or not entries:
+            continue
+        chunks = paged(site.category(category.name), entries)
+        category_pages[category.name] = chunks[0][0]
+        title = f"Root causes: {category.name}"
+        pages += [PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "category",
+                           {"category": category, "entries": rows, "pager": pager(chunks, at), "root_causes": ROOT_CAUSES})
+                  for at, (uri, rows) in enumerate(chunks)]
+    main = PageSpec(ROOT_CAUSES, "Root causes", "root-causes", {
+        "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": total, "category_pages": category_pages,
+        "recurring_shown": RECURRING_SHOWN, "recurred": indexes.recurred_after_fix[:PAGE_ROWS],
+        "trend_chart": markupsafe.Markup(charts.trend_chart(
+            "pm-trend-chart", "Incidents per quarter with a root cause of each category", indexes.quarters[::-1],
+            [(c.name, indexes.quarterly[c.name][::-1]) for c in indexes.categories if any(indexes.quarterly[c.name])]))})
+    return [main, *pages]
+
+
+def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, homes: dict[str, str]) -> list[PageSpec]:
+    """`/action-items/` shows what needs attention; past `PAGE_ROWS` items per list, the open items live on their
+    owners' pages and the closed ones on a page per year of their incident (each paged), so no page grows with
+    the history. Every owner has a page, which the owner's name links to."""
+    context = _action_items_context(kb, indexes)
+    pages, owner_pages = [], {}
+    split_open = len(context["open"]) > PAGE_ROWS
+    for owner, entries in context["owners"].items():
+        chunks = paged(site.owner(owner), entries)
+        owner_pages[owner] = chunks[0][0]
+        for at, (uri, rows) in enumerate(chunks):
+            if split_open:
+                homes.update((entry.id, uri) for entry in rows)
+            title = f"Action items: {owner}"
+            pages.append(PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "owner", {
+                "owner": owner, "entries": rows, "anchors": split_open, "pager": pager(chunks, at),
+                "action_items": ACTION_ITEMS, "today": kb.today, "count": len(entries),
+                "overdue": sum(1 for e in entries if e.overdue)}))
+    if not split_open:
+        homes.update((entry.id, ACTION_ITEMS) for entry in context["open"])
+    closed_pages = {}
+    for status, label in (("done", "done"), ("wont_do", "won't do")):
+        entries = context[status]
+        if len(entries) <= PAGE_ROWS:
+            homes.update((entry.id, ACTION_ITEMS) for entry in entries)
+            continue
+        years: dict[str, list] = {}
+        for entry in entries:
+            started = entry.postmortem.started
+            years.setdefault(str(started.year) if started else "undated", []).append(entry)
+        closed_pages[status] = []
+        for year in sorted(years, reverse=True):
+            chunks = paged(f"action-items/{status.replace('_', '-')}/{year}.md", years[year])
+            closed_pages[status].append((year, chunks[0][0], len(years[year])))
+            for at, (uri, rows) in enumerate(chunks):
+                homes.update((entry.id, uri) for entry in rows)
+                title = f"Action items {label}: {year}"
+                pages.append(PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "closed-items", {
+                    "status": status, "label": label, "year": year, "entries": rows, "pager": pager(chunks, at),
+                    "action_items": ACTION_ITEMS}))
+    main = PageSpec(ACTION_ITEMS, "Action items", "action-items", {
+        **context, "owner_pages": owner_pages, "closed_pages": closed_pages, "split_open": split_open,
+        "limit": PAGE_ROWS, "shown_overdue": context["overdue"][:PAGE_ROWS], "shown_open": context["open"][:PAGE_ROWS]})
+    return [main, *pages]
 
 
 def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, list[str]]:
@@ -65,9 +179,37 @@ def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, li
 
 
 def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict:
-    """What `details.html` shows after a postmortem's body, with its action items' state as of the build."""
+    """What `details.html` shows after a postmortem's body, with its action items' state as of the build. `related`
+    is one list: every postmortem it names, that names it, or is similar to it, once, with the reasons."""
+    related: dict[str, dict] = {}
+
+    def add(other_id: str, kind: str, reason: str) -> None:
+        entry = related.setdefault(other_id, {"id": other_id, "pm": kb.by_id.get(other_id), "reasons": []})
+        entry["reasons"].append((kind, reason))
+
+    for other in pm.related:
+        add(other, "related", "related")
+    for other in indexes.backlinks.get(pm.id, []):
+        add(other.id, "referenced-by", "references this")
+    own = {pair for cause in pm.root_causes for pair in cause_pairs(pm, cause)}
+    for other in indexes.similar.get(pm.id, []):
+        shared = sorted(own & {pair for cause in other.root_causes for pair in cause_pairs(other, cause)})
+        add(other.id, "similar", "similar: same " + "; ".join(f"{service}, {category}" for service, category in shared))
     return {"pm": pm, "by_id": kb.by_id, "items": indexes.items_by_postmortem.get(pm.id, []),
-            "backlinks": indexes.backlinks.get(pm.id, []), "similar": indexes.similar.get(pm.id, [])}
+            "backlinks": indexes.backlinks.get(pm.id, []), "similar": indexes.similar.get(pm.id, []),
+            "related": list(related.values())}
+
+
+def review_state(pm: Postmortem, kb: KnowledgeBase) -> dict | None:
+    """For a postmortem not yet published: its state, the day it is due for publication (the severity's business
+    days after `resolved`), whether that has passed, and what its checks say is missing. None once published."""
+    if pm.status == "published":
+        return None
+    days = kb.policy.publish_within_business_days.get(pm.severity)
+    due = add_business_days(pm.resolved.date(), days) if days is not None and pm.resolved else None
+    missing = [d for d in problems_of(kb.diagnostics_by_path().get(pm.path, ())) if d.code != "publish-overdue"]
+    return {"status": pm.status, "due": due, "overdue": due is not None and kb.today > due,
+            "days_late": (kb.today - due).days if due else 0, "missing": missing, "reviewers": pm.reviewers}
 
 
 def problem_counts(kb: KnowledgeBase) -> dict[str, int]:
@@ -131,7 +273,21 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     services = [s for s in indexes.services if s.postmortems]
     resolve = [(s.name, s.time_to_resolve.median) for s in services if s.time_to_resolve.count]
     count = len(incidents)
+    quarterly = quarterly_response(incidents, kb.policy.severities, indexes.quarters)
+    oldest_first = indexes.quarters[::-1]
+    severities = [s for s in kb.policy.severities if any(row[1] == s for row in quarterly)]
+
+    def line(severity: str, measure: int, attribute: str) -> list:
+        found = {row[0]: getattr(row[measure], attribute) for row in quarterly if row[1] == severity}
+        return [found.get(quarter) for quarter in oldest_first]
+
     return {
+        "quarterly": quarterly,
+        "quarterly_charts": [markupsafe.Markup(charts.quarterly_lines_chart(
+            f"pm-quarterly-{name}", f"{label} per quarter, by severity: median and p90", oldest_first,
+            [(f"{severity} {statistic}", line(severity, measure, statistic)) for severity in severities
+             for statistic in ("median", "p90")]))
+            for name, label, measure in (("detect", "Time to detect", 2), ("resolve", "Time to resolve", 3))],
         "count": count, "months": months, "monthly": monthly, "chart_months": kb.policy.chart_months,
         "outside_window": count - undated - in_window,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
@@ -141,11 +297,20 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
                          "marked “small sample”."),
         "monthly_chart": markupsafe.Markup(charts.stacked_bar_chart(
             "pm-incidents-per-month", "Incidents per month, stacked by severity", months, monthly)),
-        "response_chart": markupsafe.Markup(charts.distribution_chart(
-            "pm-response-times", "Time to detect, mitigate and resolve: every incident, median and p90", response)),
+        "response_chart": lambda links: markupsafe.Markup(charts.distribution_chart(
+            "pm-response-times", "Time to detect, mitigate and resolve: every incident, median and p90", response,
+            points=[[(pm.title, links.postmortem(pm.id) or "") for pm in ordered] for ordered in _by_measure(incidents)])),
         "service_chart": markupsafe.Markup(charts.bar_chart(
             "pm-service-resolve", "Median time to resolve per service", resolve, unit="minutes")),
     }
+
+
+def _by_measure(incidents: list[Postmortem]) -> list[list[Postmortem]]:
+    """Per measure of `response_times` (detect, mitigate, resolve), the incidents with a value, in the order of the
+    sorted values, so each dot of the chart can name and link its incident."""
+    measures = (lambda pm: pm.time_to_detect, lambda pm: pm.time_to_mitigate, lambda pm: pm.time_to_resolve)
+    return [[pm for _, _, pm in sorted((minutes(measure(pm)), pm.id, pm) for pm in incidents
+                                       if minutes(measure(pm)) is not None)] for measure in measures]
 
 
 def _communications_context(kb: KnowledgeBase, indexes: Indexes) -> dict:

@@ -17,7 +17,9 @@ SERVICES = "services/index.md"
 METRICS = "metrics/index.md"
 COMMUNICATIONS = "communications/index.md"
 STATUS_PREVIEW = "status/index.md"  # the public status page, previewed in the internal site
-FACETS = {"severity": "Severity", "service": "Service", "year": "Year", "tag": "Tag"}
+FACETS = {"severity": "Severity", "status": "Status", "service": "Service", "category": "Category", "year": "Year",
+          "tag": "Tag"}
+DASHBOARD_MARKER = "<!-- postmortems:dashboard -->"  # a user page's Markdown: the build puts the dashboard there
 
 
 MAX_SLUG = 100  # bytes (a slug is ASCII); file systems take 255 for a name, and a page becomes `slug/index.html`
@@ -56,6 +58,14 @@ class SiteMap:
     def facet(self, dimension: str, value: str) -> str:
         """The page listing the postmortems of one severity, service, year or tag."""
         return self._unique(f"{self.folder}/{dimension}", value)
+
+    def owner(self, name: str) -> str:
+        """The page of one owner's (a team's or a person's) open action items."""
+        return self._unique("action-items/owner", name)
+
+    def category(self, name: str) -> str:
+        """The page of every root cause of one category, when the root causes page is split."""
+        return self._unique("root-causes", name)
 
     def facet_values(self, dimension: str) -> str:
         """The page listing every value of a dimension, when its filter links show only the top ones."""

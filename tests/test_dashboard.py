@@ -1,0 +1,68 @@
+"""The home dashboard marker: filled by the core for the plugin and for `postmortems generate`, on any user page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mkdocs_postmortems.build import JS
+from mkdocs_postmortems.kb_site.dashboard import fill_dashboard
+from mkdocs_postmortems.kb_site.urls import DASHBOARD_MARKER
+
+from site_support import build_site, make_site, postmortem, run_cli
+
+PM = "2024-03-14-checkout-latency"
+REVIEW = "2024-05-02-in-review"
+
+
+def test_a_page_without_the_marker_is_left_alone_and_the_marker_becomes_one_html_block():
+    assert fill_dashboard("# Home\n\nText.\n", "<div>\n\n<p>x</p>\n</div>") == "# Home\n\nText.\n"
+    filled = fill_dashboard(f"# Home\n\n{DASHBOARD_MARKER}\n\nMore.\n", "<div>\n\n<p>x</p>\n\n</div>\n")
+    assert "\n\n<div>\n<p>x</p>\n</div>\n\n" in filled and DASHBOARD_MARKER not in filled
+    assert filled.startswith("# Home") and filled.rstrip().endswith("More.")
+
+
+def sources(tmp_path: Path) -> dict[str, str]:
+    return {f"{PM}.md": postmortem(PM),
+            f"{REVIEW}.md": postmortem(REVIEW, status="in-review", title="Still in review")}
+
+
+def test_the_plugin_fills_the_marker_on_any_user_page(tmp_path):
+    config = make_site(tmp_path, sources(tmp_path),
+                       docs={"index.md": f"# Home\n\n{DASHBOARD_MARKER}\n", "team/board.md": f"# Board\n\n{DASHBOARD_MARKER}\n"})
+    site = build_site(config)
+    for page, up in (("index.html", ""), ("team/board/index.html", "../../")):
+        html = (site / page).read_text(encoding="utf-8")
+        assert 'class="pm-dashboard"' in html and DASHBOARD_MARKER not in html
+        waiting = re.search(r'<ul class="pm-dashboard__waiting">(.*?)</ul>', html, re.S).group(1)
+        assert f'data-pm-id="{REVIEW}"' in waiting and f'data-pm-id="{PM}"' not in waiting
+        assert f'href="{up}postmortems/{REVIEW}/"' in waiting  # links as seen from the page
+        assert f'<script src="{up}{JS}"></script>' in html
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_generate_fills_the_marker_in_the_pages_it_copies(tmp_path, monkeypatch):
+    make_site(tmp_path, sources(tmp_path), docs={"index.md": f"# Home\n\n{DASHBOARD_MARKER}\n", "plain.md": "# Plain\n"})
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("generate", "out")
+    assert result.exit_code == 0, result.output
+    home = (tmp_path / "out/docs/index.md").read_text(encoding="utf-8")
+    assert 'class="pm-dashboard"' in home and DASHBOARD_MARKER not in home
+    assert (tmp_path / "out/docs/plain.md").read_text(encoding="utf-8") == "# Plain\n"
+    config = yaml.safe_load((tmp_path / "out/mkdocs.yml").read_text(encoding="utf-8").split("\n", 1)[1])
+    assert config["extra_javascript"] == [JS]
+    assert (tmp_path / "out/docs" / JS).is_file()
+
+
+def test_only_a_marker_on_its_own_line_outside_code_places_the_dashboard():
+    from mkdocs_postmortems.kb_site.dashboard import fill_dashboard, has_dashboard
+    from mkdocs_postmortems.kb_site.urls import DASHBOARD_MARKER
+
+    quoted = f"Put `{DASHBOARD_MARKER}` on a line.\n\n```\n{DASHBOARD_MARKER}\n```\n"
+    assert not has_dashboard(quoted) and fill_dashboard(quoted, "<div>x</div>") == quoted
+    placed = f"# Home\n\n{DASHBOARD_MARKER}\n\nMore."
+    assert has_dashboard(placed)
+    assert fill_dashboard(placed, "<div>\n\nx</div>") == "# Home\n\n\n<div>\nx</div>\n\n\nMore."
