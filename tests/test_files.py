@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import TODAY, VALID, make_policy
+from conftest import TODAY, VALID, make_policy, skip_or_fail
 from mkdocs_postmortems import cli, load_knowledge_base
 from mkdocs_postmortems.build import build_site
 from mkdocs_postmortems.parsing.frontmatter import MAX_FILE_BYTES, read_bounded
@@ -75,8 +75,13 @@ def test_a_device_inside_the_repository_is_not_a_regular_file(tmp_path, monkeypa
     assert found(kb) == [("postmortems/2024-03-15-zero.md", "not-regular-file")]
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def needs_fifos() -> None:
+    if not hasattr(os, "mkfifo"):
+        skip_or_fail("no named pipes on this system")
+
+
 def test_a_fifo_is_refused_and_never_blocks(tmp_path):
+    needs_fifos()
     folder = repository(tmp_path)
     os.mkfifo(folder / "2024-03-15-pipe.md")
     result = {}
@@ -87,8 +92,8 @@ def test_a_fifo_is_refused_and_never_blocks(tmp_path):
     assert found(result["kb"]) == [("postmortems/2024-03-15-pipe.md", "not-regular-file")]
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_the_bounded_read_refuses_a_fifo_given_by_name(tmp_path):
+    needs_fifos()
     os.mkfifo(tmp_path / "pipe")
     with pytest.raises(OSError, match="FIFO"):
         read_bounded(tmp_path / "pipe")
