@@ -11,6 +11,7 @@ engine shares. The public build refuses to publish a leak: `PublishRefused`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -29,7 +30,7 @@ from .kb_site.urls import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, ME
                            SiteMap, slugify)
 from .knowledge import KnowledgeBase
 from .model import Postmortem
-from .render import Links, PageSpec, Rows, render, render_header
+from .render import Links, PageSpec, Rows, problems_of, search_text
 from .status_site.leak_gate import check_leaks
 from .status_site.pages import (CALENDAR, FEED_CSS, FEEDS, HOME, component_feeds, component_history_uri,
                                  component_uri, public_site, status_context)
@@ -88,13 +89,13 @@ class SitePage:
 
 @dataclass(frozen=True)
 class Rendered:
-    """The HTML above and below a page's rendered Markdown; `search_before`/`search_after` are the compact text
-    of the same facts for a search index (equal to the full HTML where there is nothing to save)."""
+    """The HTML above and below a page's rendered Markdown."""
 
     before: str
     after: str
-    search_before: str
-    search_after: str
+
+
+_BODY = "\n<!-- pm-body -->\n"  # where `postmortem.html` puts the body; escaped values never contain it
 
 
 class Site:
@@ -121,6 +122,7 @@ class Site:
         self._shape = self._all = None  # what `inputs` compares, computed once per build
         self.epoch = object()  # equal to the previous build's when no postmortem's facts changed
         self._facts: dict[int, tuple] = {}  # id(postmortem) -> its facts; the postmortems live as long as the site
+        self._templates: dict[str, jinja2.Template] = {}
 
     def url(self, uri: str) -> str:
         return page_url(uri, self.directory_urls)
@@ -141,23 +143,39 @@ class Site:
         return "" if url == "./" else "../" * url.count("/")
 
     def render(self, uri: str) -> Rendered | None:
-        """The HTML around page `uri`'s Markdown; None for a page that is not the knowledge base's."""
+        """The HTML around page `uri`'s Markdown; None for a page that is not the knowledge base's. A postmortem's
+        page comes from one template, `postmortem.html`."""
         links = Links(self.site_map, self.up(uri), self._escaped_url, self.rows)
         pm = self.postmortems.get(uri)
         if pm is not None:
-            context = details_context(pm, self.kb, self.indexes)
-            header = render_header(self.env, pm, self.kb.diagnostics_by_path().get(pm.path, []), links,
-                                   review_state(pm, self.kb))
-            details = render(self.env, "details", links=links, **context) + self._printed(uri)
-            compact_header, _, compact_details = render(self.env, "search", **context).partition("<h2")
-            return Rendered(header, details, compact_header, "<h2" + compact_details if compact_details else "")
+            html = self._render("postmortem", links=links, problems=problems_of(self._diagnostics(pm)),
+                                review=review_state(pm, self.kb), **details_context(pm, self.kb, self.indexes))
+            header, _, details = html.partition(_BODY)
+            return Rendered(header, details + self._printed(uri))
         spec = self.specs.get(uri)
         if spec is None:
             return None
-        after = render(self.env, spec.template, links=links, **spec.context) + self._printed(uri)
+        after = self._render(spec.template, links=links, **spec.context) + self._printed(uri)
         page = self.pages[uri]
         before = "" if page.user_page else f'<h1 id="{slugify(spec.title, max_words=64)}">{escape(spec.title)}</h1>'
-        return Rendered(before, after, before, after)
+        return Rendered(before, after)
+
+    def search_text(self, uri: str) -> tuple[str, str] | None:
+        """For a postmortem's page, the compact text of its card and tables that a search index may read in their
+        place (`render.search_text`); None for any other page."""
+        pm = self.postmortems.get(uri)
+        return None if pm is None else search_text(pm, self.indexes.items_by_postmortem.get(pm.id, []))
+
+    def _render(self, template: str, **context) -> str:
+        """`postmortems/<template>.html` (a user's override first), looked up once per build: each lookup asks the
+        file system whether the template changed."""
+        found = self._templates.get(template)
+        if found is None:
+            found = self._templates[template] = self.env.get_template(f"postmortems/{template}.html")
+        return found.render(**context)
+
+    def _diagnostics(self, pm: Postmortem) -> list:
+        return self.kb.diagnostics_by_path().get(pm.path, [])
 
     def inputs(self, uri: str):
         """What page `uri`'s HTML is made from, as a value to compare with the previous build's: equal means the
@@ -169,7 +187,7 @@ class Site:
         if pm is not None:
             # A page links and lists much of the rest (related, similar, owners, categories, filter pages): it is
             # the same only when no fact of any postmortem changed (`epoch`) and its own file did not.
-            return ("postmortem", self._stamp(pm), tuple(self.kb.diagnostics_by_path().get(pm.path, ())), self.epoch)
+            return ("postmortem", self._stamp(pm), tuple(self._diagnostics(pm)), self.epoch)
         spec = self.specs.get(uri)
         if spec is None:
             return None
@@ -221,7 +239,7 @@ class Site:
         if self.indexes is None or not has_dashboard(markdown):
             return markdown
         links = Links(self.site_map, self.up(uri), self._escaped_url, self.rows)
-        html = render(self.env, "dashboard", links=links, site=self.site_map, action_items=ACTION_ITEMS, metrics=METRICS,
+        html = self._render("dashboard", links=links, site=self.site_map, action_items=ACTION_ITEMS, metrics=METRICS,
                       **dashboard_context(self.kb, self.indexes))
         return fill_dashboard(markdown, html)
 
@@ -309,12 +327,14 @@ def _knowledge_base_site(site: Site, previous: Site | None) -> None:
     for spec in [*specs, preview]:
         site._add_spec(spec)
 
+    @functools.lru_cache(maxsize=None)
     def url_of(pm_id: str) -> str:
         return site.url(site_map.postmortem(pm_id))
 
-    site.files[site_map.index_json] = knowledge_base_json(site.indexes, url_of, kb.today)
-    site.files[ACTION_ITEMS_CSV] = action_items_csv(site.indexes, url_of)
-    site.files[ACTION_ITEMS_JSON] = action_items_json(site.indexes, url_of, kb.today)
+    records: dict = {}  # each action item's record, made once for the three exports
+    site.files[site_map.index_json] = knowledge_base_json(site.indexes, url_of, kb.today, records)
+    site.files[ACTION_ITEMS_CSV] = action_items_csv(site.indexes, url_of, records)
+    site.files[ACTION_ITEMS_JSON] = action_items_json(site.indexes, url_of, kb.today, records)
 
 
 def _public_site(site: Site, incidents: list, site_name: str, site_url: str, now: datetime | None = None) -> None:

@@ -98,7 +98,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.env_dirs = list(config.theme.dirs)                     # Jinja reloads an edited one by its mtime
             self.env = template_environment(self.env_dirs)
         self.site: Site | None = None
-        self.full: dict[str, tuple[str, str, str, str]] = {}  # src_uri -> compact and full HTML, for search
+        self.compact: dict[str, tuple[str, str]] = {}  # src_uri -> the text search indexes until on_page_context
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
             config.extra_css.append(CSS)
         if JS not in config.extra_javascript:
@@ -157,28 +157,27 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return self.site.fill_markers(page.file.src_uri, markdown)  # the dashboard, where a page asks for it
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Wrap the page's HTML in the core's: a postmortem's header card and details, or a cross-incident page.
-        Search indexes the compact text until `on_page_context` swaps the full HTML in."""
-        rendered = self.site.render(page.file.src_uri)
-        if rendered is None:
+        """A postmortem's page shows search a compact text of its card and tables (`Site.search_text`): search
+        plugins parse every tag of a page, and the full markup would more than double that work for no new word."""
+        compact = self.site.search_text(page.file.src_uri)
+        if compact is None:
             return html
-        if (rendered.search_before, rendered.search_after) != (rendered.before, rendered.after):
-            self.full[page.file.src_uri] = (rendered.search_before, rendered.before, rendered.search_after,
-                                            rendered.after)
-        page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(rendered.after))
-        return rendered.search_before + html + rendered.search_after
+        self.compact[page.file.src_uri] = compact
+        return compact[0] + html + compact[1]
 
     @event_priority(-100)  # after every search plugin has indexed the page
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
-        """Swap the compact text that search indexed for the full header card and tables.
-
-        Search plugins parse every tag of a page; the tables would more than double that work per postmortem
-        for no word that the compact text (`search.html`) does not already give them."""
-        swap = self.full.pop(page.file.src_uri, None)
-        if swap is not None:
-            compact_header, header, compact_details, details = swap
-            content = page.content.replace(compact_header, header, 1)
-            page.content = content.replace(compact_details, details, 1) if compact_details else content + details
+        """Put the core's HTML around the page's: a postmortem's header card and details in place of the compact
+        text search indexed, or a cross-incident page's tables. Rendered here, page by page, as the page is
+        written: no page's HTML is held while the others are rendered, and no search plugin scans the tables."""
+        rendered = self.site.render(page.file.src_uri)
+        if rendered is None:
+            return context
+        before, after = self.compact.pop(page.file.src_uri, ("", ""))
+        content = page.content
+        content = content.replace(before, rendered.before, 1) if before else rendered.before + content
+        page.content = content.replace(after, rendered.after, 1) if after else content + rendered.after
+        page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(rendered.after))
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

@@ -113,12 +113,13 @@ class Rows:
 
     def join(self, links: Links, template: str, rows: list[tuple]) -> markupsafe.Markup:
         placeholder = Links(links.site, self.up, links.url_of, self)
-        rendered = []
+        row_template, cache, rendered = None, self.cache, []
         for key, context in rows:
-            if (template, key) not in self.cache:
-                self.cache[template, key] = self.env.get_template(f"postmortems/{template}.html").render(
-                    links=placeholder, **context)
-            rendered.append(self.cache[template, key])
+            html = cache.get((template, key))
+            if html is None:
+                row_template = row_template or self.env.get_template(f"postmortems/{template}.html")
+                html = cache[template, key] = row_template.render(links=placeholder, **context)
+            rendered.append(html)
         return markupsafe.Markup("\n".join(rendered).replace(self.up, links.up))
 
 
@@ -206,6 +207,25 @@ def render_header(env: jinja2.Environment, pm: Postmortem, diagnostics: list[Dia
     published, the review banner (`pages.review_state`)."""
     return env.get_template("postmortems/header.html").render(pm=pm, problems=problems_of(diagnostics), links=links,
                                                               review=review)
+
+
+def search_text(pm: Postmortem, items: list[ActionItemEntry]) -> tuple[str, str]:
+    """What a search index sees of a postmortem's card (above its body) and tables (below): the same words in few
+    tags, since search engines parse every tag of a page. Python, not a template: it is no part of the page a
+    reader sees, which the full card and tables replace once the page is indexed."""
+    esc = markupsafe.escape
+    impact = f" — {esc(pm.impact.summary)}" if pm.impact.summary else ""
+    above = f"<p>{esc(pm.severity)} {esc(pm.status)} {esc(' '.join(pm.services))}{impact}</p>\n"
+    below = []
+    if pm.root_causes:
+        causes = "".join(f"{esc(cause.kind)} {esc(cause.category)}{' ' + esc(cause.service) if cause.service else ''}: "
+                         f"{esc(cause.summary)} " for cause in pm.root_causes)
+        below.append(f'<h2 id="root-causes">Root causes</h2>\n<p>{causes}</p>\n')
+    if items:
+        actions = "".join(f"{esc(entry.id)} {esc(entry.item.title)} ({esc(entry.item.owner)}, {esc(entry.item.status)})"
+                          f"{' ' + esc(entry.item.done_when) if entry.item.done_when else ''} " for entry in items)
+        below.append(f'<h2 id="action-items">Action items</h2>\n<p>{actions}</p>\n')
+    return above, "".join(below)
 
 
 def render(env: jinja2.Environment, template: str, **context) -> str:

@@ -9,12 +9,14 @@ who was told internally.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
 from ..dates import add_business_days, plus_days
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
+from ..policy import Policy
 from ..parsing.markdown import body_headings
 from .communications import communications_owed
 from .registry import Context, diagnostic, rule
@@ -24,13 +26,25 @@ PUBLISHED = ("published",)
 W = Level.WARNING
 _KEY_TIMESTAMPS = ("detected", "mitigated", "resolved")
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+", re.I)
+_EMPHASIS = re.compile(r"[*_`]")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few dozen headings recur in every postmortem
 def heading_key(title: str) -> str:
     """A heading as compared with a section name: case, emphasis, spaces, a leading number ("3. Impact") and a
     trailing colon do not matter."""
-    text = " ".join(re.sub(r"[*_`]", "", title).split())
+    text = " ".join(_EMPHASIS.sub("", title).split())
     return _NUMBERING.sub("", text).rstrip(":").strip().casefold()
+
+
+def _section_keys(policy: Policy) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each required section and the heading keys that count as it (its name and its aliases)."""
+    return _keys(tuple((section, tuple(policy.section_aliases.get(section, ()))) for section in policy.required_sections))
+
+
+@functools.lru_cache(maxsize=16)
+def _keys(sections: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((section, frozenset(map(heading_key, (section, *aliases)))) for section, aliases in sections)
 
 
 @rule("section-missing", W, "A postmortem in review or published lacks a required body section.",
@@ -39,9 +53,8 @@ def required_sections(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if pm.is_maintenance or pm.is_unknown("sections"):
         return
     present = {heading_key(title) for title in body_headings(pm.body)}
-    aliases = ctx.policy.section_aliases
-    for section in ctx.policy.required_sections:
-        if not present & {heading_key(name) for name in (section, *aliases.get(section, ()))}:
+    for section, keys in _section_keys(ctx.policy):
+        if present.isdisjoint(keys):
             yield diagnostic(pm, ("body",), "section-missing", f"the body has no “{section}” section",
                               f"add a heading `## {section}`")
 

@@ -41,6 +41,16 @@ def action_item_record(entry: ActionItemEntry, url_of: UrlOf) -> dict:
     }
 
 
+def _record(entry: ActionItemEntry, url_of: UrlOf, records: dict | None) -> dict:
+    """`action_item_record`, made once per item when the exports share `records` (id of the entry -> record)."""
+    if records is None:
+        return action_item_record(entry, url_of)
+    found = records.get(id(entry))
+    if found is None:
+        found = records[id(entry)] = action_item_record(entry, url_of)
+    return found
+
+
 def _addressed_categories(entry: ActionItemEntry) -> list[str]:
     """The root-cause categories of the causes an item addresses, in file order, each once."""
     causes = {cause.id: cause for cause in entry.postmortem.root_causes if cause.id}
@@ -55,19 +65,19 @@ def _document(key: str, records: list[dict], today: date) -> str:
     return f'{head}, "{key}": [\n{lines}\n]}}\n'
 
 
-def action_items_json(indexes: Indexes, url_of: UrlOf, today: date) -> str:
-    return _document("action_items", [action_item_record(entry, url_of) for entry in indexes.action_items], today)
+def action_items_json(indexes: Indexes, url_of: UrlOf, today: date, records: dict | None = None) -> str:
+    return _document("action_items", [_record(entry, url_of, records) for entry in indexes.action_items], today)
 
 
-def action_items_csv(indexes: Indexes, url_of: UrlOf) -> str:
+def action_items_csv(indexes: Indexes, url_of: UrlOf, records: dict | None = None) -> str:
     """CSV for spreadsheets: one row per action item; text that a spreadsheet would evaluate is quoted with `'`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for entry in indexes.action_items:
-        record = action_item_record(entry, url_of)
-        record["addresses"] = " ".join(record["addresses"])
-        writer.writerow(_cell(record[column]) for column in CSV_COLUMNS)
+        record = _record(entry, url_of, records)
+        writer.writerow(_cell(" ".join(record[column]) if column == "addresses" else record[column])
+                        for column in CSV_COLUMNS)
     return out.getvalue()
 
 
@@ -80,7 +90,7 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf) -> dict:
+def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf, records: dict | None = None) -> dict:
     """Everything the internal site knows about one postmortem, minus its body."""
     return {
         "id": pm.id, "url": url_of(pm.id), "title": pm.title, "status": pm.status, "severity": pm.severity,
@@ -94,13 +104,15 @@ def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf) -> dict:
                    "requests_failed": pm.impact.requests_failed, "data_loss": pm.impact.data_loss},
         "root_causes": [{"id": c.id, "kind": c.kind, "category": c.category, "service": c.service,
                          "summary": c.summary} for c in pm.root_causes],
-        "action_items": [action_item_record(entry, url_of) for entry in indexes.items_by_postmortem[pm.id]],
+        "action_items": [_record(entry, url_of, records) for entry in indexes.items_by_postmortem[pm.id]],
         "related": list(pm.related),
         "referenced_by": [other.id for other in indexes.backlinks.get(pm.id, ())],
         "similar": [other.id for other in indexes.similar[pm.id]],
     }
 
 
-def knowledge_base_json(indexes: Indexes, url_of: UrlOf, today: date) -> str:
-    """`/postmortems/index.json`: every postmortem the site shows, newest first."""
-    return _document("postmortems", [postmortem_record(pm, indexes, url_of) for pm in indexes.postmortems], today)
+def knowledge_base_json(indexes: Indexes, url_of: UrlOf, today: date, records: dict | None = None) -> str:
+    """`/postmortems/index.json`: every postmortem the site shows, newest first. Exports sharing `records` (an
+    empty dict to start) make each action item's record once."""
+    return _document("postmortems", [postmortem_record(pm, indexes, url_of, records) for pm in indexes.postmortems],
+                     today)

@@ -65,12 +65,15 @@ STATUSPAGE = Format("a Statuspage incident", "statuspage", {
 })
 FORMATS = (CSTATE, STATUSPAGE, PAGE)
 _OURS = {"resolved"}  # keys we share with a foreign format: they do not count towards recognising it
+_FOREIGN = {key for candidate in FORMATS for key in candidate.keys} - _OURS
 
 
 def recognise(keys: Iterable[str]) -> Format | None:
     """The foreign format whose distinctive keys the front matter's top-level `keys` use most (at least two, or
     one that no other format has), or None."""
     keys = set(keys)
+    if keys.isdisjoint(_FOREIGN):  # our own files: no key of any other format
+        return None
     best, best_count = None, 0
     for candidate in FORMATS:
         used = (keys & set(candidate.keys)) - _OURS

@@ -31,9 +31,32 @@ _CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?: .*)?$", re.MULTILINE)
 
 try:  # libyaml makes parsing several times faster; fall back to the pure-Python parser without it.
-    _Loader = yaml.CSafeLoader
+    _Parser = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Parser = yaml.SafeLoader
+
+_TAGS: dict[str, str] = {}  # a short plain scalar -> its implicit tag: keys and values recur from file to file
+
+
+class _Loader(_Parser):  # type: ignore[misc, valid-type]
+    """The safe loader, resolving each short plain scalar's tag once per process (the same keys, statuses and
+    severities are in every file), and without the path resolvers the safe loader does not have."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > 40:
+            return super().resolve(kind, value, implicit)
+        tag = _TAGS.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_TAGS) < 50_000:
+                _TAGS[value] = tag
+        return tag
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 SUPPRESS = "blameless-ok"  # in a comment on a line, or the line before, silences `blame-language` there

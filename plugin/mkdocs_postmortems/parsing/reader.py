@@ -36,6 +36,7 @@ class Reader:
         self.diagnostics: list[Diagnostic] = []
         self.precision: dict[str, str] = {}  # a `moment` field known only to the day, or not at all
         self.missing: dict[int, str] = {}  # index in `diagnostics` of each missing-field -> its dotted key, no indexes
+        self.choices: dict[int, tuple[str, ...]] = {}  # id of a schema field -> its allowed values (`choices_of`)
 
     def at(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
@@ -226,7 +227,9 @@ class Reader:
         return moment.replace(tzinfo=timezone.utc)
 
     def check_choice(self, node: yaml.Node, field: Field, text: str, name: str) -> bool:
-        choices = choices_of(field, self.policy)
+        choices = self.choices.get(id(field))
+        if choices is None:
+            choices = self.choices[id(field)] = choices_of(field, self.policy)
         if not choices or text in choices:
             return True
         self.report(node, "invalid-value", f"`{name}` is `{text}`, which is not one of the configured values",
