@@ -11,7 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mkdocs_postmortems.checks import RULES, Context
-from mkdocs_postmortems.kb_site.exports import action_items_csv, action_items_json, knowledge_base_json
+from mkdocs_postmortems.kb_site.exports import (as_text, write_action_items_csv, write_action_items_json,
+                                                write_knowledge_base_json)
 from mkdocs_postmortems.kb_site.indexes import build_indexes
 from mkdocs_postmortems.kb_site.metrics import monthly_counts, response_times
 from mkdocs_postmortems.kb_site.pages import details_context, knowledge_base_pages, problem_counts
@@ -77,9 +78,9 @@ def render_everything(kb: KnowledgeBase) -> list[str]:
     incidents = public_incidents(kb.postmortems, kb.policy)
     html.append(render(ENV, "status", links=links, **status_context(
         incidents, kb.policy, kb.today, lambda view: site.postmortem(view.id), site.index)))
-    json.loads(knowledge_base_json(indexes, lambda pm_id: pm_id, kb.today))
-    json.loads(action_items_json(indexes, lambda pm_id: pm_id, kb.today))
-    action_items_csv(indexes, lambda pm_id: pm_id)
+    json.loads(as_text(write_knowledge_base_json, indexes, lambda pm_id: pm_id, kb.today))
+    json.loads(as_text(write_action_items_json, indexes, lambda pm_id: pm_id, kb.today))
+    as_text(write_action_items_csv, indexes, lambda pm_id: pm_id)
     return html
 
 

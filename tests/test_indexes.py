@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_postmortems.kb_site.exports import (CSV_COLUMNS, action_items_csv, action_items_json, knowledge_base_json)
+from mkdocs_postmortems.kb_site.exports import (CSV_COLUMNS, as_text, write_action_items_csv, write_action_items_json,
+                                                write_knowledge_base_json)
 from mkdocs_postmortems.kb_site.indexes import build_indexes, recent_quarters
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.kb_site.metrics import month_range, monthly_counts, response_times
@@ -214,7 +215,7 @@ def test_csv_export_guards_against_spreadsheet_formulas_and_round_trips():
     hostile = incident("2024-01-10-a", "2024-01-10", items=[{"title": "=HYPERLINK(\"http://evil\")", "owner": "@ops",
                                                              "done_when": "-1 errors, \"quoted\", a,b"}])
     ix = indexes_of(hostile)
-    rows = list(csv.DictReader(io.StringIO(action_items_csv(ix, lambda pm_id: f"postmortems/{pm_id}/"))))
+    rows = list(csv.DictReader(io.StringIO(as_text(write_action_items_csv, ix, lambda pm_id: f"postmortems/{pm_id}/"))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[0]["title"] == "'=HYPERLINK(\"http://evil\")" and rows[0]["owner"] == "'@ops"
     assert rows[0]["done_when"] == "'-1 errors, \"quoted\", a,b"
@@ -226,7 +227,7 @@ def test_json_exports_carry_every_postmortem_and_item():
                  items=[{"addresses": ("c",)}, {"status": "done", "closed": date(2024, 2, 1)}])
     b = incident("2024-02-10-b", "2024-02-10", related=("2024-01-10-a",))
     ix = indexes_of(a, b)
-    kb = json.loads(knowledge_base_json(ix, lambda pm_id: f"postmortems/{pm_id}/", TODAY))
+    kb = json.loads(as_text(write_knowledge_base_json, ix, lambda pm_id: f"postmortems/{pm_id}/", TODAY))
     assert (kb["version"], kb["as_of"]) == (1, "2026-11-22")
     assert [pm["id"] for pm in kb["postmortems"]] == ["2024-02-10-b", "2024-01-10-a"]
     first = kb["postmortems"][1]
@@ -234,7 +235,7 @@ def test_json_exports_carry_every_postmortem_and_item():
     assert first["root_causes"][0]["service"] == "payments" and first["referenced_by"] == ["2024-02-10-b"]
     assert [item["id"] for item in first["action_items"]] == ["2024-01-10-a#1", "2024-01-10-a#2"]
     assert first["action_items"][1]["closed"] == "2024-02-01" and first["started"] == "2024-01-10T10:00:00Z"
-    items = json.loads(action_items_json(ix, lambda pm_id: f"postmortems/{pm_id}/", TODAY))["action_items"]
+    items = json.loads(as_text(write_action_items_json, ix, lambda pm_id: f"postmortems/{pm_id}/", TODAY))["action_items"]
     assert [item["id"] for item in items] == ["2024-01-10-a#1", "2024-01-10-a#2"]
 
 

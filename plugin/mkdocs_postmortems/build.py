@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -22,7 +23,7 @@ from urllib.parse import quote
 import jinja2
 
 from .checks import Context
-from .kb_site.exports import action_items_csv, action_items_json, knowledge_base_json
+from .kb_site.exports import write_action_items_csv, write_action_items_json, write_knowledge_base_json
 from .kb_site.indexes import build_indexes
 from .kb_site.pages import details_context, knowledge_base_pages, problem_counts, review_state
 from .kb_site.dashboard import dashboard_context, fill_dashboard, has_dashboard
@@ -117,6 +118,7 @@ class Site:
         self.site_url = ""
         self.indexes = None
         self.rows: Rows | None = None
+        self.scratch: tempfile.TemporaryDirectory | None = None  # where the exports are written
         self.user_uris: set[str] = set()  # the site's own files (docs/)
         self._urls: dict[str, str | None] = {}
         self._shape = self._all = None  # what `inputs` compares, computed once per build
@@ -312,7 +314,7 @@ def _knowledge_base_site(site: Site, previous: Site | None) -> None:
         shown.append(pm)
     if previous is not None and previous.indexes is not None and previous._everything() == site._everything():
         site.epoch = previous.epoch
-        site.indexes, site.rows, site.files = previous.indexes, previous.rows, previous.files
+        site.indexes, site.rows, site.files, site.scratch = previous.indexes, previous.rows, previous.files, previous.scratch
         for spec in previous.specs.values():
             site._add_spec(spec)
         return
@@ -331,10 +333,15 @@ def _knowledge_base_site(site: Site, previous: Site | None) -> None:
     def url_of(pm_id: str) -> str:
         return site.url(site_map.postmortem(pm_id))
 
+    # The exports are files in a folder of the site's own, written record by record and never held in memory;
+    # the folder goes when the site does (a rebuild that reuses them keeps it).
+    site.scratch = tempfile.TemporaryDirectory(prefix="postmortems-exports-")
     records: dict = {}  # each action item's record, made once for the three exports
-    site.files[site_map.index_json] = knowledge_base_json(site.indexes, url_of, kb.today, records)
-    site.files[ACTION_ITEMS_CSV] = action_items_csv(site.indexes, url_of, records)
-    site.files[ACTION_ITEMS_JSON] = action_items_json(site.indexes, url_of, kb.today, records)
+    for uri, write, *args in ((site_map.index_json, write_knowledge_base_json, kb.today),
+                              (ACTION_ITEMS_CSV, write_action_items_csv), (ACTION_ITEMS_JSON, write_action_items_json, kb.today)):
+        path = site.files[uri] = Path(site.scratch.name) / uri.rpartition("/")[2]
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write(out, site.indexes, url_of, *args, records)
 
 
 def _public_site(site: Site, incidents: list, site_name: str, site_url: str, now: datetime | None = None) -> None:

@@ -99,6 +99,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.env = template_environment(self.env_dirs)
         self.site: Site | None = None
         self.compact: dict[str, tuple[str, str]] = {}  # src_uri -> the text search indexes until on_page_context
+        self.indexed: dict[str, str] = {}  # src_uri -> the content search indexed, until the page is written
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
             config.extra_css.append(CSS)
         if JS not in config.extra_javascript:
@@ -174,14 +175,18 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if rendered is None:
             return context
         before, after = self.compact.pop(page.file.src_uri, ("", ""))
-        content = page.content
+        content = self.indexed[page.file.src_uri] = page.content
         content = content.replace(before, rendered.before, 1) if before else rendered.before + content
         page.content = content.replace(after, rendered.after, 1) if after else content + rendered.after
         page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(rendered.after))
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Every page of the public site names its feeds in `<head>`, so feed readers find them."""
+        """Every page of the public site names its feeds in `<head>`, so feed readers find them. A page of ours
+        is written now: its content goes back to what search indexed, since MkDocs keeps every page's content
+        to the end of the build, and the full card and tables would then all be held at once."""
+        if page.file.src_uri in self.indexed:
+            page.content = self.indexed.pop(page.file.src_uri)
         links = self.site.head_links(page.file.src_uri)
         return output.replace("</head>", links + "</head>", 1) if links else output
 

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from datetime import date, datetime
-from typing import Callable
+from typing import Callable, Iterable, TextIO
 
 from ..dates import iso_z
 from .indexes import ActionItemEntry, Indexes
@@ -57,28 +57,34 @@ def _addressed_categories(entry: ActionItemEntry) -> list[str]:
     return list(dict.fromkeys(causes[cause_id].category for cause_id in entry.item.addresses if cause_id in causes))
 
 
-def _document(key: str, records: list[dict], today: date) -> str:
-    """`{"version", "as_of", key: [...]}` with one record per line: readable in a diff, and written by the C
-    encoder (an `indent` makes `json` fall back to pure Python, 10x slower on thousands of records)."""
-    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
+def _write_document(out: TextIO, key: str, records: Iterable[dict], today: date) -> None:
+    """`{"version", "as_of", key: [...]}` with one record per line, written as the records come: readable in a
+    diff, never held whole, and written by the C encoder (an `indent` makes `json` fall back to pure Python, 10x
+    slower on thousands of records)."""
     head = json.dumps({"version": FORMAT_VERSION, "as_of": today.isoformat()})[:-1]
-    return f'{head}, "{key}": [\n{lines}\n]}}\n'
+    out.write(f'{head}, "{key}": [\n')
+    separator = ""
+    for record in records:
+        out.write(separator)
+        out.write(json.dumps(record, ensure_ascii=False))
+        separator = ",\n"
+    out.write("\n]}\n")
 
 
-def action_items_json(indexes: Indexes, url_of: UrlOf, today: date, records: dict | None = None) -> str:
-    return _document("action_items", [_record(entry, url_of, records) for entry in indexes.action_items], today)
+def write_action_items_json(out: TextIO, indexes: Indexes, url_of: UrlOf, today: date,
+                            records: dict | None = None) -> None:
+    """`action-items.json`: every action item."""
+    _write_document(out, "action_items", (_record(entry, url_of, records) for entry in indexes.action_items), today)
 
 
-def action_items_csv(indexes: Indexes, url_of: UrlOf, records: dict | None = None) -> str:
+def write_action_items_csv(out: TextIO, indexes: Indexes, url_of: UrlOf, records: dict | None = None) -> None:
     """CSV for spreadsheets: one row per action item; text that a spreadsheet would evaluate is quoted with `'`."""
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for entry in indexes.action_items:
         record = _record(entry, url_of, records)
         writer.writerow(_cell(" ".join(record[column]) if column == "addresses" else record[column])
                         for column in CSV_COLUMNS)
-    return out.getvalue()
 
 
 def _cell(value) -> str:
@@ -111,8 +117,16 @@ def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf, records: 
     }
 
 
-def knowledge_base_json(indexes: Indexes, url_of: UrlOf, today: date, records: dict | None = None) -> str:
+def write_knowledge_base_json(out: TextIO, indexes: Indexes, url_of: UrlOf, today: date,
+                              records: dict | None = None) -> None:
     """`/postmortems/index.json`: every postmortem the site shows, newest first. Exports sharing `records` (an
     empty dict to start) make each action item's record once."""
-    return _document("postmortems", [postmortem_record(pm, indexes, url_of, records) for pm in indexes.postmortems],
-                     today)
+    _write_document(out, "postmortems", (postmortem_record(pm, indexes, url_of, records) for pm in indexes.postmortems),
+                    today)
+
+
+def as_text(write: Callable[..., None], *args) -> str:
+    """What one of the `write_*` functions above writes, as a string."""
+    out = io.StringIO(newline="")
+    write(out, *args)
+    return out.getvalue()
