@@ -1,4 +1,7 @@
-"""The `postmortems` command: click options in, core functions out (the same core the plugin calls)."""
+"""The `postmortems` command: click options in, core functions out (the same core the plugin calls).
+
+What only some commands need (the site builder, the generator, the scaffold and their templates) is imported by
+those commands, so `check`, which a pre-commit hook runs on every commit, starts without them."""
 
 from __future__ import annotations
 
@@ -17,19 +20,14 @@ import click
 
 from .pull_requests.changes import (ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes,
                                     knowledge_base_of_changes, merge_base, text_at)
-from .build import PublishRefused
 from .diagnostics import Diagnostic, Level, log_line
-from .generator import GenerateError, SiteSource, generate as generate_site_source, inherited, read_config
 from .knowledge import discover, load_knowledge_base
 from .policy import PUBLIC_IMPACTS, Policy, policy_from_options
 from .status_site.public import public_text, public_view
-from .scaffold import (DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, find_templates, missing_sections,
-                       new_postmortem, pick_template)
 from .kb_site.urls import slugify
 from .importers import FORMATS, import_sources
 from .importers.records import report_text
 from .parsing.schema import json_schema
-from .render import template_environment
 from .pull_requests.comment import render_pr_summary
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
@@ -51,8 +49,53 @@ def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
         config_file = Path("mkdocs.yml")
         if not config_file.exists():
             return Policy(), Path("postmortems")
-    policy = policy_from_options(_site_config(config_file).plugins["postmortems"].config)
+    policy = policy_from_options(_plugin_options(config_file))
     return policy, config_file.parent / policy.folder
+
+
+def _plugin_options(config_file: Path):
+    """The plugin's options in `config_file`, read by MkDocs' own YAML loader (`INHERIT`, `!ENV`) and validated by
+    the plugin's own `PostmortemsConfig`, as a build validates them, without loading the theme and every other
+    plugin, which a check does not need (`_site_config` does, for the commands that build)."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    from .mkdocs_config import PostmortemsConfig
+
+    try:
+        with open(config_file, "rb") as source:
+            settings = yaml_load(source)
+    except (OSError, ConfigurationError) as error:
+        raise ConfigError(f"{config_file}: {error}") from None
+    options = _plugin_entries(settings.get("plugins") if isinstance(settings, dict) else None).get("postmortems")
+    if isinstance(options, dict) and options.get("enabled", True) is False:
+        options = None
+    if options is None:
+        raise ConfigError(f"{config_file} does not enable the `postmortems` plugin")
+    if not isinstance(options, dict):
+        raise ConfigError(f"{config_file}: the options of the `postmortems` plugin must be a mapping of `key: value`")
+    options = {key: value for key, value in options.items() if key != "enabled"}
+    config = PostmortemsConfig(config_file_path=str(config_file))
+    config.load_dict(options)
+    failed, _ = config.validate()
+    if failed:
+        raise ConfigError(f"{config_file}: " + "; ".join(f"plugin `postmortems`, option `{key}`: {error}"
+                                                          for key, error in failed))
+    return config
+
+
+def _plugin_entries(plugins) -> dict:
+    """MkDocs' `plugins` setting, a list (`- name` or `- name: {options}`) or a mapping, as name -> options."""
+    if isinstance(plugins, dict):
+        return {name: {} if options is None else options for name, options in plugins.items()}
+    entries = {}
+    for entry in plugins if isinstance(plugins, list) else ():
+        if isinstance(entry, str):
+            entries[entry] = {}
+        elif isinstance(entry, dict) and len(entry) == 1:
+            (name, options), = entry.items()
+            entries[name] = {} if options is None else options
+    return entries
 
 
 def _site_config(config_file: Path):
@@ -213,6 +256,8 @@ def _templates_folder(policy: Policy, config_file: Path | None) -> Path | None:
 @config_option
 def new(title, severity, services, author, day, template_name, config_file):
     """Write a new draft postmortem from a template; never overwrites a file."""
+    from .scaffold import DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, missing_sections, new_postmortem, pick_template
+
     policy, folder = load_policy(config_file)
     templates_folder = _templates_folder(policy, config_file)
     if severity not in policy.severities:
@@ -262,6 +307,8 @@ def write_new(path: Path, text: str) -> None:
 @config_option
 def templates(config_file):
     """List the templates of `new`: shipped, and from the configured `templates_folder`."""
+    from .scaffold import find_templates
+
     policy, _ = load_policy(config_file)
     for template in find_templates(_templates_folder(policy, config_file)).values():
         origin = f"shipped, {template.path}" if template.shipped else str(template.path)
@@ -601,6 +648,10 @@ def generate(out, config_file, strict, today, watch, interval):
 
 
 def _generate_once(config_file: Path, out: Path, strict: bool, today: date | None) -> int:
+    from .build import PublishRefused
+    from .generator import GenerateError, SiteSource, generate as generate_site_source, read_config
+    from .render import template_environment
+
     config = _site_config(config_file)
     policy = policy_from_options(config.plugins["postmortems"].config)
     custom_dir = config.theme.custom_dir
@@ -626,6 +677,8 @@ def _generate_once(config_file: Path, out: Path, strict: bool, today: date | Non
 def _watched(config_file: Path) -> list[Path]:
     """What a site source is made from: the config (and what it inherits), docs_dir, the postmortems folder and
     the theme's custom_dir."""
+    from .generator import inherited
+
     config = _site_config(config_file)
     policy = policy_from_options(config.plugins["postmortems"].config)
     paths = [config_file, Path(config.docs_dir), config_file.parent / policy.folder]

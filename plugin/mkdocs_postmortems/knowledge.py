@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -235,7 +236,8 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
     found: list[Diagnostic] = []
-    in_folder, skipped = survey(folder)
+    # `others` names every file of the folder already: no need to walk it again
+    in_folder, skipped = survey(folder) if paths is None or others is None else ([Path(shown) for shown in others], [])
     if cache is not None:
         cache.begin(policy, today)
     ctx = Context(policy, today, (p.stem for p in in_folder if p.suffix == ".md"),  # `related` may name any of them
@@ -344,5 +346,14 @@ def _apply_levels(found: list[Diagnostic], policy: Policy) -> list[Diagnostic]:
 def display_path(path: Path, base_dir: Path | str) -> str:
     """`path` relative to `base_dir` when it lies below it, else as given; always with `/`. Diagnostics name
     files this way, so they are clickable from where the command runs."""
-    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
+    absolute, base = os.path.abspath(path), _absolute(str(base_dir))
+    if absolute.startswith(base) and absolute[len(base):len(base) + 1] == os.sep:  # the usual case, without relpath
+        relative = absolute[len(base) + 1:]
+    else:
+        relative = os.path.relpath(absolute, base)
     return Path(path if relative.startswith("..") else relative).as_posix()
+
+
+@functools.lru_cache(maxsize=64)
+def _absolute(path: str) -> str:
+    return os.path.abspath(path)

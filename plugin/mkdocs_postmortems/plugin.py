@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -143,6 +144,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 if not isinstance(file, _GeneratedPage) and has_dashboard(file.content_string):
                     file.is_modified = lambda: True
         self.building = (key, inputs)
+        # The knowledge base and the site live to the end of the build: the collector need not scan their
+        # objects again at every collection while thousands of pages are rendered (`on_post_build` unfreezes).
+        gc.freeze()
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -196,6 +200,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         inputs stay the same. Then swap a staged site in, unless `--strict` is about to fail the build on a
         warning: MkDocs raises its strict Abort only after this event, so the warnings are counted here, by
         MkDocs' own counter."""
+        gc.unfreeze()
         failing = self.staging is not None and _strict_warnings()
         if not failing:
             self.built, self.previous = self.building, self.site
@@ -206,6 +211,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build (a leak refused, a crash) removes what it wrote, and the last good site stays; pages may
         be half written, so the next build renders them all."""
+        gc.unfreeze()
         self.built, self.previous = ((), {}), None
         if self.staging is not None:
             self.staging.abandon()
