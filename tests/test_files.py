@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TODAY, VALID, make_policy, skip_or_fail
-from mkdocs_postmortems import cli, load_knowledge_base
+from mkdocs_postmortems import cli, load_knowledge_base, scaffold
 from mkdocs_postmortems.build import build_site
 from mkdocs_postmortems.parsing.frontmatter import MAX_FILE_BYTES, read_bounded
 from mkdocs_postmortems.render import template_environment
@@ -226,13 +226,13 @@ def test_new_never_writes_through_a_dangling_link(project, tmp_path):
 def test_new_refuses_a_link_created_after_its_check(project, tmp_path, monkeypatch):
     target = tmp_path.parent / f"{tmp_path.name}-raced.md"
     path = project / "postmortems" / "2024-03-14-slow-checkout.md"
-    real_new = cli.new_postmortem
+    real_new = scaffold.new_postmortem
 
     def racing(*args, **kwargs):  # the link appears between the existence check and the write
         path.symlink_to(target)
         return real_new(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "new_postmortem", racing)
+    monkeypatch.setattr(scaffold, "new_postmortem", racing)
     result = CliRunner().invoke(cli.main, ["new", "Slow checkout", "--severity", "SEV2", "--service", "checkout",
                                            "--date", "2024-03-14"])
     assert result.exit_code == 1 and "already exists" in result.output

@@ -46,6 +46,17 @@ class _GeneratedPage(File):
     def is_modified(self) -> bool:
         return not self.unchanged or not os.path.isfile(self.abs_dest_path)
 
+    @property
+    def content_string(self) -> str:
+        """The page's Markdown after a blank line, made as MkDocs reads it (the Markdown itself is the core's, not a
+        copy held for the whole build). The newline keeps MkDocs from reading a body that starts with `---` as
+        metadata."""
+        return "\n" + File.content_string.fget(self)
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        File.content_string.fset(self, value)
+
 
 def _template_stamps(dirs) -> tuple:
     """Every template of ours that the environment may load, with its mtime: an edited override renders again."""
@@ -100,7 +111,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.env = template_environment(self.env_dirs)
         self.site: Site | None = None
         self.compact: dict[str, tuple[str, str]] = {}  # src_uri -> the text search indexes until on_page_context
-        self.indexed: dict[str, str] = {}  # src_uri -> the content search indexed, until the page is written
+        self.rendered: dict[str, str] = {}  # src_uri -> what its Markdown rendered to, until the page is written
         if CSS not in config.extra_css:  # `mkdocs serve` may run on_config on the same config again
             config.extra_css.append(CSS)
         if JS not in config.extra_javascript:
@@ -132,10 +143,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         inputs: dict = {}
         for page in self.site.pages.values():
             if not page.user_page:
-                # A leading newline keeps MkDocs from reading a body that starts with `---` as metadata. Only the
-                # index joins an automatic nav, which is rendered into every page.
+                # Only the index joins an automatic nav, which is rendered into every page.
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                file = _GeneratedPage.generated(config, page.uri, content="\n" + page.markdown, inclusion=inclusion)
+                file = _GeneratedPage.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
                 inputs[page.uri] = self.site.inputs(page.uri)
                 file.unchanged = inputs[page.uri] is not None and built.get(page.uri) == inputs[page.uri]
                 files.append(file)
@@ -164,6 +174,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A postmortem's page shows search a compact text of its card and tables (`Site.search_text`): search
         plugins parse every tag of a page, and the full markup would more than double that work for no new word."""
+        if page.file.src_uri in self.site.pages:
+            self.rendered[page.file.src_uri] = html
         compact = self.site.search_text(page.file.src_uri)
         if compact is None:
             return html
@@ -179,7 +191,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if rendered is None:
             return context
         before, after = self.compact.pop(page.file.src_uri, ("", ""))
-        content = self.indexed[page.file.src_uri] = page.content
+        content = page.content
         content = content.replace(before, rendered.before, 1) if before else rendered.before + content
         page.content = content.replace(after, rendered.after, 1) if after else content + rendered.after
         page.toc.items.extend(AnchorLink(title, anchor, 2) for anchor, title in _H2.findall(rendered.after))
@@ -187,10 +199,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Every page of the public site names its feeds in `<head>`, so feed readers find them. A page of ours
-        is written now: its content goes back to what search indexed, since MkDocs keeps every page's content
-        to the end of the build, and the full card and tables would then all be held at once."""
-        if page.file.src_uri in self.indexed:
-            page.content = self.indexed.pop(page.file.src_uri)
+        is written now: its content goes back to what its Markdown rendered to, since MkDocs keeps every page's
+        content to the end of the build, and the full card and tables would then all be held at once."""
+        if page.file.src_uri in self.rendered:
+            page.content = self.rendered.pop(page.file.src_uri)
         links = self.site.head_links(page.file.src_uri)
         return output.replace("</head>", links + "</head>", 1) if links else output
 

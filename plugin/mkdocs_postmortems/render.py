@@ -212,19 +212,20 @@ def render_header(env: jinja2.Environment, pm: Postmortem, diagnostics: list[Dia
 def search_text(pm: Postmortem, items: list[ActionItemEntry]) -> tuple[str, str]:
     """What a search index sees of a postmortem's card (above its body) and tables (below): the same words in few
     tags, since search engines parse every tag of a page. Python, not a template: it is no part of the page a
-    reader sees, which the full card and tables replace once the page is indexed."""
+    reader sees, which the full card and tables replace once the page is indexed. Each paragraph is escaped whole."""
     esc = markupsafe.escape
-    impact = f" — {esc(pm.impact.summary)}" if pm.impact.summary else ""
-    above = f"<p>{esc(pm.severity)} {esc(pm.status)} {esc(' '.join(pm.services))}{impact}</p>\n"
+    impact = f" — {pm.impact.summary}" if pm.impact.summary else ""
+    services = " ".join(pm.services)
+    above = f"<p>{esc(f'{pm.severity} {pm.status} {services}{impact}')}</p>\n"
     below = []
     if pm.root_causes:
-        causes = "".join(f"{esc(cause.kind)} {esc(cause.category)}{' ' + esc(cause.service) if cause.service else ''}: "
-                         f"{esc(cause.summary)} " for cause in pm.root_causes)
-        below.append(f'<h2 id="root-causes">Root causes</h2>\n<p>{causes}</p>\n')
+        causes = "".join(f"{cause.kind} {cause.category}{' ' + cause.service if cause.service else ''}: {cause.summary} "
+                         for cause in pm.root_causes)
+        below.append(f'<h2 id="root-causes">Root causes</h2>\n<p>{esc(causes)}</p>\n')
     if items:
-        actions = "".join(f"{esc(entry.id)} {esc(entry.item.title)} ({esc(entry.item.owner)}, {esc(entry.item.status)})"
-                          f"{' ' + esc(entry.item.done_when) if entry.item.done_when else ''} " for entry in items)
-        below.append(f'<h2 id="action-items">Action items</h2>\n<p>{actions}</p>\n')
+        actions = "".join(f"{entry.id} {entry.item.title} ({entry.item.owner}, {entry.item.status})"
+                          f"{' ' + entry.item.done_when if entry.item.done_when else ''} " for entry in items)
+        below.append(f'<h2 id="action-items">Action items</h2>\n<p>{esc(actions)}</p>\n')
     return above, "".join(below)
 
 

@@ -22,6 +22,13 @@ _TIMESTAMP = re.compile(f"^{DATE_PART}{TIME_PART}{OFFSET_PART}?$")  # offset opt
 _DATE = re.compile(DATE_PATTERN)
 
 Path = tuple  # a key path such as ("action_items", 0, "due")
+_KEY_PATHS: dict[Path, Path] = {}  # one tuple per key path, shared by every postmortem's positions
+
+
+def _shared(key_path: Path) -> Path:
+    if len(_KEY_PATHS) >= 100_000:
+        return key_path
+    return _KEY_PATHS.setdefault(key_path, key_path)
 
 
 class Reader:
@@ -99,11 +106,11 @@ class Reader:
                 if field.required:
                     self.report_missing(key_node, key_path + (key,), f"required field `{_dotted(key_path, key)}` is empty",
                                         f"give `{key}` a value; {field.description}")
-                    self.positions[key_path + (key,)] = self.at(key_node)
+                    self.positions[_shared(key_path + (key,))] = self.at(key_node)
                 continue
-            self.positions[key_path + (key,)] = self.at(value_node)
+            self.positions[_shared(key_path + (key,))] = self.at(value_node)
             if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">", '"', "'"):
-                self.positions[key_path + (key, "text")] = self.text_at(value_node)
+                self.positions[_shared(key_path + (key, "text"))] = self.text_at(value_node)
             value = self.read_value(value_node, field, key_path + (key,))
             if value is not None:
                 values[key] = value
@@ -126,7 +133,7 @@ class Reader:
                 return None
             items = []
             for index, item in enumerate(node.value):
-                self.positions[key_path + (index,)] = self.at(item)
+                self.positions[_shared(key_path + (index,))] = self.at(item)
                 if field.type == "objects":
                     items.append(self.read_object(item, field.fields, key_path + (index,)))
                 else:

@@ -52,16 +52,19 @@ def _flow_list(text: str) -> list[str] | None:
 
 
 _FIELDS = re.compile(r"^(?:(authors|reviewers|started):[ \t]*(.*)|[ \t]+(?:-[ \t]+)?owner:[ \t]*(.+))$", re.MULTILINE)
+_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _BLOCK_ITEMS = re.compile(r"(?:\n[ \t]*-[ \t]+[^\n]*)+")
 
 
 def scan(text: str) -> Scanned:
     """People and start year of a postmortem's text, from its front matter's lines."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith("---\n"):
         return Scanned((), None)
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
-    front = text[4:4 + end.start() if end else len(text)]
+    end = _END.search(text, 4)
+    front = text[4:end.start() if end else len(text)]
     named: dict[str, list[str]] = {"authors": [], "reviewers": [], "owner": []}
     year = None
     for match in _FIELDS.finditer(front):
