@@ -179,9 +179,11 @@ def _without_code_spans(line: str) -> str:
 
 def prose_only(text: str) -> str:
     """`text` with fenced code, inline code, HTML comments and URLs blanked, every offset and line kept."""
-    lines = text.split("\n")
-    lines = [" " * len(line) if code else _without_code_spans(line) for line, code in zip(lines, code_lines(lines))]
-    prose = "\n".join(lines)
+    prose = text
+    if "`" in text or "~~~" in text:  # no fence and no code span without one of them
+        lines = text.split("\n")
+        prose = "\n".join(" " * len(line) if code else _without_code_spans(line)
+                           for line, code in zip(lines, code_lines(lines)))
     if "<!--" in prose:
         prose = _COMMENT.sub(_blank, prose)
     if any(marker in prose for marker in _URL_MARKERS):
