@@ -195,3 +195,34 @@ def test_config_file_elsewhere_asks_its_own_repository(branch, tmp_path_factory,
     result = run("check", *TODAY, "-f", str(branch / "mkdocs.yml"), "--changed-since", "main")
     assert result.exit_code == 1
     assert "2024-03-15-modify.md:4:11: error [invalid-value]" in result.output
+
+
+# --- the scan stands in for a parse ---------------------------------------------------------------------------
+
+SCANNED = [
+    "authors: [a.author, 'b.quoted']\nreviewers:\n  - r.one\n  - \"r.two\"  # a comment\nstarted: 2024-03-14T09:58:00Z\n",
+    "authors:\n  - a.author\nstarted: 2024-01-01T00:30:00+01:00\naction_items:\n  - title: x\n    owner: team-sre\n"
+    "  -   owner: o.two\n      title: y\n",
+    "\ufeffauthors: [a.author]\r\nstarted: 2024-03-14\r\nreviewers: []\r\n",
+    "authors: a.alone\nstarted: 2024-02-30T10:00:00Z\n",
+    "started: unknown\nauthors: [a.author, ~]\n",
+    "title: no people\n",
+]
+
+
+@pytest.mark.parametrize("front", SCANNED)
+def test_the_scan_of_a_file_finds_the_people_and_year_a_parse_finds(front, tmp_path):
+    from mkdocs_postmortems.knowledge import load_postmortem
+    from mkdocs_postmortems.model import people_of
+    from mkdocs_postmortems.parsing.scan import scan
+    from mkdocs_postmortems.policy import Policy
+
+    bom = front.startswith("\ufeff")
+    text = ("\ufeff" if bom else "") + "---\n" + front.lstrip("\ufeff") + "---\n\n## Summary\n\nauthors: not.front.matter\n"
+    path = tmp_path / "2024-03-14-scanned.md"
+    path.write_bytes(text.encode("utf-8"))
+    pm, _ = load_postmortem(path, path.name, Policy())
+    assert pm is not None
+    scanned = scan(text)
+    assert scanned.people == people_of([pm])
+    assert scanned.started_year == (pm.started.year if pm.started else None)

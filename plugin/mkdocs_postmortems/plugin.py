@@ -161,7 +161,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Titles come from front matter and the indexes, which MkDocs never sees; themes print titles unescaped.
-        Cross-incident pages repeat what the postmortems say, so they stay out of the search index."""
+        Cross-incident pages repeat what the postmortems say, so they stay out of the search index. A postmortem's
+        Markdown, unless another plugin changed it, is handed back as the core's own string: MkDocs keeps every
+        page's Markdown to the end of the build, and would otherwise hold a second copy of every body."""
         ours = self.site.pages.get(page.file.src_uri)
         if ours is not None:
             if ours.searchable:
@@ -169,7 +171,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 page.meta.setdefault("title", escape(ours.title))
                 page.meta["search"] = {"exclude": True}
-        return self.site.fill_markers(page.file.src_uri, markdown)  # the dashboard, where a page asks for it
+        filled = self.site.fill_markers(page.file.src_uri, markdown)  # the dashboard, where a page asks for it
+        if ours is not None and not ours.user_page and filled is markdown and markdown == ours.markdown.lstrip("\n"):
+            return ours.markdown
+        return filled
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A postmortem's page shows search a compact text of its card and tables (`Site.search_text`): search
