@@ -20,7 +20,7 @@ from mkdocs_postmortems.kb_site.urls import SiteMap
 from mkdocs_postmortems.knowledge import KnowledgeBase
 from mkdocs_postmortems.model import ActionItem, Impact, Postmortem, PublicSummary, RootCause
 from mkdocs_postmortems.policy import Category, Policy, Service
-from mkdocs_postmortems.render import Links, Rows, render, render_header, template_environment
+from mkdocs_postmortems.render import Links, Rows, render, template_environment
 from mkdocs_postmortems.status_site.pages import status_context
 from mkdocs_postmortems.status_site.public import public_incidents
 
@@ -73,7 +73,7 @@ def render_everything(kb: KnowledgeBase) -> list[str]:
     html = [render(ENV, spec.template, links=links, **spec.context)
             for spec in knowledge_base_pages(kb, indexes, site)]
     for pm in shown:
-        html.append(render_header(ENV, pm, []))
+        html.append(render(ENV, "header", pm=pm, problems=[], links=None, review=None))
         html.append(render(ENV, "details", links=links, **details_context(pm, kb, indexes)))
     incidents = public_incidents(kb.postmortems, kb.policy)
     html.append(render(ENV, "status", links=links, **status_context(

@@ -236,13 +236,16 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
     found: list[Diagnostic] = []
-    # `others` names every file of the folder already: no need to walk it again
-    in_folder, skipped = survey(folder) if paths is None or others is None else ([Path(shown) for shown in others], [])
+    if paths is not None and others is not None:  # `others` names every file of the folder: no second walk
+        everything, skipped, names = paths, [], list(others)
+    else:
+        in_folder, skipped = survey(folder)
+        everything, skipped = (in_folder, skipped) if paths is None else (paths, [])
+        names = [path.name for path in in_folder]
     if cache is not None:
         cache.begin(policy, today)
-    ctx = Context(policy, today, (p.stem for p in in_folder if p.suffix == ".md"),  # `related` may name any of them
-                  None if cache is None else cache.memo)
-    everything, skipped = (in_folder, skipped) if paths is None else (paths, [])
+    ctx = Context(policy, today, (name.rpartition("/")[2][:-3] for name in names if name.endswith(".md")),
+                  None if cache is None else cache.memo)  # `related` may name any postmortem of the folder
     base_dir = os.path.abspath(base or ".")
     root = Path(root or base or folder.absolute().parent)
     for path, code in skipped:

@@ -201,14 +201,6 @@ def problems_of(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.level in (Level.ERROR, Level.WARNING)]
 
 
-def render_header(env: jinja2.Environment, pm: Postmortem, diagnostics: list[Diagnostic], links: Links | None = None,
-                  review: dict | None = None) -> str:
-    """The card above a postmortem's body: severity, status, services, times, and any problems; for one not yet
-    published, the review banner (`pages.review_state`)."""
-    return env.get_template("postmortems/header.html").render(pm=pm, problems=problems_of(diagnostics), links=links,
-                                                              review=review)
-
-
 def search_text(pm: Postmortem, items: list[ActionItemEntry]) -> tuple[str, str]:
     """What a search index sees of a postmortem's card (above its body) and tables (below): the same words in few
     tags, since search engines parse every tag of a page. Python, not a template: it is no part of the page a
@@ -230,5 +222,6 @@ def search_text(pm: Postmortem, items: list[ActionItemEntry]) -> tuple[str, str]
 
 
 def render(env: jinja2.Environment, template: str, **context) -> str:
-    """A page fragment from `postmortems/<template>.html` (a user's override first)."""
+    """A page fragment from `postmortems/<template>.html` (a user's override first), outside a build; a `Site`
+    looks each template up once per build instead (`Site._render`)."""
     return env.get_template(f"postmortems/{template}.html").render(**context)
