@@ -18,9 +18,8 @@ from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
 from .diff import FrontMatterDiff, diff_postmortems
-from ..parsing.frontmatter import source_from_bytes
 from ..knowledge import KnowledgeBase, discover, display_path, load_knowledge_base, postmortem_from_source
-from ..parsing.frontmatter import MAX_FILE_BYTES
+from ..parsing.frontmatter import MAX_FILE_BYTES, read_bounded, source_from_bytes
 from ..parsing.scan import scan
 from ..model import Postmortem
 from ..policy import Policy
@@ -132,10 +131,11 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
             parse.append(path)
             others[shown] = None
             continue
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace") if path.stat().st_size <= MAX_FILE_BYTES else ""
+        try:  # bounded and non-blocking: git lists no FIFO, so an unchanged one lands here
+            raw = read_bounded(path)
         except OSError:
-            text = ""
+            raw = b""
+        text = raw.decode("utf-8", "replace") if len(raw) <= MAX_FILE_BYTES else ""
         if any(pm_id in text for pm_id in changed_ids):
             parse.append(path)
             others[shown] = None
