@@ -5,7 +5,8 @@ Usage: python benchmarks/issue14.py [--sizes 2000 5000] [--repeat 2] [--skip-bro
 For each N it writes build_speed.py's trees (the plugin, and bare Material from the same bodies) and measures, each
 in a new process so memory and imports are counted as a user pays them:
   build      `mkdocs build` of a and b, interleaved `--repeat` times (default 2), the least of each: CPU time
-             (user + sys of the child), wall time, peak RSS (ru_maxrss);
+             (user + sys of the child), wall time, peak RSS (ru_maxrss); and a0, a with `Site.render` stubbed out
+             (every page of ours written with its Markdown alone): the build's CPU floor for any in-process HTML;
   serve      build once, append a line to one postmortem, build again in the same process with the same plugin
              object, as `mkdocs serve` does: the second build's CPU time, with dirty=True and dirty=False;
   changed    `postmortems check --changed-since HEAD~1` with one changed file, against a full `postmortems check`;
@@ -53,6 +54,16 @@ target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n", enc
 print(json.dumps(once()))
 """
 
+# `mkdocs build` with the core's HTML left out: every page still parsed, checked, indexed and written
+FLOOR = r"""
+import sys
+import mkdocs_postmortems.build as core
+from mkdocs.__main__ import cli
+empty = core.Rendered("", "")
+core.Site.render = lambda site, uri: empty if uri in site.pages else None
+cli(sys.argv[1:])
+"""
+
 
 def child(command: list[str], cwd: Path | None = None) -> tuple[float, float, float, str]:
     """CPU seconds, wall seconds and peak RSS (MiB) of one child process, and its stdout."""
@@ -68,10 +79,12 @@ def child(command: list[str], cwd: Path | None = None) -> tuple[float, float, fl
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, out
 
 
-def mkdocs_build(config: Path) -> tuple[float, float, float]:
-    site = config.parent / "site"
+def mkdocs_build(config: Path, floor: bool = False) -> tuple[float, float, float]:
+    """CPU and wall seconds and peak RSS of `mkdocs build`; with `floor`, of the build without the core's HTML."""
+    site = config.parent / ("site-floor" if floor else "site")
     shutil.rmtree(site, ignore_errors=True)
-    cpu, wall, rss, _ = child([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)])
+    start = ["-c", FLOOR] if floor else ["-m", "mkdocs"]
+    cpu, wall, rss, _ = child([sys.executable, *start, "build", "-q", "-f", str(config), "-d", str(site)])
     return cpu, wall, rss
 
 
@@ -152,11 +165,14 @@ def run(sizes: list[int], workdir: Path, browser: bool, repeat: int) -> None:
         root = workdir / str(count)
         configs = write_trees(root, count)
         # a and b interleaved, `repeat` times: this shared machine's speed drifts by 20% from minute to minute
-        runs = [(mkdocs_build(configs["a"]), mkdocs_build(configs["b"])) for _ in range(repeat)]
-        (a_cpu, a_wall, a_rss), (b_cpu, b_wall, b_rss) = (tuple(map(min, zip(*(run[i] for run in runs))))
-                                                          for i in (0, 1))
+        runs = [(mkdocs_build(configs["a"]), mkdocs_build(configs["b"]), mkdocs_build(configs["a"], floor=True))
+                for _ in range(repeat)]
+        (a_cpu, a_wall, a_rss), (b_cpu, b_wall, b_rss), (floor_cpu, *_) = (
+            tuple(map(min, zip(*(run[i] for run in runs)))) for i in (0, 1, 2))
         print(f"\nN={count}")
         print(f"  build CPU   a {a_cpu:6.1f} s  b {b_cpu:6.1f} s  a/b {verdict('build cpu', a_cpu / b_cpu)}")
+        print(f"  build CPU without the core's HTML  a0 {floor_cpu:6.1f} s  a0/b {floor_cpu / b_cpu:.2f}  "
+              f"(rendering it costs a/b {(a_cpu - floor_cpu) / b_cpu:.2f})")
         print(f"  build wall  a {a_wall:6.1f} s  b {b_wall:6.1f} s  a/b {a_wall / b_wall:.2f}")
         print(f"  peak RSS    a {a_rss:6.0f} MiB b {b_rss:6.0f} MiB a/b {verdict('memory', a_rss / b_rss)}")
         if count == min(sizes):
@@ -169,7 +185,7 @@ def run(sizes: list[int], workdir: Path, browser: bool, repeat: int) -> None:
                   f"{verdict('serve --dirty', a_dirty / b_dirty)}")
             print(f"  serve reload CPU          a {a_full:5.2f} s  b {b_full:5.2f} s  a/b {a_full / b_full:.2f}")
             fast, full = changed_since(root / "plugin")
-            print(f"  check --changed-since HEAD~1 (1 file) {verdict('changed-since s', fast)} s wall; "
+            print(f"  check --changed-since HEAD~1 (1 file), wall s {verdict('changed-since s', fast)}; "
                   f"full check {full:.2f} s")
         if count == max(sizes):
             site = configs["a"].parent / "site"
