@@ -23,7 +23,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import write_knowledge_base  # noqa: E402
 
-from mkdocs_postmortems.cli import load_policy  # noqa: E402
+from mkdocs_postmortems.cli.options import load_policy  # noqa: E402
 from mkdocs_postmortems.diagnostics import Level  # noqa: E402
 from mkdocs_postmortems.knowledge import load_knowledge_base  # noqa: E402
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from cli_support import CONFIG, check_json, run
 from conftest import REVIEW_ONLY, VALID
+from mkdocs_postmortems.cli import main
 from mkdocs_postmortems.parsing.schema import POSTMORTEM
 
 
@@ -375,3 +378,20 @@ def test_schema_without_a_config_has_the_default_severities(tmp_path, monkeypatc
     schema = json.loads(run("schema").stdout)
     assert schema["properties"]["severity"]["enum"] == ["SEV1", "SEV2", "SEV3", "SEV4"]
     assert "enum" not in schema["properties"]["services"]["items"]
+
+
+# --- each command loaded when it runs ------------------------------------------------------------------
+
+def test_each_command_is_found_under_its_own_name():
+    assert all(command.name == name for name, command in main.commands.items())
+
+
+def test_check_starts_without_what_only_other_commands_need():
+    script = "import sys; from mkdocs_postmortems.cli import main; main.commands['check']; print(*sys.modules)"
+    run_check = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = set(run_check.stdout.split())
+    others = {"mkdocs", "mkdocs_postmortems.importers", "mkdocs_postmortems.pull_requests.comment",
+              "mkdocs_postmortems.scaffold", "mkdocs_postmortems.live", "mkdocs_postmortems.generator",
+              "mkdocs_postmortems.build", "mkdocs_postmortems.status_site.notify", "mkdocs_postmortems.cli.writing",
+              "mkdocs_postmortems.cli.importing", "mkdocs_postmortems.cli.publishing"}
+    assert not loaded & others

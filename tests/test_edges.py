@@ -204,7 +204,7 @@ def test_a_crash_exits_3_with_the_traceback_and_a_request_to_report_it(project, 
     def crash(*args, **kwargs):
         raise RuntimeError("something we did not foresee")
 
-    monkeypatch.setattr(cli, "load_knowledge_base", crash)
+    monkeypatch.setattr("mkdocs_postmortems.cli.check.load_knowledge_base", crash)
     result = CliRunner().invoke(cli.main, ["check"])
     assert result.exit_code == cli.INTERNAL_ERROR == 3
     assert "Traceback" in result.output and "RuntimeError: something we did not foresee" in result.output

@@ -145,7 +145,7 @@ CHANGES = {
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_changed_since_gives_the_diagnostics_of_a_full_check(example, change):
-    from mkdocs_postmortems.cli import load_policy
+    from mkdocs_postmortems.cli.options import load_policy
     from mkdocs_postmortems.knowledge import load_knowledge_base
     from mkdocs_postmortems.pull_requests.changes import diagnostics_of_changes, knowledge_base_of_changes
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from conftest import VALID
-from mkdocs_postmortems.cli import format_github, format_text
+from mkdocs_postmortems.cli.check import format_github, format_text
 from mkdocs_postmortems.diagnostics import Diagnostic, log_line
 from site_support import build_site, make_site
 

@@ -1,7 +1,7 @@
 """mkdocs-postmortems: a postmortem knowledge base kept in git, validated and published with MkDocs.
 
 The core (model, parsing, rules, knowledge base, rendering) imports nothing from MkDocs;
-`plugin.py` and `cli.py` are thin adapters over it.
+`plugin.py` and `cli/` are thin adapters over it.
 """
 
 from .diagnostics import Diagnostic

@@ -1,0 +1,173 @@
+"""The commands that read postmortems and change nothing: `check` and its output formats, `public-diff`, `schema`
+and `pr-summary`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ..pull_requests.changes import (ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes,
+                                     knowledge_base_of_changes, merge_base, text_at)
+from ..diagnostics import Diagnostic, Level, log_line
+from ..knowledge import discover, load_knowledge_base
+from .options import config_option, load_policy, parse_day
+
+_GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@config_option
+@click.option("--format", "output", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="github = GitHub Actions annotations on the PR diff.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, like `mkdocs build --strict`.")
+@click.option("--today", callback=parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
+@click.option("--changed-since", metavar="REF",
+              help="Only postmortems changed since where HEAD's branch left REF (e.g. origin/main), and the "
+                   "problems elsewhere that involve them. Not with PATHS.")
+@click.option("--whole-folder", is_flag=True,
+              help="With PATHS: load the whole configured folder, so facts across files (people, IDs, related) are "
+                   "known, but report only the problems of PATHS and those elsewhere that involve them (the "
+                   "pre-commit hook's way).")
+def check(paths, config_file, output, strict, today, changed_since, whole_folder):
+    """Check postmortems (default: the configured folder). Exit 0 clean, 1 problems, 2 usage error.
+
+    With --changed-since REF, as in a pull request against REF: the whole folder is loaded as usual, but
+    only the problems of files changed since the merge base of REF and HEAD are reported (committed,
+    staged, unstaged or untracked, deleted ones included), plus the problems in other files that involve a
+    changed or deleted postmortem: a `related` entry naming it, a `duplicate-id` with it. The count is of
+    the changed files that still exist. A REF git does not know, or no git repository, is a usage error.
+    """
+    if changed_since is not None and paths:
+        raise click.UsageError("give PATHS or --changed-since, not both")
+    policy, folder = load_policy(config_file)
+    changed = None
+    if changed_since is not None:
+        with _git_answers("--changed-since"):
+            changed = changed_paths(_repository(config_file), changed_since, folder)
+    files = None
+    if paths:
+        found = (file for path in paths for file in (discover(path) if path.is_dir() else [path]))
+        files = list({file.resolve(): file for file in found}.values())  # each file once, however named
+    if whole_folder and files is not None:
+        changed, files = files, None
+    if changed is not None:  # only what the change involves is parsed: flat in the size of the knowledge base
+        kb = knowledge_base_of_changes(folder, policy, changed, today=today)
+        diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if path.exists())
+    else:
+        kb = load_knowledge_base(folder, policy, today=today, paths=files)
+        diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
+    sys.exit(report(diagnostics, checked, output, strict))
+
+
+def report(diagnostics: list[Diagnostic], checked: int, output: str = "text", strict: bool = False) -> int:
+    """Print the diagnostics as `check` does; the exit code: 1 on errors (or warnings with `strict`), else 0."""
+    errors, warnings = (sum(1 for d in diagnostics if d.level is level) for level in (Level.ERROR, Level.WARNING))
+    if output == "json":
+        click.echo(json.dumps({"postmortems": checked, "errors": errors, "warnings": warnings,
+                               "diagnostics": [d.as_dict() for d in diagnostics]}, indent=2))
+    else:
+        for diagnostic in diagnostics:
+            click.echo(format_github(diagnostic) if output == "github" else format_text(diagnostic))
+        click.echo(f"{checked} postmortems, {errors} errors, {warnings} warnings",
+                   err=output == "github")
+    return 1 if errors or (strict and warnings) else 0
+
+
+def format_text(d: Diagnostic) -> str:
+    """`path:line:col: level [code] message` and the hint on the next line; each value on one line, so no value
+    (a title with a newline) can start a line of its own, such as a GitHub Actions `::error` command."""
+    text = log_line(f"{d.location()}: {d.level.value} [{d.code}] {d.message}")
+    return f"{text}\n    hint: {log_line(d.hint)}" if d.hint else text
+
+
+def format_github(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the line in the PR diff."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    message = f"{d.message}. {d.hint}" if d.hint else d.message
+    return (f"::{_GITHUB_COMMAND[d.level]} file={prop(d.path)},line={d.line},col={d.col},"
+            f"title={prop(d.code)}::{data(message)}")
+
+
+@click.command("public-diff")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@config_option
+def public_diff(paths, config_file):
+    """Print exactly what would go public for the given postmortems (default: all), with every leak the gate
+    finds. Exit 0 clean, 1 when public text leaks, 2 usage error."""
+    from ..status_site.public import public_text, public_view
+
+    policy, folder = load_policy(config_file)
+    kb = load_knowledge_base(folder, policy)  # the whole folder: the people the gate knows come from all of it
+    wanted = {file.resolve() for path in paths for file in (discover(path) if path.is_dir() else [path])}
+    shown = [pm for pm in kb.postmortems if not wanted or Path(pm.path).resolve() in wanted]
+    leaks = [d for d in kb.diagnostics if d.code in ("public-leak", "communication-leak")]
+    for pm in shown:
+        view = public_view(pm, policy)
+        click.echo(f"== {pm.path} ({pm.status}) ==")
+        click.echo(public_text(view) if view else "Nothing goes public: no `public` block.")
+        for leak in (d for d in leaks if d.path == pm.path):
+            click.echo(format_text(leak))
+        click.echo("")
+    shown_paths = {pm.path for pm in shown}
+    sys.exit(1 if any(leak.path in shown_paths for leak in leaks) else 0)
+
+
+@click.command()
+@config_option
+def schema(config_file):
+    """Print the front matter's JSON Schema, with the configured scales and catalogs."""
+    from ..parsing.schema import json_schema
+
+    policy, _ = load_policy(config_file)
+    click.echo(json.dumps(json_schema(policy), indent=2))
+
+
+@click.command("pr-summary")
+@click.option("--base", "ref", required=True, metavar="REF", help="What the pull request merges into, e.g. origin/main.")
+@click.option("--format", "output", type=click.Choice(["markdown"]), default="markdown", show_default=True,
+              help="markdown = GitHub-flavoured, for a pull-request comment.")
+@click.option("--today", callback=parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
+@config_option
+def pr_summary(ref, output, today, config_file):
+    """Print a pull-request comment on the postmortems changed since the merge base of REF and HEAD.
+
+    For each one added, modified or deleted: its state and severity and how they changed, what the checks
+    found, the reviewer checklist, the action items added, changed, closed or removed and the root causes
+    added or removed, and what would go public. The comment starts with `<!-- postmortems-pr-summary -->`
+    so a workflow can find and update it. Exit 0 once printed, whatever the checks found; 2 on usage errors.
+    """
+    from ..pull_requests.comment import render_pr_summary
+
+    policy, folder = load_policy(config_file)
+    repo = _repository(config_file)
+    with _git_answers("--base"):
+        base = merge_base(repo, ref)
+        changed = changed_paths(repo, base, folder)
+        kb = load_knowledge_base(folder, policy, today=today)
+        changes, other_files = changed_postmortems(kb, changed, lambda path: text_at(repo, base, path))
+    click.echo(render_pr_summary(changes, other_files), nl=False)
+
+
+def _repository(config_file: Path | None) -> Path:
+    """Where to ask git: the folder of the config file (the current one by default)."""
+    return config_file.parent if config_file else Path(".")
+
+
+@contextmanager
+def _git_answers(option: str):
+    """What git cannot answer (no repository, an unknown ref) is a usage error of `option`: exit 2."""
+    try:
+        yield
+    except ChangesError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+
