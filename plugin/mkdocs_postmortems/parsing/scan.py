@@ -57,7 +57,7 @@ def _flow_list(text: str) -> list[str] | None:
 # a line of the front matter, which starts with a newline as `scan` pads it: a literal first character is found
 # far faster than a line start
 _FIELDS = re.compile(r"\n(?:(authors|reviewers|started):[ \t]*(.*)|[ \t]+(?:-[ \t]+)?owner:[ \t]*(.+))(?=\n)")
-_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_END = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.MULTILINE)  # from the newline before it, as `_FIELDS`
 _BLOCK_ITEMS = re.compile(r"(?:\n[ \t]*-[ \t]+[^\n]*)+")
 
 
@@ -68,8 +68,8 @@ def scan(text: str) -> Scanned:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith("---\n"):
         return Scanned((), None)
-    end = _END.search(text, 4)
-    front = f"\n{text[4:end.start() if end else len(text)]}\n"
+    end = _END.search(text, 3)
+    front = f"\n{text[4:end.start() + 1 if end else len(text)]}\n"
     named: dict[str, list[str]] = {"authors": [], "reviewers": [], "owner": []}
     year = None
     for match in _FIELDS.finditer(front):
