@@ -36,8 +36,9 @@ _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "
 def check(paths, config_file, output, strict, today, changed_since, whole_folder):
     """Check postmortems (default: the configured folder). Exit 0 clean, 1 problems, 2 usage error.
 
-    With --changed-since REF, as in a pull request against REF: the whole folder is loaded as usual, but
-    only the problems of files changed since the merge base of REF and HEAD are reported (committed,
+    With --changed-since REF, as in a pull request against REF: only the files changed since the merge
+    base of REF and HEAD, and those naming them, are parsed (the others are scanned for the people and
+    dates the rules across files need), and only the problems of the changed files are reported (committed,
     staged, unstaged or untracked, deleted ones included), plus the problems in other files that involve a
     changed or deleted postmortem: a `related` entry naming it, a `duplicate-id` with it. The count is of
     the changed files that still exist. A REF git does not know, or no git repository, is a usage error.
@@ -55,7 +56,7 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
         files = list({file.resolve(): file for file in found}.values())  # each file once, however named
     if whole_folder and files is not None:
         changed, files = files, None
-    if changed is not None:  # only what the change involves is parsed: flat in the size of the knowledge base
+    if changed is not None:  # only what the change involves is parsed; the other files are scanned
         kb = knowledge_base_of_changes(folder, policy, changed, today=today)
         diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if path.exists())
     else:
