@@ -1,15 +1,24 @@
-"""The plugin's options as a typed MkDocs `Config`. Every default is read from the core's `Policy()`, so a default
-is written once; `policy_from_options` turns validated options into the `Policy` the core uses."""
+"""The plugin's options as a typed MkDocs `Config`, and how the CLI reads them from a config file. Every default is
+read from the core's `Policy()`, so a default is written once; `policy_from_options` turns validated options into
+the `Policy` the core uses."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mkdocs.config import base
+from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import ConfigurationError, MkDocsException
+from mkdocs.utils.yaml import yaml_load
 
 from .diagnostics import Level
 from .policy import Policy, policy_from_options
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 DEFAULTS = Policy()
 
@@ -115,3 +124,62 @@ class PostmortemsConfig(base.Config):
             except ValueError as error:
                 failed.append(("postmortems", c.ValidationError(str(error))))
         return failed, warnings
+
+
+class ConfigFileError(Exception):
+    """A config file the plugin's options cannot be read from; the message names the file and what is wrong."""
+
+
+def plugin_options(config_file: Path) -> PostmortemsConfig:
+    """The plugin's options in `config_file`, read by MkDocs' own YAML loader (`INHERIT`, `!ENV`) and validated as a
+    build validates them, without loading the theme and the other plugins (`site_config` loads them)."""
+    try:
+        with open(config_file, "rb") as source:
+            settings = yaml_load(source)
+    except (OSError, ConfigurationError) as error:
+        raise ConfigFileError(f"{config_file}: {error}") from None
+    options = _plugin_entries(settings.get("plugins") if isinstance(settings, dict) else None).get("postmortems")
+    if isinstance(options, dict) and options.get("enabled", True) is False:
+        options = None
+    if options is None:
+        raise ConfigFileError(f"{config_file} does not enable the `postmortems` plugin")
+    if not isinstance(options, dict):
+        raise ConfigFileError(f"{config_file}: the options of the `postmortems` plugin must be a mapping of "
+                              f"`key: value`")
+    config = PostmortemsConfig(config_file_path=str(config_file))
+    config.load_dict({key: value for key, value in options.items() if key != "enabled"})
+    failed, _ = config.validate()
+    if failed:
+        raise ConfigFileError(f"{config_file}: " + "; ".join(f"plugin `postmortems`, option `{key}`: {error}"
+                                                               for key, error in failed))
+    return config
+
+
+def _plugin_entries(plugins) -> dict:
+    """MkDocs' `plugins` setting, a list (`- name` or `- name: {options}`) or a mapping, as name -> options."""
+    if isinstance(plugins, dict):
+        return {name: {} if options is None else options for name, options in plugins.items()}
+    entries = {}
+    for entry in plugins if isinstance(plugins, list) else ():
+        if isinstance(entry, str):
+            entries[entry] = {}
+        elif isinstance(entry, dict) and len(entry) == 1:
+            (name, options), = entry.items()
+            entries[name] = {} if options is None else options
+    return entries
+
+
+def site_config(config_file: Path) -> MkDocsConfig:
+    """The site's whole configuration as MkDocs validates it for a build, theme and plugins loaded."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level
+    mkdocs_log.setLevel(logging.ERROR)  # only configuration errors; a check prints its own findings
+    try:
+        config = load_config(str(config_file))
+    except MkDocsException as error:  # MkDocs has logged each problem already
+        raise ConfigFileError(f"{config_file}: {error}") from None
+    finally:
+        mkdocs_log.setLevel(level)
+    if config.plugins.get("postmortems") is None:
+        raise ConfigFileError(f"{config_file} does not enable the `postmortems` plugin")
+    return config

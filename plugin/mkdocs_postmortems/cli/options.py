@@ -17,7 +17,7 @@ class ConfigError(click.ClickException):
 
 
 def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
-    """The policy configured in `config_file` (via MkDocs' own config loading) and the postmortems folder.
+    """The policy configured in `config_file` (its options read as a build reads them) and the postmortems folder.
 
     With no `config_file` given: `mkdocs.yml` if there is one, else the defaults and `./postmortems`.
     """
@@ -25,53 +25,20 @@ def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
         config_file = Path("mkdocs.yml")
         if not config_file.exists():
             return Policy(), Path("postmortems")
-    policy = policy_from_options(_plugin_options(config_file))
+    policy = policy_from_options(config_of(config_file))
     return policy, config_file.parent / policy.folder
 
 
-def _plugin_options(config_file: Path):
-    """The plugin's options in `config_file`, read by MkDocs' own YAML loader (`INHERIT`, `!ENV`) and validated by
-    the plugin's own `PostmortemsConfig`, as a build validates them, without loading the theme and every other
-    plugin, which a check does not need (`publishing._site_config` does, for the commands that build)."""
-    from mkdocs.exceptions import ConfigurationError
-    from mkdocs.utils.yaml import yaml_load
-
-    from ..mkdocs_config import PostmortemsConfig
+def config_of(config_file: Path, whole_site: bool = False):
+    """The plugin's options in `config_file`, read as a build reads them but without loading the theme and the other
+    plugins, which a check does not need; with `whole_site`, the whole config as MkDocs validates it for a build
+    (for the commands that build). A usage error if the file cannot be used."""
+    from ..mkdocs_config import ConfigFileError, plugin_options, site_config
 
     try:
-        with open(config_file, "rb") as source:
-            settings = yaml_load(source)
-    except (OSError, ConfigurationError) as error:
-        raise ConfigError(f"{config_file}: {error}") from None
-    options = _plugin_entries(settings.get("plugins") if isinstance(settings, dict) else None).get("postmortems")
-    if isinstance(options, dict) and options.get("enabled", True) is False:
-        options = None
-    if options is None:
-        raise ConfigError(f"{config_file} does not enable the `postmortems` plugin")
-    if not isinstance(options, dict):
-        raise ConfigError(f"{config_file}: the options of the `postmortems` plugin must be a mapping of `key: value`")
-    options = {key: value for key, value in options.items() if key != "enabled"}
-    config = PostmortemsConfig(config_file_path=str(config_file))
-    config.load_dict(options)
-    failed, _ = config.validate()
-    if failed:
-        raise ConfigError(f"{config_file}: " + "; ".join(f"plugin `postmortems`, option `{key}`: {error}"
-                                                          for key, error in failed))
-    return config
-
-
-def _plugin_entries(plugins) -> dict:
-    """MkDocs' `plugins` setting, a list (`- name` or `- name: {options}`) or a mapping, as name -> options."""
-    if isinstance(plugins, dict):
-        return {name: {} if options is None else options for name, options in plugins.items()}
-    entries = {}
-    for entry in plugins if isinstance(plugins, list) else ():
-        if isinstance(entry, str):
-            entries[entry] = {}
-        elif isinstance(entry, dict) and len(entry) == 1:
-            (name, options), = entry.items()
-            entries[name] = {} if options is None else options
-    return entries
+        return site_config(config_file) if whole_site else plugin_options(config_file)
+    except ConfigFileError as error:
+        raise ConfigError(str(error)) from None
 
 
 def parse_day(ctx, param, value: str | None) -> date | None:

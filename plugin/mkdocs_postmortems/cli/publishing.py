@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
@@ -15,26 +14,7 @@ import click
 from ..knowledge import load_knowledge_base
 from ..policy import policy_from_options
 from .check import report
-from .options import ConfigError, config_option, parse_day
-
-
-def _site_config(config_file: Path):
-    """The site's configuration as MkDocs validates it for a build; a usage error if it cannot be used."""
-    from mkdocs.config import load_config  # the CLI is an adapter: MkDocs validates the options as in a build
-    from mkdocs.exceptions import MkDocsException
-
-    mkdocs_log = logging.getLogger("mkdocs")
-    level = mkdocs_log.level
-    mkdocs_log.setLevel(logging.ERROR)  # only configuration errors; a check prints its own findings
-    try:
-        config = load_config(str(config_file))
-    except MkDocsException as error:  # MkDocs has logged each problem already
-        raise ConfigError(f"{config_file}: {error}") from None
-    finally:
-        mkdocs_log.setLevel(level)
-    if config.plugins.get("postmortems") is None:
-        raise ConfigError(f"{config_file} does not enable the `postmortems` plugin")
-    return config
+from .options import ConfigError, config_of, config_option, parse_day
 
 
 @click.command()
@@ -58,7 +38,7 @@ def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config
     config_file = config_file or Path("mkdocs.public.yml")
     if not config_file.is_file():
         raise ConfigError(f"{config_file} not found: give the status site's config with -f/--config-file")
-    config = _site_config(config_file)
+    config = config_of(config_file, whole_site=True)
     policy = policy_from_options(config.plugins["postmortems"].config)
     current_path = (site_dir or Path(config.site_dir)) / "api" / "v2" / "incidents.json"
     try:
@@ -150,7 +130,7 @@ def _generate_once(config_file: Path, out: Path, strict: bool, today: date | Non
     from ..generator import GenerateError, SiteSource, generate as generate_site_source, read_config
     from ..render import template_environment
 
-    config = _site_config(config_file)
+    config = config_of(config_file, whole_site=True)
     policy = policy_from_options(config.plugins["postmortems"].config)
     custom_dir = config.theme.custom_dir
     source = SiteSource(config_file, read_config(config_file), Path(config.docs_dir), config_file.parent / policy.folder,
@@ -177,7 +157,7 @@ def _watched(config_file: Path) -> list[Path]:
     the theme's custom_dir."""
     from ..generator import inherited
 
-    config = _site_config(config_file)
+    config = config_of(config_file, whole_site=True)
     policy = policy_from_options(config.plugins["postmortems"].config)
     paths = [config_file, Path(config.docs_dir), config_file.parent / policy.folder]
     return paths + inherited(config_file) + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
