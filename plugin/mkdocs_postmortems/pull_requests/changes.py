@@ -120,14 +120,14 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
     the size of the change rather than of the knowledge base."""
     changed = list(changed)
     folder_abs = _resolved(folder)
-    changed_files = {Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() for path in changed}
+    changed_relative = {Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() for path in changed}
     changed_ids = {path.stem for path in changed if path.suffix == ".md"}
     shown_folder = display_path(folder, os.path.abspath(base or "."))
     parse, others = [], {}  # others: every file's display path in order, its scan or None where it is parsed
     for path in discover(folder):
         relative = path.relative_to(folder).as_posix()
         shown = f"{shown_folder}/{relative}"
-        if relative in changed_files or path.stem in changed_ids or path.suffix != ".md":
+        if relative in changed_relative or path.stem in changed_ids or path.suffix != ".md":
             parse.append(path)
             others[shown] = None
             continue
