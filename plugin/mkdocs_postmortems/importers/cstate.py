@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..policy import Policy
-from .records import (STATUS_PAGE_UNKNOWN, FileReport, attempt, without_relative_links, Record, SourceProblem, catalog_snippet, decode, front_matter, parse_time, plain,
-                      read_bytes, service_for, utc_text)
+from .records import STATUS_PAGE_UNKNOWN, FileReport, Record, attempt, catalog_snippet, service_for, utc_text
+from .sources import SourceProblem, decode, front_matter, parse_time, plain, read_bytes, without_relative_links
 
 FORMAT = "cstate"
 PUBLIC_IMPACT = {"down": "critical", "disrupted": "major", "notice": "minor"}  # cState's colours, Statuspage's words

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..policy import Policy
-from .records import FileReport, Record, attempt, without_relative_links, SourceProblem, decode, parse_time, read_bytes, utc_text
+from .records import FileReport, Record, attempt, utc_text
+from .sources import SourceProblem, decode, parse_time, read_bytes, without_relative_links
 
 FORMAT = "markdown"
 MAX_BYTES = 1_000_000

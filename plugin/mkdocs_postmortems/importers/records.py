@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -17,12 +17,10 @@ from ..checks import Context, check_knowledge_base, check_postmortem
 from ..diagnostics import Level
 from ..kb_site.urls import slugify
 from ..knowledge import discover, postmortem_from_source
-from ..parsing.frontmatter import NotRegularFile, read_bounded, source_from_bytes
+from ..parsing.frontmatter import source_from_bytes
 from ..policy import Policy
+from .sources import SourceProblem, front_matter, read_bytes
 
-MAX_SOURCE_BYTES = 5_000_000  # a JSON export may be larger than a postmortem; beyond this it is not an export
-MAX_NODES = 20_000  # YAML nodes read from one foreign front matter: aliases can make a few bytes into millions
-EARLIEST_YEAR = 1990
 _HASH_LINE = re.compile(r"^  content_hash: .*\n", re.MULTILINE)
 _SUPPRESS = " <!-- blameless-ok: imported wording, to review -->"
 _SUPPRESS_YAML = "# blameless-ok: imported wording, to review"
@@ -33,10 +31,6 @@ _YAML_KEY = re.compile(r"^\s*(?:- )?[a-z_]+: (?![|>])")  # a `key: value` line w
 STATUS_PAGE_UNKNOWN = ("severity", "authors", "reviewers", "detected", "mitigated", "published_on", "impact.summary",
                        "impact.customers_affected", "impact.requests_failed", "root_causes", "action_items",
                        "communications", "sections")
-
-
-class SourceProblem(Exception):
-    """A source that cannot be imported, with the reason the report gives."""
 
 
 @dataclass
@@ -90,106 +84,6 @@ def attempt(where: str, build: Callable[[], Record]) -> Record | FileReport:
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
         return FileReport(where, "skipped", needs=[f"could not read it ({type(error).__name__}: {error}); "
                                                    "please report this file"])
-
-
-def read_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
-    """A source's bytes, refused before reading when too large."""
-    try:
-        raw = read_bounded(path, limit)  # a regular file only, and never more than the limit (stat may lie)
-        if len(raw) > limit:
-            raise SourceProblem(f"it is more than the {limit:,} bytes an import reads")
-        return raw
-    except NotRegularFile as refused:
-        raise SourceProblem(f"it is {refused.kind}, not a file") from None
-    except OSError as error:
-        raise SourceProblem(f"cannot read it: {error.strerror or error}") from None
-
-
-def decode(raw: bytes) -> str:
-    if b"\0" in raw:
-        raise SourceProblem("it is binary, not text")
-    try:
-        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as error:
-        raise SourceProblem(f"it is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})") from None
-
-
-def front_matter(raw: bytes, name: str) -> tuple[dict, str]:
-    """A foreign Markdown file's front matter as plain Python values (strings, lists, dicts), and its body.
-    The byte checks, the nesting limit and the YAML errors are the knowledge base's own."""
-    source, problems = source_from_bytes(raw, name)
-    if source is None:
-        problem = problems[0]
-        raise SourceProblem(f"line {problem.line}: {problem.message}")
-    values = plain(source.front_matter)
-    if not isinstance(values, dict):
-        raise SourceProblem("its front matter is not a mapping of `key: value` lines")
-    return values, source.body
-
-
-def plain(node: yaml.Node, budget: list[int] | None = None, depth: int = 0):
-    """Composed YAML as strings, lists and dicts, never expanding more than `MAX_NODES` nodes (aliases)."""
-    budget = budget if budget is not None else [MAX_NODES]
-    budget[0] -= 1
-    if budget[0] < 0 or depth > 20:
-        raise SourceProblem("its front matter is too large or nested to be a status-page entry")
-    if isinstance(node, yaml.MappingNode):
-        return {str(plain(k, budget, depth + 1)): plain(v, budget, depth + 1) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [plain(item, budget, depth + 1) for item in node.value]
-    return None if node.tag.endswith(":null") else node.value
-
-
-_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*"
-                   r"(Z|[+-]\d{2}:?\d{2}| ?UTC)?$", re.IGNORECASE)
-
-
-def parse_time(text: object, today: date) -> tuple[datetime, bool, bool] | None:
-    """(UTC time, whether a time of day was given, whether an offset was given) from ISO-like text, or None.
-    Raises `SourceProblem` for a date that cannot be real (month 13, year 3000)."""
-    if not isinstance(text, str):
-        return None
-    match = _TIME.match(text.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, second, offset = match.groups()
-    try:
-        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
-                          tzinfo=timezone.utc)
-    except ValueError:
-        raise SourceProblem(f"`{text}` is not a real date") from None
-    if not EARLIEST_YEAR <= moment.year <= today.year + 5:
-        raise SourceProblem(f"`{text}` is not a plausible date")
-    if offset and offset.strip().upper() not in ("Z", "UTC"):
-        sign = 1 if offset[0] == "+" else -1
-        hours, minutes = int(offset[1:3]), int(offset[-2:])
-        if hours > 23 or minutes > 59:
-            raise SourceProblem(f"`{text}` has an impossible UTC offset")
-        moment -= sign * timedelta(hours=hours, minutes=minutes)
-    return moment, hour is not None, offset is not None
-
-
-_RELATIVE_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)(?:\s+\"[^\"]*\")?\)", re.IGNORECASE)
-
-
-_RELATIVE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?((?![a-z][a-z0-9+.-]*:|#|/)[^\s>]+)>?.*$\n?",
-                                  re.IGNORECASE | re.MULTILINE)
-
-
-def without_relative_links(body: str) -> tuple[str, list[str]]:
-    """The body with links into the source's own repository made plain text (they lead nowhere in the knowledge
-    base), and a note for each."""
-    notes: list[str] = []
-
-    def plain_text(match: re.Match) -> str:
-        notes.append(f"relative {'image' if match.group(1) else 'link'} `{match.group(3)[:80]}` made plain text")
-        return f"{match.group(2)} (not imported: {match.group(3)})" if match.group(1) else match.group(2)
-
-    def no_definition(match: re.Match) -> str:
-        notes.append(f"relative link definition `{match.group(1)[:80]}` removed")
-        return ""
-
-    return _RELATIVE_DEFINITION.sub(no_definition, _RELATIVE_LINK.sub(plain_text, body)), notes
 
 
 def utc_text(moment: datetime) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..policy import MAINTENANCE_UPDATE_STATUSES, PUBLIC_UPDATE_STATUSES, Policy
-from .records import (STATUS_PAGE_UNKNOWN, FileReport, attempt, Record, SourceProblem, catalog_snippet, decode, parse_time,
-                      read_bytes, service_for, utc_text)
+from .records import STATUS_PAGE_UNKNOWN, FileReport, Record, attempt, catalog_snippet, service_for, utc_text
+from .sources import SourceProblem, decode, parse_time, read_bytes
 
 FORMAT = "statuspage"
 CLOSED = ("resolved", "postmortem", "completed")
