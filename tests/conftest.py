@@ -139,6 +139,12 @@ def _mkdocs_logger_reset():
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory, monkeypatch):
+    """`check --changed-since` keeps scans in the user's cache folder: each test has its own, never the real one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_plugin_objects():
     """MkDocs keeps plugin objects that define `on_startup` (ours does, for `mkdocs serve`) across `load_config`
     calls; each test starts with new ones, as a new `mkdocs build` process would."""

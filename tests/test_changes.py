@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -246,3 +247,134 @@ def test_the_scan_of_a_file_finds_the_people_and_year_a_parse_finds(front, tmp_p
     scanned = scan(text)
     assert scanned.people == people_of([pm])
     assert scanned.started_year == (pm.started.year if pm.started else None)
+
+
+@pytest.mark.parametrize("front, related", [
+    ("related: [2024-01-01-a, '2024-01-02-b']\n", ("2024-01-01-a", "2024-01-02-b")),
+    ("related:\n  - 2024-01-01-a  # why\n  - \"2024-01-02-b\"\ntitle: t\n", ("2024-01-01-a", "2024-01-02-b")),
+    ("related:\n- 2024-01-01-a\n", ("2024-01-01-a",)),
+    ("related: []\n", ()),
+    ("related: ~\n", ()),
+    ("title: nothing related\n", None),  # the word elsewhere: it may be a key the scan does not see
+    ("related: &ids [2024-01-01-a]\n", None),
+    ("related: [2024-01-01-a,\n  2024-01-02-b]\n", None),
+    ("related:\n  - 2024-01-01-\n    a\n", None),  # an item over two lines
+    ("related:\n  # a comment first\n  - 2024-01-01-a\n", None),
+    ("related: 2024-01-01-a\n", None),
+    ("related: [2024-01-01-a]\nrelated: [2024-01-02-b]\n", ("2024-01-01-a", "2024-01-02-b")),  # whichever is read
+    ("{title: t, related: [2024-01-01-a]}\n", None),
+    ("title: t\n", ()),
+])
+def test_the_scan_reads_related_ids_or_says_it_cannot(front, related, tmp_path):
+    from mkdocs_postmortems.knowledge import load_postmortem
+    from mkdocs_postmortems.parsing.scan import scan
+    from mkdocs_postmortems.policy import Policy
+
+    text = f"---\n{front}---\n\n## Summary\n\nrelated: not front matter\n"
+    scanned = scan(text)
+    assert scanned.related == related
+    path = tmp_path / "2024-03-14-scanned.md"
+    path.write_text(text, encoding="utf-8")
+    pm, _ = load_postmortem(path, path.name, Policy())
+    parsed = set(pm.related) if pm is not None else set()
+    assert related is None or parsed <= set(related)  # never fewer than a parse finds
+    assert scanned.may_name(parsed | {"2024-01-01-a"}) == (related is None or "2024-01-01-a" in related)
+
+
+@pytest.mark.parametrize("form", [
+    "related: [2024-03-16-delete]\n",
+    "related:\n  - 2024-03-16-delete\n",
+    "related: &mine [2024-03-16-delete]\n",  # a form the scan does not read: the file is parsed all the same
+])
+def test_a_reference_to_a_deleted_postmortem_is_reported_in_any_form(repo, form):
+    write(repo, "2024-03-16-delete.md", dated(16))
+    write(repo, "2024-03-17-refers.md", dated(17).replace("---\n\n## Summary", f"{form}---\n\n## Summary", 1))
+    commit(repo, "main")
+    git(repo, "checkout", "-q", "-b", "review")
+    (repo / "postmortems" / "2024-03-16-delete.md").unlink()
+    for _ in range(2):  # cold, then with the scans kept
+        code, report = check_json("--changed-since", "main")
+        assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [
+            ("postmortems/2024-03-17-refers.md", "unknown-related")]
+        assert code == 1
+
+
+# --- the scans kept between runs ------------------------------------------------------------------------------
+
+def _scan_reads(monkeypatch) -> list:
+    """The unchanged files read for their scan, from now on."""
+    import mkdocs_postmortems.pull_requests.changes as changes
+
+    reads, read = [], changes.read_bounded
+    monkeypatch.setattr(changes, "read_bounded", lambda path: reads.append(path.name) or read(path))
+    return reads
+
+
+def test_a_warm_run_reads_no_unchanged_file_and_reports_the_same(branch, monkeypatch):
+    from mkdocs_postmortems.pull_requests.scan_cache import cache_file
+
+    uncached = check_json("--changed-since", "main", "--no-cache")
+    assert not cache_file(branch).exists()
+    reads = _scan_reads(monkeypatch)
+    cold = check_json("--changed-since", "main")
+    assert sorted(reads) == ["2024-03-14-keep.md", "2024-03-17-refers.md"]  # refers is parsed too: it names a change
+    assert cache_file(branch).exists()
+    reads.clear()
+    warm = check_json("--changed-since", "main")
+    assert reads == []
+    assert cold == warm == uncached
+    assert cold[1]["diagnostics"]  # the comparison is of something: the fixture's errors
+
+
+def test_a_file_changed_after_its_scan_was_kept_is_parsed(branch):
+    check_json("--changed-since", "main")  # keeps the scan of the untouched file, with its error of its own
+    keep = branch / "postmortems" / "2024-03-14-keep.md"
+    keep.write_text(keep.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")  # not committed
+    code, report = check_json("--changed-since", "main")
+    assert ("postmortems/2024-03-14-keep.md", 4, 11, "invalid-value") in located(report["diagnostics"])
+    assert (code, report["postmortems"]) == (1, 3)
+
+
+@pytest.mark.parametrize("forged", [
+    b"\x00not json",
+    b'{"stamp": "an older release", "scans": {}}',
+    b'{"stamp": "STAMP", "scans": {"BLOB": ["people", 2024, []]}}',  # an entry of the wrong shape
+    b'[]',
+])
+def test_a_foreign_or_corrupt_cache_is_a_cold_run(branch, forged):
+    from mkdocs_postmortems.pull_requests.changes import blob_ids
+    from mkdocs_postmortems.pull_requests.scan_cache import ScanCache, cache_file
+
+    expected = check_json("--changed-since", "main", "--no-cache")
+    base = git(branch, "merge-base", "main", "HEAD").strip()
+    refers = blob_ids(branch, base, branch / "postmortems")["2024-03-17-refers.md"]
+    stamp = ScanCache(None, {}).stamp
+    path = cache_file(branch)
+    path.parent.mkdir(parents=True)
+    # were the forged entry read, `refers` would name nothing, and its reference to the deleted one would go unseen
+    poisoned = forged.replace(b"STAMP", stamp.encode()).replace(b"BLOB", refers.encode())
+    path.write_bytes(poisoned.replace(b'"scans": {}', b'"scans": {"%s": [[], 2024, []]}' % refers.encode()))
+    assert check_json("--changed-since", "main") == expected
+    assert json.loads(path.read_bytes())["stamp"] == stamp  # rewritten as a cache of ours
+
+
+def test_a_cache_that_cannot_be_written_never_fails_the_check(branch, tmp_path_factory, monkeypatch):
+    expected = check_json("--changed-since", "main", "--no-cache")
+    blocked = tmp_path_factory.mktemp("blocked") / "a-file"
+    blocked.write_text("the cache folder cannot be made below a file")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert check_json("--changed-since", "main") == expected
+
+
+def test_blob_ids_name_the_regular_files_below_the_folder(repo):
+    from mkdocs_postmortems.pull_requests.changes import blob_ids
+
+    write(repo, "2024-03-14-a.md", dated(14))
+    write(repo, "2024/2024-03-15-b.md", dated(15))
+    if hasattr(os, "symlink"):
+        os.symlink("2024-03-14-a.md", repo / "postmortems" / "2024-03-16-link.md")
+    (repo / "elsewhere.md").write_text("outside the folder\n")
+    commit(repo, "main")
+    blobs = blob_ids(repo, git(repo, "rev-parse", "HEAD").strip(), repo / "postmortems")
+    assert blobs == {name: git(repo, "rev-parse", f"HEAD:postmortems/{name}").strip()
+                     for name in ("2024-03-14-a.md", "2024/2024-03-15-b.md")}

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from ..pull_requests.changes import (ChangesError, changed_paths, changed_postmortems, diagnostics_of_changes,
-                                     knowledge_base_of_changes, merge_base, text_at)
+from ..pull_requests.changes import (ChangesError, blob_ids, changed_paths, changed_postmortems,
+                                     diagnostics_of_changes, knowledge_base_of_changes, merge_base, text_at)
+from ..pull_requests.scan_cache import ScanCache, cache_file
 from ..diagnostics import Diagnostic, Level, log_line
 from ..knowledge import discover, load_knowledge_base
 from .options import config_option, load_policy, parse_day
@@ -33,12 +34,16 @@ _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "
               help="With PATHS: load the whole configured folder, so facts across files (people, IDs, related) are "
                    "known, but report only the problems of PATHS and those elsewhere that involve them (the "
                    "pre-commit hook's way).")
-def check(paths, config_file, output, strict, today, changed_since, whole_folder):
+@click.option("--no-cache", is_flag=True,
+              help="With --changed-since: neither read nor write the scans of unchanged files kept in the user's "
+                   "cache folder ($XDG_CACHE_HOME or ~/.cache, mkdocs-postmortems/).")
+def check(paths, config_file, output, strict, today, changed_since, whole_folder, no_cache):
     """Check postmortems (default: the configured folder). Exit 0 clean, 1 problems, 2 usage error.
 
     With --changed-since REF, as in a pull request against REF: only the files changed since the merge
     base of REF and HEAD, and those naming them, are parsed (the others are scanned for the people and
-    dates the rules across files need), and only the problems of the changed files are reported (committed,
+    dates the rules across files need; each scan is kept in the user's cache folder by git blob, so the next
+    run reads no unchanged file), and only the problems of the changed files are reported (committed,
     staged, unstaged or untracked, deleted ones included), plus the problems in other files that involve a
     changed or deleted postmortem: a `related` entry naming it, a `duplicate-id` with it. The count is of
     the changed files that still exist. A REF git does not know, or no git repository, is a usage error.
@@ -46,10 +51,13 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
     if changed_since is not None and paths:
         raise click.UsageError("give PATHS or --changed-since, not both")
     policy, folder = load_policy(config_file)
-    changed = None
+    changed = scans = None
     if changed_since is not None:
+        repo = _repository(config_file)
         with _git_answers("--changed-since"):
-            changed = changed_paths(_repository(config_file), changed_since, folder)
+            base = merge_base(repo, changed_since)
+            changed = changed_paths(repo, base, folder)
+            scans = ScanCache(None if no_cache else cache_file(repo), blob_ids(repo, base, folder))
     files = None
     if paths:
         found = (file for path in paths for file in (discover(path) if path.is_dir() else [path]))
@@ -57,7 +65,7 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
     if whole_folder and files is not None:
         changed, files = files, None
     if changed is not None:  # only what the change involves is parsed; the other files are scanned
-        kb = knowledge_base_of_changes(folder, policy, changed, today=today)
+        kb = knowledge_base_of_changes(folder, policy, changed, today=today, scans=scans)
         diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if path.exists())
     else:
         kb = load_knowledge_base(folder, policy, today=today, paths=files)

@@ -1,9 +1,11 @@
-"""What the rules across files need of a postmortem that is not parsed: its people and the year it started.
+"""What the rules across files need of a postmortem that is not parsed: its people, the year it started and the
+postmortems it names as related.
 
-`postmortems check --changed-since` parses only the files a pull request changed (and those naming them); the
-blameless lint and the leak gate still match everyone the knowledge base names, and `date-implausible` still
-compares a start with every other. A scan of the front matter's lines for `authors`, `reviewers`, `owner` and
-`started` gives them at a fraction of a parse; values are read as the schema reader reads them.
+`postmortems check --changed-since` parses only the files a pull request changed (and those naming them in
+`related`); the blameless lint and the leak gate still match everyone the knowledge base names, and
+`date-implausible` still compares a start with every other. A scan of the front matter's lines for `authors`,
+`reviewers`, `owner`, `started` and `related` gives them at a fraction of a parse; values are read as the schema
+reader reads them. A scan depends on the text alone, so `scan_cache.py` may keep it by the file's git blob.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ _NULLS = ("~", "null", "Null", "NULL")
 class Scanned:
     people: tuple[str, ...]  # authors, reviewers, then owners, in the file's order as `people_of` lists them
     started_year: int | None
+    # every ID a parse may find in `related`, and maybe more; None where the front matter says `related` in a way
+    # the scan does not read (another form, a second key, the word elsewhere): then it may name any postmortem
+    related: tuple[str, ...] | None = ()
+
+    def may_name(self, ids: set[str]) -> bool:
+        """Whether a parse of this file may find one of `ids` in its `related` entries."""
+        return bool(ids) and (self.related is None or not ids.isdisjoint(self.related))
 
 
 def _scalar(text: str) -> str | None:
@@ -56,13 +65,13 @@ def _flow_list(text: str) -> list[str] | None:
 
 # a line of the front matter, which starts with a newline as `scan` pads it: a literal first character is found
 # far faster than a line start
-_FIELDS = re.compile(r"\n(?:(authors|reviewers|started):[ \t]*(.*)|[ \t]+(?:-[ \t]+)?owner:[ \t]*(.+))(?=\n)")
+_FIELDS = re.compile(r"\n(?:(authors|reviewers|started|related):[ \t]*(.*)|[ \t]+(?:-[ \t]+)?owner:[ \t]*(.+))(?=\n)")
 _END = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.MULTILINE)  # from the newline before it, as `_FIELDS`
 _BLOCK_ITEMS = re.compile(r"(?:\n[ \t]*-[ \t]+[^\n]*)+")
 
 
 def scan(text: str) -> Scanned:
-    """People and start year of a postmortem's text, from its front matter's lines."""
+    """People, start year and related IDs of a postmortem's text, from its front matter's lines."""
     text = text.lstrip("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -70,8 +79,8 @@ def scan(text: str) -> Scanned:
         return Scanned((), None)
     end = _END.search(text, 3)
     front = f"\n{text[4:end.start() + 1 if end else len(text)]}\n"
-    named: dict[str, list[str]] = {"authors": [], "reviewers": [], "owner": []}
-    year = None
+    named: dict[str, list[str]] = {"authors": [], "reviewers": [], "owner": [], "related": []}
+    year, related_lines, related_read = None, 0, True
     for match in _FIELDS.finditer(front):
         key, rest, owner = match.groups()
         if owner is not None:
@@ -80,15 +89,34 @@ def scan(text: str) -> Scanned:
                 named["owner"].append(value)
         elif key == "started":
             year = _year(_scalar(rest) or "")
-        elif rest.strip() and not rest.lstrip().startswith("#"):
-            named[key] += _flow_list(rest) or []
-        else:  # a block list on the lines below
-            block = _BLOCK_ITEMS.match(front, match.end())
-            for item in block.group(0).split("\n")[1:] if block else ():
-                value = _scalar(_ITEM.match(item).group(1))
-                if value:
-                    named[key].append(value)
-    return Scanned(tuple(dict.fromkeys((*named["authors"], *named["reviewers"], *named["owner"]))), year)
+        else:
+            values, read = _strings(rest, front, match.end())
+            named[key] += values
+            if key == "related":
+                related_lines, related_read = related_lines + 1, related_read and read
+    people = tuple(dict.fromkeys((*named["authors"], *named["reviewers"], *named["owner"])))
+    # sure only where every mention of the word in the front matter is a `related:` line the scan read
+    sure = related_read and related_lines == front.count("related")
+    return Scanned(people, year, tuple(dict.fromkeys(named["related"])) if sure else None)
+
+
+def _strings(rest: str, front: str, at: int) -> tuple[list[str], bool]:
+    """The strings of a list field whose key line ends at `at` (`rest` follows the key): a flow list on that line,
+    or a block list of one-line items below it. And whether they were read as a parse reads them: False for another
+    form (a lone value, an anchor, a list over several lines, an item it cannot read)."""
+    inline = rest.split(" #", 1)[0].strip()
+    if inline:
+        listed = _flow_list(inline)
+        if listed is not None:
+            return listed, True
+        return [], inline in _NULLS  # a lone value is no list to a parse either
+    block = _BLOCK_ITEMS.match(front, at)
+    items = [_ITEM.match(line).group(1) for line in block.group(0).split("\n")[1:]] if block else []
+    values = [_scalar(item) for item in items]
+    after = front[block.end() if block else at:][:2]  # an indented line after the list: more than it read
+    read = after not in ("\n ", "\n\t") and all(
+        value is not None or item.split(" #", 1)[0].strip() in _NULLS for item, value in zip(items, values))
+    return [value for value in values if value], read
 
 
 def _year(text: str) -> int | None:

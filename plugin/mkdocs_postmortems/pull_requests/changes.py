@@ -21,6 +21,7 @@ from .diff import FrontMatterDiff, diff_postmortems
 from ..knowledge import KnowledgeBase, discover, display_path, load_knowledge_base, postmortem_from_source
 from ..parsing.frontmatter import MAX_FILE_BYTES, read_bounded, source_from_bytes
 from ..parsing.scan import scan
+from .scan_cache import ScanCache
 from ..model import Postmortem
 from ..policy import Policy
 from ..status_site.public import PublicView, public_view
@@ -75,12 +76,7 @@ def changed_paths(repo: Path, ref: str, folder: Path) -> list[Path]:
     sorted. Raises `ChangesError` when git cannot answer.
     """
     base = merge_base(repo, ref)
-    top = _top_level(repo)
-    folder_abs = Path(os.path.abspath(folder)).resolve()
-    relative = os.path.relpath(folder_abs, top)
-    if relative == ".." or relative.startswith(".." + os.sep):
-        raise ChangesError(f"the postmortems folder {folder} is not inside the git repository {top}")
-    pathspec = f":(top,literal){Path(relative).as_posix()}"
+    top, folder_abs, pathspec = _folder_in(repo, folder)
     # cwd=top: both commands then print paths relative to the top, whatever `diff.relative` says
     listings = (
         _git(top, "diff", "--name-only", "--no-renames", "-z", base, "--", pathspec),
@@ -94,6 +90,35 @@ def changed_paths(repo: Path, ref: str, folder: Path) -> list[Path]:
     paths = (top / name for name in names)
     return sorted(path for path in paths
                   if not any(part.startswith(".") for part in path.relative_to(folder_abs).parts))
+
+
+def _folder_in(repo: Path, folder: Path) -> tuple[Path, Path, str]:
+    """The repository's top, the folder's absolute path, and a pathspec naming the folder from the top."""
+    top = _top_level(repo)
+    folder_abs = Path(os.path.abspath(folder)).resolve()
+    relative = os.path.relpath(folder_abs, top)
+    if relative == ".." or relative.startswith(".." + os.sep):
+        raise ChangesError(f"the postmortems folder {folder} is not inside the git repository {top}")
+    return top, folder_abs, f":(top,literal){Path(relative).as_posix()}"
+
+
+def blob_ids(repo: Path, commit: str, folder: Path) -> dict[str, str]:
+    """Each regular file below `folder` in `commit` (a merge base), by its path relative to `folder` (POSIX), to its
+    blob ID: the content of every file the branch did not change. Links and submodules are left out (a link's blob
+    is its target's name, not the text read through it)."""
+    top, folder_abs, pathspec = _folder_in(repo, folder)
+    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", pathspec)
+    if listing.returncode != 0:
+        raise ChangesError(f"git cannot list the files of {commit}: {listing.stderr.strip()}")
+    prefix = Path(os.path.relpath(folder_abs, top)).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    blobs = {}
+    for entry in filter(None, listing.stdout.split("\0")):
+        meta, _, name = entry.partition("\t")
+        mode, kind, blob = meta.split(" ")
+        if kind == "blob" and mode.startswith("100"):
+            blobs[name[len(prefix):]] = blob
+    return blobs
 
 
 def text_at(repo: Path, ref: str, path: Path) -> str | None:
@@ -110,14 +135,14 @@ def text_at(repo: Path, ref: str, path: Path) -> str | None:
 # --- from the knowledge base ------------------------------------------------------------------------
 
 def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Path], today=None,
-                              base: Path | None = None) -> KnowledgeBase:
+                              base: Path | None = None, scans: ScanCache | None = None) -> KnowledgeBase:
     """The knowledge base as far as `diagnostics_of_changes` needs it, without parsing every file.
 
     Parsed and checked: the changed files, the files with a changed file's name (a `duplicate-id`), and those whose
-    text names a changed postmortem's ID (a `related` entry, found with a plain substring search). Every other
-    file is scanned for what the rules across files need of it (`parsing.scan`: people, start year); IDs come from
-    file names as always. So the diagnostics of the changed files are those of a full load, in time that grows with
-    the size of the change rather than of the knowledge base."""
+    `related` entries may name a changed postmortem (`Scanned.may_name`). Every other file is scanned for what the
+    rules across files need of it (`parsing.scan`: people, start year); IDs come from file names as always. So the
+    diagnostics of the changed files are those of a full load, in time that grows with the size of the change
+    rather than of the knowledge base. `scans` gives the scans of files unchanged since an earlier run."""
     changed = list(changed)
     folder_abs = _resolved(folder)
     changed_relative = {Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() for path in changed}
@@ -131,17 +156,24 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
             parse.append(path)
             others[shown] = None
             continue
-        try:  # bounded and non-blocking: git lists no FIFO, so an unchanged one lands here
-            raw = read_bounded(path)
-        except OSError:
-            raw = b""
-        text = raw.decode("utf-8", "replace") if len(raw) <= MAX_FILE_BYTES else ""
-        if any(pm_id in text for pm_id in changed_ids):
+        scanned = scans.scan(relative, lambda: _text(path)) if scans is not None else scan(_text(path))
+        if scanned.may_name(changed_ids):
             parse.append(path)
             others[shown] = None
         else:
-            others[shown] = scan(text)
+            others[shown] = scanned
+    if scans is not None:
+        scans.save()
     return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others)
+
+
+def _text(path: Path) -> str:
+    """An unchanged file's text for its scan; empty where a parse reads none (unreadable, too large)."""
+    try:  # bounded and non-blocking: git lists no FIFO, so an unchanged one lands here
+        raw = read_bounded(path)
+    except OSError:
+        return ""
+    return raw.decode("utf-8", "replace") if len(raw) <= MAX_FILE_BYTES else ""
 
 
 def diagnostics_of_changes(kb: KnowledgeBase, changed: Iterable[Path], base_dir: Path = Path(".")) -> list[Diagnostic]:

@@ -1,0 +1,113 @@
+"""The scans of unchanged postmortems (`parsing.scan`), kept between runs of `check --changed-since` by git blob.
+
+A file a branch did not change has the content of its blob at the merge base, and a scan depends on the text alone,
+so the scan of that blob holds on any branch. A warm run reads no unchanged file: the time of a check grows with the
+change, not with the knowledge base. The cache is one JSON file per project in the user's cache folder
+(`cache_file`), never in the repository, where a pull request could commit a forged one. It is rewritten with the
+blobs of the last run only, so it never grows past the folder, and stamped with the scan's own code, so a new release
+never reads an old scan. A missing, unreadable, foreign or corrupt cache is a cold run, and one that cannot be written
+is left as it is: a cache never fails a check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from ..parsing import reader, scan as scanning
+from ..parsing.scan import Scanned
+
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # a cache bigger than this is no cache of ours
+
+
+def cache_file(project: Path) -> Path:
+    """Where the scans of the project in folder `project` are kept: `$XDG_CACHE_HOME` (default `~/.cache`)
+    `/mkdocs-postmortems/scans-<hash of the project's path>.json`."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(os.fsencode(os.path.abspath(project))).hexdigest()[:16]
+    return Path(home, "mkdocs-postmortems", f"scans-{digest}.json")
+
+
+def _stamp() -> str:
+    """What a scan depends on besides the text: the code of the scan and of the reader it reads values with."""
+    digest = hashlib.sha256()
+    for module in (scanning, reader):
+        try:
+            digest.update(Path(module.__file__).read_bytes())
+        except (OSError, TypeError):  # no source beside the code: a stamp nothing matches, so nothing stale is read
+            return os.urandom(16).hex()
+    return digest.hexdigest()
+
+
+class ScanCache:
+    """Scans by blob ID, for the files of one tree: `blobs` maps each file's path (relative to the postmortems
+    folder, POSIX) to its blob at the merge base. `path` is the cache's file (`cache_file`); None keeps nothing."""
+
+    def __init__(self, path: Path | None, blobs: dict[str, str]):
+        self.path = path
+        self.blobs = blobs
+        self.stamp = _stamp()
+        self.known = self._read()
+        self.used: dict[str, Scanned] = {}  # blob -> scan, of this run: what the cache holds next
+
+    def scan(self, relative: str, read: Callable[[], str]) -> Scanned:
+        """The scan of the file at `relative`: from the cache when its blob was scanned before, else of `read()`."""
+        blob = self.blobs.get(relative)
+        found = self.known.get(blob) if blob is not None else None
+        if found is None:
+            found = scanning.scan(read())
+        if blob is not None:
+            self.used[blob] = found
+        return found
+
+    def save(self) -> None:
+        """Write this run's scans, if they differ from what was read."""
+        if self.path is None or self.used == self.known:
+            return
+        record = {"stamp": self.stamp, "scans": {blob: [list(s.people), s.started_year,
+                                                        None if s.related is None else list(s.related)]
+                                                 for blob, s in self.used.items()}}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".scans-", suffix=".json")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(record, out, separators=(",", ":"))
+            os.replace(temporary, self.path)  # readers see the old file or the new one, never half of one
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+    def _read(self) -> dict[str, Scanned]:
+        if self.path is None:
+            return {}
+        try:
+            if self.path.stat().st_size > MAX_CACHE_BYTES:
+                return {}
+            record = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(record, dict) or record.get("stamp") != self.stamp or not isinstance(record.get("scans"), dict):
+            return {}
+        return {blob: found for blob, entry in record["scans"].items() if (found := _scanned(entry)) is not None}
+
+
+def _scanned(entry) -> Scanned | None:
+    """A cache entry as a scan; None for anything that is not one (a hand-edited or foreign file)."""
+    if not (isinstance(entry, list) and len(entry) == 3):
+        return None
+    people, year, related = entry
+    if not _strings(people) or not (year is None or type(year) is int) or not (related is None or _strings(related)):
+        return None
+    return Scanned(tuple(people), year, None if related is None else tuple(related))
+
+
+def _strings(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
