@@ -237,3 +237,19 @@ def test_new_refuses_a_link_created_after_its_check(project, tmp_path, monkeypat
                                            "--date", "2024-03-14"])
     assert result.exit_code == 1 and "already exists" in result.output
     assert not target.exists()
+
+
+def test_the_folder_is_walked_in_the_order_of_its_paths(tmp_path):
+    """Files come in `Path` order, part by part (`a/b.md` before `a-b.md`, unlike their strings): the order in
+    which diagnostics are listed and the first of two files with one ID is shown."""
+    from mkdocs_postmortems.knowledge import discover, file_names
+
+    names = ["a-b.md", "a/b.md", "a.md", "A.md", "a b.md", "a/a/z.md", "a0.md", "é.md", "e.md", "2024/x.md",
+             "2024-x.md", ".hidden.md", ".dot/y.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = discover(tmp_path)
+    assert found == sorted(found) and len(found) == len(names) - 2
+    assert found.index(tmp_path / "a" / "b.md") < found.index(tmp_path / "a-b.md")  # not the strings' order
+    assert file_names(tmp_path) == [str(path) for path in found]

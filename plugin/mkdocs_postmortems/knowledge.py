@@ -73,20 +73,32 @@ def survey(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(every file below `folder`, the folders not entered with the rule that reports each): a linked folder
     (`linked-folder`: its files may lie anywhere, and a loop never ends) and a dot folder (`dot-folder`). Dot-files
     are skipped: `.gitkeep` and `.DS_Store` are no postmortems."""
+    files, skipped = _walk(folder)
+    return [Path(name) for name in files], skipped
+
+
+def file_names(folder: Path) -> list[str]:
+    """The files `discover` finds, in its order, as strings: for a walk over thousands that opens a few."""
+    return _walk(folder)[0]
+
+
+def _walk(folder: Path) -> tuple[list[str], list[tuple[Path, str]]]:
     if not folder.is_dir():
         return [], []
     files, skipped = [], []
     for top, folders, names in os.walk(folder):
-        here = Path(top)
         for name in sorted(folders):
-            path = here / name
-            if path.is_symlink():
-                skipped.append((path, "linked-folder"))
+            path = os.path.join(top, name)
+            if os.path.islink(path):
+                skipped.append((Path(path), "linked-folder"))
             elif name.startswith("."):
-                skipped.append((path, "dot-folder"))
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and not (here / name).is_symlink())
-        files.extend(here / name for name in names if not name.startswith("."))
-    return sorted(files), sorted(skipped)
+                skipped.append((Path(path), "dot-folder"))
+        folders[:] = sorted(name for name in folders
+                            if not name.startswith(".") and not os.path.islink(os.path.join(top, name)))
+        files.extend(os.path.join(top, name) for name in names if not name.startswith("."))
+    # in the order of `Path`s (part by part), at a fraction of the cost of sorting them as `Path`s
+    files.sort(key=lambda name: os.path.normcase(name).split(os.sep))
+    return files, sorted(skipped)
 
 
 def refusal(path: Path, root: Path) -> tuple[str, str, str] | None:

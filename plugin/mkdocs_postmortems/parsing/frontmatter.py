@@ -112,14 +112,17 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     allow (`knowledge.survey`)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        mode = os.fstat(descriptor).st_mode
+        status = os.fstat(descriptor)
+        mode = status.st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         if not stat.S_ISREG(mode):
             raise NotRegularFile(next((kind for test, kind in _KINDS if test(mode)), "not a regular file"))
+        # reads of the file's size (and one byte for the end): a larger buffer costs more to allocate than to fill
+        size = max(status.st_size + 1, 4096)
         chunks, left = [], limit + 1
         while left > 0:
-            chunk = os.read(descriptor, min(left, 1 << 20))
+            chunk = os.read(descriptor, min(left, size))
             if not chunk:
                 break
             chunks.append(chunk)

@@ -52,26 +52,27 @@ class ScanCache:
         self.path = path
         self.blobs = blobs
         self.stamp = _stamp()
-        self.known = self._read()
-        self.used: dict[str, Scanned] = {}  # blob -> scan, of this run: what the cache holds next
+        self.known = self._read()  # blob -> entry as stored, read as a scan only when its file is asked for
+        self.used: dict[str, list] = {}  # blob -> entry, of this run: what the cache holds next
+        self.changed = False
 
     def scan(self, relative: str, read: Callable[[], str]) -> Scanned:
         """The scan of the file at `relative`: from the cache when its blob was scanned before, else of `read()`."""
         blob = self.blobs.get(relative)
-        found = self.known.get(blob) if blob is not None else None
+        entry = self.known.get(blob) if blob is not None else None
+        found = _scanned(entry) if entry is not None else None
         if found is None:
             found = scanning.scan(read())
+            entry, self.changed = _entry(found), True
         if blob is not None:
-            self.used[blob] = found
+            self.used[blob] = entry
         return found
 
     def save(self) -> None:
-        """Write this run's scans, if they differ from what was read."""
-        if self.path is None or self.used == self.known:
+        """Write this run's scans, unless they are what was read."""
+        if self.path is None or not (self.changed or self.used.keys() != self.known.keys()):
             return
-        record = {"stamp": self.stamp, "scans": {blob: [list(s.people), s.started_year,
-                                                        None if s.related is None else list(s.related)]
-                                                 for blob, s in self.used.items()}}
+        text = json.dumps({"stamp": self.stamp, "scans": self.used}, separators=(",", ":"))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".scans-", suffix=".json")
@@ -79,13 +80,13 @@ class ScanCache:
             return
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(record, out, separators=(",", ":"))
+                out.write(text)
             os.replace(temporary, self.path)  # readers see the old file or the new one, never half of one
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
 
-    def _read(self) -> dict[str, Scanned]:
+    def _read(self) -> dict[str, list]:
         if self.path is None:
             return {}
         try:
@@ -96,7 +97,11 @@ class ScanCache:
             return {}
         if not isinstance(record, dict) or record.get("stamp") != self.stamp or not isinstance(record.get("scans"), dict):
             return {}
-        return {blob: found for blob, entry in record["scans"].items() if (found := _scanned(entry)) is not None}
+        return record["scans"]
+
+
+def _entry(found: Scanned) -> list:
+    return [list(found.people), found.started_year, None if found.related is None else list(found.related)]
 
 
 def _scanned(entry) -> Scanned | None:
