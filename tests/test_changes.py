@@ -378,3 +378,19 @@ def test_blob_ids_name_the_regular_files_below_the_folder(repo):
     blobs = blob_ids(repo, git(repo, "rev-parse", "HEAD").strip(), repo / "postmortems")
     assert blobs == {name: git(repo, "rev-parse", f"HEAD:postmortems/{name}").strip()
                      for name in ("2024-03-14-a.md", "2024/2024-03-15-b.md")}
+
+
+def test_a_cache_that_is_a_named_pipe_never_blocks_the_check(branch):
+    from mkdocs_postmortems.pull_requests.scan_cache import cache_file
+
+    if not hasattr(os, "mkfifo"):
+        skip_or_fail("no named pipes on this system")
+    expected = check_json("--changed-since", "main", "--no-cache")
+    cache_file(branch).parent.mkdir(parents=True)
+    os.mkfifo(cache_file(branch))
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("check", check_json("--changed-since", "main")),
+                              daemon=True)
+    worker.start()
+    worker.join(60)  # a blocking open would never return; the bound is generous and never the assertion's point
+    assert result.get("check") == expected

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..parsing import reader, scan as scanning
+from ..parsing.frontmatter import read_bounded
 from ..parsing.scan import Scanned
 
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # a cache bigger than this is no cache of ours
@@ -89,10 +90,9 @@ class ScanCache:
     def _read(self) -> dict[str, list]:
         if self.path is None:
             return {}
-        try:
-            if self.path.stat().st_size > MAX_CACHE_BYTES:
-                return {}
-            record = json.loads(self.path.read_bytes())
+        try:  # bounded and non-blocking, as a postmortem is read: a FIFO or a huge file here is no cache of ours
+            raw = read_bounded(self.path, MAX_CACHE_BYTES)
+            record = json.loads(raw) if len(raw) <= MAX_CACHE_BYTES else None
         except (OSError, ValueError):
             return {}
         if not isinstance(record, dict) or record.get("stamp") != self.stamp or not isinstance(record.get("scans"), dict):
