@@ -20,7 +20,6 @@ from ..diagnostics import Diagnostic
 from .diff import FrontMatterDiff, diff_postmortems
 from ..knowledge import KnowledgeBase, display_path, file_names, load_knowledge_base, postmortem_from_source
 from ..parsing.frontmatter import MAX_FILE_BYTES, read_bounded, source_from_bytes
-from ..parsing.scan import scan
 from .scan_cache import ScanCache
 from ..model import Postmortem
 from ..policy import Policy
@@ -149,6 +148,7 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
     changed_ids = {path.stem for path in changed if path.suffix == ".md"}
     shown_folder = display_path(folder, os.path.abspath(base or "."))
     parse, others = [], {}  # others: every file's display path in order, its scan or None where it is parsed
+    scans = scans if scans is not None else ScanCache(None, {})
     cut = len(os.path.join(folder, ""))
     for name in file_names(folder):  # strings, not `Path`s: most of these files are never opened
         relative = name[cut:].replace(os.sep, "/")
@@ -156,17 +156,14 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
         stem, suffix = os.path.splitext(os.path.basename(name))
         if relative in changed_relative or stem in changed_ids or suffix != ".md":
             scanned = None
-        elif scans is not None:
-            scanned = scans.scan(relative, lambda: _text(Path(name)))
         else:
-            scanned = scan(_text(Path(name)))
+            scanned = scans.scan(relative, lambda: _text(Path(name)))
         if scanned is None or scanned.may_name(changed_ids):
             parse.append(Path(name))
             others[shown] = None
         else:
             others[shown] = scanned
-    if scans is not None:
-        scans.save()
+    scans.save()
     return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others)
 
 

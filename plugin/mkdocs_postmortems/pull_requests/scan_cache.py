@@ -95,9 +95,8 @@ class ScanCache:
             record = json.loads(raw) if len(raw) <= MAX_CACHE_BYTES else None
         except (OSError, ValueError):
             return {}
-        if not isinstance(record, dict) or record.get("stamp") != self.stamp or not isinstance(record.get("scans"), dict):
-            return {}
-        return record["scans"]
+        ours = isinstance(record, dict) and record.get("stamp") == self.stamp and isinstance(record.get("scans"), dict)
+        return record["scans"] if ours else {}
 
 
 def _entry(found: Scanned) -> list:
