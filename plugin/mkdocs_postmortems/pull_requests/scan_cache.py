@@ -12,6 +12,7 @@ is left as it is: a cache never fails a check.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -34,8 +35,10 @@ def cache_file(project: Path) -> Path:
     return Path(home, "mkdocs-postmortems", f"scans-{digest}.json")
 
 
+@functools.lru_cache(maxsize=1)
 def _stamp() -> str:
-    """What a scan depends on besides the text: the code of the scan and of the reader it reads values with."""
+    """What a scan depends on besides the text: the code of the scan and of the reader it reads values with (read
+    once per process)."""
     digest = hashlib.sha256()
     for module in (scanning, reader):
         try:
@@ -108,10 +111,10 @@ def _scanned(entry) -> Scanned | None:
     if not (isinstance(entry, list) and len(entry) == 3):
         return None
     people, year, related = entry
-    if not _strings(people) or not (year is None or type(year) is int) or not (related is None or _strings(related)):
+    if not (_is_strings(people) and (year is None or type(year) is int) and (related is None or _is_strings(related))):
         return None
     return Scanned(tuple(people), year, None if related is None else tuple(related))
 
 
-def _strings(value) -> bool:
+def _is_strings(value) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
