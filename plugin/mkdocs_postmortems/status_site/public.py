@@ -16,7 +16,7 @@ from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
 from ..model import NO_TIME, Postmortem, PublicUpdate, moment_text
 from ..policy import PUBLIC_IMPACTS, Policy
-from .said import goes_public, said_updates
+from .said import disclosed, goes_public, said_updates
 
 # Statuspage's component status for an incident's impact, and the share of a day's minutes an hour of each
 # counts as down in the uptime figures (published on the status page).
@@ -85,15 +85,16 @@ class PublicView:
 
 
 def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[PublicView]:
-    """What the public site shows: every record with a `public` block that is published or ongoing or was spoken
-    of on the status page already (`said.goes_public`), and has no error (`pm.errors`, which the knowledge base
+    """What the public site shows: every record that `said.disclosed` lets out, as much of it as that says, and that
+    has no error (`pm.errors`, which the knowledge base
     fills in; see `public-withheld`), newest first; incidents and maintenance alike (`by_kind` splits them). Each
     ID once: of two files with one ID (a `duplicate-id` error), the first in the order given, as the knowledge
     base's `by_id` keeps it; the API, the feeds and the pages follow."""
     first: dict[str, Postmortem] = {}
     for pm in postmortems:
         first.setdefault(pm.id, pm)
-    views = [public_view(pm, policy) for pm in first.values() if goes_public(pm) and not pm.errors]
+    views = [public_view(pm, policy, posts_only=disclosed(pm) == "posts") for pm in first.values()
+             if goes_public(pm) and not pm.errors]
     return sorted(views, key=lambda v: (v.started.timestamp() if v.started else 0, v.id), reverse=True)
 
 
@@ -146,16 +147,28 @@ def public_text(view: PublicView) -> str:
     return "\n".join(lines)
 
 
-def public_view(pm: Postmortem, policy: Policy) -> PublicView | None:
+def held_title(kind: str, components: Sequence[str]) -> str:
+    """The title of a record under review whose posts stay public: what it affects, and no text of the review's."""
+    what = "Maintenance" if kind == "maintenance" else "Incident"
+    return f"{what} affecting {', '.join(components)}" if components else what
+
+
+def public_view(pm: Postmortem, policy: Policy, posts_only: bool = False) -> PublicView | None:
     """The allowlisted public part of `pm`, or None when it has no `public` block. Without a `public.impact`, the
     worst severity is critical, the next major and the rest minor. Its updates are only what was said
-    (`said.said_updates`): `public.updates`, else the status-page posts in `communications`, else none."""
+    (`said.said_updates`): `public.updates`, else the status-page posts in `communications`, else none.
+    `posts_only` (a record not yet published, `said.disclosed`): its posts alone, the first as its summary, and
+    nothing written since (`public.title`, `summary`, `changes`, `updates`, `revised`): the title says only what
+    it affects (`held_title`)."""
     public = pm.public
     if public is None:
         return None
     rank = policy.severities.index(pm.severity) if pm.severity in policy.severities else len(policy.severities)
     impact = public.impact or PUBLIC_IMPACTS[::-1][min(rank, len(PUBLIC_IMPACTS) - 1)]
-    updates = said_updates(pm)
+    updates = said_updates(pm, posts_only)
     newest_first = tuple(sorted(updates, key=lambda u: u.at.timestamp() if u.at else 0, reverse=True))
-    return PublicView(pm.id, public.title, public.summary, public.components, impact, public.changes, newest_first,
-                      pm.started, pm.resolved, public.revised, pm.kind, pm.mitigated, dict(pm.precision))
+    title, summary, changes, revised = public.title, public.summary, public.changes, public.revised
+    if posts_only:
+        title, summary, changes, revised = held_title(pm.kind, public.components), updates[0].body, "", None
+    return PublicView(pm.id, title, summary, public.components, impact, changes, newest_first,
+                      pm.started, pm.resolved, revised, pm.kind, pm.mitigated, dict(pm.precision))

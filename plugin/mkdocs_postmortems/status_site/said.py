@@ -60,9 +60,10 @@ def posts(pm: Postmortem) -> list[tuple[int, Communication]]:
     return [(index, note) for index, note in enumerate(pm.communications) if is_status_page_post(note)]
 
 
-def said_updates(pm: Postmortem) -> tuple[PublicUpdate, ...]:
-    """The updates customers were given, in the order written: `public.updates`, else the status-page posts."""
-    if pm.public is not None and pm.public.updates:
+def said_updates(pm: Postmortem, posts_only: bool = False) -> tuple[PublicUpdate, ...]:
+    """The updates customers were given, in the order written: `public.updates`, else (or with `posts_only`) the
+    status-page posts."""
+    if pm.public is not None and pm.public.updates and not posts_only:
         return pm.public.updates
     found = posts(pm)
     timed = [note.at for _, note in found if note.at]
@@ -72,22 +73,40 @@ def said_updates(pm: Postmortem) -> tuple[PublicUpdate, ...]:
                  for index, note in found)
 
 
+def disclosed(pm: Postmortem) -> str | None:
+    """What of `pm` customers may see now: the one statement of what goes public, which the status site, its
+    feeds, API and calendar, and so `postmortems notify`, all follow (errors aside: `public.public_incidents`
+    withholds a record with any).
+
+    - `"record"`: it has a `public` block and is `published` (reviewed), or `ongoing` (live: the on-call posts as
+      it happens, each post checked by the gate): its public block and its updates (`said_updates`).
+    - `"posts"`: any other state (a draft, a review) with a `public` block and status-page posts in
+      `communications`: those posts were shown to customers already and cannot be unsaid, so the record stays on
+      the status site with them alone. Nothing written since goes out before it is published: not its
+      `public.summary` or `changes` (the summary shown is its first post), not its `public.updates`.
+    - None: nothing of it goes public."""
+    if pm.public is None:
+        return None
+    if pm.status in (LIVE, PUBLISHED):
+        return "record"
+    return "posts" if posts(pm) else None
+
+
 def goes_public(pm: Postmortem) -> bool:
-    """Whether the status site shows `pm`: it has a `public` block and is published or ongoing, or something was
-    said about it already (a status-page post cannot be unsaid while its postmortem is reviewed)."""
-    return pm.public is not None and (pm.status in (LIVE, PUBLISHED) or bool(said_updates(pm)))
+    """Whether the status site shows anything of `pm` (see `disclosed`)."""
+    return disclosed(pm) is not None
 
 
 @rule("communication-leak", Level.ERROR, "A status-page post to customers in `communications`, which the status "
       "site publishes, names an internal service, a person, a ticket or an internal host.",
       scope=Scope.KNOWLEDGE_BASE, docs="publishing.md#only-what-was-said")
 def communication_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
-    """The leak gate over every post that becomes a public update (records with `public.updates` publish
-    those, which `public-leak` checks)."""
+    """The leak gate over every post that becomes a public update: all of a record's posts, unless it publishes its
+    `public.updates` instead (see `disclosed`)."""
     gate, found = None, []
     for pm in postmortems:
-        if pm.public is None or pm.public.updates:
-            continue
+        if pm.public is None or (pm.public.updates and disclosed(pm) != "posts"):
+            continue  # no posts go out: the public record's own updates do, which `public-leak` checks
         for index, note in posts(pm):
             gate = gate or LeakGate(ctx.policy, people_of(postmortems))
             line, col = pm.position_of("communications", index, "summary")

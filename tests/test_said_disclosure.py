@@ -1,0 +1,114 @@
+"""What goes public, stated once (`said.disclosed`) and checked over the whole product of what can change it:
+lifecycle state × kind × which texts a record has × an error × the `public` block's shape, through the built status
+site (every file it writes) and `postmortems notify --dry-run`.
+
+Each record carries a marker word in each of its texts; the expected set of markers on the site is computed here from
+the promise in docs/publishing.md, independently of the code:
+
+- nothing of a record without a `public` block, or with any error;
+- a `published` or `ongoing` record: its public title, summary, changes, and its `public.updates`, else its
+  status-page posts;
+- a `draft` or `in-review` record with status-page posts: those posts alone, never its review's new text;
+- never a post on another channel, to another audience, nor the postmortem's own title or body.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from site_support import build_site, front_matter, make_site, postmortem, run_cli
+
+STATES = ("ongoing", "draft", "in-review", "published")
+KINDS = ("incident", "maintenance")
+SOURCES = ("title", "summary", "changes", "update", "post", "email", "internal", "internal_title", "body")
+
+
+def marker(number: int, source: str) -> str:
+    """A word no other text contains, which the leak gate reads as an ordinary word."""
+    return f"mark{number:03d}{source.replace('_', '')}x"
+
+
+def pm_id(number: int) -> str:
+    return f"2025-{1 + number % 12:02d}-{1 + number % 27:02d}-record-{number:03d}"
+
+
+def _record(number: int, state: str, kind: str, updates: bool, posts: bool, error: bool, public: str) -> str:
+    m = lambda source: marker(number, source)  # noqa: E731
+    day = pm_id(number)[:10]
+    communications = [{"audience": "internal", "channel": "slack", "at": f"{day}T10:00:00Z", "summary": m("internal")},
+                      {"audience": "customers", "channel": "email", "at": f"{day}T10:01:00Z", "summary": m("email")}]
+    if posts:
+        communications.append({"audience": "customers", "channel": "status-page", "at": f"{day}T10:02:00Z",
+                               "summary": f"First post {m('post')}"})
+    block: object = {"title": f"Title {m('title')}", "summary": f"Summary {m('summary')}",
+                     "components": ["Checkout"], "changes": f"Changes {m('changes')}"}
+    if updates:
+        block["updates"] = [{"status": "scheduled" if kind == "maintenance" else "investigating",
+                             "at": f"{day}T10:03:00Z", "body": f"Update {m('update')}"}]
+    values = {"title": f"Internal {m('internal_title')}", "status": state, "communications": communications}
+    if kind == "maintenance":
+        values["kind"] = "maintenance"
+    if public == "block":
+        values["public"] = block
+    elif public == "false":
+        values["public"] = False
+    if error:
+        values["severity"] = "SEV9"  # not on the scale: an error elsewhere in the record
+    return postmortem(pm_id(number), f"## Summary\n\nBody {m('body')}.\n", **values)
+
+
+CASES = [case for case in itertools.product(STATES, KINDS, (False, True), (False, True), (False, True),
+                                            ("block", "none", "false"))
+         if case[-1] == "block" or not case[2]]  # `updates` exist only inside a block
+
+
+def expected(state: str, updates: bool, posts: bool, error: bool, public: str) -> set[str]:
+    """The sources of a record that customers may see, by the promise (see the module's docstring)."""
+    if public != "block" or error:
+        return set()
+    if state in ("published", "ongoing"):
+        return {"title", "summary", "changes", "update" if updates else "post"} - ({"post"} if not posts and not updates else set())
+    return {"post"} if posts else set()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One public site with every case as a record, and what `notify --dry-run` would send for it."""
+    root = tmp_path_factory.mktemp("disclosure")
+    records = {f"{pm_id(number)}.md": _record(number, *case) for number, case in enumerate(CASES)}
+    hook = {"url": "https://hooks.example/notify", "format": "json"}
+    config = make_site(root, records,
+                       {"services": [{"name": "checkout", "component": "Checkout"}],
+                        "status_page": {"public_site": True, "webhooks": [hook]}},
+                       {"site_dir": "site-public", "docs_dir": "docs"})
+    site = build_site(config).parent / "site-public"
+    site_text = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                          for path in sorted(site.rglob("*")) if path.is_file() and path.suffix != ".gz")
+    previous = root / "previous.json"
+    previous.write_text(json.dumps({"page": {}, "incidents": []}), encoding="utf-8")
+    result = run_cli("notify", "-f", str(config), "--previous", str(previous), "--dry-run")
+    assert result.exit_code == 0, result.output
+    check = run_cli("check", "-f", str(config), "--format", "json")
+    errors = {Path(d["path"]).stem for d in json.loads(check.output)["diagnostics"] if d["level"] == "error"}
+    return site_text, result.output, errors
+
+
+def test_the_cases_without_an_error_have_none_and_those_with_one_have_one(built):
+    """The table's premise: `error` is the only source of errors, so a record withheld is withheld for it."""
+    _, _, errors = built
+    assert errors == {pm_id(number) for number, case in enumerate(CASES) if case[4] or case[5] == "false"}
+
+
+@pytest.mark.parametrize("number", range(len(CASES)), ids=lambda n: "-".join(map(str, CASES[n])))
+def test_a_record_reaches_the_site_and_notify_exactly_as_the_promise_says(built, number):
+    site_text, sent, _ = built
+    state, kind, updates, posts, error, public = CASES[number]
+    want = expected(state, updates, posts, error, public)
+    on_site = {source for source in SOURCES if marker(number, source) in site_text}
+    assert on_site == want
+    in_notify = {source for source in SOURCES if marker(number, source) in sent}
+    sent_always = {"title", "update", "post"} if kind == "incident" else set()  # notify reads incidents.json
+    assert want & sent_always <= in_notify <= want
