@@ -5,17 +5,20 @@ the `Policy` the core uses."""
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
 from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
-from mkdocs.exceptions import ConfigurationError, MkDocsException
-from mkdocs.utils.yaml import yaml_load
+from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import get_yaml_loader
 
 from .diagnostics import Level
-from .policy import Policy, policy_from_options
+from .policy import Policy, policy_from_options, with_own_domains
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -130,19 +133,119 @@ class ConfigFileError(Exception):
     """A config file the plugin's options cannot be read from; the message names the file and what is wrong."""
 
 
+class PluginNotEnabled(ConfigFileError):
+    """A config file whose chain does not enable the plugin (a program may still enable it by its own arguments)."""
+
+
+# The options the leak gate knows internal names from: a public build must read them as the knowledge base does.
+GATE_OPTIONS = ("folder", "services", "blameless", "organisations", "leak_gate")
+_MAX_INHERIT = 16
+
+
+@dataclass(frozen=True)
+class Options:
+    """The plugin's options as a config file's whole `INHERIT` chain gives them, and the site and repository URLs
+    the company's own domains are read from (`policy.with_own_domains`)."""
+
+    config: PostmortemsConfig
+    urls: tuple[str, ...]
+    site_url: str | None
+
+    def policy(self) -> Policy:
+        return with_own_domains(policy_from_options(self.config), self.urls, self.site_url)
+
+
 def plugin_options(config_file: Path) -> PostmortemsConfig:
-    """The plugin's options in `config_file`, read by MkDocs' own YAML loader (`INHERIT`, `!ENV`) and validated as a
-    build validates them, without loading the theme and the other plugins (`site_config` loads them)."""
-    try:
-        with open(config_file, "rb") as source:
-            settings = yaml_load(source)
-    except (OSError, ConfigurationError) as error:
-        raise ConfigFileError(f"{config_file}: {error}") from None
-    options = _plugin_entries(settings.get("plugins") if isinstance(settings, dict) else None).get("postmortems")
+    """The plugin's options in `config_file`, validated as a build validates them (`resolved_options`), without
+    loading the theme and the other plugins (`site_config` loads them)."""
+    return resolved_options(config_file).config
+
+
+def resolved_options(config_file: Path) -> Options:
+    """The plugin's options in `config_file` and the files it inherits (`INHERIT`, `!ENV`), each file's `plugins`
+    read as a mapping whether written as a list or a mapping, merged as MkDocs merges mappings. MkDocs itself
+    replaces a parent's list of plugins with a child's mapping, or a mapping with a list, dropping the parent's
+    options without a word; read so, a public build's leak gate would know no internal name.
+
+    A public build (`status_page.public_site`) must know every internal name the knowledge base knows: its
+    `GATE_OPTIONS` must equal those of the knowledge base's config (the nearest file it inherits that builds the
+    knowledge base, else `mkdocs.yml` beside it), or this refuses, naming the file to change."""
+    chain = config_chain(config_file)
+    settings = _merged(chain)
+    config = _validated(config_file, _options_of(settings))
+    urls = [settings.get("site_url"), settings.get("repo_url")]
+    if config["status_page"]["public_site"]:
+        knowledge_base = _knowledge_base_of(config_file, chain)
+        if knowledge_base is not None:
+            path, kb_settings, setters = knowledge_base
+            kb_config = _validated(path, _options_of(kb_settings))
+            for key in GATE_OPTIONS:
+                if _gate_value(key, kb_config, path) != _gate_value(key, config, config_file):
+                    setter = next((file for file, options in setters[::-1] if key in options), config_file)
+                    raise ConfigFileError(
+                        f"{config_file}: the public build must check public text with the knowledge base's "
+                        f"`{key}`, but the `postmortems` option `{key}` differs from {path}'s (set in {setter}): "
+                        f"remove it from {setter}, which then inherits it, or change it in {path}, which both builds "
+                        "read")
+            urls += [kb_settings.get("site_url"), kb_settings.get("repo_url")]
+    return Options(config, tuple(url for url in urls if isinstance(url, str)),
+                   settings.get("site_url") if config["status_page"]["public_site"] else None)
+
+
+def config_chain(config_file: Path) -> list[tuple[Path, dict]]:
+    """Each file of `config_file`'s `INHERIT` chain, the root first, as written, its `plugins` as a mapping."""
+    chain: list[tuple[Path, dict]] = []
+    path = Path(config_file)
+    while True:
+        if len(chain) > _MAX_INHERIT or any(os.path.realpath(path) == os.path.realpath(seen) for seen, _ in chain):
+            raise ConfigFileError(f"{config_file}: `INHERIT` goes round in a loop or deeper than {_MAX_INHERIT} files "
+                                  f"(at {path})")
+        try:
+            with open(path, "rb") as source:
+                settings = yaml.load(source, Loader=get_yaml_loader()) or {}  # noqa: S506 - MkDocs' own safe loader
+        except OSError as error:
+            raise ConfigFileError(f"{path}: {error.strerror or error}") from None
+        except (yaml.YAMLError, ValueError) as error:  # !ENV of an unset variable without a default is a ValueError
+            raise ConfigFileError(f"{path}: not a valid MkDocs config: {error}") from None
+        if not isinstance(settings, dict):
+            raise ConfigFileError(f"{path}: a config file must be a mapping of `key: value`")
+        settings = dict(settings)
+        parent = settings.pop("INHERIT", None)
+        if "plugins" in settings:
+            settings["plugins"] = _plugin_entries(settings["plugins"])
+        chain.append((path, settings))
+        if parent is None:
+            return chain[::-1]
+        path = Path(os.path.normpath(path.parent / str(parent)))
+
+
+def _merged(chain: list[tuple[Path, dict]]) -> dict:
+    merged: dict = {}
+    for _, settings in chain:
+        merged = _merge(merged, settings)
+    return merged
+
+
+def _merge(base: dict, child: dict) -> dict:
+    """`child` over `base`: mappings merged key by key, anything else replaced (as MkDocs merges `INHERIT`)."""
+    merged = dict(base)
+    for key, value in child.items():
+        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merge(merged[key], value) if both else value
+    return merged
+
+
+def _options_of(settings: dict) -> dict | None:
+    """The `postmortems` plugin's options in merged settings, or None when the plugin is not enabled."""
+    options = (settings.get("plugins") or {}).get("postmortems")
     if isinstance(options, dict) and options.get("enabled", True) is False:
-        options = None
+        return None
+    return options
+
+
+def _validated(config_file: Path, options) -> PostmortemsConfig:
     if options is None:
-        raise ConfigFileError(f"{config_file} does not enable the `postmortems` plugin")
+        raise PluginNotEnabled(f"{config_file} does not enable the `postmortems` plugin")
     if not isinstance(options, dict):
         raise ConfigFileError(f"{config_file}: the options of the `postmortems` plugin must be a mapping of "
                               f"`key: value`")
@@ -153,6 +256,46 @@ def plugin_options(config_file: Path) -> PostmortemsConfig:
         raise ConfigFileError(f"{config_file}: " + "; ".join(f"plugin `postmortems`, option `{key}`: {error}"
                                                                for key, error in failed))
     return config
+
+
+def _knowledge_base_of(config_file: Path, chain: list[tuple[Path, dict]]):
+    """(path, merged settings, [(file, its plugin options)] of the files after it) of the config that builds the
+    knowledge base a public config publishes: the nearest file of its chain whose merged options enable the plugin
+    without `public_site`, else a `mkdocs.yml` beside it that does. None when there is neither."""
+    def builds_knowledge_base(settings: dict) -> bool:
+        options = _options_of(settings)
+        return isinstance(options, dict) and not (options.get("status_page") or {}).get("public_site")
+
+    for index in range(len(chain) - 2, -1, -1):
+        settings = _merged(chain[:index + 1])
+        if builds_knowledge_base(settings):
+            later = [(path, (own.get("plugins") or {}).get("postmortems") or {}) for path, own in chain[index + 1:]]
+            return chain[index][0], settings, [(path, o) for path, o in later if isinstance(o, dict)]
+    beside = Path(config_file).parent / "mkdocs.yml"
+    if beside.is_file() and os.path.realpath(beside) != os.path.realpath(config_file):
+        try:
+            settings = _merged(config_chain(beside))
+        except ConfigFileError:
+            return None
+        if builds_knowledge_base(settings):
+            own = (chain[-1][1].get("plugins") or {}).get("postmortems") or {}
+            return beside, settings, [(Path(config_file), own if isinstance(own, dict) else {})]
+    return None
+
+
+def _gate_value(key: str, config: PostmortemsConfig, config_file: Path):
+    """An option as plain values, comparable between two files (the folder as a real path)."""
+    if key == "folder":
+        return os.path.realpath(Path(config_file).parent / config[key])
+    return _plain(config[key])
+
+
+def _plain(value):
+    if isinstance(value, base.Config):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _plugin_entries(plugins) -> dict:

@@ -21,8 +21,7 @@ from .build import CSS, JS, PublishRefused, Site, build_site
 from .diagnostics import Level, log_line
 from .kb_site.dashboard import has_dashboard
 from .knowledge import KnowledgeCache, load_knowledge_base
-from .mkdocs_config import PostmortemsConfig
-from .policy import policy_from_options
+from .mkdocs_config import ConfigFileError, Options, PluginNotEnabled, PostmortemsConfig, resolved_options
 from .render import template_environment
 from .staging import Staging
 
@@ -103,8 +102,19 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.site_dir, config.site_dir = config.site_dir, str(self.staging.start())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy."""
-        self.policy = policy_from_options(self.config)
+        """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy from the options of
+        the whole `INHERIT` chain (`resolved_options`: MkDocs drops a parent's options when a child writes `plugins`
+        in the other form), refusing a public build whose leak gate would know less than the knowledge base's."""
+        public_url = config.site_url if self.config["status_page"]["public_site"] else None
+        options = Options(self.config, (config.site_url or "", config.repo_url or ""), public_url)
+        try:
+            if config.config_file_path:
+                options = resolved_options(Path(config.config_file_path))
+        except PluginNotEnabled:  # enabled by a program's own arguments to `load_config`, not by the file
+            pass
+        except ConfigFileError as error:
+            raise PluginError(log_line(str(error))) from None
+        self.config, self.policy = options.config, options.policy()
         self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
         if getattr(self, "env_dirs", None) != list(config.theme.dirs):  # compiled templates outlive a rebuild;
             self.env_dirs = list(config.theme.dirs)                     # Jinja reloads an edited one by its mtime

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from dataclasses import dataclass, field, replace
 from datetime import date
-from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from .diagnostics import Level
 
@@ -108,6 +110,11 @@ PATTERN_NEEDLES = dict(zip((*CLOUD_PATTERNS, *CLUSTER_PATTERNS), (
 )))
 DEFAULT_CLOUD_PATTERNS = tuple(CLOUD_PATTERNS)
 DEFAULT_CLUSTER_PATTERNS = tuple(CLUSTER_PATTERNS)
+# Hosts that serve many organisations: a site or repository there says nothing of which domain is the company's.
+SHARED_HOSTS = ("github.com", "github.io", "gitlab.com", "gitlab.io", "bitbucket.org", "codeberg.org", "sr.ht",
+                "readthedocs.io", "netlify.app", "pages.dev", "vercel.app", "web.app", "firebaseapp.com",
+                "herokuapp.com", "azurewebsites.net", "cloudfront.net", "amazonaws.com", "surge.sh", "onrender.com",
+                "fly.dev", "localhost")
 MAX_UPTIME_DAYS = 366  # a year of daily bars; 2,400 made a 39 MB page
 
 
@@ -311,3 +318,34 @@ def policy_from_options(options: Mapping) -> Policy:
         chart_months=views["chart_months"],
         facet_limit=views["facet_limit"],
     )
+
+
+def organisation_domain(url: str | None) -> str | None:
+    """The company's own domain that a site or repository URL lives under (`https://git.larkspur.example/x` ->
+    `larkspur.example`): its host less the first label, or the host itself when it has two labels (three under a
+    country's second level, `co.uk`). None for no host, an IP address or a host shared by many organisations
+    (`SHARED_HOSTS`: `github.com`, `readthedocs.io`, ...)."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".").casefold() if url else ""
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    labels = host.split(".")
+    if len(labels) < 2 or any(host == shared or host.endswith("." + shared) for shared in SHARED_HOSTS):
+        return None
+    keep = 3 if len(labels[-1]) == 2 and labels[-2] in ("co", "com", "org", "net", "ac", "gov", "edu", "ne", "or") else 2
+    return ".".join(labels[-keep:]) if len(labels) >= keep else None
+
+
+def with_own_domains(policy: Policy, urls: Iterable[str | None], public_url: str | None) -> Policy:
+    """`policy` whose leak gate also knows the company's own domains, from the site and repository URLs of the
+    configs it was read from (`organisation_domain`): a host under one is internal, unless it is the domain itself,
+    its `www.`, or the public site's own host (`public_url`, the status site's `site_url`)."""
+    domains = tuple(dict.fromkeys(d for d in map(organisation_domain, urls) if d and d not in policy.internal_domains))
+    if not domains:
+        return policy
+    public_host = urlsplit(public_url.strip()).hostname if public_url else None
+    public = (*domains, *(f"www.{domain}" for domain in domains), *([public_host.casefold()] if public_host else []))
+    return replace(policy, internal_domains=policy.internal_domains + domains,
+                   public_domains=policy.public_domains + tuple(h for h in public if h not in policy.public_domains))
