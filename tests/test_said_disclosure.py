@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,21 @@ def test_a_record_reaches_the_site_and_notify_exactly_as_the_promise_says(built,
     in_notify = {source for source in SOURCES if marker(number, source) in sent}
     sent_always = {"title", "update", "post"} if kind == "incident" else set()  # notify reads incidents.json
     assert want & sent_always <= in_notify <= want
+
+
+def test_public_diff_says_what_customers_see_now_and_what_waits_for_publication(built, tmp_path_factory):
+    """`public-diff` prints the record's text as it will be once published, after a line saying what is public
+    now, by the same rule."""
+    config = next(tmp_path_factory.getbasetemp().glob("disclosure*/mkdocs.yml"))
+    output = run_cli("public-diff", "-f", str(config)).output
+    now = dict(re.findall(r"== \S*?postmortems/([^/\s]+)\.md \(\S+\) ==\n(Now: [^\n]*)", output))
+    for number, (state, _, _, posts, error, public) in enumerate(CASES):
+        line = now.get(pm_id(number), "")
+        if public == "none":
+            assert not line
+        elif error or public == "false":
+            assert line.startswith("Now: withheld")
+        elif state in ("published", "ongoing"):
+            assert line == "Now: public, as below."
+        else:
+            assert line.startswith("Now: only its 1 status-page post," if posts else "Now: nothing;")

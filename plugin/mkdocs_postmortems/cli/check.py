@@ -123,12 +123,30 @@ def public_diff(paths, config_file):
     for pm in shown:
         view = public_view(pm, policy)
         click.echo(f"== {pm.path} ({pm.status}) ==")
+        if view is not None:
+            click.echo(_public_now(pm))
         click.echo(public_text(view) if view else "Nothing goes public: no `public` block.")
         for leak in (d for d in leaks if d.path == pm.path):
             click.echo(format_text(leak))
         click.echo("")
     shown_paths = {pm.path for pm in shown}
     sys.exit(1 if any(leak.path in shown_paths for leak in leaks) else 0)
+
+
+def _public_now(pm) -> str:
+    """What customers see of `pm` at the next deploy (`said.disclosed`), before the text of what it will show."""
+    from ..status_site.said import disclosed, posts
+
+    if pm.errors:
+        return "Now: withheld, it has errors (see `postmortems check`). Once they are fixed:"
+    shown = disclosed(pm)
+    if shown == "record":
+        return "Now: public, as below."
+    if shown == "posts":
+        count = len(posts(pm))
+        return (f"Now: only its {count} status-page post{'s' if count != 1 else ''}, shown already; the rest goes "
+                "public once it is published:")
+    return "Now: nothing; once it is published:"
 
 
 @click.command()
