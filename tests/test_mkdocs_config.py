@@ -182,3 +182,15 @@ def test_a_broken_chain_is_one_clear_error(tmp_path, text, error):
         resolved_options(config)
     result = run_cli("check", "-f", str(config))
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("docs_dir", ["docs", ".", "docs/"])
+def test_a_public_build_over_the_knowledge_base_pages_is_refused(tmp_path, docs_dir):
+    """The knowledge base's own pages (manuals, runbooks) would all be published, and no gate reads them."""
+    knowledge_base(tmp_path, CLEAN)
+    config = public_config(tmp_path, "mapping")
+    config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: docs/public", f"docs_dir: {docs_dir}"),
+                      encoding="utf-8")
+    with pytest.raises(ConfigFileError, match="docs_dir"):
+        resolved_options(config)
+    assert isinstance(public_build(config), str) and not (tmp_path / "site-public").exists()

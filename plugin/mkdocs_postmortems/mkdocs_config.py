@@ -187,9 +187,23 @@ def resolved_options(config_file: Path) -> Options:
                         f"`{key}`, but the `postmortems` option `{key}` differs from {path}'s (set in {setter}): "
                         f"remove it from {setter}, which then inherits it, or change it in {path}, which both builds "
                         "read")
+            _own_pages(config_file, settings, path, kb_settings)
             urls += [kb_settings.get("site_url"), kb_settings.get("repo_url")]
     return Options(config, tuple(url for url in urls if isinstance(url, str)),
                    settings.get("site_url") if config["status_page"]["public_site"] else None)
+
+
+def _own_pages(config_file: Path, settings: dict, kb_file: Path, kb_settings: dict) -> None:
+    """Refuse a public build whose `docs_dir` holds the knowledge base's pages: every one of them, which no gate
+    reads, would be published."""
+    def docs_dir(file: Path, values: dict) -> str:
+        return os.path.realpath(Path(file).parent / str(values.get("docs_dir") or "docs"))
+
+    public, internal = docs_dir(config_file, settings), docs_dir(kb_file, kb_settings)
+    if internal == public or internal.startswith(public.rstrip(os.sep) + os.sep):
+        raise ConfigFileError(f"{config_file}: the public build's `docs_dir` holds the pages of {kb_file}'s, and "
+                              "would publish every one of them: give the status site a folder of its own "
+                              f"(`docs_dir: docs/public`) and leave it out of {kb_file} (`exclude_docs: /public/`)")
 
 
 def config_chain(config_file: Path) -> list[tuple[Path, dict]]:
