@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cli_support import CONFIG, check_json, commit, dated, git, related, run, write
 from conftest import VALID, skip_or_fail
@@ -76,6 +79,21 @@ def test_text_at_the_merge_base(branch):
     assert text_at(branch, "main", folder / "2024-03-16-delete.md") == dated(16)  # deleted since: still there
     assert text_at(branch, "main", folder / "2024-03-18-added.md") is None
     assert text_at(branch, "main", folder / "2024-03-19-main-only.md") is None  # only after the merge base
+
+
+def test_text_at_keeps_the_bytes_a_parse_reads(repo):
+    from mkdocs_postmortems.knowledge import load_postmortem
+    from mkdocs_postmortems.policy import Policy
+    from mkdocs_postmortems.pull_requests.changes import postmortem_from_text
+
+    path = write(repo, "2024-03-14-latin-1.md", dated(14))
+    path.write_bytes(dated(14).replace("spring sale", "f\u00eate").encode("latin-1"))  # not UTF-8
+    commit(repo, "main")
+    text = text_at(repo, "HEAD", path)
+    assert text.encode("utf-8", "surrogateescape") == path.read_bytes()
+    parsed, problems = load_postmortem(path, path.name, Policy())
+    assert (parsed, [d.code for d in problems]) == (None, ["encoding"])
+    assert postmortem_from_text(text, path.stem, path.name, Policy()) is None  # as the file parses: not at all
 
 
 @pytest.mark.parametrize("ref, message", [
@@ -394,3 +412,146 @@ def test_a_cache_that_is_a_named_pipe_never_blocks_the_check(branch):
     worker.start()
     worker.join(60)  # a blocking open would never return; the bound is generous and never the assertion's point
     assert result.get("check") == expected
+
+
+# --- every name the walk sees ---------------------------------------------------------------------------------
+
+# Names git would quote, escape or cut, and names a careless reader would take for something else. Bytes where the
+# name is not UTF-8; each file gets an error of its own (SEV9), so a file the check sees is a file it reports on.
+HOSTILE = [
+    b"2024-03-20-caf\xe9.md", b"2024-03-20-\xff\xfe.md", b"dir-\xe9/2024-03-20-below-latin-1.md",
+    "2024-03-21-with space.md", " 2024-03-21-leading space.md", "2024-03-21-trailing space.md ",
+    "2024-03-22-new\nline.md", "2024-03-22-return\r.md", "2024-03-22-control\x01.md",
+    '2024-03-23-"double".md', "2024-03-23-it's.md", "2024-03-23-back\\slash.md",
+    "2024-03-24-tab\there.md",
+    "-2024-03-25-dash.md", "--help.md", "-z.md",
+    "2024-03-26-caf\u00e9.md", "2024-03-26-cafe\u0301.md",  # NFC and NFD: two files to the file system and to git
+    "2024-03-27-upper.MD", "2024-03-27-UPPER.md", "2024-03-27-mixed.Md", "2024-03-27-dotted.md.",
+    "2024/03/2024-03-28-nested.md", "a/b/c/d/2024-03-28-deep.md",
+    "2024-03-29-star*.md", "2024-03-29-[glob].md", ":(exclude)2024-03-29-magic.md", "2024-03-29-colon:x.md",
+    "2024-03-30-\U0001f525.md", "\u202e2024-03-30-rtl.md", "2024-03-30-\u00a0nbsp.md",
+    "notes \xff.txt",
+    ".drafts/2024-03-31-hidden.md",  # in a dot folder: the walk reports the folder and enters it not
+    ".2024-03-31-dot-file.md",  # a dot-file: no postmortem to the walk
+]
+
+
+def _name(name: str | bytes) -> str:
+    return os.fsdecode(name)
+
+
+def _as_the_walk_reports(name: str) -> str | None:
+    """The display path a full check reports a file at: itself, the dot folder holding it, or none (a dot-file)."""
+    parts = name.split("/")
+    for depth, part in enumerate(parts[:-1], 1):
+        if part.startswith("."):
+            return "postmortems/" + "/".join(parts[:depth])
+    return None if parts[-1].startswith(".") else f"postmortems/{name}"
+
+
+def _erroneous(day: int) -> str:
+    return dated(day).replace("severity: SEV2", "severity: SEV9")
+
+
+def _write_bytes(repo, name: str, text: str) -> bool:
+    """Write `postmortems/name`; False where the file system refuses the name."""
+    path = repo / "postmortems" / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _same_as_a_full_check(expected_paths: set[str]) -> None:
+    """`check --changed-since main` reports on exactly the changed files a full check reports on, and says the same
+    of each of them."""
+    full_code, full = check_json()
+    code, report = check_json("--changed-since", "main")
+    expected = [d for d in full["diagnostics"] if d["path"] in expected_paths]
+    assert {d["path"] for d in expected} == expected_paths  # each changed file has a diagnostic of its own
+    assert report["diagnostics"] == expected
+    assert code == full_code
+
+
+def test_changed_since_sees_every_name_a_full_check_sees(repo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "2024-04-02-secret.md"
+    outside.write_text(_erroneous(2))
+    base = {"2024-03-10-old name.md": 10, b"2024-03-11-mod\xfe.md": 11, "2024-03-12-source.md": 12,
+            "2024-03-13-gone\n.md": 13, "2024-03-14-base.md": 14, ".hidden/2024-03-15-kept.md": 15}
+    for name, day in base.items():
+        assert _write_bytes(repo, _name(name), _erroneous(day))
+    commit(repo, "main")
+    git(repo, "checkout", "-q", "-b", "review")
+    folder = repo / "postmortems"
+    changed = {_name(name) for name in HOSTILE if _write_bytes(repo, _name(name), _erroneous(20))}
+    assert len(changed) >= len(HOSTILE) - 2, "this file system refuses most of the names: the test says little"
+    os.rename(folder / "2024-03-10-old name.md", folder / _name(b"2024-03-10-renamed \xe9.md"))  # a rename
+    (folder / _name(b"2024-03-11-mod\xfe.md")).write_text(_erroneous(11) + "\nMore.\n")  # modified
+    shutil.copy(folder / "2024-03-12-source.md", folder / "2024-03-12-copy\tof.md")  # a copy
+    (folder / "2024-03-13-gone\n.md").unlink()  # deleted: nothing to report
+    (folder / ".hidden" / "2024-03-15-kept.md").write_text(_erroneous(15) + "\nMore.\n")  # in a dot folder
+    links = {"2024-04-01-link.md": "2024-03-14-base.md", "2024-04-02-out.md": str(outside),
+             "2024-04-03-dangling.md": "nowhere.md", "linked-folder": "../docs"}
+    for name, target in links.items():
+        os.symlink(target, folder / name)
+    changed |= {_name(b"2024-03-10-renamed \xe9.md"), _name(b"2024-03-11-mod\xfe.md"), "2024-03-12-copy\tof.md",
+                ".hidden/x", *links}
+    commit(repo, "review")
+    # and a change not committed: untracked, with a name that is not UTF-8
+    assert _write_bytes(repo, _name(b"2024-04-04-untracked \xe9.md"), _erroneous(4))
+    changed.add(_name(b"2024-04-04-untracked \xe9.md"))
+    expected = {shown for shown in map(_as_the_walk_reports, changed) if shown is not None}
+    _same_as_a_full_check(expected)
+    # pr-summary takes the same changes: every changed postmortem, under its own name; the dangling link is added,
+    # not deleted, and two were deleted (the one renamed, the one removed)
+    summary = run("pr-summary", "--base", "main", *TODAY)
+    assert summary.exit_code == 0, summary.output
+    added = sum(Path(shown).suffix == ".md" for shown in expected) - 1  # one of them modified
+    assert f"**{added + 3} postmortems changed** ({added} added, 1 modified, 2 deleted)" in summary.output
+    for name in (b"2024-03-20-caf\xe9.md", b"2024-04-04-untracked \xe9.md"):
+        assert os.fsdecode(name)[:-3].encode("utf-8", "surrogateescape").decode("utf-8", "replace") in summary.output
+
+
+_PIECES = [b"a", b"Z", b"0", b"-", b"--", b" ", b"\t", b"\n", b"\r", b"\x01", b'"', b"'", b"\\", b"*", b"?", b"[x]",
+           b":", b":(top)", b"!", b"#", b"~", b"\xe9", b"\xff\xfe", "\u00e9".encode(), "e\u0301".encode(),
+           "\U0001f525".encode(), "\u202e".encode(), b"."]
+_part = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map(b"".join).filter(
+    lambda part: part not in (b".", b"..") and part.lower() != b".git")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.tuples(st.lists(_part, max_size=2), _part, st.sampled_from([b".md", b".MD", b".Md", b".txt", b""]),
+                          st.booleans()), min_size=1, max_size=5))
+def test_changed_since_sees_every_generated_name_a_full_check_sees(files, monkeypatch):
+    if shutil.which("git") is None:
+        skip_or_fail("git is not installed")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    with tempfile.TemporaryDirectory() as temporary:
+        repo = Path(temporary)
+        monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(repo.parent))
+        monkeypatch.chdir(repo)
+        git(repo, "init", "-q", "-b", "main")
+        (repo / "mkdocs.yml").write_text(CONFIG)
+        (repo / "docs").mkdir()
+        write(repo, "2024-03-14-base.md", dated(14))
+        commit(repo, "main")
+        git(repo, "checkout", "-q", "-b", "review")
+        changed, untracked = set(), []
+        for index, (folders, stem, suffix, committed) in enumerate(files):
+            name = os.fsdecode(b"/".join([*folders, stem + b"-%d" % index + suffix]))
+            if _write_bytes(repo, name, _erroneous(20)):  # a folder of one name and a file of another: refused
+                changed.add(name)
+                untracked += [] if committed else [name]
+        for name in untracked:  # stays untracked: kept aside while the rest is committed
+            (repo / "postmortems" / name).rename(repo / os.fsdecode(b"aside-%d" % untracked.index(name)))
+        commit(repo, "review")
+        for name in untracked:
+            (repo / os.fsdecode(b"aside-%d" % untracked.index(name))).rename(repo / "postmortems" / name)
+        expected = {shown for shown in map(_as_the_walk_reports, changed) if shown is not None}
+        if expected:
+            _same_as_a_full_check(expected)
+        else:
+            assert check_json("--changed-since", "main")[1]["diagnostics"] == []

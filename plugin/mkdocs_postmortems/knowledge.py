@@ -73,16 +73,19 @@ def survey(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(every file below `folder`, the folders not entered with the rule that reports each): a linked folder
     (`linked-folder`: its files may lie anywhere, and a loop never ends) and a dot folder (`dot-folder`). Dot-files
     are skipped: `.gitkeep` and `.DS_Store` are no postmortems."""
-    files, skipped = _walk(folder)
+    files, skipped = walk(folder)
     return [Path(name) for name in files], skipped
 
 
 def file_names(folder: Path) -> list[str]:
     """The files `discover` finds, in its order, as strings: for a walk over thousands that opens a few."""
-    return _walk(folder)[0]
+    return walk(folder)[0]
 
 
-def _walk(folder: Path) -> tuple[list[str], list[tuple[Path, str]]]:
+def walk(folder: Path) -> tuple[list[str], list[tuple[Path, str]]]:
+    """`survey`, with the files as strings. A name is the file system's bytes as `os.fsdecode` gives them (one that
+    is not UTF-8 keeps its bytes as surrogates), and `.md` is the one suffix of a postmortem, in that case:
+    `check --changed-since` names each changed file as this walk does (`pull_requests.changes.changed_paths`)."""
     if not folder.is_dir():
         return [], []
     files, skipped = [], []
@@ -235,7 +238,8 @@ def _read(path: Path, shown: str, policy: Policy, ctx: Context, stamp) -> _Cache
 
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
                         paths: list[Path] | None = None, root: Path | None = None,
-                        cache: KnowledgeCache | None = None, others: dict | None = None) -> KnowledgeBase:
+                        cache: KnowledgeCache | None = None, others: dict | None = None,
+                        skipped: list[tuple[Path, str]] | None = None) -> KnowledgeBase:
     """Parse and check every postmortem in `folder` (or just `paths`), in one pass over the files.
 
     Display paths are relative to `base` (default: the current directory) so diagnostics are clickable. Links
@@ -243,13 +247,13 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     `cache`, files unchanged since the last load are not read again; the result is the same as without one.
     `others` (every file's display path, in the folder's order -> its `parsing.scan.Scanned`, or None for a file in
     `paths`) stands for the files not parsed where the rules across files need them: their people and start years
-    (`check --changed-since`).
+    (`check --changed-since`), which reports the folders of `skipped` (as `survey` gives them) its change touches.
     """
     today = today or datetime.now(timezone.utc).date()
     kb = KnowledgeBase(policy, today)
     found: list[Diagnostic] = []
     if paths is not None and others is not None:  # `others` names every file of the folder: no second walk
-        everything, skipped, names = paths, [], list(others)
+        everything, skipped, names = paths, skipped or [], list(others)
     else:
         in_folder, skipped = survey(folder)
         everything, skipped = (in_folder, skipped) if paths is None else (paths, [])

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
 from .diff import FrontMatterDiff, diff_postmortems
-from ..knowledge import KnowledgeBase, display_path, file_names, load_knowledge_base, postmortem_from_source
+from ..knowledge import KnowledgeBase, display_path, load_knowledge_base, postmortem_from_source, walk
 from ..parsing.frontmatter import MAX_FILE_BYTES, read_bounded, source_from_bytes
 from .scan_cache import ScanCache
 from ..model import Postmortem
@@ -34,19 +34,34 @@ class ChangesError(Exception):
 # --- from git -------------------------------------------------------------------------------------
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`git ARGS` in `cwd`, its output as text (what git says of refs and commits, never a file's name)."""
+    result = _git_bytes(cwd, *args)
+    result.stdout, result.stderr = (out.decode("utf-8", "replace") for out in (result.stdout, result.stderr))
+    return result
+
+
+def _git_bytes(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`git ARGS` in `cwd`, its output as bytes: a file's name is bytes to git as to the file system, and only
+    `_names` turns it into the string the folder's walk gives (`os.fsdecode`, so a name that is not UTF-8 is kept
+    byte for byte)."""
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, errors="replace", check=False)
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
         raise ChangesError("git is not installed, or not on PATH") from None
     except NotADirectoryError:
         raise ChangesError(f"{cwd} is not a directory") from None
 
 
+def _names(listing: bytes) -> list[str]:
+    """The names of a `-z` listing, as `os.walk` gives them: no quoting, no escapes, any byte but NUL."""
+    return [os.fsdecode(name) for name in listing.split(b"\0") if name]
+
+
 def _top_level(repo: Path) -> Path:
-    result = _git(repo, "rev-parse", "--show-toplevel")
+    result = _git_bytes(repo, "rev-parse", "--show-toplevel")
     if result.returncode != 0:
         raise ChangesError(f"{os.path.abspath(repo)} is not in a git repository")
-    return Path(result.stdout.rstrip("\n")).resolve()
+    return Path(os.fsdecode(result.stdout.rstrip(b"\n"))).resolve()
 
 
 def merge_base(repo: Path, ref: str) -> str:
@@ -68,27 +83,45 @@ def merge_base(repo: Path, ref: str) -> str:
 
 
 def changed_paths(repo: Path, ref: str, folder: Path) -> list[Path]:
-    """Files below `folder` that differ between the merge base of `ref` and HEAD, and the working tree.
+    """What the folder's walk finds of the files below `folder` that differ between the merge base of `ref` and
+    HEAD, and the working tree.
 
-    Added, modified and deleted files (renames count as a deletion and an addition), plus untracked files
-    git does not ignore; dot-files are left out as the knowledge base leaves them out. Absolute paths,
-    sorted. Raises `ChangesError` when git cannot answer.
+    Added, modified and deleted files (a rename or a copy counts as a deletion and an addition), plus untracked files
+    git does not ignore, each under the name the walk gives it (`knowledge.walk`), whatever bytes it holds: a
+    dot-file is left out as the walk leaves it out, and a file in a dot folder or below a link to a folder stands
+    as that folder, which the walk reports and does not enter. Absolute paths, sorted. Raises `ChangesError` when
+    git cannot answer.
     """
     base = merge_base(repo, ref)
     top, folder_abs, pathspec = _folder_in(repo, folder)
-    # cwd=top: both commands then print paths relative to the top, whatever `diff.relative` says
+    # cwd=top: both commands then print paths relative to the top, whatever `diff.relative` says; -z: each name as
+    # it is, never quoted (`core.quotepath`) nor cut at a newline
     listings = (
-        _git(top, "diff", "--name-only", "--no-renames", "-z", base, "--", pathspec),
-        _git(top, "ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--", pathspec),
+        _git_bytes(top, "diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-color", "-z", base, "--",
+                   pathspec),
+        _git_bytes(top, "ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--", pathspec),
     )
     names: set[str] = set()
     for listing in listings:
         if listing.returncode != 0:
-            raise ChangesError(f"git cannot list the changes since `{ref}`: {listing.stderr.strip()}")
-        names.update(name for name in listing.stdout.split("\0") if name)
-    paths = (top / name for name in names)
-    return sorted(path for path in paths
-                  if not any(part.startswith(".") for part in path.relative_to(folder_abs).parts))
+            raise ChangesError(f"git cannot list the changes since `{ref}`: "
+                               f"{listing.stderr.decode('utf-8', 'replace').strip()}")
+        names.update(_names(listing.stdout))
+    walked = (_as_walked(folder_abs, top / name) for name in names)
+    return sorted({path for path in walked if path is not None})
+
+
+def _as_walked(folder: Path, path: Path) -> Path | None:
+    """`path` (below `folder`) as the folder's walk sees it: itself, the dot folder or linked folder holding it (the
+    walk reports the folder and enters it not), or None for a dot-file (the walk skips it)."""
+    parts = path.relative_to(folder).parts
+    if not parts:  # the folder itself (a link, a submodule): no file of the walk
+        return None
+    for depth, part in enumerate(parts[:-1], 1):
+        holding = folder.joinpath(*parts[:depth])
+        if part.startswith(".") or os.path.islink(holding):
+            return holding
+    return None if parts[-1].startswith(".") else path
 
 
 def _folder_in(repo: Path, folder: Path) -> tuple[Path, Path, str]:
@@ -106,13 +139,13 @@ def blob_ids(repo: Path, commit: str, folder: Path) -> dict[str, str]:
     blob ID: the content of every file the branch did not change. Links and submodules are left out (a link's blob
     is its target's name, not the text read through it)."""
     top, folder_abs, pathspec = _folder_in(repo, folder)
-    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", pathspec)
+    listing = _git_bytes(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", pathspec)
     if listing.returncode != 0:
-        raise ChangesError(f"git cannot list the files of {commit}: {listing.stderr.strip()}")
+        raise ChangesError(f"git cannot list the files of {commit}: {listing.stderr.decode('utf-8', 'replace').strip()}")
     prefix = Path(os.path.relpath(folder_abs, top)).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     blobs = {}
-    for entry in filter(None, listing.stdout.split("\0")):
+    for entry in _names(listing.stdout):
         meta, _, name = entry.partition("\t")
         mode, kind, blob = meta.split(" ")
         if kind == "blob" and mode.startswith("100"):
@@ -121,14 +154,15 @@ def blob_ids(repo: Path, commit: str, folder: Path) -> dict[str, str]:
 
 
 def text_at(repo: Path, ref: str, path: Path) -> str | None:
-    """The text of `path` at the merge base of `ref` and HEAD; None if it did not exist there."""
+    """The text of `path` at the merge base of `ref` and HEAD; None if it did not exist there. Bytes that are not
+    UTF-8 are kept as `surrogateescape` keeps them, so `postmortem_from_text` reads what a parse of the file reads."""
     base = merge_base(repo, ref)
     top = _top_level(repo)
-    relative = os.path.relpath(Path(os.path.abspath(path)).resolve(), top)
-    if relative.startswith(".."):
+    relative = os.path.relpath(_resolved(path), top)  # a link's own path: git keeps a link, not what it names
+    if relative == ".." or relative.startswith(".." + os.sep):
         return None
-    shown = _git(top, "cat-file", "blob", f"{base}:{Path(relative).as_posix()}")
-    return shown.stdout if shown.returncode == 0 else None
+    shown = _git_bytes(top, "cat-file", "blob", f"{base}:{Path(relative).as_posix()}")
+    return shown.stdout.decode("utf-8", "surrogateescape") if shown.returncode == 0 else None
 
 
 # --- from the knowledge base ------------------------------------------------------------------------
@@ -143,14 +177,15 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
     diagnostics of the changed files are those of a full load, in time that grows with the size of the change
     rather than of the knowledge base. `scans` gives the scans of files unchanged since an earlier run."""
     changed = list(changed)
-    folder_abs = _resolved(folder)
+    folder_abs = Path(os.path.realpath(folder))
     changed_relative = {Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() for path in changed}
     changed_ids = {path.stem for path in changed if path.suffix == ".md"}
     shown_folder = display_path(folder, os.path.abspath(base or "."))
     parse, others = [], {}  # others: every file's display path in order, its scan or None where it is parsed
     scans = scans if scans is not None else ScanCache(None, {})
     cut = len(os.path.join(folder, ""))
-    for name in file_names(folder):  # strings, not `Path`s: most of these files are never opened
+    names, skipped = walk(folder)  # strings, not `Path`s: most of these files are never opened
+    for name in names:
         relative = name[cut:].replace(os.sep, "/")
         shown = f"{shown_folder}/{relative}"
         stem, suffix = os.path.splitext(os.path.basename(name))
@@ -164,7 +199,10 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
         else:
             others[shown] = scanned
     scans.save()
-    return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others)
+    # a dot folder or a linked folder the change touched, as `changed_paths` names it: the walk reports it
+    touched = [(path, code) for path, code in skipped
+               if Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() in changed_relative]
+    return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others, skipped=touched)
 
 
 def _text(path: Path) -> str:
@@ -204,7 +242,10 @@ def ids_involved(d: Diagnostic, pm: Postmortem | None) -> set[str]:
 
 
 def _resolved(path: Path) -> Path:
-    return Path(os.path.abspath(path)).resolve()
+    """`path` with the links of its folders resolved, and not that of its last part: a link among the postmortems
+    is a file of its own to the walk and to git, whatever it names."""
+    absolute = os.path.abspath(path)
+    return Path(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
 
 
 # --- two versions of one postmortem -----------------------------------------------------------------
@@ -212,8 +253,11 @@ def _resolved(path: Path) -> Path:
 def postmortem_from_text(text: str, pm_id: str, display_path: str, policy: Policy) -> Postmortem | None:
     """Parse a postmortem's text (e.g. an older version from git) like a file; None if it has no front matter.
     Parse diagnostics are dropped: this is for comparing, not checking."""
-    pm, _ = postmortem_from_source(source_from_bytes(text.encode("utf-8", "replace"), display_path), pm_id,
-                                   display_path, policy)
+    try:  # `text_at` keeps bytes that are not UTF-8 as surrogates: the file's own bytes again
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    pm, _ = postmortem_from_source(source_from_bytes(raw, display_path), pm_id, display_path, policy)
     return pm
 
 
@@ -261,11 +305,11 @@ def changed_postmortems(kb: KnowledgeBase, changed: Iterable[Path], text_before:
         if path.suffix != ".md":
             others.extend(own)
             continue
-        shown = display_path(path, base_dir)
+        shown = display_path(path, os.path.abspath(base_dir))  # absolute: `display_path` keeps a base it was given
         old_text = text_before(path)
         before = postmortem_from_text(old_text, path.stem, shown, kb.policy) if old_text is not None else None
         after = current.get(_resolved(path))
-        change = "deleted" if not path.exists() else "added" if old_text is None else "modified"
+        change = "deleted" if not os.path.lexists(path) else "added" if old_text is None else "modified"
         results.append(ChangedPostmortem(path.stem, shown, change, before, after, tuple(own), (),
                                          diff_postmortems(before, after), after and public_view(after, kb.policy)))
     # what is left is in unchanged files: it goes with the changed postmortem it involves

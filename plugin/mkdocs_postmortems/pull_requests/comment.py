@@ -25,6 +25,7 @@ _ESCAPED = set("\\`*_[]<>|~$&#!")  # inline markup, HTML, tables, strikethrough,
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\W_][^\s<>]*", re.IGNORECASE)  # as GitHub autolinks them, up to `<`
 _LIST_NUMBER = re.compile(r"^\d+(?=[.)])")  # `1.` or `1)` at the start of a line starts a list
 _LEVEL_ORDER = (Level.ERROR, Level.WARNING, Level.INFO)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def md_text(text: str) -> str:
@@ -92,7 +93,8 @@ def render_pr_summary(changes: list[ChangedPostmortem], other_files: Iterable[Di
                           "lists every problem."]
             break
         lines += ["", *section]
-    return "\n".join(lines) + "\n"
+    # a file name that is not UTF-8 holds its bytes as lone surrogates (`os.fsdecode`): GitHub takes UTF-8 only
+    return _SURROGATE.sub("\ufffd", "\n".join(lines) + "\n")
 
 
 def postmortem_section(change: ChangedPostmortem) -> list[str]:
