@@ -69,7 +69,7 @@ class Endpoints(http.server.BaseHTTPRequestHandler):
 def server():
     Endpoints.received, Endpoints.hits, Endpoints.documents = [], {}, {}
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endpoints)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
@@ -113,12 +113,14 @@ def test_webhooks_get_slack_text_and_signed_json_and_a_5xx_is_retried(tmp_path, 
     result = run("notify", "-f", str(config), "--previous", str(previous), "--backoff", "0")
     assert result.exit_code == 0, result.output
     assert "webhook 1 (slack, SLACK_URL): sent (1 attempt)" in result.output
-    assert "webhook 2 (json): attempt 1 failed (HTTP 503" in result.output
-    assert "webhook 2 (json): sent (2 attempts)" in result.output
+    host = server.removeprefix("http://")
+    assert f"webhook 2 (json, {host}): attempt 1 failed (HTTP 503" in result.output
+    assert f"webhook 2 (json, {host}): sent (2 attempts)" in result.output
     (slack_path, _, slack_body), *flaky = Endpoints.received
     assert slack_path == "/ok"
     text = json.loads(slack_body)["text"]
-    assert "*Errors placing orders*: Identified - Rolling back a release." in text and "Some orders fail" not in text
+    link = "<https://status.example.com/incidents/230bb0367d8b/|Errors placing orders>"
+    assert f"*{link}*: Identified - Rolling back a release." in text and "Some orders fail" not in text
     assert [path for path, _, _ in flaky] == ["/flaky", "/flaky"]
     _, headers, body = flaky[-1]
     assert headers["X-Postmortems-Signature"] == "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
@@ -134,7 +136,8 @@ def test_an_endpoint_that_never_recovers_fails_the_run_with_a_clear_message(tmp_
     result = run("notify", "-f", str(config), "--previous", f"{server}/api/v2/incidents.json", "--backoff", "0",
                  "--retries", "2")
     assert result.exit_code == 1
-    assert "webhook 1 (json): failed: HTTP 500 Internal Server Error after 3 attempts" in result.output
+    assert (f"webhook 1 (json, {server.removeprefix('http://')}): failed: HTTP 500 Internal Server Error after 3 "
+            "attempts") in result.output
     assert "1 of 2 webhook(s) failed; the others were sent" in result.output
     assert Endpoints.hits == {"/down": 3, "/ok": 1}
 
@@ -161,12 +164,15 @@ def test_backoff_doubles_and_is_bounded_and_a_4xx_is_not_retried(server):
         send(f"{server}/nowhere", b"{}", {}, retries=4, backoff=0, sleep=waits.append)
 
 
-def test_a_missing_secret_is_a_clear_error(tmp_path, server, monkeypatch):
+def test_a_missing_secret_is_a_usage_error_and_nothing_is_sent(tmp_path, server, monkeypatch):
     monkeypatch.delenv("STATUS_SECRET", raising=False)
-    config = project(tmp_path, [{"url": f"{server}/ok", "secret_env": "STATUS_SECRET"}],
+    config = project(tmp_path, [{"url": f"{server}/ok", "format": "slack"},
+                                {"url": f"{server}/ok", "secret_env": "STATUS_SECRET"}],
                      incidents_json(view(SECOND, FIRST)))
     previous = tmp_path / "previous.json"
     previous.write_text(incidents_json(view(FIRST)), encoding="utf-8")
     result = run("notify", "-f", str(config), "--previous", str(previous))
-    assert result.exit_code == 1 and "STATUS_SECRET (a webhook's `secret_env`) is not set" in result.output
+    assert result.exit_code == 2, result.output
+    assert "the environment variable STATUS_SECRET (its `secret_env`) is not set" in result.output
+    assert "1 of 2 webhook(s) cannot be used; nothing sent" in result.output
     assert Endpoints.received == []

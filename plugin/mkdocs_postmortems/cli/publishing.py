@@ -24,7 +24,7 @@ from .options import ConfigError, config_of, config_option, parse_day
               help="The new build (default: the config's site_dir, e.g. site-public).")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent to each webhook; send nothing.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
-              help="How long each request may take.")
+              help="How long one request may take in all, from resolving the host to its last byte (not per read).")
 @click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True,
               help="Retries after a network error, a timeout, 429 or a 5xx.")
 @click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
@@ -32,14 +32,31 @@ from .options import ConfigError, config_of, config_option, parse_day
 @config_option
 def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config_file):
     """For CI after a deploy of the status site: send the updates the new build added since the previous
-    deploy to the webhooks of `status_page.webhooks`. Exit 0 when every webhook got them (or nothing changed),
-    1 when a webhook failed after its retries or a document could not be read, 2 usage error."""
+    deploy to the webhooks of `status_page.webhooks`.
+
+    Exit 0 when every webhook got them (or nothing changed); 1 when a webhook failed after its retries, or a document
+    could not be read or is not an incidents.json; 2 usage error, such as a `--previous` URL that is not http(s) or a
+    webhook whose URL or secret cannot be used (then nothing is sent). Reading `--previous` takes at most TIMEOUT,
+    each webhook at most (RETRIES + 1) x TIMEOUT plus the waits between attempts. No message shows a webhook's URL,
+    a secret, or the user, password or query of the `--previous` URL.
+    """
     from ..status_site import notify as hooks
+    if hooks.is_url(previous_source):
+        problem = hooks.url_problem(previous_source)
+        if problem:
+            raise click.BadParameter(f"the URL {problem} (not shown: it may hold credentials)",
+                                     param_hint="'--previous'")
+    previous_shown = hooks.shown_source(previous_source)
     config_file = config_file or Path("mkdocs.public.yml")
     if not config_file.is_file():
         raise ConfigError(f"{config_file} not found: give the status site's config with -f/--config-file")
     config = config_of(config_file, whole_site=True)
     policy = policy_from_options(config.plugins["postmortems"].config)
+    targets, problems = hooks.targets(policy.webhooks, os.environ)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        raise ConfigError(f"{len(problems)} of {len(policy.webhooks)} webhook(s) cannot be used; nothing sent")
     current_path = (site_dir or Path(config.site_dir)) / "api" / "v2" / "incidents.json"
     try:
         current = hooks.read_document(str(current_path), timeout)
@@ -49,40 +66,33 @@ def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config
     except hooks.NotifyError as error:
         raise click.ClickException(str(error)) from None
     if previous is None:
-        click.echo(f"{previous_source} not found: a first deploy, so there is nothing to compare; nothing sent")
+        click.echo(f"{previous_shown} not found: a first deploy, so there is nothing to compare; nothing sent")
         return
     found = hooks.changes(previous, current)
     if not found:
         click.echo("nothing changed in the public feed; nothing sent")
         return
-    if not policy.webhooks:
+    if not targets:
         click.echo(f"{len(found)} change(s), but `status_page.webhooks` lists no webhook; nothing sent")
         return
     click.echo(f"{len(found)} change(s) since the previous deploy")
     failed = 0
-    for number, webhook in enumerate(policy.webhooks, 1):
-        body = hooks.payload(webhook, current.get("page", {}), found)
-        try:
-            url = hooks.webhook_url(webhook, os.environ)
-            headers = hooks.webhook_headers(webhook, body, os.environ)
-        except hooks.NotifyError as error:
-            click.echo(f"webhook {number}: {error}", err=True)
-            failed += 1
-            continue
-        name = f"webhook {number} ({webhook.format}{', ' + webhook.url_env if webhook.url_env else ''})"
+    for target in targets:
+        body = hooks.payload(target.webhook, current.get("page") or {}, found)
+        headers = target.headers(body)
         if dry_run:
-            click.echo(f"{name}: would POST {len(body)} bytes{' (signed)' if headers else ''}:")
+            click.echo(f"{target.name}: would POST {len(body)} bytes{' (signed)' if headers else ''}:")
             click.echo(body.decode("utf-8"))
             continue
         try:
-            attempts = hooks.send(url, body, headers, timeout, retries, backoff,
-                                  log=lambda message, name=name: click.echo(f"{name}: {message}", err=True))
-            click.echo(f"{name}: sent ({attempts} attempt{'s' if attempts != 1 else ''})")
+            attempts = hooks.send(target.url, body, headers, timeout, retries, backoff,
+                                  log=lambda message, name=target.name: click.echo(f"{name}: {message}", err=True))
+            click.echo(f"{target.name}: sent ({attempts} attempt{'s' if attempts != 1 else ''})")
         except hooks.NotifyError as error:
-            click.echo(f"{name}: failed: {error}", err=True)
+            click.echo(f"{target.name}: failed: {error}", err=True)
             failed += 1
     if failed:
-        raise click.ClickException(f"{failed} of {len(policy.webhooks)} webhook(s) failed; the others were sent")
+        raise click.ClickException(f"{failed} of {len(targets)} webhook(s) failed; the others were sent")
 
 
 @click.command()

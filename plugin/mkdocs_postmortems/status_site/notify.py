@@ -2,37 +2,64 @@
 
 `changes` compares the new build's `api/v2/incidents.json` with the previous deploy's (a path or a URL): every
 update whose ID the previous one lacks is a change, and so is an incident whose status changed without a new
-update. Nothing else is compared, so re-running a deploy sends nothing twice.
+update. Nothing else is compared, so re-running a deploy sends nothing twice. Both documents are checked first
+(`parse_document`): what is not a Statuspage incidents.json, or is larger than `MAX_DOCUMENT_BYTES`, is a
+`NotifyError` naming the first field that is wrong, never a crash.
 
 Each configured webhook (`status_page.webhooks`) gets one POST with every change: `slack` a Slack-compatible
-`{"text": ...}`, `json` a generic payload (`event`, `page`, `changes`) signed with HMAC-SHA256 of the body under
-the secret read from the environment variable `secret_env`, in `X-Postmortems-Signature: sha256=<hex>`. A
-webhook's URL may come from an environment variable too (`url_env`: Slack's URLs are secrets). A request times
-out after `timeout` seconds; a network error, a timeout, 429 or a 5xx is retried up to `retries` times, waiting
-`backoff`, then twice that, and so on up to `MAX_WAIT` seconds; any other 4xx fails at once.
+`{"text": ...}` (every piece of public text escaped, so a record cannot mention `<!channel>` or disguise a link),
+`json` a generic payload (`event`, `page`, `changes`) signed with HMAC-SHA256 of the body under the secret read from
+the environment variable `secret_env`, in `X-Postmortems-Signature: sha256=<hex>`. A webhook's URL may come from an
+environment variable too (`url_env`: Slack's URLs are secrets), so no message shows a webhook's URL (`Target.name`
+says which one) nor a `--previous` URL's user, password or query (`shown_url`).
+
+Every request has one deadline (`Deadline`): `timeout` seconds from resolving the host to the last byte read, not
+per read, so a server that answers a byte at a time ends it like one that never answers. A webhook is not
+redirected (a 3xx fails, naming only the host it pointed to: the POST and its signature go nowhere else); the
+previous document follows at most `MAX_REDIRECTS` redirects to http(s) URLs, within the same deadline, its
+credentials sent to its own origin only. A network error, a timeout, 429 or a 5xx is retried up to `retries` times,
+waiting `backoff`, then twice that, and so on up to `MAX_WAIT` seconds; any other answer fails at once. So one
+webhook takes at most `(retries + 1) * timeout` plus those waits.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import http.client
+import io
 import json
+import os
+import re
+import socket
+import ssl
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..policy import Webhook
 
 SIGNATURE_HEADER = "X-Postmortems-Signature"
 USER_AGENT = "mkdocs-postmortems-notify"
-MAX_WAIT = 30.0
+MAX_WAIT = 30.0  # seconds: the longest wait between two attempts
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024  # an incidents.json larger than this is refused, not read whole
+MAX_REDIRECTS = 5  # followed when reading the previous document; a webhook follows none
+REDIRECTS = (301, 302, 303, 307, 308)
+_CHUNK = 64 * 1024
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST = re.compile(r"[A-Za-z0-9.:_-]+")
 
 
 class NotifyError(Exception):
-    """A document could not be read, or a webhook refused every attempt."""
+    """A document could not be read, or a webhook refused every attempt. Its text never holds a secret."""
 
 
 @dataclass(frozen=True)
@@ -52,40 +79,398 @@ class Change:
                 "at": self.at, "url": self.url, "new_incident": self.new_incident}
 
 
-def read_document(source: str, timeout: float = 10.0) -> dict | None:
-    """The JSON at a path or an http(s) URL; None when it does not exist (a first deploy: a missing file, 404)."""
-    if source.startswith(("http://", "https://")):
-        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+# URLs, and what messages may show of them
+
+
+def is_url(source: str) -> bool:
+    """Whether `source` (of `--previous`) is a URL (`scheme://...`) rather than a path."""
+    return bool(_URL.match(source))
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be requested, in words that do not repeat it (it may be a secret); None if it can."""
+    if not url:
+        return "is empty"
+    if not re.fullmatch(r"[!-~]+", url):
+        return "contains spaces, control characters or characters outside ASCII"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError:
+        return "has a host or port that cannot be read"
+    if parts.scheme not in ("http", "https"):
+        return "is not an http:// or https:// URL"
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+def _host(parts: urllib.parse.SplitResult) -> str:
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return host + (f":{parts.port}" if parts.port else "")
+
+
+def shown_url(url: str) -> str:
+    """`url` as a message may show it: its user, password and query (where credentials and tokens go) hidden."""
+    if url_problem(url):
+        return "the URL given"
+    parts = urllib.parse.urlsplit(url)
+    user = "***@" if "@" in parts.netloc else ""
+    return f"{parts.scheme}://{user}{_host(parts)}{parts.path}{'?***' if parts.query else ''}"
+
+
+def shown_source(source: str) -> str:
+    return shown_url(source) if is_url(source) else source
+
+
+def _origin(url: str) -> tuple:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
+# One deadline for a whole request
+
+
+class Deadline:
+    """The end of one request: resolving the host, connecting, each write and each read may take only what is left,
+    so the request ends by then however slowly the server answers."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """The seconds left; TimeoutError when there are none."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"timed out after {self.seconds:g} s")
+        return left
+
+
+def _connect(address: tuple[str, int], timeout=None, source_address=None, *, deadline: Deadline) -> socket.socket:
+    """A socket connected to `address` by the deadline (the name resolved in a thread, which the deadline bounds
+    too): http.client's `_create_connection`, whose own timeout applies to each step afresh."""
+    host, port = address
+    found: list = []
+
+    def resolve() -> None:
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
-                raw = response.read()
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except Exception as error:  # noqa: BLE001 - handed to the caller below
+            found.append(error)
+
+    resolver = threading.Thread(target=resolve, name="postmortems-notify-resolve", daemon=True)
+    resolver.start()
+    resolver.join(deadline.left())
+    if not found:
+        raise TimeoutError(f"timed out after {deadline.seconds:g} s")
+    if isinstance(found[0], Exception):
+        raise found[0]
+    failure: OSError = OSError("no address for the host")
+    for family, kind, protocol, _, sockaddr in found[0]:
+        sock = None
+        try:
+            sock = socket.socket(family, kind, protocol)
+            sock.settimeout(deadline.left())
+            sock.connect(sockaddr)
+            sock.settimeout(deadline.left())  # a TLS handshake, next, ends by the deadline too
+            return sock
+        except OSError as error:
+            if sock is not None:
+                sock.close()
+            failure = error
+    raise failure
+
+
+class _BoundedReader(io.RawIOBase):
+    """A socket's reading end whose every read ends by the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: Deadline):
+        super().__init__()
+        self.sock, self.deadline, self.raw = sock, deadline, sock.makefile("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        self.sock.settimeout(self.deadline.left())
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class _BoundedResponse(http.client.HTTPResponse):
+    def __init__(self, sock, *args, deadline: Deadline, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        self.fp.close()
+        self.fp = io.BufferedReader(_BoundedReader(sock, deadline))
+
+
+class _Bounded:
+    """An http.client connection (with the class after it) that ends by `deadline`: connecting through `_connect`,
+    each write and (through `_BoundedResponse`) each read taking only the time left."""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        self._create_connection = partial(_connect, deadline=deadline)
+        self.response_class = partial(_BoundedResponse, deadline=deadline)
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.left()  # what bounds each step should http.client stop using the hook above
+        super().connect()
+        self.sock.settimeout(self.deadline.left())
+
+    def send(self, data) -> None:
+        if self.sock is not None:
+            self.sock.settimeout(self.deadline.left())
+        super().send(data)
+
+
+class _BoundedHTTPConnection(_Bounded, http.client.HTTPConnection):
+    pass
+
+
+class _BoundedHTTPSConnection(_Bounded, http.client.HTTPSConnection):
+    pass
+
+
+class _BoundedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, request):
+        return self.do_open(partial(_BoundedHTTPConnection, deadline=self.deadline), request)
+
+
+class _BoundedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, request):
+        return self.do_open(partial(_BoundedHTTPSConnection, deadline=self.deadline), request)
+
+
+def _request(url: str, deadline: Deadline, data: bytes | None = None, headers: Mapping[str, str] | None = None,
+             credentials: bool = True) -> http.client.HTTPResponse:
+    """One request to `url` (GET, or POST of `data`), proxies from the environment honoured, redirects never
+    followed: a 2xx answer, its body not read yet; any other an `urllib.error.HTTPError`. A user and password in the
+    URL are sent as Basic authentication when `credentials`."""
+    parts = urllib.parse.urlsplit(url)
+    plain = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment=""))
+    request = urllib.request.Request(plain, data=data, method="GET" if data is None else "POST",
+                                     headers={"User-Agent": USER_AGENT, **(headers or {})})
+    if credentials and parts.username is not None:
+        pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(pair.encode()).decode("ascii"))
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), _BoundedHTTPHandler(deadline),
+                    _BoundedHTTPSHandler(deadline), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener.open(request, timeout=deadline.left())
+
+
+def _describe(error: BaseException, timeout: float, url: str = "") -> str:
+    """What went wrong, in words of our own: never an exception's text, which may quote the URL."""
+    if isinstance(error, urllib.error.HTTPError):
+        code = error.code
+        try:
+            text = f"HTTP {code} {HTTPStatus(code).phrase}"
+        except ValueError:  # a code HTTP does not define
+            text = f"HTTP {code}"
+        location = (error.headers or {}).get("Location")
+        if 300 <= code < 400 and location:
+            text += f", a redirect to {_redirect_target(url, location)}, not followed"
+        return text
+    if isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
+        error = error.reason
+    if isinstance(error, TimeoutError):
+        return f"timed out after {timeout:g} s"
+    if isinstance(error, socket.gaierror):
+        return "the host name could not be resolved"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return "its TLS certificate could not be verified"
+    if isinstance(error, ssl.SSLError):
+        return "a TLS error"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, http.client.RemoteDisconnected):
+        return "the server closed the connection without answering"
+    if isinstance(error, ConnectionError):
+        return "the connection was reset"
+    if isinstance(error, http.client.HTTPException):
+        return "the answer is not valid HTTP"
+    if isinstance(error, urllib.error.URLError):
+        return "the request could not be made (a proxy or URL scheme that cannot be used)"
+    if isinstance(error, OSError) and error.errno:
+        return os.strerror(error.errno)
+    return f"an unexpected {type(error).__name__}"
+
+
+def _redirect_target(url: str, location: str) -> str:
+    """Where a redirect points, as far as a message may say: its scheme and host, never its path or query."""
+    try:
+        parts = urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
+        host = _host(parts)
+    except ValueError:
+        return "an invalid location"
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(host.strip("[]")):
+        return "a location that is not a plain http(s) URL"
+    return f"{parts.scheme}://{host}"
+
+
+def _retryable(error: BaseException) -> bool:
+    if isinstance(error, urllib.error.HTTPError):
+        return error.code == 429 or 500 <= error.code < 600
+    if isinstance(error, urllib.error.URLError):
+        error = error.reason if isinstance(error.reason, BaseException) else error
+    if isinstance(error, (urllib.error.URLError, ssl.SSLCertVerificationError)):
+        return False
+    return isinstance(error, OSError)
+
+
+# The documents
+
+
+def read_document(source: str, timeout: float = 10.0, limit: int = MAX_DOCUMENT_BYTES) -> dict | None:
+    """The incidents.json at a path or an http(s) URL, checked (`parse_document`); None when it does not exist (a
+    first deploy: a missing file, 404). A URL is read within one `timeout`, redirects included."""
+    if is_url(source):
+        raw = _fetch(source, timeout, limit)
+    else:
+        raw = _read_file(Path(source), limit)
+    return None if raw is None else parse_document(raw, shown_source(source))
+
+
+def _fetch(source: str, timeout: float, limit: int) -> bytes | None:
+    shown = shown_url(source)
+    problem = url_problem(source)
+    if problem:
+        raise NotifyError(f"{shown}: the URL {problem}")
+    deadline, url = Deadline(timeout), source
+    for _ in range(MAX_REDIRECTS + 1):
+        where = shown if url == source else f"{shown} (redirected to {shown_url(url)})"
+        try:
+            with _request(url, deadline, credentials=_origin(url) == _origin(source)) as response:
+                return _read_at_most(response, limit, where)
+        except NotifyError:
+            raise
         except urllib.error.HTTPError as error:
+            error.close()
+            location = (error.headers or {}).get("Location")
             if error.code == 404:
                 return None
-            raise NotifyError(f"{source}: HTTP {error.code}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise NotifyError(f"{source}: {getattr(error, 'reason', error)}") from None
-    else:
-        path = Path(source)
+            if error.code not in REDIRECTS or not location:
+                raise NotifyError(f"{where}: {_describe(error, timeout, url)}") from None
+            try:
+                target = urllib.parse.urljoin(url, location)
+            except ValueError:
+                target = ""
+            problem = url_problem(target)
+            if problem:
+                raise NotifyError(f"{where}: redirects to a URL that {problem}") from None
+            url = target
+        except Exception as error:  # noqa: BLE001 - every failure said in our words, never with the URL
+            raise NotifyError(f"{where}: {_describe(error, timeout, url)}") from None
+    raise NotifyError(f"{shown}: more than {MAX_REDIRECTS} redirects")
+
+
+def _read_at_most(response: http.client.HTTPResponse, limit: int, where: str) -> bytes:
+    too_large = f"{where}: larger than {limit // 1024 // 1024} MiB, more than an incidents.json can be"
+    length = response.getheader("Content-Length") or ""
+    if length.isdigit() and int(length) > limit:
+        raise NotifyError(too_large)
+    raw = bytearray()
+    while chunk := response.read(min(_CHUNK, limit + 1 - len(raw))):
+        raw += chunk
+        if len(raw) > limit:
+            raise NotifyError(too_large)
+    return bytes(raw)
+
+
+def _read_file(path: Path, limit: int) -> bytes | None:
+    try:
         if not path.exists():
             return None
-        raw = path.read_bytes()
+        if not path.is_file():
+            raise NotifyError(f"{path}: not a regular file")
+        with path.open("rb") as file:
+            raw = file.read(limit + 1)
+    except OSError as error:
+        raise NotifyError(f"{path}: cannot be read ({error.strerror or type(error).__name__})") from None
+    if len(raw) > limit:
+        raise NotifyError(f"{path}: larger than {limit // 1024 // 1024} MiB, more than an incidents.json can be")
+    return raw
+
+
+def parse_document(raw: bytes, name: str) -> dict:
+    """The incidents.json in `raw`, if it is one as `changes` reads it; else a NotifyError naming what is wrong."""
     try:
         document = json.loads(raw)
-    except ValueError as error:
-        raise NotifyError(f"{source} is not JSON: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("incidents"), list):
-        raise NotifyError(f"{source} is not a Statuspage incidents.json (no `incidents` list)")
+    except RecursionError:
+        raise NotifyError(f"{name}: nested too deeply to be an incidents.json") from None
+    except ValueError as error:  # not JSON, not UTF-8, an integer too long
+        raise NotifyError(f"{name}: not JSON ({error})") from None
+    problem = next(_problems(document), None)
+    if problem:
+        raise NotifyError(f"{name}: not a Statuspage incidents.json: {problem}")
     return document
 
 
+def _problems(document) -> Iterator[str]:
+    """What keeps `document` from being an incidents.json as `changes` and `payload` read it, first problem first."""
+    if not isinstance(document, dict):
+        yield "it is not a JSON object"
+        return
+    page = document.get("page", {})
+    if not isinstance(page, dict):
+        yield "page is not an object"
+    else:
+        yield from _field_problems(page, "page", (), ("id", "name", "url"))
+    incidents = document.get("incidents")
+    if not isinstance(incidents, list):
+        yield "it has no `incidents` list"
+        return
+    for number, incident in enumerate(incidents):
+        where = f"incidents[{number}]"
+        if not isinstance(incident, dict):
+            yield f"{where} is not an object"
+            continue
+        yield from _field_problems(incident, where, ("id", "name", "status"), ("shortlink", "updated_at"))
+        updates = incident.get("incident_updates", [])
+        if not isinstance(updates, list):
+            yield f"{where}.incident_updates is not a list"
+            continue
+        for index, update in enumerate(updates):
+            if not isinstance(update, dict):
+                yield f"{where}.incident_updates[{index}] is not an object"
+                continue
+            yield from _field_problems(update, f"{where}.incident_updates[{index}]", ("id", "status"),
+                                       ("body", "created_at"))
+
+
+def _field_problems(value: Mapping, where: str, required: Sequence[str], optional: Sequence[str]) -> Iterator[str]:
+    for key in required:
+        if not isinstance(value.get(key), str):
+            yield f"{where}.{key} is {'missing' if key not in value else 'not a string'}"
+    for key in optional:
+        if value.get(key) is not None and not isinstance(value[key], str):
+            yield f"{where}.{key} is not a string"
+
+
 def changes(previous: Mapping, current: Mapping) -> list[Change]:
-    """What `current` (incidents.json) gained over `previous`, oldest first."""
-    before = {incident.get("id"): incident for incident in previous.get("incidents", []) if isinstance(incident, dict)}
+    """What `current` (incidents.json) gained over `previous`, oldest first; both as `parse_document` returns them."""
+    before = {incident["id"]: incident for incident in previous.get("incidents", [])}
     found = []
     for incident in current.get("incidents", []):
         old = before.get(incident["id"])
-        seen = {update.get("id") for update in (old or {}).get("incident_updates", [])}
+        seen = {update["id"] for update in (old or {}).get("incident_updates", [])}
         new_updates = [update for update in incident.get("incident_updates", []) if update["id"] not in seen]
         for update in reversed(new_updates):  # the API lists them newest first
             found.append(Change(incident["id"], incident["name"], update["status"], update.get("body") or "",
@@ -96,20 +481,36 @@ def changes(previous: Mapping, current: Mapping) -> list[Change]:
     return sorted(found, key=lambda change: change.at or "")
 
 
+# The payloads
+
+
+def slack_escape(text: str) -> str:
+    """`text` as Slack shows it verbatim: its control characters `&`, `<` and `>` escaped, so that no `<!channel>`,
+    `<@U123>` or `<url|text>` in a record reaches Slack as markup (Slack's "Escaping text")."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _slack_link(url: str, text: str) -> str:
+    """`text` linked to `url` (`<url|text>`, both escaped), or `text` alone when `url` is not a plain http(s) URL."""
+    if not re.fullmatch(r"https?://[!-~]+", url):
+        return slack_escape(text)
+    return f"<{slack_escape(url.replace('|', '%7C'))}|{slack_escape(text)}>"
+
+
 def slack_text(page_name: str, found: Sequence[Change]) -> str:
-    lines = [f"{page_name}: {len(found)} status update{'s' if len(found) != 1 else ''}"]
+    lines = [f"{slack_escape(page_name)}: {len(found)} status update{'s' if len(found) != 1 else ''}"]
     for change in found:
-        status = change.status.replace("_", " ").capitalize()
+        status = slack_escape(change.status.replace("_", " ").capitalize())
         new = "New incident: " if change.new_incident else ""
-        body = f" - {change.body}" if change.body else ""
-        lines.append(f"• {new}*{change.incident}*: {status}{body} {change.url}".rstrip())
+        body = f" - {slack_escape(change.body)}" if change.body else ""
+        lines.append(f"• {new}*{_slack_link(change.url, change.incident)}*: {status}{body}")
     return "\n".join(lines)
 
 
 def payload(webhook: Webhook, page: Mapping, found: Sequence[Change]) -> bytes:
     """The body POSTed to `webhook`."""
     if webhook.format == "slack":
-        document = {"text": slack_text(page.get("name", ""), found)}
+        document = {"text": slack_text(page.get("name") or "", found)}
     else:
         document = {"event": "status.updated", "page": {"id": page.get("id"), "name": page.get("name"),
                                                         "url": page.get("url")},
@@ -121,52 +522,71 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def _retryable(error: Exception) -> bool:
-    if isinstance(error, urllib.error.HTTPError):
-        return error.code == 429 or error.code >= 500
-    return isinstance(error, (urllib.error.URLError, TimeoutError, OSError))
+# The webhooks
 
 
-def _describe(error: Exception) -> str:
-    if isinstance(error, urllib.error.HTTPError):
-        return f"HTTP {error.code} {error.reason}"
-    return str(getattr(error, "reason", None) or error) or type(error).__name__
+@dataclass(frozen=True)
+class Target:
+    """A webhook ready to be sent to: its name for messages, and its URL and signing secret, which no message shows."""
+
+    webhook: Webhook
+    name: str
+    url: str = field(repr=False)
+    secret: str | None = field(default=None, repr=False)
+
+    def headers(self, body: bytes) -> dict[str, str]:
+        return {SIGNATURE_HEADER: signature(self.secret, body)} if self.secret else {}
+
+
+def targets(webhooks: Sequence[Webhook], environ: Mapping[str, str]) -> tuple[list[Target], list[str]]:
+    """Each webhook with its URL and secret read (from the environment where configured so), and the problems that
+    keep the others from being sent to, each naming its webhook as `webhook 2 (slack, hooks.slack.com)` or by its
+    `url_env`, never by its URL."""
+    ready, problems = [], []
+    for number, webhook in enumerate(webhooks, 1):
+        url = environ.get(webhook.url_env, "") if webhook.url_env else webhook.url or ""
+        problem = url_problem(url)
+        if webhook.url_env:
+            name = f"webhook {number} ({webhook.format}, {webhook.url_env})"
+        else:
+            name = f"webhook {number} ({webhook.format}{'' if problem else ', ' + _host(urllib.parse.urlsplit(url))})"
+        if webhook.url_env and not url:
+            problems.append(f"{name}: the environment variable {webhook.url_env} (its `url_env`) is not set")
+            continue
+        if problem:
+            where = f"the URL in {webhook.url_env}" if webhook.url_env else "its `url`"
+            problems.append(f"{name}: {where} {problem} (not shown: a webhook's URL may be a secret)")
+            continue
+        secret = None
+        if webhook.format == "json" and webhook.secret_env:
+            secret = environ.get(webhook.secret_env, "")
+            if not secret:
+                problems.append(f"{name}: the environment variable {webhook.secret_env} (its `secret_env`) is not set")
+                continue
+        ready.append(Target(webhook, name, url, secret))
+    return ready, problems
 
 
 def send(url: str, body: bytes, headers: Mapping[str, str], timeout: float = 10.0, retries: int = 3,
          backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
          log: Callable[[str], None] = lambda message: None) -> int:
-    """POST `body` to `url`; the number of attempts it took. Raises NotifyError when every attempt failed."""
+    """POST `body` to `url`; the number of attempts it took. Raises NotifyError when every attempt failed.
+
+    Each attempt ends within `timeout` seconds, its answer's body unread; a redirect is not followed (it fails at
+    once), so the POST and its signature reach `url` only. At most `(retries + 1) * timeout` seconds plus the waits.
+    """
     attempts = max(retries, 0) + 1
     for attempt in range(1, attempts + 1):
-        request = urllib.request.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "User-Agent": USER_AGENT, **headers})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URLs
-                response.read()
+            _request(url, Deadline(timeout), body, {"Content-Type": "application/json", **headers}).close()
             return attempt
-        except Exception as error:  # noqa: BLE001 - sorted into retryable and not below
+        except Exception as error:  # noqa: BLE001 - sorted into retryable and not; said in our words
+            if isinstance(error, urllib.error.HTTPError):
+                error.close()
+            reason = _describe(error, timeout, url)
             if not _retryable(error) or attempt == attempts:
-                raise NotifyError(f"{_describe(error)} after {attempt} attempt{'s' if attempt != 1 else ''}") from None
+                raise NotifyError(f"{reason} after {attempt} attempt{'s' if attempt != 1 else ''}") from None
             wait = min(backoff * 2 ** (attempt - 1), MAX_WAIT)
-            log(f"attempt {attempt} failed ({_describe(error)}); retrying in {wait:g} s")
+            log(f"attempt {attempt} failed ({reason}); retrying in {wait:g} s")
             sleep(wait)
     raise AssertionError("unreachable")
-
-
-def webhook_url(webhook: Webhook, environ: Mapping[str, str]) -> str:
-    if webhook.url_env:
-        url = environ.get(webhook.url_env, "")
-        if not url:
-            raise NotifyError(f"the environment variable {webhook.url_env} (a webhook's `url_env`) is not set")
-        return url
-    return webhook.url or ""
-
-
-def webhook_headers(webhook: Webhook, body: bytes, environ: Mapping[str, str]) -> dict[str, str]:
-    if webhook.format != "json" or not webhook.secret_env:
-        return {}
-    secret = environ.get(webhook.secret_env, "")
-    if not secret:
-        raise NotifyError(f"the environment variable {webhook.secret_env} (a webhook's `secret_env`) is not set")
-    return {SIGNATURE_HEADER: signature(secret, body)}
