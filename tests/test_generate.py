@@ -143,10 +143,12 @@ def test_never_follows_a_link_out_of_the_repository(site, tmp_path_factory):
 
 
 def test_a_leak_in_the_public_build_writes_nothing_and_keeps_the_last_good_output(site):
-    public = yaml.safe_load((site / "mkdocs.yml").read_text())
-    options = public["plugins"][1]["postmortems"]
-    options["status_page"] = {"public_site": True}
-    options["services"][0]["component"] = "Checkout"
+    config = yaml.safe_load((site / "mkdocs.yml").read_text())
+    config["plugins"][1]["postmortems"]["services"][0]["component"] = "Checkout"
+    (site / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    (site / "docs" / "public").mkdir()  # the status site's pages: never the knowledge base's own
+    public = {**config, "docs_dir": "docs/public"}
+    public["plugins"][1]["postmortems"]["status_page"] = {"public_site": True}
     (site / "public.yml").write_text(yaml.safe_dump(public))
     block = {"title": "Slow checkout", "summary": "Checkout was slow.", "components": ["Checkout"]}
     (site / "postmortems" / f"{PM}.md").write_text(postmortem(PM, public=block))

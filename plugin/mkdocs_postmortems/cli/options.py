@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..policy import Policy, policy_from_options
+from ..policy import Policy
 
 
 class ConfigError(click.ClickException):
@@ -19,24 +19,29 @@ class ConfigError(click.ClickException):
 def load_policy(config_file: Path | None) -> tuple[Policy, Path]:
     """The policy configured in `config_file` (its options read as a build reads them) and the postmortems folder.
 
-    With no `config_file` given: `mkdocs.yml` if there is one, else the defaults and `./postmortems`.
+    With no `config_file` given: `mkdocs.yml` if there is one, else the defaults and `./postmortems`. The options
+    are those of the whole `INHERIT` chain, as a build reads them (`mkdocs_config.resolved_options`).
     """
     if config_file is None:
         config_file = Path("mkdocs.yml")
         if not config_file.exists():
             return Policy(), Path("postmortems")
-    policy = policy_from_options(config_of(config_file))
+    from ..mkdocs_config import ConfigFileError, resolved_options
+
+    try:
+        policy = resolved_options(config_file).policy()
+    except ConfigFileError as error:
+        raise ConfigError(str(error)) from None
     return policy, config_file.parent / policy.folder
 
 
-def config_of(config_file: Path, whole_site: bool = False):
-    """The plugin's options in `config_file`, read as a build reads them but without loading the theme and the other
-    plugins, which a check does not need; with `whole_site`, the whole config as MkDocs validates it for a build
-    (for the commands that build). A usage error if the file cannot be used."""
-    from ..mkdocs_config import ConfigFileError, plugin_options, site_config
+def site_of(config_file: Path):
+    """(the whole config as MkDocs validates it for a build, the policy a build of it uses), for the commands that
+    build or read a built site. A usage error if the file cannot be used."""
+    from ..mkdocs_config import ConfigFileError, resolved_options, site_config
 
     try:
-        return site_config(config_file) if whole_site else plugin_options(config_file)
+        return site_config(config_file), resolved_options(config_file).policy()
     except ConfigFileError as error:
         raise ConfigError(str(error)) from None
 

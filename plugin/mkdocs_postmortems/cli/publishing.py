@@ -12,9 +12,8 @@ from pathlib import Path
 import click
 
 from ..knowledge import load_knowledge_base
-from ..policy import policy_from_options
 from .check import report
-from .options import ConfigError, config_of, config_option, parse_day
+from .options import ConfigError, config_option, parse_day, site_of
 
 
 @click.command()
@@ -50,8 +49,7 @@ def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config
     config_file = config_file or Path("mkdocs.public.yml")
     if not config_file.is_file():
         raise ConfigError(f"{config_file} not found: give the status site's config with -f/--config-file")
-    config = config_of(config_file, whole_site=True)
-    policy = policy_from_options(config.plugins["postmortems"].config)
+    config, policy = site_of(config_file)
     targets, problems = hooks.targets(policy.webhooks, os.environ)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
@@ -140,8 +138,7 @@ def _generate_once(config_file: Path, out: Path, strict: bool, today: date | Non
     from ..generator import GenerateError, SiteSource, generate as generate_site_source, read_config
     from ..render import template_environment
 
-    config = config_of(config_file, whole_site=True)
-    policy = policy_from_options(config.plugins["postmortems"].config)
+    config, policy = site_of(config_file)
     custom_dir = config.theme.custom_dir
     source = SiteSource(config_file, read_config(config_file), Path(config.docs_dir), config_file.parent / policy.folder,
                         [Path(custom_dir)] if custom_dir else [])
@@ -167,8 +164,7 @@ def _watched(config_file: Path) -> list[Path]:
     the theme's custom_dir."""
     from ..generator import inherited
 
-    config = config_of(config_file, whole_site=True)
-    policy = policy_from_options(config.plugins["postmortems"].config)
+    config, policy = site_of(config_file)
     paths = [config_file, Path(config.docs_dir), config_file.parent / policy.folder]
     return paths + inherited(config_file) + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
 
