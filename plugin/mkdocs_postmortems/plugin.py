@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -23,7 +23,7 @@ from .kb_site.dashboard import has_dashboard
 from .knowledge import KnowledgeCache, load_knowledge_base
 from .mkdocs_config import ConfigFileError, Options, PluginNotEnabled, PostmortemsConfig, resolved_options
 from .render import template_environment
-from .staging import Staging
+from .staging import SiteNotWritten, Staging
 
 log = get_plugin_logger(__name__)
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')  # sections the templates add, for the table of contents
@@ -96,10 +96,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     @event_priority(-100)  # after other plugins' pre_build, and before MkDocs empties site_dir
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Build into a sibling of site_dir, swapped in by `on_post_build` only when the build succeeds: a refused
-        leak or a failed `--strict` build leaves the last good site as it was."""
+        leak or a failed `--strict` build leaves the last good site as it was; what a killed build left is removed
+        (`Staging.start`)."""
         if self.command != "serve" and not self.dirty:  # `--dirty` rebuilds into the old site, by definition
-            self.staging = Staging(config.site_dir)
-            self.site_dir, config.site_dir = config.site_dir, str(self.staging.start())
+            staging = Staging(config.site_dir)
+            try:
+                folder = staging.start()
+            except SiteNotWritten as error:
+                raise PluginError(str(error)) from None
+            self.staging, self.staged_config = staging, config
+            self.site_dir, config.site_dir = config.site_dir, str(folder)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state (`mkdocs serve` reuses this object) and build the core policy from the options of
@@ -226,23 +232,40 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Every page is written: remember each one's inputs, so the next `--dirty` build may skip those whose
         inputs stay the same. Then swap a staged site in, unless `--strict` is about to fail the build on a
         warning: MkDocs raises its strict Abort only after this event, so the warnings are counted here, by
-        MkDocs' own counter."""
+        MkDocs' own counter. A swap that fails puts the last good site back and fails the build in one line."""
         gc.unfreeze()
         failing = self.staging is not None and _strict_warnings()
         if not failing:
             self.built, self.previous = self.building, self.site
         if self.staging is not None:
-            self.staging.abandon() if failing else self.staging.commit()
-            config.site_dir, self.staging = self.site_dir, None  # `gh-deploy` publishes config.site_dir next
+            staging, self.staging = self.staging, None
+            config.site_dir = self.site_dir  # `gh-deploy` publishes config.site_dir next
+            if failing:
+                staging.abandon()
+                return
+            try:
+                staging.commit()
+            except SiteNotWritten as error:
+                staging.abandon()
+                self.built, self.previous = ((), {}), None
+                raise PluginError(str(error)) from None
 
+    @event_priority(-100)  # last: it may end the build with an error of its own, after every plugin has cleaned up
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build (a leak refused, a crash) removes what it wrote, and the last good site stays; pages may
-        be half written, so the next build renders them all."""
+        be half written, so the next build renders them all. What MkDocs could not write (a full disk, a read-only
+        file system) is said in one line (`Staging.failure`), not with a traceback."""
         gc.unfreeze()
         self.built, self.previous = ((), {}), None
-        if self.staging is not None:
-            self.staging.abandon()
-            self.staging = None
+        if self.staging is None:
+            return
+        staging, self.staging = self.staging, None
+        self.staged_config.site_dir = self.site_dir
+        staging.abandon()
+        failure = staging.failure(error)
+        if failure is not None:
+            log.error(failure)
+            raise Abort("Aborted with a BuildError!")
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         """Rebuild when a postmortem changes: the folder lives beside docs/, so MkDocs does not watch it."""
