@@ -44,7 +44,7 @@ def test_each_class_of_leak_is_found(text, term, what):
     "Checkout was slow for 40 minutes.",  # a service marked public
     "Write to help@larkspur.example for a refund.",  # an e-mail address is no @mention
     "Customers on 8.8.8.8 saw nothing.",  # a public address
-    "The orders-dbx and platform-k8s-staging names are someone else's.",  # other words that contain a name
+    "The orders-dbx and platform-k8s-tools names are someone else's.",  # other words that contain a name
     "Version 10.2.3 of the app is fixed.",  # not an address
     "Our status page at status.larkspur.example has the updates.",  # a public host
 ])

@@ -1,23 +1,29 @@
 """The leak gate: public text must not name what stays internal.
 
-Each text is first read as a reader sees it (`normalise.py`: HTML entities decoded, compatibility forms, zero-width
-and format characters dropped, look-alike letters and hyphens folded, case-folded, whitespace collapsed), then
-matched against one pattern per class of leak, `RULES_OF_THE_GATE`:
+Each text is read as a reader sees it (`normalise.py`: HTML entities decoded, compatibility forms, zero-width and
+format characters dropped, look-alike letters and hyphens folded, case-folded, whitespace collapsed), and, where a
+bidirectional control turns part of it around, also in the order a browser shows it (`normalise.displayed`). Both
+readings are matched against one pattern per class of leak, `RULES_OF_THE_GATE`:
 
-- `service`: a catalog service not marked public, spelt with any separator (`orders_db`, `orders db`), or any
-  catalog service with a technical suffix (`checkout-api`, `checkoutsvc`);
+- `service`: a catalog service not marked public, its words joined by any separator (`orders_db`, `orders db`,
+  `orders/db`, `orders·db`: `_SEPARATOR`), with environment, role and number suffixes and prefixes
+  (`orders-db-primary`, `prod-orders-db`, `orders-db-01`: `ROLE_WORDS`) and in the plural (`orders-dbs`,
+  `ledgers`); or any catalog service with a technical suffix (`checkout-api`, `checkoutsvc`, `checkout-services`);
 - `person`: an author, reviewer or action-item owner of the knowledge base, or a configured `blameless.names` entry
-  (never initials, common words or organisations, see `people.py`);
+  (never initials, common words or organisations, see `people.py`), and the full name a handle stands for
+  (`j.osei`: "Jordan Osei", "J. Osei", "Osei, J.", see `people.written_names`);
 - `mention`: an `@mention`; `email`: an e-mail address at an internal domain;
 - `ticket`: a key of `leak_gate.ticket_pattern`, in any case, unless one of `leak_gate.public_tickets` (CVE-*);
 - `ip-address`: an IPv4 or IPv6 address that is not globally routable (private, loopback, link-local, the cloud
   metadata address, CGNAT, unique-local, reserved), zero-padded or not;
 - `internal-host`: a host of `leak_gate.internal_hosts`; `internal-domain`: a host under `leak_gate.internal_domains`
-  not among `leak_gate.public_domains`;
+  not among `leak_gate.public_domains` (the bare domain and its `www` pass when a public host lies under it);
 - `chat-channel`: a chat channel (`#incident-123`, `#sre-oncall`);
 - `cloud` and `cluster`: `leak_gate.cloud_patterns` and `leak_gate.cluster_patterns` (account ids, ARNs, buckets,
   instance ids, namespaces, cluster-local names);
-- `deny`: a term of `leak_gate.deny`.
+- `deny`: a term of `leak_gate.deny`;
+- `format-control`: a character that makes text show other than it reads: any bidirectional control, tag
+  characters outside an emoji flag, a run of variation selectors (`normalise.HIDDEN`).
 
 A term of `leak_gate.allow`, or of the postmortem's `public.allow`, passes wherever it covers a finding. Each finding
 is a `public-leak` error at the original file:line:col, naming the term as written and how to allow it.
@@ -26,6 +32,7 @@ is a `public-leak` error at the original file:line:col, naming the term as writt
 from __future__ import annotations
 
 import fnmatch
+import html
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -35,9 +42,9 @@ from typing import Iterable
 from ..checks.registry import RULES, Context, Scope, rule
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
-from ..people import people
+from ..people import WrittenName, people, written_names
 from ..policy import CLOUD_PATTERNS, CLUSTER_PATTERNS, DEFAULT_TICKET_PATTERN, PATTERN_NEEDLES as NEEDLES, Policy
-from .normalise import Normalised, fold, normalise
+from .normalise import BLANKS, HIDDEN, Normalised, displayed, fold, normalise
 
 # Each class of leak the gate knows: its rule name, what a finding of it is, and how to let a truly public one pass.
 RULES_OF_THE_GATE = {
@@ -55,11 +62,30 @@ RULES_OF_THE_GATE = {
     "cloud": ("a cloud resource", ""),
     "cluster": ("a cluster resource", ""),
     "deny": ("a term on the deny list", ""),
+    "format-control": (HIDDEN["bidi"], ""),
 }
 # A technical suffix that makes any catalog name an internal identifier, public name or not.
 SERVICE_SUFFIXES = ("api", "svc", "service", "srv", "server", "worker", "workers", "daemon", "cron", "job", "jobs",
                     "queue", "cache", "proxy", "gateway", "gw", "db", "database")
-_SEPARATOR = r"[ ._-]?"
+# Environments, roles, regions and versions that a team puts before or after an internal service's name
+# (`orders-db-primary`, `prod-orders-db`, `orders-db-eu-1`); a number of up to three digits and `v2` count too.
+ROLE_WORDS = ("primary", "replica", "secondary", "standby", "leader", "follower", "master", "main", "ro", "rw",
+              "prod", "production", "prd", "preprod", "staging", "stage", "stg", "dev", "development", "test", "qa",
+              "uat", "sandbox", "canary", "blue", "green", "live", "shadow", "eu", "us", "uk", "ap", "apac", "emea",
+              "east", "west", "north", "south", "central", "internal", "int", "ext", "old", "new", "legacy")
+# Where two words of a name meet, a person reads one name across any run of up to three punctuation marks or symbols
+# (`orders-db`, `orders/db`, `orders·db`, `orders - db`), one space, or nothing (`ordersdb`); never across a clause
+# or sentence break (`,` `;` `!` `?`, or `.` and `:` before a space): "orders, db" and "orders. DB" are two things.
+_JOINER = r"(?:[^\w\s,;!?]|_)"
+_SPACED_JOINER = r"(?:[^\w\s,;!?.:]|_)"
+_GAP = rf"(?: ?{_JOINER}{{1,3}}(?=\w)| ?{_SPACED_JOINER}{{1,3}} | )"  # at least one character
+_SEPARATOR = rf"(?: ?{_JOINER}{{1,3}}(?=\w)| ?{_SPACED_JOINER}{{1,3}} | ?)"  # or nothing
+# Between a public name and a technical suffix only a joiner without spaces: "Checkout API" and "Checkout: API" are
+# prose, `checkout-api` and `checkout.api` identifiers; `/`, `+` and `&` list two things ("Checkout/API errors").
+_TIGHT = r"(?:[^\w\s,;!?/+&|]|_){0,3}"
+# Where a term of the configuration splits into words: spaces, and joiners between two word characters (`C++` stays
+# one word).
+_TERM_SEPARATORS = re.compile(r"\s+|(?<=\w)[._\-/:+\\~\u00b7\u2022\u2044\u30fb\u2027\u2219\u22c5|]+(?=\w)")
 _MENTION = r"(?<![\w@.])@[a-z0-9][\w.-]*\w"
 _EMAIL = r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*[a-z0-9])(?![\w-]|\.\w)"
 _HOST = r"(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?![\w-]|\.\w)"
@@ -83,14 +109,30 @@ _SPECIAL_IPV4 = (
 _WORD_START = re.compile(r"(?<![\w@.-])\w{1,3}")
 
 
+def _words(term: str) -> list[str]:
+    """The words of a configured term as the gate reads it: `j.osei` is `j` and `osei`, `Orders/DB` `orders` and
+    `db`."""
+    return [word for word in _TERM_SEPARATORS.split(fold(term)) if word]
+
+
+def _plurals(terms: Iterable[str]) -> list[str]:
+    """`terms` and their plurals: `orders-db` and `orders-dbs`, `search` and `searches`, `proxy` and `proxies`."""
+    out = []
+    for term in terms:
+        folded = fold(term)
+        out += [folded, folded + "s", folded + "es"]
+        if len(folded) > 2 and folded.endswith("y") and folded[-2] not in "aeiou":
+            out.append(folded[:-1] + "ies")
+    return out
+
+
 class _Starts:
     """The first one to three characters of some names: a text none of whose words starts so names none of them."""
 
     def __init__(self, terms: Iterable[str]):
-        firsts = (re.split(r"[\s._-]+", fold(term))[0] for term in terms)  # `j.osei` starts with the word `j`
-        self.prefixes = frozenset(first[:3] for first in firsts if first)
-        if any(not re.match(r"\w", prefix) for prefix in self.prefixes):  # `@alice`: no word starts so; always run
-            self.prefixes = None
+        starts = [re.match(r"\w{0,3}", words[0]).group() for words in map(_words, terms) if words]
+        # `j.osei` starts with the word `j`, `C++` with `c`; no word starts like `@alice`: run on every text
+        self.prefixes: frozenset[str] | None = None if "" in starts else frozenset(starts)
 
 
 @dataclass(frozen=True)
@@ -103,24 +145,19 @@ class Leak:
     rule: str
     what: str
     read_as: str = ""  # the term as the gate read it
-
-
-def _name_pattern(term: str) -> str | None:
-    """A normalised term as a pattern whose words may be joined by any separator or none (`orders-db`, `orders_db`,
-    `orders db`, `ordersdb`)."""
-    words = [word for word in re.split(r"[\s._-]+", fold(term)) if word]
-    return _SEPARATOR.join(re.escape(word) for word in words) or None
+    shown: bool = False  # found in the text as a browser shows it, not as it is written (`normalise.displayed`)
 
 
 _SEP = object()  # a place between two words of a name: any separator or none
 
 
-def _alternation(terms: Iterable[str]) -> str | None:
-    """The names of `terms` (see `_name_pattern`) as one pattern, a trie: Python's `re` tries the branches of an
-    alternation one by one at every position, so 300 people would cost 300 tries per character."""
+def _alternation(terms: Iterable[str], separator: str = _SEPARATOR) -> str | None:
+    """The names of `terms` as one pattern whose words may be joined by `separator` (`orders-db`, `orders_db`,
+    `orders db`, `orders/db`, `ordersdb`), a trie: Python's `re` tries the branches of an alternation one by one at
+    every position, so 300 people would cost 300 tries per character."""
     trie: dict = {}
     for term in terms:
-        words = [word for word in re.split(r"[\s._-]+", fold(term)) if word]
+        words = _words(term)
         node = trie
         for index, word in enumerate(words):
             for symbol in ([_SEP] if index else []) + list(word):
@@ -130,7 +167,7 @@ def _alternation(terms: Iterable[str]) -> str | None:
 
     def pattern(node: dict) -> str:
         ends = None in node
-        branches = [(_SEPARATOR if symbol is _SEP else re.escape(symbol)) + pattern(child)
+        branches = [(separator if symbol is _SEP else re.escape(symbol)) + pattern(child)
                     for symbol, child in sorted(node.items(), key=lambda item: (item[0] is _SEP, str(item[0])))
                     if symbol is not None]
         if not branches:
@@ -141,6 +178,12 @@ def _alternation(terms: Iterable[str]) -> str | None:
         return body
 
     return pattern(trie) or None
+
+
+def _capital(read: Normalised, index: int) -> bool:
+    """Whether character `index` of the text as the gate reads it is written as a capital letter."""
+    written = read.written(index, index + 1)
+    return html.unescape(written)[:1].isupper() if written.startswith("&") else written[:1].isupper()
 
 
 def _host(glob: str) -> str:
@@ -194,7 +237,9 @@ class LeakGate:
         components = {fold(component) for component in policy.components}  # public names by definition
         public_names = [s.name for s in policy.services if s.public or fold(s.name) in components]
         internal = [s.name for s in policy.services if s.name not in public_names]
-        suffix = "(?:" + "|".join(SERVICE_SUFFIXES) + ")"
+        technical = _alternation(_plurals(SERVICE_SUFFIXES))
+        roles = _alternation(_plurals(ROLE_WORDS))
+        suffixes = rf"(?:{technical}|{roles}|\d{{1,3}}|v\d{{1,2}})"
         boundary_before, boundary_after = r"(?<![\w@.-])", r"(?![\w-]|\.\w)"
         # (rule, what, pattern, needles) in the order of precedence: a pattern runs only on a text that contains
         # one of its needles (plain substrings, a C-speed test), or on every text when it has none.
@@ -211,15 +256,32 @@ class LeakGate:
         add("mention", _MENTION, needles="@")
         add("chat-channel", _CHANNEL, needles="#")
         starts = _Starts  # a name pattern runs only on a text with a word that starts like one of its names
-        names = _alternation(internal)
-        if names:
-            add("service", rf"{boundary_before}(?:{names})(?:[-_]?{suffix})?{boundary_after}",
-                needles=starts(internal))
+        names = _alternation(_plurals(internal))
+        if names:  # `prod-orders-db`, `orders_db`, `orders-dbs`, `orders-db-primary`, `orders.db.eu-1`
+            add("service", rf"{boundary_before}(?:{roles}{_JOINER}{{1,3}}){{0,2}}(?:{names})"
+                           rf"(?:{_JOINER}{{0,3}}{suffixes}){{0,3}}{boundary_after}",
+                needles=starts((*internal, *ROLE_WORDS)))
         names = _alternation(public_names)
-        if names:
-            add("service", rf"{boundary_before}(?:{names})[-_]?{suffix}{boundary_after}", needles=starts(public_names))
-        add("person", (lambda words: words and rf"{boundary_before}(?:{words}){boundary_after}")(_alternation(people)),
-            needles=starts(people))
+        if names:  # `checkout-api`, `checkoutsvc`, `checkout.services`, `checkout-api-canary`; not "Checkout API"
+            add("service", rf"{boundary_before}(?:{names}){_TIGHT}{technical}(?:{_JOINER}{{0,3}}{suffixes}){{0,2}}"
+                           rf"{boundary_after}", needles=starts(public_names))
+        people = tuple(people)
+        self.written: dict[str, list[WrittenName]] = {}
+        for name in written_names(people):
+            self.written.setdefault(fold(name.surname), []).append(name)
+        # A name whose surname is an everyday word (`a.long`, `Kevin Young`) is found as a handle only when a mark
+        # joins its words (`a.long`, `a_long`); "along", "a long" and "kevin young" are prose, and "Kevin Young"
+        # written as a name is found below.
+        everyday = {term for term in people if any(name.common for name in written_names((term,)))}
+        words = "|".join(filter(None, (_alternation(term for term in people if term not in everyday),
+                                       _alternation(everyday, rf"{_JOINER}{{1,3}}"))))
+        add("person", words and rf"{boundary_before}(?:{words}){boundary_after}", needles=starts(people))
+        surnames = _alternation(self.written)
+        if surnames:  # "Jordan Osei", "J. Osei", "Osei, Jordan" for `j.osei`; which pairs count, see `_keep`
+            first = r"[^\W\d_]+"
+            add("person", rf"{boundary_before}(?:(?P<first>{first})(?P<gap>\. |{_GAP})(?P<last>{surnames})"
+                          rf"|(?P<last2>{surnames}), ?(?P<first2>{first})(?P<dot>\.?)){boundary_after}",
+                needles=re.compile(surnames))
         add("deny", (lambda words: words and rf"(?<!\w)(?:{words})(?!\w)")(_alternation(policy.public_deny)),
             needles=starts(policy.public_deny))
         add("ip-address", _IPV6, needles=re.compile(r":[0-9a-f]*:"))
@@ -240,11 +302,18 @@ class LeakGate:
         if self.internal_domains:
             add("internal-domain", _HOST, needles=self.internal_domains)
         self.public_domains = _globs(policy.public_domains)
+        # The organisation's own domain, under which customers reach a public host (the status site): its bare name
+        # and `www` are its public face ("Visit larkspur.example"), whatever else lives under it.
+        public_hosts = [fold(glob).lstrip("*.") for glob in policy.public_domains]
+        self.public_faces = frozenset(face for domain in self.internal_domains
+                                      if any(_under(host, (domain,)) for host in public_hosts)
+                                      for face in (domain, "www." + domain))
         self.public_tickets = _globs(policy.public_tickets)
         self.allow = _allow_pattern((*policy.public_allow, *policy.components))  # "Product search" names no service
 
-    def _keep(self, rule_name: str, match: re.Match) -> str | None:
-        """What a match is, or None when it is no leak after all (a public address, host or ticket)."""
+    def _keep(self, rule_name: str, match: re.Match, read: Normalised) -> str | None:
+        """What a match is, or None when it is no leak after all (a public address, host or ticket, a word that
+        only looks like a person's name)."""
         term = match.group()
         if rule_name == "ip-address":
             if not any(c.isdigit() for c in term):
@@ -255,14 +324,39 @@ class LeakGate:
         if rule_name == "email":  # a public site's domain still has internal addresses: allow one by `allow`
             return "" if _under(match.group(1), self.internal_domains) else None
         if rule_name == "internal-domain":
-            if not _under(term, self.internal_domains) or (self.public_domains and self.public_domains.fullmatch(term)):
+            if (not _under(term, self.internal_domains) or term in self.public_faces
+                    or (self.public_domains and self.public_domains.fullmatch(term))):
                 return None
+        if rule_name == "person" and "last" in match.re.groupindex:
+            return "" if self._written_name(match, read) else None
         return ""
 
-    def leaks(self, text: str, allow: Iterable[str] = ()) -> list[Leak]:
-        """Every leak in `text`, in order; a finding inside another is left out (`@alice` is one mention, not also
-        a person), and so is one that a term of `leak_gate.allow` or of `allow` covers."""
-        read = normalise(text)
+    def _written_name(self, match: re.Match, read: Normalised) -> bool:
+        """Whether a first word and a surname are a person's name as prose writes it (`people.written_names`): the
+        initial or the known first name, or for a handle such as `j.osei` any word that starts with the initial;
+        for a surname that is also a word (`k.young`), only with capitals, and the initial with its full stop or the
+        known first name."""
+        forward = match.group("last") is not None
+        first, last = (match.group("first"), match.group("last")) if forward else (
+            match.group("first2"), match.group("last2"))
+        dotted = match.group("gap") in (".", ". ") if forward else bool(match.group("dot"))
+        if forward and match.group("gap") == ". " and len(first) > 1:
+            return False  # "… told Jordan. Osei …": a sentence ends between them
+        capitals = _capital(read, match.start("first" if forward else "first2")) and _capital(
+            read, match.start("last" if forward else "last2"))
+        for name in self.written.get(last, ()):
+            known = bool(name.first) and fold(name.first) == first
+            initial = first == fold(name.initial)
+            if name.common:
+                if capitals and (known or (initial and dotted)):
+                    return True
+            elif known or initial or (not name.first and first.startswith(fold(name.initial))):
+                return True
+        return False
+
+    def _found(self, read: Normalised, allow: Iterable[str]) -> list[tuple]:
+        """(start, end, order, rule, what, read as) of each finding in one reading of a text, in the original's
+        offsets, but for those a term of `leak_gate.allow` or of `allow` covers."""
         found = []
         words: set[str] | None = None  # the first letters of the text's words, for `_Starts`
         for order, (rule_name, what, pattern, needles) in enumerate(self.patterns):
@@ -278,21 +372,35 @@ class LeakGate:
             elif needles and not any(needle in read.text for needle in needles):
                 continue
             for match in pattern.finditer(read.text):
-                kind = self._keep(rule_name, match)
+                kind = self._keep(rule_name, match, read)
                 if kind is not None:
-                    found.append((match.start(), -match.end(), order, rule_name, kind or what))
+                    found.append((match.start(), match.end(), order, rule_name, kind or what))
         if not found:
             return []
         allowed = _allowed_spans(read, (self.allow, _allow_pattern(tuple(allow))))
+        return [(*read.span(start, end), order, rule_name, what, read.text[start:end])
+                for start, end, order, rule_name, what in found
+                if not any(a <= start and end <= b for a, b in allowed)]
+
+    def leaks(self, text: str, allow: Iterable[str] = ()) -> list[Leak]:
+        """Every leak in `text`, in order: in the text as written and as a browser shows it (where a bidirectional
+        control turns part of it around), and every character that makes the two differ (`format-control`). A
+        finding inside another is left out (`@alice` is one mention, not also a person), and so is one that a term
+        of `leak_gate.allow` or of `allow` covers."""
+        read = normalise(text)
+        found = [(*finding, False) for finding in self._found(read, allow)]
+        shown = displayed(text, read)
+        if shown is not None and shown.text != read.text:
+            found += [(*finding, True) for finding in self._found(shown, allow)]
         leaks, reach = [], -1
-        for start, negative_end, _, rule_name, what in sorted(found):
-            end = -negative_end
-            if end <= reach or any(a <= start and end <= b for a, b in allowed):
+        for start, end, _, rule_name, what, read_as, turned in sorted(found, key=lambda f: (f[0], -f[1], f[2], f[6])):
+            if end <= reach:
                 continue
             reach = end
-            begin, finish = read.span(start, end)
-            leaks.append(Leak(begin, finish, text[begin:finish], rule_name, what, read.text[start:end]))
-        return leaks
+            leaks.append(Leak(start, end, text[start:end], rule_name, what, read_as, turned))
+        hidden = [Leak(start, end, text[start:end], "format-control", HIDDEN[kind])  # always: nothing allows them
+                  for start, end, kind in read.hidden]
+        return sorted(leaks + hidden, key=lambda leak: (leak.start, -leak.end))
 
     def find(self, text: str) -> list[tuple[int, str, str]]:
         """(offset, term as written, what it is) of every leak in `text`, in order."""
@@ -301,7 +409,7 @@ class LeakGate:
 
 @lru_cache(maxsize=256)
 def _allow_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
-    words = _alternation(terms)  # `ORDERS-DB` allows `orders_db` too: the same name to the gate
+    words = _alternation(_plurals(terms))  # `ORDERS-DB` allows `orders_db` and `orders-dbs`: the same name
     return re.compile(rf"(?<!\w)(?:{words})(?!\w)") if words else None
 
 
@@ -311,11 +419,15 @@ def _allowed_spans(read: Normalised, patterns) -> list[tuple[int, int]]:
 
 def visible(term: str) -> str:
     """`term` with its invisible characters shown as `\\u200b` escapes, so a reader sees why it matched."""
-    return "".join(f"\\u{ord(c):04x}" if not c.isprintable() or c in "\u00ad\u200b\u200c\u200d\u2060\ufeff" else c
-                   for c in term.replace("\n", " "))
+    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   if not c.isprintable() or c in BLANKS or 0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF
+                   else c for c in term.replace("\n", " "))
 
 
 def _hint(leak: Leak) -> str:
+    if leak.rule == "format-control":
+        return ("delete it: public text never needs it, and it can show customers something other than what the "
+                "text says (a browser lays out right-to-left words without it)")
     how = RULES_OF_THE_GATE[leak.rule][1]
     allow = (f"if `{leak.read_as}` is truly public, add it to this postmortem's `public.allow` "
              f"(or to `leak_gate.allow` for every postmortem)")
@@ -352,7 +464,9 @@ def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
             for leak in gate.leaks(text, pm.public.allow):
                 line, col = text_position(pm, key_path, text, leak.start)
                 written = visible(leak.term)
-                read_as = f" (read as `{leak.read_as}`)" if " ".join(written.split()).casefold() != leak.read_as else ""
+                shown = "shown" if leak.shown else "read"
+                read_as = (f" ({shown} as `{leak.read_as}`)" if leak.read_as and (
+                    leak.shown or " ".join(written.split()).casefold() != leak.read_as) else "")
                 found.append(Diagnostic(
                     pm.path, line, col, "public-leak",
                     f"the public {name} names `{written}`{read_as}, {leak.what} [{leak.rule}]",
