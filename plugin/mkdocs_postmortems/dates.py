@@ -3,10 +3,14 @@ either end of the calendar (`9999-12-31`, a common "not yet" placeholder) must n
 
 Every sum saturates at the ends of Python's calendar (years 1 to 9999): a deadline past 9999-12-31 is 9999-12-31,
 which no `today` will ever pass. Times are timezone-aware UTC, as everywhere in the core.
+
+The build's clock is here too, and only here (`build_time`): the plugin, `postmortems generate` and the default
+`today` of the knowledge base all read it, so they never say two different things of one build.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta, timezone
 
 FIRST_MOMENT = datetime.min.replace(tzinfo=timezone.utc)
@@ -68,3 +72,46 @@ def utc_minute(moment: datetime) -> str:
 def year_month(moment: datetime | date) -> str:
     """`2024-03`, four-digit year always."""
     return f"{moment.year:04d}-{moment.month:02d}"
+
+
+class SourceDateEpochError(ValueError):
+    """`SOURCE_DATE_EPOCH` is set to something that is not a time: the build cannot say when it was made."""
+
+
+def build_time() -> datetime:
+    """The build's time, timezone-aware UTC: `SOURCE_DATE_EPOCH` when it is set, else the clock's.
+
+    `SOURCE_DATE_EPOCH` is what reproducible builds set (https://reproducible-builds.org/specs/source-date-epoch/):
+    seconds since 1970-01-01 UTC, digits only, as `date +%s` or `git log -1 --format=%ct` print them. With it, two
+    builds of the same sources say the same "last updated" and judge deadlines on the same day, so they are the same
+    byte for byte. A value that is no such number (empty, `+5`, `1.5`, a date, past year 9999) raises
+    `SourceDateEpochError`, as the specification asks: a build that ignored it would look reproducible and not be.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return datetime.now(timezone.utc)
+    try:
+        if not (value.isascii() and value.isdigit()):  # int() would take " 5", "+5" and "1_000"
+            raise ValueError(value)
+        return datetime.fromtimestamp(int(value), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise SourceDateEpochError(
+            f"SOURCE_DATE_EPOCH is `{value}`, not a whole number of seconds since 1970-01-01 UTC; set it as "
+            "`git log -1 --format=%ct` prints it, or unset it to use the clock") from None
+
+
+def build_day() -> date:
+    """The day to judge deadlines by when none is given: `build_time`'s, or the clock's when `SOURCE_DATE_EPOCH` is
+    no time. A check is no build, and goes on; a build fails on such a value before it judges anything (the plugin
+    in `on_pre_build`, `postmortems generate` through `last_updated`)."""
+    try:
+        return build_time().date()
+    except SourceDateEpochError:
+        return datetime.now(timezone.utc).date()
+
+
+def last_updated(today: date) -> datetime | None:
+    """What a site says it was last updated: the build's time when the knowledge base is judged on the build's day,
+    else None, which the pages show as midnight UTC of `today` (a build judged on another day, `--today`)."""
+    now = build_time()
+    return now if now.date() == today else None

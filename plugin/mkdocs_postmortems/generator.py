@@ -22,6 +22,7 @@ import yaml
 
 
 from .build import CSS, JS, Site, build_site
+from .dates import SourceDateEpochError, last_updated
 from .knowledge import KnowledgeBase
 
 MARKER = ".postmortems-generated"  # in OUT: the files the last run wrote, so a later run may replace them
@@ -274,11 +275,15 @@ def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> 
 def generate(kb: KnowledgeBase, source: SiteSource, env: jinja2.Environment, out: Path, directory_urls: bool = True,
              site_name: str = "", site_url: str = "") -> tuple[list[str], list[str]]:
     """Build the knowledge base's site and write it into OUT as a site source: the paths written (relative to
-    OUT) and the warnings. Nothing is written when OUT is refused (`GenerateError`) or the public build finds a
-    leak (`build.PublishRefused`): the last good OUT stays."""
+    OUT) and the warnings. Nothing is written when OUT is refused (`GenerateError`, as for a `SOURCE_DATE_EPOCH`
+    that is no time) or the public build finds a leak (`build.PublishRefused`): the last good OUT stays."""
     check_out(out, source)
     user, warnings = user_files(source.docs_dir, source.config_file.parent)
-    site = build_site(kb, env, user, directory_urls, site_name, site_url)
+    try:  # the build's time from the one clock the plugin reads too, so both say the same "last updated"
+        now = last_updated(kb.today)
+    except SourceDateEpochError as error:
+        raise GenerateError(str(error)) from None
+    site = build_site(kb, env, user, directory_urls, site_name, site_url, now)
     return write_site_source(site, source, user, out), warnings + site.warnings
 
 

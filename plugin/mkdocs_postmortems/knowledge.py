@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .dates import build_day
 from .diagnostics import Diagnostic, Level, cap_per_file
 from .parsing.frontmatter import Source, read_source
 from .model import Postmortem, postmortem_from_values
@@ -249,7 +250,7 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     `paths`) stands for the files not parsed where the rules across files need them: their people and start years
     (`check --changed-since`), which reports the folders of `skipped` (as `survey` gives them) its change touches.
     """
-    today = today or datetime.now(timezone.utc).date()
+    today = today or build_day()  # the build's clock: SOURCE_DATE_EPOCH when set
     kb = KnowledgeBase(policy, today)
     found: list[Diagnostic] = []
     if paths is not None and others is not None:  # `others` names every file of the folder: no second walk

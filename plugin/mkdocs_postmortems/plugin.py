@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import re
-from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from .build import CSS, JS, PublishRefused, Site, build_site
+from .dates import SourceDateEpochError, build_time, last_updated
 from .diagnostics import Level, log_line
 from .kb_site.dashboard import has_dashboard
 from .knowledge import KnowledgeCache, load_knowledge_base
@@ -31,9 +31,9 @@ _LOG_AT = {Level.ERROR: log.error, Level.WARNING: log.warning, Level.INFO: log.i
 
 
 def _now(today):
-    """The build's time for "last updated": the clock's, unless the knowledge base is judged on another day."""
-    now = datetime.now(timezone.utc)
-    return now if now.date() == today else None
+    """The build's time for "last updated", from the core's one clock (`dates.last_updated`): the site says what
+    `postmortems generate` says, and `SOURCE_DATE_EPOCH` makes two builds the same."""
+    return last_updated(today)
 
 
 class _GeneratedPage(File):
@@ -97,7 +97,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Build into a sibling of site_dir, swapped in by `on_post_build` only when the build succeeds: a refused
         leak or a failed `--strict` build leaves the last good site as it was; what a killed build left is removed
-        (`Staging.start`)."""
+        (`Staging.start`). A `SOURCE_DATE_EPOCH` that is no time fails here, in one line, before any page is made."""
+        try:
+            build_time()
+        except SourceDateEpochError as error:
+            raise PluginError(str(error)) from None
         if self.command != "serve" and not self.dirty:  # `--dirty` rebuilds into the old site, by definition
             staging = Staging(config.site_dir)
             try:
