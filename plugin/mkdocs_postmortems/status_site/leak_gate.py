@@ -5,7 +5,8 @@ format characters dropped, look-alike letters and hyphens folded, case-folded, w
 bidirectional control turns part of it around, also in the order a browser shows it (`normalise.displayed`). Both
 readings are matched against one pattern per class of leak, `RULES_OF_THE_GATE`:
 
-- `service`: a catalog service not marked public, its words joined by any separator (`orders_db`, `orders db`,
+- `service`: a catalog service not marked public (nor named like a component or within its own component's name:
+  `search` of "Product search"), its words joined by any separator (`orders_db`, `orders db`,
   `orders/db`, `orders·db`: `_SEPARATOR`), with environment, role and number suffixes and prefixes
   (`orders-db-primary`, `prod-orders-db`, `orders-db-01`: `ROLE_WORDS`) and in the plural (`orders-dbs`,
   `ledgers`); or any catalog service with a technical suffix (`checkout-api`, `checkoutsvc`, `checkout-services`);
@@ -234,8 +235,16 @@ class LeakGate:
     """The leak gate's patterns for one knowledge base, compiled once; `leaks` lists the leaks in a text."""
 
     def __init__(self, policy: Policy, people: Iterable[str]):
-        components = {fold(component) for component in policy.components}  # public names by definition
-        public_names = [s.name for s in policy.services if s.public or fold(s.name) in components]
+        components = {" ".join(_words(component)) for component in policy.components}  # public by definition
+
+        def public(service) -> bool:
+            """Marked public, named like a component, or a word of its own component (`search` of "Product
+            search"): customers read that name on the status page."""
+            name = " ".join(_words(service.name))
+            return (service.public or name in components
+                    or f" {name} " in f" {' '.join(_words(service.component or ''))} ")
+
+        public_names = [s.name for s in policy.services if public(s)]
         internal = [s.name for s in policy.services if s.name not in public_names]
         technical = _alternation(_plurals(SERVICE_SUFFIXES))
         roles = _alternation(_plurals(ROLE_WORDS))
