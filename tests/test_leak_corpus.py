@@ -52,6 +52,52 @@ OWN_TEXTS = [
     "Order confirmation e-mails were delayed by up to 2 hours; 12 345 customers were affected.",
 ]
 
+# Texts written for this corpus in the style of well-known companies' public status pages (not quoted from them):
+# the prose the third generation's rules could mistake for a leak: slashes, middle dots and dashes between words,
+# plurals of component names ("searches", "checkouts"), surnames that are words ("long", "young", "green"), "along".
+STYLED_TEXTS = [
+    ("GitHub", "Between 14:02 and 14:47 UTC some users saw errors when searching code. Search results were stale for "
+               "up to 20 minutes; searches now return current results."),
+    ("Stripe", "Payments API and Dashboard/API requests were degraded for 12 minutes. Card payments are processing "
+               "normally; checkouts in progress may need a retry."),
+    ("Slack", "Some users couldn't load threads or search messages. A change to our caching layer caused it and has "
+              "been reverted \u00b7 all features are back."),
+    ("Atlassian", "Jira/Confluence: a long-running job held locks on a shared database, so page loads were slow along "
+                  "with search. We moved the job to off-peak hours."),
+    ("Cloudflare", "A configuration change to our network caused HTTP 5xx errors for some customers in EU/US regions. "
+                   "The change was rolled back at 15:30 UTC; traffic is back to normal."),
+    ("Shopify", "Checkouts on some stores failed between 09:10\u201309:40 UTC; payments were not captured twice. "
+                "Merchants don't need to do anything."),
+    ("Twilio", "SMS to +44 numbers were delayed by up to 5 minutes; notifications resumed and queued messages were "
+               "delivered."),
+    ("Heroku", "A small number of apps in the EU region saw H10 errors after a platform update. We've rolled it back; "
+               "apps restarted automatically."),
+    ("AWS", "We can confirm increased error rates and latencies for some APIs in the US-EAST-1 Region. Recovery is "
+            "under way; customers may retry failed requests."),
+    ("GitLab", "GitLab.com: CI/CD pipelines were delayed for up to 30 minutes. Jobs are being picked up again; no "
+               "action is needed."),
+    ("PagerDuty", "Notifications (SMS, phone, push) were delayed for some accounts in the US service region from "
+                  "10:04 to 10:31 UTC."),
+    ("Discord", "Messages were slow to send for a subset of users; voice was not affected. We're keeping an eye on "
+                "it \u2014 all green now."),
+    ("Netlify", "Deploys were queued longer than usual. Builds are running again and no builds were lost. Along with "
+                "the fix we added capacity."),
+    ("Vercel", "Some Edge Functions returned 502 errors in the fra1 region. A fix has been deployed and we're "
+               "monitoring."),
+    ("Fastly", "Customers saw elevated 503 errors at some POPs. A customer configuration triggered a bug; we "
+               "disabled it within 49 minutes."),
+    ("Google Workspace", "Users may be unable to access Gmail, Drive or Docs. We've identified the cause and expect "
+                         "a resolution within the hour."),
+    ("Mailchimp", "Campaign sends were delayed. Young accounts (created in the last 24 hours) could not verify their "
+                  "domain; this is fixed."),
+    ("a bank", "Mobile banking: some customers couldn't see their balance. Card payments, transfers and ATM "
+               "withdrawals worked throughout."),
+    ("a grocery delivery company", "Delivery slots for tomorrow couldn't be booked from 07:00 to 07:45. A long queue "
+                                   "of requests built up; all bookings made during this time are confirmed."),
+    ("Microsoft 365", "Users may experience delays in Outlook on the web / Teams. We're rerouting traffic to "
+                      "alternate infrastructure; Search, Sign-in and Checkout aren't affected."),
+]
+
 
 def _rule_and_term(text: str) -> list[tuple[str, str]]:
     return [(leak.rule, leak.term) for leak in GATE.leaks(text)]
@@ -66,7 +112,8 @@ def test_the_corpus_covers_every_class_the_review_got_through():
     groups = Counter(group for group, *_ in ATTEMPTS)
     assert len(ATTEMPTS) >= 100
     for group in ("ipv6", "ipv4-special", "ipv4-padded", "service", "ticket", "person", "mention", "chat-channel",
-                  "internal-domain", "email", "cloud", "cluster", "html-entity", "deny"):
+                  "internal-domain", "email", "cloud", "cluster", "html-entity", "deny", "bidi", "hidden",
+                  "separator", "suffix", "plural", "full-name"):
         assert groups[group] >= 3, group
 
 
@@ -83,6 +130,17 @@ def test_there_are_at_least_30_real_texts():
 @pytest.mark.parametrize("text", OWN_TEXTS)
 def test_realistic_public_texts_pass(text):
     assert GATE.leaks(text) == []
+
+
+@pytest.mark.parametrize("style, text", STYLED_TEXTS, ids=[style for style, _ in STYLED_TEXTS])
+def test_texts_in_the_style_of_public_status_pages_pass(style, text):
+    assert GATE.leaks(text) == []
+
+
+def test_no_public_text_of_the_corpus_is_flagged():
+    """The false-positive measure: every real, styled and own text, none flagged."""
+    texts = [entry["text"] for entry in REAL_TEXTS] + [text for _, text in STYLED_TEXTS] + OWN_TEXTS
+    assert len(texts) >= 70 and [text for text in texts if GATE.leaks(text)] == []
 
 
 @pytest.mark.parametrize("original, read", [
