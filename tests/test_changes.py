@@ -317,6 +317,24 @@ def test_a_reference_to_a_deleted_postmortem_is_reported_in_any_form(repo, form)
         assert code == 1
 
 
+@pytest.mark.parametrize("spoil", [
+    lambda raw: raw.replace(b"Checkouts were slow.", b"Caf\xe9 was slow."),  # not UTF-8
+    lambda raw: raw.replace(b"Checkouts were slow.", b"x\x00y"),  # binary
+    lambda raw: raw.replace(b"\n---\n\n## Summary", b"\n\n## Summary"),  # no closing line
+    lambda raw: b"\xef\xbb\xbf" * 2 + raw,  # one byte-order mark too many
+], ids=["latin-1", "nul", "unclosed", "two-boms"])
+def test_an_unchanged_file_a_parse_rejects_names_nobody(repo, spoil):
+    """Its people are nobody's to the blameless lint, in a check of the changes as in a full check."""
+    path = write(repo, "2024-03-14-broken.md", dated(14).replace("authors: [alice]", "authors: [zed.quinn]"))
+    path.write_bytes(spoil(path.read_bytes()))
+    commit(repo, "main")
+    git(repo, "checkout", "-q", "-b", "review")
+    write(repo, "2024-03-15-new.md", dated(15).replace("Checkouts were slow.", "zed.quinn forgot to drain the pool."))
+    full = [d for d in check_json()[1]["diagnostics"] if d["path"] == "postmortems/2024-03-15-new.md"]
+    for _ in range(2):  # cold, then with the scans kept
+        assert check_json("--changed-since", "main")[1]["diagnostics"] == full
+
+
 # --- the scans kept between runs ------------------------------------------------------------------------------
 
 def _scan_reads(monkeypatch) -> list:

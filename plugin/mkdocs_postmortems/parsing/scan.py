@@ -6,6 +6,11 @@ postmortems it names as related.
 `date-implausible` still compares a start with every other. A scan of the front matter's lines for `authors`,
 `reviewers`, `owner`, `started` and `related` gives them at a fraction of a parse; values are read as the schema
 reader reads them. A scan depends on the text alone, so `scan_cache.py` may keep it by the file's git blob.
+
+A file a parse reads no postmortem from names nobody and started never, as in a full load: `scan_bytes` refuses
+what `frontmatter.source_from_bytes` refuses (too large, UTF-16 or UTF-32, binary, not UTF-8), and `scan` a front
+matter without its closing line. A front matter that is no valid YAML is still scanned: telling it would take the
+parse the scan saves.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import re
 from dataclasses import dataclass
 
 import yaml
+
+from .frontmatter import MAX_FILE_BYTES, wide_encoding
 
 _ITEM = re.compile(r"^[ \t]*-[ \t]+(.+)$")
 _PLAIN = re.compile(r"^[^'\"\[\]{}#&*!|>%@`,]+$")  # a plain scalar that needs no YAML to read
@@ -34,6 +41,9 @@ class Scanned:
     def may_name(self, ids: set[str]) -> bool:
         """Whether a parse of this file may find one of `ids` in its `related` entries."""
         return bool(ids) and (self.related is None or not ids.isdisjoint(self.related))
+
+
+_NOTHING = Scanned((), None)
 
 
 def _scalar(text: str) -> str | None:
@@ -70,15 +80,28 @@ _END = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.MULTILINE)  # from the newline 
 _BLOCK_ITEMS = re.compile(r"(?:\n[ \t]*-[ \t]+[^\n]*)+")
 
 
+def scan_bytes(raw: bytes) -> Scanned:
+    """`scan` of a file's bytes, or nothing where a parse would read no text from them."""
+    if len(raw) > MAX_FILE_BYTES or b"\0" in raw or wide_encoding(raw):
+        return _NOTHING
+    try:
+        text = raw.decode("utf-8")  # its byte-order mark, if any, for `scan` to take off as `utf-8-sig` does
+    except UnicodeDecodeError:
+        return _NOTHING
+    return scan(text)
+
+
 def scan(text: str) -> Scanned:
     """People, start year and related IDs of a postmortem's text, from its front matter's lines."""
-    text = text.lstrip("\ufeff")
+    text = text[1:] if text.startswith("\ufeff") else text  # one byte-order mark, as `utf-8-sig` reads one
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith("---\n"):
-        return Scanned((), None)
+        return _NOTHING
     end = _END.search(text, 3)
-    front = f"\n{text[4:end.start() + 1 if end else len(text)]}\n"
+    if end is None:  # no closing line: a parse reads no front matter, and no postmortem
+        return _NOTHING
+    front = f"\n{text[4:end.start() + 1]}\n"
     named: dict[str, list[str]] = {"authors": [], "reviewers": [], "owner": [], "related": []}
     year, related_lines, related_read = None, 0, True
     for match in _FIELDS.finditer(front):

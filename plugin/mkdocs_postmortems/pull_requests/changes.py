@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from ..diagnostics import Diagnostic
 from .diff import FrontMatterDiff, diff_postmortems
 from ..knowledge import KnowledgeBase, display_path, load_knowledge_base, postmortem_from_source, walk
-from ..parsing.frontmatter import MAX_FILE_BYTES, read_bounded, source_from_bytes
+from ..parsing.frontmatter import read_bounded, source_from_bytes
 from .scan_cache import ScanCache
 from ..model import Postmortem
 from ..policy import Policy
@@ -192,7 +192,7 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
         if relative in changed_relative or stem in changed_ids or suffix != ".md":
             scanned = None
         else:
-            scanned = scans.scan(relative, lambda: _text(Path(name)))
+            scanned = scans.scan(relative, lambda: _bytes(Path(name)))
         if scanned is None or scanned.may_name(changed_ids):
             parse.append(Path(name))
             others[shown] = None
@@ -205,13 +205,13 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
     return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others, skipped=touched)
 
 
-def _text(path: Path) -> str:
-    """An unchanged file's text for its scan; empty where a parse reads none (unreadable, too large)."""
+def _bytes(path: Path) -> bytes:
+    """An unchanged file's bytes for its scan (which reads none of a file a parse reads no text of); none where it
+    cannot be read."""
     try:  # bounded and non-blocking: git lists no FIFO, so an unchanged one lands here
-        raw = read_bounded(path)
+        return read_bounded(path)
     except OSError:
-        return ""
-    return raw.decode("utf-8", "replace") if len(raw) <= MAX_FILE_BYTES else ""
+        return b""
 
 
 def diagnostics_of_changes(kb: KnowledgeBase, changed: Iterable[Path], base_dir: Path = Path(".")) -> list[Diagnostic]:

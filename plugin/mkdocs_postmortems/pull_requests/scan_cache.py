@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from ..parsing import reader, scan as scanning
+from ..parsing import frontmatter, reader, scan as scanning
 from ..parsing.frontmatter import read_bounded
 from ..parsing.scan import Scanned
 
@@ -37,10 +37,10 @@ def cache_file(project: Path) -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _stamp() -> str:
-    """What a scan depends on besides the text: the code of the scan and of the reader it reads values with (read
-    once per process)."""
+    """What a scan depends on besides the text: the code of the scan, of the reader it reads values with and of the
+    byte checks it shares with a parse (read once per process)."""
     digest = hashlib.sha256()
-    for module in (scanning, reader):
+    for module in (scanning, reader, frontmatter):
         try:
             digest.update(Path(module.__file__).read_bytes())
         except (OSError, TypeError):  # no source beside the code: a stamp nothing matches, so nothing stale is read
@@ -60,13 +60,14 @@ class ScanCache:
         self.used: dict[str, list] = {}  # blob -> entry, of this run: what the cache holds next
         self.changed = False
 
-    def scan(self, relative: str, read: Callable[[], str]) -> Scanned:
-        """The scan of the file at `relative`: from the cache when its blob was scanned before, else of `read()`."""
+    def scan(self, relative: str, read: Callable[[], bytes]) -> Scanned:
+        """The scan of the file at `relative`: from the cache when its blob was scanned before, else of the bytes
+        `read()` gives (`parsing.scan.scan_bytes`)."""
         blob = self.blobs.get(relative)
         entry = self.known.get(blob) if blob is not None else None
         found = _scanned(entry) if entry is not None else None
         if found is None:
-            found = scanning.scan(read())
+            found = scanning.scan_bytes(read())
             entry, self.changed = _entry(found), True
         if blob is not None:
             self.used[blob] = entry
