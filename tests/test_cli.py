@@ -395,3 +395,20 @@ def test_check_starts_without_what_only_other_commands_need():
               "mkdocs_postmortems.build", "mkdocs_postmortems.status_site.notify", "mkdocs_postmortems.cli.writing",
               "mkdocs_postmortems.cli.importing", "mkdocs_postmortems.cli.publishing"}
     assert not loaded & others
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_on_a_strict_utf8_terminal_without_a_crash(tmp_path):
+    """GitHub Actions' runners print UTF-8 strictly: a name with a stray byte must not turn a check into exit 3."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    (folder / os.fsdecode(b"2025-01-01-bad\xff.md")).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    for output in ("text", "github", "json"):
+        result = subprocess.run([sys.executable, "-m", "mkdocs_postmortems.cli", "check", "--format", output],
+                                cwd=tmp_path, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+                                timeout=60)
+        assert result.returncode == 1, result.stderr
+        assert b"Traceback" not in result.stderr and b"2025-01-01-bad" in result.stdout

@@ -6,6 +6,7 @@ commands, so `check`, which a pre-commit hook runs on every commit, starts witho
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections import UserDict
 from importlib import import_module
@@ -33,6 +34,9 @@ class Commands(click.Group):
     "the postmortems have problems"."""
 
     def invoke(self, ctx: click.Context):
+        for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints as `�`, never a crash
+            if callable(getattr(stream, "reconfigure", None)) and getattr(stream, "errors", "") == "strict":
+                stream.reconfigure(errors="replace")
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):

@@ -4,6 +4,7 @@ and `pr-summary`."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +67,7 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
         changed, files = files, None
     if changed is not None:  # only what the change involves is parsed; the other files are scanned
         kb = knowledge_base_of_changes(folder, policy, changed, today=today, scans=scans)
-        diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if path.exists())
+        diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if os.path.lexists(path) and not os.path.isdir(path))
     else:
         kb = load_knowledge_base(folder, policy, today=today, paths=files)
         diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
