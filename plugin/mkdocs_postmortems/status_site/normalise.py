@@ -58,8 +58,8 @@ HIDDEN = {
     "selectors": "a run of variation selectors, which carry data no reader sees",
 }
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
-# A token of the original: a run of printable ASCII words (no `&`, single spaces), an HTML entity, a run of whitespace, or one
-# other character.
+# A token of the original: a run of printable ASCII words (no `&`, single spaces), an HTML entity, a run of
+# whitespace, or one other character.
 _TOKEN = re.compile(r"[!-%'-~]+(?: [!-%'-~]+)*|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|\s+|.", re.S)
 
 
