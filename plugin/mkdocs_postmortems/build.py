@@ -30,9 +30,9 @@ from .kb_site.dashboard import dashboard_context, fill_dashboard, has_dashboard
 from .kb_site.urls import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, METRICS, STATUS_PREVIEW,
                            SiteMap, slugify)
 from .knowledge import KnowledgeBase
-from .model import Postmortem
+from .model import Postmortem, people_of
 from .render import Links, PageSpec, Rows, problems_of, search_text
-from .status_site.leak_gate import check_leaks
+from .status_site.leak_gate import LeakGate, check_leaks
 from .status_site.pages import (CALENDAR, FEED_CSS, FEEDS, HOME, component_feeds, component_history_uri,
                                  component_uri, public_site, status_context)
 from .status_site.said import communication_leaks
@@ -125,6 +125,20 @@ class Site:
         self.epoch = object()  # equal to the previous build's when no postmortem's facts changed
         self._facts: dict[int, tuple] = {}  # id(postmortem) -> its facts; the postmortems live as long as the site
         self._templates: dict[str, jinja2.Template] = {}
+        self.gate: LeakGate | None = None  # the public site's, over its own pages too (`refuse_leaks_in`)
+
+    def refuse_leaks_in(self, uri: str, markdown: str) -> None:
+        """On the public site, refuse a page of the site's own (`docs/public/about.md`) whose text names what the
+        leak gate keeps in, as it refuses a postmortem's public text: those pages are published as written."""
+        if self.gate is None or uri not in self.user_uris:
+            return
+        found = self.gate.find(markdown)
+        if found:
+            offset, term, what = found[0]
+            line, col = markdown.count("\n", 0, offset) + 1, offset - markdown.rfind("\n", 0, offset)
+            raise PublishRefused(f"{len(found)} public-leak error(s) in the status site's own page {uri}; nothing was "
+                                 f"published. First: {uri}:{line}:{col}: it names `{term}`, {what}. Reword the page, "
+                                 "or allow the term in `leak_gate.allow` if it is truly public.")
 
     def url(self, uri: str) -> str:
         return page_url(uri, self.directory_urls)
@@ -355,6 +369,7 @@ def _public_site(site: Site, incidents: list, site_name: str, site_url: str, now
     if leaks:
         raise PublishRefused(f"{len(leaks)} public-leak error(s); nothing was published. First: {leaks[0].location()}: "
                              f"{leaks[0].message}. Run `postmortems public-diff` to see them all.")
+    site.gate = LeakGate(kb.policy, people_of(kb.postmortems))
     specs, data = public_site(incidents, kb.policy, kb.today, PublicPage(site_name, site_url), site.url, now)
     for spec in specs:
         site._add_spec(spec)

@@ -284,6 +284,9 @@ def generate(kb: KnowledgeBase, source: SiteSource, env: jinja2.Environment, out
     except SourceDateEpochError as error:
         raise GenerateError(str(error)) from None
     site = build_site(kb, env, user, directory_urls, site_name, site_url, now)
+    for uri, path in user.items():
+        if uri.endswith(".md"):
+            site.refuse_leaks_in(uri, path.read_text(encoding="utf-8", errors="replace"))
     return write_site_source(site, source, user, out), warnings + site.warnings
 
 

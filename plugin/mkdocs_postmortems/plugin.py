@@ -184,6 +184,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         Cross-incident pages repeat what the postmortems say, so they stay out of the search index. A postmortem's
         Markdown, unless another plugin changed it, is handed back as the core's own string: MkDocs keeps every
         page's Markdown to the end of the build, and would otherwise hold a second copy of every body."""
+        try:
+            self.site.refuse_leaks_in(page.file.src_uri, markdown)
+        except PublishRefused as refusal:
+            raise PluginError(log_line(str(refusal))) from None
         ours = self.site.pages.get(page.file.src_uri)
         if ours is not None:
             if ours.searchable:
