@@ -366,3 +366,18 @@ def test_a_megabyte_of_hostile_text_is_read_in_bounded_time(name):
     started = time.perf_counter()
     GATE.leaks(text)
     assert time.perf_counter() - started < 30, name
+
+
+@pytest.mark.parametrize("text, leaks", [
+    ("Contact support@larkspur.example for a refund.", []),
+    ("Write to Security@Larkspur.example with details.", []),
+    ("Questions? help@status.larkspur.example", []),
+    ("Ask j.osei@larkspur.example for the logs.", ["j.osei@larkspur.example"]),
+    ("Mail oncall@larkspur.example.", ["oncall@larkspur.example"]),
+    ("Mail support-team-7@larkspur.example.", ["support-team-7@larkspur.example"]),
+])
+def test_a_mailbox_the_company_gives_customers_passes_and_a_persons_is_found(text, leaks):
+    """The organisation's domain is internal, so every address at it is found, but for the role mailboxes status
+    pages print for customers (`support@`, `security@`)."""
+    gate = LeakGate(DOMAINS, ())
+    assert [term for rule, term in found(text, gate) if rule == "email"] == leaks

@@ -65,6 +65,11 @@ RULES_OF_THE_GATE = {
     "deny": ("a term on the deny list", ""),
     "format-control": (HIDDEN["bidi"], ""),
 }
+# The mailboxes a company gives its customers (`support@`): no person's, and written on every status page.
+ROLE_MAILBOXES = frozenset(("support", "help", "helpdesk", "status", "security", "privacy", "info", "contact", "abuse",
+                            "noreply", "no-reply", "sales", "billing", "press", "hello", "feedback", "care",
+                            "customercare", "customer-care", "customerservice", "customer-service", "service",
+                            "legal", "compliance", "dpo", "accessibility", "webmaster", "postmaster"))
 # A technical suffix that makes any catalog name an internal identifier, public name or not.
 SERVICE_SUFFIXES = ("api", "svc", "service", "srv", "server", "worker", "workers", "daemon", "cron", "job", "jobs",
                     "queue", "cache", "proxy", "gateway", "gw", "db", "database")
@@ -331,7 +336,9 @@ class LeakGate:
         if rule_name == "ticket":
             return None if self.public_tickets and self.public_tickets.fullmatch(term) else ""
         if rule_name == "email":  # a public site's domain still has internal addresses: allow one by `allow`
-            return "" if _under(match.group(1), self.internal_domains) else None
+            if not _under(match.group(1), self.internal_domains):
+                return None
+            return None if term.split("@", 1)[0] in ROLE_MAILBOXES else ""
         if rule_name == "internal-domain":
             if (not _under(term, self.internal_domains) or term in self.public_faces
                     or (self.public_domains and self.public_domains.fullmatch(term))):
