@@ -309,6 +309,23 @@ def test_a_previous_url_that_cannot_be_used_is_a_usage_error_that_never_shows_it
     assert_discreet(result.output)
 
 
+@pytest.mark.parametrize("previous", ["status.example.com/api/v2/incidents.json",
+                                      f"alice:{PASSWORD}@status.example.com/incidents.json?token={QUERY_SECRET}",
+                                      "127.0.0.1:8000/api/v2/incidents.json"])
+def test_a_previous_url_without_its_scheme_is_a_usage_error_not_a_silent_first_deploy(tmp_path, previous):
+    """A missing file is a first deploy that sends nothing: a URL typed without `https://` must not pass for one."""
+    config = site(tmp_path)
+    result = run("notify", "-f", str(config), "--previous", previous)
+    assert result.exit_code == 2 and "looks like a URL without its scheme" in result.output, result.output
+    assert_discreet(result.output)
+
+
+def test_a_previous_file_that_is_missing_is_a_first_deploy(tmp_path):
+    config = site(tmp_path)
+    result = run("notify", "-f", str(config), "--previous", str(tmp_path / "previous.json"))
+    assert result.exit_code == 0 and "a first deploy" in result.output, result.output
+
+
 # Webhooks whose configuration cannot be used
 
 

@@ -45,6 +45,10 @@ def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config
         if problem:
             raise click.BadParameter(f"the URL {problem} (not shown: it may hold credentials)",
                                      param_hint="'--previous'")
+    elif hooks.looks_like_a_url(previous_source) and not os.path.lexists(previous_source):
+        raise click.BadParameter("names no file, and looks like a URL without its scheme (not shown: it may hold "
+                                 "credentials); write it with https:// or give the path of a file",
+                                 param_hint="'--previous'")
     previous_shown = hooks.shown_source(previous_source)
     config_file = config_file or Path("mkdocs.public.yml")
     if not config_file.is_file():

@@ -87,6 +87,15 @@ def is_url(source: str) -> bool:
     return bool(_URL.match(source))
 
 
+def looks_like_a_url(source: str) -> bool:
+    """Whether a `--previous` that is no http(s) URL reads as one without its scheme (`status.example.com/api/...`,
+    `user:token@host/...`): its first part is a host name with a dot, or holds an `@`, and a path follows. A
+    missing file is a first deploy, so such a typo would otherwise send nothing, silently, for ever."""
+    first, slash, _ = source.partition("/")
+    host = r"(?:(?:[\w-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}|localhost)(?::\d+)?"
+    return bool(slash) and (bool(re.fullmatch(host, first, re.IGNORECASE)) or "@" in first)
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be requested, in words that do not repeat it (it may be a secret); None if it can."""
     if not url:
