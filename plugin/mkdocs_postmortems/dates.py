@@ -2,7 +2,9 @@
 either end of the calendar (`9999-12-31`, a common "not yet" placeholder) must not take the site down.
 
 Every sum saturates at the ends of Python's calendar (years 1 to 9999): a deadline past 9999-12-31 is 9999-12-31,
-which no `today` will ever pass. Times are timezone-aware UTC, as everywhere in the core.
+which no `today` will ever pass. Times are timezone-aware UTC, as everywhere in the core. The labels and windows of
+the cross-incident pages (months, quarters, the newest plausible date) are here too, shared by `kb_site/indexes.py`
+and `kb_site/metrics.py`.
 
 The build's clock is here too, and only here (`build_time`): the plugin, `postmortems generate` and the default
 `today` of the knowledge base all read it, so they never say two different things of one build.
@@ -72,6 +74,30 @@ def utc_minute(moment: datetime) -> str:
 def year_month(moment: datetime | date) -> str:
     """`2024-03`, four-digit year always."""
     return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def quarter_of(moment: datetime | date) -> str:
+    """`2024-Q1`, four-digit year always, so labels sort as the quarters do."""
+    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def recent_quarters(first: datetime, last: datetime, count: int) -> list[str]:
+    """The quarters from `first` to `last`, at most the `count` up to the one holding `last`, newest first."""
+    end = last.year * 4 + (last.month - 1) // 3
+    start = max(first.year * 4 + (first.month - 1) // 3, end - count + 1)
+    return [f"{number // 4:04d}-Q{number % 4 + 1}" for number in range(end, min(start, end) - 1, -1)]
+
+
+def newest_plausible(moments: list[datetime], today: date) -> datetime | None:
+    """The newest of `moments` not after `today` (a typo'd future year must not set a window's end), else the
+    oldest of them (all in the future: the least absurd)."""
+    past = [moment for moment in moments if moment.date() <= today]
+    return max(past) if past else min(moments, default=None)
+
+
+def minutes(span: timedelta | None) -> float | None:
+    """A span in minutes, None for none."""
+    return span.total_seconds() / 60 if span is not None else None
 
 
 class SourceDateEpochError(ValueError):

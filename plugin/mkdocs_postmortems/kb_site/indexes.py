@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from .metrics import minutes
+from ..dates import minutes, newest_plausible, quarter_of, recent_quarters
 from ..model import ActionItem, Postmortem, RootCause
 from ..policy import ROOT_CAUSE_KINDS, Policy
 from .stats import Distribution, distribution
@@ -136,25 +136,9 @@ def _started(pm: Postmortem) -> datetime:
     return pm.started or _EPOCH
 
 
-def quarter_of(moment: datetime) -> str:
-    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"  # four digits: labels sort as the quarters do
-
-
 def _causes(pm: Postmortem) -> tuple[RootCause, ...]:
     """The root causes that count across incidents: a maintenance's count for none."""
     return () if pm.is_maintenance else pm.root_causes
-def recent_quarters(first: datetime, last: datetime, count: int) -> list[str]:
-    """The quarters from `first` to `last`, at most the `count` up to the one holding `last`, newest first."""
-    end = last.year * 4 + (last.month - 1) // 3
-    start = max(first.year * 4 + (first.month - 1) // 3, end - count + 1)
-    return [f"{number // 4:04d}-Q{number % 4 + 1}" for number in range(end, min(start, end) - 1, -1)]
-
-
-def newest_plausible(moments: list[datetime], today: date) -> datetime | None:
-    """The newest of `moments` not after `today` (a typo'd future year must not set a window's end), else the
-    oldest of them (all in the future: the least absurd)."""
-    past = [moment for moment in moments if moment.date() <= today]
-    return max(past) if past else min(moments, default=None)
 
 
 def cause_pairs(pm: Postmortem, cause: RootCause) -> list[tuple[str, str]]:

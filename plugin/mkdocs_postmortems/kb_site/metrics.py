@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Sequence
 
-from ..dates import year_month
+from ..dates import minutes, newest_plausible, quarter_of, year_month
 from ..model import Postmortem
 from .stats import Distribution, distribution
 
@@ -28,8 +28,6 @@ def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str],
     last (at most the last `MAX_MONTHS`); with `limit`, over the `limit` months up to the newest incident not
     after `today` (a typo'd year 1628 or 2062 makes no chart of centuries). Incidents outside the window are not
     counted."""
-    from .indexes import newest_plausible
-
     dated = [pm for pm in postmortems if pm.started]
     if not dated:
         return [], []
@@ -46,10 +44,6 @@ def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str],
     return months, [(severity, row) for severity, row in counts.items() if any(row)]
 
 
-def minutes(span: timedelta | None) -> float | None:
-    return span.total_seconds() / 60 if span is not None else None
-
-
 def response_times(postmortems: Sequence[Postmortem]) -> list[tuple[str, Distribution]]:
     """Time to detect, mitigate and resolve (minutes since `started`) as distributions; missing ones counted."""
     return [(label, distribution(minutes(getattr(pm, name)) for pm in postmortems)) for label, name in RESPONSE_TIMES]
@@ -59,8 +53,6 @@ def quarterly_response(postmortems: Sequence[Postmortem], severities: Sequence[s
                        ) -> list[tuple[str, str, Distribution, Distribution]]:
     """Per quarter of the window (`quarters`, newest first) and severity with an incident in it: (quarter,
     severity, time to detect, time to resolve) as distributions, by the UTC quarter of `started`."""
-    from .indexes import quarter_of
-
     window = set(quarters)
     groups: dict[tuple[str, str], list[Postmortem]] = {}
     for pm in postmortems:
