@@ -9,13 +9,22 @@ from pathlib import Path
 
 import click
 
-from ..importers import FORMATS, import_sources
+from ..importers import IMPORTERS, import_sources
 from ..importers.records import report_text
 from .options import config_option, load_policy, parse_day
 
 
-@click.command("import")
-@click.argument("format_name", metavar="FORMAT", type=click.Choice(sorted(FORMATS)))
+def _formats() -> str:
+    """`cstate` (what it reads), `statuspage` (...) or `markdown` (...): every importer, in the registry's order."""
+    named = [f"`{name}` ({importer.format.reads})" for name, importer in IMPORTERS.items()]
+    return ", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else "".join(named)
+
+
+@click.command("import", help=f"""Import records from another tool into the configured folder: {_formats()}.
+    Re-running updates the same files; a file edited since its import is kept unless --force. Prints a report per
+    file, and the services to add to mkdocs.yml. Exit 0 when every source was imported, 1 when some need a person
+    first, 2 usage error.""")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @config_option
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
@@ -23,15 +32,10 @@ from .options import config_option, load_policy, parse_day
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--today", callback=parse_day, metavar="DATE", help="The import date (default: today, UTC).")
 def import_command(format_name, sources, config_file, dry_run, force, output, today):
-    """Import records from another tool into the configured folder: `cstate` (a cState site or its
-    content/issues), `statuspage` (Statuspage API v2 JSON exports) or `markdown` (postmortems without front
-    matter). Re-running updates the same files; a file edited since its import is kept unless --force.
-    Prints a report per file, and the services to add to mkdocs.yml. Exit 0 when every source was imported,
-    1 when some need a person first, 2 usage error."""
     policy, folder = load_policy(config_file)
     today = today or datetime.now(timezone.utc).date()
     reports = import_sources(format_name, list(sources), folder, policy, today, dry_run=dry_run, force=force)
-    catalog = FORMATS[format_name].catalog
+    catalog = IMPORTERS[format_name].catalog
     snippet = catalog(sources, policy) if catalog else ""
     if output == "json":
         click.echo(json.dumps({"files": [r.as_dict() for r in reports], "catalog": snippet}, indent=2))
@@ -41,4 +45,3 @@ def import_command(format_name, sources, config_file, dry_run, force, output, to
             click.echo("\nAdd these services to the `postmortems` plugin in mkdocs.yml, then import again:\n")
             click.echo("\n".join("      " + line for line in snippet.rstrip().split("\n")))
     sys.exit(1 if any(r.action == "skipped" for r in reports) else 0)
-

@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..parsing.formats import CSTATE
 from ..policy import Policy
 from .records import STATUS_PAGE_UNKNOWN, FileReport, Record, attempt, catalog_snippet, service_for, utc_text
 from .sources import SourceProblem, decode, front_matter, parse_time, plain, read_bytes, without_relative_links
 
-FORMAT = "cstate"
+FORMAT = CSTATE  # its declaration: name, what it reads, what `check` says of its files
 PUBLIC_IMPACT = {"down": "critical", "disrupted": "major", "notice": "minor"}  # cState's colours, Statuspage's words
 KNOWN_KEYS = {"title", "date", "resolved", "resolvedWhen", "severity", "affected", "section", "informational", "pin",
               "lastmod", "draft", "tags"}
@@ -100,7 +101,7 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     started = parse_time(values.get("date"), today)
     if started is None:
         raise SourceProblem(f"`date` is not a date: {str(values.get('date'))[:40]!r}")
-    record = Record(FORMAT, path.as_posix(), path.stem, title.strip(), started[0].date(), {}, "",
+    record = Record(FORMAT.importer, path.as_posix(), path.stem, title.strip(), started[0].date(), {}, "",
                     unknown=list(STATUS_PAGE_UNKNOWN), already_public=True)
     unknown_keys = sorted(set(values) - KNOWN_KEYS)
     if unknown_keys:

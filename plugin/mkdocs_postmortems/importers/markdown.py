@@ -13,11 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..parsing.formats import MARKDOWN
 from ..policy import Policy
 from .records import FileReport, Record, attempt, utc_text
 from .sources import SourceProblem, decode, parse_time, read_bytes, without_relative_links
 
-FORMAT = "markdown"
+FORMAT = MARKDOWN  # its declaration: name, what it reads, what `check` says of its files
 MAX_BYTES = 1_000_000
 
 # Configured section name (casefolded) -> the headings that mean it, casefolded, without a trailing `(...)`.
@@ -113,7 +114,7 @@ def document_record(path: Path, text: str, policy: Policy, today: date) -> Recor
     utc = bool(timeline) and bool(_UTC.search(timeline[0][1] + "\n".join(timeline[0][2])))
     started, detail = start_of(path, title, text, entries, int(file_year.group(1)) if file_year else None, today,
                                utc)
-    record = Record(FORMAT, path.as_posix(), path.stem, title, started.date(), {}, "",
+    record = Record(FORMAT.importer, path.as_posix(), path.stem, title, started.date(), {}, "",
                     unknown=list(ALWAYS_UNKNOWN), mapped=["title from the first heading", detail])
     record.fields.update({"title": title, "status": "published"})
     record.fields["started"] = utc_text(started) if "time" in detail else started.date().isoformat()

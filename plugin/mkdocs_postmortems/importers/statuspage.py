@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..parsing.formats import STATUSPAGE
 from ..policy import MAINTENANCE_UPDATE_STATUSES, PUBLIC_UPDATE_STATUSES, Policy
 from .records import STATUS_PAGE_UNKNOWN, FileReport, Record, attempt, catalog_snippet, service_for, utc_text
 from .sources import SourceProblem, decode, parse_time, read_bytes
 
-FORMAT = "statuspage"
+FORMAT = STATUSPAGE  # its declaration: name, what it reads, what `check` says of its files
 CLOSED = ("resolved", "postmortem", "completed")
 IMPACTS = {"minor": "minor", "major": "major", "critical": "critical"}
 
@@ -99,7 +100,7 @@ def entry_record(entry: object, maintenance: bool, where: str, policy: Policy, t
     started = parse_time(entry.get(start_key), today)
     if started is None:
         raise SourceProblem(f"`{start_key}` is not a time: {str(entry.get(start_key))[:40]!r}")
-    record = Record(FORMAT, _text(entry, "shortlink") or where, original_id, title, started[0].date(), {}, "",
+    record = Record(FORMAT.importer, _text(entry, "shortlink") or where, original_id, title, started[0].date(), {}, "",
                     unknown=list(STATUS_PAGE_UNKNOWN), already_public=True)
     record.mapped.append(f"{start_key} -> started")
     status = _text(entry, "status")

@@ -1,9 +1,15 @@
-"""Foreign formats a file in the postmortems folder may be in: what it looks like and which command converts it.
+"""The foreign formats, each declared once: what a file of it looks like, what each of its keys means here, and
+the importer that converts it (`postmortems import NAME`) with what it reads.
 
-Teams arrive with cState incident files, blog-engine pages (Hugo, Jekyll, Astro) and plain Markdown
-postmortems with headings but no front matter. A key of theirs is not a typo of ours ("`affected`: did you
-mean `detected`?" sent people the wrong way), so each known foreign key carries what it means here, and
+Teams arrive with cState incident files, Statuspage exports, blog-engine pages (Hugo, Jekyll, Astro) and plain
+Markdown postmortems with headings but no front matter. A key of theirs is not a typo of ours ("`affected`: did
+you mean `detected`?" sent people the wrong way), so each known foreign key carries what it means here, and
 `close_match` suggests only near-identical spellings.
+
+Everything that lists the formats derives from `FORMATS`: `check`'s hints here, and the importers' registry
+(`importers.IMPORTERS`), whose module for each format (`importers/<importer>.py`) names its declaration as its
+`FORMAT`; `postmortems import` takes its choices and help from that registry. The declarations live here, below
+the importers, because `check` reads them and never loads an importer.
 """
 
 from __future__ import annotations
@@ -11,60 +17,72 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from types import MappingProxyType
+from typing import Iterable, Mapping
 
 from .markdown import body_headings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Format:
-    """A format we recognise: its name, the `postmortems import` source kind, and its distinctive keys with what
-    each means here."""
+    """A foreign format. `importer` is its importer's name: `postmortems import NAME`, the module
+    `importers/NAME.py`, and the `provenance.format` of what it writes. `name` is what a file of the format is, as
+    `check` says it; `reads` what the command's SOURCE may be, as its help says; `keys` the format's distinctive
+    front-matter keys and what each means here (an empty meaning: a key of ours too, which never counts towards
+    recognising the format)."""
 
-    name: str
     importer: str
-    keys: dict[str, str]
+    name: str
+    reads: str
+    keys: Mapping[str, str]
 
     @property
     def command(self) -> str:
         return f"postmortems import {self.importer} SOURCE"
 
 
-CSTATE = Format("a cState incident", "cstate", {
-    "affected": "the systems affected: `services` here",
-    "resolvedWhen": "when it was resolved: `resolved` here",
-    "informational": "an informational notice: not an incident",
-    "section": "cState's page section (`issue`): no equivalent",
-    "pin": "cState pins an issue to its page: no equivalent",
-    "resolved": "",  # ours too, but cState's is `true`/`false`
-    "date": "when it started: `started` here",
-})
-PAGE = Format("a Hugo, Jekyll or Astro page", "markdown", {
-    "date": "the page's date: `started` here",
-    "draft": "whether the page is a draft: `status: draft` here",
-    "layout": "the page's layout: no equivalent",
-    "permalink": "the page's URL: no equivalent, the file name is the ID",
-    "pubDate": "the publication date: `published_on` here",
-    "slug": "the page's URL slug: no equivalent, the file name is the ID",
-    "categories": "the page's categories: `tags` here",
-    "lastmod": "when the page last changed: no equivalent",
-    "weight": "the page's order: no equivalent",
-    "aliases": "other URLs of the page: no equivalent",
-    "author": "who wrote it: `authors` (a list) here",
-    "description": "a summary: `impact.summary` here",
-})
-STATUSPAGE = Format("a Statuspage incident", "statuspage", {
-    "created_at": "when it was opened: `started` here",
-    "resolved_at": "when it was resolved: `resolved` here",
-    "monitoring_at": "when a fix was monitored: `mitigated` here",
-    "incident_updates": "the updates customers saw: `public.updates` here",
-    "shortlink": "the incident's short URL: no equivalent",
-    "page_id": "the Statuspage page: no equivalent",
-    "impact_override": "the impact set by hand: `public.impact` here",
-    "name": "the incident's name: `title` here",
-})
-FORMATS = (CSTATE, STATUSPAGE, PAGE)
-_OURS = {"resolved"}  # keys we share with a foreign format: they do not count towards recognising it
+CSTATE = Format(
+    "cstate", "a cState incident", "a cState site or its content/issues",
+    MappingProxyType({
+        "affected": "the systems affected: `services` here",
+        "resolvedWhen": "when it was resolved: `resolved` here",
+        "informational": "an informational notice: not an incident",
+        "section": "cState's page section (`issue`): no equivalent",
+        "pin": "cState pins an issue to its page: no equivalent",
+        "resolved": "",  # ours too, but cState's is `true`/`false`
+        "date": "when it started: `started` here",
+    }))
+STATUSPAGE = Format(
+    "statuspage", "a Statuspage incident", "Statuspage API v2 JSON exports",
+    MappingProxyType({
+        "created_at": "when it was opened: `started` here",
+        "resolved_at": "when it was resolved: `resolved` here",
+        "monitoring_at": "when a fix was monitored: `mitigated` here",
+        "incident_updates": "the updates customers saw: `public.updates` here",
+        "shortlink": "the incident's short URL: no equivalent",
+        "page_id": "the Statuspage page: no equivalent",
+        "impact_override": "the impact set by hand: `public.impact` here",
+        "name": "the incident's name: `title` here",
+    }))
+MARKDOWN = Format(  # Markdown with headings only (`looks_like_markdown_postmortem`), or a blog engine's page
+    "markdown", "a Hugo, Jekyll or Astro page", "postmortems without front matter",
+    MappingProxyType({
+        "date": "the page's date: `started` here",
+        "draft": "whether the page is a draft: `status: draft` here",
+        "layout": "the page's layout: no equivalent",
+        "permalink": "the page's URL: no equivalent, the file name is the ID",
+        "pubDate": "the publication date: `published_on` here",
+        "slug": "the page's URL slug: no equivalent, the file name is the ID",
+        "categories": "the page's categories: `tags` here",
+        "lastmod": "when the page last changed: no equivalent",
+        "weight": "the page's order: no equivalent",
+        "aliases": "other URLs of the page: no equivalent",
+        "author": "who wrote it: `authors` (a list) here",
+        "description": "a summary: `impact.summary` here",
+    }))
+FORMATS = (CSTATE, STATUSPAGE, MARKDOWN)  # the order of the command's help, and of recognition's ties
+# keys we share with a foreign format (an empty meaning): they do not count towards recognising it
+_OURS = {key for candidate in FORMATS for key, meaning in candidate.keys.items() if not meaning}
 _FOREIGN = {key for candidate in FORMATS for key in candidate.keys} - _OURS
 
 
