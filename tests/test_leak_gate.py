@@ -381,3 +381,18 @@ def test_a_mailbox_the_company_gives_customers_passes_and_a_persons_is_found(tex
     pages print for customers (`support@`, `security@`)."""
     gate = LeakGate(DOMAINS, ())
     assert [term for rule, term in found(text, gate) if rule == "email"] == leaks
+
+
+@pytest.mark.parametrize("text, term", [("orders<b></b>-db is slow", "orders<b></b>-db"),
+                                        ("orders<!-- split -->-db is slow", "orders<!-- split -->-db"),
+                                        ("Jordan <i>Osei</i> restarted it", "Jordan <i>Osei"),
+                                        ("or<span class=x>ders-d</span>b", "or<span class=x>ders-d</span>b")])
+def test_a_name_split_by_markup_is_found_as_html_renders_it(text, term):
+    """Pages escape public text, but a feed reader or mail client may render HTML in a title: `orders<b></b>-db`
+    then shows `orders-db`."""
+    assert term in [written for _, written in found(text)]
+
+
+@pytest.mark.parametrize("text", ["a <b>bold</b> move", "latency < 5s and > 2s", "Use <kbd>Ctrl</kbd>+<kbd>R</kbd>"])
+def test_markup_around_ordinary_words_finds_nothing(text):
+    assert found(text) == []

@@ -45,7 +45,7 @@ from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..people import WrittenName, people, written_names
 from ..policy import CLOUD_PATTERNS, CLUSTER_PATTERNS, DEFAULT_TICKET_PATTERN, PATTERN_NEEDLES as NEEDLES, Policy
-from .normalise import BLANKS, HIDDEN, Normalised, displayed, fold, normalise
+from .normalise import BLANKS, HIDDEN, Normalised, displayed, fold, normalise, without_markup
 
 # Each class of leak the gate knows: its rule name, what a finding of it is, and how to let a truly public one pass.
 RULES_OF_THE_GATE = {
@@ -399,8 +399,8 @@ class LeakGate:
                 if not any(a <= start and end <= b for a, b in allowed)]
 
     def leaks(self, text: str, allow: Iterable[str] = ()) -> list[Leak]:
-        """Every leak in `text`, in order: in the text as written and as a browser shows it (where a bidirectional
-        control turns part of it around), and every character that makes the two differ (`format-control`). A
+        """Every leak in `text`, in order: in the text as written, as a browser shows it (where a bidirectional
+        control turns part of it around) and as HTML renders it (its tags and comments left out), and every character that makes the two differ (`format-control`). A
         finding inside another is left out (`@alice` is one mention, not also a person), and so is one that a term
         of `leak_gate.allow` or of `allow` covers."""
         read = normalise(text)
@@ -408,6 +408,9 @@ class LeakGate:
         shown = displayed(text, read)
         if shown is not None and shown.text != read.text:
             found += [(*finding, True) for finding in self._found(shown, allow)]
+        rendered = without_markup(text)
+        if rendered is not None:
+            found += [(*finding, False) for finding in self._found(rendered, allow)]
         leaks, reach = [], -1
         for start, end, _, rule_name, what, read_as, turned in sorted(found, key=lambda f: (f[0], -f[1], f[2], f[6])):
             if end <= reach:

@@ -211,7 +211,13 @@ def _decoded(original: str):
 def normalise(original: str) -> Normalised:
     """`original` as the gate reads it, with the map back (see the module's docstring)."""
     reader = _Reader()
-    for token in _TOKEN.finditer(original):
+    _read(reader, original, 0, len(original))
+    return reader.result(original)
+
+
+def _read(reader: _Reader, original: str, begin: int, finish: int) -> None:
+    """Feed `original[begin:finish]` to `reader`, token by token."""
+    for token in _TOKEN.finditer(original, begin, finish):
         piece, start, end = token.group(), token.start(), token.end()
         first = piece[0]
         if first.isspace():
@@ -221,6 +227,21 @@ def normalise(original: str) -> Normalised:
         else:
             for char in (html.unescape(piece) if first == "&" and len(piece) > 1 else piece):
                 reader.char(char, start, end)
+
+
+_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|</?[A-Za-z][^<>]{0,200}>", re.S)
+
+
+def without_markup(original: str) -> Normalised | None:
+    """`original` as the gate reads it with its HTML tags and comments left out (`orders<b></b>-db`), as a feed
+    reader or mail client that renders HTML in a title shows it; None when it has none."""
+    spans = [match.span() for match in _MARKUP.finditer(original)] if "<" in original else []
+    if not spans:
+        return None
+    reader, position = _Reader(), 0
+    for start, end in [*spans, (len(original), len(original))]:
+        _read(reader, original, position, start)
+        position = end
     return reader.result(original)
 
 
