@@ -131,3 +131,15 @@ def test_public_diff_says_what_customers_see_now_and_what_waits_for_publication(
             assert line == "Now: public, as below."
         else:
             assert line.startswith("Now: only its 1 status-page post," if posts else "Now: nothing;")
+
+
+def test_include_drafts_changes_nothing_customers_see(tmp_path):
+    """`include_drafts` shows drafts in the knowledge base; the status site follows `disclosed` alone."""
+    number = CASES.index(("in-review", "incident", True, True, False, "block"))
+    config = make_site(tmp_path, {f"{pm_id(number)}.md": _record(number, *CASES[number])},
+                       {"services": [{"name": "checkout", "component": "Checkout"}], "include_drafts": True,
+                        "status_page": {"public_site": True}}, {"site_dir": "site-public"})
+    site = build_site(config).parent / "site-public"
+    text = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in site.rglob("*")
+                     if path.is_file() and path.suffix != ".gz")
+    assert {source for source in SOURCES if marker(number, source) in text} == {"post"}
