@@ -11,7 +11,7 @@ import yaml
 from docs_support import FENCE, DOCS, README, ROOT, read, tables
 from mkdocs_postmortems.parsing import schema
 from mkdocs_postmortems.kb_site import urls as site
-from mkdocs_postmortems.checks import RULES
+from mkdocs_postmortems.checks.families import RULES
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from mkdocs_postmortems.checks import RULES, Context
+from mkdocs_postmortems.checks.families import RULES, Context
 from mkdocs_postmortems.kb_site.exports import (as_text, write_action_items_csv, write_action_items_json,
                                                 write_knowledge_base_json)
 from mkdocs_postmortems.kb_site.indexes import build_indexes

@@ -13,7 +13,7 @@ import yaml
 from conftest import TODAY
 from site_support import build_site, index, run_cli
 from mkdocs_postmortems import load_knowledge_base
-from mkdocs_postmortems.checks import Context, check_postmortem
+from mkdocs_postmortems.checks.families import Context, check_postmortem
 from mkdocs_postmortems.cli.options import load_policy
 from mkdocs_postmortems.kb_site.metrics import response_times
 from mkdocs_postmortems.knowledge import postmortem_from_source

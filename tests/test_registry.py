@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_postmortems.checks import RULES, Scope
+from mkdocs_postmortems.checks.families import RULES
+from mkdocs_postmortems.checks.registry import Scope
 from mkdocs_postmortems.checks.checklist import CHECKLIST
 from mkdocs_postmortems.policy import LIVE, STATUSES
 
@@ -49,3 +50,21 @@ def test_checklist_states_are_those_in_which_all_its_rules_run():
     by_title = {item.title: item for item in CHECKLIST}
     assert by_title["Blameless"].checked_in == STATUSES  # blame-language runs in every state
     assert by_title["Key data collected"].checked_in == ("published",)  # timestamp-missing waits for it
+
+
+def test_every_module_that_declares_rules_is_a_listed_family():
+    """A module that declares rules runs only if `families.FAMILIES` lists it: load every module of the package, and
+    the registry knows no rule the families do not."""
+    import importlib
+    import pkgutil
+
+    import mkdocs_postmortems
+    from mkdocs_postmortems.checks import registry
+    from mkdocs_postmortems.checks.families import FAMILIES
+
+    for module in pkgutil.walk_packages(mkdocs_postmortems.__path__, "mkdocs_postmortems."):
+        importlib.import_module(module.name)
+    listed = {family.__name__ for family in FAMILIES}
+    assert {rule.family for rule in registry.RULES.values()} == listed
+    assert registry.RULES == RULES
+    assert list(RULES) == [rule.code for family in FAMILIES for rule in RULES.values() if rule.family == family.__name__]

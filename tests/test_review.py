@@ -10,7 +10,7 @@ import pytest
 from conftest import VALID
 from mkdocs_postmortems.checks.checklist import CHECKLIST, checklist_results
 from mkdocs_postmortems.checks.communications import communications_owed
-from mkdocs_postmortems.checks import RULES
+from mkdocs_postmortems.checks.families import RULES
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.policy import Policy, Service
 from mkdocs_postmortems.checks.review import add_business_days

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems import load_knowledge_base
-from mkdocs_postmortems.checks import RULES
+from mkdocs_postmortems.checks.families import RULES
 from mkdocs_postmortems.diagnostics import Level
 from mkdocs_postmortems.model import Postmortem
 from mkdocs_postmortems.checks.registry import Context

@@ -15,10 +15,11 @@ import yaml
 from .dates import build_day
 from .diagnostics import Diagnostic, Level, cap_per_file
 from .parsing.frontmatter import Source, read_source
-from .model import Postmortem, postmortem_from_values
+from .model import Postmortem, people_of, postmortem_from_values
+from .people import people_from_names
 from .policy import Policy
 from .parsing.reader import Reader
-from .checks import RULES, Context, check_findings, check_knowledge_base, check_postmortem
+from .checks.families import RULES, Context, check_findings, check_knowledge_base, check_postmortem
 from .parsing.formats import recognise
 from .parsing.schema import POSTMORTEM
 
@@ -327,9 +328,6 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
 def _stand_in(ctx: Context, parsed: list[Postmortem], others: dict) -> None:
     """People and start years of the whole folder, in its order (that of `others`, which names every file, None for
     a parsed one), from the parsed postmortems and the scanned rest."""
-    from .model import people_of
-    from .people import people_from_names
-
     by_path = {pm.path: pm for pm in parsed}
     names, starts = [], []
     for shown, scanned in others.items():

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from ..diagnostics import Diagnostic
 from ..policy import STATUSES
-from .registry import RULES
+from .families import RULES
 
 
 @dataclass(frozen=True)

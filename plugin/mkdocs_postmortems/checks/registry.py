@@ -1,13 +1,17 @@
 """The rule registry: each rule declared once, beside its check, with everything the rest derives from it.
 
 A rule has a code, a default level, a one-line summary (the reference's "Meaning"), the lifecycle states it runs
-in, its scope and its docs anchor. The loader's loop, the levels diagnostics are reported at, the reviewer
-checklist, the policy's check of `rule_levels` and the reference's code table (tested) all read `RULES`; adding a rule touches its module, its
-fixture and its line of docs.
+in, its scope and its docs anchor. A rule family (a module listed in `families.py`) imports this module and
+declares its rules with `@rule` (or `declare` for the parser's); this module imports no family and nothing above
+the model and the policy. `RULES` holds the rules declared so far, each family's as soon as it is loaded;
+`families.RULES` is all of them. The loader's loop, the levels diagnostics are reported at, the reviewer
+checklist, the configuration's check of `rule_levels` and the reference's code table (tested) all read them;
+adding a rule touches its module, its fixture and its line of docs.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -49,7 +53,8 @@ class Context:
 class Rule:
     """One rule. `states`: the lifecycle states it runs in (None: every state, an invalid one too). `check`: a
     function of (postmortem, context) for `Scope.POSTMORTEM`, of (postmortems, context) for
-    `Scope.KNOWLEDGE_BASE`, of (postmortems, their diagnostics by path, context) for `Scope.FINDINGS`, and None for `Scope.FILE`, whose diagnostics the parser reports."""
+    `Scope.KNOWLEDGE_BASE`, of (postmortems, their diagnostics by path, context) for `Scope.FINDINGS`, and None for
+    `Scope.FILE`, whose diagnostics the parser reports. `family`: the module that declares it."""
 
     code: str
     level: Level
@@ -58,12 +63,13 @@ class Rule:
     states: tuple[str, ...] | None = None
     check: Callable[..., Iterable[Diagnostic]] | None = None
     docs: str = REFERENCE
+    family: str = ""
 
     def runs_in(self, status: str) -> bool:
         return self.states is None or status in self.states
 
 
-RULES: dict[str, Rule] = {}
+RULES: dict[str, Rule] = {}  # declared so far: `families.RULES` has every rule
 
 
 def _declare(rule: Rule) -> None:
@@ -76,14 +82,15 @@ def rule(code: str, level: Level, summary: str, *, scope: Scope = Scope.POSTMORT
          states: Iterable[str] | None = None, docs: str = REFERENCE):
     """Declare the decorated function as the check of rule `code`."""
     def register(check):
-        _declare(Rule(code, level, summary, scope, None if states is None else tuple(states), check, docs))
+        _declare(Rule(code, level, summary, scope, None if states is None else tuple(states), check, docs,
+                      check.__module__))
         return check
     return register
 
 
 def declare(code: str, level: Level, summary: str, docs: str = REFERENCE) -> None:
-    """Declare a rule that the parser reports while reading a file (`Scope.FILE`)."""
-    _declare(Rule(code, level, summary, Scope.FILE, docs=docs))
+    """Declare a rule that the parser reports while reading a file (`Scope.FILE`), in the calling module's family."""
+    _declare(Rule(code, level, summary, Scope.FILE, docs=docs, family=sys._getframe(1).f_globals["__name__"]))
 
 
 def diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: str) -> Diagnostic:

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 import yaml
 
 from ..dates import iso_z
-from ..checks import Context, check_knowledge_base, check_postmortem
+from ..checks.families import Context, check_knowledge_base, check_postmortem
 from ..diagnostics import Level
 from ..kb_site.urls import slugify
 from ..knowledge import discover, postmortem_from_source
