@@ -245,7 +245,8 @@ def test_review_guide_lists_the_checklist_as_the_code_has_it():
 
 def test_the_plugin_defaults_are_the_core_defaults():
     """Defaults are written once, in `Policy`: an empty plugin configuration gives exactly `Policy()`."""
-    from mkdocs_postmortems.policy import Policy, policy_from_options
+    from mkdocs_postmortems.mkdocs_config import policy_from_options
+    from mkdocs_postmortems.policy import Policy
 
     config = PostmortemsConfig()
     config.load_dict({})

@@ -22,7 +22,7 @@ from mkdocs_postmortems.kb_site import urls as site
 from mkdocs_postmortems.kb_site.exports import CSV_COLUMNS, action_item_record, postmortem_record
 from mkdocs_postmortems.kb_site.indexes import SIMILAR_LIMIT, build_indexes
 from mkdocs_postmortems.knowledge import load_knowledge_base
-from mkdocs_postmortems.policy import policy_from_options
+from mkdocs_postmortems.mkdocs_config import policy_from_options
 from mkdocs_postmortems.render import TEMPLATES, template_environment
 from mkdocs_postmortems.kb_site.stats import SMALL_SAMPLE, Distribution
 

@@ -18,7 +18,8 @@ from mkdocs_postmortems.kb_site.indexes import build_indexes, recent_quarters
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.kb_site.metrics import month_range, monthly_counts, response_times
 from mkdocs_postmortems.model import ActionItem, Postmortem, RootCause
-from mkdocs_postmortems.policy import Category, Policy, Service, policy_from_options
+from mkdocs_postmortems.mkdocs_config import policy_from_options
+from mkdocs_postmortems.policy import Category, Policy, Service
 from mkdocs_postmortems.kb_site.urls import SiteMap
 from mkdocs_postmortems.kb_site.stats import distribution, percentile
 

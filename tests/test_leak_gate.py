@@ -251,7 +251,7 @@ def test_a_service_named_within_its_own_component_is_public(service, text, terms
 
 def test_the_example_catalog_common_words_pass_and_its_internal_ones_are_found():
     import mkdocs.config
-    from mkdocs_postmortems.policy import policy_from_options
+    from mkdocs_postmortems.mkdocs_config import policy_from_options
 
     root = Path(__file__).resolve().parents[1]
     policy = policy_from_options(mkdocs.config.load_config(str(root / "mkdocs.yml")).plugins["postmortems"].config)

@@ -4,12 +4,14 @@ the option, as `load_config` (build and CLI) reports it."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
+from mkdocs.config import config_options as c
 
 from mkdocs_postmortems.diagnostics import Level
-from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, policy_from_options
+from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, declared_options, item_options, policy_from_options
 from mkdocs_postmortems.policy import (DEFAULT_SECTION_ALIASES, MAX_UPTIME_DAYS, Category, Policy, Service,
                                        Webhook)
 
@@ -31,6 +33,30 @@ def policy_of(options: dict) -> Policy:
 
 def test_no_options_give_the_core_defaults():
     assert policy_of({}) == Policy()
+
+
+def _leaves(config_class=PostmortemsConfig):
+    """(option name, option) of every option of `config_class` that sets a field of its value, groups flattened."""
+    for name, option in config_class._schema:
+        if isinstance(option, c.SubConfig):
+            yield from _leaves(option.config_class)
+        else:
+            yield name, option
+
+
+@pytest.mark.parametrize("config_class", [PostmortemsConfig] + [
+    item_options(option) for _, option in declared_options() if item_options(option)], ids=lambda k: k.__name__)
+def test_each_field_of_the_core_is_set_by_exactly_one_option(config_class):
+    """The mapping from option to field is written once, on the option: every field has exactly one."""
+    fields = [option.doc.field or name for name, option in _leaves(config_class)]
+    assert sorted(fields) == sorted(field.name for field in dataclasses.fields(config_class.value))
+
+
+@pytest.mark.parametrize("path,option", list(declared_options()), ids=[path for path, _ in declared_options()])
+def test_each_option_is_documented_where_it_is_declared(path, option):
+    text = option.doc.text
+    assert text[:1].isupper() or text.startswith("`"), path
+    assert text.endswith((".", ")")) and "|" not in text, path
 
 
 EVERY_OPTION = {

@@ -1,15 +1,22 @@
-"""The plugin's options as a typed MkDocs `Config`, and how the CLI reads them from a config file. Every default is
-read from the core's `Policy()`, so a default is written once; `policy_from_options` turns validated options into
-the `Policy` the core uses."""
+"""The plugin's options as a typed MkDocs `Config`, the `Policy` they give the core, and how the CLI reads them from
+a config file.
+
+Each option is declared once, here: its type (the MkDocs option), the field of the core's value it sets (its own
+name unless `Doc.field` says another), its documentation (`Doc.text`, from which the options table of
+`docs/configuration.md` is generated) and what it checks. Its default is the core's: the default of the field it
+sets (`Policy()`, `Service`...), or computed from the other options when it is left unset (`Doc.unset`).
+`policy_from_options` reads the options along these declarations."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Mapping
 
 import yaml
 from mkdocs.config import base, load_config
@@ -17,13 +24,136 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import get_yaml_loader
 
+from .checks.families import RULES
 from .diagnostics import Level
-from .policy import Policy, policy_from_options, with_own_domains
+from .policy import (DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS,
+                     DEFAULT_SECTION_ALIASES, MAX_UPTIME_DAYS, Category, Policy, Service, Webhook, with_own_domains)
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-DEFAULTS = Policy()
+Check = Callable[[Any, Mapping], "str | None"]  # (value given, all options) -> what is wrong, or None
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What an option is, besides its MkDocs type: `text`, its row's "What it does" in `docs/configuration.md`;
+    `field`, the field of the core's value it sets when not the option's own name; `shown`, its default as the docs
+    write it when the value would say too little (None, computed) or too much; `unset`, its value computed from all
+    the options when it is left unset (its default is then None); `checks` of a value given, each saying what is
+    wrong or None; `convert`, the field's value from the option's (lists become tuples otherwise); `keys`, what the
+    keys of a mapping are, for its type in the docs."""
+
+    text: str
+    field: str | None = None
+    shown: str | None = None
+    unset: Callable[[Mapping], Any] | None = None
+    checks: tuple[Check, ...] = ()
+    convert: Callable[[Any], Any] | None = None
+    keys: str = "string"
+
+
+def option(config_option: c.BaseConfigOption, text: str, **doc) -> Any:
+    """`config_option` with its `Doc`: `text` and any other of `Doc`'s fields."""
+    config_option.doc = Doc(text, **doc)
+    return config_option
+
+
+class _Options(base.Config):
+    """The options of one value of the core (`value`: `Policy`, or an item such as `Service`), each declared with
+    `option()`. Each option's default is the default of the field it sets, unless it is computed (`Doc.unset`)."""
+
+    value: ClassVar[type]
+
+    def __init_subclass__(cls, value: type | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.value = value
+        fields = {field.name: field for field in dataclasses.fields(value)}
+        for name, config_option in cls._schema:
+            doc = getattr(config_option, "doc", None)
+            if doc is None:
+                raise TypeError(f"{cls.__name__}.{name}: declare the option with `option()`, which documents it")
+            if isinstance(config_option, c.SubConfig) or doc.unset is not None:
+                continue  # a group of options of the same value, or a default computed from the other options
+            field = fields[doc.field or name]
+            if field.default is not dataclasses.MISSING:
+                config_option.default = _as_option(field.default)
+            elif field.default_factory is not dataclasses.MISSING:
+                config_option.default = _as_option(field.default_factory())
+
+
+def _as_option(value):
+    """A default of the core as an option's value: tuples as lists, an item (`Category`) as a mapping."""
+    if isinstance(value, (tuple, list)):
+        return [_as_option(item) for item in value]
+    if dataclasses.is_dataclass(value):
+        return {field.name: _as_option(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {key: _as_option(item) for key, item in value.items()}
+    return value
+
+
+# What a value given is checked for: each returns what is wrong, and the message starts with the option's path.
+
+def _not_empty(value, options) -> str | None:
+    return None if value else "must list at least one value"
+
+
+def _among(other: str, what: str) -> Check:
+    """The values (or a mapping's keys) must be among those of option `other`."""
+    def check(value, options) -> str | None:
+        stray = set(value) - set(options[other])
+        return f"names {what} not in `{other}`: {', '.join(sorted(stray))}" if stray else None
+    return check
+
+
+def _known_rules(value, options) -> str | None:
+    unknown = set(value) - set(RULES)
+    return f"names unknown rules: {', '.join(sorted(unknown))}" if unknown else None
+
+
+def _regular_expressions(value, options) -> str | None:
+    for pattern in [value] if isinstance(value, str) else value:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            return f"has `{pattern}`, not a regular expression: {error}"
+    return None
+
+
+def _one_address(value, options) -> str | None:
+    for index, hook in enumerate(value):
+        if bool(hook.get("url")) == bool(hook.get("url_env")):
+            return f"entry {index + 1} needs exactly one of `url` and `url_env`"
+    return None
+
+
+def _at_least_one(value, options) -> str | None:
+    return None if value >= 1 else f"is {value}; it must be at least 1"
+
+
+def _a_year_of_days(value, options) -> str | None:
+    if 1 <= value <= MAX_UPTIME_DAYS:
+        return None
+    return f"is {value}; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily bars per component)"
+
+
+# Defaults computed from the other options, whatever the severities are called.
+
+def _two_worst(options) -> list[str]:
+    return options["severities"][:2]
+
+
+def _by_rank(days: tuple[int, ...]) -> Callable[[Mapping], dict[str, int]]:
+    return lambda options: dict(zip(options["severities"], days))
+
+
+def _ranked(days: tuple[int, ...]) -> str:
+    return ", ".join(map(str, days[:-1])) + f" and {days[-1]}"
+
+
+def _levels(levels: Mapping[str, str]) -> dict[str, Level]:
+    return {code: Level(level) for code, level in levels.items()}
 
 
 class _Level(c.Choice):
@@ -33,90 +163,165 @@ class _Level(c.Choice):
         return super().run_validation("off" if value is False else value)
 
 
-class _Service(base.Config):
-    name = c.Type(str)
-    description = c.Type(str, default="")
-    component = c.Optional(c.Type(str))
-    public = c.Type(bool, default=False)
-    regulated = c.Type(bool, default=False)
-    since = c.Optional(c.Type(date))
-    provider = c.Optional(c.Type(str))
+class _Service(_Options, value=Service):
+    name = option(c.Type(str), "What postmortems write in `services`.")
+    description = option(c.Type(str), "What the service is, for people browsing the configuration.")
+    component = option(c.Optional(c.Type(str)), "The public name customers know it by, if any: `public.components` "
+                       "may name only these, so an internal service such as `orders-db` has none.")
+    public = option(c.Type(bool), "Whether the service's own name may appear in public text. The "
+                    "[leak gate](#leak-gate) reports any other catalog name there, except one that is also a "
+                    "component's name (`checkout` and `Checkout`).")
+    regulated = option(c.Type(bool), "An incident that affects it owes the regulator a report (see "
+                       "[communication policy](#communication-policy)).")
+    since = option(c.Optional(c.Type(date)), "The date the service started serving customers. When every service "
+                   "behind a component has one, the status page shows \"no data\" for the component's days before "
+                   "the earliest.")
+    provider = option(c.Optional(c.Type(str)), "The vendor that runs it (`Stripe`, `AWS`), if any. Like "
+                      "`organisations`, it is never matched as a person, so a postmortem imported with the vendor in "
+                      "`authors` does not make every public text naming the vendor a leak.")
 
 
-class _Category(base.Config):
-    name = c.Type(str)
-    description = c.Type(str, default="")
+class _Category(_Options, value=Category):
+    name = option(c.Type(str), "What `root_causes.category` writes.")
+    description = option(c.Type(str), "What the category covers.")
 
 
-class _Review(base.Config):  # default (None): by rank on the severity scale, see policy.py
-    publish_within_business_days = c.Optional(c.DictOfItems(c.Type(int)))
-    first_priority_due_within_days = c.Optional(c.DictOfItems(c.Type(int)))
+class _Review(_Options, value=Policy):
+    publish_within_business_days = option(
+        c.Optional(c.DictOfItems(c.Type(int))), "The business days (Monday to Friday; no holidays) from `resolved` "
+        "by which a postmortem of the severity should be `published` (`publish-overdue`). A severity left out has no "
+        "deadline.", keys="severity", unset=_by_rank(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
+        checks=(_among("severities", "severities"),),
+        shown=f"`None` (by rank: {_ranked(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} for the "
+              f"{len(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} worst)")
+    first_priority_due_within_days = option(
+        c.Optional(c.DictOfItems(c.Type(int))), "The calendar days from `resolved` within which an open action item "
+        "of the first priority must be due (`action-item-deadline`). A severity left out has no deadline.",
+        keys="severity", unset=_by_rank(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS),
+        checks=(_among("severities", "severities"),),
+        shown=f"`None` (by rank: {_ranked(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} for the "
+              f"{len(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} worst)")
 
 
-class _Blameless(base.Config):
-    names = c.ListOfItems(c.Type(str), default=[])
-    phrases = c.ListOfItems(c.Type(str), default=[])
-    allowed = c.ListOfItems(c.Type(str), default=[])
+class _Blameless(_Options, value=Policy):
+    names = option(c.ListOfItems(c.Type(str)), "More people's names to watch for (authors, reviewers and owners "
+                   "always are).", field="blameless_names")
+    phrases = option(c.ListOfItems(c.Type(str)), "More phrases to flag.", field="blameless_phrases")
+    allowed = option(c.ListOfItems(c.Type(str)), "Phrases never to flag.", field="blameless_allowed")
 
 
-class _LeakGate(base.Config):
-    ticket_pattern = c.Type(str, default=DEFAULTS.ticket_pattern)
-    internal_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULTS.internal_hosts))
-    deny = c.ListOfItems(c.Type(str), default=[])
-    internal_domains = c.ListOfItems(c.Type(str), default=list(DEFAULTS.internal_domains))
-    public_domains = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_domains))
-    public_tickets = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_tickets))
-    cloud_patterns = c.ListOfItems(c.Type(str), default=list(DEFAULTS.cloud_patterns))
-    cluster_patterns = c.ListOfItems(c.Type(str), default=list(DEFAULTS.cluster_patterns))
-    allow = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_allow))
+class _LeakGate(_Options, value=Policy):
+    ticket_pattern = option(c.Type(str), "A regular expression of a ticket key, matched as a whole word and in any "
+                            "case.", checks=(_regular_expressions,))
+    internal_hosts = option(c.ListOfItems(c.Type(str)), "Globs of host names no customer can reach (private IP "
+                            "addresses always are).")
+    deny = option(c.ListOfItems(c.Type(str)), "Terms that must never go public, such as a project's code name.",
+                  field="public_deny")
+    internal_domains = option(c.ListOfItems(c.Type(str)), "The company's own domains (`larkspur.example`): every "
+                              "host under them, and every e-mail address at them, is internal unless allowed. The "
+                              "domains `site_url` and `repo_url` live under count too.")
+    public_domains = option(c.ListOfItems(c.Type(str)), "Globs of the hosts under `internal_domains` that customers "
+                            "reach: the status site, the website (`status.larkspur.example`, `larkspur.example`, "
+                            "`www.larkspur.example`, or `*.cdn.larkspur.example`).")
+    public_tickets = option(c.ListOfItems(c.Type(str)), "Globs (`*` is any text) of keys that look like tickets but "
+                            "are public, in any case. Setting it replaces the list; `[]` lets none through.")
+    cloud_patterns = option(c.ListOfItems(c.Type(str)), "Regular expressions (matched as whole words, in any case, on "
+                            "text as the gate reads it) of cloud accounts, resources and buckets. Setting it replaces "
+                            "the built-ins; `[]` switches them off.", checks=(_regular_expressions,),
+                            shown="the built-in cloud patterns (see [leak gate](#leak-gate))")
+    cluster_patterns = option(c.ListOfItems(c.Type(str)), "The same for cluster names: namespaces, cluster-local "
+                              "addresses, pods and nodes.", checks=(_regular_expressions,),
+                              shown="the built-in cluster patterns (see [leak gate](#leak-gate))")
+    allow = option(c.ListOfItems(c.Type(str)), "Terms that are public whatever a class says "
+                   "(`support@larkspur.example`, a vendor's product that looks like a ticket).", field="public_allow")
 
 
-class _CommunicationPolicy(base.Config):
-    customers_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
-    regulator_report_within_days = c.Type(int, default=DEFAULTS.regulator_report_within_days)
+class _CommunicationPolicy(_Options, value=Policy):
+    customers_for = option(c.Optional(c.ListOfItems(c.Type(str))), "The severities whose incidents with a `public` "
+                           "summary owe customers a notice. Each must be one of `severities`.",
+                           field="customer_notice_for", unset=_two_worst, checks=(_among("severities", "severities"),),
+                           shown="`None` (the two worst of `severities`)")
+    regulator_report_within_days = option(c.Type(int), "How many days after `detected` (or `started`) an incident "
+                                          "that affected a `regulated` service must be reported to the regulator.")
 
 
-class _Webhook(base.Config):
-    url = c.Optional(c.Type(str))
-    url_env = c.Optional(c.Type(str))
-    format = c.Choice(("json", "slack"), default="json")
-    secret_env = c.Optional(c.Type(str))
+class _Webhook(_Options, value=Webhook):
+    url = option(c.Optional(c.Type(str)), "The webhook's address; give exactly one of `url` and `url_env`.")
+    url_env = option(c.Optional(c.Type(str)), "The environment variable that holds the address (Slack's webhook "
+                     "URLs are secrets).")
+    format = option(c.Choice(("json", "slack")), "`slack` (a Slack-compatible `{\"text\": ...}`) or `json` (a "
+                    "generic payload).")
+    secret_env = option(c.Optional(c.Type(str)), "For `json`, the environment variable holding the secret that signs "
+                        "each request (HMAC-SHA256 of the body, in the `X-Postmortems-Signature: sha256=<hex>` "
+                        "header).")
 
 
-class _StatusPage(base.Config):
-    public_site = c.Type(bool, default=DEFAULTS.public_site)  # mkdocs.public.yml: build the public status site instead
-    history_page_size = c.Type(int, default=DEFAULTS.history_page_size)
-    uptime_days = c.Type(int, default=DEFAULTS.uptime_days)
-    webhooks = c.ListOfItems(c.SubConfig(_Webhook), default=[])  # `postmortems notify`
+class _StatusPage(_Options, value=Policy):
+    public_site = option(c.Type(bool), "`true` builds the [public status site](publishing.md) instead of the "
+                         "knowledge base, as `mkdocs.public.yml` does.")
+    history_page_size = option(c.Type(int), "Incidents and maintenance per history page.")
+    uptime_days = option(c.Type(int), f"Days of uptime bars per component, and of its uptime calendar: from 1 to "
+                         f"{MAX_UPTIME_DAYS}.", checks=(_a_year_of_days,))
+    webhooks = option(c.ListOfItems(c.SubConfig(_Webhook)), "Where [`postmortems notify`]"
+                      "(publishing.md#notifying-subscribers-postmortems-notify) sends the updates a deploy adds.",
+                      checks=(_one_address,))
 
 
-class _Views(base.Config):  # how much of a long history the cross-incident pages show
-    trend_quarters = c.Type(int, default=DEFAULTS.trend_quarters)
-    chart_months = c.Type(int, default=DEFAULTS.chart_months)
-    facet_limit = c.Type(int, default=DEFAULTS.facet_limit)
+class _Views(_Options, value=Policy):
+    trend_quarters = option(c.Type(int), "The quarters of the root causes' trend table, newest first.",
+                            checks=(_at_least_one,))
+    chart_months = option(c.Type(int), "The months of the metrics page's chart (oldest on the left) and its table "
+                          "(newest first); the page says how many incidents fall outside them.",
+                          checks=(_at_least_one,))
+    facet_limit = option(c.Type(int), "The most values per dimension that the filter links above every listing "
+                         "show: the tags and services with most postmortems, the newest years. A dimension with more "
+                         "links a page of every value, `/postmortems/<dimension>/`.", checks=(_at_least_one,))
 
 
-class PostmortemsConfig(base.Config):
-    folder = c.Type(str, default=DEFAULTS.folder)
-    severities = c.ListOfItems(c.Type(str), default=list(DEFAULTS.severities))
-    services = c.ListOfItems(c.SubConfig(_Service), default=[])
-    root_cause_categories = c.ListOfItems(
-        c.SubConfig(_Category), default=[{"name": category.name, "description": category.description}
-                                         for category in DEFAULTS.categories])
-    priorities = c.ListOfItems(c.Type(str), default=list(DEFAULTS.priorities))
-    required_sections = c.ListOfItems(c.Type(str), default=list(DEFAULTS.required_sections))
-    section_aliases = c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str))))  # default: the built-in aliases
-    action_items_required_for = c.Optional(c.ListOfItems(c.Type(str)))  # default: the two worst severities
-    include_drafts = c.Type(bool, default=DEFAULTS.include_drafts)
-    rule_levels = c.DictOfItems(_Level([level.value for level in Level]), default={})
-    review = c.SubConfig(_Review)
-    blameless = c.SubConfig(_Blameless)
-    organisations = c.ListOfItems(c.Type(str), default=list(DEFAULTS.organisations))
-    templates_folder = c.Optional(c.Type(str))
-    leak_gate = c.SubConfig(_LeakGate)
-    communication_policy = c.SubConfig(_CommunicationPolicy)
-    status_page = c.SubConfig(_StatusPage)
-    views = c.SubConfig(_Views)
+class PostmortemsConfig(_Options, value=Policy):
+    folder = option(c.Type(str), "The folder of postmortem files, relative to `mkdocs.yml`: beside `docs/`, not "
+                    "inside it. Pages are published under `/<folder>/<id>/`; `postmortems new` writes here.")
+    severities = option(c.ListOfItems(c.Type(str)), "The severity scale, worst first. The bundled styles colour "
+                        "`SEV1` to `SEV4`.", checks=(_not_empty,))
+    services = option(c.ListOfItems(c.SubConfig(_Service)), "The [service catalog](#service-catalog). Empty: any "
+                      "service name is accepted.")
+    root_cause_categories = option(c.ListOfItems(c.SubConfig(_Category)), "The [root-cause taxonomy]"
+                                   "(#root-cause-taxonomy) for `root_causes.category`.", field="categories",
+                                   shown="the ten categories of the [taxonomy](#root-cause-taxonomy)")
+    priorities = option(c.ListOfItems(c.Type(str)), "The action-item priority scale, most urgent first.",
+                        checks=(_not_empty,))
+    required_sections = option(c.ListOfItems(c.Type(str)), "Headings every body must have (`section-missing`).")
+    section_aliases = option(c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str)))), "Other headings that satisfy a "
+                             "required section. Each key must be one of `required_sections`; setting it replaces the "
+                             "built-in aliases (`{}` accepts the exact headings only).", keys="section",
+                             unset=lambda options: DEFAULT_SECTION_ALIASES,
+                             checks=(_among("required_sections", "sections"),),
+                             shown="`None` (the [built-in aliases](#section-aliases))")
+    action_items_required_for = option(c.Optional(c.ListOfItems(c.Type(str))), "Severities whose published "
+                                       "postmortems must have action items (`action-items-missing`). Each must be "
+                                       "one of `severities`.", unset=_two_worst,
+                                       checks=(_among("severities", "severities"),),
+                                       shown="`None` (the two worst of `severities`)")
+    include_drafts = option(c.Type(bool), "Also build pages for `status: draft`. Drafts are checked either way.")
+    rule_levels = option(c.DictOfItems(_Level([level.value for level in Level])), "Changes the [level of a rule]"
+                         "(#rule-levels). A code that does not exist rejects the configuration.", keys="rule code",
+                         checks=(_known_rules,), convert=_levels)
+    review = option(c.SubConfig(_Review), "Deadlines per severity, counted from `resolved` (see [review deadlines]"
+                    "(#review-deadlines)).")
+    blameless = option(c.SubConfig(_Blameless), "The [blameless-language lint](reviewing.md#blameless-language).")
+    organisations = option(c.ListOfItems(c.Type(str)), "Vendors and organisations (cloud providers, payment "
+                           "processors, a contractor) that `authors`, owners or text may name: never matched as a "
+                           "person by the [blameless lint](reviewing.md#blameless-language) or the [leak gate]"
+                           "(#leak-gate). A service's `services.provider` counts too.")
+    templates_folder = option(c.Optional(c.Type(str)), "A folder, relative to `mkdocs.yml`, of your own `postmortems "
+                              "new --template` templates (`NAME.md`).", shown="`None` (the shipped templates only)")
+    leak_gate = option(c.SubConfig(_LeakGate), "What public text must never contain, besides internal services and "
+                       "people, and what is public after all (see [leak gate](#leak-gate)).")
+    communication_policy = option(c.SubConfig(_CommunicationPolicy), "Who must be told of an incident, and by when "
+                                  "(see [communication policy](#communication-policy)).")
+    status_page = option(c.SubConfig(_StatusPage), "The public status site and its notifications (see [status page]"
+                         "(#status-page)).")
+    views = option(c.SubConfig(_Views), "How much of a [long history](#long-histories) the cross-incident pages show.")
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""
@@ -127,6 +332,68 @@ class PostmortemsConfig(base.Config):
             except ValueError as error:
                 failed.append(("postmortems", c.ValidationError(str(error))))
         return failed, warnings
+
+
+def policy_from_options(options: Mapping) -> Policy:
+    """The `Policy` of type-checked plugin options (a `PostmortemsConfig`): each option's value, or its default
+    computed from the others, checked and put into the field it sets.
+
+    Raises ValueError, naming the option, when the options contradict each other, so a typo never switches a rule
+    off."""
+    return Policy(**_fields(PostmortemsConfig, options, options))
+
+
+def _fields(config_class: type[_Options], values: Mapping, options: Mapping, prefix: str = "") -> dict[str, Any]:
+    """The fields of `config_class.value` that `values`, options of `config_class`, set. `options`: all of them."""
+    fields: dict[str, Any] = {}
+    for name, config_option in config_class._schema:
+        path, value = prefix + name, values[name]
+        if isinstance(config_option, c.SubConfig):  # a group: more fields of the same value
+            fields |= _fields(config_option.config_class, value, options, f"{path}.")
+        else:
+            fields[config_option.doc.field or name] = _field(path, config_option, value, options)
+    return fields
+
+
+def _field(path: str, config_option, value, options: Mapping):
+    """One option's value as its field's: computed if unset, else checked; converted."""
+    doc: Doc = config_option.doc
+    if value is None and doc.unset is not None:
+        value = doc.unset(options)
+    else:
+        for check in doc.checks:
+            problem = check(value, options)
+            if problem:
+                raise ValueError(f"`{path}` {problem}")
+    items = item_options(config_option)
+    if items is not None:  # a list of items: each a value of its own (`Service`)
+        return tuple(items.value(**_fields(items, item, options, f"{path}.")) for item in value)
+    return doc.convert(value) if doc.convert else _frozen(value)
+
+
+def _frozen(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, Mapping):
+        return {key: _frozen(item) for key, item in value.items()}
+    return value
+
+
+def item_options(config_option) -> type[_Options] | None:
+    """The options of each item of a list of mappings (`services`), else None."""
+    config_class = getattr(getattr(config_option, "option_type", None), "config_class", None)
+    return config_class if isinstance(config_class, type) and issubclass(config_class, _Options) else None
+
+
+def declared_options(config_class: type[_Options] = PostmortemsConfig, prefix: str = ""
+                     ) -> Iterator[tuple[str, c.BaseConfigOption]]:
+    """Every option, as (its path such as `leak_gate.deny` or `services.name`, the MkDocs option carrying its
+    `Doc`), a group before its options and a list of items before the items' options, in declaration order."""
+    for name, config_option in config_class._schema:
+        yield prefix + name, config_option
+        inner = config_option.config_class if isinstance(config_option, c.SubConfig) else item_options(config_option)
+        if inner is not None:
+            yield from declared_options(inner, f"{prefix}{name}.")
 
 
 class ConfigFileError(Exception):
@@ -153,12 +420,6 @@ class Options:
 
     def policy(self) -> Policy:
         return with_own_domains(policy_from_options(self.config), self.urls, self.site_url)
-
-
-def plugin_options(config_file: Path) -> PostmortemsConfig:
-    """The plugin's options in `config_file`, validated as a build validates them (`resolved_options`), without
-    loading the theme and the other plugins (`site_config` loads them)."""
-    return resolved_options(config_file).config
 
 
 def resolved_options(config_file: Path) -> Options:

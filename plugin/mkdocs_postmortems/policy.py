@@ -153,7 +153,8 @@ class Category:
 
 @dataclass(frozen=True)
 class Policy:
-    """Everything a knowledge base configures; the plugin and the CLI build it from the same options."""
+    """Everything a knowledge base configures, and every default; the plugin and the CLI build it from the same
+    options (`mkdocs_config.policy_from_options`)."""
 
     folder: str = "postmortems"
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
@@ -162,7 +163,7 @@ class Policy:
     priorities: tuple[str, ...] = DEFAULT_PRIORITIES
     required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
     section_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SECTION_ALIASES))
-    action_items_required_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # the two worst, as policy_from_options
+    action_items_required_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # the two worst, as the options' default
     include_drafts: bool = False
     rule_levels: Mapping[str, Level] = field(default_factory=dict)
     publish_within_business_days: Mapping[str, int] = field(
@@ -214,110 +215,6 @@ class Policy:
     def level_of(self, code: str, default: Level) -> Level:
         """The level a rule reports at: its default unless the policy overrides it."""
         return self.rule_levels.get(code, default)
-
-
-def policy_from_options(options: Mapping) -> Policy:
-    """Build a `Policy` from type-checked plugin options (the keys of the plugin's `Config`).
-
-    Raises ValueError when the options contradict each other, so a typo never switches a rule off.
-    """
-    for scale in ("severities", "priorities"):
-        if not options[scale]:
-            raise ValueError(f"`{scale}` must list at least one value")
-    from .checks.families import RULES  # the rules import the policy: read their registry once both are loaded
-    unknown = set(options["rule_levels"]) - set(RULES)
-    if unknown:
-        raise ValueError(f"`rule_levels` names unknown rules: {', '.join(sorted(unknown))}")
-    required_for = options["action_items_required_for"]
-    if required_for is None:  # default: the two worst severities of whatever scale is configured
-        required_for = options["severities"][:2]
-    stray = set(required_for) - set(options["severities"])
-    if stray:
-        raise ValueError(f"`action_items_required_for` names severities not in `severities`: {', '.join(sorted(stray))}")
-    review, blameless, gate = options["review"], options["blameless"], options["leak_gate"]
-    owed = options["communication_policy"]
-    customers_for = owed["customers_for"]
-    if customers_for is None:  # default: the two worst severities, like `action_items_required_for`
-        customers_for = options["severities"][:2]
-    stray = set(customers_for) - set(options["severities"])
-    if stray:
-        raise ValueError(f"`communication_policy.customers_for` names severities not in `severities`: "
-                         f"{', '.join(sorted(stray))}")
-    for index, hook in enumerate(options["status_page"]["webhooks"]):
-        if bool(hook.get("url")) == bool(hook.get("url_env")):
-            raise ValueError(f"`status_page.webhooks` entry {index + 1} needs exactly one of `url` and `url_env`")
-    for name in ("ticket_pattern", "cloud_patterns", "cluster_patterns"):
-        for pattern in ([gate[name]] if isinstance(gate[name], str) else gate[name]):
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"`leak_gate.{name}` has `{pattern}`, not a regular expression: {error}") from None
-    deadlines = {}
-    for name, default in (("publish_within_business_days", DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
-                          ("first_priority_due_within_days", DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)):
-        given = review[name]
-        if given is None:  # default: by rank, whatever the severities are called
-            given = dict(zip(options["severities"], default))
-        stray = set(given) - set(options["severities"])
-        if stray:
-            raise ValueError(f"`review.{name}` names severities not in `severities`: {', '.join(sorted(stray))}")
-        deadlines[name] = dict(given)
-    aliases = options["section_aliases"]
-    if aliases is None:  # default: the built-in aliases of the default sections
-        aliases = DEFAULT_SECTION_ALIASES
-    else:
-        stray = set(aliases) - set(options["required_sections"])
-        if stray:
-            raise ValueError(f"`section_aliases` names sections not in `required_sections`: {', '.join(sorted(stray))}")
-    status_page, views = options["status_page"], options["views"]
-    if not 1 <= status_page["uptime_days"] <= MAX_UPTIME_DAYS:
-        raise ValueError(f"`status_page.uptime_days` is {status_page['uptime_days']}; it must be from 1 to "
-                         f"{MAX_UPTIME_DAYS} (a year of daily bars per component)")
-    for name in ("trend_quarters", "chart_months", "facet_limit"):
-        if views[name] < 1:
-            raise ValueError(f"`views.{name}` is {views[name]}; it must be at least 1")
-    return Policy(
-        folder=options["folder"],
-        severities=tuple(options["severities"]),
-        services=tuple(
-            Service(s["name"], s.get("description") or "", s.get("component"), bool(s.get("public")),
-                    bool(s.get("regulated")), s.get("since"), s.get("provider"))
-            for s in options["services"]
-        ),
-        categories=tuple(Category(c["name"], c.get("description") or "") for c in options["root_cause_categories"]),
-        priorities=tuple(options["priorities"]),
-        required_sections=tuple(options["required_sections"]),
-        section_aliases={section: tuple(names) for section, names in aliases.items()},
-        action_items_required_for=tuple(required_for),
-        include_drafts=bool(options["include_drafts"]),
-        rule_levels={code: Level(level) for code, level in options["rule_levels"].items()},
-        publish_within_business_days=deadlines["publish_within_business_days"],
-        first_priority_due_within_days=deadlines["first_priority_due_within_days"],
-        blameless_names=tuple(blameless["names"]),
-        organisations=tuple(options["organisations"]),
-        blameless_phrases=tuple(blameless["phrases"]),
-        blameless_allowed=tuple(blameless["allowed"]),
-        templates_folder=options["templates_folder"],
-        ticket_pattern=gate["ticket_pattern"],
-        internal_hosts=tuple(gate["internal_hosts"]),
-        public_deny=tuple(gate["deny"]),
-        internal_domains=tuple(gate["internal_domains"]),
-        public_domains=tuple(gate["public_domains"]),
-        public_tickets=tuple(gate["public_tickets"]),
-        cloud_patterns=tuple(gate["cloud_patterns"]),
-        cluster_patterns=tuple(gate["cluster_patterns"]),
-        public_allow=tuple(gate["allow"]),
-        customer_notice_for=tuple(customers_for),
-        regulator_report_within_days=owed["regulator_report_within_days"],
-        public_site=bool(options["status_page"]["public_site"]),
-        history_page_size=options["status_page"]["history_page_size"],
-        uptime_days=status_page["uptime_days"],
-        webhooks=tuple(Webhook(w.get("url"), w.get("url_env"), w.get("format") or "json", w.get("secret_env"))
-                       for w in status_page["webhooks"]),
-        trend_quarters=views["trend_quarters"],
-        chart_months=views["chart_months"],
-        facet_limit=views["facet_limit"],
-    )
 
 
 def organisation_domain(url: str | None) -> str | None:
