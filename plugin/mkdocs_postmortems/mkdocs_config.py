@@ -149,7 +149,8 @@ def _by_rank(days: tuple[int, ...]) -> Callable[[Mapping], dict[str, int]]:
 
 
 def _ranked(days: tuple[int, ...]) -> str:
-    return ", ".join(map(str, days[:-1])) + f" and {days[-1]}"
+    """`5, 5, 10 and 10`."""
+    return " and ".join(filter(None, (", ".join(map(str, days[:-1])), str(days[-1]))))
 
 
 def _levels(levels: Mapping[str, str]) -> dict[str, Level]:
@@ -192,15 +193,13 @@ class _Review(_Options, value=Policy):
         "by which a postmortem of the severity should be `published` (`publish-overdue`). A severity left out has no "
         "deadline.", keys="severity", unset=_by_rank(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
         checks=(_among("severities", "severities"),),
-        shown=f"`None` (by rank: {_ranked(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} for the "
-              f"{len(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} worst)")
+        shown=f"by rank on the scale: {_ranked(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} days, worst first")
     first_priority_due_within_days = option(
         c.Optional(c.DictOfItems(c.Type(int))), "The calendar days from `resolved` within which an open action item "
         "of the first priority must be due (`action-item-deadline`). A severity left out has no deadline.",
         keys="severity", unset=_by_rank(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS),
         checks=(_among("severities", "severities"),),
-        shown=f"`None` (by rank: {_ranked(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} for the "
-              f"{len(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} worst)")
+        shown=f"by rank on the scale: {_ranked(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} days, worst first")
 
 
 class _Blameless(_Options, value=Policy):
@@ -240,7 +239,7 @@ class _CommunicationPolicy(_Options, value=Policy):
     customers_for = option(c.Optional(c.ListOfItems(c.Type(str))), "The severities whose incidents with a `public` "
                            "summary owe customers a notice. Each must be one of `severities`.",
                            field="customer_notice_for", unset=_two_worst, checks=(_among("severities", "severities"),),
-                           shown="`None` (the two worst of `severities`)")
+                           shown="the two worst of `severities`")
     regulator_report_within_days = option(c.Type(int), "How many days after `detected` (or `started`) an incident "
                                           "that affected a `regulated` service must be reported to the regulator.")
 
@@ -287,7 +286,7 @@ class PostmortemsConfig(_Options, value=Policy):
                       "service name is accepted.")
     root_cause_categories = option(c.ListOfItems(c.SubConfig(_Category)), "The [root-cause taxonomy]"
                                    "(#root-cause-taxonomy) for `root_causes.category`.", field="categories",
-                                   shown="the ten categories of the [taxonomy](#root-cause-taxonomy)")
+                                   shown="the built-in categories of the [taxonomy](#root-cause-taxonomy)")
     priorities = option(c.ListOfItems(c.Type(str)), "The action-item priority scale, most urgent first.",
                         checks=(_not_empty,))
     required_sections = option(c.ListOfItems(c.Type(str)), "Headings every body must have (`section-missing`).")
@@ -296,12 +295,12 @@ class PostmortemsConfig(_Options, value=Policy):
                              "built-in aliases (`{}` accepts the exact headings only).", keys="section",
                              unset=lambda options: DEFAULT_SECTION_ALIASES,
                              checks=(_among("required_sections", "sections"),),
-                             shown="`None` (the [built-in aliases](#section-aliases))")
+                             shown="the [built-in aliases](#section-aliases)")
     action_items_required_for = option(c.Optional(c.ListOfItems(c.Type(str))), "Severities whose published "
                                        "postmortems must have action items (`action-items-missing`). Each must be "
                                        "one of `severities`.", unset=_two_worst,
                                        checks=(_among("severities", "severities"),),
-                                       shown="`None` (the two worst of `severities`)")
+                                       shown="the two worst of `severities`")
     include_drafts = option(c.Type(bool), "Also build pages for `status: draft`. Drafts are checked either way.")
     rule_levels = option(c.DictOfItems(_Level([level.value for level in Level])), "Changes the [level of a rule]"
                          "(#rule-levels). A code that does not exist rejects the configuration.", keys="rule code",
@@ -314,7 +313,7 @@ class PostmortemsConfig(_Options, value=Policy):
                            "person by the [blameless lint](reviewing.md#blameless-language) or the [leak gate]"
                            "(#leak-gate). A service's `services.provider` counts too.")
     templates_folder = option(c.Optional(c.Type(str)), "A folder, relative to `mkdocs.yml`, of your own `postmortems "
-                              "new --template` templates (`NAME.md`).", shown="`None` (the shipped templates only)")
+                              "new --template` templates (`NAME.md`).", shown="none (the shipped templates only)")
     leak_gate = option(c.SubConfig(_LeakGate), "What public text must never contain, besides internal services and "
                        "people, and what is public after all (see [leak gate](#leak-gate)).")
     communication_policy = option(c.SubConfig(_CommunicationPolicy), "Who must be told of an incident, and by when "
