@@ -84,7 +84,6 @@ UNKNOWABLE = ("severity", "services", "authors", "reviewers", "detected", "mitig
               "action_items.owner", "action_items.priority", "action_items.due", "action_items.status",
               "action_items.closed", "action_items.done_when", "communications", "sections")
 KINDS = ("incident", "maintenance")
-TIMELINE = ("started", "detected", "mitigated", "resolved")
 DAY, NO_TIME = "day", "none"  # a time known only to the day (`2021-03-04`), or not at all (`unknown`)
 
 
