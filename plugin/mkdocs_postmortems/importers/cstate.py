@@ -88,6 +88,7 @@ def catalog(sources: Iterable[Path], policy: Policy) -> str:
 
 
 def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Record | FileReport]:
+    """A record per entry of the sources, and a report for each entry that is none."""
     for path in issue_files(sources):
         yield attempt(path.as_posix(), lambda: issue_record(path, read_bytes(path, 1_000_000), policy, today))
 
@@ -140,9 +141,10 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     public = {"title": record.title, "summary": body_text or record.title, "components": components}
     if impact:
         public["impact"] = impact
-        record.mapped.append(f"severity {severity} -> public impact {impact}")
-    if components:
+    if components:  # a public block names what customers saw affected; without, the report says none was named
         fields["public"] = public
+        if impact:
+            record.mapped.append(f"severity {severity} -> public impact {impact}")
     record.body = "## Status page entry\n\n" + (body_text or "*The entry had no text.*")
     return record
 

@@ -21,14 +21,15 @@ from .sources import SourceProblem, decode, parse_time, read_bytes, without_rela
 FORMAT = MARKDOWN  # its declaration: name, what it reads, what `check` says of its files
 MAX_BYTES = 1_000_000
 
-# Configured section name (casefolded) -> the headings that mean it, casefolded, without a trailing `(...)`.
+# Section name (casefolded) -> the headings other templates give it, casefolded, without a trailing `(...)`: read
+# after the team's own `section_aliases`, which `check` reads too (`section_for`).
 ALIASES = {
     "summary": ("summary", "issue summary", "incident summary", "overview", "executive summary", "what happened",
                 "tl;dr", "description"),
     "impact": ("impact", "customer impact", "user impact", "scope", "impact and scope"),
     "timeline": ("timeline", "incident timeline", "timeline of events", "detailed timeline"),
     "root cause analysis": ("root cause analysis", "root cause", "root causes", "contributing factors", "cause",
-                            "causes", "why did it happen?", "how did it happen?", "what went wrong"),
+                            "causes", "why did it happen?", "how did it happen?"),
     "resolution": ("resolution", "remediation", "mitigation", "recovery", "fix", "resolution and recovery"),
     "lessons learned": ("lessons learned", "lessons", "key takeaways", "takeaways", "insights", "learnings",
                         "what we learned", "reflections"),
@@ -68,8 +69,10 @@ def markdown_files(sources: Iterable[Path]) -> Iterator[Path]:
 
 
 def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Record | FileReport]:
+    """A record per postmortem of the sources, and a report for each file that is none."""
     for path in markdown_files(sources):
-        yield attempt(path.as_posix(), lambda: document_record(path, decode(read_bytes(path, MAX_BYTES)), policy, today))
+        yield attempt(path.as_posix(),
+                      lambda: document_record(path, decode(read_bytes(path, MAX_BYTES)), policy, today))
 
 
 def sections_of(text: str) -> list[tuple[int, str, list[str]]]:
@@ -221,7 +224,9 @@ def _cells(line: str) -> list[str] | None:
 
 
 def _stats(record: Record, text: str, started: datetime, exact: bool) -> None:
-    """`detected` and `mitigated` from "Time to detection: 5 minutes" and "Time to recovery: 84 minutes"."""
+    """`detected` and `mitigated` from "Time to detection: 5 minutes" and "Time to recovery: 84 minutes"; the
+    report names each statement imported, and says why one was not."""
+    stated: dict[str, str] = {}  # the time -> the statement it came from
     for match in _STATS.finditer(text):
         name = "detected" if match.group(1).lower().startswith("detect") else "mitigated"
         if not exact or name in record.fields:
@@ -232,21 +237,20 @@ def _stats(record: Record, text: str, started: datetime, exact: bool) -> None:
             continue
         span = timedelta(hours=amount) if match.group(3).lower().startswith("h") else timedelta(minutes=amount)
         record.fields[name] = utc_text(started + span)
-        record.mapped.append(f"{name}: start + “{match.group(0)}”")
-    if "mitigated" in record.fields and "detected" not in record.fields:
-        record.fields.pop("mitigated")  # detected must come first; without it mitigated would be out of order
-    for name in ("detected", "mitigated", "resolved"):
-        if name not in record.fields:
-            record.unknown.append(name)
-    ordered = [record.fields.get(name) for name in ("started", "detected", "mitigated") if record.fields.get(name)]
-    if ordered != sorted(ordered):
+        stated[name] = match.group(0)
+    if "mitigated" in record.fields and "detected" not in record.fields:  # mitigated would come before detection
+        record.fields.pop("mitigated")
+        record.needs.append(f"“{stated.pop('mitigated')}” not imported: `mitigated` needs `detected` before it; "
+                            "add both once you know them")
+    if "mitigated" in record.fields and record.fields["mitigated"] < record.fields["detected"]:
         record.drop("mitigated", record.fields.pop("mitigated"), "before detection")
-        record.unknown.append("mitigated")
+        stated.pop("mitigated")
+    record.mapped += [f"{name}: start + “{statement}”" for name, statement in stated.items()]
+    record.unknown += [name for name in ("detected", "mitigated", "resolved") if name not in record.fields]
 
 
 def _body(sections, title_level: int, policy: Policy) -> tuple[str, list[str], set[str]]:
     """The body without the title heading; headings that mean a configured section renamed to it."""
-    names = {name.casefold(): name for name in policy.required_sections}
     renamed, present, lines, title_seen = [], set(), [], False
     for level, heading, content in sections:
         if level == 0:
@@ -256,8 +260,7 @@ def _body(sections, title_level: int, policy: Policy) -> tuple[str, list[str], s
             title_seen = True
             lines += content
             continue
-        key = canonical(heading)
-        target = next((names[n] for n in names if key == n or key in ALIASES.get(n, ())), None)
+        target = section_for(heading, policy)
         if target and target.casefold() not in present and level <= title_level + 1:
             present.add(target.casefold())
             if heading != target:
@@ -265,6 +268,16 @@ def _body(sections, title_level: int, policy: Policy) -> tuple[str, list[str], s
             heading = target
         lines += [f"{'#' * max(level, 2)} {heading}", *content]
     return "\n".join(lines).strip("\n"), renamed, present
+
+
+def section_for(heading: str, policy: Policy) -> str | None:
+    """The configured section `heading` means: its name or one of the team's `section_aliases` (as `check` reads
+    them), else a heading other templates give it (`ALIASES`); None for any other heading."""
+    key = canonical(heading)
+    for name in policy.required_sections:
+        if key == canonical(name) or key in {canonical(alias) for alias in policy.section_aliases.get(name, ())}:
+            return name
+    return next((name for name in policy.required_sections if key in ALIASES.get(name.casefold(), ())), None)
 
 
 def first_paragraph(lines: list[str]) -> str:

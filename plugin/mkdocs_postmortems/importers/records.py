@@ -135,7 +135,8 @@ def render(record: Record, imported_on: date) -> str:
     if record.wrong:
         provenance["wrong"] = record.wrong
     values = {**record.fields, "provenance": provenance}
-    lines = ("---\n" + yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)).split("\n")
+    dumped = yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    lines = ("---\n" + dumped).split("\n")
     for number in sorted(record.marked_lines, reverse=True):  # a comment line of its own, before the value
         line = lines[number - 1]
         lines.insert(number - 1, " " * (len(line) - len(line.lstrip(" -"))) + _SUPPRESS_YAML)

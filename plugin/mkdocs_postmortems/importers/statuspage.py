@@ -1,5 +1,6 @@
 """Atlassian Statuspage API v2 exports: `incidents.json`, `scheduled-maintenances.json`, `summary.json` (and
-`components.json` for the catalog), as a Statuspage-hosted page serves them at `/api/v2/`.
+`components.json` for the catalog), as a Statuspage-hosted page serves them at `/api/v2/`; and a single incident
+as a webhook notification delivers it, `{"page": ..., "incident": ...}`.
 
 An incident: `id`, `name`, `status` (investigating, identified, monitoring, resolved, postmortem), `impact` (none,
 minor, major, critical), `created_at`, `started_at`, `monitoring_at`, `resolved_at`, `shortlink`, `components`
@@ -47,10 +48,13 @@ def catalog(sources: Iterable[Path], policy: Policy) -> str:
         except SourceProblem:
             continue
         entries = [c for c in document.get("components") or [] if isinstance(c, dict)]
-        for key in ("incidents", "scheduled_maintenances"):
-            for entry in document.get(key) or []:
-                entries += [c for c in (entry.get("components") or []) if isinstance(c, dict)] \
-                    if isinstance(entry, dict) else []
+        try:
+            listed = entries_of(document)
+        except SourceProblem:
+            listed = []
+        for _, entry, _ in listed:
+            entries += [c for c in (entry.get("components") or []) if isinstance(c, dict)] \
+                if isinstance(entry, dict) and isinstance(entry.get("components"), list) else []
         for component in entries:
             name = component.get("name")
             if isinstance(name, str) and name.strip() and name not in known and not component.get("group"):
@@ -59,20 +63,31 @@ def catalog(sources: Iterable[Path], policy: Policy) -> str:
 
 
 def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Record | FileReport]:
+    """A record per incident and scheduled maintenance of each export, and a report for each that is none."""
     for path in sources:
         try:
-            document = load(path)
-            entries = [(entry, False) for entry in _listed(document, "incidents")] + \
-                [(entry, True) for entry in _listed(document, "scheduled_maintenances")]
-            if not entries and "incidents" not in document and "scheduled_maintenances" not in document:
-                raise SourceProblem("no `incidents` or `scheduled_maintenances`: components.json only feeds the "
-                                    "catalog")
+            entries = entries_of(load(path))
         except SourceProblem as problem:
             yield FileReport(path.as_posix(), "skipped", needs=[str(problem)])
             continue
-        for index, (entry, maintenance) in enumerate(entries):
-            where = f"{path.as_posix()}#{'scheduled_maintenances' if maintenance else 'incidents'}[{index}]"
+        for place, entry, maintenance in entries:
+            where = f"{path.as_posix()}#{place}"
             yield attempt(where, lambda: entry_record(entry, maintenance, where, policy, today))
+
+
+def entries_of(document: dict) -> list[tuple[str, object, bool]]:
+    """(where in the document, entry, whether it is a scheduled maintenance) of each entry: the lists of
+    `incidents.json`, `scheduled-maintenances.json` and `summary.json`, or a webhook notification's `incident`.
+    Raises `SourceProblem` for a document with none of them."""
+    found: list[tuple[str, object, bool]] = []
+    for key, maintenance in (("incidents", False), ("scheduled_maintenances", True)):
+        found += [(f"{key}[{index}]", entry, maintenance) for index, entry in enumerate(_listed(document, key))]
+    if "incident" in document:
+        found.append(("incident", document["incident"], False))
+    if not found and not {"incidents", "scheduled_maintenances", "incident"} & set(document):
+        raise SourceProblem("no `incidents`, `scheduled_maintenances` or `incident`: components.json only feeds the "
+                            "catalog")
+    return found
 
 
 def _listed(document: dict, key: str) -> list:
@@ -125,11 +140,12 @@ def entry_record(entry: object, maintenance: bool, where: str, policy: Policy, t
     public = {"title": title, "summary": _summary(entry, updates) or title, "components": components}
     if impact:
         public["impact"] = impact
-        record.mapped.append(f"impact {impact} -> public impact")
     if updates:
         public["updates"] = updates
-    if components:
+    if components:  # a public block names what customers saw affected; without, the report says none was named
         fields["public"] = public
+        if impact:
+            record.mapped.append(f"impact {impact} -> public impact")
     record.body = "## Status page updates\n\n" + (body or "*The entry had no updates.*")
     return record
 
