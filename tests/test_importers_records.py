@@ -1,0 +1,268 @@
+"""`importers/records.py`: a record as the file an import writes (its text, provenance and hash), the checks it must
+pass as written (a leak moved out of the public block, blaming words marked for review), writing it idempotently
+and never over a person's edits, and the report per file."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import make_policy
+from mkdocs_postmortems.importers import records
+from mkdocs_postmortems.importers.records import STATUS_PAGE_UNKNOWN, FileReport, Record
+from mkdocs_postmortems.importers.sources import SourceProblem
+from mkdocs_postmortems.policy import Service
+
+TODAY = date(2026, 11, 22)
+POLICY = make_policy(services=(Service("api", "", "API", public=True),))
+
+
+def entry(summary: str = "The API returned errors.", body: str = "## Status page entry\n\nThe API returned errors.",
+          original_id: str = "a", title: str = "API returning errors") -> Record:
+    """A status-page record as the cState importer proposes it: public already, every unknown fact listed."""
+    return Record("cstate", f"issues/{original_id}.md", original_id, title, date(2024, 3, 14),
+                  {"title": title, "status": "published", "services": ["api"], "started": "2024-03-14T09:50:00Z",
+                   "resolved": "2024-03-14T10:00:00Z",
+                   "public": {"title": title, "summary": summary, "components": ["API"], "impact": "critical"}},
+                  body, unknown=list(STATUS_PAGE_UNKNOWN), already_public=True)
+
+
+def without_hash(text: str) -> str:
+    return re.sub(r"^  content_hash: .*\n", "", text, flags=re.MULTILINE)
+
+
+# --- the file's text ------------------------------------------------------------------------------------------
+
+
+def test_a_record_renders_its_fields_then_its_provenance_then_its_body():
+    record = Record("cstate", "issues/a.md", "a", "API returning errors", date(2024, 3, 14),
+                    {"title": "API returning errors", "status": "published", "services": ["api"],
+                     "started": "2024-03-14T09:50:00Z",
+                     "public": {"title": "API returning errors", "summary": "Errors.\n\nA fix is out.",
+                                "components": ["API"]}},
+                    "## Status page entry\n\nErrors.\n\n", unknown=["severity", "authors", "severity"],
+                    already_public=True)
+    record.drop("resolved", "2024-03-14T08:00:00Z", "before the start")
+    text = records.render(record, TODAY)
+    assert without_hash(text) == """\
+---
+title: API returning errors
+status: published
+services:
+- api
+started: '2024-03-14T09:50:00Z'
+public:
+  title: API returning errors
+  summary: |-
+    Errors.
+
+    A fix is out.
+  components:
+  - API
+provenance:
+  format: cstate
+  source: issues/a.md
+  original_id: a
+  imported_on: '2026-11-22'
+  already_public: true
+  unknown:
+  - severity
+  - authors
+  wrong:
+  - field: resolved
+    value: '2024-03-14T08:00:00Z'
+    reason: before the start
+---
+
+## Status page entry
+
+Errors.
+"""
+    assert f"  content_hash: sha256:{records.content_hash(without_hash(text))}\n" in text
+    assert record.needs == ["left out `resolved` 2024-03-14T08:00:00Z: before the start"]
+
+
+def test_a_file_edited_after_its_import_no_longer_matches_its_hash():
+    text = records.render(entry(), TODAY)
+    assert not records.edited_since_import(text)
+    assert records.edited_since_import(text.replace("The API returned errors.", "The API failed."))
+    assert records.edited_since_import(without_hash(text))  # no hash: a person's file
+
+
+def test_the_catalog_snippet_lists_services_with_their_public_component():
+    assert records.catalog_snippet([("website", "www.example.com", "Website"), ("db", "", "Database")]) == (
+        "services:\n- name: website\n  description: www.example.com\n  component: Website\n  public: true\n"
+        "- name: db\n  component: Database\n  public: true\n")
+    assert records.catalog_snippet([]) == ""
+
+
+@pytest.mark.parametrize("component, service", [("API", "api"), ("api", "api"), ("Web Site (EU)", "web-site-eu")])
+def test_a_component_is_the_catalog_service_showing_it_or_a_name_made_from_it(component, service):
+    assert records.service_for(component, POLICY) == service
+
+
+def test_a_source_that_fails_is_a_report_never_a_traceback():
+    def refuse():
+        raise SourceProblem("it is binary, not text")
+
+    def crash():
+        raise ValueError("boom")
+
+    assert records.attempt("x.md", refuse) == FileReport("x.md", "skipped", needs=["it is binary, not text"])
+    assert records.attempt("x.md", crash) == FileReport(
+        "x.md", "skipped", needs=["could not read it (ValueError: boom); please report this file"])
+    made = entry()
+    assert records.attempt("x.md", lambda: made) is made
+
+
+# --- checked as written ---------------------------------------------------------------------------------------
+
+
+def test_a_complete_status_page_record_passes_the_checks_as_written():
+    text, problems = records.settle(entry(), POLICY, TODAY, TODAY)
+    assert problems == [] and text == records.render(entry(), TODAY)
+
+
+def test_a_record_without_its_unknown_facts_listed_has_the_problems_check_would_report():
+    record = entry()
+    record.unknown = ["severity", "authors"]
+    codes = [d.code for d in records.problems_as_written(records.render(record, TODAY), "2024-03-14-a.md", POLICY,
+                                                          TODAY)]
+    assert codes[:2] == ["missing-field", "reviewer-required"] and "section-missing" in codes
+
+
+def test_public_text_the_leak_gate_flags_moves_into_the_body_for_a_person():
+    record = entry(summary="Errors on db-7.prod.internal since 09:50.")
+    text, problems = records.settle(record, POLICY, TODAY, TODAY)
+    assert problems == [] and "public" not in record.fields and "\npublic:" not in text
+    assert record.body.endswith("## Public text, as posted\n\nErrors on db-7.prod.internal since 09:50.")
+    assert record.needs == [
+        "the leak gate flags the public text: the public summary names `db-7.prod.internal`, an internal host "
+        "[internal-host]",
+        "the public block was left out; its text is in the body under “Public text, as posted”: rephrase it and add "
+        "a `public` block"]
+
+
+def test_blaming_words_are_kept_and_marked_for_review_in_the_body_and_the_front_matter():
+    in_body = entry(body="## Status page entry\n\nCaused by human error: the engineer should have checked.")
+    text, problems = records.settle(in_body, POLICY, TODAY, TODAY)
+    assert problems == []
+    assert in_body.body == ("## Status page entry\n\nCaused by human error: the engineer should have checked. "
+                            "<!-- blameless-ok: imported wording, to review -->")
+    assert in_body.needs == [
+        "wording to review (marked blameless-ok): “human error” is a label, not a cause: it stops the analysis at a "
+        "person",
+        "wording to review (marked blameless-ok): “should have” judges with hindsight"]
+    in_public = entry(summary="Caused by human error of an operator.")
+    text, problems = records.settle(in_public, POLICY, TODAY, TODAY)
+    assert problems == [] and in_public.marked_lines == {10}
+    assert "  # blameless-ok: imported wording, to review\n  summary: Caused by human error of an operator.\n" in text
+
+
+# --- writing --------------------------------------------------------------------------------------------------
+
+
+def write(folder: Path, *found: Record | FileReport, **options) -> list[FileReport]:
+    return list(records.write_records(found, folder, POLICY, TODAY, TODAY, **options))
+
+
+def test_a_record_is_written_once_then_left_unchanged_then_kept_once_a_person_edits_it(tmp_path):
+    (written,) = write(tmp_path, entry())
+    path = tmp_path / "2024-03-14-api-returning-errors.md"
+    assert (written.action, written.target, written.original_id) == ("written", path.as_posix(), "a")
+    assert written.unknown == list(STATUS_PAGE_UNKNOWN) and written.needs == []
+    assert path.read_text(encoding="utf-8") == records.render(entry(), TODAY)
+    assert [r.action for r in write(tmp_path, entry())] == ["unchanged"]
+    assert [r.action for r in write(tmp_path, entry(), dry_run=True)] == ["would leave unchanged"]
+    path.write_text(path.read_text(encoding="utf-8").replace("errors.", "errors!"), encoding="utf-8")
+    (kept,) = write(tmp_path, entry(summary="Changed at the source."))
+    assert (kept.action, kept.needs) == ("kept (edited)", [
+        "edited since it was imported: kept as it is (`--force` overwrites it)"])
+    (forced,) = write(tmp_path, entry(summary="Changed at the source."), force=True)
+    assert forced.action == "updated" and "Changed at the source." in path.read_text(encoding="utf-8")
+
+
+def test_a_changed_source_updates_a_file_nobody_edited(tmp_path):
+    write(tmp_path, entry())
+    assert [r.action for r in write(tmp_path, entry(summary="Resolved."), dry_run=True)] == ["would be updated"]
+    assert [r.action for r in write(tmp_path, entry(summary="Resolved."))] == ["updated"]
+
+
+def test_a_dry_run_writes_nothing(tmp_path):
+    assert [r.action for r in write(tmp_path / "new", entry(), dry_run=True)] == ["would be written"]
+    assert not (tmp_path / "new").exists()
+
+
+def test_the_same_record_twice_is_imported_once_and_a_taken_name_gets_the_id(tmp_path):
+    other = entry(original_id="b")  # another record with the same title and day
+    reports = write(tmp_path, entry(), entry(), other)
+    assert [(r.action, Path(r.target).name) for r in reports] == [
+        ("written", "2024-03-14-api-returning-errors.md"), ("skipped", "2024-03-14-api-returning-errors.md"),
+        ("written", "2024-03-14-api-returning-errors-b.md")]
+    assert reports[1].needs == [f"the same record (a) is also in {reports[0].target}; imported once"]
+    assert records.existing_records(tmp_path) == {("cstate", "a"): tmp_path / "2024-03-14-api-returning-errors.md",
+                                                  ("cstate", "b"): tmp_path / "2024-03-14-api-returning-errors-b.md"}
+
+
+def test_a_record_goes_back_to_its_file_whatever_its_title_now(tmp_path):
+    write(tmp_path, entry())
+    (again,) = write(tmp_path, entry(title="API errors, resolved"))
+    assert Path(again.target).name == "2024-03-14-api-returning-errors.md" and again.action == "updated"
+
+
+def test_a_records_file_that_became_a_link_is_never_written_through(tmp_path):
+    (tmp_path / "kb").mkdir()
+    write(tmp_path / "kb", entry())
+    path = tmp_path / "kb" / "2024-03-14-api-returning-errors.md"
+    path.rename(tmp_path / "outside.md")
+    path.symlink_to(tmp_path / "outside.md")
+    before = (tmp_path / "outside.md").read_text(encoding="utf-8")
+    (report,) = write(tmp_path / "kb", entry(summary="Changed at the source."))
+    assert (report.action, report.target) == ("kept (a link)", path.as_posix())
+    assert report.needs == ["the file there is a link: replace it with the postmortem itself, then import again"]
+    assert (tmp_path / "outside.md").read_text(encoding="utf-8") == before
+
+
+def test_a_link_of_someone_else_where_the_file_would_go_is_left_alone(tmp_path):
+    (tmp_path / "elsewhere.md").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "2024-03-14-api-returning-errors.md").symlink_to(tmp_path / "elsewhere.md")
+    (report,) = write(tmp_path / "kb", entry())
+    assert (report.action, Path(report.target).name) == ("written", "2024-03-14-api-returning-errors-a.md")
+    assert (tmp_path / "elsewhere.md").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_record_check_would_refuse_is_not_written_and_the_report_says_why(tmp_path):
+    record = entry()
+    record.fields["services"] = ["billing"]
+    (report,) = write(tmp_path, record)
+    assert report.action == "skipped" and not list(tmp_path.iterdir())
+    assert report.needs == ["`check` would report: [invalid-value] `services[0]` is `billing`, which is not one of "
+                            "the configured values"]
+
+
+def test_a_failed_source_passes_through_as_its_report(tmp_path):
+    failed = FileReport("x.md", "skipped", needs=["it is binary, not text"])
+    assert write(tmp_path, failed) == [failed]
+
+
+# --- the report -----------------------------------------------------------------------------------------------
+
+
+def test_the_report_gives_each_file_then_the_totals():
+    reports = [FileReport("issues/a.md", "written", "kb/a.md", "a", mapped=["affected -> services api"],
+                          unknown=["severity", "authors"]),
+               FileReport("issues/b.md", "skipped", needs=["no `title`"]),
+               FileReport("issues/c.md", "written", "kb/c.md", "c")]
+    assert records.report_text(reports) == (
+        "issues/a.md: written -> kb/a.md\n"
+        "    mapped: affected -> services api\n"
+        "    unknown: severity, authors\n"
+        "issues/b.md: skipped\n"
+        "    needs a person: no `title`\n"
+        "issues/c.md: written -> kb/c.md\n"
+        "1 skipped, 2 written")
+    assert records.report_text([]) == "nothing to import"
