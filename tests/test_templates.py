@@ -1,0 +1,142 @@
+"""Templates with blocks: each page's template is a thin file extending `postmortems/base/<name>.html`, whose named
+blocks a site's `overrides/postmortems/<name>.html` replaces one at a time (extending the base, since extending its
+own name would extend itself). Replacing one block changes that block in the built site and nothing else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mkdocs_postmortems.render import TEMPLATES
+from site_support import build_site, make_site, page, postmortem, snapshot
+
+PM = "2024-03-14-checkout-latency"
+SHIPPED = TEMPLATES / "postmortems"
+THEME = {"name": "material", "custom_dir": "overrides", "font": False}
+CAUSES = """\
+{% extends "postmortems/base/details.html" %}
+{% block root_causes %}
+<h2 id="root-causes">Root causes</h2>
+<p class="our-causes">{{ pm.root_causes|length }} causes, {{ pm.root_causes|map(attribute="category")|join(" and ") }}.</p>
+{% endblock %}
+"""
+BANNER = """\
+{% extends "postmortems/base/status.html" %}
+{% block banner %}
+<div class="our-banner">{{ description }}: {{ unresolved|length }} open, {{ components|length }} components</div>
+{% endblock %}
+"""
+
+
+def site_with(root: Path, overrides: dict[str, str]) -> Path:
+    """A site of one postmortem with a public block, whose service is a public component (so `/status/` lists it),
+    built with `overrides/postmortems/<name>` as given."""
+    config = make_site(root, {f"{PM}.md": postmortem(PM, public={"title": "Slow checkout", "summary": "Checkout was "
+                                                                 "slow.", "components": ["Checkout"]})},
+                       config={"theme": THEME})
+    mkdocs = yaml.safe_load(config.read_text(encoding="utf-8"))
+    mkdocs["plugins"][1]["postmortems"]["services"][0].update(component="Checkout", public=True)
+    config.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
+    (root / "overrides" / "postmortems").mkdir(parents=True)
+    for name, text in overrides.items():
+        (root / "overrides" / "postmortems" / name).write_text(text, encoding="utf-8")
+    return build_site(config, strict=True)
+
+
+def between(html: str, start: str, end: str) -> str:
+    """The part of `html` from `start` to the first `end` after it, both included."""
+    first = html.index(start)
+    return html[first:html.index(end, first) + len(end)]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The same sources built with the shipped templates and with two overrides of one block each."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", "1748764800")  # one build clock: "last updated" is the same in both
+    try:
+        shipped = site_with(tmp_path_factory.mktemp("shipped"), {})
+        overridden = site_with(tmp_path_factory.mktemp("overridden"), {"details.html": CAUSES, "status.html": BANNER})
+    finally:
+        mp.undo()
+    return snapshot(shipped), snapshot(overridden)
+
+
+def test_replacing_the_root_causes_block_changes_that_section_of_the_postmortem_page_only(sites):
+    shipped, overridden = (site[f"postmortems/{PM}/index.html"].decode() for site in sites)
+    ours = ('<h2 id="root-causes">Root causes</h2>\n<p class="our-causes">2 causes, capacity and monitoring-gap.</p>\n')
+    theirs = between(shipped, '<h2 id="root-causes">', "</table>\n</div>\n")
+    assert 'class="pm-root-causes' in theirs and shipped.count(theirs) == 1
+    assert overridden == shipped.replace(theirs, ours)
+
+
+def test_replacing_the_banner_block_changes_that_part_of_the_status_page_only(sites):
+    shipped, overridden = (site["status/index.html"].decode() for site in sites)
+    theirs = between(shipped, '<div class="pm-status__banner', "</div>\n")
+    assert "All Systems Operational" in theirs
+    assert overridden == shipped.replace(theirs, '<div class="our-banner">All Systems Operational: 0 open, 1 '
+                                                 'components</div>\n')
+
+
+def test_no_other_page_changes(sites):
+    shipped, overridden = sites
+    changed = {"status/index.html", f"postmortems/{PM}/index.html", "search/search_index.json"}
+    assert shipped.keys() == overridden.keys() and changed <= shipped.keys()
+    assert [name for name in shipped if name not in changed and shipped[name] != overridden[name]] == []
+
+
+def test_a_block_keeps_the_page_around_it_and_can_add_to_the_shipped_content(tmp_path):
+    """`postmortem.html` itself: the card replaced, the body and the tables below it kept; `super()` keeps the
+    shipped content of a block and adds to it."""
+    site = site_with(tmp_path, {
+        "postmortem.html": '{% extends "postmortems/base/postmortem.html" %}\n'
+                           '{% block header %}<div class="our-card">{{ pm.title }}</div>\n{% endblock %}\n',
+        "details.html": '{% extends "postmortems/base/details.html" %}\n'
+                        '{% block action_items %}{{ super() }}<p class="our-note">Ask #incidents.</p>\n'
+                        '{% endblock %}\n'})
+    html = page(site, PM)
+    assert '<div class="our-card">Incident 2024-03-14-checkout-latency</div>' in html and 'class="pm-card"' not in html
+    assert html.index("our-card") < html.index("Summary of the incident.") < html.index('class="pm-root-causes')
+    assert html.index('class="pm-root-causes') < html.index('id="action-items"') < html.index('class="our-note"')
+
+
+# --- the shipped templates ---------------------------------------------------------------------------------------
+
+
+THIN = sorted(path.name for path in SHIPPED.glob("*.html") if (SHIPPED / "base" / path.name).exists())
+
+
+def test_every_page_template_has_blocks_in_a_base_it_extends():
+    partials = {"filters.html", "item-row.html", "macros.html", "row.html"}  # included or imported, never a page
+    assert set(THIN) == {path.name for path in SHIPPED.glob("*.html")} - partials
+    for name in THIN:
+        text = (SHIPPED / name).read_text(encoding="utf-8")
+        assert text.rstrip().endswith(f'{{% extends "postmortems/base/{name}" %}}'), name
+        assert text.count("{%") == 1, f"{name} holds more than its `extends`: put it in base/{name}"
+
+
+@pytest.mark.parametrize("name", THIN)
+def test_a_thin_template_lists_its_bases_blocks_in_order(name):
+    listed = re.findall(r"^     ( *)([a-z_]+) {2,}\S", (SHIPPED / name).read_text(encoding="utf-8").split("#}")[0]
+                        .split("Blocks of", 1)[1], re.MULTILINE)
+    blocks = re.findall(r"\{%-? block (\w+) %\}", (SHIPPED / "base" / name).read_text(encoding="utf-8"))
+    assert [block for _, block in listed] == blocks and len(set(blocks)) == len(blocks)
+
+
+def test_the_wheel_ships_every_template_and_asset():
+    """`package-data` in pyproject.toml names what the wheel holds besides code: a template it misses renders in a
+    checkout and fails in every installed site."""
+    import tomllib
+
+    from site_support import REPO
+
+    package = TEMPLATES.parent
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["mkdocs_postmortems"]
+    shipped = {path for pattern in patterns for path in package.glob(pattern)}
+    files = {path for folder in ("templates", "assets") for path in (package / folder).rglob("*")
+             if path.is_file() and "__pycache__" not in path.parts}
+    assert sorted(path.relative_to(package).as_posix() for path in files - shipped) == []
