@@ -20,7 +20,8 @@ CAUSES = """\
 {% extends "postmortems/base/details.html" %}
 {% block root_causes %}
 <h2 id="root-causes">Root causes</h2>
-<p class="our-causes">{{ pm.root_causes|length }} causes, {{ pm.root_causes|map(attribute="category")|join(" and ") }}.</p>
+<p class="our-causes">{{ pm.root_causes|length }} causes, {{ pm.root_causes|map(attribute="category")|join(" and ") }}.
+</p>
 {% endblock %}
 """
 BANNER = """\
@@ -67,7 +68,7 @@ def sites(tmp_path_factory) -> tuple[dict[str, bytes], dict[str, bytes]]:
 
 def test_replacing_the_root_causes_block_changes_that_section_of_the_postmortem_page_only(sites):
     shipped, overridden = (site[f"postmortems/{PM}/index.html"].decode() for site in sites)
-    ours = ('<h2 id="root-causes">Root causes</h2>\n<p class="our-causes">2 causes, capacity and monitoring-gap.</p>\n')
+    ours = '<h2 id="root-causes">Root causes</h2>\n<p class="our-causes">2 causes, capacity and monitoring-gap.\n</p>\n'
     theirs = between(shipped, '<h2 id="root-causes">', "</table>\n</div>\n")
     assert 'class="pm-root-causes' in theirs and shipped.count(theirs) == 1
     assert overridden == shipped.replace(theirs, ours)
@@ -140,3 +141,46 @@ def test_the_wheel_ships_every_template_and_asset():
     files = {path for folder in ("templates", "assets") for path in (package / folder).rglob("*")
              if path.is_file() and "__pycache__" not in path.parts}
     assert sorted(path.relative_to(package).as_posix() for path in files - shipped) == []
+
+
+# --- the stylesheets ---------------------------------------------------------------------------------------------
+
+
+def declarations(css: str, context: str = "") -> list[tuple[str, str, str]]:
+    """(at-rules around it, selector, property) of every declaration of `css`, one per selector of a list."""
+    found, at = [], 0
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    while (start := css.find("{", at)) >= 0:
+        head = css[at:start].strip()
+        depth, end = 1, start + 1
+        while depth:
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        body = css[start + 1:end - 1]
+        if head.startswith("@"):
+            found += declarations(body, f"{context}{head} ")
+        else:
+            selectors = [" ".join(s.split()) for s in re.split(r",(?![^()]*\))", head)]
+            found += [(context, selector, declaration.split(":")[0].strip()) for selector in selectors
+                      for declaration in body.split(";") if ":" in declaration]
+        at = end
+    return found
+
+
+@pytest.mark.parametrize("name", ["postmortems.css", "feed.css"])
+def test_no_rule_sets_a_property_its_stylesheet_sets_already(name):
+    """A colour declared twice is one that was changed in one place only: the later one wins, unseen."""
+    found = declarations((TEMPLATES.parent / "assets" / name).read_text(encoding="utf-8"))
+    twice = sorted({item for item in found if found.count(item) > 1})
+    assert len(found) > 20 and twice == []
+
+
+def test_each_status_colour_is_declared_once_per_scheme():
+    found = declarations((TEMPLATES.parent / "assets" / "postmortems.css").read_text(encoding="utf-8"))
+    status = [(selector, prop) for _, selector, prop in found if prop.startswith("--pm-status-")
+              and prop != "--pm-status-accent"]
+    light = {prop for selector, prop in status if selector == ":root"}
+    dark = {prop for selector, prop in status if selector == '[data-md-color-scheme="slate"]'}
+    assert len(status) == len(light) + len(dark) and dark == {prop for prop in light if prop.endswith("-text")}
+    slate_rules = [selector for _, selector, _ in found if selector.startswith('[data-md-color-scheme="slate"] .pm-status')]
+    assert slate_rules == []  # the dark scheme changes the properties, never a status rule
