@@ -36,7 +36,8 @@ def check_knowledge_base(postmortems: list[Postmortem], ctx: Context) -> list[Di
     return [d for rule in _BY_SCOPE[Scope.KNOWLEDGE_BASE] for d in rule.check(postmortems, ctx)]
 
 
-def check_findings(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]], ctx: Context) -> list[Diagnostic]:
+def check_findings(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]], ctx: Context,
+                   ) -> list[Diagnostic]:
     """Every rule over what the others found, at the levels they are reported at."""
     return [d for rule in _BY_SCOPE[Scope.FINDINGS] for d in rule.check(postmortems, by_path, ctx)]
 
