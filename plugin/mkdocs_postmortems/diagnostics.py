@@ -34,6 +34,18 @@ class Diagnostic:
         """`path:line:col`, the form editors and terminals turn into links."""
         return f"{self.path}:{self.line}:{self.col}"
 
+    def headline(self) -> str:
+        """`path:line:col: level [code] message`, on one line (`log_line`): how every adapter shows a diagnostic."""
+        return log_line(f"{self.location()}: {self.level.value} [{self.code}] {self.message}")
+
+    def one_line(self) -> str:
+        """The headline and the hint in one line, for a log whose records are lines (the plugin's, under MkDocs)."""
+        return f"{self.headline()} (hint: {log_line(self.hint)})" if self.hint else self.headline()
+
+    def text(self) -> str:
+        """The headline, and the hint on a line of its own below it, for a terminal (`check`, `generate`, `new`)."""
+        return f"{self.headline()}\n    hint: {log_line(self.hint)}" if self.hint else self.headline()
+
     def as_dict(self) -> dict:
         """A JSON-ready mapping with stable keys."""
         return {

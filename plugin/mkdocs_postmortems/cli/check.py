@@ -14,7 +14,7 @@ import click
 from ..pull_requests.changes import (ChangesError, blob_ids, changed_paths, changed_postmortems,
                                      diagnostics_of_changes, knowledge_base_of_changes, merge_base, text_at)
 from ..pull_requests.scan_cache import ScanCache, cache_file
-from ..diagnostics import Diagnostic, Level, log_line
+from ..diagnostics import Diagnostic, Level
 from ..knowledge import discover, load_knowledge_base
 from .options import config_option, load_policy, parse_day
 
@@ -89,10 +89,10 @@ def report(diagnostics: list[Diagnostic], checked: int, output: str = "text", st
 
 
 def format_text(d: Diagnostic) -> str:
-    """`path:line:col: level [code] message` and the hint on the next line; each value on one line, so no value
-    (a title with a newline) can start a line of its own, such as a GitHub Actions `::error` command."""
-    text = log_line(f"{d.location()}: {d.level.value} [{d.code}] {d.message}")
-    return f"{text}\n    hint: {log_line(d.hint)}" if d.hint else text
+    """`path:line:col: level [code] message` and the hint on the next line (`Diagnostic.text`, whose headline the
+    plugin logs too); each value on one line, so no value (a title with a newline) can start a line of its own, such
+    as a GitHub Actions `::error` command."""
+    return d.text()
 
 
 def format_github(d: Diagnostic) -> str:
