@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,9 +20,10 @@ import jinja2
 import yaml
 
 
-from .build import CSS, JS, Site, build_site
-from .dates import SourceDateEpochError, last_updated
+from .build import Site, build_site
+from .dates import SourceDateEpochError
 from .knowledge import KnowledgeBase
+from .site_pages import ASSETS, SitePage, TocEntry
 
 MARKER = ".postmortems-generated"  # in OUT: the files the last run wrote, so a later run may replace them
 _SITE_DIR_DEFAULT = "site"
@@ -157,10 +157,9 @@ def generated_config(source: SiteSource, site: Site, user: dict[str, Path]) -> d
         config["plugins"] = {name: options for name, options in plugins.items() if name != "postmortems"}
     elif isinstance(plugins, list):
         config["plugins"] = [p for p in plugins if p != "postmortems" and not (isinstance(p, dict) and "postmortems" in p)]
-    extra_css = list(config.get("extra_css") or [])
-    config["extra_css"] = extra_css + ([CSS] if CSS not in extra_css else [])
-    extra_javascript = list(config.get("extra_javascript") or [])
-    config["extra_javascript"] = extra_javascript + ([JS] if JS not in extra_javascript else [])
+    config["extra_css"] = list(config.get("extra_css") or [])
+    config["extra_javascript"] = list(config.get("extra_javascript") or [])
+    ASSETS.add_to(config["extra_css"], config["extra_javascript"])
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         config["theme"] = {**theme, "custom_dir": "overrides"}
@@ -210,17 +209,15 @@ def automatic_nav(uris: list[str]) -> list:
     return entries(tree)
 
 
-_TOP_H2 = re.compile(r'^<h2 id="([^"]+)">(.*?)</h2>$', re.M)
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|])")
+# What Markdown reads in a heading's text; the text is HTML already (`&amp;`, `&#39;`), whose entities Markdown keeps
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
 
 
-def headings_as_markdown(html: str) -> str:
-    """`html` with each top-level `<h2 id>` as a Markdown heading with that id (`attr_list`), so the engine's
-    table of contents lists the sections the plugin adds, as the plugin's own build does."""
-    def heading(match: re.Match) -> str:
-        title = _MARKDOWN_SPECIAL.sub(r"\\\1", match.group(2))
-        return f"\n## {title} {{#{match.group(1)}}}\n"
-    return _TOP_H2.sub(heading, html)
+def markdown_heading(entry: TocEntry) -> str:
+    """A section of the HTML around a page (`Rendered.toc`) as a Markdown heading with its id (`attr_list`), so the
+    engine's table of contents lists the sections the plugin hands MkDocs."""
+    title = _MARKDOWN_SPECIAL.sub(r"\\\1", entry.title)
+    return f"\n{'#' * entry.level} {title} {{#{entry.anchor}}}\n"
 
 
 def _has_attr_list(config: dict) -> bool:
@@ -231,20 +228,39 @@ def _has_attr_list(config: dict) -> bool:
 
 
 def page_markdown(site: Site, uri: str, user_text: str | None = None, toc: bool = False) -> str:
-    """A page of the site as Markdown any engine renders as the plugin would: the title and search setting in
-    front matter, then the HTML above the page's Markdown, the Markdown itself, and the HTML below it (with its
-    sections as Markdown headings when `toc`). A page of the user's at that path keeps its own text (and front
-    matter) above ours."""
+    """A page of the site as Markdown any engine renders as the plugin would: the front matter the core gives it
+    (`SitePage.front_matter`), then the HTML above the page's Markdown, the Markdown itself, and the HTML below it
+    (with its sections as Markdown headings when `toc`). A page of the user's at that path keeps its own text and
+    front matter (our title and search flag added where the core says so) above ours."""
     page, rendered = site.pages[uri], site.render(uri)
-    html = headings_as_markdown(rendered.after) if toc else rendered.after
+    html = rendered.after_with_sections(markdown_heading) if toc else rendered.after
     after = f"\n\n{html}\n" if html else "\n"
     if user_text is not None:
-        return user_text.rstrip("\n") + "\n" + after
-    title = escape(page.title)  # themes print titles unescaped, Zensical's too
-    meta = {"title": title} if page.searchable else {"title": title, "search": {"exclude": True}}
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        return _with_front_matter(page, user_text).rstrip("\n") + "\n" + after
+    front = yaml.safe_dump(page.front_matter({}), allow_unicode=True, sort_keys=False, width=10_000)
     before = f"{rendered.before}\n\n" if rendered.before else ""
     return f"---\n{front}---\n\n{before}{page.markdown.strip(chr(10))}{after}"
+
+
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)  # as MkDocs reads a page's meta
+
+
+def _with_front_matter(page: SitePage, text: str) -> str:
+    """A page of the user's with the front matter the core gives it at this path, as MkDocs would see it: its own
+    kept as written when the core adds nothing."""
+    found, own = _FRONT_MATTER.match(text), {}
+    if found is not None:
+        try:
+            own = yaml.safe_load(found.group(1))
+        except yaml.YAMLError:
+            found = None
+        if not isinstance(own, dict):  # MkDocs reads no front matter then, and renders the text whole
+            found, own = None, {}
+    meta = page.front_matter(own)
+    if meta == own:
+        return text
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{front}---\n{text[found.end():] if found else text}"
 
 
 def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
@@ -252,11 +268,11 @@ def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> 
     toc = _has_attr_list(source.config)
     for uri, path in sorted(user.items()):
         if uri in site.pages:
-            text = site.fill_markers(uri, path.read_text(encoding="utf-8"))
+            text = site.page_markdown(uri, path.read_text(encoding="utf-8"))
             yield f"docs/{uri}", page_markdown(site, uri, text, toc).encode("utf-8")
         elif uri.endswith(".md"):
             text = path.read_text(encoding="utf-8")
-            filled = site.fill_markers(uri, text)
+            filled = site.page_markdown(uri, text)
             yield f"docs/{uri}", filled.encode("utf-8") if filled != text else path.read_bytes()
         else:
             yield f"docs/{uri}", path.read_bytes()
@@ -279,15 +295,14 @@ def generate(kb: KnowledgeBase, source: SiteSource, env: jinja2.Environment, out
     that is no time) or the public build finds a leak (`build.PublishRefused`): the last good OUT stays."""
     check_out(out, source)
     user, warnings = user_files(source.docs_dir, source.config_file.parent)
-    try:  # the build's time from the one clock the plugin reads too, so both say the same "last updated"
-        now = last_updated(kb.today)
+    try:  # the build reads its time from the one clock, as under the plugin: both say the same "last updated"
+        site = build_site(kb, env, user, directory_urls, site_name, site_url)
     except SourceDateEpochError as error:
         raise GenerateError(str(error)) from None
-    site = build_site(kb, env, user, directory_urls, site_name, site_url, now)
     for uri, path in user.items():
         if uri.endswith(".md"):
             site.refuse_leaks_in(uri, path.read_text(encoding="utf-8", errors="replace"))
-    return write_site_source(site, source, user, out), warnings + site.warnings
+    return write_site_source(site, source, user, out), [*warnings, *site.warnings]
 
 
 def write_site_source(site: Site, source: SiteSource, user: dict[str, Path], out: Path) -> list[str]:

@@ -5,14 +5,19 @@ at `/status/`.
 Pages: the status page (`index.md`), a page per incident and maintenance (`incidents/<code>.md`), the history by
 month (`history/…`, paged) with a component filter that needs no JavaScript (each component's history is a page
 of its own, `components/<slug>/history.md`), each component's uptime calendar (`components/<slug>/index.md`),
-and the uptime formula below the site's own About page (`about.md`). Files: see `FEEDS`, `api_files`, `badge.py`.
+and the uptime formula below the site's own About page (`about.md`). Files: the Statuspage API (`api_files`), the
+feeds (`FEEDS`, `component_feeds`) and their stylesheet, the maintenance calendar, the badge, and an empty sitemap
+beside each followed file. `public_site` declares them all, and `every_subscription` what each page's `<head>`
+names; the build only hands them to the engine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from html import escape
 from itertools import groupby
+from pathlib import Path
 from typing import Callable, Sequence
 
 from ..dates import in_utc, plus_days
@@ -31,6 +36,13 @@ HISTORY = "history/index.md"
 ABOUT = "about.md"
 FORMULA_ANCHOR = "how-uptime-is-counted"
 FEED_CSS = "feed.css"
+FEED_CSS_SOURCE = Path(__file__).parent.parent / "assets" / "feed.css"
+API_ENTRY = "api/v2/summary.json"  # the entry of the Statuspage API (`statuspage.api_files`)
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+# Material fetches a sitemap.xml beside every <link rel="alternate"> (for its instant navigation and language
+# switch); an empty one in each folder that holds one keeps every page free of 404s.
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 CALENDAR = "maintenance.ics"
 BADGE_SVG, BADGE_JSON = "badge.svg", "badge.json"
 FEEDS = {"atom": "history.atom", "rss": "history.rss"}
@@ -80,26 +92,63 @@ class ComponentStatus:
 
 @dataclass(frozen=True)
 class Subscription:
-    """A way to follow the site: a label, the file's source URI, its media type and a line on what it is."""
+    """A file readers and tools follow: the label the status page gives it, its source URI, its media type, a line
+    on what it is, and the title of its `<link rel="alternate">` after the site's name. A `component`'s own feeds
+    are linked from that component's pages and the status page, the others from every page; the status page offers
+    those that are `offered`."""
 
     label: str
     uri: str
     media_type: str
     description: str
+    head_title: str = ""
+    component: str | None = None
+    offered: bool = True
+
+
+def every_subscription(components: Sequence[str]) -> list[Subscription]:
+    """Every file of the public site a reader or a tool follows, in the order the status page and each page's
+    `<head>` list them."""
+    found = [Subscription("Atom feed", FEEDS["atom"], MEDIA_TYPES["atom"], "Every incident and maintenance, with each "
+                          "update, for a feed reader.", " (Atom)"),
+             Subscription("RSS feed", FEEDS["rss"], MEDIA_TYPES["rss"], "The same, for readers that want RSS.",
+                          " (RSS)"),
+             Subscription("Maintenance calendar", CALENDAR, "text/calendar", "Planned maintenance windows, for your "
+                          "calendar (iCalendar).", ": maintenance calendar"),
+             Subscription("JSON API", API_ENTRY, "application/json", "Statuspage-compatible JSON for tools; also "
+                          "status.json, incidents.json and scheduled-maintenances.json.", ": status API")]
+    for name in components:
+        feeds = component_feeds(name)
+        found += [Subscription(f"{name} (Atom)", feeds["atom"], MEDIA_TYPES["atom"],
+                               f"Incidents and maintenance of {name} only.", f": {name} (Atom)", name),
+                  Subscription(f"{name} (RSS)", feeds["rss"], MEDIA_TYPES["rss"], f"Incidents and maintenance of "
+                               f"{name} only, for readers that want RSS.", f": {name} (RSS)", name, offered=False)]
+    return found
 
 
 def subscriptions(components: Sequence[str]) -> list[Subscription]:
     """Everything a reader can subscribe to, in the order the status page offers it."""
-    found = [Subscription("Atom feed", FEEDS["atom"], "application/atom+xml", "Every incident and maintenance, "
-                          "with each update, for a feed reader."),
-             Subscription("RSS feed", FEEDS["rss"], "application/rss+xml", "The same, for readers that want RSS."),
-             Subscription("Maintenance calendar", CALENDAR, "text/calendar", "Planned maintenance windows, for "
-                          "your calendar (iCalendar)."),
-             Subscription("JSON API", "api/v2/summary.json", "application/json", "Statuspage-compatible JSON for "
-                          "tools; also status.json, incidents.json and scheduled-maintenances.json.")]
-    found += [Subscription(f"{name} (Atom)", component_feeds(name)["atom"], "application/atom+xml",
-                           f"Incidents and maintenance of {name} only.") for name in components]
-    return found
+    return [way for way in every_subscription(components) if way.offered]
+
+
+@dataclass(frozen=True)
+class PublicSite:
+    """Every page and file of the public status site (a file's content, or the path of a file to copy), and the
+    files each page names in its `<head>`. `name` is the site's."""
+
+    pages: list[PageSpec]
+    files: dict[str, str | Path]
+    subscriptions: tuple[Subscription, ...]
+    name: str
+
+    def head_links(self, uri: str, up: str) -> str:
+        """What the <head> of page `uri` (any page of the site; `up` leads from it to the site root) must also hold,
+        so readers and tools find them: the feeds, the maintenance calendar and the JSON API on every page; a
+        component's own feeds on its pages and on the status page."""
+        return "".join(f'<link rel="alternate" type="{way.media_type}" title="{escape(self.name + way.head_title)}" '
+                       f'href="{up}{escape(way.uri)}">' for way in self.subscriptions
+                       if way.component is None or uri in (HOME, component_uri(way.component),
+                                                           component_history_uri(way.component)))
 
 
 def months(incidents: Sequence[PublicView]) -> list[tuple[str, list[PublicView]]]:
@@ -161,9 +210,9 @@ def _history_page(uri: str, title: str, views: Sequence[PublicView], policy: Pol
 
 
 def public_site(views: Sequence[PublicView], policy: Policy, today: date, page: Page,
-                url_of: Callable[[str], str], now: datetime | None = None) -> tuple[list[PageSpec], dict[str, str]]:
-    """Every page and file of the public site. `url_of` turns a source URI into its URL from the site root;
-    `now` is the build's time (default: midnight of `today`), shown as "last updated"."""
+                url_of: Callable[[str], str], now: datetime | None = None) -> PublicSite:
+    """Every page and file of the public site, declared here and nowhere else. `url_of` turns a source URI into its
+    URL from the site root; `now` is the build's time (default: midnight of `today`), shown as "last updated"."""
     moment = moment_of(today, now)
     pages = [PageSpec(HOME, page.name, "status", status_context(views, policy, today, incident_uri, now=moment,
                                                                 public=True), in_nav=True)]
@@ -198,7 +247,7 @@ def public_site(views: Sequence[PublicView], policy: Policy, today: date, page: 
         return absolute(url_of(incident_uri(view)))
 
     since = {name: policy.component_since(name) for name in policy.components if policy.component_since(name)}
-    files = api_files(page, views, policy.components, incident_url, since, today, moment)
+    files: dict[str, str | Path] = dict(api_files(page, views, policy.components, incident_url, since, today, moment))
     files[FEEDS["atom"]] = atom_feed(page, views, incident_url, absolute(FEEDS["atom"]), FEED_CSS)
     files[FEEDS["rss"]] = rss_feed(page, views, incident_url, absolute(FEEDS["rss"]), FEED_CSS)
     for name in policy.components:
@@ -211,7 +260,11 @@ def public_site(views: Sequence[PublicView], policy: Policy, today: date, page: 
     indicator, description = overall_status(incidents)
     files[BADGE_SVG] = badge_svg(indicator, description)
     files[BADGE_JSON] = badge_json(indicator, description)
-    return pages, files
+    files[FEED_CSS] = FEED_CSS_SOURCE
+    followed = every_subscription(policy.components)
+    for folder in sorted({way.uri.rpartition("/")[0] for way in followed if "/" in way.uri}):
+        files.setdefault(f"{folder}/sitemap.xml", EMPTY_SITEMAP)
+    return PublicSite(pages, files, tuple(followed), page.name)
 
 
 def calendar(days: Sequence[Day]) -> list[tuple[str, list[list[Day | None]]]]:

@@ -1,0 +1,128 @@
+"""One site built again and again in one process by a long-lived adapter (`mkdocs serve` rebuilds it after every
+edit), or once: what a build keeps for the next, and where it writes until it succeeds.
+
+- The knowledge base's cache (`KnowledgeCache`): a rebuild reads only the files that changed.
+- The last successful build's settings (its key: policy, day, URLs, site name and address, output folder and each
+  template's mtime), its site and each page's inputs (`site_inputs`): a rebuild under the same settings reuses the
+  cross-incident pages when no postmortem's facts changed, and an engine may skip a page whose inputs did not change.
+- A build others deploy from is staged (`staging.Staging`): written beside its folder and swapped in only once it
+  succeeded, so a refused leak or a failed `--strict` build leaves the last good site as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .build import PublishRefused, Site, build_site
+from .dates import SourceDateEpochError, build_time
+from .knowledge import KnowledgeBase, KnowledgeCache, load_knowledge_base
+from .policy import Policy
+from .render import template_environment
+from .staging import SiteNotWritten, Staging
+
+# What a build refuses, each said in one line: a leak the public build finds, a `SOURCE_DATE_EPOCH` that is no time,
+# a site that cannot be written. An adapter fails the build with the message, never with a traceback.
+REFUSALS = (PublishRefused, SourceDateEpochError, SiteNotWritten)
+
+
+def template_stamps(dirs: Iterable[str]) -> tuple:
+    """Every template of ours that the environment may load, with its mtime: an edited override renders again."""
+    stamps = []
+    for folder in dirs:
+        try:
+            with os.scandir(os.path.join(folder, "postmortems")) as entries:
+                stamps += sorted((entry.path, entry.stat().st_mtime_ns) for entry in entries)
+        except OSError:
+            continue
+    return tuple(stamps)
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A build's key, its site, and each generated page's inputs by source URI."""
+
+    key: tuple = ()
+    site: Site | None = None
+    inputs: dict = field(default_factory=dict)
+
+
+class SiteBuilds:
+    """The builds of one site by one adapter, one after the other: `begin`, `knowledge_base`, `site`, then
+    `succeeded` or `failed`."""
+
+    def __init__(self) -> None:
+        self.cache = KnowledgeCache()
+        self._last = self._next = _Built()  # the last successful build; this one
+        self._staging: tuple[Staging, Any, str] | None = None  # and the settings it redirected, and their site_dir
+        self._dirs: list[str] | None = None
+        self.env = template_environment()
+
+    def use_templates(self, override_dirs: Iterable[str]) -> None:
+        """Render with the templates of `override_dirs` first (`render.template_environment`). The environment is
+        kept while they stay the same: its compiled templates outlive a rebuild, and Jinja reloads an edited one."""
+        if self._dirs != list(override_dirs):
+            self._dirs = list(override_dirs)
+            self.env = template_environment(self._dirs)
+
+    def begin(self, settings: Any, staged: bool) -> None:
+        """Start a build of the site into `settings.site_dir` (an engine's configuration, such as MkDocs'): when
+        `staged`, into a new sibling of it until the build ends (`succeeded` or `failed` put it back). A
+        `SOURCE_DATE_EPOCH` that is no time fails here, before anything is read (`SourceDateEpochError`), and a
+        sibling that cannot be made with `SiteNotWritten`."""
+        build_time()
+        if staged:
+            self._staging = (Staging(settings.site_dir), settings, settings.site_dir)
+            settings.site_dir = str(self._staging[0].start())
+
+    def knowledge_base(self, root: Path, policy: Policy) -> KnowledgeBase:
+        """Every file of the policy's folder below `root`, parsed and checked; a file unchanged since the last
+        build is not read again."""
+        return load_knowledge_base(root / policy.folder, policy, base=root, cache=self.cache)
+
+    def site(self, kb: KnowledgeBase, user_uris: Iterable[str], directory_urls: bool, site_name: str, site_url: str,
+             output: str) -> Site:
+        """`build_site` into the folder `output`, with the templates in use, reusing what the last successful build
+        made under the same settings."""
+        key = (kb.policy, kb.today, directory_urls, site_name, site_url, output,
+               template_stamps(getattr(self.env.loader, "searchpath", ())))
+        previous = self._last.site if self._last.key == key else None
+        site = build_site(kb, self.env, user_uris, directory_urls, site_name, site_url, previous=previous)
+        self._next = _Built(key, site, {page.uri: site.inputs(page.uri) for page in site.pages.values()
+                                        if not page.user_page})
+        return site
+
+    def unchanged(self, uri: str) -> bool:
+        """Page `uri`'s inputs equal those of the last build that wrote it, under the same settings."""
+        inputs = self._next.inputs.get(uri)
+        return self._next.key == self._last.key and inputs is not None and self._last.inputs.get(uri) == inputs
+
+    def facts_changed(self) -> bool:
+        """A postmortem's facts changed since the last build under the same settings: a page of the user's that
+        shows them (the dashboard, `Site.shows_facts`) must be written again, even by a build that skips the pages
+        whose inputs did not change."""
+        last = self._last.site
+        return self._next.key == self._last.key and last is not None and self._next.site.epoch is not last.epoch
+
+    def succeeded(self) -> None:
+        """Every page is written: swap a staged build in, where `site_dir` says again (`SiteNotWritten` when that
+        fails, which puts the last good site back; then call `failed`), and keep what the build made for the next."""
+        if self._staging is not None:
+            staging, settings, folder = self._staging
+            settings.site_dir = folder
+            staging.commit()
+            self._staging = None
+        self._last = self._next
+
+    def failed(self, error: BaseException) -> str | None:
+        """The build failed: remove the staged folder, and forget the last build, as pages may be half written (the
+        next build writes them all). `error` in one line when it is about writing the site (`Staging.failure`)."""
+        self._last, staged, self._staging = _Built(), self._staging, None
+        if staged is None:
+            return None
+        staging, settings, folder = staged
+        settings.site_dir = folder
+        staging.abandon()
+        return staging.failure(error)
