@@ -5,13 +5,14 @@ own name would extend itself). Replacing one block changes that block in the bui
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mkdocs_postmortems.render import TEMPLATES
-from site_support import build_site, make_site, page, postmortem, snapshot
+from site_support import REPO, build_site, make_site, page, postmortem, snapshot
 
 PM = "2024-03-14-checkout-latency"
 SHIPPED = TEMPLATES / "postmortems"
@@ -130,10 +131,6 @@ def test_a_thin_template_lists_its_bases_blocks_in_order(name):
 def test_the_wheel_ships_every_template_and_asset():
     """`package-data` in pyproject.toml names what the wheel holds besides code: a template it misses renders in a
     checkout and fails in every installed site."""
-    import tomllib
-
-    from site_support import REPO
-
     package = TEMPLATES.parent
     patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
         "package-data"]["mkdocs_postmortems"]
@@ -182,5 +179,6 @@ def test_each_status_colour_is_declared_once_per_scheme():
     light = {prop for selector, prop in status if selector == ":root"}
     dark = {prop for selector, prop in status if selector == '[data-md-color-scheme="slate"]'}
     assert len(status) == len(light) + len(dark) and dark == {prop for prop in light if prop.endswith("-text")}
-    slate_rules = [selector for _, selector, _ in found if selector.startswith('[data-md-color-scheme="slate"] .pm-status')]
+    slate = '[data-md-color-scheme="slate"] .pm-status'
+    slate_rules = [selector for _, selector, _ in found if selector.startswith(slate)]
     assert slate_rules == []  # the dark scheme changes the properties, never a status rule
