@@ -1,5 +1,6 @@
 """`postmortems generate OUT`: a site source for engines without plugins. What it writes, what it refuses, and that
-it reports and exits like `check`. Small sites, no engine: tests/test_engines.py builds the output with Zensical."""
+it reports and exits like `check`. Small sites, no engine: tests/test_engines.py builds the output with Zensical;
+how `generator.py` writes each page is in tests/test_generator.py."""
 
 from __future__ import annotations
 
@@ -12,20 +13,25 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_postmortems.generator import MARKER, automatic_nav, read_config
+from mkdocs_postmortems.generator import MARKER, read_config
 
 from site_support import IMG, SCRIPT, make_site, postmortem, run_cli
 
 PM = "2024-03-14-checkout-latency"
 
 
+def small_site(root: Path) -> Path:
+    """A small site with two postmortems (one a draft) and pages of the user's, in `root`."""
+    make_site(root, {f"{PM}.md": postmortem(PM), "2024-04-01-draft.md": postmortem("2024-04-01-draft", status="draft")},
+              docs={"guide/writing.md": "# Writing\n\nHow we write.\n", "img/logo.svg": "<svg/>"})
+    return root
+
+
 @pytest.fixture
 def site(tmp_path, monkeypatch) -> Path:
-    """A small site with two postmortems (one a draft) and a page of the user's; the current directory is its root."""
-    make_site(tmp_path, {f"{PM}.md": postmortem(PM), "2024-04-01-draft.md": postmortem("2024-04-01-draft", status="draft")},
-              docs={"guide/writing.md": "# Writing\n\nHow we write.\n", "img/logo.svg": "<svg/>"})
+    """`small_site`; the current directory is its root."""
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return small_site(tmp_path)
 
 
 def generated(out: Path) -> dict[str, str]:
@@ -64,16 +70,6 @@ def test_a_postmortem_page_holds_its_card_body_and_tables_and_an_escaped_title(s
     assert yaml.safe_load(cross.removeprefix("---\n").split("\n---\n")[0]) == {
         "title": "Root causes", "search": {"exclude": True}}
     assert cross.count('<h1 id="root-causes">Root causes</h1>') == 1
-
-
-def test_a_users_page_at_a_generated_path_keeps_its_text_above_ours(site):
-    (site / "docs" / "root-causes").mkdir()
-    (site / "docs" / "root-causes" / "index.md").write_text("---\ntitle: Why things break\n---\n\nOur taxonomy.\n")
-    assert run_cli("generate", "out").exit_code == 0
-    text = (site / "out" / "docs" / "root-causes" / "index.md").read_text(encoding="utf-8")
-    # its own title kept, and out of search as under the plugin: the page repeats what the postmortems say
-    assert text.startswith("---\ntitle: Why things break\nsearch:\n  exclude: true\n---\n\nOur taxonomy.\n")
-    assert "root causes in 1 postmortem" in text.split("Our taxonomy.", 1)[1] and "<h1" not in text
 
 
 def test_the_users_nav_and_options_are_kept_and_inherit_merged(site):
@@ -160,22 +156,6 @@ def test_a_leak_in_the_public_build_writes_nothing_and_keeps_the_last_good_outpu
     result = run_cli("generate", "-f", "public.yml", "status")
     assert result.exit_code == 1 and "public-leak" in result.output and "nothing was published" in result.output
     assert generated(site / "status") == before
-
-
-def test_sections_become_markdown_headings_only_with_attr_list(site):
-    config = yaml.safe_load((site / "mkdocs.yml").read_text())
-    (site / "mkdocs.yml").write_text(yaml.safe_dump({**config, "markdown_extensions": ["attr_list", "toc"]}))
-    assert run_cli("generate", "out").exit_code == 0
-    assert "\n## Root causes {#root-causes}\n" in (site / "out" / "docs" / "postmortems" / f"{PM}.md").read_text()
-    (site / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    assert run_cli("generate", "out").exit_code == 0
-    assert '<h2 id="root-causes">Root causes</h2>' in (site / "out" / "docs" / "postmortems" / f"{PM}.md").read_text()
-
-
-def test_automatic_nav_puts_each_folders_index_first_then_pages_then_folders():
-    assert automatic_nav(["b.md", "index.md", "a/z.md", "a/index.md", "a/b/c.md", "a.md", "my-notes/x.md"]) == [
-        "index.md", "a.md", "b.md", {"A": ["a/index.md", "a/z.md", {"B": ["a/b/c.md"]}]},
-        {"My notes": ["my-notes/x.md"]}]
 
 
 def test_watch_generates_again_when_a_postmortem_changes(site):

@@ -1,4 +1,5 @@
-"""The MkDocs plugin end to end: small sites built with MkDocs' own API, the HTML they produce checked.
+"""The knowledge base's pages end to end: small sites built with MkDocs' own API, the HTML they produce checked. What
+is MkDocs' own (the nav, rebuilds, watching) is in tests/test_plugin.py.
 
 Every site is written into `tmp_path` (mkdocs.yml, docs/, postmortems/) and built with
 `mkdocs.commands.build.build`, exactly as `mkdocs build` does, so these tests see what a reader sees.
@@ -8,19 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from mkdocs_postmortems.cli import main as cli
-
 from site_support import (IMG, SCRIPT, SECTIONS, body, build_site, front_matter, index, index_links, listed_ids,
-                          make_site, nav_links, page, postmortem, resolve, run_cli, section, snapshot)
+                          make_site, nav_links, page, postmortem, resolve, run_cli, section)
 
 # --------------------------------------------------------------------------------------------------
 # One postmortem page
@@ -236,129 +231,6 @@ def test_empty_or_missing_folder_still_gives_an_index(tmp_path):
         build_site(config, strict=True)
 
 
-def test_serve_watches_the_postmortems_folder(tmp_path):
-    """The folder lives beside docs/, so without this `mkdocs serve` would not rebuild on an edit."""
-    config = load_config(str(make_site(tmp_path, {})))
-    plugin = config.plugins["postmortems"]
-    plugin.on_config(config)
-
-    class Server:
-        watched: list[str] = []
-
-        def watch(self, path):
-            self.watched.append(path)
-
-    server = Server()
-    assert plugin.on_serve(server, config=config, builder=None) is server
-    assert [Path(p).resolve() for p in server.watched] == [(tmp_path / "postmortems").resolve()]
-
-
-# --------------------------------------------------------------------------------------------------
-# Navigation
-
-
-def _nav_site(tmp_path, config=None):
-    files = {f"2024-0{n}-01-incident-{n}.md": postmortem(f"2024-0{n}-01-incident-{n}") for n in range(1, 4)}
-    docs = {"guide/setup.md": "# Setup\n", "guide/usage.md": "# Usage\n", "about.md": "# About\n"}
-    return make_site(tmp_path, files, config=config, docs=docs), [Path(n).stem for n in files]
-
-
-def test_postmortems_stay_out_of_an_automatic_nav_but_are_built(tmp_path):
-    config, ids = _nav_site(tmp_path)
-    site = build_site(config, strict=True)
-    for src in ("index.html", "about/index.html", "guide/setup/index.html", "postmortems/index.html"):
-        links = nav_links((site / src).read_text(encoding="utf-8"))
-        assert links, f"no nav links found in {src}"
-        targets = {resolve(site, src.removesuffix("index.html"), href) for href in links}
-        assert site / "postmortems/index.html" in targets and site / "guide/usage/index.html" in targets
-        assert not [t for t in targets for pm_id in ids if pm_id in t.as_posix()], src
-    for pm_id in ids:
-        assert (site / "postmortems" / pm_id / "index.html").is_file()
-        assert pm_id in (site / "search" / "search_index.json").read_text(encoding="utf-8")
-
-
-def test_no_previous_or_next_links_lead_into_postmortems_with_an_automatic_nav(tmp_path):
-    """Material's footer and <link rel=prev/next> follow page.previous_page/next_page: none may be a postmortem."""
-    config, ids = _nav_site(tmp_path, {"theme": {"name": "material", "font": False,
-                                                 "features": ["navigation.footer"]}})
-    site = build_site(config, strict=True)
-    for html_file in site.rglob("index.html"):
-        html = html_file.read_text(encoding="utf-8")
-        if any(f"/{pm_id}/" in html_file.as_posix() for pm_id in ids):
-            continue
-        footer = re.findall(r'<a href="([^"]*)" class="md-footer__link', html)
-        rel = re.findall(r'<link rel="(?:prev|next)" href="([^"]*)"', html)
-        assert not [h for h in footer + rel for pm_id in ids if pm_id in h], html_file.relative_to(site)
-
-
-def test_an_explicit_nav_may_list_a_postmortem(tmp_path):
-    config, ids = _nav_site(tmp_path, {"nav": [{"Home": "index.md"}, {"Postmortems": "postmortems/index.md"},
-                                               {"Pinned": f"postmortems/{ids_stem(1)}.md"}]})
-    site = build_site(config)
-    targets = {resolve(site, "", href) for href in nav_links((site / "index.html").read_text(encoding="utf-8"))}
-    assert site / "postmortems" / ids_stem(1) / "index.html" in targets
-    assert site / "postmortems" / ids_stem(2) / "index.html" not in targets
-    assert all((site / "postmortems" / pm_id / "index.html").is_file() for pm_id in ids)
-
-
-def ids_stem(n: int) -> str:
-    return f"2024-0{n}-01-incident-{n}"
-
-
-# --------------------------------------------------------------------------------------------------
-# Rebuilds (mkdocs serve)
-
-
-def _rebuild_site(tmp_path):
-    files = {
-        "2024-03-01-one.md": postmortem("2024-03-01-one", related=["2024-03-02-two"]),
-        "2024-03-02-two.md": postmortem("2024-03-02-two", severity="SEV9"),  # with a problems notice
-        "2024-03-03-broken.md": b"\x00",
-    }
-    return make_site(tmp_path, files)
-
-
-def test_a_second_build_of_the_same_config_gives_identical_pages(tmp_path):
-    """As `mkdocs serve` may: on_config runs again on the same config (once linked the stylesheet twice)."""
-    cfg = load_config(str(_rebuild_site(tmp_path)))
-    build(cfg)
-    first = snapshot(tmp_path / "site")
-    build(cfg)
-    second = snapshot(tmp_path / "site")
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
-
-
-def test_a_second_load_and_build_in_the_same_process_gives_identical_pages(tmp_path):
-    config = _rebuild_site(tmp_path)
-    site = build_site(config)
-    first = snapshot(site)
-    build_site(config)
-    second = snapshot(site)
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
-
-
-def test_a_rebuild_of_the_same_config_sees_changed_postmortems(tmp_path):
-    config = _rebuild_site(tmp_path)
-    cfg = load_config(str(config))
-    build(cfg)
-    assert listed_ids(index(tmp_path / "site")) == ["2024-03-02-two", "2024-03-01-one"]
-    folder = tmp_path / "postmortems"
-    (folder / "2024-03-02-two.md").write_text(postmortem("2024-03-02-two", title="Renamed two"), encoding="utf-8")
-    (folder / "2024-03-01-one.md").unlink()
-    (folder / "2024-03-03-broken.md").unlink()
-    (folder / "2024-03-04-three.md").write_text(postmortem("2024-03-04-three"), encoding="utf-8")
-    build(cfg)
-    site = tmp_path / "site"
-    html = index(site)
-    assert listed_ids(html) == ["2024-03-04-three", "2024-03-02-two"]
-    assert "Renamed two" in html and "files-with-problems" not in html
-    assert "pm-problems" not in page(site, "2024-03-02-two")
-    assert "<h1>Renamed two</h1>" in page(site, "2024-03-02-two")
-    assert not (site / "postmortems" / "2024-03-01-one").exists()
-
-
 # --------------------------------------------------------------------------------------------------
 # Escaping
 
@@ -421,34 +293,6 @@ def test_a_theme_custom_dir_overrides_a_template(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------------
-# Sources stay untouched
-
-
-def _tree(folder: Path) -> dict[str, tuple]:
-    return {p.relative_to(folder).as_posix(): (p.is_dir(), p.stat().st_size if p.is_file() else 0, p.stat().st_mtime_ns)
-            for p in [folder, *folder.rglob("*")]}
-
-
-def test_a_build_never_writes_into_docs_or_postmortems(tmp_path):
-    files = {
-        "2024-03-01-one.md": postmortem("2024-03-01-one"),
-        "2024-03-02-bad.md": postmortem("2024-03-02-bad", severity="SEV9"),
-        "2024-03-03-broken.md": b"\x00",
-        "notes.txt": "x\n",
-    }
-    config = make_site(tmp_path, files, docs={"guide/page.md": "# Page\n"})
-    before = {name: _tree(tmp_path / name) for name in ("docs", "postmortems")}
-    site = build_site(config)
-    build_site(config)
-    with pytest.raises(Abort):
-        build_site(config, strict=True)
-    run_cli("check", "-f", str(config))
-    assert {name: _tree(tmp_path / name) for name in ("docs", "postmortems")} == before
-    assert (site / "postmortems" / "2024-03-01-one" / "index.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "postmortems", "site"]
-
-
-# --------------------------------------------------------------------------------------------------
 # The CLI and the plugin agree
 
 
@@ -472,12 +316,3 @@ def test_postmortems_check_and_a_strict_build_agree(tmp_path, monkeypatch, case)
     # Without --strict, `check` fails exactly when there are errors, as a non-strict build logs them.
     errors = run_cli("check", "-f", "mkdocs.yml")
     assert (errors.exit_code == 0) is (case in ("good", "warning")), errors.output
-
-
-def test_running_the_cli_in_process_does_not_weaken_a_later_strict_build(tmp_path, monkeypatch):
-    """`postmortems check` quiets MkDocs' logger while it loads the config; it must restore it after."""
-    config = make_site(tmp_path, PROBLEM_CASES["warning"])
-    monkeypatch.chdir(tmp_path)
-    assert CliRunner().invoke(cli, ["check", "-f", "mkdocs.yml"]).exit_code == 0
-    with pytest.raises(Abort):
-        build_site(config, strict=True)
