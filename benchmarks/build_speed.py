@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import CONFIG, write_knowledge_base  # noqa: E402
+from synthetic import CONFIG, write_knowledge_base
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = CONFIG[: CONFIG.index("plugins:")]  # site name and theme, shared by all three variants

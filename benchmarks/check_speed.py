@@ -21,11 +21,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import write_knowledge_base  # noqa: E402
-
-from mkdocs_postmortems.cli.options import load_policy  # noqa: E402
-from mkdocs_postmortems.diagnostics import Level  # noqa: E402
-from mkdocs_postmortems.knowledge import load_knowledge_base  # noqa: E402
+from mkdocs_postmortems.cli.options import load_policy
+from mkdocs_postmortems.diagnostics import Level
+from mkdocs_postmortems.knowledge import load_knowledge_base
+from synthetic import write_knowledge_base
 
 
 def best_of(runs: int, action) -> float:

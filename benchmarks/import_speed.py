@@ -23,8 +23,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from build_speed import BARE_CONFIG, SITE, child_environment, plugin_location, time_variants  # noqa: E402
-from synthetic import WORDS  # noqa: E402
+from build_speed import BARE_CONFIG, SITE, child_environment, plugin_location, time_variants
+from synthetic import WORDS
 
 SYSTEMS = ["API", "Website", "Workers", "Dashboard", "Search", "Payments", "Notifications", "Mobile apps"]
 SEVERITIES = ("down", "disrupted", "notice")

@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from check_speed import best_of  # noqa: E402  one timing helper for every benchmark
-from mkdocs_postmortems.policy import Policy, Service  # noqa: E402
-from mkdocs_postmortems.status_site.leak_gate import LeakGate  # noqa: E402
-from mkdocs_postmortems.status_site.normalise import normalise  # noqa: E402
+from check_speed import best_of
+from mkdocs_postmortems.policy import Policy, Service
+from mkdocs_postmortems.status_site.leak_gate import LeakGate
+from mkdocs_postmortems.status_site.normalise import normalise
 
 SENTENCES = [
     "We are investigating elevated error rates on the website and in the apps.",

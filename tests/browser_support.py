@@ -22,7 +22,7 @@ _LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):  # the base class's signature
         pass
 
 
@@ -39,7 +39,7 @@ class StaticServer:
     def url(self) -> str:
         return f"http://{LOCAL_HOST}:{self.httpd.server_port}"
 
-    def __enter__(self) -> "StaticServer":
+    def __enter__(self) -> StaticServer:
         self.thread.start()
         return self
 
@@ -55,7 +55,7 @@ def launch_chromium(playwright):
         unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     try:
         return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000)
-    except Exception as error:  # noqa: BLE001 - any launch failure means there is no browser to test with
+    except Exception as error:  # any launch failure means there is no browser to test with
         unavailable(f"{CHROMIUM} does not start: {error}")
 
 

@@ -14,11 +14,10 @@ from click.testing import CliRunner
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from conftest import REVIEW_ONLY
 from mkdocs_postmortems.cli import main as cli
 
-from conftest import REVIEW_ONLY
-
-REVIEW_OFF = {code: "off" for code in REVIEW_ONLY}  # the review rules, off for this baseline as in conftest
+REVIEW_OFF = dict.fromkeys(REVIEW_ONLY, "off")  # the review rules, off for this baseline as in conftest
 
 REPO = Path(__file__).resolve().parent.parent
 SERVICES = ["checkout", "payments", "search"]

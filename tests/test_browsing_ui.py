@@ -16,8 +16,17 @@ import pytest
 
 from browser_support import StaticServer, axe_source, new_page
 from mkdocs_postmortems.kb_site.urls import slugify
-from test_browser import (REPO, TIMEOUT_MS, _build, as_moment, action_items_of, example_postmortems,
-                          is_overdue, postmortem_id, today_utc)
+from test_browser import (
+    REPO,
+    TIMEOUT_MS,
+    _build,
+    action_items_of,
+    as_moment,
+    example_postmortems,
+    is_overdue,
+    postmortem_id,
+    today_utc,
+)
 
 pytestmark = pytest.mark.browser
 

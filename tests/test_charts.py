@@ -7,7 +7,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mkdocs_postmortems.kb_site.charts import DOT_TITLES_UP_TO, DOTS_UP_TO, bar_chart, distribution_chart, stacked_bar_chart
+from mkdocs_postmortems.kb_site.charts import (
+    DOT_TITLES_UP_TO,
+    DOTS_UP_TO,
+    bar_chart,
+    distribution_chart,
+    stacked_bar_chart,
+)
 from mkdocs_postmortems.kb_site.stats import distribution
 
 NS = "{http://www.w3.org/2000/svg}"

@@ -15,7 +15,6 @@ from conftest import REVIEW_ONLY, VALID
 from mkdocs_postmortems.cli import main
 from mkdocs_postmortems.parsing.schema import POSTMORTEM
 
-
 TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|info) "
                        r"\[(?P<code>[a-z-]+)\] (?P<message>.+)$")
 SUMMARY = re.compile(r"^(\d+) postmortems, (\d+) errors, (\d+) warnings$")

@@ -11,7 +11,6 @@ import yaml
 from mkdocs_postmortems.build import JS
 from mkdocs_postmortems.kb_site.dashboard import fill_dashboard
 from mkdocs_postmortems.kb_site.urls import DASHBOARD_MARKER
-
 from site_support import build_site, make_site, postmortem, run_cli
 
 PM = "2024-03-14-checkout-latency"

@@ -11,12 +11,11 @@ import pytest
 import yaml
 from mkdocs.config import config_options as c
 
-from docs_support import FENCE, DOCS, README, ROOT, read, tables
-from mkdocs_postmortems.parsing import schema
-from mkdocs_postmortems.kb_site import urls as site
+from docs_support import DOCS, FENCE, README, ROOT, read, tables
 from mkdocs_postmortems.checks.families import RULES
+from mkdocs_postmortems.kb_site import urls as site
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, declared_options, item_options
-
+from mkdocs_postmortems.parsing import schema
 
 # Targets that do not exist in the repository but are fine to link to.
 GENERATED = {DOCS / uri for uri in (  # pages the plugin generates

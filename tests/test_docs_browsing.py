@@ -16,15 +16,14 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from docs_support import FENCE, DOCS, README, ROOT, read, tables
-from mkdocs_postmortems.kb_site import exports
-from mkdocs_postmortems.kb_site import urls as site
+from docs_support import DOCS, FENCE, README, ROOT, read, tables
+from mkdocs_postmortems.kb_site import exports, urls as site
 from mkdocs_postmortems.kb_site.exports import CSV_COLUMNS, action_item_record, postmortem_record
 from mkdocs_postmortems.kb_site.indexes import SIMILAR_LIMIT, build_indexes
+from mkdocs_postmortems.kb_site.stats import SMALL_SAMPLE, Distribution
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.mkdocs_config import policy_from_options
 from mkdocs_postmortems.render import TEMPLATES, template_environment
-from mkdocs_postmortems.kb_site.stats import SMALL_SAMPLE, Distribution
 
 BROWSING = DOCS / "browsing.md"
 HOME = DOCS / "index.md"

@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from mkdocs_postmortems.status_site.feeds import atom_feed, entry_id, rss_feed
 from mkdocs_postmortems.model import PublicUpdate
+from mkdocs_postmortems.status_site.feeds import atom_feed, entry_id, rss_feed
 from mkdocs_postmortems.status_site.public import PublicView
 from mkdocs_postmortems.status_site.statuspage import Page
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import VALID, skip_or_fail
-from mkdocs_postmortems.parsing import frontmatter
 from mkdocs_postmortems.diagnostics import Level
+from mkdocs_postmortems.parsing import frontmatter
 
 NAME = "2024-03-14-hostile.md"
 NEIGHBOUR = "2024-03-14-neighbour.md"

@@ -11,8 +11,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mkdocs_postmortems.checks.families import RULES, Context
-from mkdocs_postmortems.kb_site.exports import (as_text, write_action_items_csv, write_action_items_json,
-                                                write_knowledge_base_json)
+from mkdocs_postmortems.kb_site.exports import (
+    as_text,
+    write_action_items_csv,
+    write_action_items_json,
+    write_knowledge_base_json,
+)
 from mkdocs_postmortems.kb_site.indexes import build_indexes
 from mkdocs_postmortems.kb_site.metrics import monthly_counts, response_times
 from mkdocs_postmortems.kb_site.pages import details_context, knowledge_base_pages, problem_counts
@@ -23,7 +27,6 @@ from mkdocs_postmortems.policy import Category, Policy, Service
 from mkdocs_postmortems.render import Links, Rows, render, template_environment
 from mkdocs_postmortems.status_site.pages import status_context
 from mkdocs_postmortems.status_site.public import public_incidents
-
 from site_support import build_site, index, make_site, page
 
 POLICY = Policy(services=(Service("checkout", "", "Checkout"), Service("payments")),

@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from conftest import TODAY
-from site_support import build_site, index, run_cli
 from mkdocs_postmortems import load_knowledge_base
 from mkdocs_postmortems.checks.families import Context, check_postmortem
 from mkdocs_postmortems.cli.options import load_policy
@@ -23,6 +22,7 @@ from mkdocs_postmortems.policy import Policy, Service
 from mkdocs_postmortems.status_site.public import public_incidents
 from mkdocs_postmortems.status_site.statuspage import Page, api_files, maintenance_status
 from mkdocs_postmortems.status_site.uptime import uptime_days
+from site_support import build_site, index, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SOURCES = {"cstate": [FIXTURES / "cstate"], "markdown": [FIXTURES / "markdown"],

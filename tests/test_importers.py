@@ -13,7 +13,6 @@ from mkdocs_postmortems import importers
 from mkdocs_postmortems.importers import IMPORTERS
 from mkdocs_postmortems.parsing.formats import FORMATS, foreign_meaning, recognise
 from mkdocs_postmortems.parsing.schema import PROVENANCE
-
 from site_support import REPO, run_cli
 
 

@@ -9,8 +9,14 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from mkdocs_postmortems.importers.sources import (SourceProblem, decode, front_matter, parse_time, read_bytes,
-                                                  without_relative_links)
+from mkdocs_postmortems.importers.sources import (
+    SourceProblem,
+    decode,
+    front_matter,
+    parse_time,
+    read_bytes,
+    without_relative_links,
+)
 
 TODAY = date(2026, 11, 22)
 

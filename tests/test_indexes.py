@@ -12,18 +12,22 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_postmortems.kb_site.exports import (CSV_COLUMNS, as_text, write_action_items_csv, write_action_items_json,
-                                                write_knowledge_base_json)
-from mkdocs_postmortems.kb_site.indexes import build_indexes, recent_quarters
-from mkdocs_postmortems.knowledge import load_knowledge_base
-from mkdocs_postmortems.kb_site.metrics import month_range, monthly_counts, response_times
-from mkdocs_postmortems.model import ActionItem, Postmortem, RootCause
-from mkdocs_postmortems.mkdocs_config import policy_from_options
-from mkdocs_postmortems.policy import Category, Policy, Service
-from mkdocs_postmortems.kb_site.urls import SiteMap
-from mkdocs_postmortems.kb_site.stats import distribution, percentile
-
 from conftest import TODAY
+from mkdocs_postmortems.kb_site.exports import (
+    CSV_COLUMNS,
+    as_text,
+    write_action_items_csv,
+    write_action_items_json,
+    write_knowledge_base_json,
+)
+from mkdocs_postmortems.kb_site.indexes import build_indexes, recent_quarters
+from mkdocs_postmortems.kb_site.metrics import month_range, monthly_counts, response_times
+from mkdocs_postmortems.kb_site.stats import distribution, percentile
+from mkdocs_postmortems.kb_site.urls import SiteMap
+from mkdocs_postmortems.knowledge import load_knowledge_base
+from mkdocs_postmortems.mkdocs_config import policy_from_options
+from mkdocs_postmortems.model import ActionItem, Postmortem, RootCause
+from mkdocs_postmortems.policy import Category, Policy, Service
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = Policy(services=(Service("checkout"), Service("payments"), Service("platform")),

@@ -16,8 +16,8 @@ from hypothesis import assume, given, settings, strategies as st
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.people import written_names
-from mkdocs_postmortems.policy import Policy, Service
-from mkdocs_postmortems.status_site.leak_gate import LeakGate, RULES_OF_THE_GATE
+from mkdocs_postmortems.policy import Service
+from mkdocs_postmortems.status_site.leak_gate import RULES_OF_THE_GATE, LeakGate
 from mkdocs_postmortems.status_site.normalise import BIDI_CONTROLS, display_order, displayed, fold, normalise
 
 SERVICES = (Service("checkout", component="Checkout"), Service("payments", component="Payments"),
@@ -251,6 +251,7 @@ def test_a_service_named_within_its_own_component_is_public(service, text, terms
 
 def test_the_example_catalog_common_words_pass_and_its_internal_ones_are_found():
     import mkdocs.config
+
     from mkdocs_postmortems.mkdocs_config import policy_from_options
 
     root = Path(__file__).resolve().parents[1]

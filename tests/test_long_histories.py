@@ -15,7 +15,6 @@ from mkdocs_postmortems.kb_site.urls import SiteMap
 from mkdocs_postmortems.knowledge import KnowledgeBase
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig
 from mkdocs_postmortems.policy import MAX_UPTIME_DAYS
-
 from test_indexes import POLICY, incident, indexes_of
 
 

@@ -12,8 +12,7 @@ from mkdocs.config import config_options as c
 
 from mkdocs_postmortems.diagnostics import Level
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, declared_options, item_options, policy_from_options
-from mkdocs_postmortems.policy import (DEFAULT_SECTION_ALIASES, MAX_UPTIME_DAYS, Category, Policy, Service,
-                                       Webhook)
+from mkdocs_postmortems.policy import DEFAULT_SECTION_ALIASES, MAX_UPTIME_DAYS, Category, Policy, Service, Webhook
 
 
 def validated(options: dict) -> PostmortemsConfig:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from cli_support import CONFIG, check_json, run
-from mkdocs_postmortems.parsing.frontmatter import parse_source
 from mkdocs_postmortems.knowledge import load_knowledge_base
-from mkdocs_postmortems.policy import Policy
+from mkdocs_postmortems.parsing.frontmatter import parse_source
 from mkdocs_postmortems.parsing.markdown import body_headings
+from mkdocs_postmortems.policy import Policy
 from mkdocs_postmortems.scaffold import SHIPPED
 
 SHIPPED_NAMES = ("default", "lightweight")

@@ -12,7 +12,6 @@ from mkdocs_postmortems.checks.blameless import find_blame
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.people import is_person, people
 from mkdocs_postmortems.policy import Service
-
 from test_data_errors import public_postmortem
 
 

@@ -10,12 +10,12 @@ import pytest
 from cli_support import commit, dated, git, related, run, write
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems.checks import checklist
-from mkdocs_postmortems.pull_requests.changes import ChangedPostmortem, changed_postmortems, postmortem_from_text
-from mkdocs_postmortems.pull_requests.diff import FieldChange, FrontMatterDiff, diff_postmortems
-from mkdocs_postmortems.status_site.public import public_view
 from mkdocs_postmortems.diagnostics import Diagnostic, Level
 from mkdocs_postmortems.parsing.frontmatter import MAX_FILE_BYTES
+from mkdocs_postmortems.pull_requests.changes import ChangedPostmortem, changed_postmortems, postmortem_from_text
 from mkdocs_postmortems.pull_requests.comment import MARKER, md_code, md_text, render_pr_summary
+from mkdocs_postmortems.pull_requests.diff import FieldChange, FrontMatterDiff, diff_postmortems
+from mkdocs_postmortems.status_site.public import public_view
 
 PATH = "postmortems/2024-03-14-example.md"
 ITEM = VALID[VALID.index("  - title: Size the pool"):VALID.index("---\n\n## Summary")]  # VALID's one action item
@@ -375,7 +375,7 @@ def test_changed_postmortems_takes_each_files_diagnostics_from_the_knowledge_bas
     assert [(d.path, d.code) for d in others] == [("notes.txt", "not-markdown")]
 
 
-def test_pr_summary_command(repo):  # noqa: F811
+def test_pr_summary_command(repo):
     write(repo, "2024-03-14-example.md", with_items(ITEM, text=DRAFT))
     write(repo, "2024-03-16-delete.md", dated(16))
     write(repo, "2024-03-17-refers.md", related(dated(17), "2024-03-16-delete"))
@@ -407,7 +407,7 @@ def test_pr_summary_command(repo):  # noqa: F811
     ([], "Missing option '--base'"),
     (["--base", "main", "--format", "html"], "'html' is not"),
 ])
-def test_pr_summary_usage_errors_exit_2(repo, args, message):  # noqa: F811
+def test_pr_summary_usage_errors_exit_2(repo, args, message):
     write(repo, "2024-03-14-example.md", VALID)
     commit(repo, "main")
     result = run("pr-summary", *args)

@@ -149,6 +149,7 @@ def test_the_example_knowledge_base_leaks_nothing():
     from pathlib import Path
 
     import mkdocs.config
+
     from mkdocs_postmortems.mkdocs_config import policy_from_options
 
     root = Path(__file__).resolve().parents[1]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_postmortems.checks.checklist import CHECKLIST
 from mkdocs_postmortems.checks.families import RULES
 from mkdocs_postmortems.checks.registry import Scope
-from mkdocs_postmortems.checks.checklist import CHECKLIST
 from mkdocs_postmortems.policy import LIVE, STATUSES
 
 DOCS = Path(__file__).parent.parent / "docs"

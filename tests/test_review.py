@@ -11,9 +11,9 @@ from conftest import VALID
 from mkdocs_postmortems.checks.checklist import CHECKLIST, checklist_results
 from mkdocs_postmortems.checks.communications import communications_owed
 from mkdocs_postmortems.checks.families import RULES
+from mkdocs_postmortems.checks.review import add_business_days
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.policy import Policy, Service
-from mkdocs_postmortems.checks.review import add_business_days
 
 NAME = "2024-03-14-example.md"
 # VALID plus what a published review needs: a systemic cause, `done_when` on the P1 item, `published_on`,

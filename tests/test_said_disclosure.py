@@ -20,7 +20,8 @@ import re
 from pathlib import Path
 
 import pytest
-from site_support import build_site, front_matter, make_site, postmortem, run_cli
+
+from site_support import build_site, make_site, postmortem, run_cli
 
 STATES = ("ongoing", "draft", "in-review", "published")
 KINDS = ("incident", "maintenance")

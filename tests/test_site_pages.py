@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_support import (IMG, REPO, SCRIPT, build_site, links_of, make_site, postmortem, resolve, section, snapshot)
+from site_support import IMG, REPO, SCRIPT, build_site, links_of, make_site, postmortem, resolve, section, snapshot
 
 PAGES = ["root-causes/index.html", "action-items/index.html", "services/index.html", "metrics/index.html",
          "postmortems/index.html"]

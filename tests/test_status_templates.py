@@ -10,8 +10,8 @@ import pytest
 
 from mkdocs_postmortems import render
 from mkdocs_postmortems.model import PublicUpdate
-from mkdocs_postmortems.status_site.public import PublicView
 from mkdocs_postmortems.status_site.pages import ComponentStatus, component_uri, recent_days, subscriptions
+from mkdocs_postmortems.status_site.public import PublicView
 from mkdocs_postmortems.status_site.uptime import FORMULA, uptime_days, uptime_percent
 
 TODAY = date(2026, 11, 22)

@@ -5,10 +5,10 @@ own name would extend itself). Replacing one block changes that block in the bui
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 
 from mkdocs_postmortems.render import TEMPLATES

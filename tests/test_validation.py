@@ -9,13 +9,13 @@ import pytest
 
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems import load_knowledge_base
+from mkdocs_postmortems.checks.blameless import find_blame
 from mkdocs_postmortems.checks.families import RULES
+from mkdocs_postmortems.checks.references import duplicate_ids, unknown_related
+from mkdocs_postmortems.checks.registry import Context
 from mkdocs_postmortems.diagnostics import Level
 from mkdocs_postmortems.model import Postmortem
-from mkdocs_postmortems.checks.registry import Context
-from mkdocs_postmortems.checks.references import duplicate_ids, unknown_related
 from mkdocs_postmortems.parsing.markdown import body_headings
-from mkdocs_postmortems.checks.blameless import find_blame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 

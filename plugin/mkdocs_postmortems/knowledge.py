@@ -12,16 +12,16 @@ from pathlib import Path
 
 import yaml
 
+from .checks.families import RULES, Context, check_findings, check_knowledge_base, check_postmortem
 from .dates import build_day
 from .diagnostics import Diagnostic, Level, cap_per_file
-from .parsing.frontmatter import Source, read_source
 from .model import Postmortem, people_of, postmortem_from_values
+from .parsing.formats import recognise
+from .parsing.frontmatter import Source, read_source
+from .parsing.reader import Reader
+from .parsing.schema import POSTMORTEM
 from .people import people_from_names
 from .policy import Policy
-from .parsing.reader import Reader
-from .checks.families import RULES, Context, check_findings, check_knowledge_base, check_postmortem
-from .parsing.formats import recognise
-from .parsing.schema import POSTMORTEM
 
 MAINTENANCE_NEEDS_NOT = ("severity", "impact", "impact.summary")  # required of incidents only
 _OUR_KEYS = frozenset(field.name for field in POSTMORTEM)

@@ -13,21 +13,30 @@ import dataclasses
 import logging
 import os
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
-from mkdocs.config import base, load_config
-from mkdocs.config import config_options as c
+from mkdocs.config import base, config_options as c, load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import get_yaml_loader
 
 from .checks.families import RULES
 from .diagnostics import Level
-from .policy import (DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS,
-                     DEFAULT_SECTION_ALIASES, MAX_UPTIME_DAYS, Category, Policy, Service, Webhook, with_own_domains)
+from .policy import (
+    DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS,
+    DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS,
+    DEFAULT_SECTION_ALIASES,
+    MAX_UPTIME_DAYS,
+    Category,
+    Policy,
+    Service,
+    Webhook,
+    with_own_domains,
+)
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -476,7 +485,7 @@ def config_chain(config_file: Path) -> list[tuple[Path, dict]]:
                                   f"(at {path})")
         try:
             with open(path, "rb") as source:
-                settings = yaml.load(source, Loader=get_yaml_loader()) or {}  # noqa: S506 - MkDocs' own safe loader
+                settings = yaml.load(source, Loader=get_yaml_loader()) or {}  # MkDocs' own safe loader
         except OSError as error:
             raise ConfigFileError(f"{path}: {error.strerror or error}") from None
         except (yaml.YAMLError, ValueError) as error:  # !ENV of an unset variable without a default is a ValueError

@@ -16,8 +16,8 @@ the handle is `kevin.young`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .model import Postmortem, people_of
 from .policy import Policy

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from .diagnostics import Level

@@ -18,9 +18,9 @@ import yaml
 
 from .dates import plus_days
 from .parsing.frontmatter import parse_source
+from .parsing.markdown import body_headings
 from .policy import Policy
 from .render import TEMPLATES
-from .parsing.markdown import body_headings
 
 SHIPPED = TEMPLATES / "new"
 DEFAULT_TEMPLATE = "default"

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
-from ..people import people
 from ..parsing.markdown import code_lines
+from ..people import people
 from .registry import RULES, Context, Scope, rule
 from .review import free_texts
 

@@ -6,8 +6,8 @@ diagnostics, human items as questions for the reviewer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..diagnostics import Diagnostic
 from ..policy import STATUSES

@@ -3,7 +3,7 @@ per reference, so they stay linear in the number of postmortems."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem

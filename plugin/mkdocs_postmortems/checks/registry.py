@@ -12,10 +12,10 @@ adding a rule touches its module, its fixture and its line of docs.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem

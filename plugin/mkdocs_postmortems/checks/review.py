@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..dates import add_business_days, plus_days
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
-from ..policy import Policy
 from ..parsing.markdown import body_headings
+from ..policy import Policy
 from .communications import communications_owed
 from .registry import Context, diagnostic, rule
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem

@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from ..diagnostics import Level
+from ..kb_site.urls import slugify
 from ..knowledge import load_knowledge_base
 from ..policy import PUBLIC_IMPACTS, Policy
 from ..status_site.public import public_text, public_view
-from ..kb_site.urls import slugify
 from .check import format_text
 from .options import ConfigError, config_option, load_policy, parse_day
 
@@ -41,7 +41,14 @@ def _templates_folder(policy: Policy, config_file: Path | None) -> Path | None:
 @config_option
 def new(title, severity, services, author, day, template_name, config_file):
     """Write a new draft postmortem from a template; never overwrites a file."""
-    from ..scaffold import DEFAULT_TEMPLATE, LIGHT_TEMPLATE, TemplateError, missing_sections, new_postmortem, pick_template
+    from ..scaffold import (
+        DEFAULT_TEMPLATE,
+        LIGHT_TEMPLATE,
+        TemplateError,
+        missing_sections,
+        new_postmortem,
+        pick_template,
+    )
 
     policy, folder = load_policy(config_file)
     templates_folder = _templates_folder(policy, config_file)

@@ -10,10 +10,11 @@ names services; and, as its docstring, the format's documentation. `IMPORTERS`, 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType, ModuleType
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import NamedTuple
 
 from ..parsing.formats import FORMATS, Format
 from ..policy import Policy

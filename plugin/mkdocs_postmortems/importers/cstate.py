@@ -9,9 +9,9 @@ offset as UTC (its default `timeZone`), and so does this importer, saying so in 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..parsing.formats import CSTATE
 from ..policy import Policy

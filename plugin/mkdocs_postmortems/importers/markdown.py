@@ -9,9 +9,9 @@ first timeline entry's time, or a date from the text or the file name (`2025-09-
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..parsing.formats import MARKDOWN
 from ..policy import Policy

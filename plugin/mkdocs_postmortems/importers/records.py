@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import yaml
 
-from ..dates import iso_z
 from ..checks.families import Context, check_knowledge_base, check_postmortem
+from ..dates import iso_z
 from ..diagnostics import Level
 from ..kb_site.urls import slugify
 from ..knowledge import discover, postmortem_from_source

@@ -11,9 +11,9 @@ adds `scheduled_for` and `scheduled_until`, with the statuses scheduled, in_prog
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..parsing.formats import STATUSPAGE
 from ..policy import MAINTENANCE_UPDATE_STATUSES, PUBLIC_UPDATE_STATUSES, Policy

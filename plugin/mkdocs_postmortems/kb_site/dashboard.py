@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..knowledge import KnowledgeBase
+from ..parsing.markdown import code_lines
 from .indexes import Indexes, quarter_of
+from .metrics import minutes
 from .pages import review_state
 from .stats import distribution
-from .metrics import minutes
 from .urls import DASHBOARD_MARKER
-from ..parsing.markdown import code_lines
-from ..knowledge import KnowledgeBase
 
 LATEST = 5  # newest incidents on the dashboard
 

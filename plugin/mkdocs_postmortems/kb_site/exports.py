@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Callable, Iterable, TextIO
+from typing import TextIO
 
 from ..dates import iso_z
+from ..model import Postmortem
 from .indexes import ActionItemEntry, Indexes
 from .metrics import minutes
-from ..model import Postmortem
 
 UrlOf = Callable[[str], str]  # postmortem ID -> its page's URL relative to the site root
 FORMAT_VERSION = 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 from ..dates import minutes, newest_plausible, quarter_of, year_month
 from ..model import Postmortem

@@ -5,20 +5,29 @@ from __future__ import annotations
 
 import markupsafe
 
-from . import charts
-from .indexes import Indexes, cause_pairs
-from ..checks.review import add_business_days
-from ..knowledge import KnowledgeBase
 from ..checks.communications import communications_owed
+from ..checks.review import add_business_days
 from ..diagnostics import Level
-from .metrics import minutes, monthly_counts, quarterly_response, response_times
+from ..knowledge import KnowledgeBase
 from ..model import Postmortem
 from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
 from ..render import PageSpec, problems_of
-from .urls import (ACTION_ITEMS, ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, COMMUNICATIONS, FACETS, METRICS, ROOT_CAUSES,
-                   SERVICES, STATUS_PREVIEW, SiteMap)
+from . import charts
+from .indexes import Indexes, cause_pairs
+from .metrics import minutes, monthly_counts, quarterly_response, response_times
 from .stats import SMALL_SAMPLE
-
+from .urls import (
+    ACTION_ITEMS,
+    ACTION_ITEMS_CSV,
+    ACTION_ITEMS_JSON,
+    COMMUNICATIONS,
+    FACETS,
+    METRICS,
+    ROOT_CAUSES,
+    SERVICES,
+    STATUS_PREVIEW,
+    SiteMap,
+)
 
 PAGE_ROWS = 200  # rows of one table per page: a longer list is split into pages, so no page grows with the history
 RECURRING_SHOWN = 10  # incidents named per recurring cause on the root causes page; the rest on the category's page

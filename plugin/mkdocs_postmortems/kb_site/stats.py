@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 SMALL_SAMPLE = 5  # below this many values a median or p90 says little; pages say so
 

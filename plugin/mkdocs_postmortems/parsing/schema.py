@@ -24,7 +24,7 @@ class Field:
     description: str
     required: bool = False
     choices: tuple[str, ...] | str | None = None
-    fields: tuple["Field", ...] = ()
+    fields: tuple[Field, ...] = ()
 
 
 ROOT_CAUSE = (

@@ -12,19 +12,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import subprocess
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
-from .diff import FrontMatterDiff, diff_postmortems
 from ..knowledge import KnowledgeBase, display_path, load_knowledge_base, postmortem_from_source, walk
-from ..parsing.frontmatter import read_bounded, source_from_bytes
-from .scan_cache import ScanCache
 from ..model import Postmortem
+from ..parsing.frontmatter import read_bounded, source_from_bytes
 from ..policy import Policy
 from ..status_site.public import PublicView, public_view
-
+from .diff import FrontMatterDiff, diff_postmortems
+from .scan_cache import ScanCache
 
 
 class ChangesError(Exception):

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..dates import utc_minute
-from .changes import ChangedPostmortem
-from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChange
 from ..checks.checklist import checklist_results
+from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..status_site.public import PublicView, impact_window
+from .changes import ChangedPostmortem
+from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChange
 
 MARKER = "<!-- postmortems-pr-summary -->"  # a workflow finds its own comment by this, to update it
 NONE = "—"
@@ -52,7 +52,7 @@ def _escaped(text: str) -> str:
 
 def _without_trailing_punctuation(url: str) -> str:
     """As GitHub ends an address in text: not at a final `.`, `,`, `)` more than were opened, and the like."""
-    while url and (url[-1] in ".,:;!?*_~'\"" or url[-1] == ")" and url.count(")") > url.count("(")):
+    while url and (url[-1] in ".,:;!?*_~'\"" or (url[-1] == ")" and url.count(")") > url.count("("))):
         url = url[:-1]
     return url
 

@@ -7,9 +7,9 @@ Action items are matched by title, or by position when the title changed but the
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
 
 from ..model import ActionItem, Postmortem, RootCause
 

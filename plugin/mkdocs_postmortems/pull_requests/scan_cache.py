@@ -17,8 +17,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..parsing import frontmatter, reader, scan as scanning
 from ..parsing.frontmatter import read_bounded

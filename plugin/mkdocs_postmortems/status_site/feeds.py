@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from typing import Callable, Sequence
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 

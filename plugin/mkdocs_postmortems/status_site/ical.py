@@ -11,8 +11,8 @@ never inside a UTF-8 character; lines end in CRLF.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 from ..dates import in_utc, utc_minute

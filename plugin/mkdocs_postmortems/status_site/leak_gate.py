@@ -36,9 +36,9 @@ import fnmatch
 import html
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from ..checks.registry import RULES, Context, Scope, rule
 from ..diagnostics import Diagnostic, Level

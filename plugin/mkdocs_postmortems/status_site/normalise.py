@@ -550,7 +550,7 @@ def _reorder(kept: list[int], levels: list[int]) -> list[int]:
     lowest = max(1, min(levels[index] for index in kept) | 1)
 
     class Node:
-        __slots__ = ("low", "high", "children")
+        __slots__ = ("children", "high", "low")
 
         def __init__(self, low: int, high: int, children: list):
             self.low, self.high, self.children = low, high, children

@@ -39,11 +39,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
 
 from ..policy import Webhook
 
@@ -166,7 +166,7 @@ def _connect(address: tuple[str, int], timeout=None, source_address=None, *, dea
     def resolve() -> None:
         try:
             found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except Exception as error:  # noqa: BLE001 - handed to the caller below
+        except Exception as error:  # any failure: handed to the caller below
             found.append(error)
 
     resolver = threading.Thread(target=resolve, name="postmortems-notify-resolve", daemon=True)
@@ -385,7 +385,7 @@ def _fetch(source: str, timeout: float, limit: int) -> bytes | None:
             if problem:
                 raise NotifyError(f"{where}: redirects to a URL that {problem}") from None
             url = target
-        except Exception as error:  # noqa: BLE001 - every failure said in our words, never with the URL
+        except Exception as error:  # every failure said in our words, never with the URL
             raise NotifyError(f"{where}: {_describe(error, timeout, url)}") from None
     raise NotifyError(f"{shown}: more than {MAX_REDIRECTS} redirects")
 
@@ -589,7 +589,7 @@ def send(url: str, body: bytes, headers: Mapping[str, str], timeout: float = 10.
         try:
             _request(url, Deadline(timeout), body, {"Content-Type": "application/json", **headers}).close()
             return attempt
-        except Exception as error:  # noqa: BLE001 - sorted into retryable and not; said in our words
+        except Exception as error:  # any failure: sorted into retryable and not; said in our words
             if isinstance(error, urllib.error.HTTPError):
                 error.close()
             reason = _describe(error, timeout, url)

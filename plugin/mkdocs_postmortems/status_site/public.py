@@ -7,9 +7,9 @@ impact, updates and "what we are changing", and the impact window (`started` to 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Mapping, Sequence
 
 from ..checks.registry import RULES, Context, Scope, rule
 from ..dates import utc_minute

@@ -21,8 +21,8 @@ checks `public.updates`), and `ongoing-unsaid` asks an ongoing incident for some
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 from ..checks.registry import RULES, Context, Scope, diagnostic, rule
 from ..diagnostics import Diagnostic, Level

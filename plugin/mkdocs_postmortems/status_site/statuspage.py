@@ -13,9 +13,9 @@ nothing here reads the clock, so the same records and date always give the same 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Callable, Mapping, Sequence
 
 from ..dates import in_utc
 from .public import COMPONENT_STATUS, PublicView, by_kind, public_code
@@ -59,7 +59,7 @@ def overall_status(incidents: Sequence[PublicView]) -> tuple[str, str]:
 
 def component_statuses(incidents: Sequence[PublicView], components: Sequence[str]) -> dict[str, str]:
     """Each component's worst `COMPONENT_STATUS` among the unresolved incidents naming it, else operational."""
-    statuses = {name: OPERATIONAL for name in components}
+    statuses = dict.fromkeys(components, OPERATIONAL)
     for view in unresolved(incidents):
         status = COMPONENT_STATUS.get(view.impact, OPERATIONAL)
         for name in view.components:

@@ -8,9 +8,9 @@ where incidents overlap, a minute counts once, at the heaviest weight. The statu
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Sequence
 
 from ..dates import in_utc, plus, plus_days
 from .public import COMPONENT_STATUS, DOWNTIME_WEIGHT, PublicView
