@@ -70,7 +70,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.config, self.policy = options.config, options.policy()
         self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
         self.builds.use_templates(config.theme.dirs)
-        self.site, self.rendered = None, {}  # src_uri -> what its Markdown rendered to, until the page is written
+        self.site, self.compact, self.rendered = None, {}, {}  # src_uri -> its search text; what its Markdown gave
         ASSETS.add_to(config.extra_css, config.extra_javascript)
         return config
 
@@ -104,15 +104,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Search indexes a postmortem's compact text (`Site.search_text`): its card and tables double the work."""
         if page.file.src_uri in self.site.pages:
             self.rendered[page.file.src_uri] = html
-        before, after = self.site.search_text(page.file.src_uri)
+        before, after = self.compact[page.file.src_uri] = self.site.search_text(page.file.src_uri)
         return before + html + after
 
     @event_priority(-100)  # after every search plugin has indexed the page
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         """After search, as the page is written (so no page's HTML waits): the core's HTML and its sections."""
-        rendered = self.site.render(page.file.src_uri)
+        rendered, compact = self.site.render(page.file.src_uri), self.compact.pop(page.file.src_uri, ("", ""))
         if rendered is not None:  # in place of the compact text search indexed, if any
-            page.content = rendered.around(page.content, self.site.search_text(page.file.src_uri))
+            page.content = rendered.around(page.content, compact)
             page.toc.items.extend(AnchorLink(entry.title, entry.anchor, entry.level) for entry in rendered.toc)
         return context
 

@@ -84,9 +84,8 @@ class TocEntry:
     level: int = 2
 
 
-# The sections the templates add: an `<h2 id>` on a line of its own. A user's template that writes one otherwise gets
-# no entry for it, on every engine.
-_SECTION = re.compile(r'^<h2 id="([^"]+)">(.*?)</h2>$', re.M)
+# The sections the templates add: each `<h2 id>`, as the templates write it (no attribute but its id, on one line).
+_SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>|<!--.*?-->", re.S)
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
