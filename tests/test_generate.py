@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from mkdocs_postmortems.generator import MARKER, read_config
-
 from site_support import IMG, SCRIPT, make_site, postmortem, run_cli
 
 PM = "2024-03-14-checkout-latency"

@@ -12,8 +12,7 @@ import yaml
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems import load_knowledge_base
 from mkdocs_postmortems.build import build_site
-from mkdocs_postmortems.generator import (SiteSource, automatic_nav, generated_config, markdown_heading,
-                                          page_markdown)
+from mkdocs_postmortems.generator import SiteSource, automatic_nav, generated_config, markdown_heading, page_markdown
 from mkdocs_postmortems.render import template_environment
 from mkdocs_postmortems.site_pages import CSS, JS, TocEntry
 from site_support import run_cli

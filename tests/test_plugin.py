@@ -18,9 +18,20 @@ from mkdocs.exceptions import Abort
 
 from mkdocs_postmortems.cli import main as cli
 from mkdocs_postmortems.site_pages import CSS, JS
-
-from site_support import (SECTIONS, body, build_site, index, listed_ids, make_site, nav_links, page, postmortem,
-                          resolve, run_cli, snapshot)
+from site_support import (
+    SECTIONS,
+    body,
+    build_site,
+    index,
+    listed_ids,
+    make_site,
+    nav_links,
+    page,
+    postmortem,
+    resolve,
+    run_cli,
+    snapshot,
+)
 from test_plugin_build import PROBLEM_CASES
 
 # --------------------------------------------------------------------------------------------------
@@ -70,7 +81,8 @@ def test_serve_watches_the_postmortems_folder(tmp_path):
     plugin.on_config(config)
 
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path):
             self.watched.append(path)

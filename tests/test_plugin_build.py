@@ -14,8 +14,24 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
-from site_support import (IMG, SCRIPT, SECTIONS, body, build_site, front_matter, index, index_links, listed_ids,
-                          make_site, nav_links, page, postmortem, resolve, run_cli, section)
+from site_support import (
+    IMG,
+    SCRIPT,
+    SECTIONS,
+    body,
+    build_site,
+    front_matter,
+    index,
+    index_links,
+    listed_ids,
+    make_site,
+    nav_links,
+    page,
+    postmortem,
+    resolve,
+    run_cli,
+    section,
+)
 
 # --------------------------------------------------------------------------------------------------
 # One postmortem page

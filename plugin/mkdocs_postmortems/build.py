@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 import jinja2
 
@@ -31,9 +31,9 @@ from .kb_site.urls import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, S
 from .knowledge import KnowledgeBase
 from .model import Postmortem, people_of
 from .render import PageSpec, Rows
+from .site_inputs import Facts, PageInputs, everything
 from .site_pages import ASSETS, CSS, JS, Rendered, SitePage, page_url
 from .site_render import Renderer, SiteUrls
-from .site_inputs import Facts, PageInputs, everything
 from .status_site.leak_gate import LeakGate, check_leaks
 from .status_site.pages import PublicSite, public_site, status_context
 from .status_site.public import public_incidents
@@ -161,7 +161,7 @@ class Site:
 
 
 def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[str], directory_urls: bool = True,
-               site_name: str = "", site_url: str = "", now: datetime | None | Clock = Clock.BUILD,
+               site_name: str = "", site_url: str = "", now: datetime | Clock | None = Clock.BUILD,
                previous: Site | None = None) -> Site:
     """Every page and file of the knowledge base's site, or of its public status site when the policy says so.
     `user_uris` are the source paths of the site's own files (`docs/`): a postmortem there is hidden (with a
@@ -207,7 +207,7 @@ def _knowledge_base_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: 
     specs = {spec.uri: spec for spec in cross.specs}
     pages = {uri: SitePage(uri, pm.title, pm.body) for uri, pm in postmortems.items()} | _spec_pages(specs.values(),
                                                                                                    user_uris)
-    files = {**ASSETS.files(), **cross.exports}
+    files: dict[str, str | Path] = {**ASSETS.files(), **cross.exports}
     urls = SiteUrls(directory_urls, pages.keys() | files.keys() | user_uris)
     renderer = Renderer(kb, env, urls, postmortems, specs, cross.indexes, cross.rows, site_url, user_uris)
     inputs = PageInputs(kb, known, shown, epoch, postmortems, specs, cross.indexes, cross.rows)
@@ -225,7 +225,7 @@ def _cross_incident(kb: KnowledgeBase, env: jinja2.Environment, site_map: SiteMa
         public_incidents(kb.postmortems, kb.policy), kb.policy, kb.today, lambda view: site_map.postmortem(view.id),
         site_map.index))
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def url_of(pm_id: str) -> str:
         return page_url(site_map.postmortem(pm_id), directory_urls)
 
@@ -258,7 +258,7 @@ def _public_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: frozense
                          PublicPage(site_name, site_url), url_of, now)
     specs = {spec.uri: spec for spec in public.pages}
     pages = _spec_pages(public.pages, user_uris)
-    files = {**ASSETS.files(), **public.files}
+    files: dict[str, str | Path] = {**ASSETS.files(), **public.files}
     renderer = Renderer(kb, env, SiteUrls(directory_urls, pages.keys() | files.keys() | user_uris), {}, specs,
                         site_url=site_url, user_uris=user_uris)
     known = Facts()

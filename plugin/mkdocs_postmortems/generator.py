@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jinja2
 import yaml
-
 
 from .build import Site, build_site
 from .dates import SourceDateEpochError

@@ -79,8 +79,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         kb = self.builds.knowledge_base(self.root, self.policy)
         for diagnostic in kb.diagnostics:
             getattr(log, diagnostic.level.value)(diagnostic.one_line())  # error, warning, info: `--strict` counts them
-        self.site = _in_one_line(self.builds.site, kb, files.src_uris, config.use_directory_urls, config.site_name,
-                                 config.site_url or "", str(config.site_dir))
+        self.site = _in_one_line(self.builds.site, kb, files.src_uris, config)
         for warning in self.site.warnings:
             log.warning(log_line(warning))
         for uri, text, path in self.site.file_sources():
@@ -146,5 +145,5 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
 def _strict_warnings() -> int:
     """The warnings and errors counted so far by a `--strict` build's counter (MkDocs' or ProperDocs'), else 0."""
-    return sum(count for name in ("mkdocs", "properdocs") for handler in logging.getLogger(name).handlers
-               if callable(getattr(handler, "get_counts", None)) for _, count in handler.get_counts())
+    handlers = [*logging.getLogger("mkdocs").handlers, *logging.getLogger("properdocs").handlers]
+    return sum(count for handler in handlers if hasattr(handler, "get_counts") for _, count in handler.get_counts())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
 
 import jinja2
 import markupsafe
@@ -15,9 +15,9 @@ import markupsafe
 from .dates import iso_z, utc_minute
 from .diagnostics import Diagnostic, Level
 from .kb_site.indexes import ActionItemEntry
-from .model import Postmortem
-from .kb_site.urls import ACTION_ITEMS, ROOT_CAUSES, SiteMap
 from .kb_site.stats import Distribution
+from .kb_site.urls import ACTION_ITEMS, ROOT_CAUSES, SiteMap
+from .model import Postmortem
 from .status_site.uptime import percent_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,7 +43,7 @@ class Links:
     `up` leads from the page's folder to the site root (`../../`), so each link is one concatenation: index
     pages hold thousands of them."""
 
-    def __init__(self, site: SiteMap, up: str, url_of: UrlOf, rows: "Rows | None" = None):
+    def __init__(self, site: SiteMap, up: str, url_of: UrlOf, rows: Rows | None = None):
         self.site = site
         self.up = up
         self.url_of = url_of

@@ -12,9 +12,10 @@ edit), or once: what a build keeps for the next, and where it writes until it su
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Protocol
 
 from .build import PublishRefused, Site, build_site
 from .dates import SourceDateEpochError, build_time
@@ -26,6 +27,16 @@ from .staging import SiteNotWritten, Staging
 # What a build refuses, each said in one line: a leak the public build finds, a `SOURCE_DATE_EPOCH` that is no time,
 # a site that cannot be written. An adapter fails the build with the message, never with a traceback.
 REFUSALS = (PublishRefused, SourceDateEpochError, SiteNotWritten)
+
+
+class SiteSettings(Protocol):
+    """What a build depends on of a site's configuration, by the names of `mkdocs.yml`, which every engine that reads
+    it shares (MkDocs' `MkDocsConfig` is one): the folder it writes to, the site's name and address, the URLs' form."""
+
+    site_dir: str
+    site_name: str
+    site_url: str | None
+    use_directory_urls: bool
 
 
 def template_stamps(dirs: Iterable[str]) -> tuple:
@@ -56,7 +67,7 @@ class SiteBuilds:
     def __init__(self) -> None:
         self.cache = KnowledgeCache()
         self._last = self._next = _Built()  # the last successful build; this one
-        self._staging: tuple[Staging, Any, str] | None = None  # and the settings it redirected, and their site_dir
+        self._staging: tuple[Staging, SiteSettings, str] | None = None  # and the settings it redirected, their site_dir
         self._dirs: list[str] | None = None
         self.env = template_environment()
 
@@ -67,9 +78,9 @@ class SiteBuilds:
             self._dirs = list(override_dirs)
             self.env = template_environment(self._dirs)
 
-    def begin(self, settings: Any, staged: bool) -> None:
-        """Start a build of the site into `settings.site_dir` (an engine's configuration, such as MkDocs'): when
-        `staged`, into a new sibling of it until the build ends (`succeeded` or `failed` put it back). A
+    def begin(self, settings: SiteSettings, staged: bool) -> None:
+        """Start a build of the site into `settings.site_dir`: when `staged`, into a new sibling of it until the build
+        ends (`succeeded` or `failed` point `site_dir` back at its own). A
         `SOURCE_DATE_EPOCH` that is no time fails here, before anything is read (`SourceDateEpochError`), and a
         sibling that cannot be made with `SiteNotWritten`."""
         build_time()
@@ -82,14 +93,14 @@ class SiteBuilds:
         build is not read again."""
         return load_knowledge_base(root / policy.folder, policy, base=root, cache=self.cache)
 
-    def site(self, kb: KnowledgeBase, user_uris: Iterable[str], directory_urls: bool, site_name: str, site_url: str,
-             output: str) -> Site:
-        """`build_site` into the folder `output`, with the templates in use, reusing what the last successful build
+    def site(self, kb: KnowledgeBase, user_uris: Iterable[str], settings: SiteSettings) -> Site:
+        """`build_site` with the templates in use and the site's `settings`, reusing what the last successful build
         made under the same settings."""
-        key = (kb.policy, kb.today, directory_urls, site_name, site_url, output,
-               template_stamps(getattr(self.env.loader, "searchpath", ())))
+        directory_urls, name, url = settings.use_directory_urls, settings.site_name, settings.site_url or ""
+        stamps = template_stamps(getattr(self.env.loader, "searchpath", ()))
+        key = (kb.policy, kb.today, directory_urls, name, url, str(settings.site_dir), stamps)
         previous = self._last.site if self._last.key == key else None
-        site = build_site(kb, self.env, user_uris, directory_urls, site_name, site_url, previous=previous)
+        site = build_site(kb, self.env, user_uris, directory_urls, name, url, previous=previous)
         self._next = _Built(key, site, {page.uri: site.inputs(page.uri) for page in site.pages.values()
                                         if not page.user_page})
         return site
@@ -103,8 +114,9 @@ class SiteBuilds:
         """A postmortem's facts changed since the last build under the same settings: a page of the user's that
         shows them (the dashboard, `Site.shows_facts`) must be written again, even by a build that skips the pages
         whose inputs did not change."""
-        last = self._last.site
-        return self._next.key == self._last.key and last is not None and self._next.site.epoch is not last.epoch
+        site, last = self._next.site, self._last.site
+        same = self._next.key == self._last.key
+        return same and site is not None and last is not None and site.epoch is not last.epoch
 
     def succeeded(self) -> None:
         """Every page is written: swap a staged build in, where `site_dir` says again (`SiteNotWritten` when that

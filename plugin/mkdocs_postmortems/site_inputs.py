@@ -6,7 +6,7 @@ whole. The core never compares a page's HTML, only what it is made from."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Collection, Mapping
+from collections.abc import Collection, Mapping
 
 from .kb_site.indexes import Indexes
 from .knowledge import KnowledgeBase
@@ -69,7 +69,7 @@ class PageInputs:
             return None
         if spec.template == "facet" and self.indexes is not None:
             problems = self.rows.problems if self.rows else {}
-            return ("facet", spec.title, self._facet_shape(),
+            return ("facet", spec.title, self._facet_shape(self.indexes),
                     tuple((self.known.of(pm), problems.get(pm.id, 0)) for pm in spec.context["postmortems"]))
         return ("everything", spec.title, self.everything)
 
@@ -79,8 +79,8 @@ class PageInputs:
         stamp = self.kb.stamps.get(pm.path)
         return object() if stamp is None else (pm.path, stamp, pm.errors)
 
-    def _facet_shape(self) -> tuple:
+    def _facet_shape(self, indexes: Indexes) -> tuple:
         if self._shape is None:
             self._shape = tuple((dimension, tuple((value, len(pms)) for value, pms in values.items()))
-                                for dimension, values in self.indexes.facets.items())
+                                for dimension, values in indexes.facets.items())
         return self._shape

@@ -5,10 +5,10 @@ stylesheet and script every page needs. The MkDocs plugin and `postmortems gener
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Callable, Mapping
 from urllib.parse import quote
 
 _ASSETS = Path(__file__).parent / "assets"

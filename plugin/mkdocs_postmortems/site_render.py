@@ -5,8 +5,8 @@ place. Links are relative to the page rendered."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from html import escape
-from typing import Collection, Mapping
 
 import jinja2
 

@@ -13,12 +13,12 @@ names; the build only hands them to the engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from html import escape
 from itertools import groupby
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ..dates import in_utc, plus_days
 from ..kb_site.urls import slugify
