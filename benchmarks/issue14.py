@@ -174,7 +174,7 @@ def run(sizes: list[int], workdir: Path, browser: bool, repeat: int) -> None:
         runs = [(mkdocs_build(configs["a"]), mkdocs_build(configs["b"]), mkdocs_build(configs["a"], floor=True))
                 for _ in range(repeat)]
         (a_cpu, a_wall, a_rss), (b_cpu, b_wall, b_rss), (floor_cpu, *_) = (
-            tuple(map(min, zip(*(run[i] for run in runs)))) for i in (0, 1, 2))
+            tuple(map(min, zip(*(run[i] for run in runs), strict=True))) for i in (0, 1, 2))
         print(f"\nN={count}")
         print(f"  build CPU   a {a_cpu:6.1f} s  b {b_cpu:6.1f} s  a/b {verdict('build cpu', a_cpu / b_cpu)}")
         print(f"  build CPU without the core's HTML  a0 {floor_cpu:6.1f} s  a0/b {floor_cpu / b_cpu:.2f}  "

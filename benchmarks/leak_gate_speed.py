@@ -53,7 +53,7 @@ def main(sizes: list[int]) -> None:
     services = tuple(Service(f"service-{i}", component=f"Component {i}" if i % 2 else None) for i in range(40))
     policy = Policy(services=services, internal_domains=("larkspur.example",),
                     public_domains=("status.larkspur.example",), public_deny=("Project Falcon",))
-    people = tuple(f"person.{i}" for i in range(300)) + ("alice",)
+    people = (*(f"person.{i}" for i in range(300)), "alice")
     print(f"compile: {best_of(3, lambda: LeakGate(policy, people)) * 1000:.1f} ms")
     gate = LeakGate(policy, people)
     for count in sizes:

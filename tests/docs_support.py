@@ -20,7 +20,7 @@ def read(path: Path) -> str:
 def tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
     """Every Markdown table outside code blocks, as (header cells, body rows of cells)."""
     found, block = [], []
-    for line in FENCE.sub("", text).split("\n") + [""]:
+    for line in [*FENCE.sub("", text).split("\n"), ""]:
         if line.lstrip().startswith("|"):
             block.append([cell.strip() for cell in _CELL_SPLIT.split(line.strip().strip("|"))])
             continue

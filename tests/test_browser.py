@@ -453,7 +453,7 @@ def test_services_pages_agree_with_the_front_matter(example, page):
     page.locator("article h1", has_text=f"Service: {service}").wait_for()
     assert headings(page) == ["Incidents", "Recurring causes", "Open action items"]
     facts = dict(zip(page.locator(".pm-service-facts dt").all_text_contents(),
-                     page.locator(".pm-service-facts dd").all_text_contents()))
+                     page.locator(".pm-service-facts dd").all_text_contents(), strict=True))
     assert facts["Incidents"] == str(len(incidents[service])), facts
     assert facts["Open action items"] == str(len(open_items[service]))
     assert {postmortem_id(url) for url in section_texts(page, "incidents", ".pm-index tbody a", "href")} == \

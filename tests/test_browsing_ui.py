@@ -270,7 +270,7 @@ def test_dashboard_figures_agree_with_the_front_matter(browser, example):
         page.locator(".pm-dashboard").wait_for()
         shown_owners = dict(zip(page.locator(".pm-dashboard__owners li").evaluate_all(
             "items => items.map(li => li.dataset.owner)"),
-            [int(text) for text in page.locator(".pm-dashboard__owners li strong").all_inner_texts()]))
+            [int(text) for text in page.locator(".pm-dashboard__owners li strong").all_inner_texts()], strict=True))
         assert shown_owners == dict(overdue)
         assert set(page.locator(".pm-dashboard__waiting li").evaluate_all("items => items.map(li => li.dataset.pmId)")) \
             == waiting

@@ -137,7 +137,7 @@ def test_check_changed_since_reports_the_changed_files_and_references_to_them(br
     refers = [d for d in full["diagnostics"] if d["path"] == "postmortems/2024-03-17-refers.md"]
     assert [d["code"] for d in refers].count("unknown-related") == 2  # the deleted ID, and one that never existed
     (to_deleted,) = [d for d in refers if "2024-03-16-delete" in d["message"]]
-    assert report["diagnostics"] == sorted(in_changed_files + [to_deleted],
+    assert report["diagnostics"] == sorted([*in_changed_files, to_deleted],
                                            key=lambda d: (d["path"], d["line"], d["col"], d["code"]))
     # the changed file's own error is there; the untouched file's error and the old unknown reference are not
     assert ("postmortems/2024-03-15-modify.md", 4, 11, "invalid-value") in located(report["diagnostics"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 import pytest
 
@@ -39,7 +40,7 @@ def texts(root: ET.Element) -> list[str]:
 def series_segments(root: ET.Element) -> list[ET.Element]:
     """The stacked bars' segments, not the legend swatches."""
     bars = root.find(f"{NS}g[@class='pm-chart__bars']")
-    return [rect for rect in bars.iter(f"{NS}rect")]
+    return list(bars.iter(f"{NS}rect"))
 
 
 def tip(element: ET.Element) -> str:
@@ -98,7 +99,7 @@ def test_many_months_are_thinned_but_keep_first_and_last():
     assert shown[0] == months[0] and shown[-1] == months[-1]
     assert 4 <= len(shown) <= 12
     xs = [float(t.get("x")) for t in all_of(root, "text") if t.text in shown]
-    assert min(b - a for a, b in zip(xs, xs[1:])) > 7 * 7.2  # no two labels overlap
+    assert min(b - a for a, b in pairwise(xs)) > 7 * 7.2  # no two labels overlap
     assert all(0 <= x <= 640 for x in xs)
     assert len(series_segments(root)) == sum(1 for i in range(84) if i % 4)
 

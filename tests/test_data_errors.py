@@ -58,7 +58,7 @@ def test_a_draft_with_errors_is_listed_with_its_errors_though_it_has_no_page(tmp
           .replace("severity: SEV2", "severity: SEV9"))
     kb = load(tmp_path)
     assert kb.published() == []
-    ((path, shown, problems),) = problem_files(kb, build_indexes(kb.published(), kb.policy, kb.today))
+    ((_path, shown, problems),) = problem_files(kb, build_indexes(kb.published(), kb.policy, kb.today))
     assert shown is None and [d.code for d in problems] == ["invalid-value"]
 
 

@@ -63,9 +63,9 @@ def rows_of(path: Path, first_header: str) -> dict[str, list[str]]:
     for header, body in tables(read(path)):
         if header[0] != first_header:
             continue
-        for name, row in zip(first_column(body), body):
+        for name, row in zip(first_column(body), body, strict=True):
             assert name not in rows, f"{path.name}: `{name}` is in two rows"
-            rows[name] = dict(zip(header, row))
+            rows[name] = dict(zip(header, row, strict=True))
     return rows
 
 
@@ -278,7 +278,7 @@ def test_review_guide_lists_the_checklist_as_the_code_has_it():
 
     text = read(DOCS / "reviewing.md")
     (header, body), = [(h, b) for h, b in tables(text) if h[0] == "Item"]
-    rows = {row[0]: dict(zip(header, row)) for row in body}
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in body}
     assert list(rows) == [item.title for item in CHECKLIST]
     for item in CHECKLIST:
         assert rows[item.title]["The reviewer asks"] == item.question
@@ -313,6 +313,6 @@ def test_the_architecture_names_every_module_of_the_package():
 def test_readme_lists_every_command():
     from mkdocs_postmortems.cli import main
 
-    (header, body), = [(h, b) for h, b in tables(read(ROOT / "README.md")) if h[0] == "Command"]
+    (_header, body), = [(h, b) for h, b in tables(read(ROOT / "README.md")) if h[0] == "Command"]
     listed = {re.match(r"`postmortems ([a-z-]+)", row[0]).group(1) for row in body}
     assert listed == set(main.commands), f"missing: {set(main.commands) - listed}; stale: {listed - set(main.commands)}"

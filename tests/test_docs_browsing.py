@@ -47,7 +47,7 @@ def documented(first_header: str) -> list[dict[str, str]]:
         for cells in body:
             match = _BACKTICKED.match(cells[0])
             assert match, f"docs/browsing.md: first cell is not a `name`: {cells[0]!r}"
-            rows.append({"name": match.group(1), **dict(zip(header, cells))})
+            rows.append({"name": match.group(1), **dict(zip(header, cells, strict=True))})
     return rows
 
 

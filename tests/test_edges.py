@@ -143,7 +143,7 @@ extreme_days = st.sampled_from([date.min, date.max, date(9999, 12, 30), date(1, 
 @given(times=st.tuples(*[st.tuples(extreme_moments, offsets)] * 4), due=extreme_days, today=extreme_days)
 def test_extreme_times_never_raise_in_the_model_checks_metrics_deadlines_feeds_or_pages(times, due, today):
     values = {name: timestamp_text(moment.replace(microsecond=0), offset) for name, (moment, offset) in
-              zip(FIELDS, times)}
+              zip(FIELDS, times, strict=True)}
     text = with_times(**values).replace("due: 2027-01-31", f"due: {due.isoformat()}")
     text = text.replace("impact:\n", f"published_on: {due.isoformat()}\nimpact:\n", 1)
     text = text.replace("\n---\n\n## Summary", "\npublic:\n  title: Slow checkout\n  summary: Checkout was slow.\n"
@@ -151,7 +151,7 @@ def test_extreme_times_never_raise_in_the_model_checks_metrics_deadlines_feeds_o
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / NAME).write_text(text, encoding="utf-8")
         (Path(folder) / "2024-03-15-neighbour.md").write_text(VALID, encoding="utf-8")
-        for kb, site in everything_of(Path(folder), today):
+        for kb, _site in everything_of(Path(folder), today):
             assert len(kb.postmortems) == 2
             for pm in kb.postmortems:
                 pm.duration, pm.time_to_detect, pm.time_to_mitigate, pm.time_to_resolve  # noqa: B018

@@ -25,7 +25,8 @@ def incident(pm_id: str, start: timedelta = timedelta(0), title: str = "Slow che
              summary: str = "What happened.", changes: str = "What we change.") -> PublicView:
     times = [T0 + start + timedelta(minutes=m) for m in (0, 25, 70)]
     statuses = ("investigating", "monitoring", "resolved")
-    updates = tuple(PublicUpdate(status, moment, f"{body} {status}") for status, moment in zip(statuses, times))
+    updates = tuple(PublicUpdate(status, moment, f"{body} {status}")
+                    for status, moment in zip(statuses, times, strict=True))
     return PublicView(pm_id, title, summary, ("Checkout",), "major", changes, updates[::-1], times[0], times[-1])
 
 

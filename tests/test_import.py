@@ -119,7 +119,7 @@ def test_a_date_without_a_time_is_kept_as_a_day(imported):
 
 def test_statuspage_incidents_and_maintenance(imported):
     root, reports, _, _, _ = imported
-    code, report = reports["statuspage"]
+    _code, report = reports["statuspage"]
     files = by_source(report)
     assert files["truncated.json"]["action"] == "skipped" and "not JSON" in files["truncated.json"]["needs"][0]
     assert "components.json only feeds the catalog" in files["components.json"]["needs"][0]

@@ -202,7 +202,7 @@ def test_an_informational_entry_is_maintenance_and_an_unresolved_one_says_so():
     assert found.body == "## Status page entry\n\n*The entry had no text.*"
     assert found.mapped == ["informational entry -> maintenance", "affected -> services database, api",
                             "severity notice -> public impact minor"]
-    assert found.unknown == UNKNOWN + ["resolved"]
+    assert found.unknown == [*UNKNOWN, "resolved"]
     assert found.needs == ["not resolved in the source: add `resolved` once it is"]
 
 
@@ -212,7 +212,7 @@ def test_a_day_without_a_time_stays_a_day_and_a_resolution_without_a_time_is_unk
                             "resolved": "unknown"}
     assert found.body == "## Status page entry\n\nSlow pages. The runbook"  # a link into the old site, as text
     assert found.mapped == ["resolved at an unknown time"]  # no public block: no component named, no impact
-    assert found.unknown == UNKNOWN + ["services"]
+    assert found.unknown == [*UNKNOWN, "services"]
     assert found.needs == ["keys not imported: weight", "no `affected` systems: name the services",
                            "relative link `../runbooks/web.md` made plain text"]
 

@@ -154,8 +154,8 @@ def test_a_postmortem_with_a_utc_timeline_starts_at_its_first_entry_on_the_title
         "analysis; “Remediation” -> Resolution",
         "not in the source: Lessons learned sections",
         "impact summary from the Impact section's first paragraph", "3 action items from tables and lists"]
-    assert found.unknown == ALWAYS_UNKNOWN + [
-        "detected", "mitigated", "resolved", "sections", "action_items.owner", "action_items.priority",
+    assert found.unknown == [
+        *ALWAYS_UNKNOWN, "detected", "mitigated", "resolved", "sections", "action_items.owner", "action_items.priority",
         "action_items.due", "action_items.status", "action_items.closed", "action_items.done_when"]
     assert found.needs == [] and found.wrong == []
     assert found.body.startswith("## Summary\n\nFeature flags stopped evaluating for 40 minutes.\n\n## Impact\n")
@@ -180,9 +180,9 @@ def test_a_timeline_table_gives_the_start_and_stated_durations_detection_and_rec
         "detected: start + “Time to detection: 5 minutes”", "mitigated: start + “Time to recovery: 84 minutes”",
         "sections: “Contributing Factors” -> Root cause analysis; “Lessons Learnt” -> Lessons learned",
         "not in the source: Summary, Impact, Resolution sections", "2 action items from tables and lists"]
-    assert found.unknown == ALWAYS_UNKNOWN + [
-        "resolved", "sections", "impact.summary", "action_items.owner", "action_items.priority", "action_items.due",
-        "action_items.closed", "action_items.done_when"]
+    assert found.unknown == [
+        *ALWAYS_UNKNOWN, "resolved", "sections", "impact.summary", "action_items.owner", "action_items.priority",
+        "action_items.due", "action_items.closed", "action_items.done_when"]
     assert found.needs == ["relative link `runbooks/cert.md` made plain text"]
     assert "## Root cause analysis\n\nSee the runbook.\n" in found.body
 
@@ -193,8 +193,8 @@ def test_a_timeline_that_does_not_say_utc_gives_the_day_alone_with_the_year_of_t
     assert found.mapped == ["title from the first heading", "started: the date in the title (day only)",
                             "not in the source: Summary, Impact, Root cause analysis, Resolution, Lessons learned "
                             "sections"]
-    assert found.unknown == ALWAYS_UNKNOWN + ["detected", "mitigated", "resolved", "sections", "impact.summary",
-                                              "action_items"]
+    assert found.unknown == [*ALWAYS_UNKNOWN, "detected", "mitigated", "resolved", "sections", "impact.summary",
+                             "action_items"]
     assert found.body == "### Timeline\n\n- 09:15 retries started"
 
 

@@ -183,7 +183,7 @@ def test_an_open_incident_starts_when_it_was_opened_and_waits_for_its_resolution
     assert found.fields == {"title": "Slow checkout", "status": "published", "started": "2024-08-01T10:00:00Z"}
     assert found.body == "## Status page updates\n\n**identified** (2024-08-01T10:10:00Z)\n\nWe found the cause.\n"
     assert found.mapped == ["created_at -> started"]  # no component: no public block, so no public impact
-    assert found.unknown == UNKNOWN + ["services", "resolved"]
+    assert found.unknown == [*UNKNOWN, "services", "resolved"]
     assert found.needs == ["no components named: name the services",
                            "status `identified` in the source: add `resolved` once it is"]
 

@@ -270,7 +270,7 @@ def example():
 
 
 def test_example_indexes_agree_with_an_independent_count():
-    kb, ix, raw = example()
+    _kb, ix, raw = example()
     causes = Counter((rc["category"], rc["kind"]) for v in raw.values() for rc in v.get("root_causes", []))
     assert {(c.name, kind): len(entries) for c in ix.categories for kind, entries in c.by_kind.items() if entries} == causes
     items = [(pm_id, n, ai) for pm_id, v in raw.items() for n, ai in enumerate(v.get("action_items", []), 1)]

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def cycle(edges: dict[str, dict[str, int]]) -> list[str] | None:
         path.append(module)
         for target in sorted(edges.get(module, ())):
             if state.get(target) == 1:
-                return path[path.index(target):] + [target]
+                return [*path[path.index(target):], target]
             if target not in state:
                 found = visit(target)
                 if found:
@@ -151,7 +152,7 @@ def cycle(edges: dict[str, dict[str, int]]) -> list[str] | None:
 
 
 def shown(found: list[str], edges: dict[str, dict[str, int]]) -> str:
-    return " -> ".join(f"{a} (line {edges[a][b]})" for a, b in zip(found, found[1:])) + f" -> {found[-1]}"
+    return " -> ".join(f"{a} (line {edges[a][b]})" for a, b in pairwise(found)) + f" -> {found[-1]}"
 
 
 def _is_adapter(module: str) -> bool:

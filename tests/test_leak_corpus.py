@@ -157,7 +157,7 @@ def test_every_normalised_character_maps_back_into_the_original():
     original = "Thanks to \u0430l\u200bice &#64;bob ＯＰＳ－１ and Stra\u00dfe,\n  orders-\n db."
     read = normalise(original)
     assert len(read.text) == len(read.starts) == len(read.ends)
-    assert all(0 <= start < end <= len(original) for start, end in zip(read.starts, read.ends))
+    assert all(0 <= start < end <= len(original) for start, end in zip(read.starts, read.ends, strict=True))
     assert list(read.starts) == sorted(read.starts)
     at = read.text.index("alice")
     assert read.written(at, at + 5) == "\u0430l\u200bice"
@@ -196,7 +196,7 @@ def test_a_finding_points_at_the_original_line_and_column(tmp_path):
     kb, lines = _load(tmp_path)
     leaks = [d for d in kb.diagnostics if d.code == "public-leak"]
     assert len(leaks) == 3
-    for leak, term in zip(leaks, ("al\u200bice", "orders_db", "OPS\u2010123")):
+    for leak, term in zip(leaks, ("al\u200bice", "orders_db", "OPS\u2010123"), strict=True):
         assert lines[leak.line - 1][leak.col - 1:].startswith(term), (leak, term)
     assert "`al\\u200bice` (read as `alice`), a person [person]" in leaks[0].message
     assert "`orders_db` (read as `orders_db`)" not in leaks[1].message and "[service]" in leaks[1].message

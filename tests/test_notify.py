@@ -11,6 +11,7 @@ import json
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -42,9 +43,9 @@ def incidents_json(*views: PublicView) -> str:
 class Endpoints(http.server.BaseHTTPRequestHandler):
     """POST /ok: 200; /flaky: 503 on the first request, then 200; /down: 500 always; GET serves `documents`."""
 
-    received: list[tuple[str, dict, bytes]] = []
-    hits: dict[str, int] = {}
-    documents: dict[str, str] = {}
+    received: ClassVar[list[tuple[str, dict, bytes]]] = []  # shared by every request's handler, read by the tests
+    hits: ClassVar[dict[str, int]] = {}
+    documents: ClassVar[dict[str, str]] = {}
 
     def do_POST(self):  # the base class's naming
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -160,7 +161,7 @@ def test_backoff_doubles_and_is_bounded_and_a_4xx_is_not_retried(server):
     with pytest.raises(NotifyError, match="after 5 attempts"):
         send(f"{server}/down", b"{}", {}, retries=4, backoff=10, sleep=waits.append)
     assert waits == [10, 20, 30, 30]
-    with pytest.raises(NotifyError, match="HTTP 404 .* after 1 attempt$"):
+    with pytest.raises(NotifyError, match=r"HTTP 404 .* after 1 attempt$"):
         send(f"{server}/nowhere", b"{}", {}, retries=4, backoff=0, sleep=waits.append)
 
 

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -54,8 +55,8 @@ class Hostile(http.server.BaseHTTPRequestHandler):
     byte at a time without end, `/trickle-body` headers, then a body a byte at a time without end, `/endless` a body
     as fast as it can (up to CEILING), `/declared-huge` a Content-Length of 400 MiB."""
 
-    seen: list[tuple[str, str, dict]] = []
-    written: dict[str, int] = {}
+    seen: ClassVar[list[tuple[str, str, dict]]] = []  # shared by every request's handler, read by the tests
+    written: ClassVar[dict[str, int]] = {}
     stop = threading.Event()
     other = ""
 

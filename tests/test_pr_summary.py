@@ -200,8 +200,9 @@ def test_markdown_for_a_modified_postmortem():
 
 
 def test_checklist_ticks_items_whose_rules_found_nothing(monkeypatch):
-    monkeypatch.setattr(checklist, "CHECKLIST", checklist.CHECKLIST + (
-        checklist.ChecklistItem("Lessons shared", "Will the owning team present it at the weekly review?"),))
+    monkeypatch.setattr(checklist, "CHECKLIST", (
+        *checklist.CHECKLIST,
+        checklist.ChecklistItem("Lessons shared", "Will the owning team present it at the weekly review?")))
     text = render_pr_summary([changed(IN_REVIEW, IN_REVIEW, [diagnostic("reviewer-required", 3, Level.ERROR),
                                                             diagnostic("section-missing", 28),
                                                             diagnostic("section-missing", 30)])])

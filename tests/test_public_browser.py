@@ -146,7 +146,7 @@ def test_the_live_incident_opens_its_page(example, page):
     page.locator("article h1", has_text=incident["name"]).wait_for()
     assert page.title().startswith(incident["name"])
     facts = dict(zip(page.locator(".pm-status__facts dt").all_inner_texts(),
-                     page.locator(".pm-status__facts dd").all_inner_texts()))
+                     page.locator(".pm-status__facts dd").all_inner_texts(), strict=True))
     assert facts["Affected components"] == ", ".join(component["name"] for component in incident["components"])
     assert facts["Impact"].lower().startswith(incident["impact"])
     updates = page.locator("ol.pm-status__updates li.pm-status__update")

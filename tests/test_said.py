@@ -60,7 +60,7 @@ def test_status_page_posts_become_the_updates_word_for_word_with_statuses_from_t
         ("monitoring", "10:40", "A fix is in place; checkout is recovering.", ("communications", 3, "summary")),
         ("resolved", "11:05", "Checkout is back to normal.", ("communications", 4, "summary"))]
     view = public_view(pm, make_policy())
-    assert [u.body for u in view.updates][0] == "Checkout is back to normal."  # newest first
+    assert next(u.body for u in view.updates) == "Checkout is back to normal."  # newest first
     text = public_text(view)
     assert text.index("Summary:") < text.index("Updates, newest first:")
     assert "(from communications.4.summary)" in text

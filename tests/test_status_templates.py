@@ -194,7 +194,7 @@ def test_the_last_15_days_are_listed_each_with_its_incidents_or_none_reported():
     tree = Tree(status_html())
     days = [" ".join(h["text"].split()) for h in tree.all("h3")]
     assert days[:4] == ["Nov 22, 2026", "Nov 21, 2026", "Nov 20, 2026", "Nov 19, 2026"] and len(days) == 15
-    assert [h["attrs"]["id"] for h in tree.all("h3")][0] == "day-2026-11-22"
+    assert next(h["attrs"]["id"] for h in tree.all("h3")) == "day-2026-11-22"
     titles = [" ".join(a["text"].split()) for a in tree.all("a") if a["attrs"]["href"].startswith("../incidents/")]
     assert titles[-3:] == [ONGOING.title, HOSTILE.strip(), OUTAGE.title]  # October is history, not recent
     assert OCTOBER.title not in titles
@@ -226,7 +226,7 @@ def test_on_the_public_site_bars_link_to_their_day_and_the_formula_and_subscript
     assert not tree.all("p", "pm-status__formula")[0]["text"].startswith("Uptime is counted")
     (formula,) = [a for a in tree.all("a") if a["text"] == "How uptime is counted"]
     assert formula["attrs"]["href"] == "../about.md#how-uptime-is-counted"
-    (subscribe,) = tree.all("details", "pm-status__subscribe")
+    (_subscribe,) = tree.all("details", "pm-status__subscribe")
     offered = {a["attrs"]["href"]: a["attrs"]["type"] for a in tree.all("a") if "type" in a["attrs"]}
     assert offered == {"../history.atom": "application/atom+xml", "../history.rss": "application/rss+xml",
                        "../maintenance.ics": "text/calendar", "../api/v2/summary.json": "application/json",
@@ -238,12 +238,12 @@ def test_maintenance_in_progress_and_upcoming_are_listed_with_their_windows():
                          datetime(2026, 11, 25, 23, tzinfo=UTC), datetime(2026, 11, 26, 1, tzinfo=UTC),
                          kind="maintenance")
     tree = Tree(status_html(maintenance={"upcoming": [planned]}))
-    assert [h["attrs"]["id"] for h in tree.all("h2")][0] == "scheduled-maintenance"
+    assert next(h["attrs"]["id"] for h in tree.all("h2")) == "scheduled-maintenance"
     (listing,) = tree.all("ul", "pm-status__maintenance")
     assert " ".join(listing["text"].split()) == ("Database upgrade maintenance Scheduled 2026-11-25 23:00 UTC – "
                                                  "2026-11-26 01:00 UTC; affects API")
     tree = Tree(status_html(maintenance={"active": [planned]}))
-    assert [h["attrs"]["id"] for h in tree.all("h2")][0] == "maintenance-in-progress"
+    assert next(h["attrs"]["id"] for h in tree.all("h2")) == "maintenance-in-progress"
 
 
 def test_no_javascript_and_hostile_text_is_escaped():
@@ -268,7 +268,7 @@ def test_times_are_utc_with_z():
 def test_an_incident_page_states_its_facts_as_text():
     tree = Tree(incident_html(OUTAGE))
     facts = dict(zip([" ".join(e["text"].split()) for e in tree.all("dt")],
-                     [" ".join(e["text"].split()) for e in tree.all("dd")]))
+                     [" ".join(e["text"].split()) for e in tree.all("dd")], strict=True))
     assert facts == {"Impact": "Major (partial outage)", "Affected components": "Website",
                      "Started": "2026-11-20 10:00 UTC", "Resolved": "2026-11-20 11:30 UTC", "Duration": "1 h 30 min"}
     assert [t["attrs"]["datetime"] for t in tree.all("time")][:2] == ["2026-11-20T10:00:00Z", "2026-11-20T11:30:00Z"]
@@ -298,7 +298,7 @@ def test_a_maintenance_page_says_scheduled_from_and_until_and_its_status():
                          kind="maintenance")
     tree = Tree(incident_html(planned, "scheduled"))
     facts = dict(zip([" ".join(e["text"].split()) for e in tree.all("dt")],
-                     [" ".join(e["text"].split()) for e in tree.all("dd")]))
+                     [" ".join(e["text"].split()) for e in tree.all("dd")], strict=True))
     assert facts == {"Maintenance": "Scheduled", "Affected components": "API",
                      "Scheduled from": "2026-11-25 23:00 UTC", "Scheduled until": "2026-11-26 01:00 UTC",
                      "Window": "2 h 0 min"}
@@ -331,7 +331,7 @@ def test_a_history_page_groups_by_month_newest_first_and_links_the_neighbours():
     assert [(h["attrs"]["id"], h["text"]) for h in tree.all("h2")] == [
         ("november-2026", "November 2026"), ("october-2026", "October 2026")]
     assert "Page 2 of 3" in tree.text()
-    (pager,) = tree.all("nav", "pm-status__pager")
+    (_pager,) = tree.all("nav", "pm-status__pager")
     links = {a["attrs"]["rel"]: a["attrs"]["href"] for a in tree.all("a") if "rel" in a["attrs"]}
     assert links == {"prev": "../history/index.md", "next": "../history/3.md"}
     incidents = [" ".join(a["text"].split()) for a in tree.all("a") if "rel" not in a["attrs"]]
@@ -344,7 +344,7 @@ def test_the_component_filter_links_every_other_component_and_marks_the_current_
     filters = [(None, "history/index.md"), ("Website", "components/website/history.md"), ("API", "components/api/history.md")]
     tree = Tree(history_html(component="Website", filters=filters, page_number=1, page_count=1, previous_uri=None,
                              next_uri=None))
-    (nav,) = tree.all("nav", "pm-status__filter")
+    (_nav,) = tree.all("nav", "pm-status__filter")
     assert [a["attrs"]["href"] for a in tree.all("a", "pm-filter")] == ["../history/index.md", "../components/api/history.md"]
     (current,) = tree.all("span", "pm-filter--current")
     assert current["text"] == "Website" and current["attrs"]["aria-current"] == "page"

@@ -101,7 +101,7 @@ def test_every_fixture_folder_is_expected_and_holds_one_file():
     folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
     assert folders == set(EXPECTED)
     for name in folders:
-        assert len([p for p in (FIXTURES / name).iterdir()]) == 1, name
+        assert len(list((FIXTURES / name).iterdir())) == 1, name
 
 
 def test_valid_baseline_has_no_diagnostics(tmp_path, check):

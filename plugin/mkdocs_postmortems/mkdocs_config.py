@@ -154,7 +154,7 @@ def _two_worst(options) -> list[str]:
 
 
 def _by_rank(days: tuple[int, ...]) -> Callable[[Mapping], dict[str, int]]:
-    return lambda options: dict(zip(options["severities"], days))
+    return lambda options: dict(zip(options["severities"], days, strict=False))
 
 
 def _ranked(days: tuple[int, ...]) -> str:

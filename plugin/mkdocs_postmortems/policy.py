@@ -107,7 +107,7 @@ PATTERN_NEEDLES = dict(zip((*CLOUD_PATTERNS, *CLUSTER_PATTERNS), (
     (".svc", "cluster.local"), ("namespace", "ns:", "ns=", "ns/", "ns :", "ns ="),
     ("kube-", "-system", "ingress-nginx", "cert-manager", "argocd", "tigera-operator"), ("/",),
     re.compile(r"-[0-9a-f]{8}|gke-"),
-)))
+), strict=True))
 DEFAULT_CLOUD_PATTERNS = tuple(CLOUD_PATTERNS)
 DEFAULT_CLUSTER_PATTERNS = tuple(CLUSTER_PATTERNS)
 # Hosts that serve many organisations: a site or repository there says nothing of which domain is the company's.
@@ -167,9 +167,9 @@ class Policy:
     include_drafts: bool = False
     rule_levels: Mapping[str, Level] = field(default_factory=dict)
     publish_within_business_days: Mapping[str, int] = field(
-        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)))
+        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS, strict=True)))
     first_priority_due_within_days: Mapping[str, int] = field(
-        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)))
+        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS, strict=False)))
     blameless_names: tuple[str, ...] = ()  # people named in text, besides authors, reviewers and owners
     organisations: tuple[str, ...] = ()  # vendors and organisations: never people, wherever they are named
     blameless_phrases: tuple[str, ...] = ()  # more blaming phrases to flag

@@ -184,7 +184,7 @@ def prose_only(text: str) -> str:
     if "`" in text or "~~~" in text:  # no fence and no code span without one of them
         lines = text.split("\n")
         prose = "\n".join(" " * len(line) if code else _without_code_spans(line)
-                           for line, code in zip(lines, code_lines(lines)))
+                           for line, code in zip(lines, code_lines(lines), strict=True))
     if "<!--" in prose:
         prose = _COMMENT.sub(_blank, prose)
     if any(marker in prose for marker in _URL_MARKERS):

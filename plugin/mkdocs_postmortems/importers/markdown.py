@@ -8,6 +8,7 @@ first timeline entry's time, or a date from the text or the file name (`2025-09-
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -71,8 +72,9 @@ def markdown_files(sources: Iterable[Path]) -> Iterator[Path]:
 def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Record | FileReport]:
     """A record per postmortem of the sources, and a report for each file that is none."""
     for path in markdown_files(sources):
+        # attempt() calls it at once, the read included, so a bad file is reported and this `path` is the one read
         yield attempt(path.as_posix(),
-                      lambda: document_record(path, decode(read_bytes(path, MAX_BYTES)), policy, today))
+                      lambda: document_record(path, decode(read_bytes(path, MAX_BYTES)), policy, today))  # noqa: B023
 
 
 def sections_of(text: str) -> list[tuple[int, str, list[str]]]:
@@ -327,7 +329,7 @@ def _items_in(lines: list[str], done_here: bool) -> list[dict]:
             if header is None:
                 header = [canonical(cell) for cell in cells]
                 continue
-            row = dict(zip(header, cells))
+            row = dict(zip(header, cells, strict=False))
             title = next((row[k] for k in ("action", "action item", "item", "task", "description", "what", "title")
                           if row.get(k)), "")
             if title:
@@ -354,10 +356,8 @@ def _item(title: str, row: dict, done_here: bool) -> dict:
         item["status"] = "in-progress"
     due = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})\s*", row.get("due") or row.get("due date") or "")
     if due:
-        try:
+        with contextlib.suppress(ValueError):
             item["due"] = date.fromisoformat(due.group(1)).isoformat()
-        except ValueError:
-            pass
     return item
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from ..parsing.formats import STATUSPAGE
@@ -72,7 +73,7 @@ def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Recor
             continue
         for place, entry, maintenance in entries:
             where = f"{path.as_posix()}#{place}"
-            yield attempt(where, lambda: entry_record(entry, maintenance, where, policy, today))
+            yield attempt(where, partial(entry_record, entry, maintenance, where, policy, today))
 
 
 def entries_of(document: dict) -> list[tuple[str, object, bool]]:

@@ -125,7 +125,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float) -> tuple[list[str], 
             x, y = 0.0, y + 18
         parts += [f'<g transform="translate({_num(x)},{_num(y)})">{swatch}</g>', _text(x + 16, y + 10, label)]
         x += advance
-    return parts + ["</g>"], y + 18
+    return [*parts, "</g>"], y + 18
 
 
 def _thin(count: int, room: int) -> list[int]:
@@ -165,7 +165,7 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
     bottom, step = top + plot_height, _nice_step(max(max(totals), 4))
     y_max = step * max(1, math.ceil(max(max(totals), 4) / step))  # at least 4: a month of 1 is not a full bar
     band = (right - left) / len(labels)
-    parts = legend + [_text(12, top + plot_height / 2, y_label, anchor="middle",
+    parts = [*legend, _text(12, top + plot_height / 2, y_label, anchor="middle",
                             extra=f' transform="rotate(-90 12 {_num(top + plot_height / 2)})"')]
     for tick in range(0, y_max + 1, step):
         y = bottom - tick / y_max * plot_height
@@ -327,7 +327,7 @@ def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
         cls, fill = _series_class(names.index(name.split(" ")[0]))
         dash = ' stroke-dasharray="6 4"' if name.endswith("p90") else ""
         segment: list[str] = []
-        for i, value in enumerate(list(row) + [None]):
+        for i, value in enumerate([*row, None]):
             if value is None:
                 if len(segment) > 1:
                     parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" '
@@ -341,6 +341,7 @@ def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
     for i in _thin(len(quarters), room):
         half = len(quarters[i]) * CHAR / 2
         parts.append(_text(min(max(x_of(i), half), WIDTH - half), bottom + 16, quarters[i], anchor="middle"))
-    desc = "; ".join(f"{name}: " + ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row) if v is not None)
+    desc = "; ".join(f"{name}: " + ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row, strict=False)
+                                             if v is not None)
                      for name, row in series)
     return _svg(chart_id, title, desc + ".", bottom + 24, parts)

@@ -25,7 +25,8 @@ def has_dashboard(markdown: str) -> bool:
     if DASHBOARD_MARKER not in markdown:
         return False
     lines = markdown.split("\n")
-    return any(not code and line.strip() == DASHBOARD_MARKER for line, code in zip(lines, code_lines(lines)))
+    return any(not code and line.strip() == DASHBOARD_MARKER
+               for line, code in zip(lines, code_lines(lines), strict=True))
 
 
 def fill_dashboard(markdown: str, html: str) -> str:
@@ -36,7 +37,7 @@ def fill_dashboard(markdown: str, html: str) -> str:
     block = "\n".join(line for line in html.splitlines() if line.strip())
     lines = markdown.split("\n")
     return "\n".join(f"\n{block}\n" if not code and line.strip() == DASHBOARD_MARKER else line
-                     for line, code in zip(lines, code_lines(lines)))
+                     for line, code in zip(lines, code_lines(lines), strict=True))
 
 
 def _previous_quarter(quarter: str) -> str:

@@ -157,7 +157,7 @@ def close_match(word: str, candidates: Iterable[str]) -> str | None:
             continue
         distance = _distance(word_normal, normal)
         if distance <= allowed and (best_distance is None or distance <= best_distance):
-            tied = [candidate] if best_distance is None or distance < best_distance else tied + [candidate]
+            tied = [candidate] if best_distance is None or distance < best_distance else [*tied, candidate]
             best_distance = distance
     # equally near (`SEV5`: `SEV1`..`SEV4`): the one difflib finds most alike, as before
     return difflib.get_close_matches(word, tied, n=1, cutoff=0)[0] if tied else None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 
 import yaml
 
@@ -98,25 +100,24 @@ class Reader:
             seen[key] = key_node
             field = known.get(key)
             if field is None:
-                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`", lambda: (
-                    not key_path and foreign_meaning(key, (k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)))
-                ) or did_you_mean(key, known, f"known keys here: {', '.join(known)}"))
+                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`",
+                            partial(_unknown_key_hint, key, node, not key_path, known))
                 continue
             if value_node.tag == NULL_TAG:
                 if field.required:
-                    self.report_missing(key_node, key_path + (key,), f"required field `{_dotted(key_path, key)}` is empty",
+                    self.report_missing(key_node, (*key_path, key), f"required field `{_dotted(key_path, key)}` is empty",
                                         f"give `{key}` a value; {field.description}")
-                    self.positions[_shared(key_path + (key,))] = self.at(key_node)
+                    self.positions[_shared((*key_path, key))] = self.at(key_node)
                 continue
-            self.positions[_shared(key_path + (key,))] = self.at(value_node)
+            self.positions[_shared((*key_path, key))] = self.at(value_node)
             if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">", '"', "'"):
-                self.positions[_shared(key_path + (key, "text"))] = self.text_at(value_node)
-            value = self.read_value(value_node, field, key_path + (key,))
+                self.positions[_shared((*key_path, key, "text"))] = self.text_at(value_node)
+            value = self.read_value(value_node, field, (*key_path, key))
             if value is not None:
                 values[key] = value
         for field in fields:  # a required field that was given, however wrongly, has been reported already
-            if field.required and field.name not in values and key_path + (field.name,) not in self.positions:
-                self.report_missing(node, key_path + (field.name,),
+            if field.required and field.name not in values and (*key_path, field.name) not in self.positions:
+                self.report_missing(node, (*key_path, field.name),
                                     f"required field `{_dotted(key_path, field.name)}` is missing",
                                     f"add `{field.name}:`; {field.description}")
         return values
@@ -133,9 +134,9 @@ class Reader:
                 return None
             items = []
             for index, item in enumerate(node.value):
-                self.positions[_shared(key_path + (index,))] = self.at(item)
+                self.positions[_shared((*key_path, index))] = self.at(item)
                 if field.type == "objects":
-                    items.append(self.read_object(item, field.fields, key_path + (index,)))
+                    items.append(self.read_object(item, field.fields, (*key_path, index)))
                 else:
                     text = self.read_scalar(item, f"{name}[{index}]")
                     if text is not None and self.check_choice(item, field, text, f"{name}[{index}]"):
@@ -206,10 +207,9 @@ class Reader:
         if match:
             fraction, offset = match.group(1) or "", match.group(2)
             local = text[: match.start(1) if fraction else match.start(2) if offset else len(text)]
-            try:  # no fromisoformat on the whole text: what it accepts differs between Python versions
+            # no fromisoformat on the whole text: what it accepts differs between Python versions
+            with contextlib.suppress(ValueError):
                 moment = datetime.fromisoformat(local.replace(" ", "T"))
-            except ValueError:
-                pass
         if moment is None:
             self.report(node, "wrong-type", f"`{name}` must be an ISO 8601 timestamp, not `{text}`",
                         example)
@@ -244,6 +244,13 @@ class Reader:
         return False
 
 
+def _unknown_key_hint(key: str, node: yaml.MappingNode, top_level: bool, known: dict[str, Field]) -> str:
+    """The hint for an unknown `key` of the mapping `node`: at the top level, what it means in a foreign format (the
+    mapping's other keys say which); else, or for a key no format has, the known key it misspells."""
+    siblings = (k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode))
+    return (top_level and foreign_meaning(key, siblings)) or did_you_mean(key, known, f"known keys here: {', '.join(known)}")
+
+
 def did_you_mean(word: str, candidates, otherwise: str) -> str:
     """`did you mean `x`?` when `word` is a misspelling of a candidate (`formats.close_match`), else `otherwise`."""
     close = close_match(word, candidates)
@@ -259,7 +266,7 @@ def _whole_number(text: str) -> int | None:
 
 
 def _dotted(key_path: Path, key: str) -> str:
-    return ".".join(map(str, key_path + (key,)))
+    return ".".join(map(str, (*key_path, key)))
 
 
 def _describe(node: yaml.Node) -> str:

@@ -138,7 +138,8 @@ def _strings(rest: str, front: str, at: int) -> tuple[list[str], bool]:
     values = [_scalar(item) for item in items]
     after = front[block.end() if block else at:][:2]  # an indented line after the list: more than it read
     read = after not in ("\n ", "\n\t") and all(
-        value is not None or item.split(" #", 1)[0].strip() in _NULLS for item, value in zip(items, values))
+        value is not None or item.split(" #", 1)[0].strip() in _NULLS
+        for item, value in zip(items, values, strict=True))
     return [value for value in values if value], read
 
 

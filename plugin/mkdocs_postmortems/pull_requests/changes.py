@@ -14,6 +14,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
@@ -191,7 +192,7 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
         if relative in changed_relative or stem in changed_ids or suffix != ".md":
             scanned = None
         else:
-            scanned = scans.scan(relative, lambda: _bytes(Path(name)))
+            scanned = scans.scan(relative, partial(_bytes, Path(name)))
         if scanned is None or scanned.may_name(changed_ids):
             parse.append(Path(name))
             others[shown] = None

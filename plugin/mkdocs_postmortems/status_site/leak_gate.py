@@ -339,10 +339,10 @@ class LeakGate:
             if not _under(match.group(1), self.internal_domains):
                 return None
             return None if term.split("@", 1)[0] in ROLE_MAILBOXES else ""
-        if rule_name == "internal-domain":
-            if (not _under(term, self.internal_domains) or term in self.public_faces
-                    or (self.public_domains and self.public_domains.fullmatch(term))):
-                return None
+        if rule_name == "internal-domain" and (
+                not _under(term, self.internal_domains) or term in self.public_faces
+                or (self.public_domains and self.public_domains.fullmatch(term))):
+            return None
         if rule_name == "person" and "last" in match.re.groupindex:
             return "" if self._written_name(match, read) else None
         return ""
@@ -457,7 +457,7 @@ def _hint(leak: Leak) -> str:
 def text_position(pm: Postmortem, key_path: tuple, text: str, offset: int) -> tuple[int, int]:
     """The file line and column of character `offset` of the text at `key_path`: from where the text starts in the
     file (the line after `|` or `>` for a block scalar, after the quote for a quoted one)."""
-    content = pm.positions.get(key_path + ("text",))
+    content = pm.positions.get((*key_path, "text"))
     line, col = content or pm.position_of(*key_path)
     lines_before = text.count("\n", 0, offset)
     if not lines_before:

@@ -486,7 +486,7 @@ def _resolve(text: str, run: list[int], types: list[str], levels: list[int], sos
         right = _STRONG.get(kinds[end], embedding) if end < len(kinds) else eos
         kinds[at:end] = [left if left == right else embedding] * (end - at)
         at = end
-    for index, kind in zip(run, kinds):  # I1, I2
+    for index, kind in zip(run, kinds, strict=True):  # I1, I2
         if level % 2 == 0:
             levels[index] = level + (1 if kind == "R" else 2 if kind in ("AN", "EN") else 0)
         else:

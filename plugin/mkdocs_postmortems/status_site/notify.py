@@ -350,10 +350,7 @@ def _retryable(error: BaseException) -> bool:
 def read_document(source: str, timeout: float = 10.0, limit: int = MAX_DOCUMENT_BYTES) -> dict | None:
     """The incidents.json at a path or an http(s) URL, checked (`parse_document`); None when it does not exist (a
     first deploy: a missing file, 404). A URL is read within one `timeout`, redirects included."""
-    if is_url(source):
-        raw = _fetch(source, timeout, limit)
-    else:
-        raw = _read_file(Path(source), limit)
+    raw = _fetch(source, timeout, limit) if is_url(source) else _read_file(Path(source), limit)
     return None if raw is None else parse_document(raw, shown_source(source))
 
 

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import pairwise
 
 from ..dates import in_utc, plus, plus_days
 from .public import COMPONENT_STATUS, DOWNTIME_WEIGHT, PublicView
@@ -72,7 +73,7 @@ def _counted_minutes(spans: list[tuple[datetime, datetime, float]]) -> float:
     """Weighted minutes of the (start, end, weight) spans within one day, each minute at its heaviest weight."""
     bounds = sorted({moment for start, end, _ in spans for moment in (start, end)})
     counted = 0.0
-    for left, right in zip(bounds, bounds[1:]):
+    for left, right in pairwise(bounds):
         weight = max((w for start, end, w in spans if start <= left and end >= right), default=0.0)
         counted += weight * (right - left).total_seconds() / 60
     return min(counted, DAY_MINUTES)
