@@ -53,7 +53,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     @event_priority(-100)  # after other plugins' pre_build, and before MkDocs empties site_dir
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Before anything is read: staging (`SiteBuilds.begin`), but for `serve` and `--dirty`, never deployed."""
+        """A bad `SOURCE_DATE_EPOCH` fails first. Build beside site_dir, swapped in once the build succeeds
+        (`SiteBuilds.begin`), except under `serve` or `--dirty`, which nothing deploys from."""
         _in_one_line(self.builds.begin, config, self.command != "serve" and not self.dirty)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
