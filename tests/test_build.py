@@ -34,3 +34,10 @@ def test_a_status_site_page_naming_something_internal_is_refused_by_both_builds(
 def test_a_status_site_page_in_plain_public_words_is_published(tmp_path):
     site = build_site(status_site(tmp_path, "# About\n\nCheckout and delivery status, updated as we learn more.\n"))
     assert "updated as we learn more" in (site.parent / "site-public" / "about" / "index.html").read_text()
+
+
+def test_a_status_site_page_whose_front_matter_title_names_something_internal_is_refused(tmp_path):
+    """MkDocs strips a page's front matter before the plugin sees its Markdown; the title is published all the same."""
+    config = status_site(tmp_path, "---\ntitle: About orders-db\n---\n\n# About\n\nPlain words.\n")
+    refused = public_build(config)
+    assert isinstance(refused, str) and "about.md:2:" in refused and "orders-db" in refused

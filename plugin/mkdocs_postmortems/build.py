@@ -120,12 +120,13 @@ class Site:
         ours = self.pages.get(uri)
         return dict(own) if ours is None else ours.front_matter(own)
 
-    def page_markdown(self, uri: str, markdown: str) -> str:
-        """What the engine renders of page `uri`, given the Markdown it read: the dashboard filled in where the page
-        asks for it; a postmortem's Markdown that nothing changed handed back as the core's own string, so an engine
-        that keeps every page's Markdown holds no second copy of every body. A public page of the site's own that
-        names what the leak gate keeps in is refused (`refuse_leaks_in`)."""
-        self.refuse_leaks_in(uri, markdown)
+    def page_markdown(self, uri: str, markdown: str, source: str | None = None) -> str:
+        """What the engine renders of page `uri`, given the Markdown it read (and the file's whole `source`, front
+        matter included, when the engine stripped it): the dashboard filled in where the page asks for it; a
+        postmortem's Markdown that nothing changed handed back as the core's own string, so an engine that keeps
+        every page's Markdown holds no second copy of every body. A public page of the site's own that names what
+        the leak gate keeps in, in its text or its front matter's `title`, is refused (`refuse_leaks_in`)."""
+        self.refuse_leaks_in(uri, markdown if source is None else source)
         filled = self.renderer.fill_markers(uri, markdown)
         ours = self.pages.get(uri)
         if ours is not None and not ours.user_page and filled is markdown and markdown == ours.markdown.lstrip("\n"):

@@ -98,7 +98,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Once MkDocs read a page: our pages' front matter (title, search), and the core's Markdown, or a refusal."""
         page.meta.update(self.site.front_matter(page.file.src_uri, page.meta))
-        return _in_one_line(self.site.page_markdown, page.file.src_uri, markdown)
+        return _in_one_line(self.site.page_markdown, page.file.src_uri, markdown, page.file.content_string)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Search indexes a postmortem's compact text (`Site.search_text`): its card and tables double the work."""
