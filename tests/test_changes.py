@@ -245,6 +245,7 @@ SCANNED = [
     "\ufeffauthors: [a.author]\r\nstarted: 2024-03-14\r\nreviewers: []\r\n",
     "authors: a.alone\nstarted: 2024-02-30T10:00:00Z\n",
     "started: unknown\nauthors: [a.author, ~]\n",
+    "authors:\n  - \n  - a.author\nstarted: 2024-03-14\n",  # an empty item, `- ` alone
     "title: no people\n",
 ]
 
@@ -278,6 +279,7 @@ def test_the_scan_of_a_file_finds_the_people_and_year_a_parse_finds(front, tmp_p
     ("related: [2024-01-01-a,\n  2024-01-02-b]\n", None),
     ("related:\n  - 2024-01-01-\n    a\n", None),  # an item over two lines
     ("related:\n  # a comment first\n  - 2024-01-01-a\n", None),
+    ("related:\n  - \n  - 2024-01-01-a\n", None),  # an empty item (`- ` alone) is no ID the scan read
     ("related: 2024-01-01-a\n", None),
     ("related: [2024-01-01-a]\nrelated: [2024-01-02-b]\n", ("2024-01-01-a", "2024-01-02-b")),  # whichever is read
     ("{title: t, related: [2024-01-01-a]}\n", None),

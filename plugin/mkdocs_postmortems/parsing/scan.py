@@ -134,7 +134,9 @@ def _strings(rest: str, front: str, at: int) -> tuple[list[str], bool]:
             return listed, True
         return [], inline in _NULLS  # a lone value is no list to a parse either
     block = _BLOCK_ITEMS.match(front, at)
-    items = [_ITEM.match(line).group(1) for line in block.group(0).split("\n")[1:]] if block else []
+    lines = block.group(0).split("\n")[1:] if block else []
+    # `- ` and nothing more is an empty item: not read as a parse reads it (a null), so `read` is False
+    items = [dash.group(1) if (dash := _ITEM.match(line)) else "" for line in lines]
     values = [_scalar(item) for item in items]
     after = front[block.end() if block else at:][:2]  # an indented line after the list: more than it read
     read = after not in ("\n ", "\n\t") and all(
@@ -145,7 +147,7 @@ def _strings(rest: str, front: str, at: int) -> tuple[list[str], bool]:
 
 def _year(text: str) -> int | None:
     """The year of `started` as the reader takes it: a date, or a timestamp with a UTC offset."""
-    node = yaml.ScalarNode("tag:yaml.org,2002:str", text, yaml.Mark("", 0, 0, 0, None, None))
+    node = yaml.ScalarNode("tag:yaml.org,2002:str", text, yaml.Mark("", 0, 0, 0, None, 0))
     moment = _reader().read_moment(node, _started(), text, "started")
     return moment.year if moment else None
 
