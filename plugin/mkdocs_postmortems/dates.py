@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, timedelta, timezone
+from typing import overload
 
 FIRST_MOMENT = datetime.min.replace(tzinfo=timezone.utc)
 LAST_MOMENT = datetime.max.replace(tzinfo=timezone.utc)
@@ -95,6 +96,10 @@ def newest_plausible(moments: list[datetime], today: date) -> datetime | None:
     return max(past) if past else min(moments, default=None)
 
 
+@overload
+def minutes(span: timedelta) -> float: ...
+@overload
+def minutes(span: timedelta | None) -> float | None: ...
 def minutes(span: timedelta | None) -> float | None:
     """A span in minutes, None for none."""
     return span.total_seconds() / 60 if span is not None else None

@@ -100,7 +100,7 @@ CLUSTER_PATTERNS = {
 }
 # Substrings one of which a text must contain for a built-in pattern to match it: the gate skips the pattern
 # otherwise (a test in C instead of a regex scan per text). A pattern without needles always runs.
-PATTERN_NEEDLES = dict(zip((*CLOUD_PATTERNS, *CLUSTER_PATTERNS), (
+PATTERN_NEEDLES: dict[str, tuple[str, ...] | re.Pattern] = dict(zip((*CLOUD_PATTERNS, *CLUSTER_PATTERNS), (
     ("arn:",), re.compile(r"\d{4}"), ("://",), ("amazonaws.com",), ("storage.googleapis.com",), (".core.windows.net",),
     (".windows.net", ".azure.net"), re.compile(r"-[0-9a-f]{8}"), ("projects/", "gserviceaccount", "project"),
     re.compile(r"[0-9a-f]{8}-"), ("resourcegroups/", "subscriptions/"), ("ip-",),
@@ -210,7 +210,8 @@ class Policy:
     def component_since(self, component: str) -> date | None:
         """The earliest `since` of the services behind a public component; None if any has none."""
         dates = [s.since for s in self.services if s.component == component]
-        return None if not dates or None in dates else min(dates)
+        known = [since for since in dates if since is not None]
+        return min(known) if known and len(known) == len(dates) else None
 
     def level_of(self, code: str, default: Level) -> Level:
         """The level a rule reports at: its default unless the policy overrides it."""

@@ -236,7 +236,9 @@ def find_blame(text: str, names: Iterable[str] = (), phrases: Iterable[str] = ()
     for match in (match for start, end in windows for match in blame.finditer(prose, start, end)):
         start, end = match.span()
         if prose[start] in "'’":  # "alice's fault": the owner is part of the phrase
-            start -= len(_OWNER.search(prose, max(0, start - 40), start).group())
+            owner = _OWNER.search(prose, max(0, start - 40), start)  # `\w*$` matches, if only the empty word
+            if owner is not None:
+                start -= len(owner.group())
         inside = bisect_right(allowed_spans, (start, len(prose))) - 1
         if inside >= 0 and allowed_spans[inside][1] >= end:
             continue

@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostic
 from ..model import Postmortem
 from ..status_site import leak_gate, public, said
 from . import blameless, reading, references, review, structure
-from .registry import RULES as DECLARED, Context, Rule, Scope
+from .registry import RULES as DECLARED, Check, Context, Rule, Scope
 
 FAMILIES = (reading, structure, review, references, blameless, leak_gate, public, said)
 
@@ -23,23 +23,26 @@ def _in_family_order() -> dict[str, Rule]:
 
 
 RULES: dict[str, Rule] = _in_family_order()
-_BY_SCOPE = {scope: tuple(rule for rule in RULES.values() if rule.scope is scope) for scope in Scope}
+# Each scope's rules with their checks; `Scope.FILE` rules have none: the parser reports them.
+_BY_SCOPE: dict[Scope, tuple[tuple[Rule, Check], ...]] = {
+    scope: tuple((rule, rule.check) for rule in RULES.values() if rule.scope is scope and rule.check is not None)
+    for scope in Scope}
 
 
 def check_postmortem(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
     """Every rule on one postmortem that runs in its lifecycle state."""
-    return [d for rule in _BY_SCOPE[Scope.POSTMORTEM] if rule.runs_in(pm.status) for d in rule.check(pm, ctx)]
+    return [d for rule, check in _BY_SCOPE[Scope.POSTMORTEM] if rule.runs_in(pm.status) for d in check(pm, ctx)]
 
 
 def check_knowledge_base(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """Every rule across all postmortems at once: references, people, leaks."""
-    return [d for rule in _BY_SCOPE[Scope.KNOWLEDGE_BASE] for d in rule.check(postmortems, ctx)]
+    return [d for _, check in _BY_SCOPE[Scope.KNOWLEDGE_BASE] for d in check(postmortems, ctx)]
 
 
 def check_findings(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]], ctx: Context,
                    ) -> list[Diagnostic]:
     """Every rule over what the others found, at the levels they are reported at."""
-    return [d for rule in _BY_SCOPE[Scope.FINDINGS] for d in rule.check(postmortems, by_path, ctx)]
+    return [d for _, check in _BY_SCOPE[Scope.FINDINGS] for d in check(postmortems, by_path, ctx)]
 
 
 __all__ = ["FAMILIES", "RULES", "Context", "check_findings", "check_knowledge_base", "check_postmortem"]

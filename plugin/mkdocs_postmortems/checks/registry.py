@@ -49,6 +49,10 @@ class Context:
         self.starts: list[int] | None = None
 
 
+# A rule's check: its arguments depend on its scope (see `Rule`).
+Check = Callable[..., Iterable[Diagnostic]]
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule. `states`: the lifecycle states it runs in (None: every state, an invalid one too). `check`: a
@@ -61,7 +65,7 @@ class Rule:
     summary: str
     scope: Scope
     states: tuple[str, ...] | None = None
-    check: Callable[..., Iterable[Diagnostic]] | None = None
+    check: Check | None = None
     docs: str = REFERENCE
     family: str = ""
 

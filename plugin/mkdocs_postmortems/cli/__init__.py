@@ -35,8 +35,9 @@ class Commands(click.Group):
 
     def invoke(self, ctx: click.Context):
         for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints as `�`, never a crash
-            if callable(getattr(stream, "reconfigure", None)) and getattr(stream, "errors", "") == "strict":
-                stream.reconfigure(errors="replace")
+            reconfigure = getattr(stream, "reconfigure", None)  # io.TextIOWrapper's; not every stream has it
+            if callable(reconfigure) and getattr(stream, "errors", "") == "strict":
+                reconfigure(errors="replace")
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):

@@ -240,7 +240,8 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
         notes = [f"n={dist.count}"] + ([f"{dist.missing} missing"] if dist.missing else [])
         notes += ["small sample"] if dist.count and dist.is_small else []
         parts += [_text(0, middle - 2, _fit(label, left - 8)), _text(0, middle + 12, ", ".join(notes), size=10)]
-        if not dist.count:
+        median, p90 = dist.median, dist.p90
+        if median is None or p90 is None:  # no values
             parts.append(_text(left, middle + 4, "no data"))
             summary.append(f"{label}: no data")
             continue
@@ -262,7 +263,7 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
             x, shown = x_of(getattr(dist, name)), _fmt(getattr(dist, name), unit)
             parts += [_rect(x - 1.5, middle - 13, 3, 26, f"pm-chart__{name}", fill, tip=f"{label} · {name}: {shown}"),
                       _text(x, middle + text_offset, f"{name} {shown}", anchor=_marker_anchor(x, left, right), size=10)]
-        summary.append(f"{label}: median {_fmt(dist.median, unit)}, p90 {_fmt(dist.p90, unit)} "
+        summary.append(f"{label}: median {_fmt(median, unit)}, p90 {_fmt(p90, unit)} "
                        f"over {dist.count} values" + (f" ({dist.missing} missing)" if dist.missing else ""))
     return _svg(chart_id, title, "; ".join(summary) + ".", bottom + 22, parts)
 
@@ -327,16 +328,16 @@ def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
         cls, fill = _series_class(names.index(name.split(" ")[0]))
         dash = ' stroke-dasharray="6 4"' if name.endswith("p90") else ""
         segment: list[str] = []
-        for i, value in enumerate([*row, None]):
-            if value is None:
+        for i, point in enumerate([*row, None]):
+            if point is None:
                 if len(segment) > 1:
                     parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" '
                                  f'stroke-width="2"{dash}/>')
                 segment = []
                 continue
-            segment.append(f"{_num(x_of(i))},{_num(y_of(value))}")
-            parts.append(f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(value))}" r="4" fill="{fill}">'
-                         f"<title>{_escape(quarters[i])} · {_escape(name)}: {_fmt(value, unit)}</title></circle>")
+            segment.append(f"{_num(x_of(i))},{_num(y_of(point))}")
+            parts.append(f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(point))}" r="4" fill="{fill}">'
+                         f"<title>{_escape(quarters[i])} · {_escape(name)}: {_fmt(point, unit)}</title></circle>")
     room = int((right - left) / (max(len(q) for q in quarters) * CHAR * PHONE + 8))
     for i in _thin(len(quarters), room):
         half = len(quarters[i]) * CHAR / 2

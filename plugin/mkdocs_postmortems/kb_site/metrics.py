@@ -28,17 +28,18 @@ def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str],
     last (at most the last `MAX_MONTHS`); with `limit`, over the `limit` months up to the newest incident not
     after `today` (a typo'd year 1628 or 2062 makes no chart of centuries). Incidents outside the window are not
     counted."""
-    dated = [pm for pm in postmortems if pm.started]
+    dated = [(pm, pm.started) for pm in postmortems if pm.started]
     if not dated:
         return [], []
-    last = newest_plausible([pm.started for pm in dated], today) if today else max(pm.started for pm in dated)
-    months = month_range(year_month(min(pm.started for pm in dated)), year_month(last))
+    starts = [started for _, started in dated]
+    last = (newest_plausible(starts, today) if today else None) or max(starts)
+    months = month_range(year_month(min(starts)), year_month(last))
     if limit is not None:
         months = months[-limit:]
     position = {month: index for index, month in enumerate(months)}
     counts = {severity: [0] * len(months) for severity in severities}
-    for pm in dated:
-        index = position.get(year_month(pm.started))
+    for pm, started in dated:
+        index = position.get(year_month(started))
         if index is not None:
             counts.setdefault(pm.severity or "unknown", [0] * len(months))[index] += 1
     return months, [(severity, row) for severity, row in counts.items() if any(row)]

@@ -145,7 +145,7 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
                 "overdue": sum(1 for e in entries if e.overdue)}))
     if not split_open:
         homes.update((entry.id, ACTION_ITEMS) for entry in context["open"])
-    closed_pages = {}
+    closed_pages: dict[str, list[tuple[str, str, int]]] = {}  # status -> (year, its first page, its items)
     for status, label in (("done", "done"), ("wont_do", "won't do")):
         entries = context[status]
         if len(entries) <= PAGE_ROWS:
@@ -196,8 +196,8 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict
         entry = related.setdefault(other_id, {"id": other_id, "pm": kb.by_id.get(other_id), "reasons": []})
         entry["reasons"].append((kind, reason))
 
-    for other in pm.related:
-        add(other, "related", "related")
+    for other_id in pm.related:
+        add(other_id, "related", "related")
     for other in indexes.backlinks.get(pm.id, []):
         add(other.id, "referenced-by", "references this")
     own = {pair for cause in pm.root_causes for pair in cause_pairs(pm, cause)}
@@ -280,7 +280,7 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     undated = sum(1 for pm in incidents if pm.started is None)
     response = response_times(incidents)
     services = [s for s in indexes.services if s.postmortems]
-    resolve = [(s.name, s.time_to_resolve.median) for s in services if s.time_to_resolve.count]
+    resolve = [(s.name, median) for s in services if (median := s.time_to_resolve.median) is not None]
     count = len(incidents)
     quarterly = quarterly_response(incidents, kb.policy.severities, indexes.quarters)
     oldest_first = indexes.quarters[::-1]

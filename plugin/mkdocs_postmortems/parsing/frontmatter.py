@@ -33,12 +33,13 @@ _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?: .*)?$", re.MULTILINE)
 try:  # libyaml makes parsing several times faster; fall back to the pure-Python parser without it.
     _Parser = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Parser = yaml.SafeLoader
+    # PyYAML's stubs declare CSafeLoader whether or not libyaml was built in; the pure-Python loader stands in
+    _Parser = yaml.SafeLoader  # type: ignore[assignment, misc]
 
 _TAGS: dict[str, str] = {}  # a short plain scalar -> its implicit tag: keys and values recur from file to file
 
 
-class _Loader(_Parser):  # type: ignore[misc, valid-type]
+class _Loader(_Parser):
     """The safe loader, resolving each short plain scalar's tag once per process (the same keys, statuses and
     severities are in every file), and without the path resolvers the safe loader does not have."""
 
@@ -236,8 +237,8 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
 
 def required_fields() -> list[str]:
     """The front matter's required keys, nested ones dotted (`impact.summary`)."""
-    return [f"{field.name}.{sub.name}" if sub else field.name for field in POSTMORTEM if field.required
-            for sub in ([s for s in field.fields if s.required] or [None])]
+    return [name for field in POSTMORTEM if field.required
+            for name in ([f"{field.name}.{sub.name}" for sub in field.fields if sub.required] or [field.name])]
 
 
 def _no_front_matter(text: str) -> tuple[str, str]:

@@ -42,9 +42,12 @@ def _stamp() -> str:
     digest = hashlib.sha256()
     for module in (scanning, reader, frontmatter):
         try:
-            digest.update(Path(module.__file__).read_bytes())
-        except (OSError, TypeError):  # no source beside the code: a stamp nothing matches, so nothing stale is read
+            code = Path(module.__file__).read_bytes() if module.__file__ is not None else None
+        except OSError:
+            code = None
+        if code is None:  # no source beside the code: a stamp nothing matches, so nothing stale is read
             return os.urandom(16).hex()
+        digest.update(code)
     return digest.hexdigest()
 
 
@@ -66,7 +69,7 @@ class ScanCache:
         blob = self.blobs.get(relative)
         entry = self.known.get(blob) if blob is not None else None
         found = _scanned(entry) if entry is not None else None
-        if found is None:
+        if entry is None or found is None:
             found = scanning.scan_bytes(read())
             entry, self.changed = _entry(found), True
         if blob is not None:
@@ -99,8 +102,9 @@ class ScanCache:
             record = json.loads(raw) if len(raw) <= MAX_CACHE_BYTES else None
         except (OSError, ValueError):
             return {}
-        ours = isinstance(record, dict) and record.get("stamp") == self.stamp and isinstance(record.get("scans"), dict)
-        return record["scans"] if ours else {}
+        if isinstance(record, dict) and record.get("stamp") == self.stamp and isinstance(record.get("scans"), dict):
+            return record["scans"]
+        return {}
 
 
 def _entry(found: Scanned) -> list:

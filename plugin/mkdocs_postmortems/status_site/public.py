@@ -73,7 +73,7 @@ class PublicView:
         """When the public text last changed: its newest update, its revision (`public.revised`), its resolution
         (which ends the window shown) or its start. A maintenance's window is a plan, not a change: its posts and
         revision alone count, and its start only when it has neither."""
-        posted = [u.at for u in self.updates if u.at] + [self.revised] * (self.revised is not None)
+        posted = [u.at for u in self.updates if u.at] + ([self.revised] if self.revised is not None else [])
         if self.kind == "maintenance":
             return max(posted, default=self.started)
         return max(posted + [m for m in (self.resolved, self.started) if m], default=None)
@@ -93,8 +93,8 @@ def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[
     first: dict[str, Postmortem] = {}
     for pm in postmortems:
         first.setdefault(pm.id, pm)
-    views = [public_view(pm, policy, posts_only=disclosed(pm) == "posts") for pm in first.values()
-             if goes_public(pm) and not pm.errors]
+    views = [view for pm in first.values() if goes_public(pm) and not pm.errors  # disclosed: it has a `public` block
+             if (view := public_view(pm, policy, posts_only=disclosed(pm) == "posts")) is not None]
     return sorted(views, key=lambda v: (v.started.timestamp() if v.started else 0, v.id), reverse=True)
 
 

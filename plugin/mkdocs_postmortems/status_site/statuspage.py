@@ -96,7 +96,7 @@ def _components(page_id: str, incidents: Sequence[PublicView], components: Seque
         first = since.get(name)
         created = (datetime(first.year, first.month, first.day, tzinfo=timezone.utc) if first else
                    _earliest(naming) or _earliest(incidents))
-        updated = max((_changed(view) for view in naming if _changed(view)), default=None) or created
+        updated = max((changed for view in naming if (changed := _changed(view))), default=None) or created
         found[name] = {
             "id": public_code(name), "name": name, "status": statuses[name],
             "created_at": timestamp(created), "updated_at": timestamp(updated), "position": position,

@@ -94,7 +94,8 @@ def uptime_days(component: str, incidents: Sequence[PublicView], today: date, da
     spans: dict[date, list[tuple[datetime, datetime, float]]] = {}
     touching: dict[date, list[PublicView]] = {}
     for view in incidents:
-        if component not in view.components or view.kind == "maintenance" or not view.window_known:
+        if (component not in view.components or view.kind == "maintenance" or not view.window_known
+                or view.started is None):  # a known window has a start
             continue
         start = _utc(view.started)
         open_end = min(_utc(now), window_end) if now is not None else window_end
