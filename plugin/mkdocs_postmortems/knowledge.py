@@ -19,6 +19,7 @@ from .model import Postmortem, people_of, postmortem_from_values
 from .parsing.formats import recognise
 from .parsing.frontmatter import Source, read_source
 from .parsing.reader import Reader
+from .parsing.scan import Scanned
 from .parsing.schema import POSTMORTEM
 from .people import people_from_names
 from .policy import Policy
@@ -90,7 +91,8 @@ def walk(folder: Path) -> tuple[list[str], list[tuple[Path, str]]]:
     `check --changed-since` names each changed file as this walk does (`pull_requests.changes.changed_paths`)."""
     if not folder.is_dir():
         return [], []
-    files, skipped = [], []
+    files: list[str] = []
+    skipped: list[tuple[Path, str]] = []
     for top, folders, names in os.walk(folder):
         for name in sorted(folders):
             path = os.path.join(top, name)
@@ -240,7 +242,7 @@ def _read(path: Path, shown: str, policy: Policy, ctx: Context, stamp) -> _Cache
 
 def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
                         paths: list[Path] | None = None, root: Path | None = None,
-                        cache: KnowledgeCache | None = None, others: dict | None = None,
+                        cache: KnowledgeCache | None = None, others: dict[str, Scanned | None] | None = None,
                         skipped: list[tuple[Path, str]] | None = None) -> KnowledgeBase:
     """Parse and check every postmortem in `folder` (or just `paths`), in one pass over the files.
 
@@ -325,19 +327,20 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
     return kb
 
 
-def _stand_in(ctx: Context, parsed: list[Postmortem], others: dict) -> None:
+def _stand_in(ctx: Context, parsed: list[Postmortem], others: dict[str, Scanned | None]) -> None:
     """People and start years of the whole folder, in its order (that of `others`, which names every file, None for
     a parsed one), from the parsed postmortems and the scanned rest."""
     by_path = {pm.path: pm for pm in parsed}
-    names, starts = [], []
+    names: list[str] = []
+    starts: list[int] = []
     for shown, scanned in others.items():
         pm = by_path.get(shown)
         if pm is not None:
             names += people_of([pm])
             starts += [pm.started.year] if pm.started else []
         elif scanned is not None:
-            names += others[shown].people
-            starts += [others[shown].started_year] if others[shown].started_year else []
+            names += scanned.people
+            starts += [scanned.started_year] if scanned.started_year else []
     ctx.people = people_from_names(names, ctx.policy)
     ctx.starts = sorted(starts)
 

@@ -64,7 +64,8 @@ class Doc:
 
 def option(config_option: c.BaseConfigOption, text: str, **doc) -> Any:
     """`config_option` with its `Doc`: `text` and any other of `Doc`'s fields."""
-    config_option.doc = Doc(text, **doc)
+    # MkDocs' option classes have no place for our documentation: it rides on the option as `doc`
+    config_option.doc = Doc(text, **doc)  # type: ignore[attr-defined]
     return config_option
 
 
@@ -74,7 +75,7 @@ class _Options(base.Config):
 
     value: ClassVar[type]
 
-    def __init_subclass__(cls, value: type | None = None, **kwargs):
+    def __init_subclass__(cls, *, value: type, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.value = value
         fields = {field.name: field for field in dataclasses.fields(value)}
@@ -359,7 +360,8 @@ def _fields(config_class: type[_Options], values: Mapping, options: Mapping, pre
         if isinstance(config_option, c.SubConfig):  # a group: more fields of the same value
             fields |= _fields(config_option.config_class, value, options, f"{path}.")
         else:
-            fields[config_option.doc.field or name] = _field(path, config_option, value, options)
+            doc: Doc = config_option.doc  # type: ignore[attr-defined]  # option()'s, see there
+            fields[doc.field or name] = _field(path, config_option, value, options)
     return fields
 
 
@@ -585,7 +587,7 @@ def _plugin_entries(plugins) -> dict:
     """MkDocs' `plugins` setting, a list (`- name` or `- name: {options}`) or a mapping, as name -> options."""
     if isinstance(plugins, dict):
         return {name: {} if options is None else options for name, options in plugins.items()}
-    entries = {}
+    entries: dict[str, Any] = {}
     for entry in plugins if isinstance(plugins, list) else ():
         if isinstance(entry, str):
             entries[entry] = {}

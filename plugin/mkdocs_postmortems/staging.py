@@ -34,7 +34,7 @@ except ImportError:  # Windows: no locks, so no build may tell a dead build's fo
 _LOCK = ".lock"
 
 # errno -> (what went wrong, what to do); `{folder}` is the folder the site is written in
-_REASONS = {
+_REASONS: dict[int | None, tuple[str, str]] = {  # by `OSError.errno`, which may be None
     errno.ENOSPC: ("the disk is full", "free space on it, or set `site_dir` to a folder on another disk"),
     errno.EDQUOT: ("the disk quota is used up", "free space in it, or set `site_dir` to a folder on another disk"),
     errno.EFBIG: ("a file is larger than this process may write (`ulimit -f`)", "raise the limit and build again"),

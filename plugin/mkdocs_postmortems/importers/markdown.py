@@ -284,7 +284,7 @@ def section_for(heading: str, policy: Policy) -> str | None:
 
 def first_paragraph(lines: list[str]) -> str:
     """The first paragraph or list of a section, as one line of text (markup kept), at most 500 characters."""
-    paragraph = []
+    paragraph: list[str] = []
     for line in lines:
         if not line.strip():
             if paragraph:

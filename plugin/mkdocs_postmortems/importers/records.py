@@ -125,8 +125,8 @@ _Dumper.add_representer(str, _text_block)
 
 def render(record: Record, imported_on: date) -> str:
     """The file's text, its provenance last, with the hash of everything but the hash line."""
-    provenance = {"format": record.format, "source": record.source, "original_id": record.original_id,
-                  "imported_on": imported_on.isoformat()}
+    provenance: dict[str, object] = {"format": record.format, "source": record.source,
+                                     "original_id": record.original_id, "imported_on": imported_on.isoformat()}
     if record.already_public:
         provenance["already_public"] = True
     provenance["content_hash"] = ""
@@ -204,7 +204,7 @@ def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tu
 
 def existing_records(folder: Path) -> dict[tuple[str, str], Path]:
     """(format, original ID) -> file, for every imported record already in `folder`."""
-    found = {}
+    found: dict[tuple[str, str], Path] = {}
     for path in discover(folder):
         if path.suffix != ".md":
             continue

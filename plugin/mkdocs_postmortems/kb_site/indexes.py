@@ -189,8 +189,8 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
     items_by_postmortem = {pm.id: _entries(pm, by_pair, today) for pm in postmortems}
     recurring = [Recurring(service, category, tuple(pms)) for (service, category), pms in by_pair.items() if len(pms) > 1]
     recurring.sort(key=lambda r: (-len(r.postmortems), r.service, r.category))
-    for entry in recurring:  # a cause's own `service` may be one no shown incident affected, or not in the catalog
-        services.setdefault(entry.service, ServiceIndex(entry.service, "")).recurring.append(entry)
+    for recurrence in recurring:  # a cause's own `service` may be one no shown incident affected, or not in the catalog
+        services.setdefault(recurrence.service, ServiceIndex(recurrence.service, "")).recurring.append(recurrence)
     action_items = [entry for pm in postmortems for entry in items_by_postmortem[pm.id]]
     for entry in action_items:
         if entry.item.is_open:

@@ -132,7 +132,7 @@ class Reader:
                 example = "[a, b]" if field.type == "strings" else "a list of `- key: value` entries"
                 self.report(node, "wrong-type", f"`{name}` must be a list, not {_describe(node)}", f"write {example}")
                 return None
-            items = []
+            items: list[dict | str] = []  # objects' mappings, or strings
             for index, item in enumerate(node.value):
                 self.positions[_shared((*key_path, index))] = self.at(item)
                 if field.type == "objects":

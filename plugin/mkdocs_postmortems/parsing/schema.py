@@ -167,7 +167,7 @@ TIMESTAMP_PATTERN = f"^{DATE_PART}{TIME_PART}{OFFSET_PART}$"
 DATE_PATTERN = f"^{DATE_PART}$"
 MOMENT_PATTERN = f"^(?:{DATE_PART}(?:{TIME_PART}{OFFSET_PART})?|unknown)$"
 
-_JSON_TYPES = {
+_JSON_TYPES: dict[str, dict[str, object]] = {
     "string": {"type": "string"},
     "integer": {"type": "integer", "minimum": 0},
     "boolean": {"type": "boolean"},

@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic
 from ..knowledge import KnowledgeBase, display_path, load_knowledge_base, postmortem_from_source, walk
 from ..model import Postmortem
 from ..parsing.frontmatter import read_bounded, source_from_bytes
+from ..parsing.scan import Scanned
 from ..policy import Policy
 from ..status_site.public import PublicView, public_view
 from .diff import FrontMatterDiff, diff_postmortems
@@ -181,7 +182,8 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
     changed_relative = {Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() for path in changed}
     changed_ids = {path.stem for path in changed if path.suffix == ".md"}
     shown_folder = display_path(folder, os.path.abspath(base or "."))
-    parse, others = [], {}  # others: every file's display path in order, its scan or None where it is parsed
+    parse: list[Path] = []
+    others: dict[str, Scanned | None] = {}  # every file's display path in order, its scan or None where it is parsed
     scans = scans if scans is not None else ScanCache(None, {})
     cut = len(os.path.join(folder, ""))
     names, skipped = walk(folder)  # strings, not `Path`s: most of these files are never opened
@@ -189,6 +191,7 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
         relative = name[cut:].replace(os.sep, "/")
         shown = f"{shown_folder}/{relative}"
         stem, suffix = os.path.splitext(os.path.basename(name))
+        scanned: Scanned | None
         if relative in changed_relative or stem in changed_ids or suffix != ".md":
             scanned = None
         else:
@@ -311,7 +314,8 @@ def changed_postmortems(kb: KnowledgeBase, changed: Iterable[Path], text_before:
         after = current.get(_resolved(path))
         change = "deleted" if not os.path.lexists(path) else "added" if old_text is None else "modified"
         results.append(ChangedPostmortem(path.stem, shown, change, before, after, tuple(own), (),
-                                         diff_postmortems(before, after), after and public_view(after, kb.policy)))
+                                         diff_postmortems(before, after),
+                                         public_view(after, kb.policy) if after is not None else None))
     # what is left is in unchanged files: it goes with the changed postmortem it involves
     elsewhere = [d for found in in_file.values() for d in found]
     return [dataclasses.replace(r, elsewhere=tuple(d for d in elsewhere if r.id in ids_involved(d, by_path.get(d.path))))

@@ -132,13 +132,21 @@ def _plurals(terms: Iterable[str]) -> list[str]:
     return out
 
 
+_START = re.compile(r"\w{0,3}")  # matches every text, if only with nothing
+
+
 class _Starts:
     """The first one to three characters of some names: a text none of whose words starts so names none of them."""
 
     def __init__(self, terms: Iterable[str]):
-        starts = [re.match(r"\w{0,3}", words[0]).group() for words in map(_words, terms) if words]
         # `j.osei` starts with the word `j`, `C++` with `c`; no word starts like `@alice`: run on every text
+        starts = [start.group() if (start := _START.match(words[0])) else "" for words in map(_words, terms) if words]
         self.prefixes: frozenset[str] | None = None if "" in starts else frozenset(starts)
+
+
+# What a text must contain for a pattern to run on it: a match of a regex, a word starting like a name, or one of
+# some substrings (none: every text).
+_Needles = re.Pattern | _Starts | tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -212,7 +220,7 @@ def ip_kind(address: str) -> str | None:
     """What an address as the gate reads it is, if it is not a public one: None for a global address or no address."""
     try:
         if ":" in address:
-            ip = ipaddress.IPv6Address(address.split("%")[0])
+            ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv6Address(address.split("%")[0])
         else:
             octets = [int(octet) for octet in address.split(".")]  # zero-padded octets (`010`) read as decimal
             if any(octet > 255 for octet in octets):
@@ -257,9 +265,10 @@ class LeakGate:
         boundary_before, boundary_after = r"(?<![\w@.-])", r"(?![\w-]|\.\w)"
         # (rule, what, pattern, needles) in the order of precedence: a pattern runs only on a text that contains
         # one of its needles (plain substrings, a C-speed test), or on every text when it has none.
-        self.patterns: list[tuple[str, str, re.Pattern, object]] = []
+        self.patterns: list[tuple[str, str, re.Pattern, _Needles]] = []
 
-        def add(rule_name: str, pattern: str | None, what: str | None = None, needles=()) -> None:
+        def add(rule_name: str, pattern: str | None, what: str | None = None,
+                needles: re.Pattern | _Starts | Iterable[str] = ()) -> None:
             if pattern:
                 self.patterns.append((rule_name, what or RULES_OF_THE_GATE[rule_name][0], re.compile(pattern),
                                       needles if isinstance(needles, re.Pattern) or (
@@ -380,7 +389,7 @@ class LeakGate:
                 if words is None:
                     words = {found for match in _WORD_START.finditer(read.text)
                              for found in (match.group()[:1], match.group()[:2], match.group())}
-                if words.isdisjoint(needles.prefixes):
+                if needles.prefixes is not None and words.isdisjoint(needles.prefixes):
                     continue
             elif isinstance(needles, re.Pattern):
                 if not needles.search(read.text):
@@ -475,8 +484,9 @@ def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
     for pm in postmortems:
         if pm.public is None:
             continue
-        texts = [(("public", "title"), "title", pm.public.title), (("public", "summary"), "summary", pm.public.summary),
-                 (("public", "changes"), "changes", pm.public.changes)]
+        texts: list[tuple[tuple[str | int, ...], str, str]] = [  # (key path, what, text)
+            (("public", "title"), "title", pm.public.title), (("public", "summary"), "summary", pm.public.summary),
+            (("public", "changes"), "changes", pm.public.changes)]
         texts += [(("public", "updates", index, "body"), "update", update.body)
                   for index, update in enumerate(pm.public.updates)]
         for key_path, name, text in texts:

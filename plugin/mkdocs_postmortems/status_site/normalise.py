@@ -496,7 +496,8 @@ def _resolve(text: str, run: list[int], types: list[str], levels: list[int], sos
 def _brackets(text: str, run: list[int], types: list[str], kinds: list[str], embedding: str, sos: str) -> None:
     """N0: a pair of brackets takes the direction of what it encloses, or of what precedes it (BD16: at most 63
     open at once). Whether a pair encloses a strong type is read from counts, so the whole stays linear."""
-    pairs, opened = [], []
+    pairs: list[tuple[int, int]] = []  # (at, at) of each pair's opening and closing bracket
+    opened: list[tuple[int, int]] = []  # (the pair's index, at) of each bracket still open
     for at, index in enumerate(run):
         if kinds[at] != "ON":
             continue

@@ -218,7 +218,7 @@ class _BoundedResponse(http.client.HTTPResponse):
         self.fp = io.BufferedReader(_BoundedReader(sock, deadline))
 
 
-class _Bounded:
+class _Bounded(http.client.HTTPConnection):
     """An http.client connection (with the class after it) that ends by `deadline`: connecting through `_connect`,
     each write and (through `_BoundedResponse`) each read taking only the time left."""
 
@@ -226,7 +226,8 @@ class _Bounded:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
         self._create_connection = partial(_connect, deadline=deadline)
-        self.response_class = partial(_BoundedResponse, deadline=deadline)
+        # http.client only calls `response_class(sock, method=...)`; typeshed types it as a class
+        self.response_class = partial(_BoundedResponse, deadline=deadline)  # type: ignore[assignment]
 
     def connect(self) -> None:
         self.timeout = self.deadline.left()  # what bounds each step should http.client stop using the hook above
@@ -293,7 +294,7 @@ def _describe(error: BaseException, timeout: float, url: str = "") -> str:
             text = f"HTTP {code} {HTTPStatus(code).phrase}"
         except ValueError:  # a code HTTP does not define
             text = f"HTTP {code}"
-        location = (error.headers or {}).get("Location")
+        location = error.headers.get("Location") if error.headers is not None else None
         if 300 <= code < 400 and location:
             text += f", a redirect to {_redirect_target(url, location)}, not followed"
         return text
@@ -369,7 +370,7 @@ def _fetch(source: str, timeout: float, limit: int) -> bytes | None:
             raise
         except urllib.error.HTTPError as error:
             error.close()
-            location = (error.headers or {}).get("Location")
+            location = error.headers.get("Location") if error.headers is not None else None
             if error.code == 404:
                 return None
             if error.code not in REDIRECTS or not location:
@@ -516,7 +517,7 @@ def slack_text(page_name: str, found: Sequence[Change]) -> str:
 def payload(webhook: Webhook, page: Mapping, found: Sequence[Change]) -> bytes:
     """The body POSTed to `webhook`."""
     if webhook.format == "slack":
-        document = {"text": slack_text(page.get("name") or "", found)}
+        document: dict[str, object] = {"text": slack_text(page.get("name") or "", found)}
     else:
         document = {"event": "status.updated", "page": {"id": page.get("id"), "name": page.get("name"),
                                                         "url": page.get("url")},
