@@ -86,7 +86,7 @@ def _earliest(incidents: Sequence[PublicView]) -> datetime | None:
 
 
 def _components(page_id: str, incidents: Sequence[PublicView], components: Sequence[str],
-                since: Mapping[str, date]) -> dict[str, dict]:
+                since: Mapping[str, date | None]) -> dict[str, dict]:
     """Statuspage's component objects by name. Created when it started serving customers (`since`), else at the
     first incident naming it, else at the site's first incident; updated at its last incident's last change."""
     statuses = component_statuses(incidents, components)
@@ -178,12 +178,12 @@ def _maintenance(view: PublicView, today: date, page_id: str, components: Mappin
 
 
 def api_files(page: Page, incidents: Sequence[PublicView], components: Sequence[str],
-              incident_url: Callable[[PublicView], str], since: Mapping[str, date] | None = None,
+              incident_url: Callable[[PublicView], str], since: Mapping[str, date | None] | None = None,
               today: date | None = None, now: datetime | None = None) -> dict[str, str]:
     """Statuspage's public API v2 files, as JSON text by path. `incidents` newest first, maintenance among them
     (`kind`); `components` the public components in display order; `since` the day each started serving customers
-    (its `start_date`); `today` the build date and `now` its time, which a maintenance's status depends on (default:
-    none listed)."""
+    (its `start_date`; None or missing where unknown); `today` the build date and `now` its time, which a
+    maintenance's status depends on (default: none listed)."""
     incidents, maintenances = by_kind(incidents)
     page_id = public_code(page.name)
     page_object = {"id": page_id, "name": page.name, "url": page.url or "/", "time_zone": "Etc/UTC",
