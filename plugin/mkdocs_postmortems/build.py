@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
+from typing import TextIO
 
 import jinja2
 
@@ -234,12 +235,14 @@ def _cross_incident(kb: KnowledgeBase, env: jinja2.Environment, site_map: SiteMa
     scratch = tempfile.TemporaryDirectory(prefix="postmortems-exports-")
     exports: dict[str, Path] = {}
     records: dict = {}  # each action item's record, made once for the three exports
-    for uri, write, *args in ((site_map.index_json, write_knowledge_base_json, kb.today),
-                              (ACTION_ITEMS_CSV, write_action_items_csv),
-                              (ACTION_ITEMS_JSON, write_action_items_json, kb.today)):
+    writers: dict[str, Callable[[TextIO], None]] = {
+        site_map.index_json: lambda out: write_knowledge_base_json(out, indexes, url_of, kb.today, records),
+        ACTION_ITEMS_CSV: lambda out: write_action_items_csv(out, indexes, url_of, records),
+        ACTION_ITEMS_JSON: lambda out: write_action_items_json(out, indexes, url_of, kb.today, records)}
+    for uri, write in writers.items():
         path = exports[uri] = Path(scratch.name) / uri.rpartition("/")[2]
         with path.open("w", encoding="utf-8", newline="") as out:
-            write(out, indexes, url_of, *args, records)
+            write(out)
     return CrossIncident(indexes, rows, (*specs, preview), exports, scratch)
 
 

@@ -23,7 +23,7 @@ import yaml
 from .build import Site, build_site
 from .dates import SourceDateEpochError
 from .knowledge import KnowledgeBase
-from .site_pages import ASSETS, SitePage, TocEntry
+from .site_pages import ASSETS, Rendered, SitePage, TocEntry
 
 MARKER = ".postmortems-generated"  # in OUT: the files the last run wrote, so a later run may replace them
 _SITE_DIR_DEFAULT = "site"
@@ -46,11 +46,13 @@ class _ConfigLoader(yaml.SafeLoader):
 
 
 def _keep_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    value: object
     if isinstance(node, yaml.ScalarNode):
         value = loader.construct_scalar(node)
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
+        assert isinstance(node, yaml.MappingNode)  # YAML has no fourth kind of node
         value = loader.construct_mapping(node, deep=True)
     return Tagged(node.tag, value)
 
@@ -232,7 +234,7 @@ def page_markdown(site: Site, uri: str, user_text: str | None = None, toc: bool 
     (`SitePage.front_matter`), then the HTML above the page's Markdown, the Markdown itself, and the HTML below it
     (with its sections as Markdown headings when `toc`). A page of the user's at that path keeps its own text and
     front matter (our title and search flag added where the core says so) above ours."""
-    page, rendered = site.pages[uri], site.render(uri)
+    page, rendered = site.pages[uri], site.render(uri) or Rendered("", "")
     html = rendered.after_with_sections(markdown_heading) if toc else rendered.after
     after = f"\n\n{html}\n" if html else "\n"
     if user_text is not None:

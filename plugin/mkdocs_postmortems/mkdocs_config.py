@@ -432,6 +432,17 @@ class Options:
         return with_own_domains(policy_from_options(self.config), self.urls, self.site_url)
 
 
+def build_options(options: PostmortemsConfig, config: MkDocsConfig) -> Options:
+    """The options a build of `config` uses: those of its config file's whole `INHERIT` chain (`resolved_options`),
+    else, for a program that enables the plugin by its own arguments to `load_config`, those MkDocs validated."""
+    public_url = config.site_url if options["status_page"]["public_site"] else None
+    given = Options(options, (config.site_url or "", config.repo_url or ""), public_url)
+    try:
+        return resolved_options(Path(config.config_file_path)) if config.config_file_path else given
+    except PluginNotEnabled:
+        return given
+
+
 def resolved_options(config_file: Path) -> Options:
     """The plugin's options in `config_file` and the files it inherits (`INHERIT`, `!ENV`), each file's `plugins`
     read as a mapping whether written as a list or a mapping, merged as MkDocs merges mappings. MkDocs itself

@@ -11,8 +11,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
+from .build import Site
 from .diagnostics import log_line
-from .mkdocs_config import ConfigFileError, Options, PluginNotEnabled, PostmortemsConfig, resolved_options
+from .mkdocs_config import ConfigFileError, PostmortemsConfig, build_options
 from .site_builds import REFUSALS, SiteBuilds
 from .site_pages import ASSETS
 
@@ -29,22 +30,28 @@ class _GeneratedPage(File):
     def is_modified(self) -> bool:
         return not self.unchanged or not Path(self.abs_dest_path).is_file()
 
-    content_string = property(lambda self: "\n" + File.content_string.fget(self), File.content_string.fset)
+    content_string = property(lambda self: "\n" + File.content_string.fget(self), File.content_string.fset)  # type: ignore[attr-defined]
 
 
 def _in_one_line(call, *args):
-    """`call`'s result. What the core refuses (`REFUSALS`) fails the build in one line, strict or not."""
+    """`call`'s result. What the core refuses (`REFUSALS`), and a config the options cannot be read from, fail the
+    build in one line, strict or not."""
     try:
         return call(*args)
-    except REFUSALS as refusal:
+    except (*REFUSALS, ConfigFileError) as refusal:
         raise PluginError(log_line(str(refusal))) from None
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     """Adds the knowledge base to the site; lives as long as `mkdocs serve`, and what builds keep (`SiteBuilds`)."""
 
+    command: str | None  # from on_startup; None when a program calls build() itself
+    site: Site  # this build's, from on_files on
+    compact: dict[str, tuple[str, str]]  # src_uri -> the search text that stands for our HTML until it is written
+    rendered: dict[str, str]  # src_uri -> what its Markdown rendered to, until the page is written
+
     def __init__(self) -> None:
-        super().__init__()  # command: from on_startup; None when a program calls build() itself
+        super().__init__()
         self.builds, self.command, self.dirty = SiteBuilds(), None, False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -60,18 +67,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state (`serve` reuses this object); read the options of the whole `INHERIT` chain, which
         MkDocs loses when a child writes `plugins` in the other form (`resolved_options`); add the assets once."""
-        public_url = config.site_url if self.config["status_page"]["public_site"] else None
-        options = Options(self.config, (config.site_url or "", config.repo_url or ""), public_url)
-        try:
-            options = resolved_options(Path(config.config_file_path)) if config.config_file_path else options
-        except PluginNotEnabled:  # enabled by a program's own arguments to `load_config`, not by the file
-            pass
-        except ConfigFileError as error:
-            raise PluginError(log_line(str(error))) from None
+        options = _in_one_line(build_options, self.config, config)
         self.config, self.policy = options.config, options.policy()
         self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
         self.builds.use_templates(config.theme.dirs)
-        self.site, self.compact, self.rendered = None, {}, {}  # src_uri -> its search text; what its Markdown gave
+        self.compact, self.rendered = {}, {}
         ASSETS.add_to(config.extra_css, config.extra_javascript)
         return config
 
@@ -84,14 +84,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for warning in self.site.warnings:
             log.warning(log_line(warning))
         for uri, text, path in self.site.file_sources():
-            files.append(File.generated(config, uri, content=text, abs_src_path=path))
+            files.append(File.generated(config, uri, content=text, abs_src_path=path))  # type: ignore[call-overload]
         for page in self.site.generated_pages():
             file = _GeneratedPage.generated(config, page.uri, content=page.markdown, inclusion=_INCLUSION[page.in_nav])
-            file.unchanged = self.builds.unchanged(page.uri)
+            file.unchanged = self.builds.unchanged(page.uri)  # type: ignore[attr-defined]  # `generated` gives cls
             files.append(file)
         for file in files.documentation_pages() if self.builds.facts_changed() else ():
             if not isinstance(file, _GeneratedPage) and self.site.shows_facts(file.content_string):
-                file.is_modified = lambda: True  # a page of yours with the dashboard: the facts it shows changed
+                file.is_modified = lambda: True  # type: ignore[method-assign]  # yours shows the facts that changed
         gc.freeze()  # the site lives to the end of the build: the collector need not scan it at every collection
         return files
 
@@ -112,7 +112,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """After search, as the page is written (so no page's HTML waits): the core's HTML and its sections."""
         rendered, compact = self.site.render(page.file.src_uri), self.compact.pop(page.file.src_uri, ("", ""))
         if rendered is not None:  # in place of the compact text search indexed, if any
-            page.content = rendered.around(page.content, compact)
+            page.content = rendered.around(page.content or "", compact)
             page.toc.items.extend(AnchorLink(entry.title, entry.anchor, entry.level) for entry in rendered.toc)
         return context
 

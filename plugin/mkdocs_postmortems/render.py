@@ -87,12 +87,18 @@ class Links:
 
     def rows(self, postmortems: Iterable[Postmortem]) -> markupsafe.Markup:
         """The rows of a listing of `postmortems` (`row.html` each)."""
-        problems = self._rows.problems
-        return self._rows.join(self, "row", [(pm.id, {"pm": pm, "problems": problems.get(pm.id, 0)}) for pm in postmortems])
+        rows = self._built_rows()
+        return rows.join(self, "row", [(pm.id, {"pm": pm, "problems": rows.problems.get(pm.id, 0)}) for pm in postmortems])
+
+    def _built_rows(self) -> Rows:
+        """The rows of this build: only the knowledge base's pages list postmortems and items, and they have them."""
+        if self._rows is None:
+            raise LookupError("rows are rendered only on the knowledge base's pages, which have `Rows`")
+        return self._rows
 
     def item_rows(self, entries: Iterable[ActionItemEntry], anchor: bool = False) -> markupsafe.Markup:
         """The rows of a table of action items (`item-row.html` each); with `anchor`, rows carry their stable id."""
-        return self._rows.join(self, "item-row", [((entry.id, anchor), {"entry": entry, "anchor": anchor})
+        return self._built_rows().join(self, "item-row", [((entry.id, anchor), {"entry": entry, "anchor": anchor})
                                                    for entry in entries])
 
 

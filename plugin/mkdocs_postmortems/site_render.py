@@ -67,7 +67,7 @@ class Renderer:
         pm = self.postmortems.get(uri)
         if pm is not None:
             html = self._render("postmortem", links=links, problems=problems_of(self.diagnostics(pm)),
-                                review=review_state(pm, self.kb), **details_context(pm, self.kb, self.indexes))
+                                review=review_state(pm, self.kb), **details_context(pm, self.kb, self._indexes()))
             header, _, details = html.partition(_BODY)
             return Rendered(header, details + self._printed(uri))
         spec = self.specs.get(uri)
@@ -82,7 +82,13 @@ class Renderer:
         """For a postmortem's page, the compact text of its card and tables that a search index may read in their
         place (`render.search_text`); None for any other page."""
         pm = self.postmortems.get(uri)
-        return None if pm is None else search_text(pm, self.indexes.items_by_postmortem.get(pm.id, []))
+        return None if pm is None else search_text(pm, self._indexes().items_by_postmortem.get(pm.id, []))
+
+    def _indexes(self) -> Indexes:
+        """The knowledge base's indexes: a postmortem's page exists only on its site, which has them."""
+        if self.indexes is None:
+            raise LookupError("a postmortem's page is rendered only on the knowledge base's site, which has indexes")
+        return self.indexes
 
     def fill_markers(self, uri: str, markdown: str) -> str:
         """Page `uri`'s Markdown with the dashboard marker (`urls.DASHBOARD_MARKER`) replaced by the dashboard, as

@@ -11,11 +11,19 @@ from pathlib import Path
 
 import click
 
-from ..pull_requests.changes import (ChangesError, blob_ids, changed_paths, changed_postmortems,
-                                     diagnostics_of_changes, knowledge_base_of_changes, merge_base, text_at)
-from ..pull_requests.scan_cache import ScanCache, cache_file
 from ..diagnostics import Diagnostic, Level
 from ..knowledge import discover, load_knowledge_base
+from ..pull_requests.changes import (
+    ChangesError,
+    blob_ids,
+    changed_paths,
+    changed_postmortems,
+    diagnostics_of_changes,
+    knowledge_base_of_changes,
+    merge_base,
+    text_at,
+)
+from ..pull_requests.scan_cache import ScanCache, cache_file
 from .options import config_option, load_policy, parse_day
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
