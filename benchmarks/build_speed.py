@@ -59,15 +59,17 @@ def child_environment() -> dict[str, str]:
 def plugin_location(env: dict[str, str]) -> str:
     """Where the measured plugin is imported from, as the builds see it."""
     code = "import mkdocs_postmortems, pathlib; print(pathlib.Path(mkdocs_postmortems.__file__).parent)"
-    return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 # Trees ----------------------------------------------------------------------------------------------------------
 
+
 def split_front_matter(text: str) -> tuple[dict, str]:
     end = text.index("\n---\n", 4)
-    return yaml.load(text[4:end], Loader=yaml.CSafeLoader), text[end + 5:]
+    return yaml.load(text[4:end], Loader=yaml.CSafeLoader), text[end + 5 :]
 
 
 def with_excerpt(body: str) -> str:
@@ -127,6 +129,7 @@ def check_summary(config: Path, env: dict[str, str]) -> str:
 
 # Builds ---------------------------------------------------------------------------------------------------------
 
+
 def build_command(config: Path, site: Path) -> list[str]:
     return ["-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
 
@@ -176,10 +179,11 @@ def top_entries(stats: pstats.Stats, count: int, only: str = "") -> str:
     text = stream.getvalue()
     for prefix in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], str(REPO / "plugin")):
         text = text.replace(prefix + os.sep, "")
-    return text[text.index("   ncalls"):].rstrip() if "   ncalls" in text else text.rstrip()
+    return text[text.index("   ncalls") :].rstrip() if "   ncalls" in text else text.rstrip()
 
 
 # Report ---------------------------------------------------------------------------------------------------------
+
 
 def verdict(name: str, value: float) -> str:
     return f"{value:.2f}  (target <= {TARGETS[name]})  {'PASS' if value <= TARGETS[name] else 'MISS'}"
@@ -190,8 +194,10 @@ def print_table(results: dict[int, dict[str, float]]) -> None:
     for count, t in results.items():
         blog = f"{t['c']:>9.2f}" if "c" in t else f"{'-':>9}"
         ratio_c = f"{t['a'] / t['c']:>6.2f}" if "c" in t else f"{'-':>6}"
-        print(f"{count:>6} {t['a']:>11.2f} {t['b']:>9.2f} {blog} {t['a'] / t['b']:>6.2f} {ratio_c} "
-              f"{1000 * t['a'] / count:>8.1f}")
+        print(
+            f"{count:>6} {t['a']:>11.2f} {t['b']:>9.2f} {blog} {t['a'] / t['b']:>6.2f} {ratio_c} "
+            f"{1000 * t['a'] / count:>8.1f}"
+        )
 
 
 def print_ratios(results: dict[int, dict[str, float]]) -> None:
@@ -207,9 +213,11 @@ def print_ratios(results: dict[int, dict[str, float]]) -> None:
     growth = (a_large / large) / (a_small / small)
     print(f"growth per postmortem, (a{large}/{large}) / (a{small}/{small}): {verdict('growth', growth)}")
     marginal = (a_large - a_small) / (large - small)
-    print(f"marginal per postmortem, (a{large} - a{small}) / {large - small}: {1000 * marginal:.1f} ms "
-          f"vs a{small}/{small}: {1000 * a_small / small:.1f} ms  (x{marginal / (a_small / small):.2f}; "
-          f"b: {1000 * (results[large]['b'] - results[small]['b']) / (large - small):.1f} ms)")
+    print(
+        f"marginal per postmortem, (a{large} - a{small}) / {large - small}: {1000 * marginal:.1f} ms "
+        f"vs a{small}/{small}: {1000 * a_small / small:.1f} ms  (x{marginal / (a_small / small):.2f}; "
+        f"b: {1000 * (results[large]['b'] - results[small]['b']) / (large - small):.1f} ms)"
+    )
 
 
 def default_repeat(count: int) -> int:
@@ -243,8 +251,9 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000], help="numbers of postmortems")
-    parser.add_argument("--repeat", type=int, help="builds of a and b per N, fastest kept (default 3 up to "
-                                                   "N = 500, else 2)")
+    parser.add_argument(
+        "--repeat", type=int, help="builds of a and b per N, fastest kept (default 3 up to N = 500, else 2)"
+    )
     parser.add_argument("--blog-repeat", type=int, default=1, help="builds of c per N (default 1: it is slow)")
     parser.add_argument("--skip-blog", action="store_true", help="do not build c")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="write the trees under DIR and keep them")

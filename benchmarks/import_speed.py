@@ -38,9 +38,11 @@ def issue(rng: random.Random, index: int) -> tuple[str, str]:
     affected = "".join(f"  - {name}\n" for name in rng.sample(SYSTEMS, rng.randint(1, 3)))
     body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(30)).capitalize() + "." for _ in range(3))
     update = (start + timedelta(minutes=3)).strftime("%Y-%m-%d %H:%M:%S")
-    text = (f"---\ntitle: \"{title} {index}\"\ndate: {start:%Y-%m-%dT%H:%M:%S}+00:00\nresolved: true\n"
-            f"resolvedWhen: {end:%Y-%m-%dT%H:%M:%S}+00:00\nseverity: {rng.choice(SEVERITIES)}\n"
-            f"affected:\n{affected}section: issue\n---\n\n{body}\n\n{{{{< track \"{update}\" >}}}} We are on it.\n")
+    text = (
+        f'---\ntitle: "{title} {index}"\ndate: {start:%Y-%m-%dT%H:%M:%S}+00:00\nresolved: true\n'
+        f"resolvedWhen: {end:%Y-%m-%dT%H:%M:%S}+00:00\nseverity: {rng.choice(SEVERITIES)}\n"
+        f'affected:\n{affected}section: issue\n---\n\n{body}\n\n{{{{< track "{update}" >}}}} We are on it.\n'
+    )
     return f"{start:%Y-%m-%d}-issue-{index}.md", text
 
 
@@ -56,8 +58,10 @@ def write_cstate_site(root: Path, count: int, seed: int = 20261122) -> Path:
 
 
 def plugin_config() -> str:
-    services = "".join(f"        - name: {name.lower().replace(' ', '-')}\n          component: {name}\n"
-                       f"          public: true\n" for name in SYSTEMS)
+    services = "".join(
+        f"        - name: {name.lower().replace(' ', '-')}\n          component: {name}\n          public: true\n"
+        for name in SYSTEMS
+    )
     return SITE + f"plugins:\n  - search\n  - postmortems:\n      services:\n{services}"
 
 

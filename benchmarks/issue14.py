@@ -34,8 +34,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from build_speed import child_environment, write_trees
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 GOALS = {"build cpu": 1.15, "memory": 1.5, "serve --dirty": 2.0, "changed-since s": 1.0}
 
 SERVE = r"""
@@ -127,6 +134,7 @@ def chromium_load(site: Path, pages: list[Path]) -> list[float] | None:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -162,23 +170,32 @@ def verdict(name: str, value: float) -> str:
 def run(sizes: list[int], workdir: Path, browser: bool, repeat: int) -> None:
     sys.stdout.reconfigure(line_buffering=True)
     # as installed from the wheel, whose installer compiles every module: no run pays for compiling the plugin
-    package = subprocess.run([sys.executable, "-c", "import mkdocs_postmortems, os; print(os.path.dirname("
-                              "mkdocs_postmortems.__file__))"], env=child_environment(), capture_output=True, text=True,
-                             check=True).stdout.strip()
+    package = subprocess.run(
+        [sys.executable, "-c", "import mkdocs_postmortems, os; print(os.path.dirname(mkdocs_postmortems.__file__))"],
+        env=child_environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True, stdout=subprocess.DEVNULL)
     print(f"Python {sys.version.split()[0]}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     for count in sizes:
         root = workdir / str(count)
         configs = write_trees(root, count)
         # a and b interleaved, `repeat` times: this shared machine's speed drifts by 20% from minute to minute
-        runs = [(mkdocs_build(configs["a"]), mkdocs_build(configs["b"]), mkdocs_build(configs["a"], floor=True))
-                for _ in range(repeat)]
+        runs = [
+            (mkdocs_build(configs["a"]), mkdocs_build(configs["b"]), mkdocs_build(configs["a"], floor=True))
+            for _ in range(repeat)
+        ]
         (a_cpu, a_wall, a_rss), (b_cpu, b_wall, b_rss), (floor_cpu, *_) = (
-            tuple(map(min, zip(*(run[i] for run in runs), strict=True))) for i in (0, 1, 2))
+            tuple(map(min, zip(*(run[i] for run in runs), strict=True))) for i in (0, 1, 2)
+        )
         print(f"\nN={count}")
         print(f"  build CPU   a {a_cpu:6.1f} s  b {b_cpu:6.1f} s  a/b {verdict('build cpu', a_cpu / b_cpu)}")
-        print(f"  build CPU without the core's HTML  a0 {floor_cpu:6.1f} s  a0/b {floor_cpu / b_cpu:.2f}  "
-              f"(rendering it costs a/b {(a_cpu - floor_cpu) / b_cpu:.2f})")
+        print(
+            f"  build CPU without the core's HTML  a0 {floor_cpu:6.1f} s  a0/b {floor_cpu / b_cpu:.2f}  "
+            f"(rendering it costs a/b {(a_cpu - floor_cpu) / b_cpu:.2f})"
+        )
         print(f"  build wall  a {a_wall:6.1f} s  b {b_wall:6.1f} s  a/b {a_wall / b_wall:.2f}")
         print(f"  peak RSS    a {a_rss:6.0f} MiB b {b_rss:6.0f} MiB a/b {verdict('memory', a_rss / b_rss)}")
         if count == min(sizes):
@@ -187,20 +204,27 @@ def run(sizes: list[int], workdir: Path, browser: bool, repeat: int) -> None:
             b_dirty = serve_reload(configs["b"], root / "bare" / "docs" / "postmortems" / name, True)
             a_full = serve_reload(configs["a"], root / "plugin" / "postmortems" / name, False)
             b_full = serve_reload(configs["b"], root / "bare" / "docs" / "postmortems" / name, False)
-            print(f"  serve --dirty reload CPU  a {a_dirty:5.2f} s  b {b_dirty:5.2f} s  a/b "
-                  f"{verdict('serve --dirty', a_dirty / b_dirty)}")
+            print(
+                f"  serve --dirty reload CPU  a {a_dirty:5.2f} s  b {b_dirty:5.2f} s  a/b "
+                f"{verdict('serve --dirty', a_dirty / b_dirty)}"
+            )
             print(f"  serve reload CPU          a {a_full:5.2f} s  b {b_full:5.2f} s  a/b {a_full / b_full:.2f}")
         cold, warm, full = changed_since(root / "plugin")
-        print(f"  check --changed-since HEAD~1 (1 file), wall s: cold {verdict('changed-since s', cold)}; "
-              f"warm {verdict('changed-since s', warm)}; full check {full:.2f} s")
+        print(
+            f"  check --changed-since HEAD~1 (1 file), wall s: cold {verdict('changed-since s', cold)}; "
+            f"warm {verdict('changed-since s', warm)}; full check {full:.2f} s"
+        )
         if count == max(sizes):
             site = configs["a"].parent / "site"
             pages = largest_pages(site)
             seconds = chromium_load(site, pages) if browser else None
             for at, page in enumerate(pages):
                 shown = f"{seconds[at]:.2f} s" if seconds is not None else "not measured"
-                print(f"  page {page.relative_to(site)}: {page.stat().st_size / 1e6:.2f} MB "
-                      f"(goal <= 1), Chromium load {shown} (goal < 2)", flush=True)
+                print(
+                    f"  page {page.relative_to(site)}: {page.stat().st_size / 1e6:.2f} MB "
+                    f"(goal <= 1), Chromium load {shown} (goal < 2)",
+                    flush=True,
+                )
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -32,10 +32,14 @@ SENTENCES = [
     "Zoë’s café orders — and everyone else’s — are flowing normally again.",
     "This incident has been resolved. We apologise for the disruption.",
 ]
-LEAKS = ["Tracked in ops\u2010123.", "Thanks to al\u200bice.", "orders_db failed over.", "Host 10.0.0.7 hung.",
-         "See grafana.larkspur.example.", "Pods in namespace: payments-prod restarted."]
-
-
+LEAKS = [
+    "Tracked in ops\u2010123.",
+    "Thanks to al\u200bice.",
+    "orders_db failed over.",
+    "Host 10.0.0.7 hung.",
+    "See grafana.larkspur.example.",
+    "Pods in namespace: payments-prod restarted.",
+]
 
 
 def texts(count: int, rng: random.Random) -> list[str]:
@@ -51,8 +55,12 @@ def texts(count: int, rng: random.Random) -> list[str]:
 def main(sizes: list[int]) -> None:
     rng = random.Random(11)
     services = tuple(Service(f"service-{i}", component=f"Component {i}" if i % 2 else None) for i in range(40))
-    policy = Policy(services=services, internal_domains=("larkspur.example",),
-                    public_domains=("status.larkspur.example",), public_deny=("Project Falcon",))
+    policy = Policy(
+        services=services,
+        internal_domains=("larkspur.example",),
+        public_domains=("status.larkspur.example",),
+        public_deny=("Project Falcon",),
+    )
     people = (*(f"person.{i}" for i in range(300)), "alice")
     print(f"compile: {best_of(3, lambda: LeakGate(policy, people)) * 1000:.1f} ms")
     gate = LeakGate(policy, people)
@@ -61,8 +69,10 @@ def main(sizes: list[int]) -> None:
         characters = sum(map(len, batch))
         normalising = best_of(3, lambda: [normalise(text) for text in batch])
         gating = best_of(3, lambda: [gate.leaks(text) for text in batch])
-        print(f"N={count}: normalise {normalising / count * 1e6:.1f} µs/text, gate {gating / count * 1e6:.1f} µs/text, "
-              f"{gating / characters * 1e9:.1f} µs per 1,000 characters")
+        print(
+            f"N={count}: normalise {normalising / count * 1e6:.1f} µs/text, gate {gating / count * 1e6:.1f} µs/text, "
+            f"{gating / characters * 1e9:.1f} µs per 1,000 characters"
+        )
     for size in (1_000, 10_000, 100_000):
         text = (" ".join(SENTENCES) * (size // 400 + 1))[:size]
         took = best_of(3, lambda: gate.leaks(text))

@@ -6,13 +6,35 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-SERVICES = ["checkout", "payments", "orders-db", "search", "identity", "notifications", "delivery-scheduler",
-            "web-storefront", "mobile-api", "platform-k8s"]
-CATEGORIES = ["software-bug", "config-change", "deployment", "capacity", "dependency", "infrastructure",
-              "monitoring-gap", "process", "security", "data"]
-WORDS = ("request latency queue worker database index replica failover deploy rollout canary flag config "
-         "timeout retry backoff cache eviction certificate dns ingress pod node memory cpu disk alert pager "
-         "customer checkout payment order basket search session token migration schema lock contention").split()
+SERVICES = [
+    "checkout",
+    "payments",
+    "orders-db",
+    "search",
+    "identity",
+    "notifications",
+    "delivery-scheduler",
+    "web-storefront",
+    "mobile-api",
+    "platform-k8s",
+]
+CATEGORIES = [
+    "software-bug",
+    "config-change",
+    "deployment",
+    "capacity",
+    "dependency",
+    "infrastructure",
+    "monitoring-gap",
+    "process",
+    "security",
+    "data",
+]
+WORDS = (
+    "request latency queue worker database index replica failover deploy rollout canary flag config "
+    "timeout retry backoff cache eviction certificate dns ingress pod node memory cpu disk alert pager "
+    "customer checkout payment order basket search session token migration schema lock contention"
+).split()
 SECTIONS = ["Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned"]
 TAGS = ["database", "kubernetes", "third-party", "certificates", "capacity", "data-quality", "failover", "recurring"]
 
@@ -38,8 +60,10 @@ def postmortem(rng: random.Random, index: int, related: str | None) -> tuple[str
     detected = started + timedelta(minutes=rng.randrange(1, 60))
     mitigated = detected + timedelta(minutes=rng.randrange(5, 240))
     resolved = mitigated + timedelta(minutes=rng.randrange(5, 600))
-    causes = [(f"cause-{n}", kind, rng.choice(CATEGORIES)) for n, kind in
-              enumerate(["causal", "contributing", "systemic"][: rng.randrange(2, 4)], 1)]
+    causes = [
+        (f"cause-{n}", kind, rng.choice(CATEGORIES))
+        for n, kind in enumerate(["causal", "contributing", "systemic"][: rng.randrange(2, 4)], 1)
+    ]
     stamp = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
     lines = [
         "---",
@@ -60,23 +84,42 @@ def postmortem(rng: random.Random, index: int, related: str | None) -> tuple[str
         "root_causes:",
     ]
     for cause_id, kind, category in causes:
-        lines += [f"  - id: {cause_id}", f"    kind: {kind}", f"    category: {category}",
-                  f"    summary: {_sentence(rng)}"]
+        lines += [
+            f"  - id: {cause_id}",
+            f"    kind: {kind}",
+            f"    category: {category}",
+            f"    summary: {_sentence(rng)}",
+        ]
     lines.append("action_items:")
     for n in range(rng.randrange(2, 5)):
         priority = rng.randrange(1, 4)
         due = (resolved + timedelta(days=rng.randrange(7, 15 if priority == 1 else 60))).date()  # P1: review deadline
         status = rng.choice(["done", "done", "wont-do", "in-progress"])
-        lines += [f"  - title: {_sentence(rng, 8)}", "    owner: team-sre", f"    priority: P{priority}",
-                  f"    due: {due}", f"    status: {status}"]
+        lines += [
+            f"  - title: {_sentence(rng, 8)}",
+            "    owner: team-sre",
+            f"    priority: P{priority}",
+            f"    due: {due}",
+            f"    status: {status}",
+        ]
         if status != "in-progress" and rng.random() < 0.85:  # the rest predate the field: a `closed-date` warning
             lines.append(f"    closed: {resolved.date() + timedelta(days=rng.randrange(1, 75))}")
-        lines += [f"    done_when: {_sentence(rng, 8)}", f"    addresses: [{causes[n % len(causes)][0]}]",
-                  f"    reason: {_sentence(rng, 6)}"]
+        lines += [
+            f"    done_when: {_sentence(rng, 8)}",
+            f"    addresses: [{causes[n % len(causes)][0]}]",
+            f"    reason: {_sentence(rng, 6)}",
+        ]
     if related:
         lines.append(f"related: [{related}]")
-    lines += [f"tags: [{', '.join(rng.sample(TAGS, rng.randrange(1, 3)))}]", "communications:",
-              "  - audience: internal", "    channel: slack", f"    at: {stamp(detected)}", "---", ""]
+    lines += [
+        f"tags: [{', '.join(rng.sample(TAGS, rng.randrange(1, 3)))}]",
+        "communications:",
+        "  - audience: internal",
+        "    channel: slack",
+        f"    at: {stamp(detected)}",
+        "---",
+        "",
+    ]
     for section in SECTIONS:
         lines += [f"## {section}", ""] + [_sentence(rng, 18) for _ in range(6)] + [""]
     name = f"{started.date()}-incident-{index}"

@@ -71,9 +71,17 @@ class Site:
     """The pages and files of one build, made whole by `build_site`, and what each page needs as it is written:
     its HTML (`render`), the compact text search may index (`search_text`), its `<head>` links, its inputs."""
 
-    def __init__(self, pages: dict[str, SitePage], files: dict[str, str | Path], renderer: Renderer,
-                 inputs: PageInputs, warnings: Iterable[str] = (), public: PublicSite | None = None,
-                 gate: LeakGate | None = None, cross: CrossIncident | None = None):
+    def __init__(
+        self,
+        pages: dict[str, SitePage],
+        files: dict[str, str | Path],
+        renderer: Renderer,
+        inputs: PageInputs,
+        warnings: Iterable[str] = (),
+        public: PublicSite | None = None,
+        gate: LeakGate | None = None,
+        cross: CrossIncident | None = None,
+    ):
         self.pages = pages
         self.files = files  # uri -> text, or the path of a file to copy
         self.renderer = renderer
@@ -157,14 +165,23 @@ class Site:
         if found:
             offset, term, what = found[0]
             line, col = markdown.count("\n", 0, offset) + 1, offset - markdown.rfind("\n", 0, offset)
-            raise PublishRefused(f"{len(found)} public-leak error(s) in the status site's own page {uri}; nothing was "
-                                 f"published. First: {uri}:{line}:{col}: it names `{term}`, {what}. Reword the page, "
-                                 "or allow the term in `leak_gate.allow` if it is truly public.")
+            raise PublishRefused(
+                f"{len(found)} public-leak error(s) in the status site's own page {uri}; nothing was "
+                f"published. First: {uri}:{line}:{col}: it names `{term}`, {what}. Reword the page, "
+                "or allow the term in `leak_gate.allow` if it is truly public."
+            )
 
 
-def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[str], directory_urls: bool = True,
-               site_name: str = "", site_url: str = "", now: datetime | Clock | None = Clock.BUILD,
-               previous: Site | None = None) -> Site:
+def build_site(
+    kb: KnowledgeBase,
+    env: jinja2.Environment,
+    user_uris: Iterable[str],
+    directory_urls: bool = True,
+    site_name: str = "",
+    site_url: str = "",
+    now: datetime | Clock | None = Clock.BUILD,
+    previous: Site | None = None,
+) -> Site:
     """Every page and file of the knowledge base's site, or of its public status site when the policy says so.
     `user_uris` are the source paths of the site's own files (`docs/`): a postmortem there is hidden (with a
     warning), and a cross-incident page there keeps the user's text above ours. `now` is the build's time, which
@@ -185,12 +202,21 @@ def build_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: Iterable[s
 
 def _spec_pages(specs: Iterable[PageSpec], user_uris: frozenset[str]) -> dict[str, SitePage]:
     """A cross-incident or status page; kept out of search, as it repeats what the postmortems say."""
-    return {spec.uri: SitePage(spec.uri, spec.title, in_nav=spec.in_nav, searchable=False,
-                               user_page=spec.uri in user_uris) for spec in specs}
+    return {
+        spec.uri: SitePage(spec.uri, spec.title, in_nav=spec.in_nav, searchable=False, user_page=spec.uri in user_uris)
+        for spec in specs
+    }
 
 
-def _knowledge_base_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: frozenset[str], directory_urls: bool,
-                         site_name: str, site_url: str, previous: Site | None) -> Site:
+def _knowledge_base_site(
+    kb: KnowledgeBase,
+    env: jinja2.Environment,
+    user_uris: frozenset[str],
+    directory_urls: bool,
+    site_name: str,
+    site_url: str,
+    previous: Site | None,
+) -> Site:
     site_map, postmortems, warnings = SiteMap(kb.policy.folder), {}, []
     for pm in kb.published():
         uri = site_map.postmortem(pm.id)
@@ -207,8 +233,9 @@ def _knowledge_base_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: 
     else:
         cross, epoch = _cross_incident(kb, env, site_map, list(postmortems.values()), directory_urls), object()
     specs = {spec.uri: spec for spec in cross.specs}
-    pages = {uri: SitePage(uri, pm.title, pm.body) for uri, pm in postmortems.items()} | _spec_pages(specs.values(),
-                                                                                                   user_uris)
+    pages = {uri: SitePage(uri, pm.title, pm.body) for uri, pm in postmortems.items()} | _spec_pages(
+        specs.values(), user_uris
+    )
     files: dict[str, str | Path] = {**ASSETS.files(), **cross.exports}
     urls = SiteUrls(directory_urls, pages.keys() | files.keys() | user_uris)
     renderer = Renderer(kb, env, urls, postmortems, specs, cross.indexes, cross.rows, site_url, user_uris)
@@ -216,16 +243,26 @@ def _knowledge_base_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: 
     return Site(pages, files, renderer, inputs, warnings, cross=cross)
 
 
-def _cross_incident(kb: KnowledgeBase, env: jinja2.Environment, site_map: SiteMap, shown: list[Postmortem],
-                    directory_urls: bool) -> CrossIncident:
+def _cross_incident(
+    kb: KnowledgeBase, env: jinja2.Environment, site_map: SiteMap, shown: list[Postmortem], directory_urls: bool
+) -> CrossIncident:
     indexes = build_indexes(shown, kb.policy, kb.today)
     homes: dict[str, str] = {}
     specs = knowledge_base_pages(kb, indexes, site_map, homes)
     rows = Rows(env, problem_counts(kb), homes)
     # the preview links each incident to its postmortem, and its "full history" to the knowledge base's listing
-    preview = PageSpec(STATUS_PREVIEW, "Status page (preview)", "status", status_context(
-        public_incidents(kb.postmortems, kb.policy), kb.policy, kb.today, lambda view: site_map.postmortem(view.id),
-        site_map.index))
+    preview = PageSpec(
+        STATUS_PREVIEW,
+        "Status page (preview)",
+        "status",
+        status_context(
+            public_incidents(kb.postmortems, kb.policy),
+            kb.policy,
+            kb.today,
+            lambda view: site_map.postmortem(view.id),
+            site_map.index,
+        ),
+    )
 
     @functools.cache
     def url_of(pm_id: str) -> str:
@@ -238,7 +275,8 @@ def _cross_incident(kb: KnowledgeBase, env: jinja2.Environment, site_map: SiteMa
     writers: dict[str, Callable[[TextIO], None]] = {
         site_map.index_json: lambda out: write_knowledge_base_json(out, indexes, url_of, kb.today, records),
         ACTION_ITEMS_CSV: lambda out: write_action_items_csv(out, indexes, url_of, records),
-        ACTION_ITEMS_JSON: lambda out: write_action_items_json(out, indexes, url_of, kb.today, records)}
+        ACTION_ITEMS_JSON: lambda out: write_action_items_json(out, indexes, url_of, kb.today, records),
+    }
     for uri, write in writers.items():
         path = exports[uri] = Path(scratch.name) / uri.rpartition("/")[2]
         with path.open("w", encoding="utf-8", newline="") as out:
@@ -246,8 +284,15 @@ def _cross_incident(kb: KnowledgeBase, env: jinja2.Environment, site_map: SiteMa
     return CrossIncident(indexes, rows, (*specs, preview), exports, scratch)
 
 
-def _public_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: frozenset[str], directory_urls: bool,
-                 site_name: str, site_url: str, now: datetime | None) -> Site:
+def _public_site(
+    kb: KnowledgeBase,
+    env: jinja2.Environment,
+    user_uris: frozenset[str],
+    directory_urls: bool,
+    site_name: str,
+    site_url: str,
+    now: datetime | None,
+) -> Site:
     """The public status site: pages and files made from public incidents only (`status_site.pages.public_site`);
     nothing else of the knowledge base is added, and the site's own docs_dir holds only public pages."""
     # The knowledge base reported leaks at the level `rule_levels` gives them, or dropped them at `off`;
@@ -255,16 +300,26 @@ def _public_site(kb: KnowledgeBase, env: jinja2.Environment, user_uris: frozense
     context = Context(kb.policy, kb.today)
     leaks = check_leaks(kb.postmortems, context) + communication_leaks(kb.postmortems, context)
     if leaks:
-        raise PublishRefused(f"{len(leaks)} public-leak error(s); nothing was published. First: {leaks[0].location()}: "
-                             f"{leaks[0].message}. Run `postmortems public-diff` to see them all.")
+        raise PublishRefused(
+            f"{len(leaks)} public-leak error(s); nothing was published. First: {leaks[0].location()}: "
+            f"{leaks[0].message}. Run `postmortems public-diff` to see them all."
+        )
     url_of = functools.partial(page_url, directory_urls=directory_urls)
-    public = public_site(public_incidents(kb.postmortems, kb.policy), kb.policy, kb.today,
-                         PublicPage(site_name, site_url), url_of, now)
+    public = public_site(
+        public_incidents(kb.postmortems, kb.policy), kb.policy, kb.today, PublicPage(site_name, site_url), url_of, now
+    )
     specs = {spec.uri: spec for spec in public.pages}
     pages = _spec_pages(public.pages, user_uris)
     files: dict[str, str | Path] = {**ASSETS.files(), **public.files}
-    renderer = Renderer(kb, env, SiteUrls(directory_urls, pages.keys() | files.keys() | user_uris), {}, specs,
-                        site_url=site_url, user_uris=user_uris)
+    renderer = Renderer(
+        kb,
+        env,
+        SiteUrls(directory_urls, pages.keys() | files.keys() | user_uris),
+        {},
+        specs,
+        site_url=site_url,
+        user_uris=user_uris,
+    )
     known = Facts()
     inputs = PageInputs(kb, known, everything(kb, known, site_name, directory_urls, user_uris), object(), {}, specs)
     return Site(pages, files, renderer, inputs, public=public, gate=LeakGate(kb.policy, people_of(kb.postmortems)))

@@ -128,7 +128,8 @@ def build_time() -> datetime:
     except (ValueError, OverflowError, OSError):
         raise SourceDateEpochError(
             f"SOURCE_DATE_EPOCH is `{value}`, not a whole number of seconds since 1970-01-01 UTC; set it as "
-            "`git log -1 --format=%ct` prints it, or unset it to use the clock") from None
+            "`git log -1 --format=%ct` prints it, or unset it to use the clock"
+        ) from None
 
 
 def build_day() -> date:

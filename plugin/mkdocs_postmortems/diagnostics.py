@@ -76,7 +76,14 @@ def cap_per_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             kept.append(diagnostic)
     for path, seen in per_path.items():
         if seen > MAX_PER_FILE:
-            kept.append(Diagnostic(path, 1, 1, "too-many-problems",
-                                   f"{seen - MAX_PER_FILE} more problems in this file are not listed",
-                                   "fix the ones listed first; is this really a postmortem?"))
+            kept.append(
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    "too-many-problems",
+                    f"{seen - MAX_PER_FILE} more problems in this file are not listed",
+                    "fix the ones listed first; is this really a postmortem?",
+                )
+            )
     return kept

@@ -101,8 +101,9 @@ def inherited(path: Path) -> list[Path]:
 def _merged(base: dict, child: dict) -> dict:
     result = dict(base)
     for key, value in child.items():
-        result[key] = _merged(result[key], value) if isinstance(value, dict) and isinstance(result.get(key), dict) \
-            else value
+        result[key] = (
+            _merged(result[key], value) if isinstance(value, dict) and isinstance(result.get(key), dict) else value
+        )
     return result
 
 
@@ -124,8 +125,9 @@ def check_out(out: Path, source: SiteSource) -> None:
         if resolved == inside.resolve() or inside.resolve() in resolved.parents:
             raise GenerateError(f"{out} is inside {what} ({inside}): choose a folder outside the site's sources")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise GenerateError(f"{out} exists and was not written by `postmortems generate` (no {MARKER}); "
-                            "choose an empty or new folder")
+        raise GenerateError(
+            f"{out} exists and was not written by `postmortems generate` (no {MARKER}); choose an empty or new folder"
+        )
 
 
 def user_files(docs_dir: Path, root: Path) -> tuple[dict[str, Path], list[str]]:
@@ -158,7 +160,9 @@ def generated_config(source: SiteSource, site: Site, user: dict[str, Path]) -> d
     if isinstance(plugins, dict):
         config["plugins"] = {name: options for name, options in plugins.items() if name != "postmortems"}
     elif isinstance(plugins, list):
-        config["plugins"] = [p for p in plugins if p != "postmortems" and not (isinstance(p, dict) and "postmortems" in p)]
+        config["plugins"] = [
+            p for p in plugins if p != "postmortems" and not (isinstance(p, dict) and "postmortems" in p)
+        ]
     config["extra_css"] = list(config.get("extra_css") or [])
     config["extra_javascript"] = list(config.get("extra_javascript") or [])
     ASSETS.add_to(config["extra_css"], config["extra_javascript"])
@@ -167,17 +171,23 @@ def generated_config(source: SiteSource, site: Site, user: dict[str, Path]) -> d
         config["theme"] = {**theme, "custom_dir": "overrides"}
     hooks = config.get("hooks")
     if isinstance(hooks, list):  # engines that run hooks resolve them from the config file: point at the originals
-        config["hooks"] = [str((source.config_file.parent / hook).resolve()) if isinstance(hook, str) else hook
-                           for hook in hooks]
+        config["hooks"] = [
+            str((source.config_file.parent / hook).resolve()) if isinstance(hook, str) else hook for hook in hooks
+        ]
     listed = set(_nav_files(config.get("nav")))
-    hidden = sorted("/" + page.uri for page in site.pages.values()
-                    if not page.in_nav and not page.user_page and page.uri not in listed)
+    hidden = sorted(
+        "/" + page.uri
+        for page in site.pages.values()
+        if not page.in_nav and not page.user_page and page.uri not in listed
+    )
     if hidden:  # MkDocs and ProperDocs then say nothing of them; Zensical ignores the option
         existing = config.get("not_in_nav")
         config["not_in_nav"] = "\n".join(([existing] if isinstance(existing, str) and existing else []) + hidden)
     if "nav" not in config:  # an automatic nav lists every page; the plugin keeps postmortems out of it
-        config["nav"] = automatic_nav([uri for uri in sorted(user) if uri.endswith(".md")] +
-                                      [page.uri for page in site.pages.values() if page.in_nav and not page.user_page])
+        config["nav"] = automatic_nav(
+            [uri for uri in sorted(user) if uri.endswith(".md")]
+            + [page.uri for page in site.pages.values() if page.in_nav and not page.user_page]
+        )
     return config
 
 
@@ -206,8 +216,11 @@ def automatic_nav(uris: list[str]) -> list:
 
     def entries(node: dict) -> list:
         names = sorted(node, key=lambda n: (n not in ("index.md", "README.md"), n.endswith("/"), n))
-        return [{n[:-1].replace("-", " ").replace("_", " ").capitalize(): entries(node[n])} if n.endswith("/")
-                else node[n] for n in names]
+        return [
+            {n[:-1].replace("-", " ").replace("_", " ").capitalize(): entries(node[n])} if n.endswith("/") else node[n]
+            for n in names
+        ]
+
     return entries(tree)
 
 
@@ -225,8 +238,11 @@ def markdown_heading(entry: TocEntry) -> str:
 def _has_attr_list(config: dict) -> bool:
     extensions = config.get("markdown_extensions") or []
     names = extensions if isinstance(extensions, list) else list(extensions)
-    return any((name if isinstance(name, str) else next(iter(name), "")) in ("attr_list", "markdown.extensions.attr_list")
-               for name in names if isinstance(name, (str, dict)))
+    return any(
+        (name if isinstance(name, str) else next(iter(name), "")) in ("attr_list", "markdown.extensions.attr_list")
+        for name in names
+        if isinstance(name, (str, dict))
+    )
 
 
 def page_markdown(site: Site, uri: str, user_text: str | None = None, toc: bool = False) -> str:
@@ -262,7 +278,7 @@ def _with_front_matter(page: SitePage, text: str) -> str:
     if meta == own:
         return text
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{front}---\n{text[found.end():] if found else text}"
+    return f"---\n{front}---\n{text[found.end() :] if found else text}"
 
 
 def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
@@ -290,8 +306,15 @@ def site_source_files(site: Site, source: SiteSource, user: dict[str, Path]) -> 
     yield "mkdocs.yml", ("# Written by `postmortems generate`; edit the original, not this file.\n" + config).encode()
 
 
-def generate(kb: KnowledgeBase, source: SiteSource, env: jinja2.Environment, out: Path, directory_urls: bool = True,
-             site_name: str = "", site_url: str = "") -> tuple[list[str], list[str]]:
+def generate(
+    kb: KnowledgeBase,
+    source: SiteSource,
+    env: jinja2.Environment,
+    out: Path,
+    directory_urls: bool = True,
+    site_name: str = "",
+    site_url: str = "",
+) -> tuple[list[str], list[str]]:
     """Build the knowledge base's site and write it into OUT as a site source: the paths written (relative to
     OUT) and the warnings. Nothing is written when OUT is refused (`GenerateError`, as for a `SOURCE_DATE_EPOCH`
     that is no time) or the public build finds a leak (`build.PublishRefused`): the last good OUT stays."""
@@ -328,8 +351,9 @@ def write_site_source(site: Site, source: SiteSource, user: dict[str, Path], out
         path = out / stale
         if path.is_file() and top in path.resolve().parents:
             path.unlink()
-    (out / MARKER).write_text(json.dumps({"written_by": "postmortems generate", "files": sorted(written)}, indent=1),
-                              encoding="utf-8")
+    (out / MARKER).write_text(
+        json.dumps({"written_by": "postmortems generate", "files": sorted(written)}, indent=1), encoding="utf-8"
+    )
     return written
 
 

@@ -100,8 +100,9 @@ def walk(folder: Path) -> tuple[list[str], list[tuple[Path, str]]]:
                 skipped.append((Path(path), "linked-folder"))
             elif name.startswith("."):
                 skipped.append((Path(path), "dot-folder"))
-        folders[:] = sorted(name for name in folders
-                            if not name.startswith(".") and not os.path.islink(os.path.join(top, name)))
+        folders[:] = sorted(
+            name for name in folders if not name.startswith(".") and not os.path.islink(os.path.join(top, name))
+        )
         files.extend(os.path.join(top, name) for name in names if not name.startswith("."))
     # in the order of `Path`s (part by part), at a fraction of the cost of sorting them as `Path`s
     files.sort(key=lambda name: os.path.normcase(name).split(os.sep))
@@ -117,22 +118,32 @@ def refusal(path: Path, root: Path) -> tuple[str, str, str] | None:
         if path.is_symlink():
             target = Path(os.path.realpath(path))
             if not target.is_relative_to(Path(os.path.realpath(root))):
-                return ("link-outside", f"`{path.name}` links to `{os.readlink(path)}`, outside the repository",
-                        "copy the postmortem into the repository instead of linking to it")
+                return (
+                    "link-outside",
+                    f"`{path.name}` links to `{os.readlink(path)}`, outside the repository",
+                    "copy the postmortem into the repository instead of linking to it",
+                )
         mode = path.stat().st_mode
     except (OSError, RuntimeError):  # a dangling link, or a loop of links: reading it reports why
         return None
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder given by name: reading it says why not
-        return ("not-regular-file", f"`{path.name}` is not a regular file (a pipe, device or socket)",
-                "keep only regular files in the postmortems folder")
+        return (
+            "not-regular-file",
+            f"`{path.name}` is not a regular file (a pipe, device or socket)",
+            "keep only regular files in the postmortems folder",
+        )
     return None
 
 
 _SKIPPED = {
-    "linked-folder": ("`{name}` is a link to a folder; postmortems in it are not read",
-                      "move the postmortems into the folder itself; links to folders are never followed"),
-    "dot-folder": ("`{name}` is a hidden folder; postmortems in it are not read",
-                   "rename it without the leading `.`, or move it out of the postmortems folder"),
+    "linked-folder": (
+        "`{name}` is a link to a folder; postmortems in it are not read",
+        "move the postmortems into the folder itself; links to folders are never followed",
+    ),
+    "dot-folder": (
+        "`{name}` is a hidden folder; postmortems in it are not read",
+        "rename it without the leading `.`, or move it out of the postmortems folder",
+    ),
 }
 
 
@@ -141,17 +152,28 @@ def load_postmortem(path: Path, display_path: str, policy: Policy) -> tuple[Post
     return postmortem_from_source(read_source(path, display_path), path.stem, display_path, policy)
 
 
-def postmortem_from_source(read: tuple[Source | None, list[Diagnostic]], pm_id: str, display_path: str,
-                           policy: Policy) -> tuple[Postmortem | None, list[Diagnostic]]:
+def postmortem_from_source(
+    read: tuple[Source | None, list[Diagnostic]], pm_id: str, display_path: str, policy: Policy
+) -> tuple[Postmortem | None, list[Diagnostic]]:
     """A `Postmortem` from what `read_source` or `source_from_bytes` returned, with the reader's diagnostics."""
     source, problems = read
     if source is None:
         return None, problems
     reader = Reader(display_path, policy, text=source.front_matter_text)
     values = reader.read_object(source.front_matter, POSTMORTEM)
-    pm = postmortem_from_values(pm_id, display_path, values, source.body, source.body_line, reader.positions,
-                                source.suppressed_lines, reader.precision)
-    excused = set(pm.provenance.unknown if pm.provenance else ()) | set(MAINTENANCE_NEEDS_NOT if pm.is_maintenance else ())
+    pm = postmortem_from_values(
+        pm_id,
+        display_path,
+        values,
+        source.body,
+        source.body_line,
+        reader.positions,
+        source.suppressed_lines,
+        reader.precision,
+    )
+    excused = set(pm.provenance.unknown if pm.provenance else ()) | set(
+        MAINTENANCE_NEEDS_NOT if pm.is_maintenance else ()
+    )
     if "impact.summary" in excused:  # the impact's only required field: the mapping itself may go
         excused.add("impact")
     kept = [d for index, d in enumerate(reader.diagnostics) if reader.missing.get(index) not in excused]
@@ -169,10 +191,17 @@ def _foreign_format(source: Source, display_path: str) -> list[Diagnostic]:
     if found is None:
         return []
     theirs = ", ".join(f"`{key}`" for key in keys if key in found.keys and key not in _OUR_KEYS)
-    return [Diagnostic(display_path, 1, 1, "foreign-format",
-                       f"this file looks like {found.name} (keys {theirs}), not a postmortem",
-                       f"convert it with `{found.command}`; the other diagnostics say what each key means here",
-                       RULES["foreign-format"].level)]
+    return [
+        Diagnostic(
+            display_path,
+            1,
+            1,
+            "foreign-format",
+            f"this file looks like {found.name} (keys {theirs}), not a postmortem",
+            f"convert it with `{found.command}`; the other diagnostics say what each key means here",
+            RULES["foreign-format"].level,
+        )
+    ]
 
 
 @dataclass
@@ -240,10 +269,17 @@ def _read(path: Path, shown: str, policy: Policy, ctx: Context, stamp) -> _Cache
     return _Cached(stamp, pm, problems, [] if pm is None else check_postmortem(pm, ctx))
 
 
-def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None, base: Path | None = None,
-                        paths: list[Path] | None = None, root: Path | None = None,
-                        cache: KnowledgeCache | None = None, others: dict[str, Scanned | None] | None = None,
-                        skipped: list[tuple[Path, str]] | None = None) -> KnowledgeBase:
+def load_knowledge_base(
+    folder: Path,
+    policy: Policy,
+    today: date | None = None,
+    base: Path | None = None,
+    paths: list[Path] | None = None,
+    root: Path | None = None,
+    cache: KnowledgeCache | None = None,
+    others: dict[str, Scanned | None] | None = None,
+    skipped: list[tuple[Path, str]] | None = None,
+) -> KnowledgeBase:
     """Parse and check every postmortem in `folder` (or just `paths`), in one pass over the files.
 
     Display paths are relative to `base` (default: the current directory) so diagnostics are clickable. Links
@@ -264,19 +300,32 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
         names = [path.name for path in in_folder]
     if cache is not None:
         cache.begin(policy, today)
-    ctx = Context(policy, today, (name.rpartition("/")[2][:-3] for name in names if name.endswith(".md")),
-                  None if cache is None else cache.memo)  # `related` may name any postmortem of the folder
+    ctx = Context(
+        policy,
+        today,
+        (name.rpartition("/")[2][:-3] for name in names if name.endswith(".md")),
+        None if cache is None else cache.memo,
+    )  # `related` may name any postmortem of the folder
     base_dir = os.path.abspath(base or ".")
     root = Path(root or base or folder.absolute().parent)
     for path, code in skipped:
         message, hint = _SKIPPED[code]
-        found.append(Diagnostic(display_path(path, base_dir), 1, 1, code, message.format(name=path.name), hint,
-                                Level.WARNING))
+        found.append(
+            Diagnostic(display_path(path, base_dir), 1, 1, code, message.format(name=path.name), hint, Level.WARNING)
+        )
     if paths is None and not folder.is_dir():  # most likely a typo in `folder`: say so, never show 0 silently
         shown = display_path(folder, base_dir)
-        found.append(Diagnostic(shown, 1, 1, "folder-missing", f"the postmortems folder `{shown}` does not exist",
-                                "create it, or set the plugin's `folder` option to where the postmortems are",
-                                Level.WARNING))
+        found.append(
+            Diagnostic(
+                shown,
+                1,
+                1,
+                "folder-missing",
+                f"the postmortems folder `{shown}` does not exist",
+                "create it, or set the plugin's `folder` option to where the postmortems are",
+                Level.WARNING,
+            )
+        )
     cached: dict[str, _Cached] = {}
     for path in everything:
         shown = display_path(path, base_dir)
@@ -286,16 +335,31 @@ def load_knowledge_base(folder: Path, policy: Policy, today: date | None = None,
             kb.rejected.append(shown)
             continue
         if path.suffix == ".md" and path.stem in RESERVED_NAMES:
-            found.append(Diagnostic(shown, 1, 1, "reserved-name",
-                                    f"`{path.name}` would replace the generated page at that place (the index)",
-                                    "rename it `YYYY-MM-DD-slug.md`; to add text to the index, write "
-                                    f"`docs/{Path(policy.folder).as_posix()}/index.md`"))
+            found.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    "reserved-name",
+                    f"`{path.name}` would replace the generated page at that place (the index)",
+                    "rename it `YYYY-MM-DD-slug.md`; to add text to the index, write "
+                    f"`docs/{Path(policy.folder).as_posix()}/index.md`",
+                )
+            )
             kb.rejected.append(shown)
             continue
         if path.suffix != ".md":
-            found.append(Diagnostic(shown, 1, 1, "not-markdown", f"`{path.name}` is not a postmortem (`.md`) file",
-                                    "rename it to `YYYY-MM-DD-slug.md`, or keep attachments outside the postmortems folder",
-                                    Level.WARNING))
+            found.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    "not-markdown",
+                    f"`{path.name}` is not a postmortem (`.md`) file",
+                    "rename it to `YYYY-MM-DD-slug.md`, or keep attachments outside the postmortems folder",
+                    Level.WARNING,
+                )
+            )
             kb.rejected.append(shown)
             continue
         entry = _read(path, shown, policy, ctx, None) if cache is None else cache.results(path, shown, policy, ctx)
@@ -368,8 +432,8 @@ def display_path(path: Path, base_dir: Path | str) -> str:
     """`path` relative to `base_dir` when it lies below it, else as given; always with `/`. Diagnostics name
     files this way, so they are clickable from where the command runs."""
     absolute, base = os.path.abspath(path), _absolute(str(base_dir))
-    if absolute.startswith(base) and absolute[len(base):len(base) + 1] == os.sep:  # the usual case, without relpath
-        relative = absolute[len(base) + 1:]
+    if absolute.startswith(base) and absolute[len(base) : len(base) + 1] == os.sep:  # the usual case, without relpath
+        relative = absolute[len(base) + 1 :]
     else:
         relative = os.path.relpath(absolute, base)
     return Path(path if relative.startswith("..") else relative).as_posix()

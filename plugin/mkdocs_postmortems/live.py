@@ -20,8 +20,11 @@ from datetime import datetime, timezone
 from .policy import PUBLIC_IMPACTS, Policy
 
 _DELIMITER = re.compile(r"^---\s*$")
-TIMELINE_AFTER = {"detected": ("started",), "mitigated": ("detected", "started"),
-                  "resolved": ("mitigated", "detected", "started")}
+TIMELINE_AFTER = {
+    "detected": ("started",),
+    "mitigated": ("detected", "started"),
+    "resolved": ("mitigated", "detected", "started"),
+}
 
 
 class EditError(Exception):
@@ -66,31 +69,63 @@ def severity_for(impact: str, policy: Policy) -> str:
     return policy.severities[min(rank, len(policy.severities) - 1)]
 
 
-def open_record(title: str, components: list[str], services: list[str], impact: str, severity: str, author: str,
-                post: Post, started: datetime, policy: Policy) -> str:
+def open_record(
+    title: str,
+    components: list[str],
+    services: list[str],
+    impact: str,
+    severity: str,
+    author: str,
+    post: Post,
+    started: datetime,
+    policy: Policy,
+) -> str:
     """The text of a new ongoing record: what is known now, the first post, and the review's sections to come."""
-    lines = ["---", f"title: {quoted(title)}", "status: ongoing", f"severity: {quoted(severity)}",
-             f"services: {_flow(services)}", f"authors: {_flow([author])}", f"started: {stamp(started)}",
-             f"detected: {stamp(post.at)}", "impact:",
-             '  summary: "TODO: who was affected and how, in numbers"',
-             "communications:", *_post_lines(post, "  "),
-             "public:", f"  title: {quoted(title)}", f"  summary: {quoted(post.message)}",
-             f"  components: {_flow(components)}", f"  impact: {impact}", "---", "",
-             "<!-- Live incident: post updates with `postmortems incident update`, close it with "
-             "`postmortems incident resolve`, then write the postmortem here (status: draft). -->", ""]
+    lines = [
+        "---",
+        f"title: {quoted(title)}",
+        "status: ongoing",
+        f"severity: {quoted(severity)}",
+        f"services: {_flow(services)}",
+        f"authors: {_flow([author])}",
+        f"started: {stamp(started)}",
+        f"detected: {stamp(post.at)}",
+        "impact:",
+        '  summary: "TODO: who was affected and how, in numbers"',
+        "communications:",
+        *_post_lines(post, "  "),
+        "public:",
+        f"  title: {quoted(title)}",
+        f"  summary: {quoted(post.message)}",
+        f"  components: {_flow(components)}",
+        f"  impact: {impact}",
+        "---",
+        "",
+        "<!-- Live incident: post updates with `postmortems incident update`, close it with "
+        "`postmortems incident resolve`, then write the postmortem here (status: draft). -->",
+        "",
+    ]
     for section in policy.required_sections:
         lines += [f"## {section}", "", "TODO", ""]
     return "\n".join(lines)
 
 
 def _post_lines(post: Post, indent: str) -> list[str]:
-    return [f"{indent}- audience: customers", f"{indent}  channel: status-page", f"{indent}  at: {stamp(post.at)}",
-            f"{indent}  status: {post.status}", f"{indent}  summary: {quoted(post.message)}"]
+    return [
+        f"{indent}- audience: customers",
+        f"{indent}  channel: status-page",
+        f"{indent}  at: {stamp(post.at)}",
+        f"{indent}  status: {post.status}",
+        f"{indent}  summary: {quoted(post.message)}",
+    ]
 
 
 def _update_lines(post: Post, indent: str) -> list[str]:
-    return [f"{indent}- status: {post.status}", f"{indent}  at: {stamp(post.at)}",
-            f"{indent}  body: {quoted(post.message)}"]
+    return [
+        f"{indent}- status: {post.status}",
+        f"{indent}  at: {stamp(post.at)}",
+        f"{indent}  body: {quoted(post.message)}",
+    ]
 
 
 class FrontMatter:
@@ -161,8 +196,10 @@ class FrontMatter:
             item_indent = _item_indent(self.lines, line + 1, block, indent)
             self._insert(block, [" " * item_indent + text for text in item])
             return
-        raise EditError(f"`{key}` is written in flow style ({value[:30]}…); make it a block list (one `- ` item a "
-                        "line) and run the command again")
+        raise EditError(
+            f"`{key}` is written in flow style ({value[:30]}…); make it a block list (one `- ` item a "
+            "line) and run the command again"
+        )
 
     def set_scalar(self, key: str, value: str, after: tuple[str, ...] = ()) -> None:
         """Set top-level `key: value`, in place if present, else after the first of `after` that is present."""

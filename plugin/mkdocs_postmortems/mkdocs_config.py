@@ -105,15 +105,18 @@ def _as_option(value):
 
 # What a value given is checked for: each returns what is wrong, and the message starts with the option's path.
 
+
 def _not_empty(value, options) -> str | None:
     return None if value else "must list at least one value"
 
 
 def _among(other: str, what: str) -> Check:
     """The values (or a mapping's keys) must be among those of option `other`."""
+
     def check(value, options) -> str | None:
         stray = set(value) - set(options[other])
         return f"names {what} not in `{other}`: {', '.join(sorted(stray))}" if stray else None
+
     return check
 
 
@@ -150,6 +153,7 @@ def _a_year_of_days(value, options) -> str | None:
 
 # Defaults computed from the other options, whatever the severities are called.
 
+
 def _two_worst(options) -> list[str]:
     return options["severities"][:2]
 
@@ -177,19 +181,33 @@ class _Level(c.Choice):
 class _Service(_Options, value=Service):
     name = option(c.Type(str), "What postmortems write in `services`.")
     description = option(c.Type(str), "What the service is, for people browsing the configuration.")
-    component = option(c.Optional(c.Type(str)), "The public name customers know it by, if any: `public.components` "
-                       "may name only these, so an internal service such as `orders-db` has none.")
-    public = option(c.Type(bool), "Whether the service's own name may appear in public text. The "
-                    "[leak gate](#leak-gate) reports any other catalog name there, except one that is also a "
-                    "component's name (`checkout` and `Checkout`).")
-    regulated = option(c.Type(bool), "An incident that affects it owes the regulator a report (see "
-                       "[communication policy](#communication-policy)).")
-    since = option(c.Optional(c.Type(date)), "The date the service started serving customers. When every service "
-                   "behind a component has one, the status page shows \"no data\" for the component's days before "
-                   "the earliest.")
-    provider = option(c.Optional(c.Type(str)), "The vendor that runs it (`Stripe`, `AWS`), if any. Like "
-                      "`organisations`, it is never matched as a person, so a postmortem imported with the vendor in "
-                      "`authors` does not make every public text naming the vendor a leak.")
+    component = option(
+        c.Optional(c.Type(str)),
+        "The public name customers know it by, if any: `public.components` "
+        "may name only these, so an internal service such as `orders-db` has none.",
+    )
+    public = option(
+        c.Type(bool),
+        "Whether the service's own name may appear in public text. The "
+        "[leak gate](#leak-gate) reports any other catalog name there, except one that is also a "
+        "component's name (`checkout` and `Checkout`).",
+    )
+    regulated = option(
+        c.Type(bool),
+        "An incident that affects it owes the regulator a report (see [communication policy](#communication-policy)).",
+    )
+    since = option(
+        c.Optional(c.Type(date)),
+        "The date the service started serving customers. When every service "
+        'behind a component has one, the status page shows "no data" for the component\'s days before '
+        "the earliest.",
+    )
+    provider = option(
+        c.Optional(c.Type(str)),
+        "The vendor that runs it (`Stripe`, `AWS`), if any. Like "
+        "`organisations`, it is never matched as a person, so a postmortem imported with the vendor in "
+        "`authors` does not make every public text naming the vendor a leak.",
+    )
 
 
 class _Category(_Options, value=Category):
@@ -199,137 +217,242 @@ class _Category(_Options, value=Category):
 
 class _Review(_Options, value=Policy):
     publish_within_business_days = option(
-        c.Optional(c.DictOfItems(c.Type(int))), "The business days (Monday to Friday; no holidays) from `resolved` "
+        c.Optional(c.DictOfItems(c.Type(int))),
+        "The business days (Monday to Friday; no holidays) from `resolved` "
         "by which a postmortem of the severity should be `published` (`publish-overdue`). A severity left out has no "
-        "deadline.", keys="severity", unset=_by_rank(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
+        "deadline.",
+        keys="severity",
+        unset=_by_rank(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
         checks=(_among("severities", "severities"),),
-        shown=f"by rank on the scale: {_ranked(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} days, worst first")
+        shown=f"by rank on the scale: {_ranked(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} days, worst first",
+    )
     first_priority_due_within_days = option(
-        c.Optional(c.DictOfItems(c.Type(int))), "The calendar days from `resolved` within which an open action item "
+        c.Optional(c.DictOfItems(c.Type(int))),
+        "The calendar days from `resolved` within which an open action item "
         "of the first priority must be due (`action-item-deadline`). A severity left out has no deadline.",
-        keys="severity", unset=_by_rank(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS),
+        keys="severity",
+        unset=_by_rank(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS),
         checks=(_among("severities", "severities"),),
-        shown=f"by rank on the scale: {_ranked(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} days, worst first")
+        shown=f"by rank on the scale: {_ranked(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} days, worst first",
+    )
 
 
 class _Blameless(_Options, value=Policy):
-    names = option(c.ListOfItems(c.Type(str)), "More people's names to watch for (authors, reviewers and owners "
-                   "always are).", field="blameless_names")
+    names = option(
+        c.ListOfItems(c.Type(str)),
+        "More people's names to watch for (authors, reviewers and owners always are).",
+        field="blameless_names",
+    )
     phrases = option(c.ListOfItems(c.Type(str)), "More phrases to flag.", field="blameless_phrases")
     allowed = option(c.ListOfItems(c.Type(str)), "Phrases never to flag.", field="blameless_allowed")
 
 
 class _LeakGate(_Options, value=Policy):
-    ticket_pattern = option(c.Type(str), "A regular expression of a ticket key, matched as a whole word and in any "
-                            "case.", checks=(_regular_expressions,))
-    internal_hosts = option(c.ListOfItems(c.Type(str)), "Globs of host names no customer can reach (private IP "
-                            "addresses always are).")
-    deny = option(c.ListOfItems(c.Type(str)), "Terms that must never go public, such as a project's code name.",
-                  field="public_deny")
-    internal_domains = option(c.ListOfItems(c.Type(str)), "The company's own domains (`larkspur.example`): every "
-                              "host under them, and every e-mail address at them, is internal unless allowed. The "
-                              "domains `site_url` and `repo_url` live under count too.")
-    public_domains = option(c.ListOfItems(c.Type(str)), "Globs of the hosts under `internal_domains` that customers "
-                            "reach: the status site, the website (`status.larkspur.example`, `larkspur.example`, "
-                            "`www.larkspur.example`, or `*.cdn.larkspur.example`).")
-    public_tickets = option(c.ListOfItems(c.Type(str)), "Globs (`*` is any text) of keys that look like tickets but "
-                            "are public, in any case. Setting it replaces the list; `[]` lets none through.")
-    cloud_patterns = option(c.ListOfItems(c.Type(str)), "Regular expressions (matched as whole words, in any case, on "
-                            "text as the gate reads it) of cloud accounts, resources and buckets. Setting it replaces "
-                            "the built-ins; `[]` switches them off.", checks=(_regular_expressions,),
-                            shown="the built-in cloud patterns (see [leak gate](#leak-gate))")
-    cluster_patterns = option(c.ListOfItems(c.Type(str)), "The same for cluster names: namespaces, cluster-local "
-                              "addresses, pods and nodes.", checks=(_regular_expressions,),
-                              shown="the built-in cluster patterns (see [leak gate](#leak-gate))")
-    allow = option(c.ListOfItems(c.Type(str)), "Terms that are public whatever a class says "
-                   "(`support@larkspur.example`, a vendor's product that looks like a ticket).", field="public_allow")
+    ticket_pattern = option(
+        c.Type(str),
+        "A regular expression of a ticket key, matched as a whole word and in any case.",
+        checks=(_regular_expressions,),
+    )
+    internal_hosts = option(
+        c.ListOfItems(c.Type(str)), "Globs of host names no customer can reach (private IP addresses always are)."
+    )
+    deny = option(
+        c.ListOfItems(c.Type(str)),
+        "Terms that must never go public, such as a project's code name.",
+        field="public_deny",
+    )
+    internal_domains = option(
+        c.ListOfItems(c.Type(str)),
+        "The company's own domains (`larkspur.example`): every "
+        "host under them, and every e-mail address at them, is internal unless allowed. The "
+        "domains `site_url` and `repo_url` live under count too.",
+    )
+    public_domains = option(
+        c.ListOfItems(c.Type(str)),
+        "Globs of the hosts under `internal_domains` that customers "
+        "reach: the status site, the website (`status.larkspur.example`, `larkspur.example`, "
+        "`www.larkspur.example`, or `*.cdn.larkspur.example`).",
+    )
+    public_tickets = option(
+        c.ListOfItems(c.Type(str)),
+        "Globs (`*` is any text) of keys that look like tickets but "
+        "are public, in any case. Setting it replaces the list; `[]` lets none through.",
+    )
+    cloud_patterns = option(
+        c.ListOfItems(c.Type(str)),
+        "Regular expressions (matched as whole words, in any case, on "
+        "text as the gate reads it) of cloud accounts, resources and buckets. Setting it replaces "
+        "the built-ins; `[]` switches them off.",
+        checks=(_regular_expressions,),
+        shown="the built-in cloud patterns (see [leak gate](#leak-gate))",
+    )
+    cluster_patterns = option(
+        c.ListOfItems(c.Type(str)),
+        "The same for cluster names: namespaces, cluster-local addresses, pods and nodes.",
+        checks=(_regular_expressions,),
+        shown="the built-in cluster patterns (see [leak gate](#leak-gate))",
+    )
+    allow = option(
+        c.ListOfItems(c.Type(str)),
+        "Terms that are public whatever a class says "
+        "(`support@larkspur.example`, a vendor's product that looks like a ticket).",
+        field="public_allow",
+    )
 
 
 class _CommunicationPolicy(_Options, value=Policy):
-    customers_for = option(c.Optional(c.ListOfItems(c.Type(str))), "The severities whose incidents with a `public` "
-                           "summary owe customers a notice. Each must be one of `severities`.",
-                           field="customer_notice_for", unset=_two_worst, checks=(_among("severities", "severities"),),
-                           shown="the two worst of `severities`")
-    regulator_report_within_days = option(c.Type(int), "How many days after `detected` (or `started`) an incident "
-                                          "that affected a `regulated` service must be reported to the regulator.")
+    customers_for = option(
+        c.Optional(c.ListOfItems(c.Type(str))),
+        "The severities whose incidents with a `public` "
+        "summary owe customers a notice. Each must be one of `severities`.",
+        field="customer_notice_for",
+        unset=_two_worst,
+        checks=(_among("severities", "severities"),),
+        shown="the two worst of `severities`",
+    )
+    regulator_report_within_days = option(
+        c.Type(int),
+        "How many days after `detected` (or `started`) an incident "
+        "that affected a `regulated` service must be reported to the regulator.",
+    )
 
 
 class _Webhook(_Options, value=Webhook):
     url = option(c.Optional(c.Type(str)), "The webhook's address; give exactly one of `url` and `url_env`.")
-    url_env = option(c.Optional(c.Type(str)), "The environment variable that holds the address (Slack's webhook "
-                     "URLs are secrets).")
-    format = option(c.Choice(("json", "slack")), "`slack` (a Slack-compatible `{\"text\": ...}`) or `json` (a "
-                    "generic payload).")
-    secret_env = option(c.Optional(c.Type(str)), "For `json`, the environment variable holding the secret that signs "
-                        "each request (HMAC-SHA256 of the body, in the `X-Postmortems-Signature: sha256=<hex>` "
-                        "header).")
+    url_env = option(
+        c.Optional(c.Type(str)), "The environment variable that holds the address (Slack's webhook URLs are secrets)."
+    )
+    format = option(
+        c.Choice(("json", "slack")), '`slack` (a Slack-compatible `{"text": ...}`) or `json` (a generic payload).'
+    )
+    secret_env = option(
+        c.Optional(c.Type(str)),
+        "For `json`, the environment variable holding the secret that signs "
+        "each request (HMAC-SHA256 of the body, in the `X-Postmortems-Signature: sha256=<hex>` "
+        "header).",
+    )
 
 
 class _StatusPage(_Options, value=Policy):
-    public_site = option(c.Type(bool), "`true` builds the [public status site](publishing.md) instead of the "
-                         "knowledge base, as `mkdocs.public.yml` does.")
+    public_site = option(
+        c.Type(bool),
+        "`true` builds the [public status site](publishing.md) instead of the "
+        "knowledge base, as `mkdocs.public.yml` does.",
+    )
     history_page_size = option(c.Type(int), "Incidents and maintenance per history page.")
-    uptime_days = option(c.Type(int), f"Days of uptime bars per component, and of its uptime calendar: from 1 to "
-                         f"{MAX_UPTIME_DAYS}.", checks=(_a_year_of_days,))
-    webhooks = option(c.ListOfItems(c.SubConfig(_Webhook)), "Where [`postmortems notify`]"
-                      "(publishing.md#notifying-subscribers-postmortems-notify) sends the updates a deploy adds.",
-                      checks=(_one_address,))
+    uptime_days = option(
+        c.Type(int),
+        f"Days of uptime bars per component, and of its uptime calendar: from 1 to {MAX_UPTIME_DAYS}.",
+        checks=(_a_year_of_days,),
+    )
+    webhooks = option(
+        c.ListOfItems(c.SubConfig(_Webhook)),
+        "Where [`postmortems notify`]"
+        "(publishing.md#notifying-subscribers-postmortems-notify) sends the updates a deploy adds.",
+        checks=(_one_address,),
+    )
 
 
 class _Views(_Options, value=Policy):
-    trend_quarters = option(c.Type(int), "The quarters of the root causes' trend table, newest first.",
-                            checks=(_at_least_one,))
-    chart_months = option(c.Type(int), "The months of the metrics page's chart (oldest on the left) and its table "
-                          "(newest first); the page says how many incidents fall outside them.",
-                          checks=(_at_least_one,))
-    facet_limit = option(c.Type(int), "The most values per dimension that the filter links above every listing "
-                         "show: the tags and services with most postmortems, the newest years. A dimension with more "
-                         "links a page of every value, `/postmortems/<dimension>/`.", checks=(_at_least_one,))
+    trend_quarters = option(
+        c.Type(int), "The quarters of the root causes' trend table, newest first.", checks=(_at_least_one,)
+    )
+    chart_months = option(
+        c.Type(int),
+        "The months of the metrics page's chart (oldest on the left) and its table "
+        "(newest first); the page says how many incidents fall outside them.",
+        checks=(_at_least_one,),
+    )
+    facet_limit = option(
+        c.Type(int),
+        "The most values per dimension that the filter links above every listing "
+        "show: the tags and services with most postmortems, the newest years. A dimension with more "
+        "links a page of every value, `/postmortems/<dimension>/`.",
+        checks=(_at_least_one,),
+    )
 
 
 class PostmortemsConfig(_Options, value=Policy):
-    folder = option(c.Type(str), "The folder of postmortem files, relative to `mkdocs.yml`: beside `docs/`, not "
-                    "inside it. Pages are published under `/<folder>/<id>/`; `postmortems new` writes here.")
-    severities = option(c.ListOfItems(c.Type(str)), "The severity scale, worst first. The bundled styles colour "
-                        "`SEV1` to `SEV4`.", checks=(_not_empty,))
-    services = option(c.ListOfItems(c.SubConfig(_Service)), "The [service catalog](#service-catalog). Empty: any "
-                      "service name is accepted.")
-    root_cause_categories = option(c.ListOfItems(c.SubConfig(_Category)), "The [root-cause taxonomy]"
-                                   "(#root-cause-taxonomy) for `root_causes.category`.", field="categories",
-                                   shown="the built-in categories of the [taxonomy](#root-cause-taxonomy)")
-    priorities = option(c.ListOfItems(c.Type(str)), "The action-item priority scale, most urgent first.",
-                        checks=(_not_empty,))
+    folder = option(
+        c.Type(str),
+        "The folder of postmortem files, relative to `mkdocs.yml`: beside `docs/`, not "
+        "inside it. Pages are published under `/<folder>/<id>/`; `postmortems new` writes here.",
+    )
+    severities = option(
+        c.ListOfItems(c.Type(str)),
+        "The severity scale, worst first. The bundled styles colour `SEV1` to `SEV4`.",
+        checks=(_not_empty,),
+    )
+    services = option(
+        c.ListOfItems(c.SubConfig(_Service)),
+        "The [service catalog](#service-catalog). Empty: any service name is accepted.",
+    )
+    root_cause_categories = option(
+        c.ListOfItems(c.SubConfig(_Category)),
+        "The [root-cause taxonomy](#root-cause-taxonomy) for `root_causes.category`.",
+        field="categories",
+        shown="the built-in categories of the [taxonomy](#root-cause-taxonomy)",
+    )
+    priorities = option(
+        c.ListOfItems(c.Type(str)), "The action-item priority scale, most urgent first.", checks=(_not_empty,)
+    )
     required_sections = option(c.ListOfItems(c.Type(str)), "Headings every body must have (`section-missing`).")
-    section_aliases = option(c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str)))), "Other headings that satisfy a "
-                             "required section. Each key must be one of `required_sections`; setting it replaces the "
-                             "built-in aliases (`{}` accepts the exact headings only).", keys="section",
-                             unset=lambda options: DEFAULT_SECTION_ALIASES,
-                             checks=(_among("required_sections", "sections"),),
-                             shown="the [built-in aliases](#section-aliases)")
-    action_items_required_for = option(c.Optional(c.ListOfItems(c.Type(str))), "Severities whose published "
-                                       "postmortems must have action items (`action-items-missing`). Each must be "
-                                       "one of `severities`.", unset=_two_worst,
-                                       checks=(_among("severities", "severities"),),
-                                       shown="the two worst of `severities`")
+    section_aliases = option(
+        c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str)))),
+        "Other headings that satisfy a "
+        "required section. Each key must be one of `required_sections`; setting it replaces the "
+        "built-in aliases (`{}` accepts the exact headings only).",
+        keys="section",
+        unset=lambda options: DEFAULT_SECTION_ALIASES,
+        checks=(_among("required_sections", "sections"),),
+        shown="the [built-in aliases](#section-aliases)",
+    )
+    action_items_required_for = option(
+        c.Optional(c.ListOfItems(c.Type(str))),
+        "Severities whose published "
+        "postmortems must have action items (`action-items-missing`). Each must be "
+        "one of `severities`.",
+        unset=_two_worst,
+        checks=(_among("severities", "severities"),),
+        shown="the two worst of `severities`",
+    )
     include_drafts = option(c.Type(bool), "Also build pages for `status: draft`. Drafts are checked either way.")
-    rule_levels = option(c.DictOfItems(_Level([level.value for level in Level])), "Changes the [level of a rule]"
-                         "(#rule-levels). A code that does not exist rejects the configuration.", keys="rule code",
-                         checks=(_known_rules,), convert=_levels)
-    review = option(c.SubConfig(_Review), "Deadlines per severity, counted from `resolved` (see [review deadlines]"
-                    "(#review-deadlines)).")
+    rule_levels = option(
+        c.DictOfItems(_Level([level.value for level in Level])),
+        "Changes the [level of a rule](#rule-levels). A code that does not exist rejects the configuration.",
+        keys="rule code",
+        checks=(_known_rules,),
+        convert=_levels,
+    )
+    review = option(
+        c.SubConfig(_Review),
+        "Deadlines per severity, counted from `resolved` (see [review deadlines](#review-deadlines)).",
+    )
     blameless = option(c.SubConfig(_Blameless), "The [blameless-language lint](reviewing.md#blameless-language).")
-    organisations = option(c.ListOfItems(c.Type(str)), "Vendors and organisations (cloud providers, payment "
-                           "processors, a contractor) that `authors`, owners or text may name: never matched as a "
-                           "person by the [blameless lint](reviewing.md#blameless-language) or the [leak gate]"
-                           "(#leak-gate). A service's `services.provider` counts too.")
-    templates_folder = option(c.Optional(c.Type(str)), "A folder, relative to `mkdocs.yml`, of your own `postmortems "
-                              "new --template` templates (`NAME.md`).", shown="none (the shipped templates only)")
-    leak_gate = option(c.SubConfig(_LeakGate), "What public text must never contain, besides internal services and "
-                       "people, and what is public after all (see [leak gate](#leak-gate)).")
-    communication_policy = option(c.SubConfig(_CommunicationPolicy), "Who must be told of an incident, and by when "
-                                  "(see [communication policy](#communication-policy)).")
-    status_page = option(c.SubConfig(_StatusPage), "The public status site and its notifications (see [status page]"
-                         "(#status-page)).")
+    organisations = option(
+        c.ListOfItems(c.Type(str)),
+        "Vendors and organisations (cloud providers, payment "
+        "processors, a contractor) that `authors`, owners or text may name: never matched as a "
+        "person by the [blameless lint](reviewing.md#blameless-language) or the [leak gate]"
+        "(#leak-gate). A service's `services.provider` counts too.",
+    )
+    templates_folder = option(
+        c.Optional(c.Type(str)),
+        "A folder, relative to `mkdocs.yml`, of your own `postmortems new --template` templates (`NAME.md`).",
+        shown="none (the shipped templates only)",
+    )
+    leak_gate = option(
+        c.SubConfig(_LeakGate),
+        "What public text must never contain, besides internal services and "
+        "people, and what is public after all (see [leak gate](#leak-gate)).",
+    )
+    communication_policy = option(
+        c.SubConfig(_CommunicationPolicy),
+        "Who must be told of an incident, and by when (see [communication policy](#communication-policy)).",
+    )
+    status_page = option(
+        c.SubConfig(_StatusPage), "The public status site and its notifications (see [status page](#status-page))."
+    )
     views = option(c.SubConfig(_Views), "How much of a [long history](#long-histories) the cross-incident pages show.")
 
     def validate(self):
@@ -395,8 +518,9 @@ def item_options(config_option) -> type[_Options] | None:
     return config_class if isinstance(config_class, type) and issubclass(config_class, _Options) else None
 
 
-def declared_options(config_class: type[_Options] = PostmortemsConfig, prefix: str = ""
-                     ) -> Iterator[tuple[str, c.BaseConfigOption]]:
+def declared_options(
+    config_class: type[_Options] = PostmortemsConfig, prefix: str = ""
+) -> Iterator[tuple[str, c.BaseConfigOption]]:
     """Every option, as (its path such as `leak_gate.deny` or `services.name`, the MkDocs option carrying its
     `Doc`), a group before its options and a list of items before the items' options, in declaration order."""
     for name, config_option in config_class._schema:
@@ -468,24 +592,31 @@ def resolved_options(config_file: Path) -> Options:
                         f"{config_file}: the public build must check public text with the knowledge base's "
                         f"`{key}`, but the `postmortems` option `{key}` differs from {path}'s (set in {setter}): "
                         f"remove it from {setter}, which then inherits it, or change it in {path}, which both builds "
-                        "read")
+                        "read"
+                    )
             _own_pages(config_file, settings, path, kb_settings)
             urls += [kb_settings.get("site_url"), kb_settings.get("repo_url")]
-    return Options(config, tuple(url for url in urls if isinstance(url, str)),
-                   settings.get("site_url") if config["status_page"]["public_site"] else None)
+    return Options(
+        config,
+        tuple(url for url in urls if isinstance(url, str)),
+        settings.get("site_url") if config["status_page"]["public_site"] else None,
+    )
 
 
 def _own_pages(config_file: Path, settings: dict, kb_file: Path, kb_settings: dict) -> None:
     """Refuse a public build whose `docs_dir` holds the knowledge base's pages: every one of them, which no gate
     reads, would be published."""
+
     def docs_dir(file: Path, values: dict) -> str:
         return os.path.realpath(Path(file).parent / str(values.get("docs_dir") or "docs"))
 
     public, internal = docs_dir(config_file, settings), docs_dir(kb_file, kb_settings)
     if internal == public or internal.startswith(public.rstrip(os.sep) + os.sep):
-        raise ConfigFileError(f"{config_file}: the public build's `docs_dir` holds the pages of {kb_file}'s, and "
-                              "would publish every one of them: give the status site a folder of its own "
-                              f"(`docs_dir: docs/public`) and leave it out of {kb_file} (`exclude_docs: /public/`)")
+        raise ConfigFileError(
+            f"{config_file}: the public build's `docs_dir` holds the pages of {kb_file}'s, and "
+            "would publish every one of them: give the status site a folder of its own "
+            f"(`docs_dir: docs/public`) and leave it out of {kb_file} (`exclude_docs: /public/`)"
+        )
 
 
 def config_chain(config_file: Path) -> list[tuple[Path, dict]]:
@@ -494,8 +625,9 @@ def config_chain(config_file: Path) -> list[tuple[Path, dict]]:
     path = Path(config_file)
     while True:
         if len(chain) > _MAX_INHERIT or any(os.path.realpath(path) == os.path.realpath(seen) for seen, _ in chain):
-            raise ConfigFileError(f"{config_file}: `INHERIT` goes round in a loop or deeper than {_MAX_INHERIT} files "
-                                  f"(at {path})")
+            raise ConfigFileError(
+                f"{config_file}: `INHERIT` goes round in a loop or deeper than {_MAX_INHERIT} files (at {path})"
+            )
         try:
             with open(path, "rb") as source:
                 settings = yaml.load(source, Loader=get_yaml_loader()) or {}  # MkDocs' own safe loader
@@ -543,14 +675,16 @@ def _validated(config_file: Path, options) -> PostmortemsConfig:
     if options is None:
         raise PluginNotEnabled(f"{config_file} does not enable the `postmortems` plugin")
     if not isinstance(options, dict):
-        raise ConfigFileError(f"{config_file}: the options of the `postmortems` plugin must be a mapping of "
-                              f"`key: value`")
+        raise ConfigFileError(
+            f"{config_file}: the options of the `postmortems` plugin must be a mapping of `key: value`"
+        )
     config = PostmortemsConfig(config_file_path=str(config_file))
     config.load_dict({key: value for key, value in options.items() if key != "enabled"})
     failed, _ = config.validate()
     if failed:
-        raise ConfigFileError(f"{config_file}: " + "; ".join(f"plugin `postmortems`, option `{key}`: {error}"
-                                                               for key, error in failed))
+        raise ConfigFileError(
+            f"{config_file}: " + "; ".join(f"plugin `postmortems`, option `{key}`: {error}" for key, error in failed)
+        )
     return config
 
 
@@ -558,14 +692,15 @@ def _knowledge_base_of(config_file: Path, chain: list[tuple[Path, dict]]):
     """(path, merged settings, [(file, its plugin options)] of the files after it) of the config that builds the
     knowledge base a public config publishes: the nearest file of its chain whose merged options enable the plugin
     without `public_site`, else a `mkdocs.yml` beside it that does. None when there is neither."""
+
     def builds_knowledge_base(settings: dict) -> bool:
         options = _options_of(settings)
         return isinstance(options, dict) and not (options.get("status_page") or {}).get("public_site")
 
     for index in range(len(chain) - 2, -1, -1):
-        settings = _merged(chain[:index + 1])
+        settings = _merged(chain[: index + 1])
         if builds_knowledge_base(settings):
-            later = [(path, (own.get("plugins") or {}).get("postmortems") or {}) for path, own in chain[index + 1:]]
+            later = [(path, (own.get("plugins") or {}).get("postmortems") or {}) for path, own in chain[index + 1 :]]
             return chain[index][0], settings, [(path, o) for path, o in later if isinstance(o, dict)]
     beside = Path(config_file).parent / "mkdocs.yml"
     if beside.is_file() and os.path.realpath(beside) != os.path.realpath(config_file):
@@ -603,7 +738,7 @@ def _plugin_entries(plugins) -> dict:
         if isinstance(entry, str):
             entries[entry] = {}
         elif isinstance(entry, dict) and len(entry) == 1:
-            (name, options), = entry.items()
+            ((name, options),) = entry.items()
             entries[name] = {} if options is None else options
     return entries
 

@@ -79,10 +79,29 @@ class PublicSummary:
 
 # Key paths an importer may declare unknown (`provenance.unknown`): the rules that require them accept them, and
 # pages show "unknown" instead of nothing.
-UNKNOWABLE = ("severity", "services", "authors", "reviewers", "detected", "mitigated", "resolved", "published_on",
-              "impact.summary", "impact.customers_affected", "impact.requests_failed", "root_causes", "action_items",
-              "action_items.owner", "action_items.priority", "action_items.due", "action_items.status",
-              "action_items.closed", "action_items.done_when", "communications", "sections")
+UNKNOWABLE = (
+    "severity",
+    "services",
+    "authors",
+    "reviewers",
+    "detected",
+    "mitigated",
+    "resolved",
+    "published_on",
+    "impact.summary",
+    "impact.customers_affected",
+    "impact.requests_failed",
+    "root_causes",
+    "action_items",
+    "action_items.owner",
+    "action_items.priority",
+    "action_items.due",
+    "action_items.status",
+    "action_items.closed",
+    "action_items.done_when",
+    "communications",
+    "sections",
+)
 KINDS = ("incident", "maintenance")
 DAY, NO_TIME = "day", "none"  # a time known only to the day (`2021-03-04`), or not at all (`unknown`)
 
@@ -145,7 +164,9 @@ class Postmortem:
     public: PublicSummary | None = None
     kind: str = "incident"
     provenance: Provenance | None = None
-    precision: Mapping[str, str] = field(default_factory=dict, compare=False)  # timeline field -> DAY or NO_TIME; else minute
+    precision: Mapping[str, str] = field(
+        default_factory=dict, compare=False
+    )  # timeline field -> DAY or NO_TIME; else minute
     body: str = ""
     body_line: int = 1
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
@@ -210,20 +231,38 @@ class Postmortem:
 
 def people_of(postmortems: Iterable[Postmortem]) -> tuple[str, ...]:
     """Everyone the postmortems name as an author, reviewer or action-item owner, once each, in order."""
-    return tuple(dict.fromkeys(name for pm in postmortems
-                               for name in (*pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items))))
+    return tuple(
+        dict.fromkeys(
+            name
+            for pm in postmortems
+            for name in (*pm.authors, *pm.reviewers, *(item.owner for item in pm.action_items))
+        )
+    )
 
 
 def _provenance(values: Mapping) -> Provenance:
     return Provenance(
-        values.get("format", ""), values.get("source", ""), values.get("original_id", ""), values.get("imported_on"),
-        bool(values.get("already_public", False)), values.get("content_hash", ""), tuple(values.get("unknown", ())),
-        tuple(WrongFact(w.get("field", ""), w.get("value", ""), w.get("reason", "")) for w in values.get("wrong", ())))
+        values.get("format", ""),
+        values.get("source", ""),
+        values.get("original_id", ""),
+        values.get("imported_on"),
+        bool(values.get("already_public", False)),
+        values.get("content_hash", ""),
+        tuple(values.get("unknown", ())),
+        tuple(WrongFact(w.get("field", ""), w.get("value", ""), w.get("reason", "")) for w in values.get("wrong", ())),
+    )
 
 
-def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, body_line: int,
-                           positions: Mapping, suppressed_lines: frozenset[int] = frozenset(),
-                           precision: Mapping[str, str] | None = None) -> Postmortem:
+def postmortem_from_values(
+    pm_id: str,
+    path: str,
+    values: Mapping,
+    body: str,
+    body_line: int,
+    positions: Mapping,
+    suppressed_lines: frozenset[int] = frozenset(),
+    precision: Mapping[str, str] | None = None,
+) -> Postmortem:
     """Build a `Postmortem` from the values the schema reader produced (missing fields get neutral defaults)."""
 
     impact = values.get("impact") or {}
@@ -245,15 +284,26 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         published_on=values.get("published_on"),
         impact=Impact(**impact),
         root_causes=tuple(
-            RootCause(rc.get("kind", ""), rc.get("category", ""), rc.get("summary", ""), rc.get("id", ""),
-                      rc.get("service", ""))
+            RootCause(
+                rc.get("kind", ""),
+                rc.get("category", ""),
+                rc.get("summary", ""),
+                rc.get("id", ""),
+                rc.get("service", ""),
+            )
             for rc in values.get("root_causes", ())
         ),
         action_items=tuple(
             ActionItem(
-                title=ai.get("title", ""), owner=ai.get("owner", ""), priority=ai.get("priority", ""),
-                due=ai.get("due"), status=ai.get("status", "open"), done_when=ai.get("done_when", ""),
-                addresses=tuple(ai.get("addresses", ())), link=ai.get("link", ""), reason=ai.get("reason", ""),
+                title=ai.get("title", ""),
+                owner=ai.get("owner", ""),
+                priority=ai.get("priority", ""),
+                due=ai.get("due"),
+                status=ai.get("status", "open"),
+                done_when=ai.get("done_when", ""),
+                addresses=tuple(ai.get("addresses", ())),
+                link=ai.get("link", ""),
+                reason=ai.get("reason", ""),
                 closed=ai.get("closed"),
             )
             for ai in values.get("action_items", ())
@@ -261,19 +311,29 @@ def postmortem_from_values(pm_id: str, path: str, values: Mapping, body: str, bo
         related=tuple(values.get("related", ())),
         tags=tuple(values.get("tags", ())),
         communications=tuple(
-            Communication(c.get("audience", ""), c.get("channel", ""), c.get("at"), c.get("summary", ""), c.get("status", ""))
+            Communication(
+                c.get("audience", ""), c.get("channel", ""), c.get("at"), c.get("summary", ""), c.get("status", "")
+            )
             for c in values.get("communications", ())
         ),
         kind=values.get("kind", "incident"),
         provenance=_provenance(values["provenance"]) if "provenance" in values else None,
         precision=dict(precision),
         public=PublicSummary(
-            public.get("title", ""), public.get("summary", ""), tuple(public.get("components", ())),
-            public.get("impact", ""), public.get("changes", ""),
-            tuple(PublicUpdate(u.get("status", ""), u.get("at"), u.get("body", ""), ("public", "updates", index))
-                  for index, u in enumerate(public.get("updates", ()))),
-            public.get("revised"), tuple(public.get("allow", ())),
-        ) if public is not None else None,
+            public.get("title", ""),
+            public.get("summary", ""),
+            tuple(public.get("components", ())),
+            public.get("impact", ""),
+            public.get("changes", ""),
+            tuple(
+                PublicUpdate(u.get("status", ""), u.get("at"), u.get("body", ""), ("public", "updates", index))
+                for index, u in enumerate(public.get("updates", ()))
+            ),
+            public.get("revised"),
+            tuple(public.get("allow", ())),
+        )
+        if public is not None
+        else None,
         body=body,
         body_line=body_line,
         positions=dict(positions),

@@ -23,15 +23,64 @@ from .model import Postmortem, people_of
 from .policy import Policy
 
 # Words that are also first names or handles, too common in prose to match as a person.
-COMMON_WORDS = frozenset({
-    "an", "and", "the", "will", "may", "june", "april", "august", "summer", "autumn", "winter", "spring", "mark",
-    "bill", "pat", "grant", "hope", "faith", "joy", "rose", "dawn", "ray", "art", "page", "chase", "drew", "frank",
-    "case", "gene", "lane", "max", "rich", "sky", "storm", "sunny", "victor", "admin", "ops", "dev", "team", "oncall",
-    "on-call", "support", "root", "system", "bot", "none", "unknown", "n/a", "tbd",
-})
+COMMON_WORDS = frozenset(
+    {
+        "an",
+        "and",
+        "the",
+        "will",
+        "may",
+        "june",
+        "april",
+        "august",
+        "summer",
+        "autumn",
+        "winter",
+        "spring",
+        "mark",
+        "bill",
+        "pat",
+        "grant",
+        "hope",
+        "faith",
+        "joy",
+        "rose",
+        "dawn",
+        "ray",
+        "art",
+        "page",
+        "chase",
+        "drew",
+        "frank",
+        "case",
+        "gene",
+        "lane",
+        "max",
+        "rich",
+        "sky",
+        "storm",
+        "sunny",
+        "victor",
+        "admin",
+        "ops",
+        "dev",
+        "team",
+        "oncall",
+        "on-call",
+        "support",
+        "root",
+        "system",
+        "bot",
+        "none",
+        "unknown",
+        "n/a",
+        "tbd",
+    }
+)
 # Surnames that are also everyday English words (or words of status text): "J. Green" is a person, "just green"
 # and "Systems green" are not.
-SURNAME_WORDS = frozenset("""
+SURNAME_WORDS = frozenset(
+    """
     amber bacon baker ball bank banks barber barker barn bass bell berry best bird bishop black blake bloom blue
     bond boon booth bowl bowman branch brand bridge bright brook brooks brown buck bull burn burns bush butcher
     butler cain call camp cannon card carpenter case cash chamber chance chase cherry church clay clear cloud coal
@@ -47,7 +96,8 @@ SURNAME_WORDS = frozenset("""
     stack stark steel stern steward stone storm strange street strong summer summers sun swan sweet swift thorn
     tower tree tucker turner vale walker wall ward warren waters watt way weaver well wells west white wild will
     winter wise wolf wood woods wren wright young
-""".split())
+""".split()
+)
 
 
 def organisations(policy: Policy) -> frozenset[str]:

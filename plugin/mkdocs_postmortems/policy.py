@@ -27,12 +27,35 @@ DEFAULT_SECTION_ALIASES = {
     "Summary": ("Issue Summary", "Incident Summary", "Executive Summary", "Overview", "TL;DR", "Description"),
     "Impact": ("Customer Impact", "User Impact", "Business Impact", "Impact Assessment", "Impact and Severity"),
     "Timeline": ("Timeline (UTC)", "Incident Timeline", "Detailed Timeline", "Timeline of Events", "Chronology"),
-    "Root cause analysis": ("Root Cause", "Root Causes", "Root Cause Analysis (RCA)", "RCA", "Contributing Factors",
-                            "Root Cause and Contributing Factors", "Root Causes and Trigger", "Causes", "Trigger"),
-    "Resolution": ("Resolution and Recovery", "Recovery", "Remediation", "Mitigation", "Resolution and Mitigation",
-                   "Fix"),
-    "Lessons learned": ("Lessons Learnt", "Lessons", "Learnings", "Key Learnings", "Takeaways", "What Went Well",
-                        "What Went Wrong", "Where We Got Lucky"),
+    "Root cause analysis": (
+        "Root Cause",
+        "Root Causes",
+        "Root Cause Analysis (RCA)",
+        "RCA",
+        "Contributing Factors",
+        "Root Cause and Contributing Factors",
+        "Root Causes and Trigger",
+        "Causes",
+        "Trigger",
+    ),
+    "Resolution": (
+        "Resolution and Recovery",
+        "Recovery",
+        "Remediation",
+        "Mitigation",
+        "Resolution and Mitigation",
+        "Fix",
+    ),
+    "Lessons learned": (
+        "Lessons Learnt",
+        "Lessons",
+        "Learnings",
+        "Key Learnings",
+        "Takeaways",
+        "What Went Well",
+        "What Went Wrong",
+        "Where We Got Lucky",
+    ),
 }
 DEFAULT_CATEGORIES = (
     ("software-bug", "A defect in code we wrote."),
@@ -65,10 +88,39 @@ DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-\d+"
 DEFAULT_INTERNAL_HOSTS = ("*.internal", "*.corp", "*.local")
 # Identifiers that look like ticket keys but are public: CVEs, advisories, encodings, hashes, standards, tiers.
 # Globs, matched without regard to case against the key as the gate reads it (`leak_gate.public_tickets`).
-DEFAULT_PUBLIC_TICKETS = ("CVE-*", "GHSA-*", "RHSA-*", "USN-*", "DSA-*", "COVID-19", "UTF-*", "SHA-*", "AES-*",
-                          "RSA-*", "ISO-*", "IEC-*", "SOC-*", "PCI-*", "TLS-*", "HTTP-*", "IPV-*", "X86-*", "ARM-*",
-                          "TIER-*", "LEVEL-*", "STEP-*", "PHASE-*", "PART-*", "TOP-*", "GPT-*", "WINDOWS-*",
-                          "IOS-*", "WEEK-*", "DAY-*", "Y2K-*")
+DEFAULT_PUBLIC_TICKETS = (
+    "CVE-*",
+    "GHSA-*",
+    "RHSA-*",
+    "USN-*",
+    "DSA-*",
+    "COVID-19",
+    "UTF-*",
+    "SHA-*",
+    "AES-*",
+    "RSA-*",
+    "ISO-*",
+    "IEC-*",
+    "SOC-*",
+    "PCI-*",
+    "TLS-*",
+    "HTTP-*",
+    "IPV-*",
+    "X86-*",
+    "ARM-*",
+    "TIER-*",
+    "LEVEL-*",
+    "STEP-*",
+    "PHASE-*",
+    "PART-*",
+    "TOP-*",
+    "GPT-*",
+    "WINDOWS-*",
+    "IOS-*",
+    "WEEK-*",
+    "DAY-*",
+    "Y2K-*",
+)
 # Built-in cloud and cluster patterns (`leak_gate.cloud_patterns`, `leak_gate.cluster_patterns`), each with what
 # it finds. Regular expressions, matched without regard to case on the text as the gate reads it (see
 # `status_site/normalise.py`), as whole words.
@@ -81,8 +133,7 @@ CLOUD_PATTERNS = {
     rf"(?:[a-z0-9-]+\.)*storage\.googleapis\.com(?:/{_TAIL})?": "a Google Cloud Storage bucket",
     r"(?:[a-z0-9-]+\.)+(?:blob|queue|table|file|dfs)\.core\.windows\.net": "an Azure storage account",
     r"(?:[a-z0-9-]+\.)+(?:database\.windows\.net|vault\.azure\.net|servicebus\.windows\.net)": "an Azure resource",
-    r"(?:i|vol|sg|subnet|vpc|eni|ami|snap|igw|nat|rtb|acl|eipalloc|tgw|pcx|lt|db|cluster)-(?:[0-9a-f]{17}|[0-9a-f]{8})":
-        "a cloud resource id",
+    r"(?:i|vol|sg|subnet|vpc|eni|ami|snap|igw|nat|rtb|acl|eipalloc|tgw|pcx|lt|db|cluster)-(?:[0-9a-f]{17}|[0-9a-f]{8})": "a cloud resource id",
     r"projects/[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com"
     r"|(?:gcp |google cloud )?project(?: id| ids?)?[:=] ?[a-z][a-z0-9-]{4,28}[a-z0-9]": "a Google Cloud project id",
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}": "a GUID (an Azure subscription or tenant id)",
@@ -100,21 +151,57 @@ CLUSTER_PATTERNS = {
 }
 # Substrings one of which a text must contain for a built-in pattern to match it: the gate skips the pattern
 # otherwise (a test in C instead of a regex scan per text). A pattern without needles always runs.
-PATTERN_NEEDLES: dict[str, tuple[str, ...] | re.Pattern] = dict(zip((*CLOUD_PATTERNS, *CLUSTER_PATTERNS), (
-    ("arn:",), re.compile(r"\d{4}"), ("://",), ("amazonaws.com",), ("storage.googleapis.com",), (".core.windows.net",),
-    (".windows.net", ".azure.net"), re.compile(r"-[0-9a-f]{8}"), ("projects/", "gserviceaccount", "project"),
-    re.compile(r"[0-9a-f]{8}-"), ("resourcegroups/", "subscriptions/"), ("ip-",),
-    (".svc", "cluster.local"), ("namespace", "ns:", "ns=", "ns/", "ns :", "ns ="),
-    ("kube-", "-system", "ingress-nginx", "cert-manager", "argocd", "tigera-operator"), ("/",),
-    re.compile(r"-[0-9a-f]{8}|gke-"),
-), strict=True))
+PATTERN_NEEDLES: dict[str, tuple[str, ...] | re.Pattern] = dict(
+    zip(
+        (*CLOUD_PATTERNS, *CLUSTER_PATTERNS),
+        (
+            ("arn:",),
+            re.compile(r"\d{4}"),
+            ("://",),
+            ("amazonaws.com",),
+            ("storage.googleapis.com",),
+            (".core.windows.net",),
+            (".windows.net", ".azure.net"),
+            re.compile(r"-[0-9a-f]{8}"),
+            ("projects/", "gserviceaccount", "project"),
+            re.compile(r"[0-9a-f]{8}-"),
+            ("resourcegroups/", "subscriptions/"),
+            ("ip-",),
+            (".svc", "cluster.local"),
+            ("namespace", "ns:", "ns=", "ns/", "ns :", "ns ="),
+            ("kube-", "-system", "ingress-nginx", "cert-manager", "argocd", "tigera-operator"),
+            ("/",),
+            re.compile(r"-[0-9a-f]{8}|gke-"),
+        ),
+        strict=True,
+    )
+)
 DEFAULT_CLOUD_PATTERNS = tuple(CLOUD_PATTERNS)
 DEFAULT_CLUSTER_PATTERNS = tuple(CLUSTER_PATTERNS)
 # Hosts that serve many organisations: a site or repository there says nothing of which domain is the company's.
-SHARED_HOSTS = ("github.com", "github.io", "gitlab.com", "gitlab.io", "bitbucket.org", "codeberg.org", "sr.ht",
-                "readthedocs.io", "netlify.app", "pages.dev", "vercel.app", "web.app", "firebaseapp.com",
-                "herokuapp.com", "azurewebsites.net", "cloudfront.net", "amazonaws.com", "surge.sh", "onrender.com",
-                "fly.dev", "localhost")
+SHARED_HOSTS = (
+    "github.com",
+    "github.io",
+    "gitlab.com",
+    "gitlab.io",
+    "bitbucket.org",
+    "codeberg.org",
+    "sr.ht",
+    "readthedocs.io",
+    "netlify.app",
+    "pages.dev",
+    "vercel.app",
+    "web.app",
+    "firebaseapp.com",
+    "herokuapp.com",
+    "azurewebsites.net",
+    "cloudfront.net",
+    "amazonaws.com",
+    "surge.sh",
+    "onrender.com",
+    "fly.dev",
+    "localhost",
+)
 MAX_UPTIME_DAYS = 366  # a year of daily bars; 2,400 made a 39 MB page
 
 
@@ -167,9 +254,11 @@ class Policy:
     include_drafts: bool = False
     rule_levels: Mapping[str, Level] = field(default_factory=dict)
     publish_within_business_days: Mapping[str, int] = field(
-        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS, strict=True)))
+        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS, strict=True))
+    )
     first_priority_due_within_days: Mapping[str, int] = field(
-        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS, strict=False)))
+        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS, strict=False))
+    )
     blameless_names: tuple[str, ...] = ()  # people named in text, besides authors, reviewers and owners
     organisations: tuple[str, ...] = ()  # vendors and organisations: never people, wherever they are named
     blameless_phrases: tuple[str, ...] = ()  # more blaming phrases to flag
@@ -184,7 +273,9 @@ class Policy:
     cloud_patterns: tuple[str, ...] = DEFAULT_CLOUD_PATTERNS  # leak gate: regexes of cloud ids; () switches off
     cluster_patterns: tuple[str, ...] = DEFAULT_CLUSTER_PATTERNS  # leak gate: regexes of cluster names
     public_allow: tuple[str, ...] = ()  # leak gate: terms that are public, whatever a rule says
-    customer_notice_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # severities whose public incidents owe customers a notice
+    customer_notice_for: tuple[str, ...] = DEFAULT_SEVERITIES[
+        :2
+    ]  # severities whose public incidents owe customers a notice
     regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
     public_site: bool = False  # build the public status site instead of the knowledge base
     history_page_size: int = 25  # public incidents per history page
@@ -232,7 +323,9 @@ def organisation_domain(url: str | None) -> str | None:
     labels = host.split(".")
     if len(labels) < 2 or any(host == shared or host.endswith("." + shared) for shared in SHARED_HOSTS):
         return None
-    keep = 3 if len(labels[-1]) == 2 and labels[-2] in ("co", "com", "org", "net", "ac", "gov", "edu", "ne", "or") else 2
+    keep = (
+        3 if len(labels[-1]) == 2 and labels[-2] in ("co", "com", "org", "net", "ac", "gov", "edu", "ne", "or") else 2
+    )
     return ".".join(labels[-keep:]) if len(labels) >= keep else None
 
 
@@ -245,5 +338,8 @@ def with_own_domains(policy: Policy, urls: Iterable[str | None], public_url: str
         return policy
     public_host = urlsplit(public_url.strip()).hostname if public_url else None
     public = (*domains, *(f"www.{domain}" for domain in domains), *([public_host.casefold()] if public_host else []))
-    return replace(policy, internal_domains=policy.internal_domains + domains,
-                   public_domains=policy.public_domains + tuple(h for h in public if h not in policy.public_domains))
+    return replace(
+        policy,
+        internal_domains=policy.internal_domains + domains,
+        public_domains=policy.public_domains + tuple(h for h in public if h not in policy.public_domains),
+    )

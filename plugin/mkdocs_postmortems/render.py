@@ -21,7 +21,9 @@ from .model import Postmortem
 from .status_site.uptime import percent_text
 
 TEMPLATES = Path(__file__).parent / "templates"
-UrlOf = Callable[[str], "str | None"]  # source URI -> its page's URL from the site root, HTML-escaped; None if not built
+UrlOf = Callable[
+    [str], "str | None"
+]  # source URI -> its page's URL from the site root, HTML-escaped; None if not built
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,9 @@ class Links:
     def rows(self, postmortems: Iterable[Postmortem]) -> markupsafe.Markup:
         """The rows of a listing of `postmortems` (`row.html` each)."""
         rows = self._built_rows()
-        return rows.join(self, "row", [(pm.id, {"pm": pm, "problems": rows.problems.get(pm.id, 0)}) for pm in postmortems])
+        return rows.join(
+            self, "row", [(pm.id, {"pm": pm, "problems": rows.problems.get(pm.id, 0)}) for pm in postmortems]
+        )
 
     def _built_rows(self) -> Rows:
         """The rows of this build: only the knowledge base's pages list postmortems and items, and they have them."""
@@ -98,8 +102,9 @@ class Links:
 
     def item_rows(self, entries: Iterable[ActionItemEntry], anchor: bool = False) -> markupsafe.Markup:
         """The rows of a table of action items (`item-row.html` each); with `anchor`, rows carry their stable id."""
-        return self._built_rows().join(self, "item-row", [((entry.id, anchor), {"entry": entry, "anchor": anchor})
-                                                   for entry in entries])
+        return self._built_rows().join(
+            self, "item-row", [((entry.id, anchor), {"entry": entry, "anchor": anchor}) for entry in entries]
+        )
 
 
 class Rows:
@@ -138,9 +143,17 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(utc=format_utc, iso=format_iso, duration=format_duration, code=inline_code,
-                       minutes=format_minutes, spread=format_spread, severity=severity_badge, percent=percent_text,
-                       day=format_day)
+    env.filters.update(
+        utc=format_utc,
+        iso=format_iso,
+        duration=format_duration,
+        code=inline_code,
+        minutes=format_minutes,
+        spread=format_spread,
+        severity=severity_badge,
+        percent=percent_text,
+        day=format_day,
+    )
     return env
 
 
@@ -217,12 +230,17 @@ def search_text(pm: Postmortem, items: list[ActionItemEntry]) -> tuple[str, str]
     above = f"<p>{esc(f'{pm.severity} {pm.status} {services}{impact}')}</p>\n"
     below = []
     if pm.root_causes:
-        causes = "".join(f"{cause.kind} {cause.category}{' ' + cause.service if cause.service else ''}: {cause.summary} "
-                         for cause in pm.root_causes)
+        causes = "".join(
+            f"{cause.kind} {cause.category}{' ' + cause.service if cause.service else ''}: {cause.summary} "
+            for cause in pm.root_causes
+        )
         below.append(f'<h2 id="root-causes">Root causes</h2>\n<p>{esc(causes)}</p>\n')
     if items:
-        actions = "".join(f"{entry.id} {entry.item.title} ({entry.item.owner}, {entry.item.status})"
-                          f"{' ' + entry.item.done_when if entry.item.done_when else ''} " for entry in items)
+        actions = "".join(
+            f"{entry.id} {entry.item.title} ({entry.item.owner}, {entry.item.status})"
+            f"{' ' + entry.item.done_when if entry.item.done_when else ''} "
+            for entry in items
+        )
         below.append(f'<h2 id="action-items">Action items</h2>\n<p>{esc(actions)}</p>\n')
     return above, "".join(below)
 

@@ -104,25 +104,40 @@ def _yaml_filter(value) -> str:
     return yaml_scalar(str(value))  # str() of a StrictUndefined raises, naming the missing variable
 
 
-def template_variables(title: str, severity: str, services: list[str], author: str, day: date,
-                       policy: Policy) -> dict:
+def template_variables(title: str, severity: str, services: list[str], author: str, day: date, policy: Policy) -> dict:
     """What every template may use; the first category and priority are placeholders."""
     return dict(
-        title=title, severity=severity, severities=policy.severities, services=services, author=author,
-        day=day.isoformat(), due=plus_days(day, 30).isoformat(),
-        category=(policy.category_names or ('TODO-category',))[0], categories=policy.category_names,
-        priority=policy.priorities[0], priorities=policy.priorities,
-        sections=policy.required_sections, guidance=GUIDANCE,
+        title=title,
+        severity=severity,
+        severities=policy.severities,
+        services=services,
+        author=author,
+        day=day.isoformat(),
+        due=plus_days(day, 30).isoformat(),
+        category=(policy.category_names or ("TODO-category",))[0],
+        categories=policy.category_names,
+        priority=policy.priorities[0],
+        priorities=policy.priorities,
+        sections=policy.required_sections,
+        guidance=GUIDANCE,
     )
 
 
-def new_postmortem(title: str, severity: str, services: list[str], author: str, day: date, policy: Policy,
-                   template: Template | None = None) -> str:
+def new_postmortem(
+    title: str,
+    severity: str,
+    services: list[str],
+    author: str,
+    day: date,
+    policy: Policy,
+    template: Template | None = None,
+) -> str:
     """The text of a new draft postmortem for `day` from `template` (default: the shipped `default`)."""
     template = template or pick_template(DEFAULT_TEMPLATE)
     folders = [str(template.path.parent)] + ([] if template.shipped else [str(SHIPPED)])  # includes: own folder first
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
     env.filters["yaml"] = _yaml_filter
     variables = template_variables(title, severity, services, author, day, policy)
     try:
@@ -141,8 +156,11 @@ def new_postmortem(title: str, severity: str, services: list[str], author: str, 
 
 def _template_frame(error: Exception, folders: list[str]) -> traceback.FrameSummary | None:
     """The innermost traceback frame in a template file (Jinja rewrites frames to template lines)."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if any(frame.filename.startswith(folder) for folder in folders)]
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if any(frame.filename.startswith(folder) for folder in folders)
+    ]
     return frames[-1] if frames else None
 
 

@@ -101,8 +101,9 @@ class SiteBuilds:
         key = (kb.policy, kb.today, directory_urls, name, url, str(settings.site_dir), stamps)
         previous = self._last.site if self._last.key == key else None
         site = build_site(kb, self.env, user_uris, directory_urls, name, url, previous=previous)
-        self._next = _Built(key, site, {page.uri: site.inputs(page.uri) for page in site.pages.values()
-                                        if not page.user_page})
+        self._next = _Built(
+            key, site, {page.uri: site.inputs(page.uri) for page in site.pages.values() if not page.user_page}
+        )
         return site
 
     def unchanged(self, uri: str) -> bool:

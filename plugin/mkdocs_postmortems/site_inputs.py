@@ -34,12 +34,21 @@ class Facts:
         return found
 
 
-def everything(kb: KnowledgeBase, known: Facts, site_name: str, directory_urls: bool,
-               user_uris: Collection[str]) -> tuple:
+def everything(
+    kb: KnowledgeBase, known: Facts, site_name: str, directory_urls: bool, user_uris: Collection[str]
+) -> tuple:
     """What every cross-incident page may show: each postmortem's facts (not its body), every diagnostic, and the
     settings of the site. Equal to the last build's: its cross-incident pages, rows and exports may be reused."""
-    return (tuple(map(known.of, kb.postmortems)), tuple(kb.diagnostics), tuple(kb.rejected), site_name, kb.today,
-            kb.policy, directory_urls, frozenset(user_uris))
+    return (
+        tuple(map(known.of, kb.postmortems)),
+        tuple(kb.diagnostics),
+        tuple(kb.rejected),
+        site_name,
+        kb.today,
+        kb.policy,
+        directory_urls,
+        frozenset(user_uris),
+    )
 
 
 class PageInputs:
@@ -47,9 +56,17 @@ class PageInputs:
     HTML, under the same configuration, templates and `today` (`SiteBuilds`' key). `epoch` is the last build's when no
     postmortem's facts changed, else a new object, equal to nothing."""
 
-    def __init__(self, kb: KnowledgeBase, known: Facts, shown: tuple, epoch: object,
-                 postmortems: Mapping[str, Postmortem], specs: Mapping[str, PageSpec], indexes: Indexes | None = None,
-                 rows: Rows | None = None):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        known: Facts,
+        shown: tuple,
+        epoch: object,
+        postmortems: Mapping[str, Postmortem],
+        specs: Mapping[str, PageSpec],
+        indexes: Indexes | None = None,
+        rows: Rows | None = None,
+    ):
         self.kb, self.known, self.everything, self.epoch = kb, known, shown, epoch
         self.postmortems, self.specs, self.indexes, self.rows = postmortems, specs, indexes, rows
         self._shape: tuple | None = None
@@ -69,8 +86,12 @@ class PageInputs:
             return None
         if spec.template == "facet" and self.indexes is not None:
             problems = self.rows.problems if self.rows else {}
-            return ("facet", spec.title, self._facet_shape(self.indexes),
-                    tuple((self.known.of(pm), problems.get(pm.id, 0)) for pm in spec.context["postmortems"]))
+            return (
+                "facet",
+                spec.title,
+                self._facet_shape(self.indexes),
+                tuple((self.known.of(pm), problems.get(pm.id, 0)) for pm in spec.context["postmortems"]),
+            )
         return ("everything", spec.title, self.everything)
 
     def _stamp(self, pm: Postmortem):
@@ -81,6 +102,8 @@ class PageInputs:
 
     def _facet_shape(self, indexes: Indexes) -> tuple:
         if self._shape is None:
-            self._shape = tuple((dimension, tuple((value, len(pms)) for value, pms in values.items()))
-                                for dimension, values in indexes.facets.items())
+            self._shape = tuple(
+                (dimension, tuple((value, len(pms)) for value, pms in values.items()))
+                for dimension, values in indexes.facets.items()
+            )
         return self._shape

@@ -127,7 +127,7 @@ class Rendered:
         parts, position, depth = [], 0, 0
         for found in _SECTION.finditer(self.after):
             depth = _top_level(self.after, found.start(), position, depth)
-            parts.append(self.after[position:found.start()])
+            parts.append(self.after[position : found.start()])
             parts.append(heading(TocEntry(found.group(1), found.group(2))) if depth == 0 else found.group(0))
             position = found.end()  # the <h2> itself opens and closes: the depth after it is the depth before
         return "".join(parts) + self.after[position:]

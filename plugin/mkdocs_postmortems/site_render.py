@@ -50,9 +50,18 @@ class Renderer:
     """The HTML of each page of one site: `postmortems` and `specs` say what each page of ours shows (by source URI),
     `indexes` and `rows` are the knowledge base's, shared by its pages (None on the public site)."""
 
-    def __init__(self, kb: KnowledgeBase, env: jinja2.Environment, urls: SiteUrls,
-                 postmortems: Mapping[str, Postmortem], specs: Mapping[str, PageSpec], indexes: Indexes | None = None,
-                 rows: Rows | None = None, site_url: str = "", user_uris: Collection[str] = ()):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        env: jinja2.Environment,
+        urls: SiteUrls,
+        postmortems: Mapping[str, Postmortem],
+        specs: Mapping[str, PageSpec],
+        indexes: Indexes | None = None,
+        rows: Rows | None = None,
+        site_url: str = "",
+        user_uris: Collection[str] = (),
+    ):
         self.kb, self.env, self.urls = kb, env, urls
         self.postmortems, self.specs = postmortems, specs
         self.indexes, self.rows = indexes, rows
@@ -66,8 +75,13 @@ class Renderer:
         links = self._links(uri)
         pm = self.postmortems.get(uri)
         if pm is not None:
-            html = self._render("postmortem", links=links, problems=problems_of(self.diagnostics(pm)),
-                                review=review_state(pm, self.kb), **details_context(pm, self.kb, self._indexes()))
+            html = self._render(
+                "postmortem",
+                links=links,
+                problems=problems_of(self.diagnostics(pm)),
+                review=review_state(pm, self.kb),
+                **details_context(pm, self.kb, self._indexes()),
+            )
             header, _, details = html.partition(_BODY)
             return Rendered(header, details + self._printed(uri))
         spec = self.specs.get(uri)
@@ -95,8 +109,14 @@ class Renderer:
         seen from that page; unchanged without a marker, and on the public site (which has no dashboard)."""
         if self.indexes is None or not has_dashboard(markdown):
             return markdown
-        html = self._render("dashboard", links=self._links(uri), site=self.site_map, action_items=ACTION_ITEMS,
-                            metrics=METRICS, **dashboard_context(self.kb, self.indexes))
+        html = self._render(
+            "dashboard",
+            links=self._links(uri),
+            site=self.site_map,
+            action_items=ACTION_ITEMS,
+            metrics=METRICS,
+            **dashboard_context(self.kb, self.indexes),
+        )
         return fill_dashboard(markdown, html)
 
     def diagnostics(self, pm: Postmortem) -> list:
@@ -120,5 +140,7 @@ class Renderer:
             return ""
         path = "/" + self.urls.url(uri).lstrip("./")
         where = escape(self.site_url.rstrip("/") + path if self.site_url else path)
-        return (f'\n<p class="pm-print-only pm-printed">Printed from <span class="pm-printed__url" data-pm-url>{where}'
-                f'</span>; built {self.kb.today.isoformat()}.</p>')
+        return (
+            f'\n<p class="pm-print-only pm-printed">Printed from <span class="pm-printed__url" data-pm-url>{where}'
+            f"</span>; built {self.kb.today.isoformat()}.</p>"
+        )

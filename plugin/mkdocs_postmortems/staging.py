@@ -39,10 +39,14 @@ _REASONS: dict[int | None, tuple[str, str]] = {  # by `OSError.errno`, which may
     errno.EDQUOT: ("the disk quota is used up", "free space in it, or set `site_dir` to a folder on another disk"),
     errno.EFBIG: ("a file is larger than this process may write (`ulimit -f`)", "raise the limit and build again"),
     errno.EROFS: ("the file system is read-only", "set `site_dir` to a folder on a writable file system"),
-    errno.EACCES: ("permission denied", "make {folder} writable for this user, or set `site_dir` to a folder it may "
-                                        "write"),
-    errno.EPERM: ("operation not permitted", "make {folder} writable for this user, or set `site_dir` to a folder it "
-                                             "may write"),
+    errno.EACCES: (
+        "permission denied",
+        "make {folder} writable for this user, or set `site_dir` to a folder it may write",
+    ),
+    errno.EPERM: (
+        "operation not permitted",
+        "make {folder} writable for this user, or set `site_dir` to a folder it may write",
+    ),
 }
 _OUT_OF_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)  # whichever file it was: nothing can be written
 
@@ -75,7 +79,7 @@ class Staging:
                 self.folder = Path(tempfile.mkdtemp(prefix=building, dir=self.target.parent))
                 return self.folder
             self.remove_stale()
-            folder = Path(str(self._lock[0])[:-len(_LOCK)])
+            folder = Path(str(self._lock[0])[: -len(_LOCK)])
             folder.mkdir(mode=0o700)
             self.folder = folder
         except OSError as error:
@@ -95,14 +99,14 @@ class Staging:
         removed = []
         for name in names:
             prefix = building if name.startswith(building) else previous
-            token = name[len(prefix):]
+            token = name[len(prefix) :]
             lock = self.target.parent / (building + token)
             if prefix == building and token.endswith(_LOCK):
                 handle = _take(lock)
                 if handle is None:  # a running build's, or gone meanwhile
                     continue
                 try:
-                    token = token[:-len(_LOCK)]
+                    token = token[: -len(_LOCK)]
                     removed += self._remove(token)
                     with contextlib.suppress(OSError):
                         lock.unlink()
@@ -133,7 +137,7 @@ class Staging:
         try:
             if self.target.is_dir() and not self.target.is_symlink():
                 os.chmod(built, stat.S_IMODE(self.target.stat().st_mode))
-                previous = self.target.parent / (self._prefixes[1] + built.name[len(self._prefixes[0]):])
+                previous = self.target.parent / (self._prefixes[1] + built.name[len(self._prefixes[0]) :])
                 os.replace(self.target, previous)
                 try:
                     os.replace(built, self.target)
@@ -174,8 +178,11 @@ class Staging:
         writing the site (a bug, a missing template: a traceback says more), unless `always`."""
         if not isinstance(error, OSError):
             return None
-        named = [Path(os.path.abspath(os.fsdecode(name))) for name in (error.filename, error.filename2)
-                 if isinstance(name, (str, bytes, os.PathLike))]
+        named = [
+            Path(os.path.abspath(os.fsdecode(name)))
+            for name in (error.filename, error.filename2)
+            if isinstance(name, (str, bytes, os.PathLike))
+        ]
         ours = [path for path in named if path in (self.target, self.target.parent) or self._as_published(path) != path]
         if not (always or ours or error.errno in _OUT_OF_ROOM):
             return None
@@ -186,17 +193,21 @@ class Staging:
             where, reason = self.target, f"{blocking} is a file, not a folder"
             advice = "move that file away, or set `site_dir` elsewhere"
         else:
-            reason, advice = _REASONS.get(error.errno, (error.strerror or str(error),
-                                                        "check it, or set `site_dir` elsewhere"))
-        kept = (f"the last good site in {self.target} is kept" if self.target.is_dir()
-                else f"no site was written to {self.target}")
+            reason, advice = _REASONS.get(
+                error.errno, (error.strerror or str(error), "check it, or set `site_dir` elsewhere")
+            )
+        kept = (
+            f"the last good site in {self.target} is kept"
+            if self.target.is_dir()
+            else f"no site was written to {self.target}"
+        )
         return f"cannot write the site to {where}: {reason}; {advice.format(folder=self.target.parent)}; {kept}"
 
     def _as_published(self, path: Path) -> Path:
         """`path` in a staging folder as it would have been published, in `target`: what the user knows."""
         for folder in (path, *path.parents):
             if folder.parent == self.target.parent and folder.name.startswith(self._prefixes):
-                return self.target.joinpath(*path.parts[len(folder.parts):])
+                return self.target.joinpath(*path.parts[len(folder.parts) :])
         return path
 
 
@@ -248,6 +259,7 @@ def _file_in_the_way(path: Path) -> Path | None:
 def _remove_tree(path: Path) -> None:
     """Remove `path` and all below it, read-only folders too (a site whose folders were made read-only), as far as
     this user may; what is left is removed by a later build."""
+
     def writable(function, name, _):
         with contextlib.suppress(OSError):
             os.chmod(os.path.dirname(name), stat.S_IRWXU)

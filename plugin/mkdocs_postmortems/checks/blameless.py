@@ -59,30 +59,52 @@ class Phrase(NamedTuple):
 
 
 DEFAULT_PHRASES: tuple[Phrase, ...] = (
-    Phrase(r"(?:human|operator) errors?", "“{}” is a label, not a cause: it stops the analysis at a person",
-           'ask what made the action possible and its effect hard to see, e.g. "the CLI ran against production '
-           'without asking for confirmation"'),
-    Phrase(r"should(?: not|n['’]t)? have(?! to\b)|should(?:n['’]t)?['’]ve", "“{}” judges with hindsight",
-           'describe what the system made easy or hard, e.g. "the runbook did not mention draining the node"',
-           negatable=False),
-    Phrase(r"careless(?:ly|ness)?", "“{}” judges a person's care instead of the system's safeguards",
-           'describe what made the slip easy, e.g. "both commands look alike and neither asks for confirmation"'),
-    Phrase(r"negligen(?:t|tly|ce)", "“{}” is a legal judgement of a person",
-           'name the safeguard that was missing, e.g. "changes to firewall rules needed no review"'),
-    Phrase(r"sloppy|sloppily|sloppiness|incompeten(?:t|ce)|lazy(?![\s-]?(?:load|init|eval|import|fetch|iterat|sequence"
-           r"|propert|singleton|mode|delet|expir|evaluat|compil|bind|val\b|list|stream|quantifier|match))|laziness",
-           "“{}” judges a person's character",
-           'describe the working conditions, e.g. "the check was manual, took 40 minutes and was often skipped"'),
+    Phrase(
+        r"(?:human|operator) errors?",
+        "“{}” is a label, not a cause: it stops the analysis at a person",
+        'ask what made the action possible and its effect hard to see, e.g. "the CLI ran against production '
+        'without asking for confirmation"',
+    ),
+    Phrase(
+        r"should(?: not|n['’]t)? have(?! to\b)|should(?:n['’]t)?['’]ve",
+        "“{}” judges with hindsight",
+        'describe what the system made easy or hard, e.g. "the runbook did not mention draining the node"',
+        negatable=False,
+    ),
+    Phrase(
+        r"careless(?:ly|ness)?",
+        "“{}” judges a person's care instead of the system's safeguards",
+        'describe what made the slip easy, e.g. "both commands look alike and neither asks for confirmation"',
+    ),
+    Phrase(
+        r"negligen(?:t|tly|ce)",
+        "“{}” is a legal judgement of a person",
+        'name the safeguard that was missing, e.g. "changes to firewall rules needed no review"',
+    ),
+    Phrase(
+        r"sloppy|sloppily|sloppiness|incompeten(?:t|ce)|lazy(?![\s-]?(?:load|init|eval|import|fetch|iterat|sequence"
+        r"|propert|singleton|mode|delet|expir|evaluat|compil|bind|val\b|list|stream|quantifier|match))|laziness",
+        "“{}” judges a person's character",
+        'describe the working conditions, e.g. "the check was manual, took 40 minutes and was often skipped"',
+    ),
     # "'s fault" starts at the apostrophe, for speed; `find_blame` adds the owner's name to the phrase
-    Phrase(r"fault of|(?:was|were|is|are) at fault|(?<!\bit)(?<!\bthat)(?<!\bthere)(?<!\bwhat)(?<!\bwho)(?<!\bnobody)"
-           r"['’]s fault(?![\w-]| (?:toleran|domain|injection|zone|line|isolation|detection|handling|code|state|mode|led|light))",
-           "“{}” assigns fault to someone",
-           'list the conditions that contributed, e.g. "the alert threshold was above the error rate of the outage"'),
-    Phrase(r"(?<!git\s)blam(?:e|es|ed|ing)", "“{}” looks for someone to blame",
-           'ask what the system allowed, e.g. "the config change could go out without a canary"'),
-    Phrase(r"did(?: not|n['’]?t) bother", "“{}” presumes a person's motive",
-           'say why skipping the step looked reasonable then, e.g. "the check took 20 minutes and had never failed"',
-           negatable=False),
+    Phrase(
+        r"fault of|(?:was|were|is|are) at fault|(?<!\bit)(?<!\bthat)(?<!\bthere)(?<!\bwhat)(?<!\bwho)(?<!\bnobody)"
+        r"['’]s fault(?![\w-]| (?:toleran|domain|injection|zone|line|isolation|detection|handling|code|state|mode|led|light))",
+        "“{}” assigns fault to someone",
+        'list the conditions that contributed, e.g. "the alert threshold was above the error rate of the outage"',
+    ),
+    Phrase(
+        r"(?<!git\s)blam(?:e|es|ed|ing)",
+        "“{}” looks for someone to blame",
+        'ask what the system allowed, e.g. "the config change could go out without a canary"',
+    ),
+    Phrase(
+        r"did(?: not|n['’]?t) bother",
+        "“{}” presumes a person's motive",
+        'say why skipping the step looked reasonable then, e.g. "the check took 20 minutes and had never failed"',
+        negatable=False,
+    ),
 )
 
 # Every first character a built-in match can start with (keep in step with the patterns): the regex tries its many
@@ -90,23 +112,60 @@ DEFAULT_PHRASES: tuple[Phrase, ...] = (
 _BUILTIN_FIRST = "abcdfhilnostw'’"
 # A word stem every built-in match contains (keep in step with the patterns, as `_BUILTIN_FIRST`): the regex, the
 # slow part at thousands of postmortems, runs only around the lines that hold one.
-_STEMS = ("error", "should", "careless", "negligen", "slopp", "incompeten", "lazy", "lazi", "fault", "blam", "did",
-          "failed", "forgot", "missed", "neglected", "ignored", "overlooked", "broke", "mistakenly", "accidentally",
-          "inadvertently", "caused", "messed", "screwed")
-_ROLE = (r"(?:the|an?) (?:on(?:-| )?call(?: (?:engineer|sre|responder))?|engineer|operator|developer|sre"
-         r"|responder|admin(?:istrator)?)|some(?:one|body)")
-_FAILURE = (r"failed to|forgot(?:ten)?|missed|neglected|ignored|overlooked|broke|mistakenly|accidentally"
-            r"|inadvertently|caused|(?:messed|screwed) up|did(?: not|n['’]?t) (?:check|notice|test|follow|read|verify)")
-_STOP = (r"(?:and|but|or|so|because|when|while|after|before|until|since|that|which|who|if|although|though"
-         r"|am|is|are|was|were|be|been|being)\b")
+_STEMS = (
+    "error",
+    "should",
+    "careless",
+    "negligen",
+    "slopp",
+    "incompeten",
+    "lazy",
+    "lazi",
+    "fault",
+    "blam",
+    "did",
+    "failed",
+    "forgot",
+    "missed",
+    "neglected",
+    "ignored",
+    "overlooked",
+    "broke",
+    "mistakenly",
+    "accidentally",
+    "inadvertently",
+    "caused",
+    "messed",
+    "screwed",
+)
+_ROLE = (
+    r"(?:the|an?) (?:on(?:-| )?call(?: (?:engineer|sre|responder))?|engineer|operator|developer|sre"
+    r"|responder|admin(?:istrator)?)|some(?:one|body)"
+)
+_FAILURE = (
+    r"failed to|forgot(?:ten)?|missed|neglected|ignored|overlooked|broke|mistakenly|accidentally"
+    r"|inadvertently|caused|(?:messed|screwed) up|did(?: not|n['’]?t) (?:check|notice|test|follow|read|verify)"
+)
+_STOP = (
+    r"(?:and|but|or|so|because|when|while|after|before|until|since|that|which|who|if|although|though"
+    r"|am|is|are|was|were|be|been|being)\b"
+)
 _GAP = rf"[*_]*+{_SP}[*_]*+"  # emphasis markers may surround the words
 _WORD = rf"\b(?!{_STOP})\w[\w'’-]*+"
 # The messages of a person as the subject of a failure, and of a configured phrase; their patterns are built per site.
-_SUBJECT = Phrase("", "“{}” makes a person, not the system, the subject of the failure",
-                  'make the system the subject: what let the step be missed, or hid its effect, e.g. "the deploy '
-                  'script did not drain the node and nothing checked that it was drained"', negatable=False)
-_EXTRA = Phrase("", "“{}” is on this site's list of blaming phrases",
-                "describe the system condition that allowed the action, not the person who took it", negatable=False)
+_SUBJECT = Phrase(
+    "",
+    "“{}” makes a person, not the system, the subject of the failure",
+    'make the system the subject: what let the step be missed, or hid its effect, e.g. "the deploy '
+    'script did not drain the node and nothing checked that it was drained"',
+    negatable=False,
+)
+_EXTRA = Phrase(
+    "",
+    "“{}” is on this site's list of blaming phrases",
+    "describe the system condition that allowed the action, not the person who took it",
+    negatable=False,
+)
 
 _TICKS = re.compile(r"`+")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
@@ -133,8 +192,12 @@ def _lower(text: str) -> str:
 
 def _unique(values: Iterable[str], strip: str = "") -> tuple[str, ...]:
     """Non-empty values in lower case with spaces normalised, once each, longest first."""
-    return tuple(sorted({" ".join(_lower(str(value)).strip().lstrip(strip).split()) for value in values} - {""},
-                        key=lambda value: (-len(value), value)))
+    return tuple(
+        sorted(
+            {" ".join(_lower(str(value)).strip().lstrip(strip).split()) for value in values} - {""},
+            key=lambda value: (-len(value), value),
+        )
+    )
 
 
 @lru_cache(maxsize=64)
@@ -145,7 +208,9 @@ def _compile(names: tuple[str, ...], phrases: tuple[str, ...], allowed: tuple[st
     rules = [rf"(?P<subject>(?:{people})(?:{_GAP}{_WORD}){{0,4}}{_GAP}(?:{_spaced(_FAILURE)}))"]
     rules += [f"(?P<d{i}>{_spaced(row.pattern)})" for i, row in enumerate(DEFAULT_PHRASES)]
     rules += [f"(?P<x{i}>{_literal(phrase)})" for i, phrase in enumerate(phrases)]
-    first = "".join(sorted({re.escape(value[0]) for value in names + phrases})) + _BUILTIN_FIRST + ("@" if names else "")
+    first = (
+        "".join(sorted({re.escape(value[0]) for value in names + phrases})) + _BUILTIN_FIRST + ("@" if names else "")
+    )
     blame = re.compile(rf"(?=[{first}])(?:(?<![\w@])(?!['’])|(?<=\w)(?=['’]s))(?:" + "|".join(rules) + r")(?!\w)")
     allow = re.compile(r"(?<![\w@])(?:" + "|".join(map(_literal, allowed)) + r")(?!\w)") if allowed else None
     return blame, allow
@@ -183,8 +248,10 @@ def prose_only(text: str) -> str:
     prose = text
     if "`" in text or "~~~" in text:  # no fence and no code span without one of them
         lines = text.split("\n")
-        prose = "\n".join(" " * len(line) if code else _without_code_spans(line)
-                           for line, code in zip(lines, code_lines(lines), strict=True))
+        prose = "\n".join(
+            " " * len(line) if code else _without_code_spans(line)
+            for line, code in zip(lines, code_lines(lines), strict=True)
+        )
     if "<!--" in prose:
         prose = _COMMENT.sub(_blank, prose)
     if any(marker in prose for marker in _URL_MARKERS):
@@ -214,11 +281,16 @@ def _windows(prose: str, stems: Iterable[str], line_starts: list[int]) -> list[t
 
 def _negated(prose: str, start: int) -> bool:
     """Whether a negation comes at most three words before `start` in the same clause."""
-    return bool(_NEGATION.search(_CLAUSE_BREAK.split(prose[max(0, start - 60):start])[-1]))
+    return bool(_NEGATION.search(_CLAUSE_BREAK.split(prose[max(0, start - 60) : start])[-1]))
 
 
-def find_blame(text: str, names: Iterable[str] = (), phrases: Iterable[str] = (), allowed: Iterable[str] = (),
-               markdown: bool = True) -> list[Finding]:
+def find_blame(
+    text: str,
+    names: Iterable[str] = (),
+    phrases: Iterable[str] = (),
+    allowed: Iterable[str] = (),
+    markdown: bool = True,
+) -> list[Finding]:
     """Blaming wording in `text`: built-in phrases, extra `phrases`, and `names` or roles as the subject of a failure.
 
     Case-insensitive, whole words; a finding inside one of the `allowed` phrases is dropped. With `markdown`, code,
@@ -252,8 +324,13 @@ def find_blame(text: str, names: Iterable[str] = (), phrases: Iterable[str] = ()
     return findings
 
 
-@rule("blame-language", Level.WARNING, "Wording that blames a person instead of describing the system.",
-      scope=Scope.KNOWLEDGE_BASE, docs="reviewing.md#blameless-language")
+@rule(
+    "blame-language",
+    Level.WARNING,
+    "Wording that blames a person instead of describing the system.",
+    scope=Scope.KNOWLEDGE_BASE,
+    docs="reviewing.md#blameless-language",
+)
 def check_blame(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """`blame-language` over every postmortem's body and free-text fields.
 
@@ -262,8 +339,11 @@ def check_blame(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
     lint's patterns are built once per build, not once per postmortem.
     """
     policy = ctx.policy
-    options = {"names": ctx.people if ctx.people is not None else people(postmortems, policy), "phrases": policy.blameless_phrases,
-               "allowed": policy.blameless_allowed}
+    options = {
+        "names": ctx.people if ctx.people is not None else people(postmortems, policy),
+        "phrases": policy.blameless_phrases,
+        "allowed": policy.blameless_allowed,
+    }
     # A postmortem's findings depend on it and on `options` alone: a rebuild under `mkdocs serve` (`ctx.memo`, kept by
     # the knowledge base's cache) scans only the postmortems that changed, as long as the people stay the same.
     previous = ctx.memo.get("blame-language")
@@ -307,6 +387,12 @@ def _suppressed(found: Diagnostic, pm: Postmortem) -> bool:
 
 
 def _blame(pm: Postmortem, line: int, col: int, found) -> Diagnostic:
-    return Diagnostic(pm.path, line, col, "blame-language", found.message,
-                      f"{found.hint}; or add a `blameless-ok` comment if the wording is justified",
-                      RULES["blame-language"].level)
+    return Diagnostic(
+        pm.path,
+        line,
+        col,
+        "blame-language",
+        found.message,
+        f"{found.hint}; or add a `blameless-ok` comment if the wording is justified",
+        RULES["blame-language"].level,
+    )

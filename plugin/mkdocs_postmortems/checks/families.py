@@ -26,7 +26,8 @@ RULES: dict[str, Rule] = _in_family_order()
 # Each scope's rules with their checks; `Scope.FILE` rules have none: the parser reports them.
 _BY_SCOPE: dict[Scope, tuple[tuple[Rule, Check], ...]] = {
     scope: tuple((rule, rule.check) for rule in RULES.values() if rule.scope is scope and rule.check is not None)
-    for scope in Scope}
+    for scope in Scope
+}
 
 
 def check_postmortem(pm: Postmortem, ctx: Context) -> list[Diagnostic]:
@@ -39,8 +40,11 @@ def check_knowledge_base(postmortems: list[Postmortem], ctx: Context) -> list[Di
     return [d for _, check in _BY_SCOPE[Scope.KNOWLEDGE_BASE] for d in check(postmortems, ctx)]
 
 
-def check_findings(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]], ctx: Context,
-                   ) -> list[Diagnostic]:
+def check_findings(
+    postmortems: list[Postmortem],
+    by_path: dict[str, list[Diagnostic]],
+    ctx: Context,
+) -> list[Diagnostic]:
     """Every rule over what the others found, at the levels they are reported at."""
     return [d for _, check in _BY_SCOPE[Scope.FINDINGS] for d in check(postmortems, by_path, ctx)]
 

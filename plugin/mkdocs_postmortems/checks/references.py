@@ -16,8 +16,13 @@ def duplicate_ids(postmortems: list[Postmortem], ctx: Context) -> Iterator[Diagn
     first_path: dict[str, str] = {}
     for pm in postmortems:
         if pm.id in first_path:
-            yield diagnostic(pm, (), "duplicate-id", f"another file is also named `{pm.id}.md`: {first_path[pm.id]}",
-                             "IDs are file names and must be unique across folders; rename one")
+            yield diagnostic(
+                pm,
+                (),
+                "duplicate-id",
+                f"another file is also named `{pm.id}.md`: {first_path[pm.id]}",
+                "IDs are file names and must be unique across folders; rename one",
+            )
         first_path.setdefault(pm.id, pm.path)
 
 
@@ -30,5 +35,10 @@ def unknown_related(postmortems: list[Postmortem], ctx: Context) -> Iterator[Dia
                 otherwise = "use the file name of a postmortem, without `.md`"
                 # difflib costs a pass over every ID: only for the first few per file
                 hint = did_you_mean(other, known, otherwise) if index < 10 else otherwise
-                yield diagnostic(pm, ("related", index), "unknown-related",
-                                 f"`related` names `{other}`, which is not a postmortem", hint)
+                yield diagnostic(
+                    pm,
+                    ("related", index),
+                    "unknown-related",
+                    f"`related` names `{other}`, which is not a postmortem",
+                    hint,
+                )

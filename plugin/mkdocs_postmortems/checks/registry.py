@@ -82,13 +82,23 @@ def _declare(rule: Rule) -> None:
     RULES[rule.code] = rule
 
 
-def rule(code: str, level: Level, summary: str, *, scope: Scope = Scope.POSTMORTEM,
-         states: Iterable[str] | None = None, docs: str = REFERENCE):
+def rule(
+    code: str,
+    level: Level,
+    summary: str,
+    *,
+    scope: Scope = Scope.POSTMORTEM,
+    states: Iterable[str] | None = None,
+    docs: str = REFERENCE,
+):
     """Declare the decorated function as the check of rule `code`."""
+
     def register(check):
-        _declare(Rule(code, level, summary, scope, None if states is None else tuple(states), check, docs,
-                      check.__module__))
+        _declare(
+            Rule(code, level, summary, scope, None if states is None else tuple(states), check, docs, check.__module__)
+        )
         return check
+
     return register
 
 
@@ -101,4 +111,3 @@ def diagnostic(pm: Postmortem, key_path: tuple, code: str, message: str, hint: s
     """A diagnostic of rule `code` at the source position of `key_path` in `pm`, at the rule's default level."""
     line, col = pm.position_of(*key_path)
     return Diagnostic(pm.path, line, col, code, message, hint, RULES[code].level)
-

@@ -29,17 +29,26 @@ def _named_date(pm_id: str) -> date | None:
 @rule("file-name", E, "The file name is not `YYYY-MM-DD-slug.md`.")
 def file_name(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if _named_date(pm.id) is None:
-        yield diagnostic(pm, (), "file-name", f"file name `{pm.id}.md` is not `YYYY-MM-DD-short-slug.md`",
-                          "name it after the UTC start date and a lowercase slug, e.g. 2024-03-14-checkout-latency.md")
+        yield diagnostic(
+            pm,
+            (),
+            "file-name",
+            f"file name `{pm.id}.md` is not `YYYY-MM-DD-short-slug.md`",
+            "name it after the UTC start date and a lowercase slug, e.g. 2024-03-14-checkout-latency.md",
+        )
 
 
 @rule("file-date", E, "The file name's date is not the UTC date of `started`.")
 def file_date(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     named = _named_date(pm.id)
     if named is not None and pm.started and named != pm.started.date():
-        yield diagnostic(pm, ("started",), "file-date",
-                          f"file name date {named} is not the UTC date of `started` ({pm.started.date()})",
-                          f"rename the file to {pm.started.date()}{pm.id[10:]}.md or correct `started`")
+        yield diagnostic(
+            pm,
+            ("started",),
+            "file-date",
+            f"file name date {named} is not the UTC date of `started` ({pm.started.date()})",
+            f"rename the file to {pm.started.date()}{pm.id[10:]}.md or correct `started`",
+        )
 
 
 @rule("timestamp-order", E, "Not started ≤ detected ≤ mitigated ≤ resolved.")
@@ -50,8 +59,13 @@ def timestamp_order(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
         if moment is None:
             continue
         if previous and _before(pm, name, previous):
-            yield diagnostic(pm, (name,), "timestamp-order", f"`{name}` is before `{previous}`",
-                              "the order must be started ≤ detected ≤ mitigated ≤ resolved; check the offsets")
+            yield diagnostic(
+                pm,
+                (name,),
+                "timestamp-order",
+                f"`{name}` is before `{previous}`",
+                "the order must be started ≤ detected ≤ mitigated ≤ resolved; check the offsets",
+            )
         previous = name
 
 
@@ -67,8 +81,13 @@ def duplicate_root_cause_ids(pm: Postmortem, ctx: Context) -> Iterator[Diagnosti
     seen: set[str] = set()
     for index, cause in enumerate(pm.root_causes):
         if cause.id and cause.id in seen:
-            yield diagnostic(pm, ("root_causes", index, "id"), "duplicate-root-cause-id",
-                              f"root cause id `{cause.id}` is used twice", "give each root cause its own id")
+            yield diagnostic(
+                pm,
+                ("root_causes", index, "id"),
+                "duplicate-root-cause-id",
+                f"root cause id `{cause.id}` is used twice",
+                "give each root cause its own id",
+            )
         seen.add(cause.id)
 
 
@@ -79,69 +98,115 @@ def unknown_root_causes(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
         for position, cause_id in enumerate(item.addresses):
             if cause_id not in seen:
                 known = ", ".join(c.id for c in pm.root_causes if c.id) or "none: add `id:` to the root causes"
-                yield diagnostic(pm, ("action_items", index, "addresses", position), "unknown-root-cause",
-                                  f"action item {index + 1} addresses `{cause_id}`, which is not a root cause id here",
-                                  f"root cause ids in this postmortem: {known}")
+                yield diagnostic(
+                    pm,
+                    ("action_items", index, "addresses", position),
+                    "unknown-root-cause",
+                    f"action item {index + 1} addresses `{cause_id}`, which is not a root cause id here",
+                    f"root cause ids in this postmortem: {known}",
+                )
 
 
 @rule("reviewer-required", E, "In review or published without a reviewer.", states=("in-review", "published"))
 def reviewers(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if not pm.reviewers and not pm.is_unknown("reviewers"):
-        yield diagnostic(pm, ("status",), "reviewer-required", f"a postmortem {pm.status} needs a reviewer",
-                          "add `reviewers: [name]`, or set `status: draft`")
+        yield diagnostic(
+            pm,
+            ("status",),
+            "reviewer-required",
+            f"a postmortem {pm.status} needs a reviewer",
+            "add `reviewers: [name]`, or set `status: draft`",
+        )
 
 
 @rule("action-item-overdue", W, "An open action item is past its due date.")
 def overdue_action_items(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         if item.is_overdue(ctx.today):
-            yield diagnostic(pm, ("action_items", index, "due"), "action-item-overdue",
-                              f"action item “{item.title}” ({item.owner}) was due {item.due} and is still {item.status}",
-                              "finish it and set `status: done`, agree a new `due` date, or set `status: wont-do` with a `reason`")
+            yield diagnostic(
+                pm,
+                ("action_items", index, "due"),
+                "action-item-overdue",
+                f"action item “{item.title}” ({item.owner}) was due {item.due} and is still {item.status}",
+                "finish it and set `status: done`, agree a new `due` date, or set `status: wont-do` with a `reason`",
+            )
 
 
 @rule("wont-do-reason", W, "An action item set to `wont-do` without a `reason`.")
 def wont_do_reasons(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         if item.status == "wont-do" and not item.reason:
-            yield diagnostic(pm, ("action_items", index, "status"), "wont-do-reason",
-                              f"action item “{item.title}” is `wont-do` without a `reason`",
-                              "add `reason:` so readers know why the risk is accepted")
+            yield diagnostic(
+                pm,
+                ("action_items", index, "status"),
+                "wont-do-reason",
+                f"action item “{item.title}” is `wont-do` without a `reason`",
+                "add `reason:` so readers know why the risk is accepted",
+            )
 
 
-@rule("closed-date", W, "A done or won't-do action item without a `closed` date, or a `closed` date on an open "
-      "item or after today.")
+@rule(
+    "closed-date",
+    W,
+    "A done or won't-do action item without a `closed` date, or a `closed` date on an open item or after today.",
+)
 def closed_dates(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for index, item in enumerate(pm.action_items):
         where = ("action_items", index, "closed")
         if not item.is_open and item.closed is None and not pm.is_unknown("action_items.closed"):
-            yield diagnostic(pm, ("action_items", index, "status"), "closed-date",
-                              f"action item “{item.title}” is `{item.status}` without a `closed` date",
-                              "add `closed: YYYY-MM-DD`: later postmortems use it to tell whether the fix held")
+            yield diagnostic(
+                pm,
+                ("action_items", index, "status"),
+                "closed-date",
+                f"action item “{item.title}” is `{item.status}` without a `closed` date",
+                "add `closed: YYYY-MM-DD`: later postmortems use it to tell whether the fix held",
+            )
         elif item.is_open and item.closed is not None:
-            yield diagnostic(pm, where, "closed-date", f"action item “{item.title}” is `{item.status}` but has a `closed` date",
-                              "remove `closed`, or set `status: done` or `wont-do`")
+            yield diagnostic(
+                pm,
+                where,
+                "closed-date",
+                f"action item “{item.title}” is `{item.status}` but has a `closed` date",
+                "remove `closed`, or set `status: done` or `wont-do`",
+            )
         elif item.closed is not None and item.closed > ctx.today:
-            yield diagnostic(pm, where, "closed-date", f"action item “{item.title}” is closed on {item.closed}, after today ({ctx.today})",
-                              "use the date it was actually closed")
+            yield diagnostic(
+                pm,
+                where,
+                "closed-date",
+                f"action item “{item.title}” is closed on {item.closed}, after today ({ctx.today})",
+                "use the date it was actually closed",
+            )
 
 
-@rule("action-items-missing", W, "A published postmortem of a severity that needs action items has none.",
-      states=("published",))
+@rule(
+    "action-items-missing",
+    W,
+    "A published postmortem of a severity that needs action items has none.",
+    states=("published",),
+)
 def action_items_present(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
-    if pm.severity in ctx.policy.action_items_required_for and not pm.action_items \
-            and not pm.is_unknown("action_items"):
-        yield diagnostic(pm, ("severity",), "action-items-missing",
-                          f"a published {pm.severity} postmortem has no action items",
-                          "add `action_items` that address the root causes")
+    if (
+        pm.severity in ctx.policy.action_items_required_for
+        and not pm.action_items
+        and not pm.is_unknown("action_items")
+    ):
+        yield diagnostic(
+            pm,
+            ("severity",),
+            "action-items-missing",
+            f"a published {pm.severity} postmortem has no action items",
+            "add `action_items` that address the root causes",
+        )
 
 
 def _given(pm: Postmortem, key: str) -> bool:
     """Whether the record gives `key` after all: for an action item's field, every item gives it."""
     if key.startswith("action_items."):
         name = key.split(".", 1)[1]  # given where written: the model fills in defaults (`status: open`)
-        return bool(pm.action_items) and all(("action_items", index, name) in pm.positions
-                                             for index in range(len(pm.action_items)))
+        return bool(pm.action_items) and all(
+            ("action_items", index, name) in pm.positions for index in range(len(pm.action_items))
+        )
     if key in ("detected", "mitigated", "resolved"):
         return pm.happened(key)
     if key.startswith("impact."):
@@ -153,15 +218,25 @@ def _given(pm: Postmortem, key: str) -> bool:
 def unknowns_given(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     for key in pm.provenance.unknown if pm.provenance else ():
         if _given(pm, key):
-            yield diagnostic(pm, ("provenance", "unknown"), "unknown-given",
-                             f"`provenance.unknown` lists `{key}`, which the record now gives",
-                             f"remove `{key}` from `provenance.unknown`, so the rules check it again")
+            yield diagnostic(
+                pm,
+                ("provenance", "unknown"),
+                "unknown-given",
+                f"`provenance.unknown` lists `{key}`, which the record now gives",
+                f"remove `{key}` from `provenance.unknown`, so the rules check it again",
+            )
+
+
 EARLIEST_YEAR = 1970  # before any system a postmortem describes
 ISOLATED_YEARS = 10  # a start this far from every other incident's is most likely a typo (1628 for 2024)
 
 
-@rule("date-implausible", W, "A date before 1970, after next year, or more than 10 years from every other "
-      "incident's start.", scope=Scope.KNOWLEDGE_BASE)
+@rule(
+    "date-implausible",
+    W,
+    "A date before 1970, after next year, or more than 10 years from every other incident's start.",
+    scope=Scope.KNOWLEDGE_BASE,
+)
 def implausible_dates(postmortems: list[Postmortem], ctx: Context) -> Iterator[Diagnostic]:
     starts = ctx.starts if ctx.starts is not None else sorted(pm.started.year for pm in postmortems if pm.started)
     latest = ctx.today.year + 1
@@ -178,12 +253,17 @@ def implausible_dates(postmortems: list[Postmortem], ctx: Context) -> Iterator[D
                 reason = f"more than {ISOLATED_YEARS} years from every other incident's start"
             if reason:
                 reported.add(year)
-                yield diagnostic(pm, (name,), "date-implausible", f"`{name}` is in {year}, {reason}",
-                                  "check the year for a typo; the pages chart the years around the newest incident")
+                yield diagnostic(
+                    pm,
+                    (name,),
+                    "date-implausible",
+                    f"`{name}` is in {year}, {reason}",
+                    "check the year for a typo; the pages chart the years around the newest incident",
+                )
 
 
 def _nearest_other(years: list[int], year: int) -> int:
     """How many years from `year` the nearest other year of the sorted `years` (which holds `year` once) is."""
     at = bisect.bisect_left(years, year)
-    others = years[max(at - 1, 0):at] + years[at + 1:at + 2]
+    others = years[max(at - 1, 0) : at] + years[at + 1 : at + 2]
     return min((abs(other - year) for other in others), default=0)

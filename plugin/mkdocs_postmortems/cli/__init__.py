@@ -46,23 +46,31 @@ class Commands(click.Group):
             raise
         except Exception:
             click.echo(traceback.format_exc(), err=True, nl=False)
-            click.echo(f"postmortems: internal error, please report it to the mkdocs-postmortems maintainers with the "
-                       f"traceback above and the command you ran (exit {INTERNAL_ERROR}).", err=True)
+            click.echo(
+                f"postmortems: internal error, please report it to the mkdocs-postmortems maintainers with the "
+                f"traceback above and the command you ran (exit {INTERNAL_ERROR}).",
+                err=True,
+            )
             ctx.exit(INTERNAL_ERROR)
 
 
-@click.group(cls=Commands, commands=LazyCommands({
-    "check": "check:check",
-    "public-diff": "check:public_diff",
-    "schema": "check:schema",
-    "pr-summary": "check:pr_summary",
-    "new": "writing:new",
-    "templates": "writing:templates",
-    "incident": "writing:incident",
-    "import": "importing:import_command",
-    "notify": "publishing:notify",
-    "generate": "publishing:generate",
-}))
+@click.group(
+    cls=Commands,
+    commands=LazyCommands(
+        {
+            "check": "check:check",
+            "public-diff": "check:public_diff",
+            "schema": "check:schema",
+            "pr-summary": "check:pr_summary",
+            "new": "writing:new",
+            "templates": "writing:templates",
+            "incident": "writing:incident",
+            "import": "importing:import_command",
+            "notify": "publishing:notify",
+            "generate": "publishing:generate",
+        }
+    ),
+)
 @click.version_option(package_name="mkdocs-postmortems")
 def main():
     """Validate and scaffold postmortems kept as Markdown with YAML front matter."""

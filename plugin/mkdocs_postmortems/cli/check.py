@@ -32,20 +32,35 @@ _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @config_option
-@click.option("--format", "output", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
-              help="github = GitHub Actions annotations on the PR diff.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="github = GitHub Actions annotations on the PR diff.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too, like `mkdocs build --strict`.")
 @click.option("--today", callback=parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
-@click.option("--changed-since", metavar="REF",
-              help="Only postmortems changed since where HEAD's branch left REF (e.g. origin/main), and the "
-                   "problems elsewhere that involve them. Not with PATHS.")
-@click.option("--whole-folder", is_flag=True,
-              help="With PATHS: load the whole configured folder, so facts across files (people, IDs, related) are "
-                   "known, but report only the problems of PATHS and those elsewhere that involve them (the "
-                   "pre-commit hook's way).")
-@click.option("--no-cache", is_flag=True,
-              help="With --changed-since: neither read nor write the scans of unchanged files kept in the user's "
-                   "cache folder ($XDG_CACHE_HOME or ~/.cache, mkdocs-postmortems/).")
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only postmortems changed since where HEAD's branch left REF (e.g. origin/main), and the "
+    "problems elsewhere that involve them. Not with PATHS.",
+)
+@click.option(
+    "--whole-folder",
+    is_flag=True,
+    help="With PATHS: load the whole configured folder, so facts across files (people, IDs, related) are "
+    "known, but report only the problems of PATHS and those elsewhere that involve them (the "
+    "pre-commit hook's way).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="With --changed-since: neither read nor write the scans of unchanged files kept in the user's "
+    "cache folder ($XDG_CACHE_HOME or ~/.cache, mkdocs-postmortems/).",
+)
 def check(paths, config_file, output, strict, today, changed_since, whole_folder, no_cache):
     """Check postmortems (default: the configured folder). Exit 0 clean, 1 problems, 2 usage error.
 
@@ -75,7 +90,10 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
         changed, files = files, None
     if changed is not None:  # only what the change involves is parsed; the other files are scanned
         kb = knowledge_base_of_changes(folder, policy, changed, today=today, scans=scans)
-        diagnostics, checked = diagnostics_of_changes(kb, changed), sum(1 for path in changed if os.path.lexists(path) and not os.path.isdir(path))
+        diagnostics, checked = (
+            diagnostics_of_changes(kb, changed),
+            sum(1 for path in changed if os.path.lexists(path) and not os.path.isdir(path)),
+        )
     else:
         kb = load_knowledge_base(folder, policy, today=today, paths=files)
         diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
@@ -86,13 +104,21 @@ def report(diagnostics: list[Diagnostic], checked: int, output: str = "text", st
     """Print the diagnostics as `check` does; the exit code: 1 on errors (or warnings with `strict`), else 0."""
     errors, warnings = (sum(1 for d in diagnostics if d.level is level) for level in (Level.ERROR, Level.WARNING))
     if output == "json":
-        click.echo(json.dumps({"postmortems": checked, "errors": errors, "warnings": warnings,
-                               "diagnostics": [d.as_dict() for d in diagnostics]}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "postmortems": checked,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "diagnostics": [d.as_dict() for d in diagnostics],
+                },
+                indent=2,
+            )
+        )
     else:
         for diagnostic in diagnostics:
             click.echo(format_github(diagnostic) if output == "github" else format_text(diagnostic))
-        click.echo(f"{checked} postmortems, {errors} errors, {warnings} warnings",
-                   err=output == "github")
+        click.echo(f"{checked} postmortems, {errors} errors, {warnings} warnings", err=output == "github")
     return 1 if errors or (strict and warnings) else 0
 
 
@@ -105,6 +131,7 @@ def format_text(d: Diagnostic) -> str:
 
 def format_github(d: Diagnostic) -> str:
     """A GitHub Actions workflow command that annotates the line in the PR diff."""
+
     def data(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -112,8 +139,10 @@ def format_github(d: Diagnostic) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
     message = f"{d.message}. {d.hint}" if d.hint else d.message
-    return (f"::{_GITHUB_COMMAND[d.level]} file={prop(d.path)},line={d.line},col={d.col},"
-            f"title={prop(d.code)}::{data(message)}")
+    return (
+        f"::{_GITHUB_COMMAND[d.level]} file={prop(d.path)},line={d.line},col={d.col},"
+        f"title={prop(d.code)}::{data(message)}"
+    )
 
 
 @click.command("public-diff")
@@ -153,8 +182,10 @@ def _public_now(pm) -> str:
         return "Now: public, as below."
     if shown == "posts":
         count = len(posts(pm))
-        return (f"Now: only its {count} status-page post{'s' if count != 1 else ''}, shown already; the rest goes "
-                "public once it is published:")
+        return (
+            f"Now: only its {count} status-page post{'s' if count != 1 else ''}, shown already; the rest goes "
+            "public once it is published:"
+        )
     return "Now: nothing; once it is published:"
 
 
@@ -169,9 +200,17 @@ def schema(config_file):
 
 
 @click.command("pr-summary")
-@click.option("--base", "ref", required=True, metavar="REF", help="What the pull request merges into, e.g. origin/main.")
-@click.option("--format", "output", type=click.Choice(["markdown"]), default="markdown", show_default=True,
-              help="markdown = GitHub-flavoured, for a pull-request comment.")
+@click.option(
+    "--base", "ref", required=True, metavar="REF", help="What the pull request merges into, e.g. origin/main."
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["markdown"]),
+    default="markdown",
+    show_default=True,
+    help="markdown = GitHub-flavoured, for a pull-request comment.",
+)
 @click.option("--today", callback=parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
 @config_option
 def pr_summary(ref, output, today, config_file):
@@ -206,4 +245,3 @@ def _git_answers(option: str):
         yield
     except ChangesError as error:
         raise click.BadParameter(str(error), param_hint=option) from None
-

@@ -20,10 +20,13 @@ def _formats() -> str:
     return ", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else "".join(named)
 
 
-@click.command("import", help=f"""Import records from another tool into the configured folder: {_formats()}.
+@click.command(
+    "import",
+    help=f"""Import records from another tool into the configured folder: {_formats()}.
     Re-running updates the same files; a file edited since its import is kept unless --force. Prints a report per
     file, and the services to add to mkdocs.yml. Exit 0 when every source was imported, 1 when some need a person
-    first, 2 usage error.""")
+    first, 2 usage error.""",
+)
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @config_option

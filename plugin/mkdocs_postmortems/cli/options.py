@@ -56,5 +56,9 @@ def parse_day(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"`{value}` is not a date YYYY-MM-DD") from None
 
 
-config_option = click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                             help="The MkDocs config with the plugin's options (default: ./mkdocs.yml if present).")
+config_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The MkDocs config with the plugin's options (default: ./mkdocs.yml if present).",
+)

@@ -17,17 +17,43 @@ from .options import ConfigError, config_option, parse_day, site_of
 
 
 @click.command()
-@click.option("--previous", "previous_source", required=True, metavar="PATH_OR_URL",
-              help="The previous deploy's api/v2/incidents.json, e.g. https://status.example.com/api/v2/incidents.json.")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The new build (default: the config's site_dir, e.g. site-public).")
+@click.option(
+    "--previous",
+    "previous_source",
+    required=True,
+    metavar="PATH_OR_URL",
+    help="The previous deploy's api/v2/incidents.json, e.g. https://status.example.com/api/v2/incidents.json.",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The new build (default: the config's site_dir, e.g. site-public).",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be sent to each webhook; send nothing.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
-              help="How long one request may take in all, from resolving the host to its last byte (not per read).")
-@click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True,
-              help="Retries after a network error, a timeout, 429 or a 5xx.")
-@click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
-              help="The wait before the first retry; it doubles each time, up to 30 s.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long one request may take in all, from resolving the host to its last byte (not per read).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    help="Retries after a network error, a timeout, 429 or a 5xx.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="The wait before the first retry; it doubles each time, up to 30 s.",
+)
 @config_option
 def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config_file):
     """For CI after a deploy of the status site: send the updates the new build added since the previous
@@ -40,15 +66,19 @@ def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config
     a secret, or the user, password or query of the `--previous` URL.
     """
     from ..status_site import notify as hooks
+
     if hooks.is_url(previous_source):
         problem = hooks.url_problem(previous_source)
         if problem:
-            raise click.BadParameter(f"the URL {problem} (not shown: it may hold credentials)",
-                                     param_hint="'--previous'")
+            raise click.BadParameter(
+                f"the URL {problem} (not shown: it may hold credentials)", param_hint="'--previous'"
+            )
     elif hooks.looks_like_a_url(previous_source) and not os.path.lexists(previous_source):
-        raise click.BadParameter("names no file, and looks like a URL without its scheme (not shown: it may hold "
-                                 "credentials); write it with https:// or give the path of a file",
-                                 param_hint="'--previous'")
+        raise click.BadParameter(
+            "names no file, and looks like a URL without its scheme (not shown: it may hold "
+            "credentials); write it with https:// or give the path of a file",
+            param_hint="'--previous'",
+        )
     previous_shown = hooks.shown_source(previous_source)
     config_file = config_file or Path("mkdocs.public.yml")
     if not config_file.is_file():
@@ -87,8 +117,15 @@ def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config
             click.echo(body.decode("utf-8"))
             continue
         try:
-            attempts = hooks.send(target.url, body, headers, timeout, retries, backoff,
-                                  log=lambda message, name=target.name: click.echo(f"{name}: {message}", err=True))
+            attempts = hooks.send(
+                target.url,
+                body,
+                headers,
+                timeout,
+                retries,
+                backoff,
+                log=lambda message, name=target.name: click.echo(f"{name}: {message}", err=True),
+            )
             click.echo(f"{target.name}: sent ({attempts} attempt{'s' if attempts != 1 else ''})")
         except hooks.NotifyError as error:
             click.echo(f"{target.name}: failed: {error}", err=True)
@@ -102,10 +139,20 @@ def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config
 @config_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too, like `mkdocs build --strict`.")
 @click.option("--today", callback=parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
-@click.option("--watch", is_flag=True, help="Keep running, and generate again whenever the postmortems, the docs or "
-                                            "the configuration change (for `zensical serve -f OUT/mkdocs.yml`).")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, metavar="SECONDS",
-              help="With --watch: how often to look for changes.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running, and generate again whenever the postmortems, the docs or "
+    "the configuration change (for `zensical serve -f OUT/mkdocs.yml`).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --watch: how often to look for changes.",
+)
 def generate(out, config_file, strict, today, watch, interval):
     """Write a complete site source into OUT for an engine without plugins: `OUT/docs/` (your docs and every
     generated page and file) and `OUT/mkdocs.yml`, then e.g. `zensical build -f OUT/mkdocs.yml`.
@@ -144,12 +191,24 @@ def _generate_once(config_file: Path, out: Path, strict: bool, today: date | Non
 
     config, policy = site_of(config_file)
     custom_dir = config.theme.custom_dir
-    source = SiteSource(config_file, read_config(config_file), Path(config.docs_dir), config_file.parent / policy.folder,
-                        [Path(custom_dir)] if custom_dir else [])
+    source = SiteSource(
+        config_file,
+        read_config(config_file),
+        Path(config.docs_dir),
+        config_file.parent / policy.folder,
+        [Path(custom_dir)] if custom_dir else [],
+    )
     kb = load_knowledge_base(source.folder, policy, today=today)
     try:
-        written, warnings = generate_site_source(kb, source, template_environment(config.theme.dirs), out,
-                                                 config.use_directory_urls, config.site_name, config.site_url or "")
+        written, warnings = generate_site_source(
+            kb,
+            source,
+            template_environment(config.theme.dirs),
+            out,
+            config.use_directory_urls,
+            config.site_name,
+            config.site_url or "",
+        )
     except GenerateError as error:
         raise ConfigError(str(error)) from None
     except PublishRefused as refusal:
@@ -187,4 +246,3 @@ def _signature(paths: list[Path]) -> frozenset:
                     continue
                 found.add((path, stat.st_size, stat.st_mtime_ns))
     return frozenset(found)
-

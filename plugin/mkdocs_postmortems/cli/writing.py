@@ -35,9 +35,13 @@ def _templates_folder(policy: Policy, config_file: Path | None) -> Path | None:
 @click.option("--service", "services", multiple=True, required=True, help="An affected service (repeatable).")
 @click.option("--author", default=getpass.getuser, show_default="your login name", help="Who writes it.")
 @click.option("--date", "day", callback=parse_day, metavar="DATE", help="The UTC date impact started (default: today).")
-@click.option("--template", "template_name", metavar="NAME",
-              help="The template to write from (default: `default`; `lightweight` for a short review; "
-                   "`postmortems templates` lists them).")
+@click.option(
+    "--template",
+    "template_name",
+    metavar="NAME",
+    help="The template to write from (default: `default`; `lightweight` for a short review; "
+    "`postmortems templates` lists them).",
+)
 @config_option
 def new(title, severity, services, author, day, template_name, config_file):
     """Write a new draft postmortem from a template; never overwrites a file."""
@@ -74,11 +78,17 @@ def new(title, severity, services, author, day, template_name, config_file):
     click.echo(f"wrote {path}; fill in the TODOs, then run `postmortems check {path}`")
     missing = missing_sections(text, policy)
     if missing:
-        click.echo(f"note: the draft has no {', '.join(f'“{s}”' for s in missing)} section; `required_sections` asks "
-                   f"for it, so `check` warns once it is in review", err=True)
+        click.echo(
+            f"note: the draft has no {', '.join(f'“{s}”' for s in missing)} section; `required_sections` asks "
+            f"for it, so `check` warns once it is in review",
+            err=True,
+        )
     if template_name is None and severity not in policy.action_items_required_for:
-        click.echo(f"tip: a {severity} may need only a short review: `--template {LIGHT_TEMPLATE}` "
-                   f"(`postmortems templates` lists them all)", err=True)
+        click.echo(
+            f"tip: a {severity} may need only a short review: `--template {LIGHT_TEMPLATE}` "
+            f"(`postmortems templates` lists them all)",
+            err=True,
+        )
 
 
 def write_new(path: Path, text: str) -> None:
@@ -121,8 +131,13 @@ def _parse_moment(ctx, param, value: str | None) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
-at_option = click.option("--at", "at", callback=_parse_moment, metavar="TIME",
-                         help="When the update was posted, ISO 8601 with an offset (default: now).")
+at_option = click.option(
+    "--at",
+    "at",
+    callback=_parse_moment,
+    metavar="TIME",
+    help="When the update was posted, ISO 8601 with an offset (default: now).",
+)
 
 
 @click.group()
@@ -155,6 +170,7 @@ def _commit_edit(path: Path, text: str, before: str | None, policy: Policy, fold
 
 def _live_record(path: Path, policy: Policy):
     from ..knowledge import load_postmortem
+
     pm, problems = load_postmortem(path, str(path), policy)
     if pm is None:
         raise click.ClickException(f"{path} cannot be read: {problems[0].message if problems else 'no front matter'}")
@@ -163,13 +179,23 @@ def _live_record(path: Path, policy: Policy):
 
 @incident.command("open")
 @click.argument("title")
-@click.option("--component", "components", multiple=True, required=True,
-              help="An affected public component, as the catalog names it (repeatable).")
-@click.option("--impact", type=click.Choice(PUBLIC_IMPACTS), required=True,
-              help="minor (degraded), major (partial outage) or critical (major outage).")
+@click.option(
+    "--component",
+    "components",
+    multiple=True,
+    required=True,
+    help="An affected public component, as the catalog names it (repeatable).",
+)
+@click.option(
+    "--impact",
+    type=click.Choice(PUBLIC_IMPACTS),
+    required=True,
+    help="minor (degraded), major (partial outage) or critical (major outage).",
+)
 @click.option("--message", required=True, help="The first post customers read: what they see, not why.")
-@click.option("--status", type=click.Choice(["investigating", "identified"]), default="investigating",
-              show_default=True)
+@click.option(
+    "--status", type=click.Choice(["investigating", "identified"]), default="investigating", show_default=True
+)
 @click.option("--severity", help="Default: by impact (critical: the worst severity, major: the next...).")
 @click.option("--service", "services", multiple=True, help="An affected service (default: the components' services).")
 @click.option("--author", default=getpass.getuser, show_default="your login name")
@@ -179,39 +205,50 @@ def _live_record(path: Path, policy: Policy):
 def incident_open(title, components, impact, message, status, severity, services, author, started, at, config_file):
     """Open a live incident: a new `status: ongoing` record with its first post. Prints the file's path."""
     from ..live import Post, open_record, severity_for
+
     policy, folder = load_policy(config_file)
     unknown = [name for name in components if policy.components and name not in policy.components]
     if unknown:
-        raise click.BadParameter(f"not a public component: {', '.join(unknown)} (components: "
-                                 f"{', '.join(policy.components)})", param_hint="--component")
+        raise click.BadParameter(
+            f"not a public component: {', '.join(unknown)} (components: {', '.join(policy.components)})",
+            param_hint="--component",
+        )
     severity = severity or severity_for(impact, policy)
     if severity not in policy.severities:
         raise click.BadParameter(f"`{severity}` is not one of {', '.join(policy.severities)}", param_hint="--severity")
     services = list(services) or [s.name for s in policy.services if s.component in components]
     if not services:
-        raise click.BadParameter("name the affected services: no catalog service has these components",
-                                 param_hint="--service")
+        raise click.BadParameter(
+            "name the affected services: no catalog service has these components", param_hint="--service"
+        )
     at = at or datetime.now(timezone.utc)
     started = started or at
     path = folder / f"{started.date().isoformat()}-{slugify(title)}.md"
     if path.exists():
         raise click.ClickException(f"{path} already exists: post to it with `postmortems incident update {path}`")
     folder.mkdir(parents=True, exist_ok=True)
-    text = open_record(title, list(components), services, impact, severity, author, Post(status, at, message),
-                       started, policy)
+    text = open_record(
+        title, list(components), services, impact, severity, author, Post(status, at, message), started, policy
+    )
     _commit_edit(path, text, None, policy, folder)
     click.echo(f"opened {path}; commit it and deploy the status site")
 
 
-def _post(path: Path, status: str, message: str, at: datetime | None, config_file: Path | None,
-          timeline: tuple[str, ...] = ()) -> None:
+def _post(
+    path: Path, status: str, message: str, at: datetime | None, config_file: Path | None, timeline: tuple[str, ...] = ()
+) -> None:
     from ..live import EditError, Post, add_post, set_time
+
     policy, folder = load_policy(config_file)
     pm = _live_record(path, policy)
     at = at or datetime.now(timezone.utc)
     if pm.is_maintenance:
-        status = {"identified": "in_progress", "investigating": "in_progress", "monitoring": "verifying",
-                  "resolved": "completed"}.get(status, status)
+        status = {
+            "identified": "in_progress",
+            "investigating": "in_progress",
+            "monitoring": "verifying",
+            "resolved": "completed",
+        }.get(status, status)
     before = path.read_text(encoding="utf-8")
     try:
         text = add_post(before, Post(status, at, message), bool(pm.public and pm.public.updates))
@@ -226,8 +263,11 @@ def _post(path: Path, status: str, message: str, at: datetime | None, config_fil
 
 @incident.command("update")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--status", type=click.Choice(["investigating", "identified", "monitoring", "scheduled", "in_progress",
-                                             "verifying"]), required=True)
+@click.option(
+    "--status",
+    type=click.Choice(["investigating", "identified", "monitoring", "scheduled", "in_progress", "verifying"]),
+    required=True,
+)
 @click.option("--message", required=True, help="What customers read now.")
 @click.option("--mitigated", is_flag=True, help="Impact stopped for users at this update: set `mitigated`.")
 @at_option
@@ -246,4 +286,3 @@ def incident_resolve(file, message, at, config_file):
     """Resolve a live incident: posts `resolved` (a maintenance: `completed`) and sets `resolved`. The record
     stays on the status site; write its postmortem in the same file next (`status: draft`)."""
     _post(file, "resolved", message, at, config_file, ("resolved",))
-

@@ -39,12 +39,20 @@ class Importer(NamedTuple):
 
 _MODULES = {module.FORMAT: module for module in (cstate, statuspage, markdown)}
 # a declared format without its module fails here, on import, rather than when a person runs it
-IMPORTERS: Mapping[str, Importer] = MappingProxyType({
-    declared.importer: Importer.of(_MODULES[declared]) for declared in FORMATS})
+IMPORTERS: Mapping[str, Importer] = MappingProxyType(
+    {declared.importer: Importer.of(_MODULES[declared]) for declared in FORMATS}
+)
 
 
-def import_sources(name: str, sources: list[Path], folder: Path, policy: Policy, today: date,
-                   dry_run: bool = False, force: bool = False) -> list[FileReport]:
+def import_sources(
+    name: str,
+    sources: list[Path],
+    folder: Path,
+    policy: Policy,
+    today: date,
+    dry_run: bool = False,
+    force: bool = False,
+) -> list[FileReport]:
     """Import `sources` with importer `name` into `folder`: one report per record or unreadable source."""
     found = IMPORTERS[name].read(sources, policy, today)
     return list(write_records(found, folder, policy, today, today, dry_run, force))

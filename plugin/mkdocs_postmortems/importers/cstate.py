@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from ..parsing.formats import CSTATE
@@ -20,8 +21,20 @@ from .sources import SourceProblem, decode, front_matter, parse_time, plain, rea
 
 FORMAT = CSTATE  # its declaration: name, what it reads, what `check` says of its files
 PUBLIC_IMPACT = {"down": "critical", "disrupted": "major", "notice": "minor"}  # cState's colours, Statuspage's words
-KNOWN_KEYS = {"title", "date", "resolved", "resolvedWhen", "severity", "affected", "section", "informational", "pin",
-              "lastmod", "draft", "tags"}
+KNOWN_KEYS = {
+    "title",
+    "date",
+    "resolved",
+    "resolvedWhen",
+    "severity",
+    "affected",
+    "section",
+    "informational",
+    "pin",
+    "lastmod",
+    "draft",
+    "tags",
+}
 _MAINTENANCE = re.compile(r"\b(maintenance|scheduled|upgrade|migration|migrating)\b", re.IGNORECASE)
 _TRACK = re.compile(r"\{\{[<%]\s*track\s+\"([^\"]*)\"\s*[>%]\}\}")
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.DOTALL)
@@ -32,8 +45,9 @@ def issue_files(sources: Iterable[Path]) -> Iterator[Path]:
     for source in sources:
         if source.is_dir():
             issues = source / "content" / "issues"
-            yield from sorted(p for p in (issues if issues.is_dir() else source).rglob("*.md")
-                              if not p.name.startswith(("_", ".")))
+            yield from sorted(
+                p for p in (issues if issues.is_dir() else source).rglob("*.md") if not p.name.startswith(("_", "."))
+            )
         elif source.suffix == ".md":
             yield source
 
@@ -90,8 +104,12 @@ def catalog(sources: Iterable[Path], policy: Policy) -> str:
 def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Record | FileReport]:
     """A record per entry of the sources, and a report for each entry that is none."""
     for path in issue_files(sources):
-        # attempt() calls it at once, the read included, so a bad file is reported and this `path` is the one read
-        yield attempt(path.as_posix(), lambda: issue_record(path, read_bytes(path, 1_000_000), policy, today))  # noqa: B023
+        # attempt() calls it at once, the read included, so a bad file is reported
+        yield attempt(path.as_posix(), partial(_read_issue, path, policy, today))
+
+
+def _read_issue(path: Path, policy: Policy, today: date) -> Record:
+    return issue_record(path, read_bytes(path, 1_000_000), policy, today)
 
 
 def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
@@ -103,8 +121,17 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     started = parse_time(values.get("date"), today)
     if started is None:
         raise SourceProblem(f"`date` is not a date: {str(values.get('date'))[:40]!r}")
-    record = Record(FORMAT.importer, path.as_posix(), path.stem, title.strip(), started[0].date(), {}, "",
-                    unknown=list(STATUS_PAGE_UNKNOWN), already_public=True)
+    record = Record(
+        FORMAT.importer,
+        path.as_posix(),
+        path.stem,
+        title.strip(),
+        started[0].date(),
+        {},
+        "",
+        unknown=list(STATUS_PAGE_UNKNOWN),
+        already_public=True,
+    )
     unknown_keys = sorted(set(values) - KNOWN_KEYS)
     if unknown_keys:
         record.needs.append(f"keys not imported: {', '.join(unknown_keys)}")
@@ -112,15 +139,19 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     informational = str(values.get("informational", "")).lower() == "true"
     maintenance = informational or (severity == "notice" and bool(_MAINTENANCE.search(title)))
     affected = values.get("affected")
-    components = list(dict.fromkeys(s.strip() for s in affected if isinstance(s, str) and s.strip())) \
-        if isinstance(affected, list) else []
+    components = (
+        list(dict.fromkeys(s.strip() for s in affected if isinstance(s, str) and s.strip()))
+        if isinstance(affected, list)
+        else []
+    )
     services = list(dict.fromkeys(service_for(name, policy) for name in components))
     fields = record.fields
     fields["title"] = record.title
     if maintenance:
         fields["kind"] = "maintenance"
-        record.mapped.append("informational entry -> maintenance" if informational else
-                             "notice about planned work -> maintenance")
+        record.mapped.append(
+            "informational entry -> maintenance" if informational else "notice about planned work -> maintenance"
+        )
     fields["status"] = "published"
     if services:
         fields["services"] = services
@@ -137,8 +168,9 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     record.needs += unlinked
     impact = PUBLIC_IMPACT.get(severity) if isinstance(severity, str) else None
     if severity is not None and impact is None:
-        record.needs.append(f"severity `{severity}` is not one of cState's (down, disrupted, notice): "
-                            "public impact left to the default")
+        record.needs.append(
+            f"severity `{severity}` is not one of cState's (down, disrupted, notice): public impact left to the default"
+        )
     public = {"title": record.title, "summary": body_text or record.title, "components": components}
     if impact:
         public["impact"] = impact

@@ -12,6 +12,7 @@ import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 from ..parsing.formats import MARKDOWN
@@ -25,37 +26,104 @@ MAX_BYTES = 1_000_000
 # Section name (casefolded) -> the headings other templates give it, casefolded, without a trailing `(...)`: read
 # after the team's own `section_aliases`, which `check` reads too (`section_for`).
 ALIASES = {
-    "summary": ("summary", "issue summary", "incident summary", "overview", "executive summary", "what happened",
-                "tl;dr", "description"),
+    "summary": (
+        "summary",
+        "issue summary",
+        "incident summary",
+        "overview",
+        "executive summary",
+        "what happened",
+        "tl;dr",
+        "description",
+    ),
     "impact": ("impact", "customer impact", "user impact", "scope", "impact and scope"),
     "timeline": ("timeline", "incident timeline", "timeline of events", "detailed timeline"),
-    "root cause analysis": ("root cause analysis", "root cause", "root causes", "contributing factors", "cause",
-                            "causes", "why did it happen?", "how did it happen?"),
+    "root cause analysis": (
+        "root cause analysis",
+        "root cause",
+        "root causes",
+        "contributing factors",
+        "cause",
+        "causes",
+        "why did it happen?",
+        "how did it happen?",
+    ),
     "resolution": ("resolution", "remediation", "mitigation", "recovery", "fix", "resolution and recovery"),
-    "lessons learned": ("lessons learned", "lessons", "key takeaways", "takeaways", "insights", "learnings",
-                        "what we learned", "reflections"),
+    "lessons learned": (
+        "lessons learned",
+        "lessons",
+        "key takeaways",
+        "takeaways",
+        "insights",
+        "learnings",
+        "what we learned",
+        "reflections",
+    ),
 }
-ACTION_HEADINGS = ("action items", "actions", "follow-up", "follow-ups", "follow up actions", "next steps",
-                   "remediation", "moving forward", "how are we preventing it from happening again?",
-                   "preventive measures", "corrective actions", "improvements")
-ALWAYS_UNKNOWN = ["severity", "services", "authors", "reviewers", "published_on", "impact.customers_affected",
-                  "impact.requests_failed", "root_causes", "communications"]
-MONTHS = {name: number for number, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], 1) for name in names}
+ACTION_HEADINGS = (
+    "action items",
+    "actions",
+    "follow-up",
+    "follow-ups",
+    "follow up actions",
+    "next steps",
+    "remediation",
+    "moving forward",
+    "how are we preventing it from happening again?",
+    "preventive measures",
+    "corrective actions",
+    "improvements",
+)
+ALWAYS_UNKNOWN = [
+    "severity",
+    "services",
+    "authors",
+    "reviewers",
+    "published_on",
+    "impact.customers_affected",
+    "impact.requests_failed",
+    "root_causes",
+    "communications",
+]
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        1,
+    )
+    for name in names
+}
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2}))?(?!\d)")
 _MONTH_NAME = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WRITTEN_DATE = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME}(?:,?\s+(\d{{4}}))?"
-                           rf"|{_MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?)\b", re.IGNORECASE)
+_WRITTEN_DATE = re.compile(
+    rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME}(?:,?\s+(\d{{4}}))?"
+    rf"|{_MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?)\b",
+    re.IGNORECASE,
+)
 _FILE_YEAR = re.compile(r"^(?:PM|PIR|INC|IR)[-_ ]?(\d{4})", re.IGNORECASE)
 _CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::\d{2})?\s*([AP]\.?M\.?)?\s*(UTC|Z|GMT)?(?![\d:])", re.IGNORECASE)
 _UTC = re.compile(r"\b(UTC|GMT)\b|\d(Z)\b")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\]\s+)?(.*\S)\s*$")
-_STATS = re.compile(r"time to (detection|detect|recovery|recover|resolution|resolve|mitigation|mitigate)"
-                    r"\s*[:\-–]\s*(\d+)\s*(minutes?|mins?|hours?|hrs?|h)\b", re.IGNORECASE)
+_STATS = re.compile(
+    r"time to (detection|detect|recovery|recover|resolution|resolve|mitigation|mitigate)"
+    r"\s*[:\-–]\s*(\d+)\s*(minutes?|mins?|hours?|hrs?|h)\b",
+    re.IGNORECASE,
+)
 _DONE = re.compile(r"\b(done|completed?|closed|finished|fixed|resolved)\b", re.IGNORECASE)
 
 
@@ -63,8 +131,11 @@ def markdown_files(sources: Iterable[Path]) -> Iterator[Path]:
     """Each file given, and every file below each folder given (a file without `.md` is tried too)."""
     for source in sources:
         if source.is_dir():
-            yield from sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith(".")
-                              and p.suffix in (".md", ".markdown", ""))
+            yield from sorted(
+                p
+                for p in source.rglob("*")
+                if p.is_file() and not p.name.startswith(".") and p.suffix in (".md", ".markdown", "")
+            )
         else:
             yield source
 
@@ -72,9 +143,12 @@ def markdown_files(sources: Iterable[Path]) -> Iterator[Path]:
 def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Record | FileReport]:
     """A record per postmortem of the sources, and a report for each file that is none."""
     for path in markdown_files(sources):
-        # attempt() calls it at once, the read included, so a bad file is reported and this `path` is the one read
-        yield attempt(path.as_posix(),
-                      lambda: document_record(path, decode(read_bytes(path, MAX_BYTES)), policy, today))  # noqa: B023
+        # attempt() calls it at once, the read included, so a bad file is reported
+        yield attempt(path.as_posix(), partial(_read_document, path, policy, today))
+
+
+def _read_document(path: Path, policy: Policy, today: date) -> Record:
+    return document_record(path, decode(read_bytes(path, MAX_BYTES)), policy, today)
 
 
 def sections_of(text: str) -> list[tuple[int, str, list[str]]]:
@@ -117,10 +191,18 @@ def document_record(path: Path, text: str, policy: Policy, today: date) -> Recor
     entries = timeline_entries(timeline[0][2]) if timeline else []
     # a time of day is used only where the text says it is UTC: any other zone would be a guess
     utc = bool(timeline) and bool(_UTC.search(timeline[0][1] + "\n".join(timeline[0][2])))
-    started, detail = start_of(path, title, text, entries, int(file_year.group(1)) if file_year else None, today,
-                               utc)
-    record = Record(FORMAT.importer, path.as_posix(), path.stem, title, started.date(), {}, "",
-                    unknown=list(ALWAYS_UNKNOWN), mapped=["title from the first heading", detail])
+    started, detail = start_of(path, title, text, entries, int(file_year.group(1)) if file_year else None, today, utc)
+    record = Record(
+        FORMAT.importer,
+        path.as_posix(),
+        path.stem,
+        title,
+        started.date(),
+        {},
+        "",
+        unknown=list(ALWAYS_UNKNOWN),
+        mapped=["title from the first heading", detail],
+    )
     record.fields.update({"title": title, "status": "published"})
     record.fields["started"] = utc_text(started) if "time" in detail else started.date().isoformat()
     _stats(record, text, started, "time" in detail)
@@ -144,8 +226,15 @@ def document_record(path: Path, text: str, policy: Policy, today: date) -> Recor
     return record
 
 
-def start_of(path: Path, title: str, text: str, entries: list[tuple[str, str]], file_year: int | None,
-             today: date, utc: bool = True) -> tuple[datetime, str]:
+def start_of(
+    path: Path,
+    title: str,
+    text: str,
+    entries: list[tuple[str, str]],
+    file_year: int | None,
+    today: date,
+    utc: bool = True,
+) -> tuple[datetime, str]:
     """The start, and where it came from: the first timeline entry with a date and time; else a date written in
     the title, the text or the file name, with the first entry's time of day when it has one. A time of day only
     when `utc` (the timeline says its times are UTC)."""
@@ -162,8 +251,13 @@ def start_of(path: Path, title: str, text: str, entries: list[tuple[str, str]], 
     if day is None:
         raise SourceProblem("no date in the timeline, the title, the text or the file name")
     clock = _CLOCK.search(entries[0][0]) if entries and utc else None
-    hour = int(clock.group(1)) % 12 + (12 if (clock.group(3) or "").upper().startswith("P") else 0) \
-        if clock and clock.group(3) else int(clock.group(1)) if clock else 99
+    hour = (
+        int(clock.group(1)) % 12 + (12 if (clock.group(3) or "").upper().startswith("P") else 0)
+        if clock and clock.group(3)
+        else int(clock.group(1))
+        if clock
+        else 99
+    )
     if clock and hour < 24 and int(clock.group(2)) < 60:
         moment = datetime(day.year, day.month, day.day, hour, int(clock.group(2)), tzinfo=timezone.utc)
         return moment, f"started: the date in {where} and the first timeline entry's time"
@@ -186,8 +280,11 @@ def _date_in(text: str, file_year: int | None, today: date) -> date | None:
     if parsed:
         return parsed[0].date()
     for match in _WRITTEN_DATE.finditer(text):
-        day, month, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else \
-            (match.group(5), match.group(4), match.group(6))
+        day, month, year = (
+            (match.group(1), match.group(2), match.group(3))
+            if match.group(1)
+            else (match.group(5), match.group(4), match.group(6))
+        )
         year = int(year) if year else file_year
         if year is None:
             continue
@@ -214,7 +311,7 @@ def timeline_entries(lines: list[str]) -> list[tuple[str, str]]:
             text = re.sub(r"[*_`]", "", item.group(2))
             clock = _CLOCK.match(text) or re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", text)
             if clock:
-                entries.append((text[:clock.end()], text[clock.end():].lstrip(" -–:")))
+                entries.append((text[: clock.end()], text[clock.end() :].lstrip(" -–:")))
     return entries
 
 
@@ -242,8 +339,10 @@ def _stats(record: Record, text: str, started: datetime, exact: bool) -> None:
         stated[name] = match.group(0)
     if "mitigated" in record.fields and "detected" not in record.fields:  # mitigated would come before detection
         record.fields.pop("mitigated")
-        record.needs.append(f"“{stated.pop('mitigated')}” not imported: `mitigated` needs `detected` before it; "
-                            "add both once you know them")
+        record.needs.append(
+            f"“{stated.pop('mitigated')}” not imported: `mitigated` needs `detected` before it; "
+            "add both once you know them"
+        )
     if "mitigated" in record.fields and record.fields["mitigated"] < record.fields["detected"]:
         record.drop("mitigated", record.fields.pop("mitigated"), "before detection")
         stated.pop("mitigated")
@@ -330,8 +429,14 @@ def _items_in(lines: list[str], done_here: bool) -> list[dict]:
                 header = [canonical(cell) for cell in cells]
                 continue
             row = dict(zip(header, cells, strict=False))
-            title = next((row[k] for k in ("action", "action item", "item", "task", "description", "what", "title")
-                          if row.get(k)), "")
+            title = next(
+                (
+                    row[k]
+                    for k in ("action", "action item", "item", "task", "description", "what", "title")
+                    if row.get(k)
+                ),
+                "",
+            )
             if title:
                 items.append(_item(title, row, done_here))
             continue

@@ -28,9 +28,21 @@ _YAML_KEY = re.compile(r"^\s*(?:- )?[a-z_]+: (?![|>])")  # a `key: value` line w
 
 
 # What a public status-page entry never says: a person fills it in, or it stays unknown.
-STATUS_PAGE_UNKNOWN = ("severity", "authors", "reviewers", "detected", "mitigated", "published_on", "impact.summary",
-                       "impact.customers_affected", "impact.requests_failed", "root_causes", "action_items",
-                       "communications", "sections")
+STATUS_PAGE_UNKNOWN = (
+    "severity",
+    "authors",
+    "reviewers",
+    "detected",
+    "mitigated",
+    "published_on",
+    "impact.summary",
+    "impact.customers_affected",
+    "impact.requests_failed",
+    "root_causes",
+    "action_items",
+    "communications",
+    "sections",
+)
 
 
 @dataclass
@@ -82,8 +94,9 @@ def attempt(where: str, build: Callable[[], Record]) -> Record | FileReport:
     except SourceProblem as problem:
         return FileReport(where, "skipped", needs=[str(problem)])
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
-        return FileReport(where, "skipped", needs=[f"could not read it ({type(error).__name__}: {error}); "
-                                                   "please report this file"])
+        return FileReport(
+            where, "skipped", needs=[f"could not read it ({type(error).__name__}: {error}); please report this file"]
+        )
 
 
 def utc_text(moment: datetime) -> str:
@@ -92,8 +105,10 @@ def utc_text(moment: datetime) -> str:
 
 def catalog_snippet(services: Iterable[tuple[str, str, str]]) -> str:
     """`services:` entries for mkdocs.yml, from (name, description, public component) triples."""
-    entries = [{"name": name, **({"description": text} if text else {}), "component": component, "public": True}
-               for name, text, component in services]
+    entries = [
+        {"name": name, **({"description": text} if text else {}), "component": component, "public": True}
+        for name, text, component in services
+    ]
     if not entries:
         return ""
     return yaml.safe_dump({"services": entries}, sort_keys=False, allow_unicode=True, width=100)
@@ -125,8 +140,12 @@ _Dumper.add_representer(str, _text_block)
 
 def render(record: Record, imported_on: date) -> str:
     """The file's text, its provenance last, with the hash of everything but the hash line."""
-    provenance: dict[str, object] = {"format": record.format, "source": record.source,
-                                     "original_id": record.original_id, "imported_on": imported_on.isoformat()}
+    provenance: dict[str, object] = {
+        "format": record.format,
+        "source": record.source,
+        "original_id": record.original_id,
+        "imported_on": imported_on.isoformat(),
+    }
     if record.already_public:
         provenance["already_public"] = True
     provenance["content_hash"] = ""
@@ -141,7 +160,7 @@ def render(record: Record, imported_on: date) -> str:
         line = lines[number - 1]
         lines.insert(number - 1, " " * (len(line) - len(line.lstrip(" -"))) + _SUPPRESS_YAML)
     text = "\n".join(lines) + "---\n\n" + record.body.strip("\n") + "\n"
-    return text.replace('  content_hash: \'\'\n', f"  content_hash: sha256:{content_hash(_without_hash(text))}\n", 1)
+    return text.replace("  content_hash: ''\n", f"  content_hash: sha256:{content_hash(_without_hash(text))}\n", 1)
 
 
 def _without_hash(text: str) -> str:
@@ -178,8 +197,10 @@ def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tu
     if leaks and "public" in record.fields:
         public = record.fields.pop("public")
         record.needs += [f"the leak gate flags the public text: {d.message}" for d in leaks[:3]]
-        record.needs.append("the public block was left out; its text is in the body under “Public text, as "
-                            "posted”: rephrase it and add a `public` block")
+        record.needs.append(
+            "the public block was left out; its text is in the body under “Public text, as "
+            "posted”: rephrase it and add a `public` block"
+        )
         record.body += "\n\n## Public text, as posted\n\n" + public.get("summary", "")
         text = render(record, imported_on)
         problems = problems_as_written(text, name, policy, today)
@@ -231,8 +252,15 @@ def target_for(record: Record, folder: Path, existing: dict[tuple[str, str], Pat
     return path
 
 
-def write_records(records: Iterable[Record | FileReport], folder: Path, policy: Policy, imported_on: date,
-                  today: date, dry_run: bool = False, force: bool = False) -> Iterator[FileReport]:
+def write_records(
+    records: Iterable[Record | FileReport],
+    folder: Path,
+    policy: Policy,
+    imported_on: date,
+    today: date,
+    dry_run: bool = False,
+    force: bool = False,
+) -> Iterator[FileReport]:
     """Write each record into `folder` (or say what would happen), one report each; a `FileReport` given among
     the records (a source that failed) is passed through."""
     existing = existing_records(folder)
@@ -242,8 +270,14 @@ def write_records(records: Iterable[Record | FileReport], folder: Path, policy: 
         if isinstance(record, FileReport):
             yield record
             continue
-        report = FileReport(record.source, "", original_id=record.original_id, mapped=record.mapped,
-                            unknown=list(dict.fromkeys(record.unknown)), needs=record.needs)
+        report = FileReport(
+            record.source,
+            "",
+            original_id=record.original_id,
+            mapped=record.mapped,
+            unknown=list(dict.fromkeys(record.unknown)),
+            needs=record.needs,
+        )
         key = (record.format, record.original_id)
         if key in done:
             report.action, report.target = "skipped", done[key]

@@ -69,8 +69,11 @@ def plain(node: yaml.Node, budget: list[int] | None = None, depth: int = 0):
     return None if node.tag.endswith(":null") else node.value
 
 
-_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*"
-                   r"(Z|[+-]\d{2}:?\d{2}| ?UTC)?$", re.IGNORECASE)
+_TIME = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*"
+    r"(Z|[+-]\d{2}:?\d{2}| ?UTC)?$",
+    re.IGNORECASE,
+)
 
 
 def parse_time(text: object, today: date) -> tuple[datetime, bool, bool] | None:
@@ -83,8 +86,9 @@ def parse_time(text: object, today: date) -> tuple[datetime, bool, bool] | None:
         return None
     year, month, day, hour, minute, second, offset = match.groups()
     try:
-        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
-                          tzinfo=timezone.utc)
+        moment = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), tzinfo=timezone.utc
+        )
     except ValueError:
         raise SourceProblem(f"`{text}` is not a real date") from None
     if not EARLIEST_YEAR <= moment.year <= today.year + 5:
@@ -101,8 +105,9 @@ def parse_time(text: object, today: date) -> tuple[datetime, bool, bool] | None:
 _RELATIVE_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)(?:\s+\"[^\"]*\")?\)", re.IGNORECASE)
 
 
-_RELATIVE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?((?![a-z][a-z0-9+.-]*:|#|/)[^\s>]+)>?.*$\n?",
-                                  re.IGNORECASE | re.MULTILINE)
+_RELATIVE_DEFINITION = re.compile(
+    r"^ {0,3}\[[^\]]+\]:\s*<?((?![a-z][a-z0-9+.-]*:|#|/)[^\s>]+)>?.*$\n?", re.IGNORECASE | re.MULTILINE
+)
 
 
 def without_relative_links(body: str) -> tuple[str, list[str]]:

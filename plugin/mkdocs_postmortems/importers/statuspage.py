@@ -54,8 +54,11 @@ def catalog(sources: Iterable[Path], policy: Policy) -> str:
         except SourceProblem:
             listed = []
         for _, entry, _ in listed:
-            entries += [c for c in (entry.get("components") or []) if isinstance(c, dict)] \
-                if isinstance(entry, dict) and isinstance(entry.get("components"), list) else []
+            entries += (
+                [c for c in (entry.get("components") or []) if isinstance(c, dict)]
+                if isinstance(entry, dict) and isinstance(entry.get("components"), list)
+                else []
+            )
         for component in entries:
             name = component.get("name")
             if isinstance(name, str) and name.strip() and name not in known and not component.get("group"):
@@ -86,8 +89,9 @@ def entries_of(document: dict) -> list[tuple[str, object, bool]]:
     if "incident" in document:
         found.append(("incident", document["incident"], False))
     if not found and not {"incidents", "scheduled_maintenances", "incident"} & set(document):
-        raise SourceProblem("no `incidents`, `scheduled_maintenances` or `incident`: components.json only feeds the "
-                            "catalog")
+        raise SourceProblem(
+            "no `incidents`, `scheduled_maintenances` or `incident`: components.json only feeds the catalog"
+        )
     return found
 
 
@@ -111,13 +115,25 @@ def entry_record(entry: object, maintenance: bool, where: str, policy: Policy, t
     if not original_id or not title:
         raise SourceProblem("an entry without `id` or `name`")
     planned = maintenance and entry.get("scheduled_for")
-    start_key = "scheduled_for" if planned and not entry.get("started_at") else (
-        "started_at" if entry.get("started_at") else "created_at")
+    start_key = (
+        "scheduled_for"
+        if planned and not entry.get("started_at")
+        else ("started_at" if entry.get("started_at") else "created_at")
+    )
     started = parse_time(entry.get(start_key), today)
     if started is None:
         raise SourceProblem(f"`{start_key}` is not a time: {str(entry.get(start_key))[:40]!r}")
-    record = Record(FORMAT.importer, _text(entry, "shortlink") or where, original_id, title, started[0].date(), {}, "",
-                    unknown=list(STATUS_PAGE_UNKNOWN), already_public=True)
+    record = Record(
+        FORMAT.importer,
+        _text(entry, "shortlink") or where,
+        original_id,
+        title,
+        started[0].date(),
+        {},
+        "",
+        unknown=list(STATUS_PAGE_UNKNOWN),
+        already_public=True,
+    )
     record.mapped.append(f"{start_key} -> started")
     status = _text(entry, "status")
     fields = record.fields
@@ -125,8 +141,11 @@ def entry_record(entry: object, maintenance: bool, where: str, policy: Policy, t
     if maintenance:
         fields["kind"] = "maintenance"
     fields["status"] = "published"
-    components = [c["name"].strip() for c in entry.get("components") or []
-                  if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"].strip()]
+    components = [
+        c["name"].strip()
+        for c in entry.get("components") or []
+        if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"].strip()
+    ]
     components = list(dict.fromkeys(components))
     if components:
         fields["services"] = list(dict.fromkeys(service_for(name, policy) for name in components))

@@ -21,13 +21,30 @@ WIDTH = 640  # user units; the SVG scales to its container through viewBox and w
 FONT = 12  # user units
 CHAR = FONT * 0.6  # the width of an average character, for fitting labels
 PHONE = 1.6  # on a phone the stylesheet draws chart text this much larger: legends and axis labels leave room for it
-PALETTE = ("#b71c1c", "#e65100", "#f9a825", "#546e7a", "#1565c0", "#6a1b9a", "#2e7d32", "#6d4c41", "#00838f",
-           "#ad1457")  # SEV1..4 first; ten, one per category of the example taxonomy
+PALETTE = (
+    "#b71c1c",
+    "#e65100",
+    "#f9a825",
+    "#546e7a",
+    "#1565c0",
+    "#6a1b9a",
+    "#2e7d32",
+    "#6d4c41",
+    "#00838f",
+    "#ad1457",
+)  # SEV1..4 first; ten, one per category of the example taxonomy
 BLUE, ORANGE = "#1565c0", "#e65100"  # defaults for bars and dots, and for the p90 marker
 DOT_TITLES_UP_TO = 200  # a row with more values draws bare dots, to keep the page small
 DOTS_UP_TO = 400  # a row with more values draws this many, evenly spread over the sorted values (its quantiles)
-DURATION_TICKS = ((1, "1 min"), (10, "10 min"), (60, "1 h"), (360, "6 h"), (1440, "1 d"), (10080, "1 w"),
-                  (43200, "30 d"))
+DURATION_TICKS = (
+    (1, "1 min"),
+    (10, "10 min"),
+    (60, "1 h"),
+    (360, "6 h"),
+    (1440, "1 d"),
+    (10080, "1 w"),
+    (43200, "30 d"),
+)
 # distribution markers: Distribution attribute, legend text, default fill, text baseline below the row's middle
 MARKERS = (("median", "median", "currentColor", -17), ("p90", "90th percentile (p90)", ORANGE, 26))
 GRID = 'stroke="currentColor" stroke-opacity="0.2"'
@@ -86,14 +103,18 @@ def _fit(text: str, room: float) -> str:
 def _text(x: float, y: float, content: str, *, anchor: str = "start", size: float = FONT, extra: str = "") -> str:
     anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
     size_attr = "" if size == FONT else f' font-size="{_num(size)}"'
-    return (f'<text x="{_num(x)}" y="{_num(y)}"{anchor_attr}{size_attr}{extra} fill="currentColor">'
-            f"{_escape(content)}</text>")
+    return (
+        f'<text x="{_num(x)}" y="{_num(y)}"{anchor_attr}{size_attr}{extra} fill="currentColor">'
+        f"{_escape(content)}</text>"
+    )
 
 
 def _rect(x: float, y: float, width: float, height: float, cls: str, fill: str, tip: str | None = None) -> str:
     title = "" if tip is None else f"<title>{_escape(tip)}</title>"
-    return (f'<rect class="{cls}" x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" height="{_num(height)}" '
-            f'fill="{fill}">{title}</rect>')
+    return (
+        f'<rect class="{cls}" x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" height="{_num(height)}" '
+        f'fill="{fill}">{title}</rect>'
+    )
 
 
 def _series_class(index: int) -> tuple[str, str]:
@@ -104,10 +125,12 @@ def _svg(chart_id: str, title: str, desc: str, height: float, parts: Sequence[st
     if not _ID.fullmatch(chart_id):
         raise ValueError(f"chart id {chart_id!r} must be a letter followed by letters, digits, '-' or '_'")
     link_ns = ' xmlns:xlink="http://www.w3.org/1999/xlink"' if "xlink:href" in "".join(parts) else ""
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg"{link_ns} id="{chart_id}" class="pm-chart" role="img" '
-            f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {_num(height)}" '
-            f'width="100%" font-size="{FONT}">'
-            f'<title id="{chart_id}-title">{_escape(title)}</title><desc id="{chart_id}-desc">{_escape(desc)}</desc>')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg"{link_ns} id="{chart_id}" class="pm-chart" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {_num(height)}" '
+        f'width="100%" font-size="{FONT}">'
+        f'<title id="{chart_id}-title">{_escape(title)}</title><desc id="{chart_id}-desc">{_escape(desc)}</desc>'
+    )
     return head + "".join(parts) + "</svg>"
 
 
@@ -147,9 +170,15 @@ def _nice_step(largest: float, ticks: int = 5) -> int:
     return max(1, round(next(m * power for m in (1, 2, 5, 10) if m * power >= raw)))
 
 
-def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
-                      series: Sequence[tuple[str, Sequence[int]]], *, y_label: str = "incidents",
-                      x_label: str = "months") -> str:
+def stacked_bar_chart(
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    *,
+    y_label: str = "incidents",
+    x_label: str = "months",
+) -> str:
     """Vertical bars, one per label (e.g. months "2024-02"), each stacked from the series
     (e.g. ("SEV1", counts per label)). Zero counts draw no segment, and neither do negative ones (counts cannot
     be negative: it draws what it can rather than fail a build); crowded x labels are thinned."""
@@ -165,12 +194,22 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
     bottom, step = top + plot_height, _nice_step(max(max(totals), 4))
     y_max = step * max(1, math.ceil(max(max(totals), 4) / step))  # at least 4: a month of 1 is not a full bar
     band = (right - left) / len(labels)
-    parts = [*legend, _text(12, top + plot_height / 2, y_label, anchor="middle",
-                            extra=f' transform="rotate(-90 12 {_num(top + plot_height / 2)})"')]
+    parts = [
+        *legend,
+        _text(
+            12,
+            top + plot_height / 2,
+            y_label,
+            anchor="middle",
+            extra=f' transform="rotate(-90 12 {_num(top + plot_height / 2)})"',
+        ),
+    ]
     for tick in range(0, y_max + 1, step):
         y = bottom - tick / y_max * plot_height
-        parts += [f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
-                  _text(left - 6, y + 4, str(tick), anchor="end")]
+        parts += [
+            f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
+            _text(left - 6, y + 4, str(tick), anchor="end"),
+        ]
     parts.append('<g class="pm-chart__bars">')
     for i, label in enumerate(labels):
         base = bottom
@@ -178,8 +217,16 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
             if counts[i]:
                 height = counts[i] / y_max * plot_height
                 base -= height
-                parts.append(_rect(left + (i + 0.15) * band, base, band * 0.7, height, *_series_class(s),
-                                   tip=f"{label} · {name}: {counts[i]}"))
+                parts.append(
+                    _rect(
+                        left + (i + 0.15) * band,
+                        base,
+                        band * 0.7,
+                        height,
+                        *_series_class(s),
+                        tip=f"{label} · {name}: {counts[i]}",
+                    )
+                )
     parts.append("</g>")
     room = int((right - left) / (max(len(label) for label in labels) * CHAR * PHONE + 8))
     for i in _thin(len(labels), room):
@@ -188,8 +235,10 @@ def stacked_bar_chart(chart_id: str, title: str, labels: Sequence[str],
         parts.append(_text(x, bottom + 16, labels[i], anchor="middle"))
     busiest = totals.index(max(totals))
     by_series = ", ".join(f"{name}: {sum(counts)}" for name, counts in series)
-    desc = (f"{sum(totals)} {y_label} over {len(labels)} {x_label}; most in {labels[busiest]} ({totals[busiest]}). "
-            f"{by_series}.")
+    desc = (
+        f"{sum(totals)} {y_label} over {len(labels)} {x_label}; most in {labels[busiest]} ({totals[busiest]}). "
+        f"{by_series}."
+    )
     return _svg(chart_id, title, desc, bottom + 24, parts)
 
 
@@ -198,7 +247,7 @@ def _log_ticks(low: float, high: float, unit: str) -> list[tuple[float, str]]:
         candidates: Sequence[tuple[float, str]] = DURATION_TICKS
     else:
         powers = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
-        candidates = [(10.0 ** p, f"{10.0 ** p:g} {unit}".strip()) for p in powers]
+        candidates = [(10.0**p, f"{10.0**p:g} {unit}".strip()) for p in powers]
     return [(value, name) for value, name in candidates if low <= value <= high]
 
 
@@ -206,8 +255,14 @@ def _marker_anchor(x: float, left: float, right: float) -> str:
     return "start" if x < left + 40 else "end" if x > right - 40 else "middle"
 
 
-def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Distribution]], *,
-                       unit: str = "minutes", points: Sequence[Sequence[tuple[str, str]]] | None = None) -> str:
+def distribution_chart(
+    chart_id: str,
+    title: str,
+    rows: Sequence[tuple[str, Distribution]],
+    *,
+    unit: str = "minutes",
+    points: Sequence[Sequence[tuple[str, str]]] | None = None,
+) -> str:
     """One horizontal row per label (e.g. "Time to detect"): every value as a small dot, the median and p90
     marked and labelled, on one shared log scale (zero is drawn at the left edge). With `points`, each row's dots
     name and link their incident: per row, (name, href) aligned with `dist.values`. Rows without values say
@@ -227,13 +282,18 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
         return left + math.log10(min(max(_finite(value), low), high) / low) / span * (right - left)
 
     marker = '<rect x="0" y="0" width="3" height="10" class="pm-chart__{}" fill="{}"/>'
-    parts, top = _legend([(f'<circle cx="5" cy="5" r="3" class="pm-chart__dot" fill="{BLUE}"/>', "incident")]
-                         + [(marker.format(name, fill), legend) for name, legend, fill, _ in MARKERS], 2)
+    parts, top = _legend(
+        [(f'<circle cx="5" cy="5" r="3" class="pm-chart__dot" fill="{BLUE}"/>', "incident")]
+        + [(marker.format(name, fill), legend) for name, legend, fill, _ in MARKERS],
+        2,
+    )
     bottom = top + row_height * len(rows)
     for value, name in _log_ticks(low, high, unit):
         x = x_of(value)
-        parts += [f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(top)}" y2="{_num(bottom)}" {GRID}/>',
-                  _text(x, bottom + 14, name, anchor="middle")]
+        parts += [
+            f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(top)}" y2="{_num(bottom)}" {GRID}/>',
+            _text(x, bottom + 14, name, anchor="middle"),
+        ]
     summary = []
     for i, (label, dist) in enumerate(rows):
         middle = top + i * row_height + row_height / 2
@@ -248,23 +308,34 @@ def distribution_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Dist
         titled = dist.count <= DOT_TITLES_UP_TO
         parts.append(f'<g class="pm-chart__dot" fill="{BLUE}" fill-opacity="0.5">')
         named = points[i] if points is not None and len(points[i]) == len(dist.values) else None
-        drawn = dist.values if dist.count <= DOTS_UP_TO else [
-            dist.values[round(j * (dist.count - 1) / (DOTS_UP_TO - 1))] for j in range(DOTS_UP_TO)]
+        drawn = (
+            dist.values
+            if dist.count <= DOTS_UP_TO
+            else [dist.values[round(j * (dist.count - 1) / (DOTS_UP_TO - 1))] for j in range(DOTS_UP_TO)]
+        )
         for k, value in enumerate(drawn):  # sorted, so neighbours get different heights
             dot = f'<circle cx="{_num(x_of(value))}" cy="{_num(middle + (k % 5 - 2) * 3)}" r="2.5"'
             if named is not None and titled:
                 name, href = named[k]
-                parts.append(f'<a xlink:href="{_escape(href)}">{dot}><title>{_escape(name)}: {_escape(label.lower())} '
-                             f'{_fmt(value, unit)}</title></circle></a>')
+                parts.append(
+                    f'<a xlink:href="{_escape(href)}">{dot}><title>{_escape(name)}: {_escape(label.lower())} '
+                    f"{_fmt(value, unit)}</title></circle></a>"
+                )
             else:
-                parts.append(f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>")
+                parts.append(
+                    f"{dot}><title>{_escape(label)}: {_fmt(value, unit)}</title></circle>" if titled else dot + "/>"
+                )
         parts.append("</g>")
         for name, _, fill, text_offset in MARKERS:
             x, shown = x_of(getattr(dist, name)), _fmt(getattr(dist, name), unit)
-            parts += [_rect(x - 1.5, middle - 13, 3, 26, f"pm-chart__{name}", fill, tip=f"{label} · {name}: {shown}"),
-                      _text(x, middle + text_offset, f"{name} {shown}", anchor=_marker_anchor(x, left, right), size=10)]
-        summary.append(f"{label}: median {_fmt(median, unit)}, p90 {_fmt(p90, unit)} "
-                       f"over {dist.count} values" + (f" ({dist.missing} missing)" if dist.missing else ""))
+            parts += [
+                _rect(x - 1.5, middle - 13, 3, 26, f"pm-chart__{name}", fill, tip=f"{label} · {name}: {shown}"),
+                _text(x, middle + text_offset, f"{name} {shown}", anchor=_marker_anchor(x, left, right), size=10),
+            ]
+        summary.append(
+            f"{label}: median {_fmt(median, unit)}, p90 {_fmt(p90, unit)} "
+            f"over {dist.count} values" + (f" ({dist.missing} missing)" if dist.missing else "")
+        )
     return _svg(chart_id, title, "; ".join(summary) + ".", bottom + 22, parts)
 
 
@@ -280,14 +351,15 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, u
     parts = ['<g class="pm-chart__bars">']
     for i, (label, value) in enumerate(rows):
         y, width, shown = 4 + i * (bar + gap), max(value, 0) / largest * (right - left), _fmt(value, unit)
-        parts += [_text(0, y + 13, _fit(label, left - 12)),
-                  _rect(left, y, width, bar, "pm-chart__bar", BLUE, tip=f"{label}: {shown}"),
-                  _text(left + width + 6, y + 13, shown)]
+        parts += [
+            _text(0, y + 13, _fit(label, left - 12)),
+            _rect(left, y, width, bar, "pm-chart__bar", BLUE, tip=f"{label}: {shown}"),
+            _text(left + width + 6, y + 13, shown),
+        ]
     parts.append("</g>")
     high = max(rows, key=lambda row: row[1])
     low = min(rows, key=lambda row: row[1])
-    desc = (f"{len(rows)} bars; highest {high[0]} ({_fmt(high[1], unit)}), "
-            f"lowest {low[0]} ({_fmt(low[1], unit)}).")
+    desc = f"{len(rows)} bars; highest {high[0]} ({_fmt(high[1], unit)}), lowest {low[0]} ({_fmt(low[1], unit)})."
     return _svg(chart_id, title, desc, 4 + len(rows) * (bar + gap) + 4, parts)
 
 
@@ -296,8 +368,14 @@ def trend_chart(chart_id: str, title: str, quarters: Sequence[str], series: Sequ
     return stacked_bar_chart(chart_id, title, quarters, series, y_label="incidents per category", x_label="quarters")
 
 
-def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
-                          series: Sequence[tuple[str, Sequence[float | None]]], *, unit: str = "minutes") -> str:
+def quarterly_lines_chart(
+    chart_id: str,
+    title: str,
+    quarters: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    unit: str = "minutes",
+) -> str:
     """A line per series over `quarters` (oldest left), on a log scale: series are named "<group> median" and
     "<group> p90" (a severity's median and p90), one colour per group, the p90 dashed. A quarter without a value
     breaks the line. Each point names its quarter and value."""
@@ -307,8 +385,10 @@ def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
     low, high = min(values) / 1.5, max(max(values) * 1.5, min(values) * 10)
     names = list(dict.fromkeys(name.split(" ")[0] for name, _ in series))  # "SEV1 median", "SEV1 p90" -> SEV1
     entries = [(_rect(0, 0, 10, 10, *_series_class(s)), name) for s, name in enumerate(names)]
-    entries += [('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2"/>', "median"),
-                ('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2" stroke-dasharray="3 2"/>', "p90")]
+    entries += [
+        ('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2"/>', "median"),
+        ('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2" stroke-dasharray="3 2"/>', "p90"),
+    ]
     legend, top = _legend(entries, 2)
     left, right, top, plot_height = 56.0, WIDTH - 12.0, top + 8, 180.0
     bottom = top + plot_height
@@ -322,8 +402,10 @@ def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
     parts = list(legend)
     for value, name in _log_ticks(low, high, unit):
         y = y_of(value)
-        parts += [f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
-                  _text(left - 6, y + 4, name, anchor="end")]
+        parts += [
+            f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
+            _text(left - 6, y + 4, name, anchor="end"),
+        ]
     for name, row in series:
         cls, fill = _series_class(names.index(name.split(" ")[0]))
         dash = ' stroke-dasharray="6 4"' if name.endswith("p90") else ""
@@ -331,18 +413,22 @@ def quarterly_lines_chart(chart_id: str, title: str, quarters: Sequence[str],
         for i, point in enumerate([*row, None]):
             if point is None:
                 if len(segment) > 1:
-                    parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" '
-                                 f'stroke-width="2"{dash}/>')
+                    parts.append(
+                        f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" stroke-width="2"{dash}/>'
+                    )
                 segment = []
                 continue
             segment.append(f"{_num(x_of(i))},{_num(y_of(point))}")
-            parts.append(f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(point))}" r="4" fill="{fill}">'
-                         f"<title>{_escape(quarters[i])} · {_escape(name)}: {_fmt(point, unit)}</title></circle>")
+            parts.append(
+                f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(point))}" r="4" fill="{fill}">'
+                f"<title>{_escape(quarters[i])} · {_escape(name)}: {_fmt(point, unit)}</title></circle>"
+            )
     room = int((right - left) / (max(len(q) for q in quarters) * CHAR * PHONE + 8))
     for i in _thin(len(quarters), room):
         half = len(quarters[i]) * CHAR / 2
         parts.append(_text(min(max(x_of(i), half), WIDTH - half), bottom + 16, quarters[i], anchor="middle"))
-    desc = "; ".join(f"{name}: " + ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row, strict=False)
-                                             if v is not None)
-                     for name, row in series)
+    desc = "; ".join(
+        f"{name}: " + ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row, strict=False) if v is not None)
+        for name, row in series
+    )
     return _svg(chart_id, title, desc + ".", bottom + 24, parts)

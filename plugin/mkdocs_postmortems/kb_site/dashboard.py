@@ -25,8 +25,9 @@ def has_dashboard(markdown: str) -> bool:
     if DASHBOARD_MARKER not in markdown:
         return False
     lines = markdown.split("\n")
-    return any(not code and line.strip() == DASHBOARD_MARKER
-               for line, code in zip(lines, code_lines(lines), strict=True))
+    return any(
+        not code and line.strip() == DASHBOARD_MARKER for line, code in zip(lines, code_lines(lines), strict=True)
+    )
 
 
 def fill_dashboard(markdown: str, html: str) -> str:
@@ -36,8 +37,10 @@ def fill_dashboard(markdown: str, html: str) -> str:
         return markdown
     block = "\n".join(line for line in html.splitlines() if line.strip())
     lines = markdown.split("\n")
-    return "\n".join(f"\n{block}\n" if not code and line.strip() == DASHBOARD_MARKER else line
-                     for line, code in zip(lines, code_lines(lines), strict=True))
+    return "\n".join(
+        f"\n{block}\n" if not code and line.strip() == DASHBOARD_MARKER else line
+        for line, code in zip(lines, code_lines(lines), strict=True)
+    )
 
 
 def _previous_quarter(quarter: str) -> str:
@@ -66,8 +69,20 @@ def dashboard_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     for quarter in (this, last):
         pms = [pm for pm in incidents if pm.started and quarter_of(pm.started) == quarter]
         by_severity = {severity: sum(1 for pm in pms if pm.severity == severity) for severity in kb.policy.severities}
-        quarters.append({"quarter": quarter, "count": len(pms), "by_severity": by_severity,
-                         "resolve": distribution(minutes(pm.time_to_resolve) for pm in pms)})
-    return {"latest": incidents[:LATEST], "waiting": waiting, "overdue_owners": sorted(
-        overdue.items(), key=lambda kv: (-kv[1], kv[0].casefold())), "overdue_total": sum(overdue.values()),
-        "quarters": quarters, "severities": kb.policy.severities, "today": today}
+        quarters.append(
+            {
+                "quarter": quarter,
+                "count": len(pms),
+                "by_severity": by_severity,
+                "resolve": distribution(minutes(pm.time_to_resolve) for pm in pms),
+            }
+        )
+    return {
+        "latest": incidents[:LATEST],
+        "waiting": waiting,
+        "overdue_owners": sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0].casefold())),
+        "overdue_total": sum(overdue.values()),
+        "quarters": quarters,
+        "severities": kb.policy.severities,
+        "today": today,
+    }

@@ -19,8 +19,23 @@ from .metrics import minutes
 
 UrlOf = Callable[[str], str]  # postmortem ID -> its page's URL relative to the site root
 FORMAT_VERSION = 1
-CSV_COLUMNS = ("id", "title", "owner", "priority", "due", "status", "closed", "overdue", "done_when", "reason", "link",
-               "addresses", "postmortem", "severity", "url")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "owner",
+    "priority",
+    "due",
+    "status",
+    "closed",
+    "overdue",
+    "done_when",
+    "reason",
+    "link",
+    "addresses",
+    "postmortem",
+    "severity",
+    "url",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
 
 
@@ -34,11 +49,24 @@ def action_item_record(entry: ActionItemEntry, url_of: UrlOf) -> dict:
     """One action item with its stable ID and the postmortem it comes from."""
     item, pm = entry.item, entry.postmortem
     return {
-        "id": entry.id, "title": item.title, "owner": item.owner, "priority": item.priority, "due": _iso(item.due),
-        "status": item.status, "closed": _iso(item.closed), "overdue": entry.overdue, "done_when": item.done_when,
-        "reason": item.reason, "link": item.link, "addresses": list(item.addresses), "postmortem": pm.id, "severity": pm.severity,
+        "id": entry.id,
+        "title": item.title,
+        "owner": item.owner,
+        "priority": item.priority,
+        "due": _iso(item.due),
+        "status": item.status,
+        "closed": _iso(item.closed),
+        "overdue": entry.overdue,
+        "done_when": item.done_when,
+        "reason": item.reason,
+        "link": item.link,
+        "addresses": list(item.addresses),
+        "postmortem": pm.id,
+        "severity": pm.severity,
         "url": f"{url_of(pm.id)}#{entry.anchor}",
-        "services": list(pm.services), "categories": _addressed_categories(entry), "started": _iso(pm.started),
+        "services": list(pm.services),
+        "categories": _addressed_categories(entry),
+        "started": _iso(pm.started),
     }
 
 
@@ -72,8 +100,9 @@ def _write_document(out: TextIO, key: str, records: Iterable[dict], today: date)
     out.write("\n]}\n")
 
 
-def write_action_items_json(out: TextIO, indexes: Indexes, url_of: UrlOf, today: date,
-                            records: dict | None = None) -> None:
+def write_action_items_json(
+    out: TextIO, indexes: Indexes, url_of: UrlOf, today: date, records: dict | None = None
+) -> None:
     """`action-items.json`: every action item."""
     _write_document(out, "action_items", (_record(entry, url_of, records) for entry in indexes.action_items), today)
 
@@ -84,8 +113,9 @@ def write_action_items_csv(out: TextIO, indexes: Indexes, url_of: UrlOf, records
     writer.writerow(CSV_COLUMNS)
     for entry in indexes.action_items:
         record = _record(entry, url_of, records)
-        writer.writerow(_cell(" ".join(record[column]) if column == "addresses" else record[column])
-                        for column in CSV_COLUMNS)
+        writer.writerow(
+            _cell(" ".join(record[column]) if column == "addresses" else record[column]) for column in CSV_COLUMNS
+        )
 
 
 def _cell(value) -> str:
@@ -100,17 +130,35 @@ def _cell(value) -> str:
 def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf, records: dict | None = None) -> dict:
     """Everything the internal site knows about one postmortem, minus its body."""
     return {
-        "id": pm.id, "url": url_of(pm.id), "title": pm.title, "status": pm.status, "severity": pm.severity,
-        "services": list(pm.services), "tags": list(pm.tags), "authors": list(pm.authors),
+        "id": pm.id,
+        "url": url_of(pm.id),
+        "title": pm.title,
+        "status": pm.status,
+        "severity": pm.severity,
+        "services": list(pm.services),
+        "tags": list(pm.tags),
+        "authors": list(pm.authors),
         "reviewers": list(pm.reviewers),
-        "started": _iso(pm.started), "detected": _iso(pm.detected), "mitigated": _iso(pm.mitigated),
+        "started": _iso(pm.started),
+        "detected": _iso(pm.detected),
+        "mitigated": _iso(pm.mitigated),
         "resolved": _iso(pm.resolved),
-        "minutes": {"to_detect": minutes(pm.time_to_detect), "to_mitigate": minutes(pm.time_to_mitigate),
-                    "to_resolve": minutes(pm.time_to_resolve), "impact": minutes(pm.duration)},
-        "impact": {"summary": pm.impact.summary, "customers_affected": pm.impact.customers_affected,
-                   "requests_failed": pm.impact.requests_failed, "data_loss": pm.impact.data_loss},
-        "root_causes": [{"id": c.id, "kind": c.kind, "category": c.category, "service": c.service,
-                         "summary": c.summary} for c in pm.root_causes],
+        "minutes": {
+            "to_detect": minutes(pm.time_to_detect),
+            "to_mitigate": minutes(pm.time_to_mitigate),
+            "to_resolve": minutes(pm.time_to_resolve),
+            "impact": minutes(pm.duration),
+        },
+        "impact": {
+            "summary": pm.impact.summary,
+            "customers_affected": pm.impact.customers_affected,
+            "requests_failed": pm.impact.requests_failed,
+            "data_loss": pm.impact.data_loss,
+        },
+        "root_causes": [
+            {"id": c.id, "kind": c.kind, "category": c.category, "service": c.service, "summary": c.summary}
+            for c in pm.root_causes
+        ],
         "action_items": [_record(entry, url_of, records) for entry in indexes.items_by_postmortem[pm.id]],
         "related": list(pm.related),
         "referenced_by": [other.id for other in indexes.backlinks.get(pm.id, ())],
@@ -118,12 +166,14 @@ def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf, records: 
     }
 
 
-def write_knowledge_base_json(out: TextIO, indexes: Indexes, url_of: UrlOf, today: date,
-                              records: dict | None = None) -> None:
+def write_knowledge_base_json(
+    out: TextIO, indexes: Indexes, url_of: UrlOf, today: date, records: dict | None = None
+) -> None:
     """`/postmortems/index.json`: every postmortem the site shows, newest first. Exports sharing `records` (an
     empty dict to start) make each action item's record once."""
-    _write_document(out, "postmortems", (postmortem_record(pm, indexes, url_of, records) for pm in indexes.postmortems),
-                    today)
+    _write_document(
+        out, "postmortems", (postmortem_record(pm, indexes, url_of, records) for pm in indexes.postmortems), today
+    )
 
 
 def as_text(write: Callable[..., None], *args) -> str:

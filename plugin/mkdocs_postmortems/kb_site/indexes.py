@@ -122,14 +122,21 @@ class Indexes:
         severity = {name: rank for rank, name in enumerate(policy.severities)}
         return sorted(
             (e for e in self.action_items if e.item.is_open),
-            key=lambda e: (priority.get(e.item.priority, len(priority)), severity.get(e.postmortem.severity, len(severity)),
-                           -e.recurrence, e.item.due or date.max, e.id),
+            key=lambda e: (
+                priority.get(e.item.priority, len(priority)),
+                severity.get(e.postmortem.severity, len(severity)),
+                -e.recurrence,
+                e.item.due or date.max,
+                e.id,
+            ),
         )
 
     def closed_items(self, status: str) -> list[ActionItemEntry]:
         """`done` or `wont-do` items, most recently closed first (undated last)."""
-        return sorted((e for e in self.action_items if e.item.status == status),
-                      key=lambda e: (-(e.item.closed or date.min).toordinal(), e.id))
+        return sorted(
+            (e for e in self.action_items if e.item.status == status),
+            key=lambda e: (-(e.item.closed or date.min).toordinal(), e.id),
+        )
 
 
 def _started(pm: Postmortem) -> datetime:
@@ -152,9 +159,14 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
     categories = {c.name: CategoryIndex(c.name, c.description) for c in policy.categories}
     services = {s.name: ServiceIndex(s.name, s.description) for s in policy.services}
     by_pair: dict[tuple[str, str], list[Postmortem]] = {}  # chronological, each incident once
-    facets: dict[str, dict[str, list[Postmortem]]] = {"severity": {s: [] for s in policy.severities}, "status": {},
-                                                      "service": {}, "category": {c.name: [] for c in policy.categories},
-                                                      "year": {}, "tag": {}}
+    facets: dict[str, dict[str, list[Postmortem]]] = {
+        "severity": {s: [] for s in policy.severities},
+        "status": {},
+        "service": {},
+        "category": {c.name: [] for c in policy.categories},
+        "year": {},
+        "tag": {},
+    }
     backlinks: dict[str, list[Postmortem]] = {}
     for pm in chronological:
         for pair in {pair for cause in _causes(pm) for pair in cause_pairs(pm, cause)}:
@@ -179,7 +191,9 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
         for cause in _causes(pm):
             categories[cause.category].by_kind.setdefault(cause.kind, []).append(CauseEntry(pm, cause))
     catalog = {name: rank for rank, name in enumerate(policy.service_names)}
-    facets["service"] = dict(sorted(facets["service"].items(), key=lambda kv: (catalog.get(kv[0], len(catalog)), kv[0])))
+    facets["service"] = dict(
+        sorted(facets["service"].items(), key=lambda kv: (catalog.get(kv[0], len(catalog)), kv[0]))
+    )
     facets["tag"] = dict(sorted(facets["tag"].items()))
     facets["year"] = dict(sorted(facets["year"].items(), reverse=True))
     facets["severity"] = {s: pms for s, pms in facets["severity"].items() if pms}
@@ -187,7 +201,9 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
     facets["status"] = dict(sorted(facets["status"].items()))
 
     items_by_postmortem = {pm.id: _entries(pm, by_pair, today) for pm in postmortems}
-    recurring = [Recurring(service, category, tuple(pms)) for (service, category), pms in by_pair.items() if len(pms) > 1]
+    recurring = [
+        Recurring(service, category, tuple(pms)) for (service, category), pms in by_pair.items() if len(pms) > 1
+    ]
     recurring.sort(key=lambda r: (-len(r.postmortems), r.service, r.category))
     for recurrence in recurring:  # a cause's own `service` may be one no shown incident affected, or not in the catalog
         services.setdefault(recurrence.service, ServiceIndex(recurrence.service, "")).recurring.append(recurrence)
@@ -219,8 +235,15 @@ def _entries(pm: Postmortem, by_pair: dict, today: date) -> list[ActionItemEntry
     causes = {cause.id: cause for cause in pm.root_causes if cause.id}
     entries = []
     for number, item in enumerate(pm.action_items, 1):
-        recurrence = max((len(by_pair.get(pair, ())) for cause_id in item.addresses if cause_id in causes
-                          for pair in cause_pairs(pm, causes[cause_id])), default=0)
+        recurrence = max(
+            (
+                len(by_pair.get(pair, ()))
+                for cause_id in item.addresses
+                if cause_id in causes
+                for pair in cause_pairs(pm, causes[cause_id])
+            ),
+            default=0,
+        )
         entries.append(ActionItemEntry(f"{pm.id}#{number}", item, pm, recurrence, item.is_overdue(today)))
     return entries
 
@@ -238,7 +261,9 @@ def _quarterly(categories, quarters: list[str]) -> dict[str, list[int]]:
     return trend
 
 
-def _recurred_after_fix(chronological: list[Postmortem], items: dict[str, list[ActionItemEntry]]) -> list[RecurredAfterFix]:
+def _recurred_after_fix(
+    chronological: list[Postmortem], items: dict[str, list[ActionItemEntry]]
+) -> list[RecurredAfterFix]:
     """Walk incidents oldest first, keeping per (service, category) the done fixes seen so far, sorted by the day
     they closed; a later incident with that pair recurred after the latest fix closed before the day it started."""
     fixes: dict[tuple[str, str], list[tuple[int, float, str]]] = {}
@@ -259,14 +284,20 @@ def _recurred_after_fix(chronological: list[Postmortem], items: dict[str, list[A
             if entry.item.status == "done" and entry.item.closed:
                 entries[entry.id] = entry
                 key = (entry.item.closed.toordinal(), pm.started.timestamp(), entry.id)
-                for pair in dict.fromkeys(pair for cause_id in entry.item.addresses if cause_id in causes
-                                          for pair in cause_pairs(pm, causes[cause_id])):
+                for pair in dict.fromkeys(
+                    pair
+                    for cause_id in entry.item.addresses
+                    if cause_id in causes
+                    for pair in cause_pairs(pm, causes[cause_id])
+                ):
                     bisect.insort(fixes.setdefault(pair, []), key)
     found.sort(key=lambda r: (-_started(r.later).timestamp(), r.service, r.category))
     return found
 
 
-def _similar(postmortems: list[Postmortem], by_pair: dict[tuple[str, str], list[Postmortem]]) -> dict[str, list[Postmortem]]:
+def _similar(
+    postmortems: list[Postmortem], by_pair: dict[tuple[str, str], list[Postmortem]]
+) -> dict[str, list[Postmortem]]:
     """Per postmortem, up to `SIMILAR_LIMIT` others sharing a service and a root-cause category: most shared
     pairs first, then nearest in time. Candidates are the nearest few per pair, which keeps this linear."""
     starts = {pair: [_started(pm) for pm in pms] for pair, pms in by_pair.items()}
@@ -277,11 +308,12 @@ def _similar(postmortems: list[Postmortem], by_pair: dict[tuple[str, str], list[
         for pair in dict.fromkeys(pair for cause in pm.root_causes for pair in cause_pairs(pm, cause)):
             pms = by_pair[pair]
             at = bisect.bisect_left(starts[pair], _started(pm))
-            for other in pms[max(0, at - _NEIGHBOURS): at + _NEIGHBOURS + 1]:
+            for other in pms[max(0, at - _NEIGHBOURS) : at + _NEIGHBOURS + 1]:
                 if other.id != pm.id:
                     shared[other.id] += 1
                     candidates[other.id] = other
-        ranked = sorted(candidates.values(),
-                        key=lambda o: (-shared[o.id], abs((_started(o) - _started(pm)).total_seconds()), o.id))
+        ranked = sorted(
+            candidates.values(), key=lambda o: (-shared[o.id], abs((_started(o) - _started(pm)).total_seconds()), o.id)
+        )
         similar[pm.id] = ranked[:SIMILAR_LIMIT]
     return similar

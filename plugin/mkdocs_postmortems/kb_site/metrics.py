@@ -9,8 +9,11 @@ from ..dates import minutes, newest_plausible, quarter_of, year_month
 from ..model import Postmortem
 from .stats import Distribution, distribution
 
-RESPONSE_TIMES = (("Time to detect", "time_to_detect"), ("Time to mitigate", "time_to_mitigate"),
-                  ("Time to resolve", "time_to_resolve"))
+RESPONSE_TIMES = (
+    ("Time to detect", "time_to_detect"),
+    ("Time to mitigate", "time_to_mitigate"),
+    ("Time to resolve", "time_to_resolve"),
+)
 
 
 MAX_MONTHS = 600  # fifty years of bars; a typo such as `started: 0001-01-01` must not draw 120,000 of them
@@ -22,8 +25,9 @@ def month_range(first: str, last: str) -> list[str]:
     return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(max(start, end - MAX_MONTHS + 1), end + 1)]
 
 
-def monthly_counts(postmortems: Sequence[Postmortem], severities: Sequence[str], limit: int | None = None,
-                   today: date | None = None) -> tuple[list[str], list[tuple[str, list[int]]]]:
+def monthly_counts(
+    postmortems: Sequence[Postmortem], severities: Sequence[str], limit: int | None = None, today: date | None = None
+) -> tuple[list[str], list[tuple[str, list[int]]]]:
     """(months, [(severity, incidents per month)]), oldest first, over every month from the first incident to the
     last (at most the last `MAX_MONTHS`); with `limit`, over the `limit` months up to the newest incident not
     after `today` (a typo'd year 1628 or 2062 makes no chart of centuries). Incidents outside the window are not
@@ -50,8 +54,11 @@ def response_times(postmortems: Sequence[Postmortem]) -> list[tuple[str, Distrib
     return [(label, distribution(minutes(getattr(pm, name)) for pm in postmortems)) for label, name in RESPONSE_TIMES]
 
 
-def quarterly_response(postmortems: Sequence[Postmortem], severities: Sequence[str], quarters: Sequence[str],
-                       ) -> list[tuple[str, str, Distribution, Distribution]]:
+def quarterly_response(
+    postmortems: Sequence[Postmortem],
+    severities: Sequence[str],
+    quarters: Sequence[str],
+) -> list[tuple[str, str, Distribution, Distribution]]:
     """Per quarter of the window (`quarters`, newest first) and severity with an incident in it: (quarter,
     severity, time to detect, time to resolve) as distributions, by the UTC quarter of `started`."""
     window = set(quarters)
@@ -60,7 +67,14 @@ def quarterly_response(postmortems: Sequence[Postmortem], severities: Sequence[s
         if pm.started and quarter_of(pm.started) in window:
             groups.setdefault((quarter_of(pm.started), pm.severity or "unknown"), []).append(pm)
     order = {severity: rank for rank, severity in enumerate(severities)}
-    return [(quarter, severity, distribution(minutes(pm.time_to_detect) for pm in pms),
-             distribution(minutes(pm.time_to_resolve) for pm in pms))
-            for (quarter, severity), pms in sorted(groups.items(), key=lambda kv: (
-                quarters.index(kv[0][0]), order.get(kv[0][1], len(order))))]
+    return [
+        (
+            quarter,
+            severity,
+            distribution(minutes(pm.time_to_detect) for pm in pms),
+            distribution(minutes(pm.time_to_resolve) for pm in pms),
+        )
+        for (quarter, severity), pms in sorted(
+            groups.items(), key=lambda kv: (quarters.index(kv[0][0]), order.get(kv[0][1], len(order)))
+        )
+    ]

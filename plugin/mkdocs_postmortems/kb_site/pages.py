@@ -40,9 +40,11 @@ def paged(uri: str, rows: list, limit: int | None = None) -> list[tuple[str, lis
     limit = PAGE_ROWS if limit is None else limit
     if len(rows) <= limit:
         return [(uri, rows)]
-    stem = f"{uri[:-len('/index.md')]}/page" if uri.endswith("/index.md") else uri[:-3]
-    return [(uri if start == 0 else f"{stem}/{start // limit + 1}.md", rows[start:start + limit])
-            for start in range(0, len(rows), limit)]
+    stem = f"{uri[: -len('/index.md')]}/page" if uri.endswith("/index.md") else uri[:-3]
+    return [
+        (uri if start == 0 else f"{stem}/{start // limit + 1}.md", rows[start : start + limit])
+        for start in range(0, len(rows), limit)
+    ]
 
 
 def pager(chunks: list[tuple[str, list]], at: int) -> dict:
@@ -54,32 +56,73 @@ def pager(chunks: list[tuple[str, list]], at: int) -> dict:
     return {"pages": pages if len(pages) > 1 else [], "at": at, "total": first - 1}
 
 
-def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap,
-                         homes: dict[str, str] | None = None) -> list[PageSpec]:
+def knowledge_base_pages(
+    kb: KnowledgeBase, indexes: Indexes, site: SiteMap, homes: dict[str, str] | None = None
+) -> list[PageSpec]:
     """Every cross-incident page: the index and its filters, root causes, action items, services, metrics. Fills
     `homes` with the home of every action item: ID -> the page whose row carries its anchor."""
     shown = shown_facets(indexes.facets, kb.policy.facet_limit)
-    all_values = {dimension: site.facet_values(dimension) for dimension, values in indexes.facets.items()
-                  if len(values) > len(shown[dimension])}
-    facet_context = {"facets": indexes.facets, "facet_labels": FACETS, "site": site, "shown_facets": shown,
-                     "all_values": all_values, "index_json": site.index_json}
+    all_values = {
+        dimension: site.facet_values(dimension)
+        for dimension, values in indexes.facets.items()
+        if len(values) > len(shown[dimension])
+    }
+    facet_context = {
+        "facets": indexes.facets,
+        "facet_labels": FACETS,
+        "site": site,
+        "shown_facets": shown,
+        "all_values": all_values,
+        "index_json": site.index_json,
+    }
     index_context = _index_context(kb, indexes)
     chunks = paged(site.index, indexes.postmortems)
-    pages = [PageSpec(uri, "Postmortems" if at == 0 else f"Postmortems, page {at + 1}", "index",
-                      {**facet_context, **index_context, "postmortems": rows, "pager": pager(chunks, at),
-                       "total": len(indexes.postmortems), "current": ("", ""), "first_page": at == 0},
-                      in_nav=at == 0) for at, (uri, rows) in enumerate(chunks)]
+    pages = [
+        PageSpec(
+            uri,
+            "Postmortems" if at == 0 else f"Postmortems, page {at + 1}",
+            "index",
+            {
+                **facet_context,
+                **index_context,
+                "postmortems": rows,
+                "pager": pager(chunks, at),
+                "total": len(indexes.postmortems),
+                "current": ("", ""),
+                "first_page": at == 0,
+            },
+            in_nav=at == 0,
+        )
+        for at, (uri, rows) in enumerate(chunks)
+    ]
     for dimension, values in indexes.facets.items():
         for value, postmortems in values.items():
             chunks = paged(site.facet(dimension, value), postmortems)
             title = f"Postmortems: {FACETS[dimension].lower()} {value}"
-            pages += [PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "facet",
-                               {**facet_context, "postmortems": rows, "total": len(postmortems),
-                                "pager": pager(chunks, at), "current": (dimension, value)})
-                      for at, (uri, rows) in enumerate(chunks)]
+            pages += [
+                PageSpec(
+                    uri,
+                    title if at == 0 else f"{title}, page {at + 1}",
+                    "facet",
+                    {
+                        **facet_context,
+                        "postmortems": rows,
+                        "total": len(postmortems),
+                        "pager": pager(chunks, at),
+                        "current": (dimension, value),
+                    },
+                )
+                for at, (uri, rows) in enumerate(chunks)
+            ]
     for dimension, uri in all_values.items():
-        pages.append(PageSpec(uri, f"Postmortems: every {FACETS[dimension].lower()}", "facet-values",
-                              {**facet_context, "dimension": dimension, "current": (dimension, "")}))
+        pages.append(
+            PageSpec(
+                uri,
+                f"Postmortems: every {FACETS[dimension].lower()}",
+                "facet-values",
+                {**facet_context, "dimension": dimension, "current": (dimension, "")},
+            )
+        )
     homes = {} if homes is None else homes
     pages += _root_causes_pages(indexes, site)
     pages += _action_items_pages(kb, indexes, site, homes)
@@ -89,12 +132,24 @@ def knowledge_base_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap,
     ]
     communications = _communications_context(kb, indexes)
     chunks = paged(COMMUNICATIONS, communications["rows"])
-    pages += [PageSpec(uri, "Communications" if at == 0 else f"Communications, page {at + 1}", "communications",
-                       {**communications, "rows": rows, "pager": pager(chunks, at)})
-              for at, (uri, rows) in enumerate(chunks)]
-    pages += [PageSpec(site.service(service.name), f"Service: {service.name}", "service",
-                       {"service": service, "site_services": SERVICES, "limit": PAGE_ROWS})
-              for service in indexes.services]
+    pages += [
+        PageSpec(
+            uri,
+            "Communications" if at == 0 else f"Communications, page {at + 1}",
+            "communications",
+            {**communications, "rows": rows, "pager": pager(chunks, at)},
+        )
+        for at, (uri, rows) in enumerate(chunks)
+    ]
+    pages += [
+        PageSpec(
+            site.service(service.name),
+            f"Service: {service.name}",
+            "service",
+            {"service": service, "site_services": SERVICES, "limit": PAGE_ROWS},
+        )
+        for service in indexes.services
+    ]
     return pages
 
 
@@ -104,24 +159,52 @@ def _root_causes_pages(indexes: Indexes, site: SiteMap) -> list[PageSpec]:
     split = total > PAGE_ROWS
     pages, category_pages = [], {}
     for category in indexes.categories:
-        entries = sorted((entry for kind in ROOT_CAUSE_KINDS for entry in category.by_kind.get(kind, [])),
-                         key=lambda e: (-(e.postmortem.started.timestamp() if e.postmortem.started else 0),
-                                        ROOT_CAUSE_KINDS.index(e.cause.kind) if e.cause.kind in ROOT_CAUSE_KINDS
-                                        else len(ROOT_CAUSE_KINDS)))
+        entries = sorted(
+            (entry for kind in ROOT_CAUSE_KINDS for entry in category.by_kind.get(kind, [])),
+            key=lambda e: (
+                -(e.postmortem.started.timestamp() if e.postmortem.started else 0),
+                ROOT_CAUSE_KINDS.index(e.cause.kind) if e.cause.kind in ROOT_CAUSE_KINDS else len(ROOT_CAUSE_KINDS),
+            ),
+        )
         if not split or not entries:
             continue
         chunks = paged(site.category(category.name), entries)
         category_pages[category.name] = chunks[0][0]
         title = f"Root causes: {category.name}"
-        pages += [PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "category",
-                           {"category": category, "entries": rows, "pager": pager(chunks, at), "root_causes": ROOT_CAUSES})
-                  for at, (uri, rows) in enumerate(chunks)]
-    main = PageSpec(ROOT_CAUSES, "Root causes", "root-causes", {
-        "indexes": indexes, "kinds": ROOT_CAUSE_KINDS, "total_causes": total, "category_pages": category_pages,
-        "recurring_shown": RECURRING_SHOWN, "recurred": indexes.recurred_after_fix[:PAGE_ROWS],
-        "trend_chart": markupsafe.Markup(charts.trend_chart(
-            "pm-trend-chart", "Incidents per quarter with a root cause of each category", indexes.quarters[::-1],
-            [(c.name, indexes.quarterly[c.name][::-1]) for c in indexes.categories if any(indexes.quarterly[c.name])]))})
+        pages += [
+            PageSpec(
+                uri,
+                title if at == 0 else f"{title}, page {at + 1}",
+                "category",
+                {"category": category, "entries": rows, "pager": pager(chunks, at), "root_causes": ROOT_CAUSES},
+            )
+            for at, (uri, rows) in enumerate(chunks)
+        ]
+    main = PageSpec(
+        ROOT_CAUSES,
+        "Root causes",
+        "root-causes",
+        {
+            "indexes": indexes,
+            "kinds": ROOT_CAUSE_KINDS,
+            "total_causes": total,
+            "category_pages": category_pages,
+            "recurring_shown": RECURRING_SHOWN,
+            "recurred": indexes.recurred_after_fix[:PAGE_ROWS],
+            "trend_chart": markupsafe.Markup(
+                charts.trend_chart(
+                    "pm-trend-chart",
+                    "Incidents per quarter with a root cause of each category",
+                    indexes.quarters[::-1],
+                    [
+                        (c.name, indexes.quarterly[c.name][::-1])
+                        for c in indexes.categories
+                        if any(indexes.quarterly[c.name])
+                    ],
+                )
+            ),
+        },
+    )
     return [main, *pages]
 
 
@@ -139,10 +222,23 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
             if split_open:
                 homes.update((entry.id, uri) for entry in rows)
             title = f"Action items: {owner}"
-            pages.append(PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "owner", {
-                "owner": owner, "entries": rows, "anchors": split_open, "pager": pager(chunks, at),
-                "action_items": ACTION_ITEMS, "today": kb.today, "count": len(entries),
-                "overdue": sum(1 for e in entries if e.overdue)}))
+            pages.append(
+                PageSpec(
+                    uri,
+                    title if at == 0 else f"{title}, page {at + 1}",
+                    "owner",
+                    {
+                        "owner": owner,
+                        "entries": rows,
+                        "anchors": split_open,
+                        "pager": pager(chunks, at),
+                        "action_items": ACTION_ITEMS,
+                        "today": kb.today,
+                        "count": len(entries),
+                        "overdue": sum(1 for e in entries if e.overdue),
+                    },
+                )
+            )
     if not split_open:
         homes.update((entry.id, ACTION_ITEMS) for entry in context["open"])
     closed_pages: dict[str, list[tuple[str, str, int]]] = {}  # status -> (year, its first page, its items)
@@ -162,12 +258,35 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
             for at, (uri, rows) in enumerate(chunks):
                 homes.update((entry.id, uri) for entry in rows)
                 title = f"Action items {label}: {year}"
-                pages.append(PageSpec(uri, title if at == 0 else f"{title}, page {at + 1}", "closed-items", {
-                    "status": status, "label": label, "year": year, "entries": rows, "pager": pager(chunks, at),
-                    "action_items": ACTION_ITEMS}))
-    main = PageSpec(ACTION_ITEMS, "Action items", "action-items", {
-        **context, "owner_pages": owner_pages, "closed_pages": closed_pages, "split_open": split_open,
-        "limit": PAGE_ROWS, "shown_overdue": context["overdue"][:PAGE_ROWS], "shown_open": context["open"][:PAGE_ROWS]})
+                pages.append(
+                    PageSpec(
+                        uri,
+                        title if at == 0 else f"{title}, page {at + 1}",
+                        "closed-items",
+                        {
+                            "status": status,
+                            "label": label,
+                            "year": year,
+                            "entries": rows,
+                            "pager": pager(chunks, at),
+                            "action_items": ACTION_ITEMS,
+                        },
+                    )
+                )
+    main = PageSpec(
+        ACTION_ITEMS,
+        "Action items",
+        "action-items",
+        {
+            **context,
+            "owner_pages": owner_pages,
+            "closed_pages": closed_pages,
+            "split_open": split_open,
+            "limit": PAGE_ROWS,
+            "shown_overdue": context["overdue"][:PAGE_ROWS],
+            "shown_open": context["open"][:PAGE_ROWS],
+        },
+    )
     return [main, *pages]
 
 
@@ -181,8 +300,11 @@ def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, li
             shown[dimension] = list(values)
             continue
         order = {value: rank for rank, value in enumerate(values)}
-        top = list(values)[:limit] if dimension == "year" else sorted(
-            values, key=lambda value: (-len(values[value]), order[value]))[:limit]
+        top = (
+            list(values)[:limit]
+            if dimension == "year"
+            else sorted(values, key=lambda value: (-len(values[value]), order[value]))[:limit]
+        )
         shown[dimension] = sorted(top, key=order.__getitem__)
     return shown
 
@@ -204,9 +326,14 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict
     for other in indexes.similar.get(pm.id, []):
         shared = sorted(own & {pair for cause in other.root_causes for pair in cause_pairs(other, cause)})
         add(other.id, "similar", "similar: same " + "; ".join(f"{service}, {category}" for service, category in shared))
-    return {"pm": pm, "by_id": kb.by_id, "items": indexes.items_by_postmortem.get(pm.id, []),
-            "backlinks": indexes.backlinks.get(pm.id, []), "similar": indexes.similar.get(pm.id, []),
-            "related": list(related.values())}
+    return {
+        "pm": pm,
+        "by_id": kb.by_id,
+        "items": indexes.items_by_postmortem.get(pm.id, []),
+        "backlinks": indexes.backlinks.get(pm.id, []),
+        "similar": indexes.similar.get(pm.id, []),
+        "related": list(related.values()),
+    }
 
 
 def review_state(pm: Postmortem, kb: KnowledgeBase) -> dict | None:
@@ -217,8 +344,14 @@ def review_state(pm: Postmortem, kb: KnowledgeBase) -> dict | None:
     days = kb.policy.publish_within_business_days.get(pm.severity)
     due = add_business_days(pm.resolved.date(), days) if days is not None and pm.resolved else None
     missing = [d for d in problems_of(kb.diagnostics_by_path().get(pm.path, ())) if d.code != "publish-overdue"]
-    return {"status": pm.status, "due": due, "overdue": due is not None and kb.today > due,
-            "days_late": (kb.today - due).days if due else 0, "missing": missing, "reviewers": pm.reviewers}
+    return {
+        "status": pm.status,
+        "due": due,
+        "overdue": due is not None and kb.today > due,
+        "days_late": (kb.today - due).days if due else 0,
+        "missing": missing,
+        "reviewers": pm.reviewers,
+    }
 
 
 def problem_counts(kb: KnowledgeBase) -> dict[str, int]:
@@ -248,8 +381,14 @@ def _index_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         "postmortems": indexes.postmortems,
         "rejected": [(path, problems_of(by_path.get(path, ()))) for path in kb.rejected],
         "problem_files": problem_files(kb, indexes),
-        "pages": {"root_causes": ROOT_CAUSES, "action_items": ACTION_ITEMS, "services": SERVICES, "metrics": METRICS,
-                  "communications": COMMUNICATIONS, "status": STATUS_PREVIEW},
+        "pages": {
+            "root_causes": ROOT_CAUSES,
+            "action_items": ACTION_ITEMS,
+            "services": SERVICES,
+            "metrics": METRICS,
+            "communications": COMMUNICATIONS,
+            "status": STATUS_PREVIEW,
+        },
     }
 
 
@@ -266,10 +405,22 @@ def _action_items_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         row["overdue"] += entry.overdue
     overdue = [entry for entry in open_items if entry.overdue]
     return {
-        "today": kb.today, "csv": ACTION_ITEMS_CSV, "json": ACTION_ITEMS_JSON, "by_priority": by_priority,
-        "counts": {"total": len(indexes.action_items), "open": len(open_items), "overdue": len(overdue),
-                   "done": len(done), "wont_do": len(wont_do)},
-        "overdue": overdue, "owners": owners, "open": open_items, "done": done, "wont_do": wont_do,
+        "today": kb.today,
+        "csv": ACTION_ITEMS_CSV,
+        "json": ACTION_ITEMS_JSON,
+        "by_priority": by_priority,
+        "counts": {
+            "total": len(indexes.action_items),
+            "open": len(open_items),
+            "overdue": len(overdue),
+            "done": len(done),
+            "wont_do": len(wont_do),
+        },
+        "overdue": overdue,
+        "owners": owners,
+        "open": open_items,
+        "done": done,
+        "wont_do": wont_do,
     }
 
 
@@ -292,25 +443,52 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
 
     return {
         "quarterly": quarterly,
-        "quarterly_charts": [markupsafe.Markup(charts.quarterly_lines_chart(
-            f"pm-quarterly-{name}", f"{label} per quarter, by severity: median and p90", oldest_first,
-            [(f"{severity} {statistic}", line(severity, measure, statistic)) for severity in severities
-             for statistic in ("median", "p90")]))
-            for name, label, measure in (("detect", "Time to detect", 2), ("resolve", "Time to resolve", 3))],
-        "count": count, "months": months, "monthly": monthly, "chart_months": kb.policy.chart_months,
+        "quarterly_charts": [
+            markupsafe.Markup(
+                charts.quarterly_lines_chart(
+                    f"pm-quarterly-{name}",
+                    f"{label} per quarter, by severity: median and p90",
+                    oldest_first,
+                    [
+                        (f"{severity} {statistic}", line(severity, measure, statistic))
+                        for severity in severities
+                        for statistic in ("median", "p90")
+                    ],
+                )
+            )
+            for name, label, measure in (("detect", "Time to detect", 2), ("resolve", "Time to resolve", 3))
+        ],
+        "count": count,
+        "months": months,
+        "monthly": monthly,
+        "chart_months": kb.policy.chart_months,
         "outside_window": count - undated - in_window,
         "totals": [sum(row[i] for _, row in monthly) for i in range(len(months))],
-        "response": response, "services": services,
+        "response": response,
+        "services": services,
         "incident_counts": {s.name: sum(1 for pm in s.postmortems if not pm.is_maintenance) for s in services},
-        "small_sample": (f"With fewer than {SMALL_SAMPLE} incidents a median or p90 says little; such figures are "
-                         "marked “small sample”."),
-        "monthly_chart": markupsafe.Markup(charts.stacked_bar_chart(
-            "pm-incidents-per-month", "Incidents per month, stacked by severity", months, monthly)),
-        "response_chart": lambda links: markupsafe.Markup(charts.distribution_chart(
-            "pm-response-times", "Time to detect, mitigate and resolve: every incident, median and p90", response,
-            points=[[(pm.title, links.postmortem(pm.id) or "") for pm in ordered] for ordered in _by_measure(incidents)])),
-        "service_chart": markupsafe.Markup(charts.bar_chart(
-            "pm-service-resolve", "Median time to resolve per service", resolve, unit="minutes")),
+        "small_sample": (
+            f"With fewer than {SMALL_SAMPLE} incidents a median or p90 says little; such figures are "
+            "marked “small sample”."
+        ),
+        "monthly_chart": markupsafe.Markup(
+            charts.stacked_bar_chart(
+                "pm-incidents-per-month", "Incidents per month, stacked by severity", months, monthly
+            )
+        ),
+        "response_chart": lambda links: markupsafe.Markup(
+            charts.distribution_chart(
+                "pm-response-times",
+                "Time to detect, mitigate and resolve: every incident, median and p90",
+                response,
+                points=[
+                    [(pm.title, links.postmortem(pm.id) or "") for pm in ordered] for ordered in _by_measure(incidents)
+                ],
+            )
+        ),
+        "service_chart": markupsafe.Markup(
+            charts.bar_chart("pm-service-resolve", "Median time to resolve per service", resolve, unit="minutes")
+        ),
     }
 
 
@@ -318,14 +496,32 @@ def _by_measure(incidents: list[Postmortem]) -> list[list[Postmortem]]:
     """Per measure of `response_times` (detect, mitigate, resolve), the incidents with a value, in the order of the
     sorted values, so each dot of the chart can name and link its incident."""
     measures = (lambda pm: pm.time_to_detect, lambda pm: pm.time_to_mitigate, lambda pm: pm.time_to_resolve)
-    return [[pm for _, _, pm in sorted((minutes(measure(pm)), pm.id, pm) for pm in incidents
-                                       if minutes(measure(pm)) is not None)] for measure in measures]
+    return [
+        [
+            pm
+            for _, _, pm in sorted(
+                (minutes(measure(pm)), pm.id, pm) for pm in incidents if minutes(measure(pm)) is not None
+            )
+        ]
+        for measure in measures
+    ]
 
 
 def _communications_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     policy = kb.policy
-    rows = [(pm, {audience: [n for n in pm.communications if n.audience == audience] for audience in AUDIENCES},
-             communications_owed(pm, policy)) for pm in indexes.postmortems]
-    return {"rows": rows, "audiences": AUDIENCES, "customers_for": policy.customer_notice_for,
-            "regulated": [s.name for s in policy.services if s.regulated], "days": policy.regulator_report_within_days,
-            "owing": sum(1 for _, _, owed in rows if owed)}
+    rows = [
+        (
+            pm,
+            {audience: [n for n in pm.communications if n.audience == audience] for audience in AUDIENCES},
+            communications_owed(pm, policy),
+        )
+        for pm in indexes.postmortems
+    ]
+    return {
+        "rows": rows,
+        "audiences": AUDIENCES,
+        "customers_for": policy.customer_notice_for,
+        "regulated": [s.name for s in policy.services if s.regulated],
+        "days": policy.regulator_report_within_days,
+        "owing": sum(1 for _, _, owed in rows if owed),
+    }

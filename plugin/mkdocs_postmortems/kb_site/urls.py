@@ -17,8 +17,14 @@ SERVICES = "services/index.md"
 METRICS = "metrics/index.md"
 COMMUNICATIONS = "communications/index.md"
 STATUS_PREVIEW = "status/index.md"  # the public status page, previewed in the internal site
-FACETS = {"severity": "Severity", "status": "Status", "service": "Service", "category": "Category", "year": "Year",
-          "tag": "Tag"}
+FACETS = {
+    "severity": "Severity",
+    "status": "Status",
+    "service": "Service",
+    "category": "Category",
+    "year": "Year",
+    "tag": "Tag",
+}
 DASHBOARD_MARKER = "<!-- postmortems:dashboard -->"  # a user page's Markdown: the build puts the dashboard there
 
 
@@ -36,7 +42,7 @@ def slugify(title: str, max_words: int = 6) -> str:
     if len(slug) <= MAX_SLUG:
         return slug
     digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
-    return f"{slug[:MAX_SLUG - 9].rstrip('-')}-{digest}"
+    return f"{slug[: MAX_SLUG - 9].rstrip('-')}-{digest}"
 
 
 class SiteMap:

@@ -42,44 +42,59 @@ class Format:
 
 
 CSTATE = Format(
-    "cstate", "a cState incident", "a cState site or its content/issues",
-    MappingProxyType({
-        "affected": "the systems affected: `services` here",
-        "resolvedWhen": "when it was resolved: `resolved` here",
-        "informational": "an informational notice: not an incident",
-        "section": "cState's page section (`issue`): no equivalent",
-        "pin": "cState pins an issue to its page: no equivalent",
-        "resolved": "",  # ours too, but cState's is `true`/`false`
-        "date": "when it started: `started` here",
-    }))
+    "cstate",
+    "a cState incident",
+    "a cState site or its content/issues",
+    MappingProxyType(
+        {
+            "affected": "the systems affected: `services` here",
+            "resolvedWhen": "when it was resolved: `resolved` here",
+            "informational": "an informational notice: not an incident",
+            "section": "cState's page section (`issue`): no equivalent",
+            "pin": "cState pins an issue to its page: no equivalent",
+            "resolved": "",  # ours too, but cState's is `true`/`false`
+            "date": "when it started: `started` here",
+        }
+    ),
+)
 STATUSPAGE = Format(
-    "statuspage", "a Statuspage incident", "Statuspage API v2 JSON exports",
-    MappingProxyType({
-        "created_at": "when it was opened: `started` here",
-        "resolved_at": "when it was resolved: `resolved` here",
-        "monitoring_at": "when a fix was monitored: `mitigated` here",
-        "incident_updates": "the updates customers saw: `public.updates` here",
-        "shortlink": "the incident's short URL: no equivalent",
-        "page_id": "the Statuspage page: no equivalent",
-        "impact_override": "the impact set by hand: `public.impact` here",
-        "name": "the incident's name: `title` here",
-    }))
+    "statuspage",
+    "a Statuspage incident",
+    "Statuspage API v2 JSON exports",
+    MappingProxyType(
+        {
+            "created_at": "when it was opened: `started` here",
+            "resolved_at": "when it was resolved: `resolved` here",
+            "monitoring_at": "when a fix was monitored: `mitigated` here",
+            "incident_updates": "the updates customers saw: `public.updates` here",
+            "shortlink": "the incident's short URL: no equivalent",
+            "page_id": "the Statuspage page: no equivalent",
+            "impact_override": "the impact set by hand: `public.impact` here",
+            "name": "the incident's name: `title` here",
+        }
+    ),
+)
 MARKDOWN = Format(  # Markdown with headings only (`looks_like_markdown_postmortem`), or a blog engine's page
-    "markdown", "a Hugo, Jekyll or Astro page", "postmortems without front matter",
-    MappingProxyType({
-        "date": "the page's date: `started` here",
-        "draft": "whether the page is a draft: `status: draft` here",
-        "layout": "the page's layout: no equivalent",
-        "permalink": "the page's URL: no equivalent, the file name is the ID",
-        "pubDate": "the publication date: `published_on` here",
-        "slug": "the page's URL slug: no equivalent, the file name is the ID",
-        "categories": "the page's categories: `tags` here",
-        "lastmod": "when the page last changed: no equivalent",
-        "weight": "the page's order: no equivalent",
-        "aliases": "other URLs of the page: no equivalent",
-        "author": "who wrote it: `authors` (a list) here",
-        "description": "a summary: `impact.summary` here",
-    }))
+    "markdown",
+    "a Hugo, Jekyll or Astro page",
+    "postmortems without front matter",
+    MappingProxyType(
+        {
+            "date": "the page's date: `started` here",
+            "draft": "whether the page is a draft: `status: draft` here",
+            "layout": "the page's layout: no equivalent",
+            "permalink": "the page's URL: no equivalent, the file name is the ID",
+            "pubDate": "the publication date: `published_on` here",
+            "slug": "the page's URL slug: no equivalent, the file name is the ID",
+            "categories": "the page's categories: `tags` here",
+            "lastmod": "when the page last changed: no equivalent",
+            "weight": "the page's order: no equivalent",
+            "aliases": "other URLs of the page: no equivalent",
+            "author": "who wrote it: `authors` (a list) here",
+            "description": "a summary: `impact.summary` here",
+        }
+    ),
+)
 FORMATS = (CSTATE, STATUSPAGE, MARKDOWN)  # the order of the command's help, and of recognition's ties
 # keys we share with a foreign format (an empty meaning): they do not count towards recognising it
 _OURS = {key for candidate in FORMATS for key, meaning in candidate.keys.items() if not meaning}
@@ -112,8 +127,9 @@ def foreign_meaning(key: str, keys: Iterable[str] = ()) -> str:
     return ""
 
 
-_HEADING_HINTS = re.compile(r"summary|impact|timeline|root cause|resolution|lessons|postmortem|post-mortem|incident",
-                            re.I)
+_HEADING_HINTS = re.compile(
+    r"summary|impact|timeline|root cause|resolution|lessons|postmortem|post-mortem|incident", re.I
+)
 
 
 def looks_like_markdown_postmortem(text: str) -> list[str]:
@@ -149,8 +165,11 @@ def close_match(word: str, candidates: Iterable[str]) -> str | None:
     best_distance = None
     for candidate in candidates:
         normal = _normal(candidate)
-        if normal == word_normal or normal.rstrip("s") == word_normal.rstrip("s") \
-                or normal.replace("_", "") == word_normal.replace("_", ""):
+        if (
+            normal == word_normal
+            or normal.rstrip("s") == word_normal.rstrip("s")
+            or normal.replace("_", "") == word_normal.replace("_", "")
+        ):
             return candidate
         allowed = len(normal) // 4
         if not allowed or abs(len(normal) - len(word_normal)) > allowed:

@@ -83,11 +83,16 @@ def read_source(path: Path, display_path: str) -> tuple[Source | None, list[Diag
     try:
         raw = read_bounded(path)
     except NotRegularFile as refused:
-        return _fail(display_path, "not-regular-file", f"this is {refused.kind}, not a file",
-                     "keep only regular files in the postmortems folder")
+        return _fail(
+            display_path,
+            "not-regular-file",
+            f"this is {refused.kind}, not a file",
+            "keep only regular files in the postmortems folder",
+        )
     except OSError as error:
-        return _fail(display_path, "unreadable-file",
-                     f"cannot read the file: {error.strerror or error}", "check its permissions")
+        return _fail(
+            display_path, "unreadable-file", f"cannot read the file: {error.strerror or error}", "check its permissions"
+        )
     if len(raw) > MAX_FILE_BYTES:  # read no further: how much larger does not matter
         return _too_large(display_path)
     return source_from_bytes(raw, display_path)
@@ -101,8 +106,12 @@ class NotRegularFile(OSError):
         self.kind = kind
 
 
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -133,8 +142,12 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(descriptor)
 
 
-_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"), (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
-              (b"\xff\xfe", "UTF-16 (little-endian)"), (b"\xfe\xff", "UTF-16 (big-endian)"))
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+)
 
 
 def wide_encoding(raw: bytes) -> str | None:
@@ -146,9 +159,12 @@ def wide_encoding(raw: bytes) -> str | None:
     sample = raw[:4096]
     if len(sample) < 8 or b"\0" not in sample:
         return None
-    for name, width, zero_at, text_at in (("UTF-32 (little-endian)", 4, (1, 2, 3), 0),
-                                          ("UTF-32 (big-endian)", 4, (0, 1, 2), 3),
-                                          ("UTF-16 (little-endian)", 2, (1,), 0), ("UTF-16 (big-endian)", 2, (0,), 1)):
+    for name, width, zero_at, text_at in (
+        ("UTF-32 (little-endian)", 4, (1, 2, 3), 0),
+        ("UTF-32 (big-endian)", 4, (0, 1, 2), 3),
+        ("UTF-16 (little-endian)", 2, (1,), 0),
+        ("UTF-16 (big-endian)", 2, (0,), 1),
+    ):
         units = len(sample) // width
         zeros = all(sample[i::width][:units].count(0) >= 0.9 * units for i in zero_at)
         if zeros and sample[text_at::width][:units].count(0) < 0.1 * units:
@@ -162,11 +178,16 @@ def source_from_bytes(raw: bytes, display_path: str) -> tuple[Source | None, lis
         return _too_large(display_path, len(raw))
     wide = wide_encoding(raw)
     if wide:
-        return _fail(display_path, "encoding", f"the file is {wide}, not UTF-8",
-                     "re-save the file as UTF-8 (in most editors: “Save with encoding”, UTF-8)")
+        return _fail(
+            display_path,
+            "encoding",
+            f"the file is {wide}, not UTF-8",
+            "re-save the file as UTF-8 (in most editors: “Save with encoding”, UTF-8)",
+        )
     if b"\0" in raw:
-        return _fail(display_path, "binary-file",
-                     "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files")
+        return _fail(
+            display_path, "binary-file", "the file is binary, not Markdown", "postmortems are UTF-8 Markdown text files"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -179,8 +200,9 @@ def source_from_bytes(raw: bytes, display_path: str) -> tuple[Source | None, lis
             line,
         )
     if not text.strip():
-        return _fail(display_path, "empty-file",
-                     "the file is empty", "start it with `postmortems new \"Title\"` or delete it")
+        return _fail(
+            display_path, "empty-file", "the file is empty", 'start it with `postmortems new "Title"` or delete it'
+        )
     return parse_source(text.replace("\r\n", "\n").replace("\r", "\n"), display_path)
 
 
@@ -191,16 +213,23 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
         return _fail(display_path, "front-matter-missing", *_no_front_matter(text))
     closing = _FENCE.search(text, 4)
     if closing is None:
-        return _fail(display_path, "front-matter-unclosed",
-                     "the front matter has no closing `---` line", "add a line `---` after the last field")
+        return _fail(
+            display_path,
+            "front-matter-unclosed",
+            "the front matter has no closing `---` line",
+            "add a line `---` after the last field",
+        )
     if closing.group().startswith("..."):
         dashes = _DASHES.search(text, closing.end())
-        if dashes is not None and _looks_like_fields(text[closing.end():dashes.start()]):
+        if dashes is not None and _looks_like_fields(text[closing.end() : dashes.start()]):
             # `...` ends a YAML document: the fields after it would silently become body text
-            return _fail(display_path, "front-matter-document-end",
-                         "a `...` line ends the front matter early; the fields after it would be read as text",
-                         "remove the `...` line: the front matter ends at the `---` line",
-                         text.count("\n", 0, closing.start()) + 1)
+            return _fail(
+                display_path,
+                "front-matter-document-end",
+                "a `...` line ends the front matter early; the fields after it would be read as text",
+                "remove the `...` line: the front matter ends at the `---` line",
+                text.count("\n", 0, closing.start()) + 1,
+            )
     # YAML also breaks lines at U+0085, U+2028 and U+2029; editors do not, so positions would drift.
     yaml_text = text[4 : closing.start()].translate(_YAML_ONLY_BREAKS)
     body_line = text.count("\n", 0, closing.end()) + 2
@@ -217,41 +246,60 @@ def parse_source(text: str, display_path: str) -> tuple[Source | None, list[Diag
         problem = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
         lines = yaml_text.split("\n")
         tab_line = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]
-        hint = "indent with spaces, not tabs" if tab_line else (
-            "quote values that contain `: `, `#`, or start with `@`, `*`, `&`, `[` or `{`"
+        hint = (
+            "indent with spaces, not tabs"
+            if tab_line
+            else ("quote values that contain `: `, `#`, or start with `@`, `*`, `&`, `[` or `{`")
         )
         return _fail(display_path, "yaml-syntax", f"the front matter is not valid YAML: {problem}", hint, line, col)
     except yaml.YAMLError as error:
-        return _fail(display_path, "yaml-syntax",
-                     f"the front matter is not valid YAML: {error}", "check the YAML syntax", 2)
+        return _fail(
+            display_path, "yaml-syntax", f"the front matter is not valid YAML: {error}", "check the YAML syntax", 2
+        )
     except RecursionError:  # the pure-Python parser recurses per nesting level
         return _fail(display_path, *_TOO_DEEP, 2)
     if node is None:
-        return _fail(display_path, "front-matter-empty",
-                     "the front matter is empty", "add the required fields, at least `title`", 2)
+        return _fail(
+            display_path,
+            "front-matter-empty",
+            "the front matter is empty",
+            "add the required fields, at least `title`",
+            2,
+        )
     problems = conflict_markers(text, display_path)
-    suppressed = frozenset(number for number, line in enumerate(text.split("\n"), 1) if SUPPRESS in line) \
-        if SUPPRESS in text else frozenset()
+    suppressed = (
+        frozenset(number for number, line in enumerate(text.split("\n"), 1) if SUPPRESS in line)
+        if SUPPRESS in text
+        else frozenset()
+    )
     return Source(display_path, node, body, body_line, suppressed, yaml_text), problems
 
 
 def required_fields() -> list[str]:
     """The front matter's required keys, nested ones dotted (`impact.summary`)."""
-    return [name for field in POSTMORTEM if field.required
-            for name in ([f"{field.name}.{sub.name}" for sub in field.fields if sub.required] or [field.name])]
+    return [
+        name
+        for field in POSTMORTEM
+        if field.required
+        for name in ([f"{field.name}.{sub.name}" for sub in field.fields if sub.required] or [field.name])
+    ]
 
 
 def _no_front_matter(text: str) -> tuple[str, str]:
     """The message and hint of `front-matter-missing`: what the file looks like, and the way forward."""
     fields = ", ".join(f"`{name}`" for name in required_fields())
-    add = (f"begin the file with a line `---`, the required fields ({fields}) and another `---` line; "
-           "`postmortems new \"Title\" --severity SEV2 --service NAME` writes a complete one to copy from")
+    add = (
+        f"begin the file with a line `---`, the required fields ({fields}) and another `---` line; "
+        '`postmortems new "Title" --severity SEV2 --service NAME` writes a complete one to copy from'
+    )
     headings = looks_like_markdown_postmortem(text)
     if not headings:
         return "the file does not start with YAML front matter", add
     shown = ", ".join(f"“{heading}”" for heading in headings[:5]) + (", ..." if len(headings) > 5 else "")
-    return (f"the file has no YAML front matter: it looks like a Markdown postmortem with headings only ({shown})",
-            f"convert it with `postmortems import markdown SOURCE`, or {add}")
+    return (
+        f"the file has no YAML front matter: it looks like a Markdown postmortem with headings only ({shown})",
+        f"convert it with `postmortems import markdown SOURCE`, or {add}",
+    )
 
 
 def _looks_like_fields(text: str) -> bool:
@@ -270,16 +318,27 @@ def conflict_markers(text: str, display_path: str) -> list[Diagnostic]:
     `=======` alone is also a Markdown heading's underline, so lines count only in a file with a `<<<<<<<` line."""
     if "<<<<<<<" not in text or not _CONFLICT_START.search(text):
         return []
-    return [Diagnostic(display_path, text.count("\n", 0, match.start()) + 1, 1, "conflict-marker",
-                       f"a merge-conflict marker `{match.group()[:7]}`: the merge was not finished",
-                       "keep the right version of the lines between the markers, and remove the marker lines")
-            for match in _CONFLICT.finditer(text)][:20]
+    return [
+        Diagnostic(
+            display_path,
+            text.count("\n", 0, match.start()) + 1,
+            1,
+            "conflict-marker",
+            f"a merge-conflict marker `{match.group()[:7]}`: the merge was not finished",
+            "keep the right version of the lines between the markers, and remove the marker lines",
+        )
+        for match in _CONFLICT.finditer(text)
+    ][:20]
 
 
 def _too_large(path: str, size: int | None = None):
     told = f"file is {size:,} bytes" if size is not None else f"file is larger than {MAX_FILE_BYTES:,} bytes"
-    return _fail(path, "file-too-large", f"{told}; a postmortem may be at most {MAX_FILE_BYTES:,}",
-                 "move logs, dumps and screenshots to attachments and link to them")
+    return _fail(
+        path,
+        "file-too-large",
+        f"{told}; a postmortem may be at most {MAX_FILE_BYTES:,}",
+        "move logs, dumps and screenshots to attachments and link to them",
+    )
 
 
 def _fail(path: str, code: str, message: str, hint: str, line: int = 1, col: int = 1):

@@ -37,8 +37,12 @@ def _step(fence: str, line: str) -> tuple[str, bool]:
     """The fence still open after `line` (or ""), given the one open before it, and whether `line` is code."""
     marker = _FENCE.match(line)
     if fence:
-        closes = marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) \
+        closes = (
+            marker
+            and marker.group(1)[0] == fence[0]
+            and len(marker.group(1)) >= len(fence)
             and not marker.group(2).strip()
+        )
         return ("" if closes else fence), True
     if marker and not (marker.group(1)[0] == "`" and "`" in marker.group(2)):
         return marker.group(1), True

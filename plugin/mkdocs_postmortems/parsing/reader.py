@@ -58,7 +58,7 @@ class Reader:
             return line, col + 1
         if not self.text:
             return line, col
-        lines = self.text.split("\n", node.end_mark.line + 1)[node.start_mark.line + 1:node.end_mark.line + 1]
+        lines = self.text.split("\n", node.end_mark.line + 1)[node.start_mark.line + 1 : node.end_mark.line + 1]
         for text_line in lines:  # a leading blank line is text too: the text starts on the next line regardless
             if text_line.strip():
                 return line + 1, len(text_line) - len(text_line.lstrip(" ")) + 1
@@ -80,33 +80,53 @@ class Reader:
         """Read a mapping node into a dict of the known `fields`; report everything else."""
         if not isinstance(node, yaml.MappingNode):
             where = ".".join(map(str, key_path)) or "the front matter"
-            self.report(node, "wrong-type", f"{where} must be a mapping of `key: value` lines, not {_describe(node)}",
-                        "write one `key: value` per line")
+            self.report(
+                node,
+                "wrong-type",
+                f"{where} must be a mapping of `key: value` lines, not {_describe(node)}",
+                "write one `key: value` per line",
+            )
             return {}
         known = {f.name: f for f in fields}
         values: dict = {}
         seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
-                self.report(key_node, "invalid-key", f"keys must be plain words, not {_describe(key_node)}",
-                            f"use one of: {', '.join(known)}")
+                self.report(
+                    key_node,
+                    "invalid-key",
+                    f"keys must be plain words, not {_describe(key_node)}",
+                    f"use one of: {', '.join(known)}",
+                )
                 continue
             key = key_node.value
             if key in seen:
                 first_line = self.at(seen[key])[0]
-                self.report(key_node, "duplicate-key", f"`{_dotted(key_path, key)}` is given twice",
-                            f"it was first given on line {first_line}; keep one")
+                self.report(
+                    key_node,
+                    "duplicate-key",
+                    f"`{_dotted(key_path, key)}` is given twice",
+                    f"it was first given on line {first_line}; keep one",
+                )
                 continue
             seen[key] = key_node
             field = known.get(key)
             if field is None:
-                self.report(key_node, "unknown-key", f"unknown key `{_dotted(key_path, key)}`",
-                            partial(_unknown_key_hint, key, node, not key_path, known))
+                self.report(
+                    key_node,
+                    "unknown-key",
+                    f"unknown key `{_dotted(key_path, key)}`",
+                    partial(_unknown_key_hint, key, node, not key_path, known),
+                )
                 continue
             if value_node.tag == NULL_TAG:
                 if field.required:
-                    self.report_missing(key_node, (*key_path, key), f"required field `{_dotted(key_path, key)}` is empty",
-                                        f"give `{key}` a value; {field.description}")
+                    self.report_missing(
+                        key_node,
+                        (*key_path, key),
+                        f"required field `{_dotted(key_path, key)}` is empty",
+                        f"give `{key}` a value; {field.description}",
+                    )
                     self.positions[_shared((*key_path, key))] = self.at(key_node)
                 continue
             self.positions[_shared((*key_path, key))] = self.at(value_node)
@@ -117,9 +137,12 @@ class Reader:
                 values[key] = value
         for field in fields:  # a required field that was given, however wrongly, has been reported already
             if field.required and field.name not in values and (*key_path, field.name) not in self.positions:
-                self.report_missing(node, (*key_path, field.name),
-                                    f"required field `{_dotted(key_path, field.name)}` is missing",
-                                    f"add `{field.name}:`; {field.description}")
+                self.report_missing(
+                    node,
+                    (*key_path, field.name),
+                    f"required field `{_dotted(key_path, field.name)}` is missing",
+                    f"add `{field.name}:`; {field.description}",
+                )
         return values
 
     def read_value(self, node: yaml.Node, field: Field, key_path: Path):
@@ -148,13 +171,19 @@ class Reader:
         if text is None:
             return None
         if not text and field.required:
-            self.report_missing(node, key_path, f"required field `{name}` is empty", f"give it a value; {field.description}")
+            self.report_missing(
+                node, key_path, f"required field `{name}` is empty", f"give it a value; {field.description}"
+            )
             return None
         if field.type == "integer":
             number = _whole_number(text) if node.tag == INT_TAG else None
             if number is None:
-                self.report(node, "wrong-type", f"`{name}` must be a whole number ≥ 0, not `{text}`",
-                            "write digits only, e.g. 12000")
+                self.report(
+                    node,
+                    "wrong-type",
+                    f"`{name}` must be a whole number ≥ 0, not `{text}`",
+                    "write digits only, e.g. 12000",
+                )
             return number
         if field.type == "boolean":
             if node.tag != BOOL_TAG:
@@ -174,7 +203,12 @@ class Reader:
             self.report(node, "wrong-type", f"`{name}` must be a date `YYYY-MM-DD`, not `{text}`", "e.g. 2024-03-29")
             return None
         if field.type == "url" and not re.match(r"https?://\S+$", text):
-            self.report(node, "wrong-type", f"`{name}` must be an http(s) URL, not `{text}`", "e.g. https://tracker.example/PAY-123")
+            self.report(
+                node,
+                "wrong-type",
+                f"`{name}` must be an http(s) URL, not `{text}`",
+                "e.g. https://tracker.example/PAY-123",
+            )
             return None
         return text if self.check_choice(node, field, text, name) else None
 
@@ -200,8 +234,9 @@ class Reader:
         hint = "e.g. 2024-03-14T09:58:00Z, or 2024-03-14 when the time of day is unknown"
         return self.read_timestamp(node, text, name, hint if field.required else hint + ", or `unknown`")
 
-    def read_timestamp(self, node: yaml.Node, text: str, name: str,
-                       example: str = "e.g. 2024-03-14T09:58:00Z") -> datetime | None:
+    def read_timestamp(
+        self, node: yaml.Node, text: str, name: str, example: str = "e.g. 2024-03-14T09:58:00Z"
+    ) -> datetime | None:
         match = _TIMESTAMP.match(text)
         moment = None
         if match:
@@ -211,25 +246,36 @@ class Reader:
             with contextlib.suppress(ValueError):
                 moment = datetime.fromisoformat(local.replace(" ", "T"))
         if moment is None:
-            self.report(node, "wrong-type", f"`{name}` must be an ISO 8601 timestamp, not `{text}`",
-                        example)
+            self.report(node, "wrong-type", f"`{name}` must be an ISO 8601 timestamp, not `{text}`", example)
             return None
         if not offset:
-            self.report(node, "timestamp-offset", f"`{name}` has no UTC offset: `{text}`",
-                        "add `Z` for UTC or an offset such as `+01:00`, e.g. 2024-03-14T09:58:00Z")
+            self.report(
+                node,
+                "timestamp-offset",
+                f"`{name}` has no UTC offset: `{text}`",
+                "add `Z` for UTC or an offset such as `+01:00`, e.g. 2024-03-14T09:58:00Z",
+            )
             return None
         moment = moment.replace(microsecond=int((fraction[1:] + "000000")[:6]))
         if offset.upper() != "Z":
             hours, minutes = int(offset[1:3]), int(offset[-2:])
             if hours > 23 or minutes > 59:
-                self.report(node, "wrong-type", f"`{name}` has an impossible UTC offset `{offset}`",
-                            "offsets run from -23:59 to +23:59, e.g. +01:00")
+                self.report(
+                    node,
+                    "wrong-type",
+                    f"`{name}` has an impossible UTC offset `{offset}`",
+                    "offsets run from -23:59 to +23:59, e.g. +01:00",
+                )
                 return None
             try:
                 moment -= (1 if offset[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes)
             except OverflowError:  # 0001-01-01T00:00:00+14:00 is a moment before the calendar's first day in UTC
-                self.report(node, "timestamp-range", f"`{name}` is outside the calendar in UTC: `{text}`",
-                            "timestamps run from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z; write the real one")
+                self.report(
+                    node,
+                    "timestamp-range",
+                    f"`{name}` is outside the calendar in UTC: `{text}`",
+                    "timestamps run from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z; write the real one",
+                )
                 return None
         return moment.replace(tzinfo=timezone.utc)
 
@@ -239,8 +285,12 @@ class Reader:
             choices = self.choices[id(field)] = choices_of(field, self.policy)
         if not choices or text in choices:
             return True
-        self.report(node, "invalid-value", f"`{name}` is `{text}`, which is not one of the configured values",
-                    lambda: did_you_mean(text, choices, f"allowed: {', '.join(choices)}"))
+        self.report(
+            node,
+            "invalid-value",
+            f"`{name}` is `{text}`, which is not one of the configured values",
+            lambda: did_you_mean(text, choices, f"allowed: {', '.join(choices)}"),
+        )
         return False
 
 
@@ -248,7 +298,9 @@ def _unknown_key_hint(key: str, node: yaml.MappingNode, top_level: bool, known: 
     """The hint for an unknown `key` of the mapping `node`: at the top level, what it means in a foreign format (the
     mapping's other keys say which); else, or for a key no format has, the known key it misspells."""
     siblings = (k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode))
-    return (top_level and foreign_meaning(key, siblings)) or did_you_mean(key, known, f"known keys here: {', '.join(known)}")
+    return (top_level and foreign_meaning(key, siblings)) or did_you_mean(
+        key, known, f"known keys here: {', '.join(known)}"
+    )
 
 
 def did_you_mean(word: str, candidates, otherwise: str) -> str:

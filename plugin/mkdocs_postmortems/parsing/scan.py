@@ -101,7 +101,7 @@ def scan(text: str) -> Scanned:
     end = _END.search(text, 3)
     if end is None:  # no closing line: a parse reads no front matter, and no postmortem
         return _NOTHING
-    front = f"\n{text[4:end.start() + 1]}\n"
+    front = f"\n{text[4 : end.start() + 1]}\n"
     named: dict[str, list[str]] = {"authors": [], "reviewers": [], "owner": [], "related": []}
     year, related_lines, related_read = None, 0, True
     for match in _FIELDS.finditer(front):
@@ -138,10 +138,10 @@ def _strings(rest: str, front: str, at: int) -> tuple[list[str], bool]:
     # `- ` and nothing more is an empty item: not read as a parse reads it (a null), so `read` is False
     items = [dash.group(1) if (dash := _ITEM.match(line)) else "" for line in lines]
     values = [_scalar(item) for item in items]
-    after = front[block.end() if block else at:][:2]  # an indented line after the list: more than it read
+    after = front[block.end() if block else at :][:2]  # an indented line after the list: more than it read
     read = after not in ("\n ", "\n\t") and all(
-        value is not None or item.split(" #", 1)[0].strip() in _NULLS
-        for item, value in zip(items, values, strict=True))
+        value is not None or item.split(" #", 1)[0].strip() in _NULLS for item, value in zip(items, values, strict=True)
+    )
     return [value for value in values if value], read
 
 
@@ -155,15 +155,18 @@ def _year(text: str) -> int | None:
 @functools.lru_cache(maxsize=1)
 def _started():
     from .schema import POSTMORTEM
+
     return next(f for f in POSTMORTEM if f.name == "started")
 
 
 def _reader():
     from .reader import Reader  # the reader's own rules, so the scan never disagrees with a parse
+
     return Reader("", _policy())
 
 
 @functools.lru_cache(maxsize=1)
 def _policy():
     from ..policy import Policy
+
     return Policy()

@@ -29,24 +29,44 @@ class Field:
 
 ROOT_CAUSE = (
     Field("id", "string", "Short identifier, unique within the postmortem; action items name it in `addresses`."),
-    Field("kind", "string", "`causal` (made it happen), `contributing` (made it worse) or `systemic` (let it happen).",
-          required=True, choices=p.ROOT_CAUSE_KINDS),
-    Field("category", "string", "A category of the configured root-cause taxonomy.", required=True,
-          choices="category_names"),
+    Field(
+        "kind",
+        "string",
+        "`causal` (made it happen), `contributing` (made it worse) or `systemic` (let it happen).",
+        required=True,
+        choices=p.ROOT_CAUSE_KINDS,
+    ),
+    Field(
+        "category",
+        "string",
+        "A category of the configured root-cause taxonomy.",
+        required=True,
+        choices="category_names",
+    ),
     Field("summary", "string", "One or two sentences on the condition, not the person.", required=True),
-    Field("service", "string", "The service where this condition lies, from the catalog (it need not be one that was "
-          "affected); default: every service in `services`. Recurring causes are counted per service and category.",
-          choices="service_names"),
+    Field(
+        "service",
+        "string",
+        "The service where this condition lies, from the catalog (it need not be one that was "
+        "affected); default: every service in `services`. Recurring causes are counted per service and category.",
+        choices="service_names",
+    ),
 )
 
 ACTION_ITEM = (
     Field("title", "string", "What will be done, specific enough to verify.", required=True),
     Field("owner", "string", "The team or person accountable for it.", required=True),
-    Field("priority", "string", "A priority of the configured scale (default P1 = most urgent .. P3).",
-          required=True, choices="priorities"),
+    Field(
+        "priority",
+        "string",
+        "A priority of the configured scale (default P1 = most urgent .. P3).",
+        required=True,
+        choices="priorities",
+    ),
     Field("due", "date", "The date it is due, `YYYY-MM-DD`.", required=True),
-    Field("status", "string", "`open`, `in-progress`, `done` or `wont-do`.", required=True,
-          choices=p.ACTION_ITEM_STATUSES),
+    Field(
+        "status", "string", "`open`, `in-progress`, `done` or `wont-do`.", required=True, choices=p.ACTION_ITEM_STATUSES
+    ),
     Field("closed", "date", "The date it became `done` or `wont-do`; tells later postmortems whether a fix held."),
     Field("done_when", "string", "The measurable condition that tells it is done."),
     Field("addresses", "strings", "The `id`s of the root causes this item addresses."),
@@ -58,11 +78,19 @@ COMMUNICATION = (
     Field("audience", "string", "`internal`, `customers` or `regulators`.", required=True, choices=p.AUDIENCES),
     Field("channel", "string", "How they were told: status-page, email, slack, regulator portal...", required=True),
     Field("at", "timestamp", "When, ISO 8601 with an explicit offset.", required=True),
-    Field("summary", "string", "What was said, or a reference to it. A status-page post to customers is "
-          "published word for word as an update of the incident (see `public.updates`)."),
-    Field("status", "string", "A status-page post's status; default: from the timeline (`investigating` before "
-          "`mitigated`, `monitoring` after, `resolved` for the last post once resolved).",
-          choices=p.PUBLIC_UPDATE_STATUSES + p.MAINTENANCE_UPDATE_STATUSES),
+    Field(
+        "summary",
+        "string",
+        "What was said, or a reference to it. A status-page post to customers is "
+        "published word for word as an update of the incident (see `public.updates`).",
+    ),
+    Field(
+        "status",
+        "string",
+        "A status-page post's status; default: from the timeline (`investigating` before "
+        "`mitigated`, `monitoring` after, `resolved` for the last post once resolved).",
+        choices=p.PUBLIC_UPDATE_STATUSES + p.MAINTENANCE_UPDATE_STATUSES,
+    ),
 )
 
 IMPACT = (
@@ -73,9 +101,14 @@ IMPACT = (
 )
 
 PUBLIC_UPDATE = (
-    Field("status", "string", "`investigating`, `identified`, `monitoring` or `resolved`; for a maintenance "
-          "`scheduled`, `in_progress`, `verifying` or `completed`.", required=True,
-          choices=p.PUBLIC_UPDATE_STATUSES + p.MAINTENANCE_UPDATE_STATUSES),
+    Field(
+        "status",
+        "string",
+        "`investigating`, `identified`, `monitoring` or `resolved`; for a maintenance "
+        "`scheduled`, `in_progress`, `verifying` or `completed`.",
+        required=True,
+        choices=p.PUBLIC_UPDATE_STATUSES + p.MAINTENANCE_UPDATE_STATUSES,
+    ),
     Field("at", "timestamp", "When it was posted, ISO 8601 with an explicit offset.", required=True),
     Field("body", "string", "What customers were told.", required=True),
 )
@@ -83,18 +116,37 @@ PUBLIC_UPDATE = (
 PUBLIC = (
     Field("title", "string", "The title customers see.", required=True),
     Field("summary", "string", "Customer-facing text; no internal names, people or tickets.", required=True),
-    Field("components", "strings", "Public component names from the service catalog.", required=True,
-          choices="components"),
-    Field("impact", "string", "`minor` (degraded), `major` (partial outage) or `critical` (major outage); default "
-          "by severity: the worst is critical, the next major, the others minor.", choices=p.PUBLIC_IMPACTS),
+    Field(
+        "components", "strings", "Public component names from the service catalog.", required=True, choices="components"
+    ),
+    Field(
+        "impact",
+        "string",
+        "`minor` (degraded), `major` (partial outage) or `critical` (major outage); default "
+        "by severity: the worst is critical, the next major, the others minor.",
+        choices=p.PUBLIC_IMPACTS,
+    ),
     Field("changes", "string", "What we are changing so that it does not happen again, in customers' words."),
-    Field("updates", "objects", "The updates customers saw during the incident; default: the status-page posts to "
-          "customers in `communications`; without either, the status site shows the summary and the window and no "
-          "update.", fields=PUBLIC_UPDATE),
-    Field("revised", "timestamp", "When the public text was last corrected after publication; feeds and the API "
-          "report it as the incident's update time, so readers fetch the new text."),
-    Field("allow", "strings", "Terms the leak gate lets through in this public text because they are truly "
-          "public (a vendor's product, a public CVE); never shown."),
+    Field(
+        "updates",
+        "objects",
+        "The updates customers saw during the incident; default: the status-page posts to "
+        "customers in `communications`; without either, the status site shows the summary and the window and no "
+        "update.",
+        fields=PUBLIC_UPDATE,
+    ),
+    Field(
+        "revised",
+        "timestamp",
+        "When the public text was last corrected after publication; feeds and the API "
+        "report it as the incident's update time, so readers fetch the new text.",
+    ),
+    Field(
+        "allow",
+        "strings",
+        "Terms the leak gate lets through in this public text because they are truly "
+        "public (a vendor's product, a public CVE); never shown.",
+    ),
 )
 
 WRONG_FACT = (
@@ -109,29 +161,60 @@ PROVENANCE = (
     Field("original_id", "string", "The record's ID in the source; re-importing it updates this file.", required=True),
     Field("imported_on", "date", "The day it was imported.", required=True),
     Field("already_public", "boolean", "Its text was taken from a public status page, so it was public already."),
-    Field("content_hash", "string", "The hash of the file as imported; a re-import overwrites the file only while "
-          "it matches (or with `--force`)."),
-    Field("unknown", "strings", "Facts the source did not have; the rules that require them accept them, and "
-          "pages show them as unknown. Remove an entry once you fill the fact in.", choices=UNKNOWABLE),
-    Field("wrong", "objects", "Values the source gave that the record leaves out, with the reason.",
-          fields=WRONG_FACT),
+    Field(
+        "content_hash",
+        "string",
+        "The hash of the file as imported; a re-import overwrites the file only while it matches (or with `--force`).",
+    ),
+    Field(
+        "unknown",
+        "strings",
+        "Facts the source did not have; the rules that require them accept them, and "
+        "pages show them as unknown. Remove an entry once you fill the fact in.",
+        choices=UNKNOWABLE,
+    ),
+    Field("wrong", "objects", "Values the source gave that the record leaves out, with the reason.", fields=WRONG_FACT),
 )
 
 POSTMORTEM = (
     Field("title", "string", "What happened, in a short internal title.", required=True),
-    Field("kind", "string", "`incident` (the default) or `maintenance`: planned work, its window `started` to "
-          "`resolved`; it needs no severity, impact, root causes, action items or review sections, and is not "
-          "downtime.", choices=KINDS),
-    Field("status", "string", "`ongoing` (live on the status page as it happens), `draft`, `in-review` or "
-          "`published`.", required=True, choices=p.STATUSES),
-    Field("severity", "string", "A severity of the configured scale (default SEV1 = worst .. SEV4).", required=True,
-          choices="severities"),
-    Field("services", "strings", "Affected services, at least one, each from the service catalog.", required=True,
-          choices="service_names"),
+    Field(
+        "kind",
+        "string",
+        "`incident` (the default) or `maintenance`: planned work, its window `started` to "
+        "`resolved`; it needs no severity, impact, root causes, action items or review sections, and is not "
+        "downtime.",
+        choices=KINDS,
+    ),
+    Field(
+        "status",
+        "string",
+        "`ongoing` (live on the status page as it happens), `draft`, `in-review` or `published`.",
+        required=True,
+        choices=p.STATUSES,
+    ),
+    Field(
+        "severity",
+        "string",
+        "A severity of the configured scale (default SEV1 = worst .. SEV4).",
+        required=True,
+        choices="severities",
+    ),
+    Field(
+        "services",
+        "strings",
+        "Affected services, at least one, each from the service catalog.",
+        required=True,
+        choices="service_names",
+    ),
     Field("authors", "strings", "Who wrote the review.", required=True),
     Field("reviewers", "strings", "Who reviewed it; at least one once `in-review` or `published`."),
-    Field("started", "moment", "When impact started, ISO 8601 with an explicit offset (or a date alone when the "
-          "time of day is unknown).", required=True),
+    Field(
+        "started",
+        "moment",
+        "When impact started, ISO 8601 with an explicit offset (or a date alone when the time of day is unknown).",
+        required=True,
+    ),
     Field("detected", "moment", "When we knew; not before `started`."),
     Field("mitigated", "moment", "When impact stopped for users; not before `detected`."),
     Field("resolved", "moment", "When the incident was closed; not before `mitigated`."),

@@ -34,6 +34,7 @@ class ChangesError(Exception):
 
 # --- from git -------------------------------------------------------------------------------------
 
+
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """`git ARGS` in `cwd`, its output as text (what git says of refs and commits, never a file's name)."""
     result = _git_bytes(cwd, *args)
@@ -72,8 +73,10 @@ def merge_base(repo: Path, ref: str) -> str:
         raise ChangesError(f"`{ref}` is not a git revision")
     resolved = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if resolved.returncode != 0:
-        raise ChangesError(f"`{ref}` is not a commit in {top}; in CI, fetch it first "
-                           f"(`git fetch origin {ref}`, or `fetch-depth: 0` with actions/checkout)")
+        raise ChangesError(
+            f"`{ref}` is not a commit in {top}; in CI, fetch it first "
+            f"(`git fetch origin {ref}`, or `fetch-depth: 0` with actions/checkout)"
+        )
     head = _git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     if head.returncode != 0:
         raise ChangesError(f"{top} has no commit checked out (HEAD)")
@@ -98,15 +101,17 @@ def changed_paths(repo: Path, ref: str, folder: Path) -> list[Path]:
     # cwd=top: both commands then print paths relative to the top, whatever `diff.relative` says; -z: each name as
     # it is, never quoted (`core.quotepath`) nor cut at a newline
     listings = (
-        _git_bytes(top, "diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-color", "-z", base, "--",
-                   pathspec),
+        _git_bytes(
+            top, "diff", "--name-only", "--no-renames", "--no-ext-diff", "--no-color", "-z", base, "--", pathspec
+        ),
         _git_bytes(top, "ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--", pathspec),
     )
     names: set[str] = set()
     for listing in listings:
         if listing.returncode != 0:
-            raise ChangesError(f"git cannot list the changes since `{ref}`: "
-                               f"{listing.stderr.decode('utf-8', 'replace').strip()}")
+            raise ChangesError(
+                f"git cannot list the changes since `{ref}`: {listing.stderr.decode('utf-8', 'replace').strip()}"
+            )
         names.update(_names(listing.stdout))
     walked = (_as_walked(folder_abs, top / name) for name in names)
     return sorted({path for path in walked if path is not None})
@@ -142,7 +147,9 @@ def blob_ids(repo: Path, commit: str, folder: Path) -> dict[str, str]:
     top, folder_abs, pathspec = _folder_in(repo, folder)
     listing = _git_bytes(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", pathspec)
     if listing.returncode != 0:
-        raise ChangesError(f"git cannot list the files of {commit}: {listing.stderr.decode('utf-8', 'replace').strip()}")
+        raise ChangesError(
+            f"git cannot list the files of {commit}: {listing.stderr.decode('utf-8', 'replace').strip()}"
+        )
     prefix = Path(os.path.relpath(folder_abs, top)).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     blobs = {}
@@ -150,7 +157,7 @@ def blob_ids(repo: Path, commit: str, folder: Path) -> dict[str, str]:
         meta, _, name = entry.partition("\t")
         mode, kind, blob = meta.split(" ")
         if kind == "blob" and mode.startswith("100"):
-            blobs[name[len(prefix):]] = blob
+            blobs[name[len(prefix) :]] = blob
     return blobs
 
 
@@ -168,8 +175,15 @@ def text_at(repo: Path, ref: str, path: Path) -> str | None:
 
 # --- from the knowledge base ------------------------------------------------------------------------
 
-def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Path], today=None,
-                              base: Path | None = None, scans: ScanCache | None = None) -> KnowledgeBase:
+
+def knowledge_base_of_changes(
+    folder: Path,
+    policy: Policy,
+    changed: Iterable[Path],
+    today=None,
+    base: Path | None = None,
+    scans: ScanCache | None = None,
+) -> KnowledgeBase:
     """The knowledge base as far as `diagnostics_of_changes` needs it, without parsing every file.
 
     Parsed and checked: the changed files, the files with a changed file's name (a `duplicate-id`), and those whose
@@ -203,8 +217,11 @@ def knowledge_base_of_changes(folder: Path, policy: Policy, changed: Iterable[Pa
             others[shown] = scanned
     scans.save()
     # a dot folder or a linked folder the change touched, as `changed_paths` names it: the walk reports it
-    touched = [(path, code) for path, code in skipped
-               if Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() in changed_relative]
+    touched = [
+        (path, code)
+        for path, code in skipped
+        if Path(os.path.relpath(_resolved(path), folder_abs)).as_posix() in changed_relative
+    ]
     return load_knowledge_base(folder, policy, today=today, base=base, paths=parse, others=others, skipped=touched)
 
 
@@ -226,10 +243,11 @@ def diagnostics_of_changes(kb: KnowledgeBase, changed: Iterable[Path], base_dir:
     changed = list(changed)
     changed_files = {_resolved(path) for path in changed}
     changed_ids = {path.stem for path in changed if path.suffix == ".md"}
-    in_changed_file = {shown: _resolved(base_dir / shown) in changed_files for shown in {d.path for d in kb.diagnostics}}
+    in_changed_file = {
+        shown: _resolved(base_dir / shown) in changed_files for shown in {d.path for d in kb.diagnostics}
+    }
     by_path = {pm.path: pm for pm in kb.postmortems}
-    return [d for d in kb.diagnostics
-            if in_changed_file[d.path] or ids_involved(d, by_path.get(d.path)) & changed_ids]
+    return [d for d in kb.diagnostics if in_changed_file[d.path] or ids_involved(d, by_path.get(d.path)) & changed_ids]
 
 
 def ids_involved(d: Diagnostic, pm: Postmortem | None) -> set[str]:
@@ -252,6 +270,7 @@ def _resolved(path: Path) -> Path:
 
 
 # --- two versions of one postmortem -----------------------------------------------------------------
+
 
 def postmortem_from_text(text: str, pm_id: str, display_path: str, policy: Policy) -> Postmortem | None:
     """Parse a postmortem's text (e.g. an older version from git) like a file; None if it has no front matter.
@@ -292,8 +311,9 @@ class ChangedPostmortem:
         return self.current.title if self.current else self.id
 
 
-def changed_postmortems(kb: KnowledgeBase, changed: Iterable[Path], text_before: Callable[[Path], str | None],
-                        base_dir: Path = Path(".")) -> tuple[list[ChangedPostmortem], list[Diagnostic]]:
+def changed_postmortems(
+    kb: KnowledgeBase, changed: Iterable[Path], text_before: Callable[[Path], str | None], base_dir: Path = Path(".")
+) -> tuple[list[ChangedPostmortem], list[Diagnostic]]:
     """Each changed `.md` file as a `ChangedPostmortem`, and the diagnostics of the other changed files
     (attachments and the like). `text_before` gives a file's text at the base, or None."""
     changed = list(changed)
@@ -313,10 +333,22 @@ def changed_postmortems(kb: KnowledgeBase, changed: Iterable[Path], text_before:
         before = postmortem_from_text(old_text, path.stem, shown, kb.policy) if old_text is not None else None
         after = current.get(_resolved(path))
         change = "deleted" if not os.path.lexists(path) else "added" if old_text is None else "modified"
-        results.append(ChangedPostmortem(path.stem, shown, change, before, after, tuple(own), (),
-                                         diff_postmortems(before, after),
-                                         public_view(after, kb.policy) if after is not None else None))
+        results.append(
+            ChangedPostmortem(
+                path.stem,
+                shown,
+                change,
+                before,
+                after,
+                tuple(own),
+                (),
+                diff_postmortems(before, after),
+                public_view(after, kb.policy) if after is not None else None,
+            )
+        )
     # what is left is in unchanged files: it goes with the changed postmortem it involves
     elsewhere = [d for found in in_file.values() for d in found]
-    return [dataclasses.replace(r, elsewhere=tuple(d for d in elsewhere if r.id in ids_involved(d, by_path.get(d.path))))
-            for r in results], others
+    return [
+        dataclasses.replace(r, elsewhere=tuple(d for d in elsewhere if r.id in ids_involved(d, by_path.get(d.path))))
+        for r in results
+    ], others

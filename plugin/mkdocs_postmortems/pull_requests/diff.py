@@ -112,8 +112,11 @@ def _root_cause_changes(before: Sequence[RootCause], after: Sequence[RootCause])
         if previous is None:
             changes.append(RootCauseChange("added", cause))
         elif previous != cause:
-            changes.append(RootCauseChange("changed", cause, _field_changes(
-                previous, cause, [f.name for f in dataclasses.fields(RootCause)])))
+            changes.append(
+                RootCauseChange(
+                    "changed", cause, _field_changes(previous, cause, [f.name for f in dataclasses.fields(RootCause)])
+                )
+            )
     changes.extend(RootCauseChange("removed", cause) for k, cause in old.items() if k not in kept)
     return changes
 

@@ -9,8 +9,12 @@ from xml.sax.saxutils import escape
 
 LABEL = "status"
 # (background, text) by Statuspage indicator; each pair has a contrast of at least 4.5:1.
-COLOURS = {"none": ("#1b5e20", "#ffffff"), "minor": ("#f9a825", "#000000"), "major": ("#bf360c", "#ffffff"),
-           "critical": ("#b71c1c", "#ffffff")}
+COLOURS = {
+    "none": ("#1b5e20", "#ffffff"),
+    "minor": ("#f9a825", "#000000"),
+    "major": ("#bf360c", "#ffffff"),
+    "critical": ("#b71c1c", "#ffffff"),
+}
 SHIELDS_COLOURS = {"none": "brightgreen", "minor": "yellow", "major": "orange", "critical": "red"}
 _GREY = ("#455a64", "#ffffff")
 
@@ -26,17 +30,29 @@ def badge_svg(indicator: str, description: str) -> str:
     left, right = _width(LABEL), _width(description)
     total = left + right
     text = escape(description)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" '
-            f'aria-label="{LABEL}: {text}">'
-            f"<title>{LABEL}: {text}</title>"
-            f'<rect width="{left}" height="20" fill="{_GREY[0]}"/>'
-            f'<rect x="{left}" width="{right}" height="20" fill="{background}"/>'
-            f'<g font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">'
-            f'<text x="{left / 2}" y="14" fill="{_GREY[1]}">{LABEL}</text>'
-            f'<text x="{left + right / 2}" y="14" fill="{foreground}">{text}</text></g></svg>\n')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" '
+        f'aria-label="{LABEL}: {text}">'
+        f"<title>{LABEL}: {text}</title>"
+        f'<rect width="{left}" height="20" fill="{_GREY[0]}"/>'
+        f'<rect x="{left}" width="{right}" height="20" fill="{background}"/>'
+        f'<g font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" text-anchor="middle">'
+        f'<text x="{left / 2}" y="14" fill="{_GREY[1]}">{LABEL}</text>'
+        f'<text x="{left + right / 2}" y="14" fill="{foreground}">{text}</text></g></svg>\n'
+    )
 
 
 def badge_json(indicator: str, description: str) -> str:
     """The shields.io endpoint schema (`schemaVersion` 1)."""
-    return json.dumps({"schemaVersion": 1, "label": LABEL, "message": description,
-                       "color": SHIELDS_COLOURS.get(indicator, "lightgrey")}, indent=2) + "\n"
+    return (
+        json.dumps(
+            {
+                "schemaVersion": 1,
+                "label": LABEL,
+                "message": description,
+                "color": SHIELDS_COLOURS.get(indicator, "lightgrey"),
+            },
+            indent=2,
+        )
+        + "\n"
+    )

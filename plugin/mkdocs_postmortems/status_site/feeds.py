@@ -83,12 +83,16 @@ def _paragraph_text(text: str) -> str:
 
 def _window(view: PublicView) -> str:
     """`May 16, 17:05 UTC – May 17, 09:40 UTC` from the record's times, `… – ongoing` while open."""
+
     def end(name: str, missing: str) -> str:
         moment = getattr(view, name)
         return _when(moment) if moment and name not in view.precision else (view.when(name) or missing)
+
     label = "Scheduled window" if view.kind == "maintenance" else "Window"
-    return f"<p><strong>{label}</strong><br>{html.escape(end('started', 'unknown'))} – " \
-           f"{html.escape(end('resolved', 'ongoing' if not view.closed else 'unknown'))}</p>"
+    return (
+        f"<p><strong>{label}</strong><br>{html.escape(end('started', 'unknown'))} – "
+        f"{html.escape(end('resolved', 'ongoing' if not view.closed else 'unknown'))}</p>"
+    )
 
 
 def entry_html(view: PublicView) -> str:
@@ -117,55 +121,80 @@ def _title(page: Page, component: str = "") -> str:
 def _stylesheet(href: str) -> list[str]:
     """The processing instruction that styles the feed for a person who opens it in a browser (from the site
     itself: `feed.css`)."""
-    return [f"<?xml-stylesheet type=\"text/css\" href={quoteattr(href)}?>"] if href else []
+    return [f'<?xml-stylesheet type="text/css" href={quoteattr(href)}?>'] if href else []
 
 
 def _newest(incidents: Sequence[PublicView]) -> datetime:
     return max((_utc(view.updated) for view in incidents if view.updated), default=EPOCH)
 
 
-def atom_feed(page: Page, incidents: Sequence[PublicView], incident_url: Callable[[PublicView], str],
-              feed_url: str, stylesheet: str = "", component: str = "", home_url: str = "") -> str:
+def atom_feed(
+    page: Page,
+    incidents: Sequence[PublicView],
+    incident_url: Callable[[PublicView], str],
+    feed_url: str,
+    stylesheet: str = "",
+    component: str = "",
+    home_url: str = "",
+) -> str:
     """The Atom feed (RFC 4287) of `incidents`, given newest first; `component` names a component's own feed
     (its ID gets `/<component code>`), `stylesheet` the relative URL of `feed.css`."""
     feed_id = f"tag:{_host(page)},2005:/history" + (f"/{public_code(component)}" if component else "")
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', *_stylesheet(stylesheet), f"<feed xmlns={quoteattr(ATOM)}>",
-             "  " + _element("id", feed_id),
-             "  " + _element("link", rel="alternate", type="text/html", href=home_url or page.url or "/"),
-             "  " + _element("link", rel="self", type="application/atom+xml", href=feed_url),
-             "  " + _element("title", _title(page, component)),
-             "  " + _element("updated", _rfc3339(_newest(incidents))),
-             "  <author>" + _element("name", page.name) + "</author>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        *_stylesheet(stylesheet),
+        f"<feed xmlns={quoteattr(ATOM)}>",
+        "  " + _element("id", feed_id),
+        "  " + _element("link", rel="alternate", type="text/html", href=home_url or page.url or "/"),
+        "  " + _element("link", rel="self", type="application/atom+xml", href=feed_url),
+        "  " + _element("title", _title(page, component)),
+        "  " + _element("updated", _rfc3339(_newest(incidents))),
+        "  <author>" + _element("name", page.name) + "</author>",
+    ]
     for view in incidents:
         lines += ["  <entry>", "    " + _element("id", entry_id(page, view))]
         if view.started:
             lines.append("    " + _element("published", _rfc3339(view.started)))
-        lines += ["    " + _element("updated", _rfc3339(view.updated or EPOCH)),
-                  "    " + _element("link", rel="alternate", type="text/html", href=incident_url(view)),
-                  "    " + _element("title", view.title),
-                  "    " + _element("content", entry_html(view), type="html"),
-                  "  </entry>"]
+        lines += [
+            "    " + _element("updated", _rfc3339(view.updated or EPOCH)),
+            "    " + _element("link", rel="alternate", type="text/html", href=incident_url(view)),
+            "    " + _element("title", view.title),
+            "    " + _element("content", entry_html(view), type="html"),
+            "  </entry>",
+        ]
     return "\n".join([*lines, "</feed>", ""])
 
 
-def rss_feed(page: Page, incidents: Sequence[PublicView], incident_url: Callable[[PublicView], str],
-             feed_url: str, stylesheet: str = "", component: str = "", home_url: str = "") -> str:
+def rss_feed(
+    page: Page,
+    incidents: Sequence[PublicView],
+    incident_url: Callable[[PublicView], str],
+    feed_url: str,
+    stylesheet: str = "",
+    component: str = "",
+    home_url: str = "",
+) -> str:
     """The RSS 2.0 feed of `incidents`, given newest first; `guid` is the Atom entry's ID."""
     of = f"{component} at {page.name}" if component else page.name
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', *_stylesheet(stylesheet),
-             f"<rss version=\"2.0\" xmlns:atom={quoteattr(ATOM)}>",
-             "  <channel>",
-             "    " + _element("title", _title(page, component)),
-             "    " + _element("link", home_url or page.url or "/"),
-             "    " + _element("description", f"Incident history of {of}"),
-             "    " + _element("atom:link", href=feed_url, rel="self", type="application/rss+xml"),
-             "    " + _element("lastBuildDate", _rfc822(_newest(incidents)))]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        *_stylesheet(stylesheet),
+        f'<rss version="2.0" xmlns:atom={quoteattr(ATOM)}>',
+        "  <channel>",
+        "    " + _element("title", _title(page, component)),
+        "    " + _element("link", home_url or page.url or "/"),
+        "    " + _element("description", f"Incident history of {of}"),
+        "    " + _element("atom:link", href=feed_url, rel="self", type="application/rss+xml"),
+        "    " + _element("lastBuildDate", _rfc822(_newest(incidents))),
+    ]
     for view in incidents:
-        lines += ["    <item>",
-                  "      " + _element("title", view.title),
-                  "      " + _element("description", entry_html(view)),
-                  "      " + _element("pubDate", _rfc822(view.updated or EPOCH)),
-                  "      " + _element("link", incident_url(view)),
-                  "      " + _element("guid", entry_id(page, view), isPermaLink="false"),
-                  "    </item>"]
+        lines += [
+            "    <item>",
+            "      " + _element("title", view.title),
+            "      " + _element("description", entry_html(view)),
+            "      " + _element("pubDate", _rfc822(view.updated or EPOCH)),
+            "      " + _element("link", incident_url(view)),
+            "      " + _element("guid", entry_id(page, view), isPermaLink="false"),
+            "    </item>",
+        ]
     return "\n".join([*lines, "  </channel>", "</rss>", ""])

@@ -63,17 +63,26 @@ def _description(view: PublicView) -> str:
     parts = [view.summary.strip()] if view.summary.strip() else []
     for update in view.updates:
         when = utc_minute(update.at) if update.at else ""
-        parts.append(f"{update.status.replace('_', ' ').capitalize()}{' ' + when if when else ''}: {update.body.strip()}")
+        parts.append(
+            f"{update.status.replace('_', ' ').capitalize()}{' ' + when if when else ''}: {update.body.strip()}"
+        )
     return "\n\n".join(parts)
 
 
-def maintenance_calendar(page: Page, maintenances: Sequence[PublicView], today: date,
-                         url_of: Callable[[PublicView], str]) -> str:
+def maintenance_calendar(
+    page: Page, maintenances: Sequence[PublicView], today: date, url_of: Callable[[PublicView], str]
+) -> str:
     """The iCalendar text of `maintenances` (the public maintenance views, any order; listed as given)."""
     host = (urlsplit(page.url).hostname or "status") if page.url else "status"
     stamp = f"{today:%Y%m%d}T000000Z"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text(page.name + ' maintenance')}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(page.name + ' maintenance')}",
+    ]
     for view in maintenances:
         start = _moment("started", view)
         if start is None:
@@ -82,8 +91,14 @@ def maintenance_calendar(page: Page, maintenances: Sequence[PublicView], today: 
         end = _moment("resolved", view)
         if end is not None and (";" in end) == (";" in start):  # DTEND must have DTSTART's value type
             lines.append(end)
-        lines += [f"SUMMARY:{escape_text(view.title)}", f"DESCRIPTION:{escape_text(_description(view))}",
-                  f"URL:{url_of(view)}", f"SEQUENCE:{len(view.updates)}", "STATUS:CONFIRMED", "TRANSP:OPAQUE"]
+        lines += [
+            f"SUMMARY:{escape_text(view.title)}",
+            f"DESCRIPTION:{escape_text(_description(view))}",
+            f"URL:{url_of(view)}",
+            f"SEQUENCE:{len(view.updates)}",
+            "STATUS:CONFIRMED",
+            "TRANSP:OPAQUE",
+        ]
         if view.updated is not None:
             lines.append(f"LAST-MODIFIED:{_utc(view.updated)}")
         lines.append("END:VEVENT")

@@ -49,16 +49,20 @@ from .normalise import BLANKS, HIDDEN, Normalised, displayed, fold, normalise, w
 
 # Each class of leak the gate knows: its rule name, what a finding of it is, and how to let a truly public one pass.
 RULES_OF_THE_GATE = {
-    "service": ("an internal service", "mark the service `public: true` in the catalog if customers know it by that "
-                                       "name"),
+    "service": (
+        "an internal service",
+        "mark the service `public: true` in the catalog if customers know it by that name",
+    ),
     "person": ("a person", ""),
     "mention": ("an @mention", ""),
     "email": ("an internal e-mail address", ""),
     "ticket": ("a ticket key", "add it to `leak_gate.public_tickets` if it is a public identifier"),
     "ip-address": ("a private IP address", ""),
     "internal-host": ("an internal host", ""),
-    "internal-domain": ("a host under an internal domain", "add the host to `leak_gate.public_domains` if "
-                                                           "customers can reach it"),
+    "internal-domain": (
+        "a host under an internal domain",
+        "add the host to `leak_gate.public_domains` if customers can reach it",
+    ),
     "chat-channel": ("a chat channel", ""),
     "cloud": ("a cloud resource", ""),
     "cluster": ("a cluster resource", ""),
@@ -66,19 +70,108 @@ RULES_OF_THE_GATE = {
     "format-control": (HIDDEN["bidi"], ""),
 }
 # The mailboxes a company gives its customers (`support@`): no person's, and written on every status page.
-ROLE_MAILBOXES = frozenset(("support", "help", "helpdesk", "status", "security", "privacy", "info", "contact", "abuse",
-                            "noreply", "no-reply", "sales", "billing", "press", "hello", "feedback", "care",
-                            "customercare", "customer-care", "customerservice", "customer-service", "service",
-                            "legal", "compliance", "dpo", "accessibility", "webmaster", "postmaster"))
+ROLE_MAILBOXES = frozenset(
+    (
+        "support",
+        "help",
+        "helpdesk",
+        "status",
+        "security",
+        "privacy",
+        "info",
+        "contact",
+        "abuse",
+        "noreply",
+        "no-reply",
+        "sales",
+        "billing",
+        "press",
+        "hello",
+        "feedback",
+        "care",
+        "customercare",
+        "customer-care",
+        "customerservice",
+        "customer-service",
+        "service",
+        "legal",
+        "compliance",
+        "dpo",
+        "accessibility",
+        "webmaster",
+        "postmaster",
+    )
+)
 # A technical suffix that makes any catalog name an internal identifier, public name or not.
-SERVICE_SUFFIXES = ("api", "svc", "service", "srv", "server", "worker", "workers", "daemon", "cron", "job", "jobs",
-                    "queue", "cache", "proxy", "gateway", "gw", "db", "database")
+SERVICE_SUFFIXES = (
+    "api",
+    "svc",
+    "service",
+    "srv",
+    "server",
+    "worker",
+    "workers",
+    "daemon",
+    "cron",
+    "job",
+    "jobs",
+    "queue",
+    "cache",
+    "proxy",
+    "gateway",
+    "gw",
+    "db",
+    "database",
+)
 # Environments, roles, regions and versions that a team puts before or after an internal service's name
 # (`orders-db-primary`, `prod-orders-db`, `orders-db-eu-1`); a number of up to three digits and `v2` count too.
-ROLE_WORDS = ("primary", "replica", "secondary", "standby", "leader", "follower", "master", "main", "ro", "rw",
-              "prod", "production", "prd", "preprod", "staging", "stage", "stg", "dev", "development", "test", "qa",
-              "uat", "sandbox", "canary", "blue", "green", "live", "shadow", "eu", "us", "uk", "ap", "apac", "emea",
-              "east", "west", "north", "south", "central", "internal", "int", "ext", "old", "new", "legacy")
+ROLE_WORDS = (
+    "primary",
+    "replica",
+    "secondary",
+    "standby",
+    "leader",
+    "follower",
+    "master",
+    "main",
+    "ro",
+    "rw",
+    "prod",
+    "production",
+    "prd",
+    "preprod",
+    "staging",
+    "stage",
+    "stg",
+    "dev",
+    "development",
+    "test",
+    "qa",
+    "uat",
+    "sandbox",
+    "canary",
+    "blue",
+    "green",
+    "live",
+    "shadow",
+    "eu",
+    "us",
+    "uk",
+    "ap",
+    "apac",
+    "emea",
+    "east",
+    "west",
+    "north",
+    "south",
+    "central",
+    "internal",
+    "int",
+    "ext",
+    "old",
+    "new",
+    "legacy",
+)
 # Where two words of a name meet, a person reads one name across any run of up to three punctuation marks or symbols
 # (`orders-db`, `orders/db`, `orders·db`, `orders - db`), one space, or nothing (`ordersdb`); never across a clause
 # or sentence break (`,` `;` `!` `?`, or `.` and `:` before a space): "orders, db" and "orders. DB" are two things.
@@ -97,8 +190,10 @@ _EMAIL = r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*[
 _HOST = r"(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?![\w-]|\.\w)"
 _IPV4 = r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)"
 _IPV6 = r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})(?:%[\w.-]+)?(?![\w:]|\.\d)"
-_CHANNEL = (r"(?<![\w&/#])#(?:[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|incidents?|oncall|ops|sre|alerts?|devops|eng"
-            r"|engineering|warroom|outages?)(?![\w-])")
+_CHANNEL = (
+    r"(?<![\w&/#])#(?:[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|incidents?|oncall|ops|sre|alerts?|devops|eng"
+    r"|engineering|warroom|outages?)(?![\w-])"
+)
 _HOST_LABEL = r"[a-z0-9-]+"
 _SPECIAL_IPV4 = (
     (ipaddress.ip_network("169.254.169.254/32"), "the cloud metadata address"),
@@ -108,7 +203,7 @@ _SPECIAL_IPV4 = (
     (ipaddress.ip_network("10.0.0.0/8"), "a private IP address"),
     (ipaddress.ip_network("172.16.0.0/12"), "a private IP address"),
     (ipaddress.ip_network("192.168.0.0/16"), "a private IP address"),
-    (ipaddress.ip_network("0.0.0.0/8"), "a \"this network\" IP address"),
+    (ipaddress.ip_network("0.0.0.0/8"), 'a "this network" IP address'),
 )
 
 
@@ -181,9 +276,11 @@ def _alternation(terms: Iterable[str], separator: str = _SEPARATOR) -> str | Non
 
     def pattern(node: dict) -> str:
         ends = None in node
-        branches = [(separator if symbol is _SEP else re.escape(symbol)) + pattern(child)
-                    for symbol, child in sorted(node.items(), key=lambda item: (item[0] is _SEP, str(item[0])))
-                    if symbol is not None]
+        branches = [
+            (separator if symbol is _SEP else re.escape(symbol)) + pattern(child)
+            for symbol, child in sorted(node.items(), key=lambda item: (item[0] is _SEP, str(item[0])))
+            if symbol is not None
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -202,8 +299,9 @@ def _capital(read: Normalised, index: int) -> bool:
 
 def _host(glob: str) -> str:
     """A host glob such as `*.internal` as a regex for the host names it covers."""
-    labels = [rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*" if label == "*" else re.escape(label)
-              for label in fold(glob).split(".")]
+    labels = [
+        rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*" if label == "*" else re.escape(label) for label in fold(glob).split(".")
+    ]
     return r"\.".join(labels)
 
 
@@ -254,8 +352,9 @@ class LeakGate:
             """Marked public, named like a component, or a word of its own component (`search` of "Product
             search"): customers read that name on the status page."""
             name = " ".join(_words(service.name))
-            return (service.public or name in components
-                    or f" {name} " in f" {' '.join(_words(service.component or ''))} ")
+            return (
+                service.public or name in components or f" {name} " in f" {' '.join(_words(service.component or ''))} "
+            )
 
         public_names = [s.name for s in policy.services if public(s)]
         internal = [s.name for s in policy.services if s.name not in public_names]
@@ -267,13 +366,26 @@ class LeakGate:
         # one of its needles (plain substrings, a C-speed test), or on every text when it has none.
         self.patterns: list[tuple[str, str, re.Pattern, _Needles]] = []
 
-        def add(rule_name: str, pattern: str | None, what: str | None = None,
-                needles: re.Pattern | _Starts | Iterable[str] = ()) -> None:
+        def add(
+            rule_name: str,
+            pattern: str | None,
+            what: str | None = None,
+            needles: re.Pattern | _Starts | Iterable[str] = (),
+        ) -> None:
             if pattern:
-                self.patterns.append((rule_name, what or RULES_OF_THE_GATE[rule_name][0], re.compile(pattern),
-                                      needles if isinstance(needles, re.Pattern) or (
-                                          isinstance(needles, _Starts) and needles.prefixes is not None)
-                                      else () if isinstance(needles, _Starts) else tuple(needles)))
+                self.patterns.append(
+                    (
+                        rule_name,
+                        what or RULES_OF_THE_GATE[rule_name][0],
+                        re.compile(pattern),
+                        needles
+                        if isinstance(needles, re.Pattern)
+                        or (isinstance(needles, _Starts) and needles.prefixes is not None)
+                        else ()
+                        if isinstance(needles, _Starts)
+                        else tuple(needles),
+                    )
+                )
 
         add("email", _EMAIL, needles="@")  # kept only at an internal domain, see `leaks`
         add("mention", _MENTION, needles="@")
@@ -281,13 +393,20 @@ class LeakGate:
         starts = _Starts  # a name pattern runs only on a text with a word that starts like one of its names
         names = _alternation(_plurals(internal))
         if names:  # `prod-orders-db`, `orders_db`, `orders-dbs`, `orders-db-primary`, `orders.db.eu-1`
-            add("service", rf"{boundary_before}(?:{roles}{_JOINER}{{1,3}}){{0,2}}(?:{names})"
-                           rf"(?:{_JOINER}{{0,3}}{suffixes}){{0,3}}{boundary_after}",
-                needles=starts((*internal, *ROLE_WORDS)))
+            add(
+                "service",
+                rf"{boundary_before}(?:{roles}{_JOINER}{{1,3}}){{0,2}}(?:{names})"
+                rf"(?:{_JOINER}{{0,3}}{suffixes}){{0,3}}{boundary_after}",
+                needles=starts((*internal, *ROLE_WORDS)),
+            )
         names = _alternation(public_names)
         if names:  # `checkout-api`, `checkoutsvc`, `checkout.services`, `checkout-api-canary`; not "Checkout API"
-            add("service", rf"{boundary_before}(?:{names}){_TIGHT}{technical}(?:{_JOINER}{{0,3}}{suffixes}){{0,2}}"
-                           rf"{boundary_after}", needles=starts(public_names))
+            add(
+                "service",
+                rf"{boundary_before}(?:{names}){_TIGHT}{technical}(?:{_JOINER}{{0,3}}{suffixes}){{0,2}}"
+                rf"{boundary_after}",
+                needles=starts(public_names),
+            )
         people = tuple(people)
         self.written: dict[str, list[WrittenName]] = {}
         for name in written_names(people):
@@ -296,31 +415,53 @@ class LeakGate:
         # joins its words (`a.long`, `a_long`); "along", "a long" and "kevin young" are prose, and "Kevin Young"
         # written as a name is found below.
         everyday = {term for term in people if any(name.common for name in written_names((term,)))}
-        words = "|".join(filter(None, (_alternation(term for term in people if term not in everyday),
-                                       _alternation(everyday, rf"{_JOINER}{{1,3}}"))))
+        words = "|".join(
+            filter(
+                None,
+                (
+                    _alternation(term for term in people if term not in everyday),
+                    _alternation(everyday, rf"{_JOINER}{{1,3}}"),
+                ),
+            )
+        )
         add("person", words and rf"{boundary_before}(?:{words}){boundary_after}", needles=starts(people))
         surnames = _alternation(self.written)
         if surnames:  # "Jordan Osei", "J. Osei", "Osei, Jordan" for `j.osei`; which pairs count, see `_keep`
             first = r"[^\W\d_]+"
-            add("person", rf"{boundary_before}(?:(?P<first>{first})(?P<gap>\. |{_GAP})(?P<last>{surnames})"
-                          rf"|(?P<last2>{surnames}), ?(?P<first2>{first})(?P<dot>\.?)){boundary_after}",
-                needles=re.compile(surnames))
-        add("deny", (lambda words: words and rf"(?<!\w)(?:{words})(?!\w)")(_alternation(policy.public_deny)),
-            needles=starts(policy.public_deny))
+            add(
+                "person",
+                rf"{boundary_before}(?:(?P<first>{first})(?P<gap>\. |{_GAP})(?P<last>{surnames})"
+                rf"|(?P<last2>{surnames}), ?(?P<first2>{first})(?P<dot>\.?)){boundary_after}",
+                needles=re.compile(surnames),
+            )
+        add(
+            "deny",
+            (lambda words: words and rf"(?<!\w)(?:{words})(?!\w)")(_alternation(policy.public_deny)),
+            needles=starts(policy.public_deny),
+        )
         add("ip-address", _IPV6, needles=re.compile(r":[0-9a-f]*:"))
         add("ip-address", _IPV4, needles=re.compile(r"\d\.\d"))
-        for rule_name, patterns, named in (("cloud", policy.cloud_patterns, CLOUD_PATTERNS),
-                                           ("cluster", policy.cluster_patterns, CLUSTER_PATTERNS)):
+        for rule_name, patterns, named in (
+            ("cloud", policy.cloud_patterns, CLOUD_PATTERNS),
+            ("cluster", policy.cluster_patterns, CLUSTER_PATTERNS),
+        ):
             for pattern in patterns:  # built-ins are lower case, like the text as the gate reads it
                 flags = "(?:" if pattern in named or re.sub(r"\\.", "", pattern) == pattern.lower() else "(?i:"
                 add(rule_name, rf"(?<![\w-]){flags}{pattern})(?![\w-])", named.get(pattern), NEEDLES.get(pattern, ()))
-        add("ticket", rf"(?<![\w-])(?i:{policy.ticket_pattern})(?![\w-])",
-            needles=re.compile(r"-\d") if policy.ticket_pattern == DEFAULT_TICKET_PATTERN else ())
+        add(
+            "ticket",
+            rf"(?<![\w-])(?i:{policy.ticket_pattern})(?![\w-])",
+            needles=re.compile(r"-\d") if policy.ticket_pattern == DEFAULT_TICKET_PATTERN else (),
+        )
         if policy.internal_hosts:
             hosts = "|".join(_host(glob) for glob in policy.internal_hosts)
-            add("internal-host", rf"(?<![\w.-])(?:{hosts})(?![\w-]|\.\w)",
-                needles=() if any(glob.endswith("*") for glob in policy.internal_hosts)
-                else {fold(glob).rsplit("*", 1)[-1] for glob in policy.internal_hosts})
+            add(
+                "internal-host",
+                rf"(?<![\w.-])(?:{hosts})(?![\w-]|\.\w)",
+                needles=()
+                if any(glob.endswith("*") for glob in policy.internal_hosts)
+                else {fold(glob).rsplit("*", 1)[-1] for glob in policy.internal_hosts},
+            )
         self.internal_domains = tuple(fold(domain).lstrip("*.") for domain in policy.internal_domains)
         if self.internal_domains:
             add("internal-domain", _HOST, needles=self.internal_domains)
@@ -328,9 +469,12 @@ class LeakGate:
         # The organisation's own domain, under which customers reach a public host (the status site): its bare name
         # and `www` are its public face ("Visit larkspur.example"), whatever else lives under it.
         public_hosts = [fold(glob).lstrip("*.") for glob in policy.public_domains]
-        self.public_faces = frozenset(face for domain in self.internal_domains
-                                      if any(_under(host, (domain,)) for host in public_hosts)
-                                      for face in (domain, "www." + domain))
+        self.public_faces = frozenset(
+            face
+            for domain in self.internal_domains
+            if any(_under(host, (domain,)) for host in public_hosts)
+            for face in (domain, "www." + domain)
+        )
         self.public_tickets = _globs(policy.public_tickets)
         self.allow = _allow_pattern((*policy.public_allow, *policy.components))  # "Product search" names no service
 
@@ -349,8 +493,10 @@ class LeakGate:
                 return None
             return None if term.split("@", 1)[0] in ROLE_MAILBOXES else ""
         if rule_name == "internal-domain" and (
-                not _under(term, self.internal_domains) or term in self.public_faces
-                or (self.public_domains and self.public_domains.fullmatch(term))):
+            not _under(term, self.internal_domains)
+            or term in self.public_faces
+            or (self.public_domains and self.public_domains.fullmatch(term))
+        ):
             return None
         if rule_name == "person" and "last" in match.re.groupindex:
             return "" if self._written_name(match, read) else None
@@ -362,13 +508,15 @@ class LeakGate:
         for a surname that is also a word (`k.young`), only with capitals, and the initial with its full stop or the
         known first name."""
         forward = match.group("last") is not None
-        first, last = (match.group("first"), match.group("last")) if forward else (
-            match.group("first2"), match.group("last2"))
+        first, last = (
+            (match.group("first"), match.group("last")) if forward else (match.group("first2"), match.group("last2"))
+        )
         dotted = match.group("gap") in (".", ". ") if forward else bool(match.group("dot"))
         if forward and match.group("gap") == ". " and len(first) > 1:
             return False  # "… told Jordan. Osei …": a sentence ends between them
         capitals = _capital(read, match.start("first" if forward else "first2")) and _capital(
-            read, match.start("last" if forward else "last2"))
+            read, match.start("last" if forward else "last2")
+        )
         for name in self.written.get(last, ()):
             known = bool(name.first) and fold(name.first) == first
             initial = first == fold(name.initial)
@@ -387,8 +535,11 @@ class LeakGate:
         for order, (rule_name, what, pattern, needles) in enumerate(self.patterns):
             if isinstance(needles, _Starts):
                 if words is None:
-                    words = {found for match in _WORD_START.finditer(read.text)
-                             for found in (match.group()[:1], match.group()[:2], match.group())}
+                    words = {
+                        found
+                        for match in _WORD_START.finditer(read.text)
+                        for found in (match.group()[:1], match.group()[:2], match.group())
+                    }
                 if needles.prefixes is not None and words.isdisjoint(needles.prefixes):
                     continue
             elif isinstance(needles, re.Pattern):
@@ -403,9 +554,11 @@ class LeakGate:
         if not found:
             return []
         allowed = _allowed_spans(read, (self.allow, _allow_pattern(tuple(allow))))
-        return [(*read.span(start, end), order, rule_name, what, read.text[start:end])
-                for start, end, order, rule_name, what in found
-                if not any(a <= start and end <= b for a, b in allowed)]
+        return [
+            (*read.span(start, end), order, rule_name, what, read.text[start:end])
+            for start, end, order, rule_name, what in found
+            if not any(a <= start and end <= b for a, b in allowed)
+        ]
 
     def leaks(self, text: str, allow: Iterable[str] = ()) -> list[Leak]:
         """Every leak in `text`, in order: in the text as written, as a browser shows it (where a bidirectional
@@ -426,8 +579,10 @@ class LeakGate:
                 continue
             reach = end
             leaks.append(Leak(start, end, text[start:end], rule_name, what, read_as, turned))
-        hidden = [Leak(start, end, text[start:end], "format-control", HIDDEN[kind])  # always: nothing allows them
-                  for start, end, kind in read.hidden]
+        hidden = [
+            Leak(start, end, text[start:end], "format-control", HIDDEN[kind])  # always: nothing allows them
+            for start, end, kind in read.hidden
+        ]
         return sorted(leaks + hidden, key=lambda leak: (leak.start, -leak.end))
 
     def find(self, text: str) -> list[tuple[int, str, str]]:
@@ -447,20 +602,29 @@ def _allowed_spans(read: Normalised, patterns) -> list[tuple[int, int]]:
 
 def visible(term: str) -> str:
     """`term` with its invisible characters shown as `\\u200b` escapes, so a reader sees why it matched."""
-    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
-                   if not c.isprintable() or c in BLANKS or 0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF
-                   else c for c in term.replace("\n", " "))
+    return "".join(
+        (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        if not c.isprintable() or c in BLANKS or 0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF
+        else c
+        for c in term.replace("\n", " ")
+    )
 
 
 def _hint(leak: Leak) -> str:
     if leak.rule == "format-control":
-        return ("delete it: public text never needs it, and it can show customers something other than what the "
-                "text says (a browser lays out right-to-left words without it)")
+        return (
+            "delete it: public text never needs it, and it can show customers something other than what the "
+            "text says (a browser lays out right-to-left words without it)"
+        )
     how = RULES_OF_THE_GATE[leak.rule][1]
-    allow = (f"if `{leak.read_as}` is truly public, add it to this postmortem's `public.allow` "
-             f"(or to `leak_gate.allow` for every postmortem)")
-    return (f"public text may name components and what customers saw, never internal systems, people, tickets or "
-            f"hosts; reword it, or {how + ', or ' if how else ''}{allow}")
+    allow = (
+        f"if `{leak.read_as}` is truly public, add it to this postmortem's `public.allow` "
+        f"(or to `leak_gate.allow` for every postmortem)"
+    )
+    return (
+        f"public text may name components and what customers saw, never internal systems, people, tickets or "
+        f"hosts; reword it, or {how + ', or ' if how else ''}{allow}"
+    )
 
 
 def text_position(pm: Postmortem, key_path: tuple, text: str, offset: int) -> tuple[int, int]:
@@ -474,8 +638,13 @@ def text_position(pm: Postmortem, key_path: tuple, text: str, offset: int) -> tu
     return line + lines_before, (col - 1 if content else 0) + offset - text.rfind("\n", 0, offset)
 
 
-@rule("public-leak", Level.ERROR, "Public text that names an internal service, a person, a ticket or an internal host.",
-      scope=Scope.KNOWLEDGE_BASE, docs="configuration.md#leak-gate")
+@rule(
+    "public-leak",
+    Level.ERROR,
+    "Public text that names an internal service, a person, a ticket or an internal host.",
+    scope=Scope.KNOWLEDGE_BASE,
+    docs="configuration.md#leak-gate",
+)
 def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """`public-leak` for every public title, summary, `changes` and update body of `postmortems`; people are those
     the whole knowledge base names, so a name from another postmortem is caught too."""
@@ -485,19 +654,33 @@ def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
         if pm.public is None:
             continue
         texts: list[tuple[tuple[str | int, ...], str, str]] = [  # (key path, what, text)
-            (("public", "title"), "title", pm.public.title), (("public", "summary"), "summary", pm.public.summary),
-            (("public", "changes"), "changes", pm.public.changes)]
-        texts += [(("public", "updates", index, "body"), "update", update.body)
-                  for index, update in enumerate(pm.public.updates)]
+            (("public", "title"), "title", pm.public.title),
+            (("public", "summary"), "summary", pm.public.summary),
+            (("public", "changes"), "changes", pm.public.changes),
+        ]
+        texts += [
+            (("public", "updates", index, "body"), "update", update.body)
+            for index, update in enumerate(pm.public.updates)
+        ]
         for key_path, name, text in texts:
             for leak in gate.leaks(text, pm.public.allow):
                 line, col = text_position(pm, key_path, text, leak.start)
                 written = visible(leak.term)
                 shown = "shown" if leak.shown else "read"
-                read_as = (f" ({shown} as `{leak.read_as}`)" if leak.read_as and (
-                    leak.shown or " ".join(written.split()).casefold() != leak.read_as) else "")
-                found.append(Diagnostic(
-                    pm.path, line, col, "public-leak",
-                    f"the public {name} names `{written}`{read_as}, {leak.what} [{leak.rule}]",
-                    _hint(leak), RULES["public-leak"].level))
+                read_as = (
+                    f" ({shown} as `{leak.read_as}`)"
+                    if leak.read_as and (leak.shown or " ".join(written.split()).casefold() != leak.read_as)
+                    else ""
+                )
+                found.append(
+                    Diagnostic(
+                        pm.path,
+                        line,
+                        col,
+                        "public-leak",
+                        f"the public {name} names `{written}`{read_as}, {leak.what} [{leak.rule}]",
+                        _hint(leak),
+                        RULES["public-leak"].level,
+                    )
+                )
     return found

@@ -35,12 +35,51 @@ from dataclasses import dataclass
 # Look-alike letters, folded to the Latin letter they imitate (after case-folding, so lower case suffices; capitals
 # case-fold to these). Cyrillic, then Greek, then a few Latin-extended forms.
 CONFUSABLES = {
-    "а": "a", "в": "b", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j", "к": "k", "м": "m", "н": "h",
-    "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "һ": "h",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "ԁ": "d",
+    "ԛ": "q",
+    "ԝ": "w",
+    "ӏ": "l",
     "ɡ": "g",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
-    "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j", "ζ": "z",
-    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "μ": "u",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "ϲ": "c",
+    "ϳ": "j",
+    "ζ": "z",
+    "ı": "i",
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "ħ": "h",
 }
 # Hyphen look-alikes (NFKD already maps U+2011 to U+2010 and fullwidth `－` to `-`). The em dash is prose, not one.
 HYPHENS = frozenset("\u2010\u2011\u2012\u2013\u2043\u2212\ufe58\ufe63\uff0d\u02d7")
@@ -60,7 +99,9 @@ HIDDEN = {
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 # A token of the original: a run of printable ASCII words (no `&`, single spaces), an HTML entity, a run of
 # whitespace, or one other character.
-_TOKEN = re.compile(r"[!-%'-~]+(?: [!-%'-~]+)*|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|\s+|.", re.S)
+_TOKEN = re.compile(
+    r"[!-%'-~]+(?: [!-%'-~]+)*|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|\s+|.", re.S
+)
 
 
 @dataclass(frozen=True)
@@ -155,7 +196,7 @@ class _Reader:
             self._note(char, start, end)
         elif self._flag or self._selectors >= 0:
             self._flag, self._selectors = False, -1
-        for folded in (_fold_char(char) if not char.isascii() or char.isupper() or not char.isprintable() else char):
+        for folded in _fold_char(char) if not char.isascii() or char.isupper() or not char.isprintable() else char:
             if folded.isspace():
                 self.space(start, end, char in _LINE_BREAKS)
             else:
@@ -192,8 +233,14 @@ class _Reader:
                 hidden.append([start, end, kind])
 
     def result(self, original: str) -> Normalised:
-        return Normalised(original, "".join(self.chars), tuple(self.starts), tuple(self.ends),
-                          tuple((start, end, kind) for start, end, kind in self.hidden), self.turned)
+        return Normalised(
+            original,
+            "".join(self.chars),
+            tuple(self.starts),
+            tuple(self.ends),
+            tuple((start, end, kind) for start, end, kind in self.hidden),
+            self.turned,
+        )
 
 
 def _decoded(original: str):
@@ -225,7 +272,7 @@ def _read(reader: _Reader, original: str, begin: int, finish: int) -> None:
         elif len(piece) > 1 and first != "&":
             reader.ascii(piece, start, end)
         else:
-            for char in (html.unescape(piece) if first == "&" and len(piece) > 1 else piece):
+            for char in html.unescape(piece) if first == "&" and len(piece) > 1 else piece:
                 reader.char(char, start, end)
 
 
@@ -289,14 +336,18 @@ _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n|[\x1c-\x1e\x85\u2029]")
 _STRONG = {"L": "L", "R": "R", "AL": "R", "EN": "R", "AN": "R"}  # as N1 sees them
 _NEUTRAL = frozenset({"B", "S", "WS", "ON"})
 # BD14–BD15: paired brackets (BidiBrackets.txt), each opening one with its closing one; U+2329 and U+3008 are one.
-_OPENING = "([{\u0f3a\u0f3c\u169b\u2045\u207d\u208d\u2308\u230a\u2329\u2768\u276a\u276c\u276e\u2770\u2772\u2774" \
-    "\u27c5\u27e6\u27e8\u27ea\u27ec\u27ee\u2983\u2985\u2987\u2989\u298b\u298d\u298f\u2991\u2993\u2995\u2997" \
-    "\u29d8\u29da\u29fc\u2e22\u2e24\u2e26\u2e28\u2e55\u2e57\u2e59\u2e5b\u3008\u300a\u300c\u300e\u3010\u3014" \
+_OPENING = (
+    "([{\u0f3a\u0f3c\u169b\u2045\u207d\u208d\u2308\u230a\u2329\u2768\u276a\u276c\u276e\u2770\u2772\u2774"
+    "\u27c5\u27e6\u27e8\u27ea\u27ec\u27ee\u2983\u2985\u2987\u2989\u298b\u298d\u298f\u2991\u2993\u2995\u2997"
+    "\u29d8\u29da\u29fc\u2e22\u2e24\u2e26\u2e28\u2e55\u2e57\u2e59\u2e5b\u3008\u300a\u300c\u300e\u3010\u3014"
     "\u3016\u3018\u301a\ufe59\ufe5b\ufe5d\uff08\uff3b\uff5b\uff5f\uff62"
-_CLOSING = ")]}\u0f3b\u0f3d\u169c\u2046\u207e\u208e\u2309\u230b\u232a\u2769\u276b\u276d\u276f\u2771\u2773\u2775" \
-    "\u27c6\u27e7\u27e9\u27eb\u27ed\u27ef\u2984\u2986\u2988\u298a\u298c\u2990\u298e\u2992\u2994\u2996\u2998" \
-    "\u29d9\u29db\u29fd\u2e23\u2e25\u2e27\u2e29\u2e56\u2e58\u2e5a\u2e5c\u3009\u300b\u300d\u300f\u3011\u3015" \
+)
+_CLOSING = (
+    ")]}\u0f3b\u0f3d\u169c\u2046\u207e\u208e\u2309\u230b\u232a\u2769\u276b\u276d\u276f\u2771\u2773\u2775"
+    "\u27c6\u27e7\u27e9\u27eb\u27ed\u27ef\u2984\u2986\u2988\u298a\u298c\u2990\u298e\u2992\u2994\u2996\u2998"
+    "\u29d9\u29db\u29fd\u2e23\u2e25\u2e27\u2e29\u2e56\u2e58\u2e5a\u2e5c\u3009\u300b\u300d\u300f\u3011\u3015"
     "\u3017\u3019\u301b\ufe5a\ufe5c\ufe5e\uff09\uff3d\uff5d\uff60\uff63"
+)
 _PAIRS = {**{opening: index for index, opening in enumerate(_OPENING)}, "\u3008": _OPENING.index("\u2329")}
 _CLOSES = {**{closing: index for index, closing in enumerate(_CLOSING)}, "\u3009": _OPENING.index("\u2329")}
 
@@ -346,8 +397,14 @@ def _paragraph_order(text: str) -> list[int]:
         before = embedding[kept[first - 1]] if first else 0
         unmatched = initiators[sequence[-1]] and sequence[-1] not in matching
         after = embedding[kept[last + 1]] if last + 1 < len(kept) and not unmatched else 0
-        _resolve(text, sequence, types, levels, "R" if max(level, before) % 2 else "L",
-                 "R" if max(embedding[sequence[-1]], after) % 2 else "L")
+        _resolve(
+            text,
+            sequence,
+            types,
+            levels,
+            "R" if max(level, before) % 2 else "L",
+            "R" if max(embedding[sequence[-1]], after) % 2 else "L",
+        )
     for index in reversed(kept):  # L1: trailing whitespace and isolate controls at the paragraph's level
         if unicodedata.bidirectional(text[index]) not in ("WS", "B", "S", "LRI", "RLI", "FSI", "PDI"):
             break
@@ -577,7 +634,7 @@ def _reorder(kept: list[int], levels: list[int]) -> list[int]:
     def place(node: Node, turned: bool) -> None:
         turns = max(0, node.high - max(node.low, lowest) + 1)
         turned ^= bool(turns % 2)
-        for child in (reversed(node.children) if turned else node.children):
+        for child in reversed(node.children) if turned else node.children:
             if isinstance(child, Node):
                 place(child, turned)
             else:

@@ -75,8 +75,15 @@ class Change:
     new_incident: bool
 
     def as_dict(self) -> dict:
-        return {"incident_id": self.incident_id, "incident": self.incident, "status": self.status, "body": self.body,
-                "at": self.at, "url": self.url, "new_incident": self.new_incident}
+        return {
+            "incident_id": self.incident_id,
+            "incident": self.incident,
+            "status": self.status,
+            "body": self.body,
+            "at": self.at,
+            "url": self.url,
+            "new_incident": self.new_incident,
+        }
 
 
 # URLs, and what messages may show of them
@@ -266,22 +273,36 @@ class _BoundedHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(partial(_BoundedHTTPSConnection, deadline=self.deadline), request)
 
 
-def _request(url: str, deadline: Deadline, data: bytes | None = None, headers: Mapping[str, str] | None = None,
-             credentials: bool = True) -> http.client.HTTPResponse:
+def _request(
+    url: str,
+    deadline: Deadline,
+    data: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    credentials: bool = True,
+) -> http.client.HTTPResponse:
     """One request to `url` (GET, or POST of `data`), proxies from the environment honoured, redirects never
     followed: a 2xx answer, its body not read yet; any other an `urllib.error.HTTPError`. A user and password in the
     URL are sent as Basic authentication when `credentials`."""
     parts = urllib.parse.urlsplit(url)
     plain = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment=""))
-    request = urllib.request.Request(plain, data=data, method="GET" if data is None else "POST",
-                                     headers={"User-Agent": USER_AGENT, **(headers or {})})
+    request = urllib.request.Request(
+        plain,
+        data=data,
+        method="GET" if data is None else "POST",
+        headers={"User-Agent": USER_AGENT, **(headers or {})},
+    )
     if credentials and parts.username is not None:
         pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
         request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(pair.encode()).decode("ascii"))
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), _BoundedHTTPHandler(deadline),
-                    _BoundedHTTPSHandler(deadline), urllib.request.HTTPDefaultErrorHandler(),
-                    urllib.request.HTTPErrorProcessor()):
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        _BoundedHTTPHandler(deadline),
+        _BoundedHTTPSHandler(deadline),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
         opener.add_handler(handler)
     return opener.open(request, timeout=deadline.left())
 
@@ -458,8 +479,9 @@ def _problems(document) -> Iterator[str]:
             if not isinstance(update, dict):
                 yield f"{where}.incident_updates[{index}] is not an object"
                 continue
-            yield from _field_problems(update, f"{where}.incident_updates[{index}]", ("id", "status"),
-                                       ("body", "created_at"))
+            yield from _field_problems(
+                update, f"{where}.incident_updates[{index}]", ("id", "status"), ("body", "created_at")
+            )
 
 
 def _field_problems(value: Mapping, where: str, required: Sequence[str], optional: Sequence[str]) -> Iterator[str]:
@@ -480,11 +502,29 @@ def changes(previous: Mapping, current: Mapping) -> list[Change]:
         seen = {update["id"] for update in (old or {}).get("incident_updates", [])}
         new_updates = [update for update in incident.get("incident_updates", []) if update["id"] not in seen]
         for update in reversed(new_updates):  # the API lists them newest first
-            found.append(Change(incident["id"], incident["name"], update["status"], update.get("body") or "",
-                                update.get("created_at"), incident.get("shortlink") or "", old is None))
+            found.append(
+                Change(
+                    incident["id"],
+                    incident["name"],
+                    update["status"],
+                    update.get("body") or "",
+                    update.get("created_at"),
+                    incident.get("shortlink") or "",
+                    old is None,
+                )
+            )
         if not new_updates and (old is None or old.get("status") != incident.get("status")):
-            found.append(Change(incident["id"], incident["name"], incident["status"], "",
-                                incident.get("updated_at"), incident.get("shortlink") or "", old is None))
+            found.append(
+                Change(
+                    incident["id"],
+                    incident["name"],
+                    incident["status"],
+                    "",
+                    incident.get("updated_at"),
+                    incident.get("shortlink") or "",
+                    old is None,
+                )
+            )
     return sorted(found, key=lambda change: change.at or "")
 
 
@@ -519,9 +559,11 @@ def payload(webhook: Webhook, page: Mapping, found: Sequence[Change]) -> bytes:
     if webhook.format == "slack":
         document: dict[str, object] = {"text": slack_text(page.get("name") or "", found)}
     else:
-        document = {"event": "status.updated", "page": {"id": page.get("id"), "name": page.get("name"),
-                                                        "url": page.get("url")},
-                    "changes": [change.as_dict() for change in found]}
+        document = {
+            "event": "status.updated",
+            "page": {"id": page.get("id"), "name": page.get("name"), "url": page.get("url")},
+            "changes": [change.as_dict() for change in found],
+        }
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
@@ -574,9 +616,16 @@ def targets(webhooks: Sequence[Webhook], environ: Mapping[str, str]) -> tuple[li
     return ready, problems
 
 
-def send(url: str, body: bytes, headers: Mapping[str, str], timeout: float = 10.0, retries: int = 3,
-         backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
-         log: Callable[[str], None] = lambda message: None) -> int:
+def send(
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    timeout: float = 10.0,
+    retries: int = 3,
+    backoff: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    log: Callable[[str], None] = lambda message: None,
+) -> int:
     """POST `body` to `url`; the number of attempts it took. Raises NotifyError when every attempt failed.
 
     Each attempt ends within `timeout` seconds, its answer's body unread; a redirect is not followed (it fails at

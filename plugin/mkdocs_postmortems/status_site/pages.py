@@ -41,8 +41,9 @@ API_ENTRY = "api/v2/summary.json"  # the entry of the Statuspage API (`statuspag
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 # Material fetches a sitemap.xml beside every <link rel="alternate"> (for its instant navigation and language
 # switch); an empty one in each folder that holds one keeps every page free of 404s.
-EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
 CALENDAR = "maintenance.ics"
 BADGE_SVG, BADGE_JSON = "badge.svg", "badge.json"
 FEEDS = {"atom": "history.atom", "rss": "history.rss"}
@@ -109,20 +110,51 @@ class Subscription:
 def every_subscription(components: Sequence[str]) -> list[Subscription]:
     """Every file of the public site a reader or a tool follows, in the order the status page and each page's
     `<head>` list them."""
-    found = [Subscription("Atom feed", FEEDS["atom"], MEDIA_TYPES["atom"], "Every incident and maintenance, with each "
-                          "update, for a feed reader.", " (Atom)"),
-             Subscription("RSS feed", FEEDS["rss"], MEDIA_TYPES["rss"], "The same, for readers that want RSS.",
-                          " (RSS)"),
-             Subscription("Maintenance calendar", CALENDAR, "text/calendar", "Planned maintenance windows, for your "
-                          "calendar (iCalendar).", ": maintenance calendar"),
-             Subscription("JSON API", API_ENTRY, "application/json", "Statuspage-compatible JSON for tools; also "
-                          "status.json, incidents.json and scheduled-maintenances.json.", ": status API")]
+    found = [
+        Subscription(
+            "Atom feed",
+            FEEDS["atom"],
+            MEDIA_TYPES["atom"],
+            "Every incident and maintenance, with each update, for a feed reader.",
+            " (Atom)",
+        ),
+        Subscription("RSS feed", FEEDS["rss"], MEDIA_TYPES["rss"], "The same, for readers that want RSS.", " (RSS)"),
+        Subscription(
+            "Maintenance calendar",
+            CALENDAR,
+            "text/calendar",
+            "Planned maintenance windows, for your calendar (iCalendar).",
+            ": maintenance calendar",
+        ),
+        Subscription(
+            "JSON API",
+            API_ENTRY,
+            "application/json",
+            "Statuspage-compatible JSON for tools; also status.json, incidents.json and scheduled-maintenances.json.",
+            ": status API",
+        ),
+    ]
     for name in components:
         feeds = component_feeds(name)
-        found += [Subscription(f"{name} (Atom)", feeds["atom"], MEDIA_TYPES["atom"],
-                               f"Incidents and maintenance of {name} only.", f": {name} (Atom)", name),
-                  Subscription(f"{name} (RSS)", feeds["rss"], MEDIA_TYPES["rss"], f"Incidents and maintenance of "
-                               f"{name} only, for readers that want RSS.", f": {name} (RSS)", name, offered=False)]
+        found += [
+            Subscription(
+                f"{name} (Atom)",
+                feeds["atom"],
+                MEDIA_TYPES["atom"],
+                f"Incidents and maintenance of {name} only.",
+                f": {name} (Atom)",
+                name,
+            ),
+            Subscription(
+                f"{name} (RSS)",
+                feeds["rss"],
+                MEDIA_TYPES["rss"],
+                f"Incidents and maintenance of {name} only, for readers that want RSS.",
+                f": {name} (RSS)",
+                name,
+                offered=False,
+            ),
+        ]
     return found
 
 
@@ -145,10 +177,13 @@ class PublicSite:
         """What the <head> of page `uri` (any page of the site; `up` leads from it to the site root) must also hold,
         so readers and tools find them: the feeds, the maintenance calendar and the JSON API on every page; a
         component's own feeds on its pages and on the status page."""
-        return "".join(f'<link rel="alternate" type="{way.media_type}" title="{escape(self.name + way.head_title)}" '
-                       f'href="{up}{escape(way.uri)}">' for way in self.subscriptions
-                       if way.component is None or uri in (HOME, component_uri(way.component),
-                                                           component_history_uri(way.component)))
+        return "".join(
+            f'<link rel="alternate" type="{way.media_type}" title="{escape(self.name + way.head_title)}" '
+            f'href="{up}{escape(way.uri)}">'
+            for way in self.subscriptions
+            if way.component is None
+            or uri in (HOME, component_uri(way.component), component_history_uri(way.component))
+        )
 
 
 def months(incidents: Sequence[PublicView]) -> list[tuple[str, list[PublicView]]]:
@@ -173,9 +208,15 @@ def moment_of(today: date, now: datetime | None) -> datetime:
     return now if now is not None else datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
 
 
-def status_context(views: Sequence[PublicView], policy: Policy, today: date,
-                   incident_page: Callable[[PublicView], str], history: str | None = HISTORY,
-                   now: datetime | None = None, public: bool = False) -> dict:
+def status_context(
+    views: Sequence[PublicView],
+    policy: Policy,
+    today: date,
+    incident_page: Callable[[PublicView], str],
+    history: str | None = HISTORY,
+    now: datetime | None = None,
+    public: bool = False,
+) -> dict:
     """What `status.html` shows: when it was built, the overall status, what is wrong now, maintenance in
     progress and upcoming, each component with its uptime days, the last 15 days, and (on the public site,
     `public`) the ways to subscribe and the links to each component's calendar and to the uptime formula.
@@ -186,57 +227,127 @@ def status_context(views: Sequence[PublicView], policy: Policy, today: date,
     components = []
     for name in policy.components:
         days = tuple(uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), now))
-        components.append(ComponentStatus(name, statuses[name], days, uptime_percent(days),
-                                          component_uri(name) if public else None))
+        components.append(
+            ComponentStatus(name, statuses[name], days, uptime_percent(days), component_uri(name) if public else None)
+        )
     planned = [(view, maintenance_status(view, today, moment)) for view in maintenances]
-    return {"overall": overall_status(incidents), "components": components, "updated": moment,
-            "unresolved": [view for view in incidents if not view.closed],
-            "active_maintenance": [view for view, state in planned if state in ("in_progress", "verifying")],
-            "upcoming_maintenance": sorted((view for view, state in planned if state == "scheduled"),
-                                           key=lambda view: view.started or moment),
-            "recent_days": recent_days(views, today), "formula": FORMULA,
-            "formula_uri": f"{ABOUT}#{FORMULA_ANCHOR}" if public else None,
-            "subscriptions": subscriptions(policy.components) if public else [],
-            "incident_uri": incident_page, "history_uri": history}
+    return {
+        "overall": overall_status(incidents),
+        "components": components,
+        "updated": moment,
+        "unresolved": [view for view in incidents if not view.closed],
+        "active_maintenance": [view for view, state in planned if state in ("in_progress", "verifying")],
+        "upcoming_maintenance": sorted(
+            (view for view, state in planned if state == "scheduled"), key=lambda view: view.started or moment
+        ),
+        "recent_days": recent_days(views, today),
+        "formula": FORMULA,
+        "formula_uri": f"{ABOUT}#{FORMULA_ANCHOR}" if public else None,
+        "subscriptions": subscriptions(policy.components) if public else [],
+        "incident_uri": incident_page,
+        "history_uri": history,
+    }
 
 
-def _history_page(uri: str, title: str, views: Sequence[PublicView], policy: Policy, in_nav: bool = False,
-                  component: str | None = None, **paging) -> PageSpec:
-    return PageSpec(uri, title, "status-history", {
-        "months": months(views), "incident_uri": incident_uri, "component": component,
-        "filters": [(None, HISTORY)] + [(name, component_history_uri(name)) for name in policy.components],
-        "page_number": paging.get("page_number", 1), "page_count": paging.get("page_count", 1),
-        "previous_uri": paging.get("previous_uri"), "next_uri": paging.get("next_uri")}, in_nav=in_nav)
+def _history_page(
+    uri: str,
+    title: str,
+    views: Sequence[PublicView],
+    policy: Policy,
+    in_nav: bool = False,
+    component: str | None = None,
+    **paging,
+) -> PageSpec:
+    return PageSpec(
+        uri,
+        title,
+        "status-history",
+        {
+            "months": months(views),
+            "incident_uri": incident_uri,
+            "component": component,
+            "filters": [(None, HISTORY)] + [(name, component_history_uri(name)) for name in policy.components],
+            "page_number": paging.get("page_number", 1),
+            "page_count": paging.get("page_count", 1),
+            "previous_uri": paging.get("previous_uri"),
+            "next_uri": paging.get("next_uri"),
+        },
+        in_nav=in_nav,
+    )
 
 
-def public_site(views: Sequence[PublicView], policy: Policy, today: date, page: Page,
-                url_of: Callable[[str], str], now: datetime | None = None) -> PublicSite:
+def public_site(
+    views: Sequence[PublicView],
+    policy: Policy,
+    today: date,
+    page: Page,
+    url_of: Callable[[str], str],
+    now: datetime | None = None,
+) -> PublicSite:
     """Every page and file of the public site, declared here and nowhere else. `url_of` turns a source URI into its
     URL from the site root; `now` is the build's time (default: midnight of `today`), shown as "last updated"."""
     moment = moment_of(today, now)
-    pages = [PageSpec(HOME, page.name, "status", status_context(views, policy, today, incident_uri, now=moment,
-                                                                public=True), in_nav=True)]
-    pages += [PageSpec(incident_uri(view), view.title, "status-incident",
-                       {"incident": view, "status_uri": HOME,
-                        "maintenance_status": maintenance_status(view, today, moment) if view.kind == "maintenance"
-                        else None}) for view in views]
+    pages = [
+        PageSpec(
+            HOME,
+            page.name,
+            "status",
+            status_context(views, policy, today, incident_uri, now=moment, public=True),
+            in_nav=True,
+        )
+    ]
+    pages += [
+        PageSpec(
+            incident_uri(view),
+            view.title,
+            "status-incident",
+            {
+                "incident": view,
+                "status_uri": HOME,
+                "maintenance_status": maintenance_status(view, today, moment) if view.kind == "maintenance" else None,
+            },
+        )
+        for view in views
+    ]
     size = max(policy.history_page_size, 1)
-    chunks = [list(views[start:start + size]) for start in range(0, len(views), size)] or [[]]
+    chunks = [list(views[start : start + size]) for start in range(0, len(views), size)] or [[]]
     for number, chunk in enumerate(chunks, 1):
-        pages.append(_history_page(
-            history_uri(number), "History" if number == 1 else f"History, page {number}", chunk, policy,
-            in_nav=number == 1, page_number=number, page_count=len(chunks),
-            previous_uri=history_uri(number - 1) if number > 1 else None,
-            next_uri=history_uri(number + 1) if number < len(chunks) else None))
+        pages.append(
+            _history_page(
+                history_uri(number),
+                "History" if number == 1 else f"History, page {number}",
+                chunk,
+                policy,
+                in_nav=number == 1,
+                page_number=number,
+                page_count=len(chunks),
+                previous_uri=history_uri(number - 1) if number > 1 else None,
+                next_uri=history_uri(number + 1) if number < len(chunks) else None,
+            )
+        )
     incidents = by_kind(views)[0]
     for name in policy.components:
         naming = [view for view in views if name in view.components]
         pages.append(_history_page(component_history_uri(name), f"{name}: history", naming, policy, component=name))
         days = uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), moment)
-        pages.append(PageSpec(component_uri(name), f"{name}: uptime", "status-component", {
-            "name": name, "calendar": calendar(days), "uptime": uptime_percent(days), "days": days,
-            "history_uri": component_history_uri(name), "feeds": component_feeds(name), "status_uri": HOME,
-            "incident_uri": incident_uri, "formula_uri": f"{ABOUT}#{FORMULA_ANCHOR}"}))
+        pages.append(
+            PageSpec(
+                component_uri(name),
+                f"{name}: uptime",
+                "status-component",
+                {
+                    "name": name,
+                    "calendar": calendar(days),
+                    "uptime": uptime_percent(days),
+                    "days": days,
+                    "history_uri": component_history_uri(name),
+                    "feeds": component_feeds(name),
+                    "status_uri": HOME,
+                    "incident_uri": incident_uri,
+                    "formula_uri": f"{ABOUT}#{FORMULA_ANCHOR}",
+                },
+            )
+        )
     pages.append(PageSpec(ABOUT, "About", "status-about", {"formula": FORMULA, "anchor": FORMULA_ANCHOR}))
 
     def absolute(path: str) -> str:
@@ -253,8 +364,9 @@ def public_site(views: Sequence[PublicView], policy: Policy, today: date, page: 
     for name in policy.components:
         naming = [view for view in views if name in view.components]
         feeds, home = component_feeds(name), absolute(url_of(component_uri(name)))
-        files[feeds["atom"]] = atom_feed(page, naming, incident_url, absolute(feeds["atom"]), "../" + FEED_CSS,
-                                         name, home)
+        files[feeds["atom"]] = atom_feed(
+            page, naming, incident_url, absolute(feeds["atom"]), "../" + FEED_CSS, name, home
+        )
         files[feeds["rss"]] = rss_feed(page, naming, incident_url, absolute(feeds["rss"]), "../" + FEED_CSS, name, home)
     files[CALENDAR] = maintenance_calendar(page, by_kind(views)[1], today, incident_url)
     indicator, description = overall_status(incidents)
@@ -276,5 +388,5 @@ def calendar(days: Sequence[Day]) -> list[tuple[str, list[list[Day | None]]]]:
     for (year, month), listed in sorted(by_month.items(), reverse=True):
         cells: list[Day | None] = [None] * listed[0].day.weekday() + list(listed)
         cells += [None] * (-len(cells) % 7)
-        found.append((date(year, month, 1).strftime("%B %Y"), [cells[i:i + 7] for i in range(0, len(cells), 7)]))
+        found.append((date(year, month, 1).strftime("%B %Y"), [cells[i : i + 7] for i in range(0, len(cells), 7)]))
     return found

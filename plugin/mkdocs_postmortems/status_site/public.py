@@ -93,18 +93,30 @@ def public_incidents(postmortems: Iterable[Postmortem], policy: Policy) -> list[
     first: dict[str, Postmortem] = {}
     for pm in postmortems:
         first.setdefault(pm.id, pm)
-    views = [view for pm in first.values() if goes_public(pm) and not pm.errors  # disclosed: it has a `public` block
-             if (view := public_view(pm, policy, posts_only=disclosed(pm) == "posts")) is not None]
+    views = [
+        view
+        for pm in first.values()
+        if goes_public(pm) and not pm.errors  # disclosed: it has a `public` block
+        if (view := public_view(pm, policy, posts_only=disclosed(pm) == "posts")) is not None
+    ]
     return sorted(views, key=lambda v: (v.started.timestamp() if v.started else 0, v.id), reverse=True)
 
 
 def by_kind(views: Sequence[PublicView]) -> tuple[list[PublicView], list[PublicView]]:
     """(incidents, maintenance), each in the order given."""
-    return ([view for view in views if view.kind != "maintenance"], [view for view in views if view.kind == "maintenance"])
+    return (
+        [view for view in views if view.kind != "maintenance"],
+        [view for view in views if view.kind == "maintenance"],
+    )
 
 
-@rule("public-withheld", Level.WARNING, "A published postmortem with a `public` block that has errors, so it is "
-      "left out of the public site.", scope=Scope.FINDINGS, docs="publishing.md#what-may-go-public")
+@rule(
+    "public-withheld",
+    Level.WARNING,
+    "A published postmortem with a `public` block that has errors, so it is left out of the public site.",
+    scope=Scope.FINDINGS,
+    docs="publishing.md#what-may-go-public",
+)
 def withheld(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]], ctx: Context) -> list[Diagnostic]:
     """`public-withheld` for each postmortem that would go public but has errors, naming where each is."""
     found = []
@@ -115,11 +127,18 @@ def withheld(postmortems: list[Postmortem], by_path: dict[str, list[Diagnostic]]
         listed = "; ".join(f"{d.location()} [{d.code}]" for d in errors[:5])
         more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
         line, col = pm.position_of("public")
-        found.append(Diagnostic(pm.path, line, col, "public-withheld",
-                                f"left out of the public site: {len(errors)} error{'s' if len(errors) != 1 else ''} "
-                                f"to fix first ({listed}{more})",
-                                "fix those errors and rebuild; until then customers see nothing of this incident",
-                                RULES["public-withheld"].level))
+        found.append(
+            Diagnostic(
+                pm.path,
+                line,
+                col,
+                "public-withheld",
+                f"left out of the public site: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+                f"to fix first ({listed}{more})",
+                "fix those errors and rebuild; until then customers see nothing of this incident",
+                RULES["public-withheld"].level,
+            )
+        )
     return found
 
 
@@ -135,8 +154,13 @@ def _indented(text: str) -> list[str]:
 def public_text(view: PublicView) -> str:
     """The public part as plain text, exactly as `postmortems public-diff` prints it: summary first, then the
     updates newest first, each with where it was read from."""
-    lines = [f"Title: {view.title}", f"Components: {', '.join(view.components) or '(none)'}",
-             f"Impact: {view.impact}, {impact_window(view)}", "Summary:", *_indented(view.summary)]
+    lines = [
+        f"Title: {view.title}",
+        f"Components: {', '.join(view.components) or '(none)'}",
+        f"Impact: {view.impact}, {impact_window(view)}",
+        "Summary:",
+        *_indented(view.summary),
+    ]
     if view.changes:
         lines += ["What we are changing:", *_indented(view.changes)]
     lines += ["Updates, newest first:" if view.updates else "Updates: none posted"]
@@ -170,5 +194,18 @@ def public_view(pm: Postmortem, policy: Policy, posts_only: bool = False) -> Pub
     title, summary, changes, revised = public.title, public.summary, public.changes, public.revised
     if posts_only:
         title, summary, changes, revised = held_title(pm.kind, public.components), updates[0].body, "", None
-    return PublicView(pm.id, title, summary, public.components, impact, changes, newest_first,
-                      pm.started, pm.resolved, revised, pm.kind, pm.mitigated, dict(pm.precision))
+    return PublicView(
+        pm.id,
+        title,
+        summary,
+        public.components,
+        impact,
+        changes,
+        newest_first,
+        pm.started,
+        pm.resolved,
+        revised,
+        pm.kind,
+        pm.mitigated,
+        dict(pm.precision),
+    )

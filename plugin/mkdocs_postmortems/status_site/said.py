@@ -68,9 +68,15 @@ def said_updates(pm: Postmortem, posts_only: bool = False) -> tuple[PublicUpdate
     found = posts(pm)
     timed = [note.at for _, note in found if note.at]
     newest = max(timed, default=None)
-    return tuple(PublicUpdate(note.status or _timeline_status(pm, note.at, note.at == newest), note.at,
-                              note.summary, ("communications", index, "summary"))
-                 for index, note in found)
+    return tuple(
+        PublicUpdate(
+            note.status or _timeline_status(pm, note.at, note.at == newest),
+            note.at,
+            note.summary,
+            ("communications", index, "summary"),
+        )
+        for index, note in found
+    )
 
 
 def disclosed(pm: Postmortem) -> str | None:
@@ -97,9 +103,14 @@ def goes_public(pm: Postmortem) -> bool:
     return disclosed(pm) is not None
 
 
-@rule("communication-leak", Level.ERROR, "A status-page post to customers in `communications`, which the status "
-      "site publishes, names an internal service, a person, a ticket or an internal host.",
-      scope=Scope.KNOWLEDGE_BASE, docs="publishing.md#only-what-was-said")
+@rule(
+    "communication-leak",
+    Level.ERROR,
+    "A status-page post to customers in `communications`, which the status "
+    "site publishes, names an internal service, a person, a ticket or an internal host.",
+    scope=Scope.KNOWLEDGE_BASE,
+    docs="publishing.md#only-what-was-said",
+)
 def communication_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """The leak gate over every post that becomes a public update: all of a record's posts, unless it publishes its
     `public.updates` instead (see `disclosed`)."""
@@ -113,11 +124,18 @@ def communication_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Dia
             for offset, term, what in _outside_components(gate.find(note.summary), note.summary, ctx):
                 lines_before = note.summary.count("\n", 0, offset)
                 at_col = col + offset if not lines_before else offset - note.summary.rfind("\n", 0, offset)
-                found.append(Diagnostic(
-                    pm.path, line + lines_before, at_col, "communication-leak",
-                    f"the status-page post {index + 1} names `{term}`, {what}; the status site publishes it",
-                    "posts to customers may name components and what customers saw; reword the summary to what "
-                    "was posted, or give the incident `public.updates` that say it", RULES["communication-leak"].level))
+                found.append(
+                    Diagnostic(
+                        pm.path,
+                        line + lines_before,
+                        at_col,
+                        "communication-leak",
+                        f"the status-page post {index + 1} names `{term}`, {what}; the status site publishes it",
+                        "posts to customers may name components and what customers saw; reword the summary to what "
+                        "was posted, or give the incident `public.updates` that say it",
+                        RULES["communication-leak"].level,
+                    )
+                )
     return found
 
 
@@ -125,10 +143,15 @@ def _outside_components(leaks: list[tuple[int, str, str]], text: str, ctx: Conte
     """The leaks that are not part of a public component's name: `search` in "Product search is slow" is the
     component customers know, not the internal service."""
     folded = text.casefold()
-    spans = [(start, start + len(name)) for name in ctx.policy.components if name
-             for start in _occurrences(folded, name.casefold())]
-    return [leak for leak in leaks
-            if not any(start <= leak[0] and leak[0] + len(leak[1]) <= end for start, end in spans)]
+    spans = [
+        (start, start + len(name))
+        for name in ctx.policy.components
+        if name
+        for start in _occurrences(folded, name.casefold())
+    ]
+    return [
+        leak for leak in leaks if not any(start <= leak[0] and leak[0] + len(leak[1]) <= end for start, end in spans)
+    ]
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:
@@ -138,12 +161,22 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
         start = text.find(word, start + 1)
 
 
-@rule("ongoing-unsaid", Level.WARNING, "An ongoing incident without a `public` block or any public update: the "
-      "status page has nothing to show.", states=(LIVE,), docs="publishing.md#live-incidents")
+@rule(
+    "ongoing-unsaid",
+    Level.WARNING,
+    "An ongoing incident without a `public` block or any public update: the status page has nothing to show.",
+    states=(LIVE,),
+    docs="publishing.md#live-incidents",
+)
 def ongoing_unsaid(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     if pm.is_maintenance and pm.public is not None:
         return  # a maintenance is announced by its summary and window alone
     if pm.public is None or not said_updates(pm):
-        yield diagnostic(pm, ("status",), "ongoing-unsaid", "an ongoing incident has nothing public to show",
-                         "post an update with `postmortems incident update FILE --message ...`, or add a `public` "
-                         "block with `updates`")
+        yield diagnostic(
+            pm,
+            ("status",),
+            "ongoing-unsaid",
+            "an ongoing incident has nothing public to show",
+            "post an update with `postmortems incident update FILE --message ...`, or add a `public` "
+            "block with `updates`",
+        )

@@ -25,8 +25,12 @@ INCIDENTS_LIMIT = 50  # Statuspage's incidents.json lists the 50 newest
 OPEN_STATUSES = ("investigating", "identified", "monitoring")
 # Statuspage's overall indicator for the worst impact among unresolved incidents, and its words for it.
 INDICATORS = ("none", "minor", "major", "critical")
-DESCRIPTIONS = {"none": "All Systems Operational", "minor": "Minor Service Outage",
-                "major": "Partial System Outage", "critical": "Major System Outage"}
+DESCRIPTIONS = {
+    "none": "All Systems Operational",
+    "minor": "Minor Service Outage",
+    "major": "Partial System Outage",
+    "critical": "Major System Outage",
+}
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,9 @@ def _earliest(incidents: Sequence[PublicView]) -> datetime | None:
     return min((view.started for view in incidents if view.started), default=None)
 
 
-def _components(page_id: str, incidents: Sequence[PublicView], components: Sequence[str],
-                since: Mapping[str, date | None]) -> dict[str, dict]:
+def _components(
+    page_id: str, incidents: Sequence[PublicView], components: Sequence[str], since: Mapping[str, date | None]
+) -> dict[str, dict]:
     """Statuspage's component objects by name. Created when it started serving customers (`since`), else at the
     first incident naming it, else at the site's first incident; updated at its last incident's last change."""
     statuses = component_statuses(incidents, components)
@@ -94,14 +99,27 @@ def _components(page_id: str, incidents: Sequence[PublicView], components: Seque
     for position, name in enumerate(components, 1):
         naming = [view for view in incidents if name in view.components]
         first = since.get(name)
-        created = (datetime(first.year, first.month, first.day, tzinfo=timezone.utc) if first else
-                   _earliest(naming) or _earliest(incidents))
+        created = (
+            datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
+            if first
+            else _earliest(naming) or _earliest(incidents)
+        )
         updated = max((changed for view in naming if (changed := _changed(view))), default=None) or created
         found[name] = {
-            "id": public_code(name), "name": name, "status": statuses[name],
-            "created_at": timestamp(created), "updated_at": timestamp(updated), "position": position,
-            "description": None, "showcase": True, "start_date": first.isoformat() if first else None,
-            "group_id": None, "page_id": page_id, "group": False, "only_show_if_degraded": False}
+            "id": public_code(name),
+            "name": name,
+            "status": statuses[name],
+            "created_at": timestamp(created),
+            "updated_at": timestamp(updated),
+            "position": position,
+            "description": None,
+            "showcase": True,
+            "start_date": first.isoformat() if first else None,
+            "group_id": None,
+            "page_id": page_id,
+            "group": False,
+            "only_show_if_degraded": False,
+        }
     return found
 
 
@@ -116,29 +134,51 @@ def _affected(view: PublicView, index: int, components: Mapping[str, dict]) -> l
         old, new = OPERATIONAL, impact
     else:
         return None
-    return [{"code": components[name]["id"], "name": name, "old_status": old, "new_status": new}
-            for name in view.components if name in components] or None
+    return [
+        {"code": components[name]["id"], "name": name, "old_status": old, "new_status": new}
+        for name in view.components
+        if name in components
+    ] or None
 
 
 def _update(view: PublicView, index: int, affected: list[dict] | None) -> dict:
     """The update `index` (newest first) as Statuspage writes it; its ID counts from the oldest update."""
     update = view.updates[index]
-    return {"id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"), "status": update.status,
-            "body": update.body, "incident_id": view.code, "created_at": timestamp(update.at),
-            "updated_at": timestamp(update.at), "display_at": timestamp(update.at), "affected_components": affected,
-            "deliver_notifications": True, "custom_tweet": None, "tweet_id": None}
+    return {
+        "id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"),
+        "status": update.status,
+        "body": update.body,
+        "incident_id": view.code,
+        "created_at": timestamp(update.at),
+        "updated_at": timestamp(update.at),
+        "display_at": timestamp(update.at),
+        "affected_components": affected,
+        "deliver_notifications": True,
+        "custom_tweet": None,
+        "tweet_id": None,
+    }
 
 
-def _incident(view: PublicView, page_id: str, components: Mapping[str, dict],
-              incident_url: Callable[[PublicView], str]) -> dict:
+def _incident(
+    view: PublicView, page_id: str, components: Mapping[str, dict], incident_url: Callable[[PublicView], str]
+) -> dict:
     monitoring = [update.at for update in view.updates if update.status == "monitoring" and update.at]
     updates = [_update(view, index, _affected(view, index, components)) for index in range(len(view.updates))]
     return {
-        "id": view.code, "name": view.title, "status": incident_status(view), "created_at": timestamp(view.started),
-        "updated_at": timestamp(view.updated), "monitoring_at": timestamp(min(monitoring, default=None)),
-        "resolved_at": timestamp(view.resolved), "impact": view.impact, "shortlink": incident_url(view),
-        "started_at": timestamp(view.started), "page_id": page_id, "incident_updates": updates,
-        "components": [components[name] for name in view.components if name in components]}
+        "id": view.code,
+        "name": view.title,
+        "status": incident_status(view),
+        "created_at": timestamp(view.started),
+        "updated_at": timestamp(view.updated),
+        "monitoring_at": timestamp(min(monitoring, default=None)),
+        "resolved_at": timestamp(view.resolved),
+        "impact": view.impact,
+        "shortlink": incident_url(view),
+        "started_at": timestamp(view.started),
+        "page_id": page_id,
+        "incident_updates": updates,
+        "components": [components[name] for name in view.components if name in components],
+    }
 
 
 def maintenance_status(view: PublicView, today: date, now: datetime | None = None) -> str:
@@ -146,6 +186,7 @@ def maintenance_status(view: PublicView, today: date, now: datetime | None = Non
     from it, verifying from `mitigated` (the work done), completed from `resolved`; by `today` alone (a window
     known only to the day), scheduled before its start's day, in progress from then, verifying from the day of
     `mitigated`, completed after the day of `resolved`."""
+
     def reached(name: str) -> bool:
         moment = getattr(view, name)
         if moment is None:
@@ -153,6 +194,7 @@ def maintenance_status(view: PublicView, today: date, now: datetime | None = Non
         if now is not None and name not in view.precision:
             return moment <= now
         return moment.date() <= today if name != "resolved" else moment.date() < today
+
     if view.closed and (view.resolved is None or reached("resolved")):
         return "completed"
     if reached("mitigated"):
@@ -162,32 +204,59 @@ def maintenance_status(view: PublicView, today: date, now: datetime | None = Non
     return "scheduled"
 
 
-def _maintenance(view: PublicView, today: date, page_id: str, components: Mapping[str, dict], shortlink: str,
-                 now: datetime | None = None) -> dict:
+def _maintenance(
+    view: PublicView,
+    today: date,
+    page_id: str,
+    components: Mapping[str, dict],
+    shortlink: str,
+    now: datetime | None = None,
+) -> dict:
     """A scheduled maintenance as Statuspage writes it: the window as `scheduled_for` and `scheduled_until`, and
     its updates with maintenance statuses."""
     status = maintenance_status(view, today, now)
     updates = [_update(view, index, None) for index in range(len(view.updates))]
     return {
-        "id": view.code, "name": view.title, "status": status, "created_at": timestamp(view.announced),
-        "updated_at": timestamp(view.updated), "monitoring_at": timestamp(view.mitigated),
-        "resolved_at": timestamp(view.resolved) if status == "completed" else None, "impact": "maintenance",
-        "shortlink": shortlink, "started_at": timestamp(view.started), "page_id": page_id,
-        "incident_updates": updates, "components": [components[name] for name in view.components if name in components],
-        "scheduled_for": timestamp(view.started), "scheduled_until": timestamp(view.resolved)}
+        "id": view.code,
+        "name": view.title,
+        "status": status,
+        "created_at": timestamp(view.announced),
+        "updated_at": timestamp(view.updated),
+        "monitoring_at": timestamp(view.mitigated),
+        "resolved_at": timestamp(view.resolved) if status == "completed" else None,
+        "impact": "maintenance",
+        "shortlink": shortlink,
+        "started_at": timestamp(view.started),
+        "page_id": page_id,
+        "incident_updates": updates,
+        "components": [components[name] for name in view.components if name in components],
+        "scheduled_for": timestamp(view.started),
+        "scheduled_until": timestamp(view.resolved),
+    }
 
 
-def api_files(page: Page, incidents: Sequence[PublicView], components: Sequence[str],
-              incident_url: Callable[[PublicView], str], since: Mapping[str, date | None] | None = None,
-              today: date | None = None, now: datetime | None = None) -> dict[str, str]:
+def api_files(
+    page: Page,
+    incidents: Sequence[PublicView],
+    components: Sequence[str],
+    incident_url: Callable[[PublicView], str],
+    since: Mapping[str, date | None] | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> dict[str, str]:
     """Statuspage's public API v2 files, as JSON text by path. `incidents` newest first, maintenance among them
     (`kind`); `components` the public components in display order; `since` the day each started serving customers
     (its `start_date`; None or missing where unknown); `today` the build date and `now` its time, which a
     maintenance's status depends on (default: none listed)."""
     incidents, maintenances = by_kind(incidents)
     page_id = public_code(page.name)
-    page_object = {"id": page_id, "name": page.name, "url": page.url or "/", "time_zone": "Etc/UTC",
-                   "updated_at": timestamp(max((view.updated for view in incidents if view.updated), default=None))}
+    page_object = {
+        "id": page_id,
+        "name": page.name,
+        "url": page.url or "/",
+        "time_zone": "Etc/UTC",
+        "updated_at": timestamp(max((view.updated for view in incidents if view.updated), default=None)),
+    }
     indicator, description = overall_status(incidents)
     status = {"indicator": indicator, "description": description}
     by_name = _components(page_id, incidents, components, since or {})
@@ -197,18 +266,27 @@ def api_files(page: Page, incidents: Sequence[PublicView], components: Sequence[
         return [_incident(view, page_id, by_name, incident_url) for view in views]
 
     open_incidents = shaped(unresolved(incidents))
-    planned = [_maintenance(view, today, page_id, by_name, incident_url(view), now)
-               for view in maintenances] if today else []
+    planned = (
+        [_maintenance(view, today, page_id, by_name, incident_url(view), now) for view in maintenances] if today else []
+    )
     upcoming = [m for m in planned if m["status"] == "scheduled"]
     active = [m for m in planned if m["status"] in ("in_progress", "verifying")]
     documents = {
-        "api/v2/summary.json": {"page": page_object, "components": component_list, "incidents": open_incidents,
-                                "scheduled_maintenances": upcoming + active, "status": status},
+        "api/v2/summary.json": {
+            "page": page_object,
+            "components": component_list,
+            "incidents": open_incidents,
+            "scheduled_maintenances": upcoming + active,
+            "status": status,
+        },
         "api/v2/status.json": {"page": page_object, "status": status},
         "api/v2/components.json": {"page": page_object, "components": component_list},
         "api/v2/incidents.json": {"page": page_object, "incidents": shaped(incidents[:INCIDENTS_LIMIT])},
         "api/v2/incidents/unresolved.json": {"page": page_object, "incidents": open_incidents},
-        "api/v2/scheduled-maintenances.json": {"page": page_object, "scheduled_maintenances": planned[:INCIDENTS_LIMIT]},
+        "api/v2/scheduled-maintenances.json": {
+            "page": page_object,
+            "scheduled_maintenances": planned[:INCIDENTS_LIMIT],
+        },
         "api/v2/scheduled-maintenances/upcoming.json": {"page": page_object, "scheduled_maintenances": upcoming},
         "api/v2/scheduled-maintenances/active.json": {"page": page_object, "scheduled_maintenances": active},
     }

@@ -22,11 +22,13 @@ NO_DATA = "no-data"
 STATUS_ORDER = (OPERATIONAL, "degraded_performance", "partial_outage", "major_outage")
 DAY_MINUTES = 24 * 60
 
-FORMULA = ("Uptime is counted per UTC day: every minute of an incident with critical impact (major outage) counts "
-           "as down, a minute of major impact (partial outage) counts 0.3 of a minute, and minor impact (degraded "
-           "performance) does not count; where incidents overlap, a minute counts once, at the heaviest weight. "
-           "A day's uptime is 1 − counted minutes / 1440, and a component's uptime is the average over the days "
-           "with data; an incident not yet resolved counts until this page was last updated.")
+FORMULA = (
+    "Uptime is counted per UTC day: every minute of an incident with critical impact (major outage) counts "
+    "as down, a minute of major impact (partial outage) counts 0.3 of a minute, and minor impact (degraded "
+    "performance) does not count; where incidents overlap, a minute counts once, at the heaviest weight. "
+    "A day's uptime is 1 − counted minutes / 1440, and a component's uptime is the average over the days "
+    "with data; an incident not yet resolved counts until this page was last updated."
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,14 @@ def _counted_minutes(spans: list[tuple[datetime, datetime, float]]) -> float:
     return min(counted, DAY_MINUTES)
 
 
-def uptime_days(component: str, incidents: Sequence[PublicView], today: date, days: int = 90,
-                since: date | None = None, now: datetime | None = None) -> list[Day]:
+def uptime_days(
+    component: str,
+    incidents: Sequence[PublicView],
+    today: date,
+    days: int = 90,
+    since: date | None = None,
+    now: datetime | None = None,
+) -> list[Day]:
     """`days` UTC days ending with `today`, oldest first, for `component`.
 
     An incident's window runs from `started` to `resolved` (unresolved: to `now`, the build's time, or without one
@@ -94,8 +102,12 @@ def uptime_days(component: str, incidents: Sequence[PublicView], today: date, da
     spans: dict[date, list[tuple[datetime, datetime, float]]] = {}
     touching: dict[date, list[PublicView]] = {}
     for view in incidents:
-        if (component not in view.components or view.kind == "maintenance" or not view.window_known
-                or view.started is None):  # a known window has a start
+        if (
+            component not in view.components
+            or view.kind == "maintenance"
+            or not view.window_known
+            or view.started is None
+        ):  # a known window has a start
             continue
         start = _utc(view.started)
         open_end = min(_utc(now), window_end) if now is not None else window_end
