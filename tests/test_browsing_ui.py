@@ -387,6 +387,11 @@ def serious(violations: list[dict]) -> list[dict]:
     return found
 
 
+# Every explorer of the page has loaded its records (postmortems.js marks it active): the page axe must check.
+EXPLORERS_READY = """() => [...document.querySelectorAll('[data-pm-explore]')]
+    .every(container => container.classList.contains('pm-explore--active'))"""
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_finds_no_serious_violation(browser, example, width, scheme):
@@ -396,14 +401,17 @@ def test_axe_finds_no_serious_violation(browser, example, width, scheme):
         problems = {}
         for path in page_types(example.postmortems):
             page.goto(f"{example.url}/{path}")
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(100)  # the script names Material's scrolling tables after Material wraps them
+            # Ready for axe once every explorer has its JSON and the script named Material's scrolling tables (after
+            # Material wraps them); the network settles while axe runs, before the next page (the recorder's check).
+            page.wait_for_function(EXPLORERS_READY)
+            page.wait_for_timeout(100)
             expected = "slate" if scheme == "dark" else "default"
             assert page.evaluate("document.body.dataset.mdColorScheme") == expected  # the OS setting is followed
             page.add_script_tag(content=axe)
             result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
             if serious(result):
                 problems[path] = serious(result)
+            page.wait_for_load_state("networkidle")
         assert problems == {}
         page.recorder.assert_clean()
     finally:
