@@ -59,18 +59,90 @@ EDITS = {
 }
 
 
+class Served:
+    """The example served in one process, as `mkdocs serve` and `mkdocs serve --dirty` run it, and fresh builds to
+    compare with; shared by the edit cases of this module, since each build of the example takes a second.
+
+    Each `serve` session keeps its plugin objects (as MkDocs keeps them between rebuilds) and its site folder from
+    case to case: a case first undoes the last case's edit and rebuilds (which must give the fresh build of the
+    example), then makes its own edit to the example as it is in git and rebuilds. A fresh build of each state of
+    the sources, by new plugin objects as `mkdocs build` in a new process, is made once and serves both sessions."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.sessions, self.fresh = folder, {}, {}
+        self.pristine = {path.relative_to(folder): path.read_bytes() for path in (folder / "postmortems").rglob("*")
+                         if path.is_file()}
+        self.edited: dict[bool, str | None] = {}  # the edit each session's last build saw (None: the example as in git)
+
+    def restore(self) -> None:
+        """The example's postmortems as in git: files back as they were (a new mtime, as git writes them), and
+        files an edit added removed."""
+        for path in [p for p in (self.folder / "postmortems").rglob("*") if p.is_file()]:
+            if path.relative_to(self.folder) not in self.pristine:
+                path.unlink()
+        for name, data in self.pristine.items():
+            path = self.folder / name
+            if not path.is_file() or path.read_bytes() != data:
+                path.write_bytes(data)
+
+    def build(self, dirty: bool, caplog) -> list[str]:
+        """A (re)build by session `dirty`'s plugin objects; its diagnostics."""
+        MkDocsConfig.plugins.plugin_cache.clear()
+        MkDocsConfig.plugins.plugin_cache.update(self.sessions.get(dirty, {}))
+        site = self.folder / ("served-dirty" if dirty else "served")
+        diagnostics = _build(self.folder / "mkdocs.yml", site, dirty, caplog)
+        self.sessions[dirty] = dict(MkDocsConfig.plugins.plugin_cache)
+        return diagnostics
+
+    def site(self, dirty: bool) -> dict[str, bytes]:
+        return snapshot(self.folder / ("served-dirty" if dirty else "served"))
+
+    def expected(self, edit: str | None, caplog) -> tuple[list[str], dict[str, bytes]]:
+        """The diagnostics and site of a fresh build of the sources as they are now: the example with `edit`."""
+        if edit not in self.fresh:
+            diagnostics = _fresh(self.folder / "mkdocs.yml", self.folder / "fresh", caplog)
+            self.fresh[edit] = diagnostics, snapshot(self.folder / "fresh")
+        return self.fresh[edit]
+
+    def start(self, dirty: bool, caplog) -> None:
+        """Session `dirty`, with its last build of the example as in git: its first build, or a rebuild undoing the
+        last case's edit, which must give the site and the diagnostics of a fresh build."""
+        if dirty in self.edited and self.edited[dirty] is None:
+            return
+        undoing = self.edited.get(dirty, "")
+        self.restore()
+        diagnostics = self.build(dirty, caplog)
+        self.edited[dirty] = None
+        if undoing:
+            expected_diagnostics, expected = self.expected(None, caplog)
+            rebuilt = self.site(dirty)
+            assert diagnostics == expected_diagnostics, f"undoing {undoing!r}"
+            if dirty:  # as in the edit cases: the search index is merged, a deleted page's HTML stays behind
+                expected = {name: data for name, data in expected.items() if name != "search/search_index.json"}
+            else:
+                assert rebuilt.keys() == expected.keys(), f"undoing {undoing!r}"
+            assert [name for name in expected if rebuilt.get(name) != expected[name]] == [], f"undoing {undoing!r}"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("served")
+    for name in EXAMPLE:
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, folder / name)
+    return Served(folder)
+
+
 @pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve --dirty"])
 @pytest.mark.parametrize("edit", list(EDITS))
-def test_a_rebuild_after_an_edit_gives_the_site_and_diagnostics_of_a_fresh_build(example, caplog, edit, dirty):
-    config, served, fresh = example / "mkdocs.yml", example / "served", example / "fresh"
-    MkDocsConfig.plugins.plugin_cache.clear()
-    _build(config, served, dirty, caplog)
-    before = snapshot(served)
-    EDITS[edit](example / "postmortems")
-    diagnostics = _build(config, served, dirty, caplog)
-    rebuilt = snapshot(served)
-    expected_diagnostics = _fresh(config, fresh, caplog)
-    expected = snapshot(fresh)
+def test_a_rebuild_after_an_edit_gives_the_site_and_diagnostics_of_a_fresh_build(served, caplog, edit, dirty):
+    served.start(dirty, caplog)
+    before = served.site(dirty)
+    served.edited[dirty] = edit
+    EDITS[edit](served.folder / "postmortems")
+    diagnostics = served.build(dirty, caplog)
+    rebuilt = served.site(dirty)
+    expected_diagnostics, expected = served.expected(edit, caplog)
+    expected = dict(expected)
 
     assert diagnostics == expected_diagnostics
     if edit == "a broken related link elsewhere":
