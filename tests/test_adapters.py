@@ -19,6 +19,7 @@ import pytest
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
 from mkdocs_postmortems.site_pages import ASSETS, CSS, JS, Rendered, SitePage, TocEntry
@@ -128,13 +129,17 @@ def _same_html(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+\n", "\n", html)).strip()
 
 
-@pytest.fixture(params=["internal", "public"])
-def both(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    internal, public = sources(tmp_path)
-    config = internal if request.param == "internal" else public
-    handed, site, extensions = with_mkdocs(config)
-    written, docs = with_generate(config, tmp_path / "out", extensions)
+@pytest.fixture(scope="module", params=["internal", "public"])
+def both(request, tmp_path_factory):
+    """Each site built once by both adapters for this module's tests, which only read what they made."""
+    root = tmp_path_factory.mktemp(request.param)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        MkDocsConfig.plugins.plugin_cache.clear()  # new plugin objects, as `mkdocs build` in a new process
+        internal, public = sources(root)
+        config = internal if request.param == "internal" else public
+        handed, site, extensions = with_mkdocs(config)
+        written, docs = with_generate(config, root / "out", extensions)
     return handed, site, written, docs
 
 
