@@ -16,7 +16,7 @@ from mkdocs_postmortems.generator import SiteSource, automatic_nav, generated_co
 from mkdocs_postmortems.render import template_environment
 from mkdocs_postmortems.site_pages import CSS, JS, TocEntry
 from site_support import run_cli
-from test_generate import PM, small_site
+from test_publishing import PM, small_site
 
 ROOT_CAUSES = "root-causes/index.md"
 
