@@ -1,4 +1,5 @@
-"""The `postmortems` command: exit codes, output formats, `new`, `schema`, and config loading shared with the plugin."""
+"""`cli/check.py` and the `postmortems` command around it: exit codes, output formats, `new`, `schema`, and config
+loading shared with the plugin (`cli/options.py`). `new` and `incident` are in tests/test_writing.py too."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Diagnostics that lead somewhere: foreign formats recognised with the command that converts them, "did you mean"
-only for misspellings, `front-matter-missing` listing the required fields, and section aliases."""
+"""`parsing/formats.py` and the diagnostics that lead somewhere: foreign formats recognised with the command that
+converts them, "did you mean" only for misspellings, `front-matter-missing` listing the required fields, and section
+aliases."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`generator.py`: each page of the core's site as Markdown an engine without plugins renders as the plugin's build
 does, and the configuration it gets. The command around it (`postmortems generate OUT`: what it writes, refuses and
-reports) is tested in tests/test_generate.py, and the two adapters against each other in tests/test_adapters.py."""
+reports) is tested in tests/test_publishing.py, and the two adapters against each other in tests/test_adapters.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""`postmortems import`: each format from fixtures of our own, idempotency, --force, --dry-run, the report,
-provenance and unknown facts, day-only times, wrong facts, and imported records that pass check and a strict build."""
+"""`cli/importing.py`, `postmortems import`: each format from fixtures of our own, idempotency, --force, --dry-run, the
+report, provenance and unknown facts, day-only times, wrong facts, and imported records that pass check and a strict
+build."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The cross-incident pages in built sites: every page and link exists, exports parse, search stays lean,
-builds repeat byte for byte, users can add text and override templates, and front matter stays text."""
+"""`kb_site/pages.py`, the cross-incident pages, in built sites: every page and link exists, exports parse, search stays
+lean, builds repeat byte for byte, users can add text and override templates, and front matter stays text."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""`postmortems generate OUT`: a site source for engines without plugins. What it writes, what it refuses, and that
-it reports and exits like `check`. Small sites, no engine: tests/test_engines.py builds the output with Zensical;
-how `generator.py` writes each page is in tests/test_generator.py."""
+"""`cli/publishing.py`'s `postmortems generate OUT` (its `notify` is in tests/test_notify.py): a site source for engines
+without plugins. What it writes, what it refuses, and that it reports and exits like `check`. Small sites, no engine:
+tests/test_engines.py builds the output with Zensical; how `generator.py` writes each page is in
+tests/test_generator.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Templates with blocks: each page's template is a thin file extending `postmortems/base/<name>.html`, whose named
-blocks a site's `overrides/postmortems/<name>.html` replaces one at a time (extending the base, since extending its
-own name would extend itself). Replacing one block changes that block in the built site and nothing else."""
+"""`render.py`'s templates with blocks: each page's template is a thin file extending `postmortems/base/<name>.html`,
+whose named blocks a site's `overrides/postmortems/<name>.html` replaces one at a time (extending the base, since
+extending its own name would extend itself). Replacing one block changes that block in the built site and nothing else.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`postmortems new --template`: the shipped templates, a team's own in `templates_folder`, and hostile input."""
+"""`scaffold.py`, `postmortems new --template`: the shipped templates, a team's own in `templates_folder`, and hostile
+input."""
 
 from __future__ import annotations
 

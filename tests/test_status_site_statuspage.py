@@ -29,7 +29,7 @@ FILE_KEYS = {
     "api/v2/components.json": {"page", "components"},
     "api/v2/incidents.json": {"page", "incidents"},
     "api/v2/incidents/unresolved.json": {"page", "incidents"},
-    "api/v2/scheduled-maintenances.json": {"page", "scheduled_maintenances"},  # maintenance: see test_import.py
+    "api/v2/scheduled-maintenances.json": {"page", "scheduled_maintenances"},  # maintenance: see test_importing.py
     "api/v2/scheduled-maintenances/upcoming.json": {"page", "scheduled_maintenances"},
     "api/v2/scheduled-maintenances/active.json": {"page", "scheduled_maintenances"},
 }

@@ -73,7 +73,7 @@ TESTED_ELSEWHERE = {"unreadable-file", "duplicate-id", "too-many-problems", "fol
                     "unknown-given",  # in test_provenance.py
                     "public-withheld",  # in test_data_errors.py
                     "date-implausible",  # in test_long_histories.py
-                    "foreign-format",  # in test_foreign_formats.py
+                    "foreign-format",  # in test_formats.py
                     # links, pipes, folders and merges, in test_files.py
                     "not-regular-file", "link-outside", "linked-folder", "dot-folder", "conflict-marker"}
 
