@@ -1,21 +1,17 @@
-"""The status site's smaller files and helpers: the iCalendar feed (RFC 5545 escaping, folding, stable UIDs,
-no invented times), the badge, the uptime calendar, maintenance status by the build's time, and the head links."""
+"""`status_site/ical.py`: `maintenance.ics`, the iCalendar feed of the maintenance windows (RFC 5545 escaping, folding,
+stable UIDs, no invented times)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
 
 from mkdocs_postmortems.model import DAY, PublicUpdate
-from mkdocs_postmortems.status_site.badge import badge_json, badge_svg
 from mkdocs_postmortems.status_site.ical import escape_text, fold, maintenance_calendar
-from mkdocs_postmortems.status_site.pages import calendar, component_feeds, recent_days
 from mkdocs_postmortems.status_site.public import PublicView
-from mkdocs_postmortems.status_site.statuspage import Page, maintenance_status
-from mkdocs_postmortems.status_site.uptime import uptime_days
+from mkdocs_postmortems.status_site.statuspage import Page
 
 UTC = timezone.utc
 PAGE = Page("Larkspur status", "https://status.example.com/")
@@ -68,49 +64,3 @@ def test_folding_keeps_lines_within_75_octets_and_never_splits_a_character(text)
 
 def test_escaping_follows_rfc_5545():
     assert escape_text("a;b,c\\d\r\ne") == "a\\;b\\,c\\\\d\\ne"
-
-
-def test_the_badge_says_the_status_in_words_with_contrast():
-    svg = badge_svg("major", "Partial System Outage")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<title>status: Partial System Outage</title>"
-    assert "Partial System Outage</text>" in svg and 'fill="#bf360c"' in svg
-    assert json.loads(badge_json("none", "All Systems Operational")) == {
-        "schemaVersion": 1, "label": "status", "message": "All Systems Operational", "color": "brightgreen"}
-    assert "&lt;b&gt;" in badge_svg("none", "<b>")
-
-
-def test_the_calendar_is_weeks_from_monday_newest_month_first():
-    days = uptime_days("Checkout", [], date(2026, 12, 2), 5)  # Saturday Nov 28 to Wednesday Dec 2
-    months = calendar(days)
-    assert [label for label, _ in months] == ["December 2026", "November 2026"]
-    (december,) = months[0][1]
-    assert [d.day.day if d else None for d in december] == [None, 1, 2, None, None, None, None]
-    assert [[d.day.day if d else None for d in week] for week in months[1][1]] == [
-        [None, None, None, None, None, 28, 29], [30, None, None, None, None, None, None]]
-
-
-def test_maintenance_status_follows_the_builds_time_when_given():
-    today = date(2026, 12, 9)
-    assert maintenance_status(PLANNED, today) == "in_progress"  # by the day alone, as before
-    assert maintenance_status(PLANNED, today, datetime(2026, 12, 9, 22, tzinfo=UTC)) == "scheduled"
-    assert maintenance_status(PLANNED, today, datetime(2026, 12, 9, 23, 30, tzinfo=UTC)) == "in_progress"
-    assert maintenance_status(PLANNED, date(2026, 12, 10), datetime(2026, 12, 10, 1, tzinfo=UTC)) == "completed"
-
-
-def test_an_open_incident_counts_until_the_builds_time_not_the_end_of_the_day():
-    ongoing = PublicView("x", "Down", "", ("Checkout",), "critical", "", (), datetime(2026, 12, 1, 12, tzinfo=UTC), None)
-    (day,) = uptime_days("Checkout", [ongoing], date(2026, 12, 1), 1, now=datetime(2026, 12, 1, 18, tzinfo=UTC))
-    assert round(day.uptime, 2) == 75.0  # 6 of 24 hours down
-    (day,) = uptime_days("Checkout", [ongoing], date(2026, 12, 1), 1)
-    assert round(day.uptime, 2) == 50.0  # without a time: to the end of the day
-
-
-def test_the_last_15_days_list_what_started_on_each_and_no_maintenance_to_come():
-    incident = PublicView("i", "Slow", "", ("Checkout",), "minor", "", (), datetime(2026, 12, 1, 3, tzinfo=UTC), None)
-    days = recent_days([PLANNED, incident], date(2026, 12, 2))
-    assert len(days) == 15 and days[0][0] == date(2026, 12, 2) and days[-1][0] == date(2026, 11, 18)
-    assert [(day, [v.title for v in views]) for day, views in days if views] == [(date(2026, 12, 1), ["Slow"])]
-
-
-def test_component_feeds_have_stable_paths():
-    assert component_feeds("Product search") == {"atom": "feeds/product-search.atom", "rss": "feeds/product-search.rss"}

@@ -1,4 +1,5 @@
-"""The public status templates: valid HTML, text for every colour, escaped public text, UTC times."""
+"""`status_site/pages.py`: the public status site's pages and their templates: valid HTML, text for every colour,
+escaped public text, UTC times; the uptime calendar, the last 15 days and the component feeds."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ import pytest
 
 from mkdocs_postmortems import render
 from mkdocs_postmortems.model import PublicUpdate
-from mkdocs_postmortems.status_site.pages import ComponentStatus, component_uri, recent_days, subscriptions
+from mkdocs_postmortems.status_site.pages import (
+    ComponentStatus,
+    calendar,
+    component_feeds,
+    component_uri,
+    recent_days,
+    subscriptions,
+)
 from mkdocs_postmortems.status_site.public import PublicView
 from mkdocs_postmortems.status_site.uptime import FORMULA, uptime_days, uptime_percent
+from test_ical import PLANNED
 
 TODAY = date(2026, 11, 22)
 UTC = timezone.utc
@@ -378,3 +387,28 @@ def test_a_history_page_escapes_hostile_titles_and_uses_utc_times():
 def test_each_template_documents_its_context(template):
     source = (render.TEMPLATES / "postmortems" / f"{template}.html").read_text(encoding="utf-8")
     assert source.startswith("{#") and "Context:" in source.split("#}")[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# The uptime calendar, the last 15 days and the component feeds
+
+
+def test_the_calendar_is_weeks_from_monday_newest_month_first():
+    days = uptime_days("Checkout", [], date(2026, 12, 2), 5)  # Saturday Nov 28 to Wednesday Dec 2
+    months = calendar(days)
+    assert [label for label, _ in months] == ["December 2026", "November 2026"]
+    (december,) = months[0][1]
+    assert [d.day.day if d else None for d in december] == [None, 1, 2, None, None, None, None]
+    assert [[d.day.day if d else None for d in week] for week in months[1][1]] == [
+        [None, None, None, None, None, 28, 29], [30, None, None, None, None, None, None]]
+
+
+def test_the_last_15_days_list_what_started_on_each_and_no_maintenance_to_come():
+    incident = PublicView("i", "Slow", "", ("Checkout",), "minor", "", (), datetime(2026, 12, 1, 3, tzinfo=UTC), None)
+    days = recent_days([PLANNED, incident], date(2026, 12, 2))
+    assert len(days) == 15 and days[0][0] == date(2026, 12, 2) and days[-1][0] == date(2026, 11, 18)
+    assert [(day, [v.title for v in views]) for day, views in days if views] == [(date(2026, 12, 1), ["Slow"])]
+
+
+def test_component_feeds_have_stable_paths():
+    assert component_feeds("Product search") == {"atom": "feeds/product-search.atom", "rss": "feeds/product-search.rss"}

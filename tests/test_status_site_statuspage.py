@@ -11,7 +11,14 @@ import pytest
 
 from mkdocs_postmortems.model import PublicUpdate
 from mkdocs_postmortems.status_site.public import PublicView, public_code
-from mkdocs_postmortems.status_site.statuspage import Page, api_files, component_statuses, overall_status
+from mkdocs_postmortems.status_site.statuspage import (
+    Page,
+    api_files,
+    component_statuses,
+    maintenance_status,
+    overall_status,
+)
+from test_ical import PLANNED
 
 # Field sets as Statuspage's public API v2 documents and serves them (status.atlassian.com/api, a UTC page).
 PAGE_KEYS = {"id", "name", "url", "time_zone", "updated_at"}
@@ -198,3 +205,11 @@ def test_hostile_strings_stay_data(hostile):
     assert summary["incidents"][0]["incident_updates"][0]["body"] == f"{hostile} (investigating)"
     assert summary["components"][0]["name"] == hostile
     assert all(isinstance(json.loads(text), dict) for text in texts.values())
+
+
+def test_maintenance_status_follows_the_builds_time_when_given():
+    today = date(2026, 12, 9)
+    assert maintenance_status(PLANNED, today) == "in_progress"  # by the day alone, as before
+    assert maintenance_status(PLANNED, today, datetime(2026, 12, 9, 22, tzinfo=timezone.utc)) == "scheduled"
+    assert maintenance_status(PLANNED, today, datetime(2026, 12, 9, 23, 30, tzinfo=timezone.utc)) == "in_progress"
+    assert maintenance_status(PLANNED, date(2026, 12, 10), datetime(2026, 12, 10, 1, tzinfo=timezone.utc)) == "completed"

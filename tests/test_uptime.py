@@ -157,3 +157,11 @@ def test_percent_text_rounds_down_so_downtime_never_reads_100():
 def test_the_formula_states_the_weights():
     for words in ("UTC day", "critical", "0.3", "minor", "1440", "average"):
         assert words in FORMULA
+
+
+def test_an_open_incident_counts_until_the_builds_time_not_the_end_of_the_day():
+    ongoing = PublicView("x", "Down", "", ("Checkout",), "critical", "", (), datetime(2026, 12, 1, 12, tzinfo=UTC), None)
+    (day,) = uptime_days("Checkout", [ongoing], date(2026, 12, 1), 1, now=datetime(2026, 12, 1, 18, tzinfo=UTC))
+    assert round(day.uptime, 2) == 75.0  # 6 of 24 hours down
+    (day,) = uptime_days("Checkout", [ongoing], date(2026, 12, 1), 1)
+    assert round(day.uptime, 2) == 50.0  # without a time: to the end of the day
