@@ -22,7 +22,6 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
-from mkdocs_postmortems.site_pages import ASSETS, CSS, JS, Rendered, SitePage, TocEntry
 from mkdocs_postmortems.status_site.pages import PublicSite, every_subscription, subscriptions
 from site_support import IMG, SCRIPT, make_site, postmortem, run_cli
 
@@ -180,37 +179,8 @@ def test_the_same_data_files(both):
 
 
 # --------------------------------------------------------------------------------------------------
-# The decisions both adapters hand over, each made once in the core
-
-
-def test_a_pages_front_matter_is_decided_once():
-    searchable = SitePage("postmortems/a.md", 'Slow <b> & "x"', "body")
-    assert searchable.title_html == "Slow &lt;b&gt; &amp; &quot;x&quot;"
-    assert searchable.front_matter({"title": "theirs"}) == {"title": searchable.title_html}
-    listing = SitePage("root-causes/index.md", "Root causes", searchable=False, user_page=True)
-    assert listing.front_matter({}) == {"title": "Root causes", "search": {"exclude": True}}
-    assert listing.front_matter({"title": "Why"}) == {"title": "Why", "search": {"exclude": True}}
-
-
-def test_the_sections_are_found_once_and_a_nested_one_stays_html_in_markdown():
-    after = '<h2 id="a">A &amp; B</h2>\n<div>\n<h2 id="b">B</h2>\n</div>\n<h2 id="c">C</h2>\n'
-    rendered = Rendered("<p>card</p>", after)
-    assert rendered.toc == (TocEntry("a", "A &amp; B"), TocEntry("b", "B"), TocEntry("c", "C"))
-    assert rendered.after_with_sections(lambda entry: f"## {entry.title}") == (
-        '## A &amp; B\n<div>\n<h2 id="b">B</h2>\n</div>\n## C\n')
-
-
-def test_the_html_goes_around_the_page_in_place_of_the_compact_search_text():
-    rendered = Rendered("<div>card</div>", "<table>items</table>")
-    assert rendered.around("<p>body</p>") == "<div>card</div><p>body</p><table>items</table>"
-    assert rendered.around("<p>s</p><p>body</p><p>t</p>", ("<p>s</p>", "<p>t</p>")) == rendered.around("<p>body</p>")
-
-
-def test_the_assets_are_added_once():
-    css, js = ["mine.css"], []
-    for _ in range(2):
-        ASSETS.add_to(css, js)
-    assert css == ["mine.css", CSS] and js == [JS]
+# The decisions both adapters hand over, each made once in the core (those of `site_pages.py` are tested in
+# tests/test_site_pages.py)
 
 
 def test_each_followed_file_of_the_status_site_is_offered_and_named_in_head_from_one_list():
