@@ -1,7 +1,7 @@
 """`status_site/normalise.py`: text as the leak gate reads it. One canonical spelling of what a reader sees (entities
 decoded, look-alikes and compatibility forms folded, invisible characters dropped, whitespace collapsed), the order a
 browser shows it in, and a map from each character back to the text as written. The corpus of real attempts is in
-tests/test_leak_corpus.py."""
+tests/test_leak_gate_corpus.py."""
 
 from __future__ import annotations
 
