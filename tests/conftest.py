@@ -1,5 +1,10 @@
 """Shared test data: a small service catalog, a fixed "today" and a valid baseline postmortem."""
 
+# Where tests live (tests/test_layout.py checks it): a module's tests are in tests/test_<name>.py, <name> its file name
+# (tests/test_<package>_<name>.py when two modules share a file name, as kb_site/pages.py and status_site/pages.py
+# do); more tests of it in tests/test_<name>_<aspect>.py. Any other test file is cross-cutting and listed, with what
+# it covers, in test_layout.CROSS_CUTTING.
+
 from __future__ import annotations
 
 import logging
