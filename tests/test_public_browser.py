@@ -46,7 +46,7 @@ def build_public(root: Path, strict: bool) -> tuple[Path, list]:
     logging.getLogger("mkdocs").setLevel(logging.NOTSET)  # in case a CLI test changed it (see test_plugin_build)
     config = load_config(str(root / "mkdocs.public.yml"), strict=strict)
     build(config)
-    return root / "site-public", config.plugins["postmortems"].site.kb.diagnostics
+    return root / "site-public", config.plugins["postmortems"].site.renderer.kb.diagnostics
 
 
 def read_json(site: Path, name: str) -> dict:
