@@ -192,6 +192,52 @@ def repo(tmp_path, monkeypatch):
 
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _build_example(root: Path, config: str) -> None:
+    """Build `root/config` strictly with new plugin objects, whatever a test did to MkDocs' logger before."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
+
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.NOTSET)  # a strict build counts what reaches the logger (see _mkdocs_logger_reset)
+    MkDocsConfig.plugins.plugin_cache.clear()
+    try:
+        build(load_config(str(root / config), strict=True))
+    finally:
+        logger.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def example_root(tmp_path_factory) -> Path:
+    """A copy of the repository's example (mkdocs.yml, mkdocs.public.yml, docs/, postmortems/), never changed."""
+    root = tmp_path_factory.mktemp("example")
+    for name in ("docs", "postmortems"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("mkdocs.yml", "mkdocs.public.yml"):
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_site(example_root) -> Path:
+    """The example's knowledge base (mkdocs.yml) built once per session under `--strict`, for the modules that only
+    read or serve it (the browser tests, the cross-incident pages, the docs). A test that changes the example
+    builds a copy of its own."""
+    _build_example(example_root, "mkdocs.yml")
+    return example_root / "site"
+
+
+@pytest.fixture(scope="session")
+def public_example_site(example_root) -> Path:
+    """The example's status site (mkdocs.public.yml) built once per session under `--strict`, as `example_site`."""
+    _build_example(example_root, "mkdocs.public.yml")
+    return example_root / "site-public"
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium per test module (see browser_support.launch_chromium)."""

@@ -59,12 +59,11 @@ def _build(config_file: Path, site_dir: Path, **overrides) -> Path:
 
 
 @pytest.fixture(scope="module")
-def example(browser, tmp_path_factory):
-    """The repository's site, built and served; `.url` is its root."""
+def example(browser, example_site):
+    """The repository's site, built once per session (conftest's `example_site`) and served; `.url` is its root."""
     shown = example_postmortems()
     assert shown, "the example knowledge base has no published postmortems yet"
-    site = _build(REPO / "mkdocs.yml", tmp_path_factory.mktemp("example") / "site")
-    with StaticServer(site) as server:
+    with StaticServer(example_site) as server:
         server.postmortems = shown
         yield server
 

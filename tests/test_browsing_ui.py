@@ -19,7 +19,6 @@ from mkdocs_postmortems.kb_site.urls import slugify
 from test_browser import (
     REPO,
     TIMEOUT_MS,
-    _build,
     action_items_of,
     as_moment,
     example_postmortems,
@@ -37,10 +36,9 @@ MATERIAL_FINDINGS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def example(browser, tmp_path_factory):
+def example(browser, example_site):
     shown = example_postmortems()
-    site = _build(REPO / "mkdocs.yml", tmp_path_factory.mktemp("browsing") / "site")
-    with StaticServer(site) as server:
+    with StaticServer(example_site) as server:
         server.postmortems = shown
         yield server
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from docs_support import DOCS, FENCE, README, ROOT, read, tables
@@ -114,10 +113,8 @@ def records(indexes):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    site_dir = tmp_path_factory.mktemp("example-site")
-    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir)))
-    return site_dir
+def built(example_site):
+    return example_site  # built once per session (conftest)
 
 
 # --------------------------------------------------------------------------------------------------

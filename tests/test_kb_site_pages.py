@@ -25,8 +25,9 @@ def copy_example(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    return build_site(copy_example(tmp_path_factory.mktemp("example")), strict=True)
+def example(example_site) -> Path:
+    """The example, built under `--strict` once per session (conftest's `example_site`)."""
+    return example_site
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
@@ -69,14 +68,10 @@ def incident_code(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def example(browser, tmp_path_factory):
-    """The example's status site, built strictly and served; `.api` holds its incidents and components JSON."""
-    root = tmp_path_factory.mktemp("public-example")
-    for name in ("docs", "postmortems"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("mkdocs.yml", "mkdocs.public.yml"):
-        shutil.copy(REPO / name, root / name)
-    site, _ = build_public(root, strict=True)
+def example(browser, public_example_site):
+    """The example's status site, built strictly once per session (conftest's `public_example_site`) and served;
+    `.api` holds its incidents and components JSON."""
+    site = public_example_site
     with StaticServer(site) as server:
         server.api = {name: read_json(site, f"{name}.json")
                       for name in ("status", "components", "incidents", "scheduled-maintenances")}

@@ -48,8 +48,8 @@ def public_published() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory) -> Path:
-    return build_public(copy_example(tmp_path_factory.mktemp("public")))
+def public(public_example_site) -> Path:
+    return public_example_site  # built under --strict once per session (conftest)
 
 
 def test_the_status_site_has_its_pages_feeds_and_api(public):
@@ -123,10 +123,8 @@ def test_no_internal_field_or_body_text_reaches_the_status_site(tmp_path):
     assert len(canaries) > 300 and leaked == set()
 
 
-def test_the_internal_site_previews_the_status_page(tmp_path):
-    root = copy_example(tmp_path)
-    build(load_config(str(root / "mkdocs.yml")))
-    preview = (root / "site" / "status" / "index.html").read_text(encoding="utf-8")
+def test_the_internal_site_previews_the_status_page(example_site):
+    preview = (example_site / "status" / "index.html").read_text(encoding="utf-8")
     assert "Operational" in preview or "operational" in preview
     assert "../postmortems/2026-11-30-delivery-slot-booking-errors/" in preview  # the live incident, in the banner
 
