@@ -14,8 +14,15 @@ from urllib.parse import urlsplit
 from conftest import skip_or_fail as unavailable  # a missing browser skips locally, fails under CI
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL_HOST = "127.0.0.1"
 # Not network requests: the page's own documents and scripts may create these.
 _LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -31,7 +38,8 @@ class StaticServer:
 
     def __init__(self, root: Path):
         self.httpd = http.server.ThreadingHTTPServer(
-            (LOCAL_HOST, 0), functools.partial(_QuietHandler, directory=str(root)))
+            (LOCAL_HOST, 0), functools.partial(_QuietHandler, directory=str(root))
+        )
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="static-server", daemon=True)
 
@@ -75,8 +83,12 @@ class Recorder:
         page.on("request", lambda request: self.requests.append(request.url))
         context.on("request", lambda request: self.requests.append(request.url))
         page.on("requestfailed", self._failed)
-        page.on("console", lambda message: self.console_errors.append(f"{message.text} @ {message.location}")
-                if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(f"{message.text} @ {message.location}") if message.type == "error" else None
+            ),
+        )
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("dialog", self._dialog)
 
@@ -90,8 +102,13 @@ class Recorder:
         dialog.dismiss()
 
     def foreign_requests(self) -> list[str]:
-        return sorted({url for url in self.requests
-                       if urlsplit(url).scheme not in _LOCAL_SCHEMES and urlsplit(url).hostname != LOCAL_HOST})
+        return sorted(
+            {
+                url
+                for url in self.requests
+                if urlsplit(url).scheme not in _LOCAL_SCHEMES and urlsplit(url).hostname != LOCAL_HOST
+            }
+        )
 
     def assert_clean(self) -> None:
         assert self.requests, "no requests were recorded"
@@ -116,7 +133,8 @@ def table_rows(locator) -> list[list[str]]:
     """The text of every cell of every body row of the table(s) `locator` matches or contains, whitespace
     collapsed; also of tables not rendered, such as one inside a closed <details>."""
     return locator.locator("tbody tr").evaluate_all(
-        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent.replace(/\\s+/g, ' ').trim()))")
+        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent.replace(/\\s+/g, ' ').trim()))"
+    )
 
 
 def link_targets(locator) -> list[str]:
@@ -132,14 +150,17 @@ def headings(page, level: str = "h2") -> list[str]:
 def section_texts(page, heading_id: str, selector: str, prop: str = "innerText") -> list[str]:
     """`prop` (the text, or `href` for a link's absolute URL) of every element matching `selector` between the
     article's `h2#heading_id` and the next h2."""
-    return page.locator(f"article h2#{heading_id}").evaluate("""(heading, [selector, prop]) => {
+    return page.locator(f"article h2#{heading_id}").evaluate(
+        """(heading, [selector, prop]) => {
         const found = [];
         for (let node = heading.nextElementSibling; node && node.tagName !== 'H2'; node = node.nextElementSibling) {
             if (node.matches(selector)) found.push(node);
             found.push(...node.querySelectorAll(selector));
         }
         return found.map(element => String(element[prop]).trim());
-    }""", [selector, prop])
+    }""",
+        [selector, prop],
+    )
 
 
 AXE_DEFAULT = Path(__file__).resolve().parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -150,6 +171,8 @@ def axe_source() -> str:
     --no-save --prefix tests/.axe axe-core@4`); `unavailable` when neither exists (skips locally, fails in CI)."""
     path = Path(os.environ.get("AXE_PATH") or AXE_DEFAULT)
     if not path.is_file():
-        unavailable(f"axe-core is not installed at {path} (npm install --no-save --prefix tests/.axe axe-core@4, "
-                    "or set AXE_PATH)")
+        unavailable(
+            f"axe-core is not installed at {path} (npm install --no-save --prefix tests/.axe axe-core@4, "
+            "or set AXE_PATH)"
+        )
     return path.read_text(encoding="utf-8")

@@ -36,8 +36,13 @@ def check_json(*args: str) -> tuple[int, dict]:
 
 
 def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
-                             *args], cwd=repo, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout
 
 

@@ -43,6 +43,7 @@ def skip_or_fail(reason: str):
         pytest.fail(f"{reason} (CI is set, so this test must run)", pytrace=False)
     pytest.skip(reason)
 
+
 # A minimal postmortem with no problems at all under `make_policy()` and TODAY.
 # Line numbers matter to the tests: title is line 2, severity line 4, started line 8,
 # impact.summary line 13, the closing `---` line 27 and the body starts on line 28.
@@ -106,8 +107,15 @@ Load-test before sales.
 # VALID is the baseline for the format rules: a well-formed postmortem, published before the review rules asked
 # for more. Those rules have a complete baseline of their own in test_review.py; here they are off, so each test
 # sees only the rule it is about.
-REVIEW_ONLY = ("published-date", "communication-missing", "root-cause-shallow", "action-item-deadline",
-               "done-when-missing", "publish-overdue", "communication-owed")
+REVIEW_ONLY = (
+    "published-date",
+    "communication-missing",
+    "root-cause-shallow",
+    "action-item-deadline",
+    "done-when-missing",
+    "publish-overdue",
+    "communication-owed",
+)
 REVIEW_OFF = dict.fromkeys(REVIEW_ONLY, Level.OFF)
 
 
@@ -188,8 +196,6 @@ def repo(tmp_path, monkeypatch):
     (tmp_path / "docs" / "index.md").write_text("# t\n")
     (tmp_path / "postmortems").mkdir()
     return tmp_path
-
-
 
 
 REPO = Path(__file__).resolve().parent.parent

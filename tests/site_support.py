@@ -51,17 +51,39 @@ def front_matter(pm_id: str, **overrides) -> dict:
         "resolved": f"{day}T13:00:00Z",
         "impact": {"summary": "Checkout was slow for a third of customers.", "customers_affected": 1200},
         "root_causes": [
-            {"id": "pool", "kind": "causal", "category": "capacity",
-             "summary": "The database connection pool was sized for last year's peak traffic."},
-            {"id": "alert", "kind": "contributing", "category": "monitoring-gap",
-             "summary": "Latency alerts watched the average instead of the 99th percentile."},
+            {
+                "id": "pool",
+                "kind": "causal",
+                "category": "capacity",
+                "summary": "The database connection pool was sized for last year's peak traffic.",
+            },
+            {
+                "id": "alert",
+                "kind": "contributing",
+                "category": "monitoring-gap",
+                "summary": "Latency alerts watched the average instead of the 99th percentile.",
+            },
         ],
         "action_items": [
-            {"title": "Size the pool from load tests", "owner": "team-checkout", "priority": "P1",
-             "due": "2099-01-31", "status": "open", "done_when": "The pool survives twice last peak.",
-             "addresses": ["pool"], "link": "https://tracker.example/CHK-1"},
-            {"title": "Alert on p99 latency", "owner": "sre", "priority": "P2", "due": "2099-02-28",
-             "status": "done", "closed": "2024-03-20", "addresses": ["alert"]},
+            {
+                "title": "Size the pool from load tests",
+                "owner": "team-checkout",
+                "priority": "P1",
+                "due": "2099-01-31",
+                "status": "open",
+                "done_when": "The pool survives twice last peak.",
+                "addresses": ["pool"],
+                "link": "https://tracker.example/CHK-1",
+            },
+            {
+                "title": "Alert on p99 latency",
+                "owner": "sre",
+                "priority": "P2",
+                "due": "2099-02-28",
+                "status": "done",
+                "closed": "2024-03-20",
+                "addresses": ["alert"],
+            },
         ],
     }
     values.update(overrides)
@@ -73,14 +95,27 @@ def postmortem(pm_id: str, text_body: str | None = None, **overrides) -> str:
     return f"---\n{fm}---\n{body() if text_body is None else text_body}"
 
 
-def make_site(root: Path, postmortems: dict[str, str | bytes], options: dict | None = None,
-              config: dict | None = None, docs: dict[str, str] | None = None) -> Path:
+def make_site(
+    root: Path,
+    postmortems: dict[str, str | bytes],
+    options: dict | None = None,
+    config: dict | None = None,
+    docs: dict[str, str] | None = None,
+) -> Path:
     """Write mkdocs.yml, docs/ and postmortems/ under `root`; return the path of mkdocs.yml."""
     mkdocs = {
         "site_name": "Test postmortems",
         "theme": {"name": "material", "font": False},
-        "plugins": ["search", {"postmortems": {"services": [{"name": s} for s in SERVICES], **(options or {}),
-                                               "rule_levels": {**REVIEW_OFF, **(options or {}).get("rule_levels", {})}}}],
+        "plugins": [
+            "search",
+            {
+                "postmortems": {
+                    "services": [{"name": s} for s in SERVICES],
+                    **(options or {}),
+                    "rule_levels": {**REVIEW_OFF, **(options or {}).get("rule_levels", {})},
+                }
+            },
+        ],
     }
     mkdocs.update(config or {})
     (root / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
@@ -151,7 +186,7 @@ def section(html: str, css_class: str, end: str = "</table>") -> str:
     """The markup from the element with `css_class` up to the next `end`."""
     start = re.search(rf'class="{re.escape(css_class)}[ "]', html)
     assert start, f"no element with class {css_class}"
-    return html[start.start():html.index(end, start.start()) + len(end)]
+    return html[start.start() : html.index(end, start.start()) + len(end)]
 
 
 def index_links(html: str) -> list[str]:

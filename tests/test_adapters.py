@@ -26,10 +26,16 @@ from mkdocs_postmortems.status_site.pages import PublicSite, every_subscription,
 from site_support import IMG, SCRIPT, make_site, postmortem, run_cli
 
 EPOCH = "1748764800"  # 2025-06-01 08:00:00 UTC
-SERVICES = [{"name": "checkout", "component": "Checkout & payments"}, {"name": "payments", "component": "Payments"},
-            {"name": "search"}]
-PUBLIC = {"title": "Slow checkout", "summary": "Checkout was slow for some customers.",
-          "components": ["Checkout & payments"]}
+SERVICES = [
+    {"name": "checkout", "component": "Checkout & payments"},
+    {"name": "payments", "component": "Payments"},
+    {"name": "search"},
+]
+PUBLIC = {
+    "title": "Slow checkout",
+    "summary": "Checkout was slow for some customers.",
+    "components": ["Checkout & payments"],
+}
 DASHBOARD = "# Home\n\nWelcome.\n\n<!-- postmortems:dashboard -->\n\nThe rest of the page.\n"
 
 
@@ -68,17 +74,33 @@ def sources(root: Path) -> tuple[Path, Path]:
     the site's home page with the dashboard, its own page at a generated path, and the status site's About page;
     the internal site's config and the public one's."""
     hostile = f"Checkout & {SCRIPT} {IMG}"
-    config = make_site(root, {
-        "2025-03-14-checkout-latency.md": postmortem(
-            "2025-03-14-checkout-latency", title=hostile, services=["checkout", "payments"], public=PUBLIC,
-            related=["2025-04-01-search-down"]),
-        "2025-04-01-search-down.md": postmortem(
-            "2025-04-01-search-down", severity="SEV1", services=["search"],
-            public={**PUBLIC, "title": "Some orders could not be placed", "components": ["Payments"]}),
-        "2025-05-01-draft.md": postmortem("2025-05-01-draft", status="draft", reviewers=[]),
-    }, {"services": SERVICES}, {"markdown_extensions": ["attr_list", "toc", "tables", "admonition"]},
-        docs={"index.md": DASHBOARD, "guide.md": "# Guide\n\n## How we write\n\nWith care.\n",
-              "root-causes/index.md": "---\ntitle: Why things break\n---\n\nOur taxonomy.\n", "img/logo.svg": "<svg/>"})
+    config = make_site(
+        root,
+        {
+            "2025-03-14-checkout-latency.md": postmortem(
+                "2025-03-14-checkout-latency",
+                title=hostile,
+                services=["checkout", "payments"],
+                public=PUBLIC,
+                related=["2025-04-01-search-down"],
+            ),
+            "2025-04-01-search-down.md": postmortem(
+                "2025-04-01-search-down",
+                severity="SEV1",
+                services=["search"],
+                public={**PUBLIC, "title": "Some orders could not be placed", "components": ["Payments"]},
+            ),
+            "2025-05-01-draft.md": postmortem("2025-05-01-draft", status="draft", reviewers=[]),
+        },
+        {"services": SERVICES},
+        {"markdown_extensions": ["attr_list", "toc", "tables", "admonition"]},
+        docs={
+            "index.md": DASHBOARD,
+            "guide.md": "# Guide\n\n## How we write\n\nWith care.\n",
+            "root-causes/index.md": "---\ntitle: Why things break\n---\n\nOur taxonomy.\n",
+            "img/logo.svg": "<svg/>",
+        },
+    )
     public = yaml.safe_load(config.read_text(encoding="utf-8"))
     public.update(docs_dir="status-docs", site_dir="site-public", site_url="https://status.example.com/")
     public["plugins"][1]["postmortems"]["status_page"] = {"public_site": True}
@@ -106,7 +128,7 @@ def with_generate(config_file: Path, out: Path, extensions) -> tuple[dict[str, H
         meta, body = {}, text
         found = re.match(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", text, re.S)
         if found:
-            meta, body = yaml.safe_load(found.group(1)), text[found.end():]
+            meta, body = yaml.safe_load(found.group(1)), text[found.end() :]
         renderer = markdown.Markdown(extensions=extensions[0], extension_configs=extensions[1])
         html = renderer.convert(body)
         toc = tuple((token["id"], token["name"], token["level"]) for token in _tokens(renderer.toc_tokens))
@@ -146,7 +168,8 @@ def test_the_same_pages_with_the_same_titles_and_search_flags(both):
     handed, _, written, _ = both
     assert sorted(handed) == sorted(written)
     assert {uri: (page.title, page.search) for uri, page in handed.items()} == {
-        uri: (page.title, page.search) for uri, page in written.items()}
+        uri: (page.title, page.search) for uri, page in written.items()
+    }
     titles = [page.title for page in handed.values() if page.title]
     assert titles and not any("<script" in title or "<img" in title for title in titles)  # escaped once, on both
 
@@ -161,7 +184,8 @@ def test_the_same_table_of_contents(both):
         assert all(f'<h2 id="{anchor}">{title}</h2>' in written[uri].html for anchor, title, _ in nested), uri
         assert "\n## " not in written[uri].html, uri  # no heading left unread
     assert any(("root-causes", "Root causes", 2) in page.toc for page in written.values()) or any(
-        ("components", "Components", 2) in page.toc for page in written.values())
+        ("components", "Components", 2) in page.toc for page in written.values()
+    )
 
 
 def test_the_same_html_on_every_page(both):
@@ -172,8 +196,9 @@ def test_the_same_html_on_every_page(both):
 
 def test_the_same_data_files(both):
     _, site, _, docs = both
-    data = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()
-                  and path.suffix != ".md")
+    data = sorted(
+        path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file() and path.suffix != ".md"
+    )
     assert data, "no data file"
     assert [uri for uri in data if (site / uri).read_bytes() != (docs / uri).read_bytes()] == []
 
@@ -187,7 +212,12 @@ def test_each_followed_file_of_the_status_site_is_offered_and_named_in_head_from
     offered = subscriptions(["Checkout"])
     followed = every_subscription(["Checkout"])
     assert set(offered) <= set(followed) and [way.label for way in offered] == [
-        "Atom feed", "RSS feed", "Maintenance calendar", "JSON API", "Checkout (Atom)"]
+        "Atom feed",
+        "RSS feed",
+        "Maintenance calendar",
+        "JSON API",
+        "Checkout (Atom)",
+    ]
     public = PublicSite([], {}, tuple(followed), "Status")
     home, other = public.head_links("index.md", ""), public.head_links("incidents/x.md", "../")
     assert all(f'href="{way.uri}"' in home for way in followed)

@@ -18,7 +18,7 @@ def contrast(first: str, second: str) -> float:
     """WCAG 2's contrast ratio of two `#rrggbb` colours, computed here from the definition."""
 
     def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -28,10 +28,17 @@ def contrast(first: str, second: str) -> float:
 
 def test_the_badge_says_the_status_in_words_with_contrast():
     svg = badge_svg("major", "Partial System Outage")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<title>status: Partial System Outage</title>" in svg
+    assert (
+        svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+        and "<title>status: Partial System Outage</title>" in svg
+    )
     assert "Partial System Outage</text>" in svg and 'fill="#bf360c"' in svg
     assert json.loads(badge_json("none", "All Systems Operational")) == {
-        "schemaVersion": 1, "label": "status", "message": "All Systems Operational", "color": "brightgreen"}
+        "schemaVersion": 1,
+        "label": "status",
+        "message": "All Systems Operational",
+        "color": "brightgreen",
+    }
     assert "&lt;b&gt;" in badge_svg("none", "<b>")
 
 

@@ -109,7 +109,9 @@ def test_names_only_count_when_configured():
 
 
 def test_multi_word_name_may_wrap_but_not_cross_a_paragraph():
-    assert [(f.line, f.phrase) for f in find_blame("Then Ana\nMaría forgot it.", names=NAMES)] == [(0, "Ana\nMaría forgot")]
+    assert [(f.line, f.phrase) for f in find_blame("Then Ana\nMaría forgot it.", names=NAMES)] == [
+        (0, "Ana\nMaría forgot")
+    ]
     assert find_blame("Then Ana\n\nMaría forgot it.", names=NAMES) == []
     assert find_blame("Then Ana Marías forgot it.", names=["Ana María"]) == []
 
@@ -131,21 +133,32 @@ def test_configured_phrases_get_a_generic_message():
 
 def test_allowed_phrases_cover_only_what_they_contain():
     allowed = ["should have been caught by CI", "Operator Error Rate"]
-    text = "This should have been caught by CI.\nThe operator error rate dashboard.\nIt should have been caught in review."
+    text = (
+        "This should have been caught by CI.\nThe operator error rate dashboard.\nIt should have been caught in review."
+    )
     assert [(f.line, f.phrase) for f in find_blame(text, allowed=allowed)] == [(2, "should have")]
     assert [f.phrase for f in find_blame("the human error rate", allowed=["error rate"])] == ["human error"]
     assert [f.phrase for f in find_blame("the human error", allowed=["the human"])] == ["human error"]
 
 
 def test_markdown_code_urls_and_comments_are_skipped():
-    text = "\n".join([
-        "```sh", "alice forgot   # in a fence", "```",
-        "~~~~", "should have", "~~~", "still fenced: human error", "~~~~",
-        "Run `alice forgot` or ``a ` bob forgot`` first.",
-        "See https://wiki.example.com/human-error and [notes](blame.md) or <https://x.example/careless>.",
-        "<!-- sloppy draft,", "bob forgot -->",
-        "Yet alice forgot.",
-    ])
+    text = "\n".join(
+        [
+            "```sh",
+            "alice forgot   # in a fence",
+            "```",
+            "~~~~",
+            "should have",
+            "~~~",
+            "still fenced: human error",
+            "~~~~",
+            "Run `alice forgot` or ``a ` bob forgot`` first.",
+            "See https://wiki.example.com/human-error and [notes](blame.md) or <https://x.example/careless>.",
+            "<!-- sloppy draft,",
+            "bob forgot -->",
+            "Yet alice forgot.",
+        ]
+    )
     assert [(f.line, f.col, f.phrase) for f in find_blame(text, names=NAMES)] == [(12, 5, "alice forgot")]
     raw = find_blame(text, names=NAMES, markdown=False)
     assert [f.phrase for f in raw][:3] == ["alice forgot", "should have", "human error"]
@@ -157,8 +170,10 @@ def test_unclosed_fence_and_unpaired_backtick():
 
 
 def test_line_and_column_in_a_multi_line_body():
-    text = ("## Timeline\n\n14:02 The alert fired.\n14:05 The on-call engineer  \nmissed the page.\n\n"
-            "```sh\nalice forgot\n```\n\nIt was Bob's fault, said nobody.\r\nCarelessness, mostly.\r\n")
+    text = (
+        "## Timeline\n\n14:02 The alert fired.\n14:05 The on-call engineer  \nmissed the page.\n\n"
+        "```sh\nalice forgot\n```\n\nIt was Bob's fault, said nobody.\r\nCarelessness, mostly.\r\n"
+    )
     found = [(f.line, f.col, f.phrase) for f in find_blame(text, names=NAMES)]
     assert found == [(3, 7, "The on-call engineer  \nmissed"), (10, 8, "Bob's fault"), (11, 1, "Carelessness")]
 
@@ -183,24 +198,30 @@ def test_very_long_line_keeps_its_column():
     assert (finding.line, finding.col, finding.phrase) == (1, line.index("Will") + 1, "Will forgot")
 
 
-@pytest.mark.parametrize("hostile", [
-    "should" + " " * 100_000 + "x",
-    "](" * 50_000,
-    "<!--" * 25_000,
-    "`" * 50_000 + "a" + "``" * 25_000,
-    "alice " + "a" * 100_000,
-    "'" * 100_000,
-    "x's " * 25_000,
-], ids=["spaces", "links", "comments", "backticks", "long-word", "apostrophes", "possessives"])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "should" + " " * 100_000 + "x",
+        "](" * 50_000,
+        "<!--" * 25_000,
+        "`" * 50_000 + "a" + "``" * 25_000,
+        "alice " + "a" * 100_000,
+        "'" * 100_000,
+        "x's " * 25_000,
+    ],
+    ids=["spaces", "links", "comments", "backticks", "long-word", "apostrophes", "possessives"],
+)
 def test_hostile_text_finds_nothing(hostile):
     # How long it takes is measured by benchmarks/hostile_speed.py, not asserted here: no wall-clock asserts.
     assert find_blame(hostile, names=NAMES) == []
 
 
 def test_a_100_kb_postmortem_finds_every_should_have():
-    paragraph = ("At 14:02 the on-call engineer, alice, restarted the pod and the database failed over to the "
-                 "secondary. See `kubectl get pods` and https://grafana.example.com/d/abc. Bob's fault tolerance "
-                 "work held. The alert should have fired earlier.\n\n")
+    paragraph = (
+        "At 14:02 the on-call engineer, alice, restarted the pod and the database failed over to the "
+        "secondary. See `kubectl get pods` and https://grafana.example.com/d/abc. Bob's fault tolerance "
+        "work held. The alert should have fired earlier.\n\n"
+    )
     text = paragraph * (100_000 // len(paragraph) + 1)
     names = NAMES + tuple(f"user{index}" for index in range(30))
     assert len(find_blame(text, names=names)) == text.count("should have")  # speed: benchmarks/hostile_speed.py

@@ -88,8 +88,12 @@ def screenshot(page, name: str, top: str | None = None, bottom: str | None = Non
         first, last = page.locator(top).bounding_box(), page.locator(bottom).bounding_box()
         column = page.locator("article").bounding_box()
         scroll = page.evaluate("window.scrollY")
-        clip = {"x": column["x"] - 8, "y": first["y"] + scroll - 8, "width": column["width"] + 16,
-                "height": last["y"] + last["height"] - first["y"] + 24}
+        clip = {
+            "x": column["x"] - 8,
+            "y": first["y"] + scroll - 8,
+            "width": column["width"] + 16,
+            "height": last["y"] + last["height"] - first["y"] + 24,
+        }
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True, clip=clip, animations="disabled")
         return
     if top:
@@ -128,8 +132,11 @@ def test_index_lists_postmortems_and_opens_one(example, page):
     screenshot(page, "postmortem-index.png")
 
     # the newest analysed one: a live incident or a maintenance has no root causes yet
-    first = next(pm_id for pm_id in (href.strip("./").split("/")[-1] for href in hrefs)
-                 if example.postmortems[pm_id].get("root_causes"))
+    first = next(
+        pm_id
+        for pm_id in (href.strip("./").split("/")[-1] for href in hrefs)
+        if example.postmortems[pm_id].get("root_causes")
+    )
     page.locator(f".pm-index a[href$='/{first}/']").first.click()
     page.wait_for_url(re.compile(rf"/postmortems/{re.escape(first)}/$"))
     page.wait_for_selector(".pm-card")
@@ -151,8 +158,10 @@ def distinctive_root_cause_word(postmortems: dict[str, dict]) -> tuple[str, list
     Only words inside a summary (not its first or last) so the search index keeps them whole: it joins
     the text of adjacent table cells without a space.
     """
-    corpus = [p.read_text(encoding="utf-8").lower()
-              for p in [*(REPO / "postmortems").glob("*.md"), *(REPO / "docs").rglob("*.md")]]
+    corpus = [
+        p.read_text(encoding="utf-8").lower()
+        for p in [*(REPO / "postmortems").glob("*.md"), *(REPO / "docs").rglob("*.md")]
+    ]
     candidates: dict[str, set[str]] = {}
     for pm_id, fm in postmortems.items():
         for cause in fm.get("root_causes") or []:
@@ -214,8 +223,11 @@ def plugin_options() -> dict:
 
 def action_items_of(postmortems: dict[str, dict]) -> dict[str, dict]:
     """`<postmortem>#<n>` (numbered from 1 in file order) -> the action item's front matter."""
-    return {f"{pm_id}#{number}": item for pm_id, fm in postmortems.items()
-            for number, item in enumerate(fm.get("action_items") or [], 1)}
+    return {
+        f"{pm_id}#{number}": item
+        for pm_id, fm in postmortems.items()
+        for number, item in enumerate(fm.get("action_items") or [], 1)
+    }
 
 
 def is_overdue(item: dict, today: date) -> bool:
@@ -279,15 +291,20 @@ def words(text: str) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 # Search finds a postmortem by what only its front matter says
 
+
 def assert_only_in_front_matter_of(pm_id: str, word: str) -> None:
     """`word` is in `pm_id`'s front matter and in no body, no other postmortem and no docs page, so a search
     for it can only find the front matter rendered onto that postmortem's page."""
     pattern = re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", re.I)
-    front, body = re.match(r"---\n(.*?\n)---\n(.*)", (REPO / "postmortems" / f"{pm_id}.md").read_text(
-        encoding="utf-8"), re.S).groups()
+    front, body = re.match(
+        r"---\n(.*?\n)---\n(.*)", (REPO / "postmortems" / f"{pm_id}.md").read_text(encoding="utf-8"), re.S
+    ).groups()
     assert pattern.search(front) and not pattern.search(body), (pm_id, word)
-    elsewhere = [path.name for path in [*(REPO / "postmortems").glob("*.md"), *(REPO / "docs").rglob("*.md")]
-                 if path.stem != pm_id and pattern.search(path.read_text(encoding="utf-8"))]
+    elsewhere = [
+        path.name
+        for path in [*(REPO / "postmortems").glob("*.md"), *(REPO / "docs").rglob("*.md")]
+        if path.stem != pm_id and pattern.search(path.read_text(encoding="utf-8"))
+    ]
     assert elsewhere == [], (word, elsewhere)
 
 
@@ -316,8 +333,9 @@ ACTION_ITEM_QUERY = ("2024-05-07-mobile-api-certificate-expiry", "Certificate Tr
 def test_search_finds_postmortems_by_root_cause_action_item_and_service(example, page):
     shown = example.postmortems
     cause_id, cause_query, cause_word = ROOT_CAUSE_QUERY
-    assert any(cause_query.lower() in " ".join(str(c["summary"]).lower().split())
-               for c in shown[cause_id]["root_causes"]), "the query is not from the root causes' summaries"
+    assert any(
+        cause_query.lower() in " ".join(str(c["summary"]).lower().split()) for c in shown[cause_id]["root_causes"]
+    ), "the query is not from the root causes' summaries"
     assert_only_in_front_matter_of(cause_id, cause_word)
     item_id, item_query, item_word = ACTION_ITEM_QUERY
     assert any(item_query.lower() in str(i["title"]).lower() for i in shown[item_id]["action_items"])
@@ -343,11 +361,14 @@ def test_search_finds_postmortems_by_root_cause_action_item_and_service(example,
 # --------------------------------------------------------------------------------------------------
 # Cross-incident pages agree with the front matter
 
+
 def test_action_items_page_counts_agree_with_the_front_matter(example, page):
     today = today_utc()
     items = action_items_of(example.postmortems)
-    by_status = {status: {i for i, item in items.items() if item.get("status") in statuses}
-                 for status, statuses in (("open", OPEN_STATUSES), ("done", ("done",)), ("wont-do", ("wont-do",)))}
+    by_status = {
+        status: {i for i, item in items.items() if item.get("status") in statuses}
+        for status, statuses in (("open", OPEN_STATUSES), ("done", ("done",)), ("wont-do", ("wont-do",)))
+    }
     overdue = {i for i, item in items.items() if is_overdue(item, today)}
     assert overdue and all(by_status.values()), "the example should have items of every kind, some overdue"
 
@@ -355,16 +376,25 @@ def test_action_items_page_counts_agree_with_the_front_matter(example, page):
     assert page.inner_text("article h1").strip() == "Action items"
     assert headings(page) == ["Overdue", "Open, by owner", "Open, by priority", "Done", "Won't do"]
     summary = " ".join(page.inner_text("article h1 + p").split())
-    counts = re.match(r"(\d+) action items? as of (\S+): (\d+) open \((\d+) overdue\), (\d+) done, (\d+) won't do",
-                      summary)
+    counts = re.match(
+        r"(\d+) action items? as of (\S+): (\d+) open \((\d+) overdue\), (\d+) done, (\d+) won't do", summary
+    )
     assert counts, summary
-    assert counts.groups() == (str(len(items)), today.isoformat(), str(len(by_status["open"])), str(len(overdue)),
-                               str(len(by_status["done"])), str(len(by_status["wont-do"])))
+    assert counts.groups() == (
+        str(len(items)),
+        today.isoformat(),
+        str(len(by_status["open"])),
+        str(len(overdue)),
+        str(len(by_status["done"])),
+        str(len(by_status["wont-do"])),
+    )
 
     assert sorted(section_texts(page, "overdue", "code.pm-item-id")) == sorted(overdue)
     assert len(section_texts(page, "overdue", ".pm-badge--overdue")) == len(overdue)
     for section, status in (("open", "open"), ("done", "done"), ("wont-do", "wont-do")):  # closed ones folded
-        assert sorted(section_texts(page, section, "code.pm-item-id", "textContent")) == sorted(by_status[status]), section
+        assert sorted(section_texts(page, section, "code.pm-item-id", "textContent")) == sorted(by_status[status]), (
+            section
+        )
     assert section_texts(page, "done", "details.pm-fold", "open") == ["false"]
     assert section_texts(page, "wont-do", "details.pm-fold", "open") == ["false"]
 
@@ -375,7 +405,8 @@ def test_action_items_page_counts_agree_with_the_front_matter(example, page):
     owners = Counter(items[i]["owner"] for i in by_status["open"])
     late = Counter(items[i]["owner"] for i in overdue)
     assert {row[0]: (int(row[1]), int(row[2])) for row in table_rows(page.locator(".pm-owners"))} == {
-        owner: (count, late[owner]) for owner, count in owners.items()}
+        owner: (count, late[owner]) for owner, count in owners.items()
+    }
     page.wait_for_load_state("networkidle")
     page.recorder.assert_clean()
 
@@ -390,30 +421,45 @@ def test_root_causes_page_agrees_with_the_front_matter(example, page):
 
     page.goto(example.url + "/root-causes/")
     assert page.inner_text("article h1").strip() == "Root causes"
-    assert headings(page) == ["Categories", "Recurring causes", "Recurred after a fix", "Trend per quarter",
-                              *categories]
+    assert headings(page) == [
+        "Categories",
+        "Recurring causes",
+        "Recurred after a fix",
+        "Trend per quarter",
+        *categories,
+    ]
     intro = " ".join(page.inner_text("article h1 + p").split())
     assert intro.startswith(f"{len(causes)} root causes in {len(shown)} postmortems."), intro
 
     per_category = {row[0]: (int(row[1]), int(row[-1])) for row in table_rows(page.locator(".pm-categories"))}
-    assert per_category == {name: (sum(1 for _, c in causes if c["category"] == name),
-                                   len({pm_id for pm_id, c in causes if c["category"] == name}))
-                            for name in categories}
+    assert per_category == {
+        name: (
+            sum(1 for _, c in causes if c["category"] == name),
+            len({pm_id for pm_id, c in causes if c["category"] == name}),
+        )
+        for name in categories
+    }
+
     def quarter(pm_id: str) -> int:
         moment = as_moment(shown[pm_id]["started"])
         return moment.year * 4 + (moment.month - 1) // 3
+
     newest = max(map(quarter, shown))  # the window: the newest 8 quarters (views.trend_quarters), newest first
     window = range(max(newest - 7, min(map(quarter, shown))), newest + 1)
     header = [text.strip() for text in page.locator(".pm-trend thead th").all_text_contents()][1:]
     assert header == [f"{n // 4}-Q{n % 4 + 1}" for n in reversed(window)]
     trend = {row[0]: sum(int(cell) for cell in row[1:]) for row in table_rows(page.locator(".pm-trend"))}
-    assert trend == {name: len({pm_id for pm_id, c in causes if c["category"] == name and quarter(pm_id) in window})
-                     for name in categories}
+    assert trend == {
+        name: len({pm_id for pm_id, c in causes if c["category"] == name and quarter(pm_id) in window})
+        for name in categories
+    }
 
     cells = """rows => rows.map(row => [...row.cells].map(cell =>
         ({text: cell.innerText.trim(), links: [...cell.querySelectorAll('a')].map(a => a.href)})))"""
-    shown_recurring = {(row[0]["text"], row[1]["text"]): {postmortem_id(url) for url in row[3]["links"]}
-                       for row in page.locator(".pm-recurring tbody tr").evaluate_all(cells)}
+    shown_recurring = {
+        (row[0]["text"], row[1]["text"]): {postmortem_id(url) for url in row[3]["links"]}
+        for row in page.locator(".pm-recurring tbody tr").evaluate_all(cells)
+    }
     assert shown_recurring == recurring
     assert all(row[2] == str(len(recurring[(row[0], row[1])])) for row in table_rows(page.locator(".pm-recurring")))
 
@@ -436,8 +482,10 @@ def test_services_pages_agree_with_the_front_matter(example, page):
     for pm_id, fm in shown.items():
         for service in fm.get("services") or []:
             incidents.setdefault(service, set()).add(pm_id)
-    open_items = {service: {i for i, item in items.items() if item.get("status") in OPEN_STATUSES
-                            and i.split("#")[0] in ids} for service, ids in incidents.items()}
+    open_items = {
+        service: {i for i, item in items.items() if item.get("status") in OPEN_STATUSES and i.split("#")[0] in ids}
+        for service, ids in incidents.items()
+    }
     listed = {service["name"] for service in plugin_options()["services"]} | set(incidents)
 
     page.goto(example.url + "/services/")
@@ -451,12 +499,18 @@ def test_services_pages_agree_with_the_front_matter(example, page):
     page.wait_for_url(re.compile(rf"/services/{service}/$"))
     page.locator("article h1", has_text=f"Service: {service}").wait_for()
     assert headings(page) == ["Incidents", "Recurring causes", "Open action items"]
-    facts = dict(zip(page.locator(".pm-service-facts dt").all_text_contents(),
-                     page.locator(".pm-service-facts dd").all_text_contents(), strict=True))
+    facts = dict(
+        zip(
+            page.locator(".pm-service-facts dt").all_text_contents(),
+            page.locator(".pm-service-facts dd").all_text_contents(),
+            strict=True,
+        )
+    )
     assert facts["Incidents"] == str(len(incidents[service])), facts
     assert facts["Open action items"] == str(len(open_items[service]))
-    assert {postmortem_id(url) for url in section_texts(page, "incidents", ".pm-index tbody a", "href")} == \
-        incidents[service]
+    assert {postmortem_id(url) for url in section_texts(page, "incidents", ".pm-index tbody a", "href")} == incidents[
+        service
+    ]
     assert sorted(section_texts(page, "open-action-items", "code.pm-item-id")) == sorted(open_items[service])
     recurring = {category for (name, category) in recurring_pairs(shown) if name == service}
     assert recurring, f"the example should have a recurring cause on {service}"
@@ -470,18 +524,25 @@ def test_metrics_page_draws_three_charts_each_titled_and_followed_by_its_data(ex
     started = sorted(as_moment(fm["started"]).year * 12 + as_moment(fm["started"]).month - 1 for fm in shown.values())
     window = range(max(started[-1] - 23, started[0]), started[-1] + 1)  # views.chart_months: the newest 24
     months = [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in window]
-    inside = [fm for fm in shown.values()
-              if as_moment(fm["started"]).year * 12 + as_moment(fm["started"]).month - 1 in window]
+    inside = [
+        fm for fm in shown.values() if as_moment(fm["started"]).year * 12 + as_moment(fm["started"]).month - 1 in window
+    ]
     severities = Counter(fm["severity"] for fm in inside if "severity" in fm)
 
     page.goto(example.url + "/metrics/")
     assert page.inner_text("article h1").strip() == "Metrics"
-    assert headings(page) == ["Incidents per month", "Time to detect, mitigate and resolve", "Per quarter and severity",
-                              "Per service"]
+    assert headings(page) == [
+        "Incidents per month",
+        "Time to detect, mitigate and resolve",
+        "Per quarter and severity",
+        "Per service",
+    ]
     intro = " ".join(page.inner_text("article h1 + p").split())
     outside = f" ({len(shown) - len(inside)} incidents outside them)" if len(inside) < len(shown) else ""
-    assert intro.startswith(f"{len(shown)} incidents; the chart and its table show the {len(months)} months from "
-                            f"{months[0]} to {months[-1]}{outside}."), intro
+    assert intro.startswith(
+        f"{len(shown)} incidents; the chart and its table show the {len(months)} months from "
+        f"{months[0]} to {months[-1]}{outside}."
+    ), intro
 
     charts = page.locator("article svg.pm-chart")
     assert charts.count() == 5  # per month, response times, per quarter (detect, resolve), per service
@@ -508,10 +569,15 @@ def test_metrics_page_draws_three_charts_each_titled_and_followed_by_its_data(ex
     totals = {column: sum(int(row[index]) for row in monthly) for index, column in enumerate(columns) if index}
     assert totals == {**{severity: severities.get(severity, 0) for severity in columns[1:-1]}, "Total": len(inside)}
 
-    measures = {row[0]: (int(row[1].split()[0]), int(row[2]))
-                for row in table_rows(page.locator("article h2#response-times ~ .pm-chart-data").first)}
-    for measure, key in (("Time to detect", "detected"), ("Time to mitigate", "mitigated"),
-                         ("Time to resolve", "resolved")):
+    measures = {
+        row[0]: (int(row[1].split()[0]), int(row[2]))
+        for row in table_rows(page.locator("article h2#response-times ~ .pm-chart-data").first)
+    }
+    for measure, key in (
+        ("Time to detect", "detected"),
+        ("Time to mitigate", "mitigated"),
+        ("Time to resolve", "resolved"),
+    ):
         timed = sum(1 for fm in shown.values() if fm.get(key))
         assert measures[measure] == (timed, len(shown) - timed), measure
 
@@ -525,6 +591,7 @@ def test_metrics_page_draws_three_charts_each_titled_and_followed_by_its_data(ex
 
 # --------------------------------------------------------------------------------------------------
 # Filters are static pages: they work without JavaScript
+
 
 def test_severity_filter_works_without_javascript(browser, example):
     shown = example.postmortems
@@ -546,8 +613,9 @@ def test_severity_filter_works_without_javascript(browser, example):
         assert re.search(r"/postmortems/severity/sev1/$", page.url), page.url
         assert page.inner_text("article h1").strip().endswith("SEV1")
         assert sorted(postmortem_id(url) for url in link_targets(page.locator(".pm-index tbody a"))) == sev1
-        assert set(page.locator(".pm-index tbody tr").evaluate_all(
-            "rows => rows.map(row => row.dataset.severity)")) == {"SEV1"}
+        assert set(
+            page.locator(".pm-index tbody tr").evaluate_all("rows => rows.map(row => row.dataset.severity)")
+        ) == {"SEV1"}
         assert page.inner_text("nav.pm-filters .pm-filter--current").strip() == f"SEV1 ({len(sev1)})"
         # No script was fetched, so none ran: the listing and the filters are plain HTML.
         assert [url for url in page.recorder.requests if urlsplit(url).path.endswith(".js")] == []
@@ -558,6 +626,7 @@ def test_severity_filter_works_without_javascript(browser, example):
 
 # --------------------------------------------------------------------------------------------------
 # Links between postmortems and to the action items
+
 
 def test_referenced_by_and_similar_incidents_link_to_the_right_postmortems(example, page):
     shown = example.postmortems
@@ -575,12 +644,17 @@ def test_referenced_by_and_similar_incidents_link_to_the_right_postmortems(examp
     assert len(listed) == len(set(listed)), listed
     backlinks = page.locator('ul.pm-related > li[data-reasons~="referenced-by"] > a')
     assert sorted(postmortem_id(url) for url in link_targets(backlinks)) == sorted(referrers[target])
-    assert all("references this" in text for text in
-               page.locator('ul.pm-related > li[data-reasons~="referenced-by"]').all_inner_texts())
+    assert all(
+        "references this" in text
+        for text in page.locator('ul.pm-related > li[data-reasons~="referenced-by"]').all_inner_texts()
+    )
 
-    sharing = {pm_id for pm_id, fm in shown.items() if pm_id != target and incident_pairs(fm) & incident_pairs(
-        shown[target])}
-    similar = [postmortem_id(url) for url in link_targets(page.locator('ul.pm-related > li[data-reasons~="similar"] > a'))]
+    sharing = {
+        pm_id for pm_id, fm in shown.items() if pm_id != target and incident_pairs(fm) & incident_pairs(shown[target])
+    }
+    similar = [
+        postmortem_id(url) for url in link_targets(page.locator('ul.pm-related > li[data-reasons~="similar"] > a'))
+    ]
     assert similar and set(similar) <= sharing and len(similar) == min(5, len(sharing)), (similar, sharing)
 
     referrer = postmortem_id(link_targets(backlinks)[0])
@@ -594,8 +668,12 @@ def test_referenced_by_and_similar_incidents_link_to_the_right_postmortems(examp
 def test_a_draft_naming_a_postmortem_is_not_among_its_backlinks(example, page):
     everything = all_example_postmortems()
     drafts = {pm_id: fm for pm_id, fm in everything.items() if pm_id not in example.postmortems}
-    named = sorted((other, draft) for draft, fm in drafts.items() for other in fm.get("related") or []
-                   if other in example.postmortems)
+    named = sorted(
+        (other, draft)
+        for draft, fm in drafts.items()
+        for other in fm.get("related") or []
+        if other in example.postmortems
+    )
     assert named, "no draft of the example names a published postmortem in `related`"
     target, draft = named[0]
     page.goto(f"{example.url}/postmortems/{target}/")
@@ -607,9 +685,12 @@ def test_a_draft_naming_a_postmortem_is_not_among_its_backlinks(example, page):
 
 def test_an_action_item_number_opens_its_row_on_the_action_items_page(example, page):
     # An open item that is not its postmortem's first, so a wrong number or anchor shows.
-    pm_id, number, item = next((pm_id, number, item) for pm_id, fm in example.postmortems.items()
-                               for number, item in enumerate(fm.get("action_items") or [], 1)
-                               if number > 1 and item.get("status") in OPEN_STATUSES)
+    pm_id, number, item = next(
+        (pm_id, number, item)
+        for pm_id, fm in example.postmortems.items()
+        for number, item in enumerate(fm.get("action_items") or [], 1)
+        if number > 1 and item.get("status") in OPEN_STATUSES
+    )
     anchor = f"ai-{pm_id}-{number}"
     page.goto(f"{example.url}/postmortems/{pm_id}/")
     link = page.locator(f'article h2#action-items ~ .pm-action-items a[href$="action-items/#{anchor}"]')
@@ -620,8 +701,9 @@ def test_an_action_item_number_opens_its_row_on_the_action_items_page(example, p
     row.wait_for()
     assert row.locator("code.pm-item-id").inner_text().strip() == f"{pm_id}#{number}"
     assert " ".join(item["title"].split()) in " ".join(row.inner_text().split())
-    placed = row.evaluate("row => ({target: row.matches(':target'), top: row.getBoundingClientRect().top, "
-                          "height: window.innerHeight})")
+    placed = row.evaluate(
+        "row => ({target: row.matches(':target'), top: row.getBoundingClientRect().top, height: window.innerHeight})"
+    )
     assert placed["target"] and 0 <= placed["top"] < placed["height"], placed
     page.wait_for_load_state("networkidle")
     page.recorder.assert_clean()
@@ -639,23 +721,34 @@ def hostile(browser, tmp_path_factory):
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     (root / "postmortems").mkdir()
-    config = {"site_name": "Hostile", "theme": {"name": "material", "font": False},
-              "plugins": ["search", {"postmortems": {"services": [{"name": "checkout"}]}}]}
+    config = {
+        "site_name": "Hostile",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"postmortems": {"services": [{"name": "checkout"}]}}],
+    }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     fm = {
         # in review: a well-formed page that the publication rules (published_on, communications...) leave alone
-        "title": HOSTILE_TITLE, "status": "in-review", "severity": "SEV3", "services": ["checkout"],
-        "authors": ['<img src=x onerror=alert(2)>'], "reviewers": ["bob"],
+        "title": HOSTILE_TITLE,
+        "status": "in-review",
+        "severity": "SEV3",
+        "services": ["checkout"],
+        "authors": ["<img src=x onerror=alert(2)>"],
+        "reviewers": ["bob"],
         "started": "2024-03-14T09:58:00Z",
-        "impact": {"summary": '<script>alert(3)</script>'},
+        "impact": {"summary": "<script>alert(3)</script>"},
         "root_causes": [{"kind": "causal", "category": "capacity", "summary": '"><img src=x onerror=alert(4)>'}],
-        "action_items": [{"title": "<b>bold</b>", "owner": "x", "priority": "P1", "due": "2099-01-01",
-                          "status": "open"}],
+        "action_items": [
+            {"title": "<b>bold</b>", "owner": "x", "priority": "P1", "due": "2099-01-01", "status": "open"}
+        ],
     }
-    sections = "\n".join(f"## {s}\n\nText.\n" for s in
-                         ("Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned"))
+    sections = "\n".join(
+        f"## {s}\n\nText.\n"
+        for s in ("Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned")
+    )
     (root / "postmortems" / "2024-03-14-hostile.md").write_text(
-        f"---\n{yaml.safe_dump(fm, sort_keys=False)}---\n{sections}", encoding="utf-8")
+        f"---\n{yaml.safe_dump(fm, sort_keys=False)}---\n{sections}", encoding="utf-8"
+    )
     with StaticServer(_build(root / "mkdocs.yml", root / "site", strict=True)) as server:
         yield server
 

@@ -44,8 +44,9 @@ def example(browser, example_site):
 
 
 def open_page(browser, width: int, scheme: str = "light"):
-    return new_page(browser, TIMEOUT_MS, viewport={"width": width, "height": 900 if width > 500 else 844},
-                    color_scheme=scheme)
+    return new_page(
+        browser, TIMEOUT_MS, viewport={"width": width, "height": 900 if width > 500 else 844}, color_scheme=scheme
+    )
 
 
 def in_review(shown: dict[str, dict]) -> str:
@@ -53,8 +54,11 @@ def in_review(shown: dict[str, dict]) -> str:
 
 
 def first_open_item_postmortem(shown: dict[str, dict]) -> str:
-    return next(pm_id for pm_id, fm in sorted(shown.items())
-                if any(item.get("status") in ("open", "in-progress") for item in fm.get("action_items") or []))
+    return next(
+        pm_id
+        for pm_id, fm in sorted(shown.items())
+        if any(item.get("status") in ("open", "in-progress") for item in fm.get("action_items") or [])
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -73,14 +77,19 @@ def test_title_state_and_due_of_every_row_are_in_view_without_scrolling_sideways
     shown = example.postmortems
     page = open_page(browser, width)
     try:
-        for path in ("action-items/", f"postmortems/{first_open_item_postmortem(shown)}/", "postmortems/",
-                     "services/checkout/"):
+        for path in (
+            "action-items/",
+            f"postmortems/{first_open_item_postmortem(shown)}/",
+            "postmortems/",
+            "services/checkout/",
+        ):
             page.goto(f"{example.url}/{path}")
             page.wait_for_load_state("networkidle")
             inner = page.evaluate("window.innerWidth")
             assert page.evaluate("document.documentElement.scrollWidth") <= inner, f"{path} scrolls sideways"
             rows = page.locator(".pm-item-list tbody tr, .pm-own-items tbody tr, .pm-index tbody tr").evaluate_all(
-                ROW_CELLS)
+                ROW_CELLS
+            )
             assert rows, path
             for row in rows:
                 for name in ("title", "status", "due"):
@@ -89,9 +98,10 @@ def test_title_state_and_due_of_every_row_are_in_view_without_scrolling_sideways
                         left, right, cell_width = box
                         assert cell_width > 0 and left >= 0 and right <= inner + 0.5, (path, width, row)
             # no list table hides a column behind its own horizontal scrolling either
-            hidden = page.locator(".pm-item-list .md-typeset__scrollwrap, .pm-own-items .md-typeset__scrollwrap, "
-                                  ".pm-index .md-typeset__scrollwrap").evaluate_all(
-                "wraps => wraps.filter(w => w.scrollWidth > w.clientWidth + 1).length")
+            hidden = page.locator(
+                ".pm-item-list .md-typeset__scrollwrap, .pm-own-items .md-typeset__scrollwrap, "
+                ".pm-index .md-typeset__scrollwrap"
+            ).evaluate_all("wraps => wraps.filter(w => w.scrollWidth > w.clientWidth + 1).length")
             assert hidden == 0, path
         page.recorder.assert_clean()
     finally:
@@ -121,8 +131,12 @@ def test_done_and_wont_do_items_are_folded_and_a_link_into_the_fold_opens_it(bro
 
 
 def listed_ids(page) -> list[str]:
-    return [postmortem_id(url) for url in page.locator(".pm-explorer__results tbody .pm-col-title a").evaluate_all(
-        "links => links.map(a => a.href)")]
+    return [
+        postmortem_id(url)
+        for url in page.locator(".pm-explorer__results tbody .pm-col-title a").evaluate_all(
+            "links => links.map(a => a.href)"
+        )
+    ]
 
 
 def categories_of(fm: dict) -> set[str]:
@@ -206,7 +220,9 @@ def test_sorting_by_a_column_and_back(browser, example):
         ascending = [impact_minutes(shown[pm_id]) for pm_id in listed_ids(page)]
         assert ascending == sorted(ascending) and len(ascending) == len(shown)
         assert "sort=duration%3Aasc" in page.evaluate("location.search") or "sort=duration:asc" in page.url
-        assert page.get_attribute('.pm-explorer__results th:has(button[data-sort="duration"])', "aria-sort") == "ascending"
+        assert (
+            page.get_attribute('.pm-explorer__results th:has(button[data-sort="duration"])', "aria-sort") == "ascending"
+        )
         page.click('.pm-explorer__results button[data-sort="duration"]')
         descending = [impact_minutes(shown[pm_id]) for pm_id in listed_ids(page)]
         assert descending == sorted(descending, reverse=True)
@@ -232,7 +248,9 @@ def test_action_item_filters_combine_state_and_owner(browser, example):
         assert box.evaluate("d => d.open")  # a shared URL opens the explorer
         ids = box.locator("tbody code.pm-item-id").all_inner_texts()
         assert set(ids) == expected
-        assert box.locator(".pm-explorer__count").inner_text().startswith(f"{len(expected)} of {len(items)} action items")
+        assert (
+            box.locator(".pm-explorer__count").inner_text().startswith(f"{len(expected)} of {len(items)} action items")
+        )
         page.click('.pm-explorer__results button[data-sort="due"]')
         dues = [items[i].get("due") for i in box.locator("tbody code.pm-item-id").all_inner_texts()]
         assert dues == sorted(dues) or dues == sorted(dues, reverse=True)
@@ -266,17 +284,29 @@ def test_dashboard_figures_agree_with_the_front_matter(browser, example):
     try:
         page.goto(f"{example.url}/")
         page.locator(".pm-dashboard").wait_for()
-        shown_owners = dict(zip(page.locator(".pm-dashboard__owners li").evaluate_all(
-            "items => items.map(li => li.dataset.owner)"),
-            [int(text) for text in page.locator(".pm-dashboard__owners li strong").all_inner_texts()], strict=True))
+        shown_owners = dict(
+            zip(
+                page.locator(".pm-dashboard__owners li").evaluate_all("items => items.map(li => li.dataset.owner)"),
+                [int(text) for text in page.locator(".pm-dashboard__owners li strong").all_inner_texts()],
+                strict=True,
+            )
+        )
         assert shown_owners == dict(overdue)
-        assert set(page.locator(".pm-dashboard__waiting li").evaluate_all("items => items.map(li => li.dataset.pmId)")) \
+        assert (
+            set(page.locator(".pm-dashboard__waiting li").evaluate_all("items => items.map(li => li.dataset.pmId)"))
             == waiting
-        latest = [postmortem_id(url) for url in page.locator(".pm-dashboard__latest tbody .pm-col-title a").evaluate_all(
-            "links => links.map(a => a.href)")]
+        )
+        latest = [
+            postmortem_id(url)
+            for url in page.locator(".pm-dashboard__latest tbody .pm-col-title a").evaluate_all(
+                "links => links.map(a => a.href)"
+            )
+        ]
         assert latest == newest
-        rows = {row.get_attribute("data-quarter"): row.locator("td").nth(1).inner_text()
-                for row in page.locator(".pm-dashboard__quarter-table tbody tr").all()}
+        rows = {
+            row.get_attribute("data-quarter"): row.locator("td").nth(1).inner_text()
+            for row in page.locator(".pm-dashboard__quarter-table tbody tr").all()
+        }
         assert rows == {this: str(per_quarter.get(this, 0)), last: str(per_quarter.get(last, 0))}
         page.recorder.assert_clean()
     finally:
@@ -319,7 +349,8 @@ def test_metrics_dots_name_and_link_their_incident(browser, example):
         assert any(shown[postmortem_id(targets[0])]["title"] in title for title in titles[:1]), titles[:1]
         # chart text stays readable on a phone: at least 9 px on the screen
         smallest = page.locator("svg.pm-chart").first.evaluate(
-            "svg => Math.min(...[...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().height))")
+            "svg => Math.min(...[...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().height))"
+        )
         assert smallest >= 9, smallest
         assert page.locator("svg#pm-trend-chart").count() == 0  # the trend chart is on the root causes page
         page.goto(f"{example.url}/root-causes/")
@@ -345,7 +376,8 @@ def test_print_keeps_every_column_opens_the_folds_and_says_where_and_when(browse
             width = page.evaluate("document.documentElement.clientWidth")
             columns = page.locator(".pm-item-list table thead th, .pm-own-items table thead th").evaluate_all(
                 """cells => cells.filter(c => !c.closest('.pm-explorer-box')).map(c => {
-                    const r = c.getBoundingClientRect(); return [c.textContent.trim(), r.width, r.right]; })""")
+                    const r = c.getBoundingClientRect(); return [c.textContent.trim(), r.width, r.right]; })"""
+            )
             assert {"Status", "Due"} <= {name for name, _, _ in columns}, path
             assert all(cell_width > 0 and right <= width + 0.5 for _, cell_width, right in columns), (path, columns)
             printed = page.locator(".pm-printed")
@@ -365,12 +397,26 @@ def test_print_keeps_every_column_opens_the_folds_and_says_where_and_when(browse
 
 def page_types(shown: dict[str, dict]) -> list[str]:
     published = next(pm_id for pm_id, fm in sorted(shown.items()) if fm.get("status") == "published")
-    owner = sorted({item["owner"] for item in action_items_of(shown).values()
-                    if item.get("status") in ("open", "in-progress")})[0]
-    return ["", "postmortems/", "postmortems/severity/sev2/", "postmortems/category/config-change/",
-            f"postmortems/{published}/", f"postmortems/{in_review(shown)}/", "root-causes/", "action-items/",
-            f"action-items/owner/{slugify(owner, max_words=12)}/", "services/", "services/checkout/", "metrics/", "communications/",
-            "status/", "browsing/"]
+    owner = sorted(
+        {item["owner"] for item in action_items_of(shown).values() if item.get("status") in ("open", "in-progress")}
+    )[0]
+    return [
+        "",
+        "postmortems/",
+        "postmortems/severity/sev2/",
+        "postmortems/category/config-change/",
+        f"postmortems/{published}/",
+        f"postmortems/{in_review(shown)}/",
+        "root-causes/",
+        "action-items/",
+        f"action-items/owner/{slugify(owner, max_words=12)}/",
+        "services/",
+        "services/checkout/",
+        "metrics/",
+        "communications/",
+        "status/",
+        "browsing/",
+    ]
 
 
 def serious(violations: list[dict]) -> list[dict]:
@@ -381,7 +427,9 @@ def serious(violations: list[dict]) -> list[dict]:
         prefix = MATERIAL_FINDINGS.get(violation["id"])
         nodes = [node for node in violation["nodes"] if not (prefix and node["target"][0].startswith(prefix))]
         if nodes:
-            found.append({"id": violation["id"], "nodes": [(node["target"], node["failureSummary"]) for node in nodes[:3]]})
+            found.append(
+                {"id": violation["id"], "nodes": [(node["target"], node["failureSummary"]) for node in nodes[:3]]}
+            )
     return found
 
 

@@ -13,15 +13,26 @@ BLOCK = {"title": "Slow orders", "summary": "Placing an order was slow.", "compo
 
 
 def status_site(root, about: str):
-    return make_site(root, {f"{PM}.md": postmortem(PM, public=BLOCK)},
-                     {"services": [{"name": "checkout", "component": "Checkout"}, {"name": "orders-db"}],
-                      "status_page": {"public_site": True}},
-                     {"site_dir": "site-public"}, docs={"about.md": about})
+    return make_site(
+        root,
+        {f"{PM}.md": postmortem(PM, public=BLOCK)},
+        {
+            "services": [{"name": "checkout", "component": "Checkout"}, {"name": "orders-db"}],
+            "status_page": {"public_site": True},
+        },
+        {"site_dir": "site-public"},
+        docs={"about.md": about},
+    )
 
 
-@pytest.mark.parametrize("about, found", [("Our orders_db runs in two regions.\n", "orders_db"),
-                                          ("Ask [alice](mailto:alice@corp.internal) for details.\n", "alice"),
-                                          ("The console is at 10.2.3.4.\n", "10.2.3.4")])
+@pytest.mark.parametrize(
+    "about, found",
+    [
+        ("Our orders_db runs in two regions.\n", "orders_db"),
+        ("Ask [alice](mailto:alice@corp.internal) for details.\n", "alice"),
+        ("The console is at 10.2.3.4.\n", "10.2.3.4"),
+    ],
+)
 def test_a_status_site_page_naming_something_internal_is_refused_by_both_builds(tmp_path, about, found):
     config = status_site(tmp_path, "# About\n\n" + about)
     refused = public_build(config)

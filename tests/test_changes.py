@@ -46,10 +46,14 @@ def located(diagnostics: list[dict]) -> list[tuple]:
 
 # --- changed_paths and text_at -------------------------------------------------------------------
 
+
 def test_changed_paths_since_the_merge_base(branch):
     folder = branch / "postmortems"
     assert [p.name for p in changed_paths(branch, "main", folder)] == [
-        "2024-03-15-modify.md", "2024-03-16-delete.md", "2024-03-18-added.md"]
+        "2024-03-15-modify.md",
+        "2024-03-16-delete.md",
+        "2024-03-18-added.md",
+    ]
     assert all(p.is_absolute() and p.parent == folder.resolve() for p in changed_paths(branch, "main", folder))
     assert merge_base(branch, "main") == git(branch, "rev-parse", "main~1").strip()
 
@@ -65,8 +69,14 @@ def test_changed_paths_include_staged_unstaged_and_untracked_files(branch):
     write(branch, "2024-03-15-modify.md.swp", "ignored")
     (branch / "docs" / "other.md").write_text("outside the folder\n")
     names = [p.relative_to(folder.resolve()).as_posix() for p in changed_paths(branch, "main", folder)]
-    assert names == ["2024-03-15-modify.md", "2024-03-16-delete.md", "2024-03-17-refers.md", "2024-03-18-added.md",
-                     "2024-03-20-staged.md", "sub/2024-03-21-untracked.md"]
+    assert names == [
+        "2024-03-15-modify.md",
+        "2024-03-16-delete.md",
+        "2024-03-17-refers.md",
+        "2024-03-18-added.md",
+        "2024-03-20-staged.md",
+        "sub/2024-03-21-untracked.md",
+    ]
 
 
 def test_changed_paths_with_no_change(branch):
@@ -96,11 +106,14 @@ def test_text_at_keeps_the_bytes_a_parse_reads(repo):
     assert postmortem_from_text(text, path.stem, path.name, Policy()) is None  # as the file parses: not at all
 
 
-@pytest.mark.parametrize("ref, message", [
-    ("no-such-branch", "`no-such-branch` is not a commit"),
-    ("--output=x", "is not a git revision"),  # never read as an option
-    ("main:postmortems", "is not a commit"),  # a tree, not a commit
-])
+@pytest.mark.parametrize(
+    "ref, message",
+    [
+        ("no-such-branch", "`no-such-branch` is not a commit"),
+        ("--output=x", "is not a git revision"),  # never read as an option
+        ("main:postmortems", "is not a commit"),  # a tree, not a commit
+    ],
+)
 def test_bad_ref(branch, ref, message):
     with pytest.raises(ChangesError, match=message):
         changed_paths(branch, ref, branch / "postmortems")
@@ -129,6 +142,7 @@ def test_no_common_ancestor(branch):
 
 # --- check --changed-since ------------------------------------------------------------------------
 
+
 def test_check_changed_since_reports_the_changed_files_and_references_to_them(branch):
     full_code, full = check_json()
     code, report = check_json("--changed-since", "main")
@@ -137,8 +151,9 @@ def test_check_changed_since_reports_the_changed_files_and_references_to_them(br
     refers = [d for d in full["diagnostics"] if d["path"] == "postmortems/2024-03-17-refers.md"]
     assert [d["code"] for d in refers].count("unknown-related") == 2  # the deleted ID, and one that never existed
     (to_deleted,) = [d for d in refers if "2024-03-16-delete" in d["message"]]
-    assert report["diagnostics"] == sorted([*in_changed_files, to_deleted],
-                                           key=lambda d: (d["path"], d["line"], d["col"], d["code"]))
+    assert report["diagnostics"] == sorted(
+        [*in_changed_files, to_deleted], key=lambda d: (d["path"], d["line"], d["col"], d["code"])
+    )
     # the changed file's own error is there; the untouched file's error and the old unknown reference are not
     assert ("postmortems/2024-03-15-modify.md", 4, 11, "invalid-value") in located(report["diagnostics"])
     assert ("postmortems/2024-03-14-keep.md", 4, 11, "invalid-value") in located(full["diagnostics"])
@@ -190,8 +205,9 @@ def test_an_unchanged_fifo_never_blocks_the_check(repo):
     os.mkfifo(repo / "postmortems" / "2024-03-16-pipe.md")  # git lists no FIFO: it counts as unchanged
     write(repo, "2024-03-15-new.md", dated(15))
     result = {}
-    worker = threading.Thread(target=lambda: result.setdefault("check", check_json("--changed-since", "main")),
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: result.setdefault("check", check_json("--changed-since", "main")), daemon=True
+    )
     worker.start()
     worker.join(60)  # a blocking open would never return; the bound is generous and never the assertion's point
     assert "check" in result, "reading the unchanged files blocked on the FIFO"
@@ -205,10 +221,13 @@ def test_no_change_no_output(branch):
     assert (result.exit_code, result.output) == (0, "0 postmortems, 0 errors, 0 warnings\n")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--changed-since", "no-such-branch"], "`no-such-branch` is not a commit"),
-    (["--changed-since", "main", "postmortems"], "not both"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--changed-since", "no-such-branch"], "`no-such-branch` is not a commit"),
+        (["--changed-since", "main", "postmortems"], "not both"),
+    ],
+)
 def test_usage_errors_exit_2(branch, args, message):
     result = run("check", *TODAY, *args)
     assert result.exit_code == 2
@@ -258,7 +277,12 @@ def test_the_scan_of_a_file_finds_the_people_and_year_a_parse_finds(front, tmp_p
     from mkdocs_postmortems.policy import Policy
 
     bom = front.startswith("\ufeff")
-    text = ("\ufeff" if bom else "") + "---\n" + front.lstrip("\ufeff") + "---\n\n## Summary\n\nauthors: not.front.matter\n"
+    text = (
+        ("\ufeff" if bom else "")
+        + "---\n"
+        + front.lstrip("\ufeff")
+        + "---\n\n## Summary\n\nauthors: not.front.matter\n"
+    )
     path = tmp_path / "2024-03-14-scanned.md"
     path.write_bytes(text.encode("utf-8"))
     pm, _ = load_postmortem(path, path.name, Policy())
@@ -268,23 +292,26 @@ def test_the_scan_of_a_file_finds_the_people_and_year_a_parse_finds(front, tmp_p
     assert scanned.started_year == (pm.started.year if pm.started else None)
 
 
-@pytest.mark.parametrize("front, related", [
-    ("related: [2024-01-01-a, '2024-01-02-b']\n", ("2024-01-01-a", "2024-01-02-b")),
-    ("related:\n  - 2024-01-01-a  # why\n  - \"2024-01-02-b\"\ntitle: t\n", ("2024-01-01-a", "2024-01-02-b")),
-    ("related:\n- 2024-01-01-a\n", ("2024-01-01-a",)),
-    ("related: []\n", ()),
-    ("related: ~\n", ()),
-    ("title: nothing related\n", None),  # the word elsewhere: it may be a key the scan does not see
-    ("related: &ids [2024-01-01-a]\n", None),
-    ("related: [2024-01-01-a,\n  2024-01-02-b]\n", None),
-    ("related:\n  - 2024-01-01-\n    a\n", None),  # an item over two lines
-    ("related:\n  # a comment first\n  - 2024-01-01-a\n", None),
-    ("related:\n  - \n  - 2024-01-01-a\n", None),  # an empty item (`- ` alone) is no ID the scan read
-    ("related: 2024-01-01-a\n", None),
-    ("related: [2024-01-01-a]\nrelated: [2024-01-02-b]\n", ("2024-01-01-a", "2024-01-02-b")),  # whichever is read
-    ("{title: t, related: [2024-01-01-a]}\n", None),
-    ("title: t\n", ()),
-])
+@pytest.mark.parametrize(
+    "front, related",
+    [
+        ("related: [2024-01-01-a, '2024-01-02-b']\n", ("2024-01-01-a", "2024-01-02-b")),
+        ('related:\n  - 2024-01-01-a  # why\n  - "2024-01-02-b"\ntitle: t\n', ("2024-01-01-a", "2024-01-02-b")),
+        ("related:\n- 2024-01-01-a\n", ("2024-01-01-a",)),
+        ("related: []\n", ()),
+        ("related: ~\n", ()),
+        ("title: nothing related\n", None),  # the word elsewhere: it may be a key the scan does not see
+        ("related: &ids [2024-01-01-a]\n", None),
+        ("related: [2024-01-01-a,\n  2024-01-02-b]\n", None),
+        ("related:\n  - 2024-01-01-\n    a\n", None),  # an item over two lines
+        ("related:\n  # a comment first\n  - 2024-01-01-a\n", None),
+        ("related:\n  - \n  - 2024-01-01-a\n", None),  # an empty item (`- ` alone) is no ID the scan read
+        ("related: 2024-01-01-a\n", None),
+        ("related: [2024-01-01-a]\nrelated: [2024-01-02-b]\n", ("2024-01-01-a", "2024-01-02-b")),  # whichever is read
+        ("{title: t, related: [2024-01-01-a]}\n", None),
+        ("title: t\n", ()),
+    ],
+)
 def test_the_scan_reads_related_ids_or_says_it_cannot(front, related, tmp_path):
     from mkdocs_postmortems.knowledge import load_postmortem
     from mkdocs_postmortems.parsing.scan import scan
@@ -301,11 +328,14 @@ def test_the_scan_reads_related_ids_or_says_it_cannot(front, related, tmp_path):
     assert scanned.may_name(parsed | {"2024-01-01-a"}) == (related is None or "2024-01-01-a" in related)
 
 
-@pytest.mark.parametrize("form", [
-    "related: [2024-03-16-delete]\n",
-    "related:\n  - 2024-03-16-delete\n",
-    "related: &mine [2024-03-16-delete]\n",  # a form the scan does not read: the file is parsed all the same
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "related: [2024-03-16-delete]\n",
+        "related:\n  - 2024-03-16-delete\n",
+        "related: &mine [2024-03-16-delete]\n",  # a form the scan does not read: the file is parsed all the same
+    ],
+)
 def test_a_reference_to_a_deleted_postmortem_is_reported_in_any_form(repo, form):
     write(repo, "2024-03-16-delete.md", dated(16))
     write(repo, "2024-03-17-refers.md", dated(17).replace("---\n\n## Summary", f"{form}---\n\n## Summary", 1))
@@ -315,16 +345,21 @@ def test_a_reference_to_a_deleted_postmortem_is_reported_in_any_form(repo, form)
     for _ in range(2):  # cold, then with the scans kept
         code, report = check_json("--changed-since", "main")
         assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [
-            ("postmortems/2024-03-17-refers.md", "unknown-related")]
+            ("postmortems/2024-03-17-refers.md", "unknown-related")
+        ]
         assert code == 1
 
 
-@pytest.mark.parametrize("spoil", [
-    lambda raw: raw.replace(b"Checkouts were slow.", b"Caf\xe9 was slow."),  # not UTF-8
-    lambda raw: raw.replace(b"Checkouts were slow.", b"x\x00y"),  # binary
-    lambda raw: raw.replace(b"\n---\n\n## Summary", b"\n\n## Summary"),  # no closing line
-    lambda raw: b"\xef\xbb\xbf" * 2 + raw,  # one byte-order mark too many
-], ids=["latin-1", "nul", "unclosed", "two-boms"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda raw: raw.replace(b"Checkouts were slow.", b"Caf\xe9 was slow."),  # not UTF-8
+        lambda raw: raw.replace(b"Checkouts were slow.", b"x\x00y"),  # binary
+        lambda raw: raw.replace(b"\n---\n\n## Summary", b"\n\n## Summary"),  # no closing line
+        lambda raw: b"\xef\xbb\xbf" * 2 + raw,  # one byte-order mark too many
+    ],
+    ids=["latin-1", "nul", "unclosed", "two-boms"],
+)
 def test_an_unchanged_file_a_parse_rejects_names_nobody(repo, spoil):
     """Its people are nobody's to the blameless lint, in a check of the changes as in a full check."""
     path = write(repo, "2024-03-14-broken.md", dated(14).replace("authors: [alice]", "authors: [zed.quinn]"))
@@ -338,6 +373,7 @@ def test_an_unchanged_file_a_parse_rejects_names_nobody(repo, spoil):
 
 
 # --- the scans kept between runs ------------------------------------------------------------------------------
+
 
 def _scan_reads(monkeypatch) -> list:
     """The unchanged files read for their scan, from now on."""
@@ -373,12 +409,15 @@ def test_a_file_changed_after_its_scan_was_kept_is_parsed(branch):
     assert (code, report["postmortems"]) == (1, 3)
 
 
-@pytest.mark.parametrize("forged", [
-    b"\x00not json",
-    b'{"stamp": "an older release", "scans": {}}',
-    b'{"stamp": "STAMP", "scans": {"BLOB": ["people", 2024, []]}}',  # an entry of the wrong shape
-    b'[]',
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        b"\x00not json",
+        b'{"stamp": "an older release", "scans": {}}',
+        b'{"stamp": "STAMP", "scans": {"BLOB": ["people", 2024, []]}}',  # an entry of the wrong shape
+        b"[]",
+    ],
+)
 def test_a_foreign_or_corrupt_cache_is_a_cold_run(branch, forged):
     from mkdocs_postmortems.pull_requests.changes import blob_ids
     from mkdocs_postmortems.pull_requests.scan_cache import ScanCache, cache_file
@@ -414,8 +453,10 @@ def test_blob_ids_name_the_regular_files_below_the_folder(repo):
     (repo / "elsewhere.md").write_text("outside the folder\n")
     commit(repo, "main")
     blobs = blob_ids(repo, git(repo, "rev-parse", "HEAD").strip(), repo / "postmortems")
-    assert blobs == {name: git(repo, "rev-parse", f"HEAD:postmortems/{name}").strip()
-                     for name in ("2024-03-14-a.md", "2024/2024-03-15-b.md")}
+    assert blobs == {
+        name: git(repo, "rev-parse", f"HEAD:postmortems/{name}").strip()
+        for name in ("2024-03-14-a.md", "2024/2024-03-15-b.md")
+    }
 
 
 def test_a_cache_that_is_a_named_pipe_never_blocks_the_check(branch):
@@ -427,8 +468,9 @@ def test_a_cache_that_is_a_named_pipe_never_blocks_the_check(branch):
     cache_file(branch).parent.mkdir(parents=True)
     os.mkfifo(cache_file(branch))
     result = {}
-    worker = threading.Thread(target=lambda: result.setdefault("check", check_json("--changed-since", "main")),
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: result.setdefault("check", check_json("--changed-since", "main")), daemon=True
+    )
     worker.start()
     worker.join(60)  # a blocking open would never return; the bound is generous and never the assertion's point
     assert result.get("check") == expected
@@ -439,17 +481,37 @@ def test_a_cache_that_is_a_named_pipe_never_blocks_the_check(branch):
 # Names git would quote, escape or cut, and names a careless reader would take for something else. Bytes where the
 # name is not UTF-8; each file gets an error of its own (SEV9), so a file the check sees is a file it reports on.
 HOSTILE = [
-    b"2024-03-20-caf\xe9.md", b"2024-03-20-\xff\xfe.md", b"dir-\xe9/2024-03-20-below-latin-1.md",
-    "2024-03-21-with space.md", " 2024-03-21-leading space.md", "2024-03-21-trailing space.md ",
-    "2024-03-22-new\nline.md", "2024-03-22-return\r.md", "2024-03-22-control\x01.md",
-    '2024-03-23-"double".md', "2024-03-23-it's.md", "2024-03-23-back\\slash.md",
+    b"2024-03-20-caf\xe9.md",
+    b"2024-03-20-\xff\xfe.md",
+    b"dir-\xe9/2024-03-20-below-latin-1.md",
+    "2024-03-21-with space.md",
+    " 2024-03-21-leading space.md",
+    "2024-03-21-trailing space.md ",
+    "2024-03-22-new\nline.md",
+    "2024-03-22-return\r.md",
+    "2024-03-22-control\x01.md",
+    '2024-03-23-"double".md',
+    "2024-03-23-it's.md",
+    "2024-03-23-back\\slash.md",
     "2024-03-24-tab\there.md",
-    "-2024-03-25-dash.md", "--help.md", "-z.md",
-    "2024-03-26-caf\u00e9.md", "2024-03-26-cafe\u0301.md",  # NFC and NFD: two files to the file system and to git
-    "2024-03-27-upper.MD", "2024-03-27-UPPER.md", "2024-03-27-mixed.Md", "2024-03-27-dotted.md.",
-    "2024/03/2024-03-28-nested.md", "a/b/c/d/2024-03-28-deep.md",
-    "2024-03-29-star*.md", "2024-03-29-[glob].md", ":(exclude)2024-03-29-magic.md", "2024-03-29-colon:x.md",
-    "2024-03-30-\U0001f525.md", "\u202e2024-03-30-rtl.md", "2024-03-30-\u00a0nbsp.md",
+    "-2024-03-25-dash.md",
+    "--help.md",
+    "-z.md",
+    "2024-03-26-caf\u00e9.md",
+    "2024-03-26-cafe\u0301.md",  # NFC and NFD: two files to the file system and to git
+    "2024-03-27-upper.MD",
+    "2024-03-27-UPPER.md",
+    "2024-03-27-mixed.Md",
+    "2024-03-27-dotted.md.",
+    "2024/03/2024-03-28-nested.md",
+    "a/b/c/d/2024-03-28-deep.md",
+    "2024-03-29-star*.md",
+    "2024-03-29-[glob].md",
+    ":(exclude)2024-03-29-magic.md",
+    "2024-03-29-colon:x.md",
+    "2024-03-30-\U0001f525.md",
+    "\u202e2024-03-30-rtl.md",
+    "2024-03-30-\u00a0nbsp.md",
     "notes \xff.txt",
     ".drafts/2024-03-31-hidden.md",  # in a dot folder: the walk reports the folder and enters it not
     ".2024-03-31-dot-file.md",  # a dot-file: no postmortem to the walk
@@ -498,8 +560,14 @@ def _same_as_a_full_check(expected_paths: set[str]) -> None:
 def test_changed_since_sees_every_name_a_full_check_sees(repo, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "2024-04-02-secret.md"
     outside.write_text(_erroneous(2))
-    base = {"2024-03-10-old name.md": 10, b"2024-03-11-mod\xfe.md": 11, "2024-03-12-source.md": 12,
-            "2024-03-13-gone\n.md": 13, "2024-03-14-base.md": 14, ".hidden/2024-03-15-kept.md": 15}
+    base = {
+        "2024-03-10-old name.md": 10,
+        b"2024-03-11-mod\xfe.md": 11,
+        "2024-03-12-source.md": 12,
+        "2024-03-13-gone\n.md": 13,
+        "2024-03-14-base.md": 14,
+        ".hidden/2024-03-15-kept.md": 15,
+    }
     for name, day in base.items():
         assert _write_bytes(repo, _name(name), _erroneous(day))
     commit(repo, "main")
@@ -512,12 +580,21 @@ def test_changed_since_sees_every_name_a_full_check_sees(repo, tmp_path_factory)
     shutil.copy(folder / "2024-03-12-source.md", folder / "2024-03-12-copy\tof.md")  # a copy
     (folder / "2024-03-13-gone\n.md").unlink()  # deleted: nothing to report
     (folder / ".hidden" / "2024-03-15-kept.md").write_text(_erroneous(15) + "\nMore.\n")  # in a dot folder
-    links = {"2024-04-01-link.md": "2024-03-14-base.md", "2024-04-02-out.md": str(outside),
-             "2024-04-03-dangling.md": "nowhere.md", "linked-folder": "../docs"}
+    links = {
+        "2024-04-01-link.md": "2024-03-14-base.md",
+        "2024-04-02-out.md": str(outside),
+        "2024-04-03-dangling.md": "nowhere.md",
+        "linked-folder": "../docs",
+    }
     for name, target in links.items():
         os.symlink(target, folder / name)
-    changed |= {_name(b"2024-03-10-renamed \xe9.md"), _name(b"2024-03-11-mod\xfe.md"), "2024-03-12-copy\tof.md",
-                ".hidden/x", *links}
+    changed |= {
+        _name(b"2024-03-10-renamed \xe9.md"),
+        _name(b"2024-03-11-mod\xfe.md"),
+        "2024-03-12-copy\tof.md",
+        ".hidden/x",
+        *links,
+    }
     commit(repo, "review")
     # and a change not committed: untracked, with a name that is not UTF-8
     assert _write_bytes(repo, _name(b"2024-04-04-untracked \xe9.md"), _erroneous(4))
@@ -534,16 +611,53 @@ def test_changed_since_sees_every_name_a_full_check_sees(repo, tmp_path_factory)
         assert os.fsdecode(name)[:-3].encode("utf-8", "surrogateescape").decode("utf-8", "replace") in summary.output
 
 
-_PIECES = [b"a", b"Z", b"0", b"-", b"--", b" ", b"\t", b"\n", b"\r", b"\x01", b'"', b"'", b"\\", b"*", b"?", b"[x]",
-           b":", b":(top)", b"!", b"#", b"~", b"\xe9", b"\xff\xfe", "\u00e9".encode(), "e\u0301".encode(),
-           "\U0001f525".encode(), "\u202e".encode(), b"."]
-_part = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map(b"".join).filter(
-    lambda part: part not in (b".", b"..") and part.lower() != b".git")
+_PIECES = [
+    b"a",
+    b"Z",
+    b"0",
+    b"-",
+    b"--",
+    b" ",
+    b"\t",
+    b"\n",
+    b"\r",
+    b"\x01",
+    b'"',
+    b"'",
+    b"\\",
+    b"*",
+    b"?",
+    b"[x]",
+    b":",
+    b":(top)",
+    b"!",
+    b"#",
+    b"~",
+    b"\xe9",
+    b"\xff\xfe",
+    "\u00e9".encode(),
+    "e\u0301".encode(),
+    "\U0001f525".encode(),
+    "\u202e".encode(),
+    b".",
+]
+_part = (
+    st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4)
+    .map(b"".join)
+    .filter(lambda part: part not in (b".", b"..") and part.lower() != b".git")
+)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(files=st.lists(st.tuples(st.lists(_part, max_size=2), _part, st.sampled_from([b".md", b".MD", b".Md", b".txt", b""]),
-                          st.booleans()), min_size=1, max_size=5))
+@given(
+    files=st.lists(
+        st.tuples(
+            st.lists(_part, max_size=2), _part, st.sampled_from([b".md", b".MD", b".Md", b".txt", b""]), st.booleans()
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_changed_since_sees_every_generated_name_a_full_check_sees(files, monkeypatch):
     if shutil.which("git") is None:
         skip_or_fail("git is not installed")

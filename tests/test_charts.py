@@ -48,7 +48,11 @@ def tip(element: ET.Element) -> str:
 
 
 def marker(root: ET.Element, name: str) -> list[ET.Element]:
-    return [rect for rect in all_of(root, "rect") if rect.get("class") == f"pm-chart__{name}" and rect.find(f"{NS}title") is not None]
+    return [
+        rect
+        for rect in all_of(root, "rect")
+        if rect.get("class") == f"pm-chart__{name}" and rect.find(f"{NS}title") is not None
+    ]
 
 
 def assert_accessible(root: ET.Element, chart_id: str, title: str) -> str:
@@ -106,10 +110,15 @@ def test_many_months_are_thinned_but_keep_first_and_last():
 
 def test_distribution_marks_median_and_p90_in_order():
     detect = distribution([1, 2, 3, 4, 5, 8, 13, 21, 60, 400, None])
-    root = parse(distribution_chart("ttx", "Durations", [("Time to detect", detect), ("Time to resolve", distribution([None, None]))]))
+    root = parse(
+        distribution_chart(
+            "ttx", "Durations", [("Time to detect", detect), ("Time to resolve", distribution([None, None]))]
+        )
+    )
     desc = assert_accessible(root, "ttx", "Durations")
-    assert desc == ("Time to detect: median 6 min, p90 1 h 33 min over 10 values (1 missing); "
-                    "Time to resolve: no data.")
+    assert desc == (
+        "Time to detect: median 6 min, p90 1 h 33 min over 10 values (1 missing); Time to resolve: no data."
+    )
     [median], [p90] = marker(root, "median"), marker(root, "p90")
     assert float(median.get("x")) < float(p90.get("x"))
     assert tip(median) == "Time to detect · median: 6 min" and tip(p90) == "Time to detect · p90: 1 h 33 min"
@@ -143,8 +152,11 @@ def test_many_dots_have_no_titles_but_markers_do():
 
 
 def test_bar_chart_lengths_and_values():
-    root = parse(bar_chart("ttr", "Median time to resolve", [("checkout", 150), ("orders-db", 30), ("search", 0)],
-                           unit="minutes"))
+    root = parse(
+        bar_chart(
+            "ttr", "Median time to resolve", [("checkout", 150), ("orders-db", 30), ("search", 0)], unit="minutes"
+        )
+    )
     desc = assert_accessible(root, "ttr", "Median time to resolve")
     assert desc == "3 bars; highest checkout (2 h 30 min), lowest search (0 s)."
     bars = series_segments(root)
@@ -154,11 +166,14 @@ def test_bar_chart_lengths_and_values():
     assert {"checkout", "2 h 30 min", "30 min"} <= set(texts(root))
 
 
-@pytest.mark.parametrize("make", [
-    lambda label: stacked_bar_chart("c", label, [label], [(label, [2])], y_label=label),
-    lambda label: distribution_chart("c", label, [(label, distribution([1, 5, 9]))]),
-    lambda label: bar_chart("c", label, [(label, 3.0)], unit=label),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda label: stacked_bar_chart("c", label, [label], [(label, [2])], y_label=label),
+        lambda label: distribution_chart("c", label, [(label, distribution([1, 5, 9]))]),
+        lambda label: bar_chart("c", label, [(label, 3.0)], unit=label),
+    ],
+)
 def test_hostile_labels_are_escaped(make):
     svg = make(HOSTILE)
     assert "<script" not in svg
@@ -177,24 +192,30 @@ def test_long_labels_are_cut_in_the_picture_but_whole_in_the_tooltip():
     assert tip(series_segments(root)[0]) == f"{label}: 1"
 
 
-@pytest.mark.parametrize("make", [
-    lambda: stacked_bar_chart("c", "t", MONTHS, SEVERITIES),
-    lambda: distribution_chart("c", "t", [("a", distribution([0.3, 2.25, 7, 1e4])), ("b", distribution([]))]),
-    lambda: bar_chart("c", "t", [("a", 1 / 3), ("b", 2 / 3)]),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: stacked_bar_chart("c", "t", MONTHS, SEVERITIES),
+        lambda: distribution_chart("c", "t", [("a", distribution([0.3, 2.25, 7, 1e4])), ("b", distribution([]))]),
+        lambda: bar_chart("c", "t", [("a", 1 / 3), ("b", 2 / 3)]),
+    ],
+)
 def test_same_input_same_bytes(make):
     first = make()
     assert first == make()
     assert not re.search(r"\d\.\d\d", first)  # one decimal at most
 
 
-@pytest.mark.parametrize("svg", [
-    stacked_bar_chart("e", "Empty", [], []),
-    stacked_bar_chart("e", "Empty", MONTHS, []),
-    distribution_chart("e", "Empty", []),
-    distribution_chart("e", "Empty", [("Time to detect", distribution([None]))]),
-    bar_chart("e", "Empty", []),
-])
+@pytest.mark.parametrize(
+    "svg",
+    [
+        stacked_bar_chart("e", "Empty", [], []),
+        stacked_bar_chart("e", "Empty", MONTHS, []),
+        distribution_chart("e", "Empty", []),
+        distribution_chart("e", "Empty", [("Time to detect", distribution([None]))]),
+        bar_chart("e", "Empty", []),
+    ],
+)
 def test_empty_input_says_no_data(svg):
     root = parse(svg)
     assert assert_accessible(root, "e", "Empty") == "No data."
@@ -219,7 +240,7 @@ def test_a_negative_value_draws_no_bar_and_is_still_written():
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-ANY_NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30))
+ANY_NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**30), 10**30))
 LABELS = st.text(min_size=1, max_size=30)
 _NUMBER_ATTRIBUTES = ("x", "y", "width", "height", "cx", "cy", "x1", "x2", "y1", "y2")
 
@@ -242,9 +263,14 @@ def test_bar_chart_draws_any_values(rows, unit):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(0, 40).flatmap(lambda n: st.tuples(
-    st.lists(LABELS, min_size=n, max_size=n),
-    st.lists(st.tuples(LABELS, st.lists(ANY_NUMBER, min_size=n, max_size=n)), max_size=5))))
+@given(
+    st.integers(0, 40).flatmap(
+        lambda n: st.tuples(
+            st.lists(LABELS, min_size=n, max_size=n),
+            st.lists(st.tuples(LABELS, st.lists(ANY_NUMBER, min_size=n, max_size=n)), max_size=5),
+        )
+    )
+)
 def test_stacked_bar_chart_draws_any_counts(data):
     labels, series = data
     root = well_formed(stacked_bar_chart("c", "Title", labels, series))
@@ -253,19 +279,27 @@ def test_stacked_bar_chart_draws_any_counts(data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(LABELS, st.lists(st.one_of(st.none(), ANY_NUMBER), max_size=30)), max_size=4),
-       st.sampled_from(["minutes", "requests"]))
+@given(
+    st.lists(st.tuples(LABELS, st.lists(st.one_of(st.none(), ANY_NUMBER), max_size=30)), max_size=4),
+    st.sampled_from(["minutes", "requests"]),
+)
 def test_distribution_chart_draws_any_durations(rows, unit):
-    clean = [(label, distribution(v if not isinstance(v, float) or v == v else None for v in values))
-             for label, values in rows]
+    clean = [
+        (label, distribution(v if not isinstance(v, float) or v == v else None for v in values))
+        for label, values in rows
+    ]
     well_formed(distribution_chart("c", "Title", clean, unit=unit))
 
 
 def test_quarterly_lines_draw_median_solid_and_p90_dashed_and_break_at_a_missing_quarter():
     from mkdocs_postmortems.kb_site.charts import quarterly_lines_chart
 
-    svg = quarterly_lines_chart("q", "Time to resolve per quarter", ["2024-Q1", "2024-Q2", "2024-Q3"],
-                                [("SEV1 median", [30, None, 90]), ("SEV1 p90", [60, 120, 240])])
+    svg = quarterly_lines_chart(
+        "q",
+        "Time to resolve per quarter",
+        ["2024-Q1", "2024-Q2", "2024-Q3"],
+        [("SEV1 median", [30, None, 90]), ("SEV1 p90", [60, 120, 240])],
+    )
     root = parse(svg)
     lines = all_of(root, "polyline")
     assert len(lines) == 1 and lines[0].get("stroke-dasharray")  # the median has a gap; the p90 is one dashed line

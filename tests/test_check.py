@@ -16,8 +16,10 @@ from conftest import REVIEW_ONLY, VALID
 from mkdocs_postmortems.cli import main
 from mkdocs_postmortems.parsing.schema import POSTMORTEM
 
-TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|info) "
-                       r"\[(?P<code>[a-z-]+)\] (?P<message>.+)$")
+TEXT_LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|info) "
+    r"\[(?P<code>[a-z-]+)\] (?P<message>.+)$"
+)
 SUMMARY = re.compile(r"^(\d+) postmortems, (\d+) errors, (\d+) warnings$")
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=([^,:]+),line=(\d+),col=(\d+),title=([a-z-]+)::(.+)$")
 
@@ -38,6 +40,7 @@ def summary_of(output: str) -> tuple[int, int, int]:
 
 
 # --- exit codes and the text format ---------------------------------------------------------
+
 
 def test_clean_folder_exits_0(project):
     postmortem(project, "2024-03-14-example.md")
@@ -67,20 +70,24 @@ def test_warnings_exit_0_but_1_with_strict(project):
     late = run("check", "--today", "2027-02-01")
     assert late.exit_code == 0
     assert [(d["line"], d["level"], d["code"]) for d in diagnostic_lines(late.output)] == [
-        ("24", "warning", "action-item-overdue")]
+        ("24", "warning", "action-item-overdue")
+    ]
     assert summary_of(late.output) == (1, 0, 1)
     assert run("check", "--today", "2027-02-01", "--strict").exit_code == 1
     assert run("check", "--today", "2027-01-31", "--strict").exit_code == 0
 
 
-@pytest.mark.parametrize("args", [
-    ["check", "--today", "2026-13-01"],
-    ["check", "--today", "tomorrow"],
-    ["check", "--format", "xml"],
-    ["check", "postmortems/2099-01-01-nope.md"],
-    ["check", "--no-such-option"],
-    ["new", "Title", "--severity", "SEV2", "--service", "checkout", "--date", "2024-02-30"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--today", "2026-13-01"],
+        ["check", "--today", "tomorrow"],
+        ["check", "--format", "xml"],
+        ["check", "postmortems/2099-01-01-nope.md"],
+        ["check", "--no-such-option"],
+        ["new", "Title", "--severity", "SEV2", "--service", "checkout", "--date", "2024-02-30"],
+    ],
+)
 def test_usage_errors_exit_2(args, project):
     postmortem(project, "2024-03-14-example.md", VALID.replace("severity: SEV2", "severity: SEV9"))
     result = run(*args)
@@ -96,9 +103,13 @@ def test_bad_today_names_the_value(project):
 
 # --- the github format --------------------------------------------------------------------------
 
+
 def test_github_format(project):
-    postmortem(project, "2024-03-14-example.md", VALID.replace("severity: SEV2", "severity: SEV9")
-               .replace("## Lessons learned", "## Afterwards"))
+    postmortem(
+        project,
+        "2024-03-14-example.md",
+        VALID.replace("severity: SEV2", "severity: SEV9").replace("## Lessons learned", "## Afterwards"),
+    )
     result = run("check", "--format", "github", "--today", "2026-11-22")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -128,14 +139,19 @@ def test_github_info_level_is_a_notice(project):
     postmortem(project, "2024-03-14-example.md", VALID.replace("## Lessons learned", "## Afterwards"))
     result = run("check", "--format", "github", "--today", "2026-11-22", "--strict")
     assert result.exit_code == 0
-    assert result.stdout.startswith("::notice file=postmortems/2024-03-14-example.md,line=28,col=1,title=section-missing::")
+    assert result.stdout.startswith(
+        "::notice file=postmortems/2024-03-14-example.md,line=28,col=1,title=section-missing::"
+    )
 
 
 # --- the json format --------------------------------------------------------------------------------
 
+
 def test_json_format(project):
     postmortem(project, "2024-03-14-example.md", VALID.replace("severity: SEV2", "severity: SEV9"))
-    postmortem(project, "2024-03-15-late.md", VALID.replace("2024-03-14T", "2024-03-15T").replace("2027-01-31", "2026-01-31"))
+    postmortem(
+        project, "2024-03-15-late.md", VALID.replace("2024-03-14T", "2024-03-15T").replace("2027-01-31", "2026-01-31")
+    )
     (project / "postmortems" / "notes.txt").write_text("notes")
     code, report = check_json()
     assert code == 1
@@ -157,6 +173,7 @@ def test_json_clean(project):
 
 
 # --- paths ---------------------------------------------------------------------------------------------
+
 
 def _related(text: str, *ids: str) -> str:
     return text.replace("---\n\n## Summary", f"related: [{', '.join(ids)}]\n---\n\n## Summary", 1)
@@ -193,6 +210,7 @@ def test_a_file_given_twice_is_checked_once(project):
 
 
 # --- config loading shared with the plugin ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("off", ["'off'", "off"])  # unquoted, YAML 1.1 reads `off` as false
 def test_rule_levels_from_the_config(off, project):
@@ -231,7 +249,9 @@ def test_config_folder_option(project):
     postmortem(project, "2024-03-15-ignored.md", "not checked")
     code, report = check_json()
     assert code == 1
-    assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [("incidents/2024-03-14-example.md", "invalid-value")]
+    assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [
+        ("incidents/2024-03-14-example.md", "invalid-value")
+    ]
 
 
 def test_config_file_option_resolves_the_folder_beside_it(project, tmp_path_factory, monkeypatch):
@@ -270,15 +290,28 @@ def test_without_a_config_the_defaults_apply(tmp_path, monkeypatch):
     (tmp_path / "postmortems" / "2024-03-14-example.md").write_text(VALID.replace("[checkout]", "[anything-goes]"))
     result = run("check", "--today", "2026-11-22")
     assert result.exit_code == 0  # the defaults include the review rules, which VALID predates: warnings only
-    assert {line.split("[")[1].split("]")[0] for line in result.output.splitlines() if "[" in line} == set(REVIEW_ONLY) - {
-        "publish-overdue", "communication-owed"}  # published, so not overdue; nothing public or regulated is owed
+    assert {line.split("[")[1].split("]")[0] for line in result.output.splitlines() if "[" in line} == set(
+        REVIEW_ONLY
+    ) - {"publish-overdue", "communication-owed"}  # published, so not overdue; nothing public or regulated is owed
     assert "0 errors" in result.output.splitlines()[-1]
 
 
 # --- new ------------------------------------------------------------------------------------------------
 
-NEW = ("new", "Checkout: latency during the Spring Sale!", "--severity", "SEV2", "--service", "checkout",
-       "--service", "orders-db", "--author", "alice", "--date", "2026-11-20")
+NEW = (
+    "new",
+    "Checkout: latency during the Spring Sale!",
+    "--severity",
+    "SEV2",
+    "--service",
+    "checkout",
+    "--service",
+    "orders-db",
+    "--author",
+    "alice",
+    "--date",
+    "2026-11-20",
+)
 NEW_PATH = Path("postmortems/2026-11-20-checkout-latency-during-the-spring-sale.md")
 
 
@@ -301,8 +334,18 @@ def test_new_writes_a_draft_that_passes_check(project):
 
 
 def test_new_with_unicode_and_quotes_in_the_title(project):
-    result = run("new", 'Café "down" #1: 100% \\ broken', "--severity", "SEV4", "--service", "checkout",
-                 "--author", "Zoë O'Neil", "--date", "2026-11-20")
+    result = run(
+        "new",
+        'Café "down" #1: 100% \\ broken',
+        "--severity",
+        "SEV4",
+        "--service",
+        "checkout",
+        "--author",
+        "Zoë O'Neil",
+        "--date",
+        "2026-11-20",
+    )
     assert result.exit_code == 0, result.output
     (path,) = (project / "postmortems").iterdir()
     assert path.name == "2026-11-20-cafe-down-1-100-broken.md"
@@ -336,10 +379,14 @@ def test_new_rejects_unknown_severity_and_service(option, value, project):
 
 
 def test_new_uses_the_configured_scales(project):
-    (project / "mkdocs.yml").write_text(CONFIG + "      severities: [critical, major, minor]\n      action_items_required_for: [critical]\n"
-                                         "      priorities: [now, soon]\n")
+    (project / "mkdocs.yml").write_text(
+        CONFIG + "      severities: [critical, major, minor]\n      action_items_required_for: [critical]\n"
+        "      priorities: [now, soon]\n"
+    )
     assert run(*NEW).exit_code == 2
-    result = run("new", "Search down", "--severity", "major", "--service", "checkout", "--author", "a", "--date", "2026-11-20")
+    result = run(
+        "new", "Search down", "--severity", "major", "--service", "checkout", "--author", "a", "--date", "2026-11-20"
+    )
     assert result.exit_code == 0
     text = (project / "postmortems/2026-11-20-search-down.md").read_text()
     assert "severity: major" in text
@@ -348,10 +395,21 @@ def test_new_uses_the_configured_scales(project):
 
 
 def test_new_quotes_configured_values_that_need_it(project):
-    (project / "mkdocs.yml").write_text(CONFIG + '      severities: ["S1: outage", "S2"]\n'
-                                                 '      priorities: ["P1 #now", "P2"]\n')
-    result = run("new", "Search down", "--severity", "S1: outage", "--service", "checkout", "--author", "a",
-                 "--date", "2026-11-20")
+    (project / "mkdocs.yml").write_text(
+        CONFIG + '      severities: ["S1: outage", "S2"]\n      priorities: ["P1 #now", "P2"]\n'
+    )
+    result = run(
+        "new",
+        "Search down",
+        "--severity",
+        "S1: outage",
+        "--service",
+        "checkout",
+        "--author",
+        "a",
+        "--date",
+        "2026-11-20",
+    )
     assert result.exit_code == 0
     code, report = check_json("--strict")
     assert (code, report["diagnostics"]) == (0, [])
@@ -359,9 +417,11 @@ def test_new_quotes_configured_values_that_need_it(project):
 
 # --- schema ----------------------------------------------------------------------------------------------
 
+
 def test_schema(project):
     (project / "mkdocs.yml").write_text(
-        CONFIG + "      severities: [critical, major, minor]\n      action_items_required_for: [critical]\n")
+        CONFIG + "      severities: [critical, major, minor]\n      action_items_required_for: [critical]\n"
+    )
     result = run("schema")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
@@ -382,6 +442,7 @@ def test_schema_without_a_config_has_the_default_severities(tmp_path, monkeypatc
 
 # --- each command loaded when it runs ------------------------------------------------------------------
 
+
 def test_each_command_is_found_under_its_own_name():
     assert all(command.name == name for name, command in main.commands.items())
 
@@ -390,10 +451,19 @@ def test_check_starts_without_what_only_other_commands_need():
     script = "import sys; from mkdocs_postmortems.cli import main; main.commands['check']; print(*sys.modules)"
     run_check = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     loaded = set(run_check.stdout.split())
-    others = {"mkdocs", "mkdocs_postmortems.importers", "mkdocs_postmortems.pull_requests.comment",
-              "mkdocs_postmortems.scaffold", "mkdocs_postmortems.live", "mkdocs_postmortems.generator",
-              "mkdocs_postmortems.build", "mkdocs_postmortems.status_site.notify", "mkdocs_postmortems.cli.writing",
-              "mkdocs_postmortems.cli.importing", "mkdocs_postmortems.cli.publishing"}
+    others = {
+        "mkdocs",
+        "mkdocs_postmortems.importers",
+        "mkdocs_postmortems.pull_requests.comment",
+        "mkdocs_postmortems.scaffold",
+        "mkdocs_postmortems.live",
+        "mkdocs_postmortems.generator",
+        "mkdocs_postmortems.build",
+        "mkdocs_postmortems.status_site.notify",
+        "mkdocs_postmortems.cli.writing",
+        "mkdocs_postmortems.cli.importing",
+        "mkdocs_postmortems.cli.publishing",
+    }
     assert not loaded & others
 
 
@@ -407,8 +477,12 @@ def test_a_file_name_that_is_not_utf8_is_reported_on_a_strict_utf8_terminal_with
     folder.mkdir()
     (folder / os.fsdecode(b"2025-01-01-bad\xff.md")).write_text("---\ntitle: x\n---\n", encoding="utf-8")
     for output in ("text", "github", "json"):
-        result = subprocess.run([sys.executable, "-m", "mkdocs_postmortems.cli", "check", "--format", output],
-                                cwd=tmp_path, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-                                timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs_postmortems.cli", "check", "--format", output],
+            cwd=tmp_path,
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            timeout=60,
+        )
         assert result.returncode == 1, result.stderr
         assert b"Traceback" not in result.stderr and b"2025-01-01-bad" in result.stdout

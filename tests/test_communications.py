@@ -18,9 +18,18 @@ PUBLIC = PublicSummary("Slow checkout", "Checkout was slow.")
 
 
 def incident(severity="SEV1", services=("checkout",), public=PUBLIC, told=()) -> Postmortem:
-    return Postmortem(id="2024-03-14-x", path="x.md", title="X", status="published", severity=severity,
-                      services=services, started=START, detected=DETECTED, public=public,
-                      communications=tuple(Communication(audience, "email", at) for audience, at in told))
+    return Postmortem(
+        id="2024-03-14-x",
+        path="x.md",
+        title="X",
+        status="published",
+        severity=severity,
+        services=services,
+        started=START,
+        detected=DETECTED,
+        public=public,
+        communications=tuple(Communication(audience, "email", at) for audience, at in told),
+    )
 
 
 def test_customers_are_owed_a_notice_of_a_public_incident_of_a_named_severity():

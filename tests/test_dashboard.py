@@ -25,13 +25,15 @@ def test_a_page_without_the_marker_is_left_alone_and_the_marker_becomes_one_html
 
 
 def sources(tmp_path: Path) -> dict[str, str]:
-    return {f"{PM}.md": postmortem(PM),
-            f"{REVIEW}.md": postmortem(REVIEW, status="in-review", title="Still in review")}
+    return {f"{PM}.md": postmortem(PM), f"{REVIEW}.md": postmortem(REVIEW, status="in-review", title="Still in review")}
 
 
 def test_the_plugin_fills_the_marker_on_any_user_page(tmp_path):
-    config = make_site(tmp_path, sources(tmp_path),
-                       docs={"index.md": f"# Home\n\n{DASHBOARD_MARKER}\n", "team/board.md": f"# Board\n\n{DASHBOARD_MARKER}\n"})
+    config = make_site(
+        tmp_path,
+        sources(tmp_path),
+        docs={"index.md": f"# Home\n\n{DASHBOARD_MARKER}\n", "team/board.md": f"# Board\n\n{DASHBOARD_MARKER}\n"},
+    )
     site = build_site(config)
     for page, up in (("index.html", ""), ("team/board/index.html", "../../")):
         html = (site / page).read_text(encoding="utf-8")
@@ -44,7 +46,9 @@ def test_the_plugin_fills_the_marker_on_any_user_page(tmp_path):
 
 @pytest.mark.filterwarnings("ignore")
 def test_generate_fills_the_marker_in_the_pages_it_copies(tmp_path, monkeypatch):
-    make_site(tmp_path, sources(tmp_path), docs={"index.md": f"# Home\n\n{DASHBOARD_MARKER}\n", "plain.md": "# Plain\n"})
+    make_site(
+        tmp_path, sources(tmp_path), docs={"index.md": f"# Home\n\n{DASHBOARD_MARKER}\n", "plain.md": "# Plain\n"}
+    )
     monkeypatch.chdir(tmp_path)
     result = run_cli("generate", "out")
     assert result.exit_code == 0, result.output

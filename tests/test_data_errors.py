@@ -50,12 +50,16 @@ def test_a_file_without_status_is_an_error_and_never_a_hidden_draft(tmp_path):
     assert pm.status == "" and kb.published() == [pm]  # shown, with its problems, not filed away as a draft
     files = problem_files(kb, build_indexes(kb.published(), kb.policy, kb.today))
     assert [(path, shown.id if shown else None) for path, shown, _ in files] == [
-        ("2024-03-14-checkout.md", "2024-03-14-checkout")]
+        ("2024-03-14-checkout.md", "2024-03-14-checkout")
+    ]
 
 
 def test_a_draft_with_errors_is_listed_with_its_errors_though_it_has_no_page(tmp_path):
-    write(tmp_path, "2024-03-14-checkout.md", VALID.replace("status: published", "status: draft")
-          .replace("severity: SEV2", "severity: SEV9"))
+    write(
+        tmp_path,
+        "2024-03-14-checkout.md",
+        VALID.replace("status: published", "status: draft").replace("severity: SEV2", "severity: SEV9"),
+    )
     kb = load(tmp_path)
     assert kb.published() == []
     ((_path, shown, problems),) = problem_files(kb, build_indexes(kb.published(), kb.policy, kb.today))
@@ -63,8 +67,11 @@ def test_a_draft_with_errors_is_listed_with_its_errors_though_it_has_no_page(tmp
 
 
 def test_a_published_postmortem_with_errors_is_withheld_and_the_diagnostic_names_each_error(tmp_path):
-    write(tmp_path, "2024-03-14-checkout.md", public_postmortem(**{
-        "resolved: 2024-03-14T11:00:00Z": "resolved: 2023-10-14T11:00:00Z"}))
+    write(
+        tmp_path,
+        "2024-03-14-checkout.md",
+        public_postmortem(**{"resolved: 2024-03-14T11:00:00Z": "resolved: 2023-10-14T11:00:00Z"}),
+    )
     kb = load(tmp_path)
     (pm,) = kb.postmortems
     assert pm.errors == ("timestamp-order",)
@@ -83,16 +90,24 @@ def test_a_clean_published_postmortem_still_goes_public(tmp_path):
 
 
 def test_an_error_lowered_by_rule_levels_no_longer_withholds(tmp_path):
-    write(tmp_path, "2024-03-14-checkout.md", public_postmortem(**{
-        "resolved: 2024-03-14T11:00:00Z": "resolved: 2023-10-14T11:00:00Z"}))
+    write(
+        tmp_path,
+        "2024-03-14-checkout.md",
+        public_postmortem(**{"resolved: 2024-03-14T11:00:00Z": "resolved: 2023-10-14T11:00:00Z"}),
+    )
     policy = make_policy(services=POLICY.services, rule_levels={"timestamp-order": "warning"})
     kb = load(tmp_path, policy)
     assert len(public_incidents(kb.postmortems, kb.policy)) == 1
 
 
 def test_a_resolution_before_the_start_is_no_duration(tmp_path):
-    write(tmp_path, "2024-03-14-checkout.md", VALID.replace("mitigated: 2024-03-14T10:30:00Z\n", "")
-          .replace("resolved: 2024-03-14T11:00:00Z", "resolved: 2023-10-14T11:00:00Z"))
+    write(
+        tmp_path,
+        "2024-03-14-checkout.md",
+        VALID.replace("mitigated: 2024-03-14T10:30:00Z\n", "").replace(
+            "resolved: 2024-03-14T11:00:00Z", "resolved: 2023-10-14T11:00:00Z"
+        ),
+    )
     (pm,) = load(tmp_path).postmortems
     assert pm.duration is None and pm.time_to_resolve is None
     assert pm.time_to_detect is not None

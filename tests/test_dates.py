@@ -43,7 +43,10 @@ def test_times_are_shown_in_utc_with_four_digit_years():
 def test_months_and_quarters_sort_as_they_come():
     assert dates.year_month(date(987, 3, 1)) == "0987-03" and dates.quarter_of(date(987, 12, 1)) == "0987-Q4"
     assert dates.recent_quarters(datetime(2023, 2, 1, tzinfo=UTC), datetime(2024, 5, 1, tzinfo=UTC), 3) == [
-        "2024-Q2", "2024-Q1", "2023-Q4"]
+        "2024-Q2",
+        "2024-Q1",
+        "2023-Q4",
+    ]
     assert dates.recent_quarters(datetime(2024, 4, 1, tzinfo=UTC), datetime(2024, 5, 1, tzinfo=UTC), 8) == ["2024-Q2"]
 
 

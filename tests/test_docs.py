@@ -18,8 +18,17 @@ from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, declared_options
 from mkdocs_postmortems.parsing import schema
 
 # Targets that do not exist in the repository but are fine to link to.
-GENERATED = {DOCS / uri for uri in (  # pages the plugin generates
-    "postmortems/index.md", site.ROOT_CAUSES, site.ACTION_ITEMS, site.SERVICES, site.METRICS, site.COMMUNICATIONS)}
+GENERATED = {
+    DOCS / uri
+    for uri in (  # pages the plugin generates
+        "postmortems/index.md",
+        site.ROOT_CAUSES,
+        site.ACTION_ITEMS,
+        site.SERVICES,
+        site.METRICS,
+        site.COMMUNICATIONS,
+    )
+}
 # Screenshots the browser tests write with UPDATE_SCREENSHOTS=1; the README shows them.
 SCREENSHOTS = {
     DOCS / "images" / "postmortem-page.png",
@@ -77,6 +86,7 @@ def schema_fields(fields=schema.POSTMORTEM, prefix=""):
 
 # (a) The front-matter reference lists exactly the schema's fields, with their types and requiredness.
 
+
 def test_reference_lists_every_field_and_no_stale_one():
     documented = set(rows_of(DOCS / "reference.md", "Key"))
     paths = set(schema.field_paths())
@@ -99,10 +109,12 @@ def test_reference_row_matches_field(path, field):
 
 # (b) The reference's diagnostic table lists exactly the codes, with their default levels.
 
+
 def test_reference_lists_every_code_with_its_level():
     rows = rows_of(DOCS / "reference.md", "Code")
     assert set(rows) == set(RULES), (
-        f"missing: {sorted(set(RULES) - set(rows))}; stale: {sorted(set(rows) - set(RULES))}")
+        f"missing: {sorted(set(RULES) - set(rows))}; stale: {sorted(set(rows) - set(RULES))}"
+    )
     for code, rule in RULES.items():
         assert rows[code]["Default level"] == rule.level.value, code
         assert rows[code]["Meaning"] == rule.summary, code
@@ -112,8 +124,10 @@ def test_reference_lists_every_code_with_its_level():
 # its prose names no option that does not exist, and its example is a valid configuration.
 
 CONFIGURATION = DOCS / "configuration.md"
-OPTIONS_START = ("<!-- The table is generated from the options declared in mkdocs_config.py: "
-                 "UPDATE_DOCS=1 python3 -m pytest tests/test_docs.py -k options_table -->\n\n")
+OPTIONS_START = (
+    "<!-- The table is generated from the options declared in mkdocs_config.py: "
+    "UPDATE_DOCS=1 python3 -m pytest tests/test_docs.py -k options_table -->\n\n"
+)
 OPTIONS_END = "\n\n<!-- end of the generated table -->"
 _TYPE_NAMES = {str: "string", int: "integer", bool: "boolean", date: "date"}
 
@@ -186,10 +200,16 @@ def test_the_options_table_lists_every_option_once():
 def test_the_configuration_page_names_no_option_that_does_not_exist():
     """A prose mention of `group.option` (`leak_gate.deny`) is a declared option: renaming one fails here."""
     paths = {path for path, _ in declared_options()}
-    groups = {path for path, option in declared_options()
-              if isinstance(option, c.SubConfig) or item_options(option) is not None}
-    named = {name for name in re.findall(r"`((?:\w+\.)+\w+)`", FENCE.sub("", read(CONFIGURATION)))
-             if not name.endswith((".html", ".md", ".yml"))}  # file names, such as the template `services.html`
+    groups = {
+        path
+        for path, option in declared_options()
+        if isinstance(option, c.SubConfig) or item_options(option) is not None
+    }
+    named = {
+        name
+        for name in re.findall(r"`((?:\w+\.)+\w+)`", FENCE.sub("", read(CONFIGURATION)))
+        if not name.endswith((".html", ".md", ".yml"))
+    }  # file names, such as the template `services.html`
     stale = {name for name in named if name.rpartition(".")[0] in groups and name not in paths}
     assert not stale, f"docs/configuration.md names options that do not exist: {sorted(stale)}"
 
@@ -213,8 +233,11 @@ def _plugin_options(config: dict) -> dict:
 
 def test_configuration_example_is_the_example_site():
     text = read(DOCS / "configuration.md")
-    blocks = [b for b in re.findall(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
-              if "- postmortems:\n      folder:" in b]
+    blocks = [
+        b
+        for b in re.findall(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+        if "- postmortems:\n      folder:" in b
+    ]
     assert len(blocks) == 1, "docs/configuration.md should show the example site's plugin configuration once"
     example = _plugin_options(yaml.safe_load(blocks[0]))
     assert example == _plugin_options(yaml.load(read(ROOT / "mkdocs.yml"), Loader=_AnyTagLoader))
@@ -225,6 +248,7 @@ def test_configuration_example_is_the_example_site():
 
 
 # (d) README's Quick start is two one-line shell commands, and every relative link resolves.
+
 
 def test_readme_quick_start_has_two_commands():
     text = read(README)
@@ -272,12 +296,13 @@ def test_readme_shows_both_screenshots():
 
 # (g) The review guide's checklist and example PR summary follow the code.
 
+
 def test_review_guide_lists_the_checklist_as_the_code_has_it():
     from mkdocs_postmortems.checks.checklist import CHECKLIST
     from mkdocs_postmortems.pull_requests.comment import MARKER
 
     text = read(DOCS / "reviewing.md")
-    (header, body), = [(h, b) for h, b in tables(text) if h[0] == "Item"]
+    ((header, body),) = [(h, b) for h, b in tables(text) if h[0] == "Item"]
     rows = {row[0]: dict(zip(header, row, strict=True)) for row in body}
     assert list(rows) == [item.title for item in CHECKLIST]
     for item in CHECKLIST:
@@ -313,6 +338,6 @@ def test_the_architecture_names_every_module_of_the_package():
 def test_readme_lists_every_command():
     from mkdocs_postmortems.cli import main
 
-    (_header, body), = [(h, b) for h, b in tables(read(ROOT / "README.md")) if h[0] == "Command"]
+    ((_header, body),) = [(h, b) for h, b in tables(read(ROOT / "README.md")) if h[0] == "Command"]
     listed = {re.match(r"`postmortems ([a-z-]+)", row[0]).group(1) for row in body}
     assert listed == set(main.commands), f"missing: {set(main.commands) - listed}; stale: {listed - set(main.commands)}"

@@ -14,8 +14,10 @@ ARCHITECTURE = read(DOCS / "architecture.md")
 def layers() -> list[tuple[int, list[str]]]:
     """(rank, path patterns) of each row of the layers table: `checks/` a package, `plugin.py` a module."""
     section = ARCHITECTURE.split("## Layers", 1)[1].split("\n## ", 1)[0]
-    return [(int(rank), re.findall(r"`([^`]+)`", cells))
-            for rank, cells in re.findall(r"^\| (\d+) [^|]*\| (.*) \|$", section, re.MULTILINE)]
+    return [
+        (int(rank), re.findall(r"`([^`]+)`", cells))
+        for rank, cells in re.findall(r"^\| (\d+) [^|]*\| (.*) \|$", section, re.MULTILINE)
+    ]
 
 
 def path_of(module: str) -> str:
@@ -43,10 +45,12 @@ def test_the_layers_table_places_every_module():
 
 def test_no_module_imports_from_a_layer_above_its_own():
     """A subpackage's `__init__.py` is a namespace (`from ..status_site import said` passes through it), not a layer."""
-    up = [f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
-          for source, targets in graph().items() for target in targets
-          if not (target != PACKAGE and path_of(target).endswith("__init__.py"))
-          and layer_of(target) > layer_of(source)]
+    up = [
+        f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
+        for source, targets in graph().items()
+        for target in targets
+        if not (target != PACKAGE and path_of(target).endswith("__init__.py")) and layer_of(target) > layer_of(source)
+    ]
     assert up == []
 
 

@@ -30,8 +30,14 @@ HOME = DOCS / "index.md"
 # The four cross-incident pages the home page must link to, as MkDocs source URIs.
 NEW_PAGES = (site.ROOT_CAUSES, site.ACTION_ITEMS, site.SERVICES, site.METRICS)
 # A JSON value's type as docs/browsing.md writes it in the Type column.
-JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "null": type(None),
-              "object": dict}
+JSON_TYPES = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+    "object": dict,
+}
 
 _BACKTICKED = re.compile(r"^`([^`]+)`$")
 
@@ -130,7 +136,9 @@ def test_every_json_key_is_documented_and_no_documented_key_is_stale(records):
     names = [row["name"] for row in documented("Key")]
     assert len(names) == len(set(names)), f"docs/browsing.md documents a key twice: {names}"
     assert not produced - set(names), f"keys missing from docs/browsing.md: {sorted(produced - set(names))}"
-    assert not set(names) - produced, f"docs/browsing.md documents keys the exports lack: {sorted(set(names) - produced)}"
+    assert not set(names) - produced, (
+        f"docs/browsing.md documents keys the exports lack: {sorted(set(names) - produced)}"
+    )
 
 
 def test_a_postmortems_action_items_are_action_item_records(records):
@@ -140,8 +148,10 @@ def test_a_postmortems_action_items_are_action_item_records(records):
 
 
 def test_documented_types_match_the_built_files(built):
-    files = {"postmortems": json.loads(read(built / "postmortems" / "index.json")),
-             "action_items": json.loads(read(built / "action-items" / "action-items.json"))}
+    files = {
+        "postmortems": json.loads(read(built / "postmortems" / "index.json")),
+        "action_items": json.loads(read(built / "action-items" / "action-items.json")),
+    }
     assert files["postmortems"]["version"] == files["action_items"]["version"] == exports.FORMAT_VERSION
     for row in documented("Key"):
         path = row["name"].split(".")
@@ -160,7 +170,7 @@ def test_csv_columns_are_documented_in_order(built):
 
 def test_the_formula_guard_is_documented():
     text = " ".join(read(BROWSING).split())
-    section = text[text.index("### `action-items.csv`"):]
+    section = text[text.index("### `action-items.csv`") :]
     names = {"\t": "a tab", "\r": "a carriage return"}
     for start in exports._FORMULA_START:
         shown = names.get(start, f"`{start}`")

@@ -22,5 +22,7 @@ def test_contributing_shows_a_snippet_for_a_rule_a_public_output_and_an_option()
 
 def test_every_line_of_contributings_snippets_is_a_line_of_the_package():
     shown = [line.strip() for snippet in snippets() for line in snippet.splitlines()]
-    missing = [line for line in shown if line and line != "..." and not line.startswith("#") and line not in SOURCE_LINES]
+    missing = [
+        line for line in shown if line and line != "..." and not line.startswith("#") and line not in SOURCE_LINES
+    ]
     assert missing == []

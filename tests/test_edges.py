@@ -64,19 +64,32 @@ def everything_of(folder: Path, today: date, public_block: bool = True):
 
 # --- the reader at the ends of the calendar --------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00+00:01",
-                                  "9999-12-31T23:59:00-00:01", "9999-12-31T01:00:00-23:59"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00+14:00",
+        "0001-01-01T00:00:00+00:01",
+        "9999-12-31T23:59:00-00:01",
+        "9999-12-31T01:00:00-23:59",
+    ],
+)
 def test_a_timestamp_outside_the_calendar_in_utc_is_a_diagnostic(text, tmp_path, check):
     (tmp_path / NAME).write_text(with_times(started=text), encoding="utf-8")
     found = [(d.code, d.line) for d in check(tmp_path).diagnostics if d.code == "timestamp-range"]
     assert found == [("timestamp-range", 8)]
 
 
-@pytest.mark.parametrize("text, utc", [("0001-01-01T00:00:00Z", datetime(1, 1, 1)),
-                                       ("0001-01-01T14:00:00+14:00", datetime(1, 1, 1)),
-                                       ("9999-12-31T01:00:00Z", datetime(9999, 12, 31, 1)),
-                                       ("9999-12-30T23:59:59-23:59", datetime(9999, 12, 31, 23, 58, 59)),
-                                       ("9999-12-31T23:59:59.999999Z", datetime.max)])
+@pytest.mark.parametrize(
+    "text, utc",
+    [
+        ("0001-01-01T00:00:00Z", datetime(1, 1, 1)),
+        ("0001-01-01T14:00:00+14:00", datetime(1, 1, 1)),
+        ("9999-12-31T01:00:00Z", datetime(9999, 12, 31, 1)),
+        ("9999-12-30T23:59:59-23:59", datetime(9999, 12, 31, 23, 58, 59)),
+        ("9999-12-31T23:59:59.999999Z", datetime.max),
+    ],
+)
 def test_the_ends_of_the_calendar_themselves_are_read(text, utc, tmp_path, check):
     (tmp_path / NAME).write_text(with_times(resolved=text), encoding="utf-8")
     pm = check(tmp_path).postmortems[0]
@@ -84,8 +97,10 @@ def test_the_ends_of_the_calendar_themselves_are_read(text, utc, tmp_path, check
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(moment=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),
-       offset=st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59))
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),
+    offset=st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59),
+)
 def test_every_offset_reads_as_the_same_instant_or_a_range_diagnostic(moment, offset, tmp_path_factory, check):
     folder = tmp_path_factory.mktemp("offsets")
     moment = moment.replace(microsecond=0)
@@ -100,6 +115,7 @@ def test_every_offset_reads_as_the_same_instant_or_a_range_diagnostic(moment, of
 
 
 # --- arithmetic that saturates -----------------------------------------------------------------------------------
+
 
 def test_day_arithmetic_saturates_at_the_ends_of_the_calendar():
     assert plus_days(date(9999, 12, 30), 30) == date.max
@@ -131,8 +147,15 @@ def test_uptime_windows_at_the_ends_of_the_calendar(today):
 # --- whole builds with extreme times ------------------------------------------------------------------------------
 
 extreme_moments = st.one_of(
-    st.sampled_from([datetime.min, datetime.max.replace(microsecond=0), datetime(9999, 12, 31, 1),
-                     datetime(1, 1, 1, 23, 59), datetime(1970, 1, 1)]),
+    st.sampled_from(
+        [
+            datetime.min,
+            datetime.max.replace(microsecond=0),
+            datetime(9999, 12, 31, 1),
+            datetime(1, 1, 1, 23, 59),
+            datetime(1970, 1, 1),
+        ]
+    ),
     st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),
 )
 offsets = st.sampled_from([0, 14 * 60, -(23 * 60 + 59), 23 * 60 + 59, -12 * 60, 60])
@@ -142,12 +165,18 @@ extreme_days = st.sampled_from([date.min, date.max, date(9999, 12, 30), date(1, 
 @settings(max_examples=25, deadline=None)
 @given(times=st.tuples(*[st.tuples(extreme_moments, offsets)] * 4), due=extreme_days, today=extreme_days)
 def test_extreme_times_never_raise_in_the_model_checks_metrics_deadlines_feeds_or_pages(times, due, today):
-    values = {name: timestamp_text(moment.replace(microsecond=0), offset) for name, (moment, offset) in
-              zip(FIELDS, times, strict=True)}
+    values = {
+        name: timestamp_text(moment.replace(microsecond=0), offset)
+        for name, (moment, offset) in zip(FIELDS, times, strict=True)
+    }
     text = with_times(**values).replace("due: 2027-01-31", f"due: {due.isoformat()}")
     text = text.replace("impact:\n", f"published_on: {due.isoformat()}\nimpact:\n", 1)
-    text = text.replace("\n---\n\n## Summary", "\npublic:\n  title: Slow checkout\n  summary: Checkout was slow.\n"
-                        "  components: [Checkout]\n  impact: major\n---\n\n## Summary", 1)
+    text = text.replace(
+        "\n---\n\n## Summary",
+        "\npublic:\n  title: Slow checkout\n  summary: Checkout was slow.\n"
+        "  components: [Checkout]\n  impact: major\n---\n\n## Summary",
+        1,
+    )
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / NAME).write_text(text, encoding="utf-8")
         (Path(folder) / "2024-03-15-neighbour.md").write_text(VALID, encoding="utf-8")
@@ -158,6 +187,7 @@ def test_extreme_times_never_raise_in_the_model_checks_metrics_deadlines_feeds_o
 
 
 # --- over-long names -------------------------------------------------------------------------------------------
+
 
 @given(st.text(min_size=0, max_size=600))
 def test_slugs_are_bounded_stable_and_ascii(title):
@@ -175,8 +205,9 @@ def test_two_long_values_with_one_beginning_get_two_slugs():
 
 
 def test_a_260_character_tag_builds(tmp_path):
-    (tmp_path / NAME).write_text(VALID.replace("services: [checkout]", f"services: [checkout]\ntags: [{'t' * 260}]"),
-                                 encoding="utf-8")
+    (tmp_path / NAME).write_text(
+        VALID.replace("services: [checkout]", f"services: [checkout]\ntags: [{'t' * 260}]"), encoding="utf-8"
+    )
     (kb, site), _ = everything_of(tmp_path, TODAY)
     assert kb.diagnostics == []
     assert all(len(part.encode()) <= 255 for uri in site.pages for part in uri.split("/"))
@@ -184,17 +215,20 @@ def test_a_260_character_tag_builds(tmp_path):
 
 # --- the CLI ---------------------------------------------------------------------------------------------------
 
+
 def test_new_with_the_last_day_of_the_calendar(project):
-    result = CliRunner().invoke(cli.main, ["new", "Far future", "--severity", "SEV2", "--service", "checkout",
-                                           "--date", "9999-12-31"])
+    result = CliRunner().invoke(
+        cli.main, ["new", "Far future", "--severity", "SEV2", "--service", "checkout", "--date", "9999-12-31"]
+    )
     assert result.exit_code == 0, result.output
     text = (project / "postmortems" / "9999-12-31-far-future.md").read_text(encoding="utf-8")
     assert "due: 9999-12-31" in text
 
 
 def test_new_with_a_title_too_long_for_a_file_name(project):
-    result = CliRunner().invoke(cli.main, ["new", "x" * 300, "--severity", "SEV2", "--service", "checkout",
-                                           "--date", "2024-03-14"])
+    result = CliRunner().invoke(
+        cli.main, ["new", "x" * 300, "--severity", "SEV2", "--service", "checkout", "--date", "2024-03-14"]
+    )
     assert result.exit_code == 0, result.output
     (path,) = (project / "postmortems").iterdir()
     assert len(path.name.encode()) <= 11 + MAX_SLUG + 3

@@ -22,12 +22,26 @@ from site_support import REPO, index, links_of, listed_ids, page, resolve
 pytestmark = pytest.mark.engines
 
 SOURCES = ("mkdocs.yml", "mkdocs.public.yml", "docs", "postmortems")
-SEARCH_INDEX = {"mkdocs": "search/search_index.json", "properdocs": "search/search_index.json",
-                "zensical": "search.json"}
-CROSS_INCIDENT = ("postmortems/index.html", "root-causes/index.html", "action-items/index.html",
-                  "services/index.html", "metrics/index.html", "communications/index.html", "status/index.html")
-EXPORTS = ("postmortems/index.json", "action-items/action-items.json", "action-items/action-items.csv",
-           "assets/postmortems/postmortems.css")
+SEARCH_INDEX = {
+    "mkdocs": "search/search_index.json",
+    "properdocs": "search/search_index.json",
+    "zensical": "search.json",
+}
+CROSS_INCIDENT = (
+    "postmortems/index.html",
+    "root-causes/index.html",
+    "action-items/index.html",
+    "services/index.html",
+    "metrics/index.html",
+    "communications/index.html",
+    "status/index.html",
+)
+EXPORTS = (
+    "postmortems/index.json",
+    "action-items/action-items.json",
+    "action-items/action-items.csv",
+    "assets/postmortems/postmortems.css",
+)
 
 
 def _status(path: Path) -> str | None:
@@ -46,8 +60,14 @@ ANALYSED = sorted(p.stem for p in EXAMPLE if re.search(r"^root_causes:", p.read_
 
 
 def _run(*command: str, cwd: Path) -> subprocess.CompletedProcess:
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
-                          env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"})
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"},
+    )
     assert done.returncode == 0, f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
     return done
 
@@ -81,8 +101,9 @@ def test_a_page_per_shown_postmortem_and_none_for_drafts(built):
     for pm_id in SHOWN:
         html = page(site, pm_id)
         assert 'class="pm-card"' in html and "pm-problems" not in html, (engine, pm_id)
-        assert bool(re.search(r'<h2 id="root-causes">Root causes(<a class="headerlink"[^>]*>[^<]*</a>)?</h2>', html)) \
-            is (pm_id in ANALYSED), (engine, pm_id)
+        assert bool(
+            re.search(r'<h2 id="root-causes">Root causes(<a class="headerlink"[^>]*>[^<]*</a>)?</h2>', html)
+        ) is (pm_id in ANALYSED), (engine, pm_id)
         assert ('href="#root-causes"' in html) is (pm_id in ANALYSED), (engine, pm_id)  # and the contents list it
     for pm_id in DRAFTS:
         assert not (site / "postmortems" / pm_id).exists(), (engine, pm_id)
@@ -94,8 +115,9 @@ def test_every_cross_incident_page_and_export(built):
     engine, site = built
     for path in (*CROSS_INCIDENT, *EXPORTS):
         assert (site / path).is_file(), (engine, path)
-    assert sorted(pm["id"] for pm in json.loads((site / EXPORTS[0]).read_text(encoding="utf-8"))["postmortems"]) \
-        == SHOWN, engine
+    assert (
+        sorted(pm["id"] for pm in json.loads((site / EXPORTS[0]).read_text(encoding="utf-8"))["postmortems"]) == SHOWN
+    ), engine
     stylesheet = "assets/postmortems/postmortems.css"
     assert stylesheet in (site / "postmortems" / "index.html").read_text(encoding="utf-8"), engine
 

@@ -26,10 +26,16 @@ def url_of(pm_id: str) -> str:
 
 
 def sample():
-    first = incident("2024-01-10-pool", "2024-01-10", causes=[("pool", "causal", "capacity", "checkout")],
-                     items=[{"title": "=HYPERLINK(\"http://evil\")", "addresses": ("pool",), "due": date(2024, 2, 1)},
-                            {"title": "Alert on p99", "status": "done", "closed": date(2024, 1, 20), "owner": "-sre"}],
-                     impact=Impact("Slow checkout", customers_affected=12))
+    first = incident(
+        "2024-01-10-pool",
+        "2024-01-10",
+        causes=[("pool", "causal", "capacity", "checkout")],
+        items=[
+            {"title": '=HYPERLINK("http://evil")', "addresses": ("pool",), "due": date(2024, 2, 1)},
+            {"title": "Alert on p99", "status": "done", "closed": date(2024, 1, 20), "owner": "-sre"},
+        ],
+        impact=Impact("Slow checkout", customers_affected=12),
+    )
     second = incident("2024-03-02-cache", "2024-03-02", related=("2024-01-10-pool",))
     return first, second, indexes_of(first, second)
 
@@ -42,7 +48,11 @@ def test_an_action_item_record_has_its_id_url_and_context():
     first = document["action_items"][0]
     assert first["id"] == "2024-01-10-pool#1" and first["url"] == "postmortems/2024-01-10-pool/#ai-2024-01-10-pool-1"
     assert (first["due"], first["overdue"], first["addresses"], first["categories"]) == (
-        "2024-02-01", True, ["pool"], ["capacity"])
+        "2024-02-01",
+        True,
+        ["pool"],
+        ["capacity"],
+    )
     assert first["started"] == "2024-01-10T10:00:00Z" and first["services"] == ["checkout"]
     assert text.count("\n") == 2 + len(document["action_items"])  # a record a line, readable in a diff
 
@@ -52,7 +62,7 @@ def test_the_csv_quotes_what_a_spreadsheet_would_run_and_writes_empty_for_none()
     rows = list(csv.reader(io.StringIO(as_text(write_action_items_csv, indexes, url_of))))
     assert tuple(rows[0]) == CSV_COLUMNS
     first, done = (dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:])
-    assert first["title"] == "'=HYPERLINK(\"http://evil\")" and done["owner"] == "'-sre"
+    assert first["title"] == '\'=HYPERLINK("http://evil")' and done["owner"] == "'-sre"
     assert (first["overdue"], done["overdue"], first["closed"], done["closed"]) == ("true", "false", "", "2024-01-20")
     assert first["addresses"] == "pool"
 
@@ -60,8 +70,12 @@ def test_the_csv_quotes_what_a_spreadsheet_would_run_and_writes_empty_for_none()
 def test_the_knowledge_base_record_has_its_times_in_minutes_and_its_neighbours():
     first, _, indexes = sample()
     record = postmortem_record(first, indexes, url_of)
-    assert record["minutes"] == {"to_detect": 5.0, "to_mitigate": 65.0, "to_resolve": 180.0,
-                                 "impact": record["minutes"]["impact"]}
+    assert record["minutes"] == {
+        "to_detect": 5.0,
+        "to_mitigate": 65.0,
+        "to_resolve": 180.0,
+        "impact": record["minutes"]["impact"],
+    }
     assert record["impact"]["customers_affected"] == 12 and record["referenced_by"] == ["2024-03-02-cache"]
     assert [item["id"] for item in record["action_items"]] == ["2024-01-10-pool#1", "2024-01-10-pool#2"]
     assert "body" not in record

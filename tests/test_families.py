@@ -15,8 +15,15 @@ from mkdocs_postmortems.model import Postmortem, PublicSummary
 
 START = datetime(2024, 3, 14, 9, 50, tzinfo=timezone.utc)
 CTX = Context(make_policy(), TODAY)
-WITHOUT_REVIEWER = Postmortem(id="2024-03-14-x", path="postmortems/2024-03-14-x.md", title="X", status="in-review",
-                              severity="SEV3", services=("checkout",), started=START)
+WITHOUT_REVIEWER = Postmortem(
+    id="2024-03-14-x",
+    path="postmortems/2024-03-14-x.md",
+    title="X",
+    status="in-review",
+    severity="SEV3",
+    services=("checkout",),
+    started=START,
+)
 
 
 def test_every_rule_of_every_family_in_family_order():

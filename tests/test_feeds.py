@@ -21,12 +21,19 @@ PAGE = Page("Larkspur", "https://status.example.com/")
 T0 = datetime(2026, 5, 6, 17, 5, tzinfo=timezone.utc)
 
 
-def incident(pm_id: str, start: timedelta = timedelta(0), title: str = "Slow checkout", body: str = "Text.",
-             summary: str = "What happened.", changes: str = "What we change.") -> PublicView:
+def incident(
+    pm_id: str,
+    start: timedelta = timedelta(0),
+    title: str = "Slow checkout",
+    body: str = "Text.",
+    summary: str = "What happened.",
+    changes: str = "What we change.",
+) -> PublicView:
     times = [T0 + start + timedelta(minutes=m) for m in (0, 25, 70)]
     statuses = ("investigating", "monitoring", "resolved")
-    updates = tuple(PublicUpdate(status, moment, f"{body} {status}")
-                    for status, moment in zip(statuses, times, strict=True))
+    updates = tuple(
+        PublicUpdate(status, moment, f"{body} {status}") for status, moment in zip(statuses, times, strict=True)
+    )
     return PublicView(pm_id, title, summary, ("Checkout",), "major", changes, updates[::-1], times[0], times[-1])
 
 
@@ -71,8 +78,18 @@ def shape(html_text: str) -> list[tuple[str, str]]:
 
 
 def update_shape(when: str, status: str, body: str) -> list[tuple[str, str]]:
-    return [("start", "p"), ("start", "small"), ("data", when), ("end", "small"), ("start", "br"),
-            ("start", "strong"), ("data", status), ("end", "strong"), ("data", f" - {body}"), ("end", "p")]
+    return [
+        ("start", "p"),
+        ("start", "small"),
+        ("data", when),
+        ("end", "small"),
+        ("start", "br"),
+        ("start", "strong"),
+        ("data", status),
+        ("end", "strong"),
+        ("data", f" - {body}"),
+        ("end", "p"),
+    ]
 
 
 def test_atom_lists_each_incident_newest_first_with_links_and_times():
@@ -80,15 +97,17 @@ def test_atom_lists_each_incident_newest_first_with_links_and_times():
     entries = feed.findall(f"{A}entry")
     assert [e.findtext(f"{A}title") for e in entries] == ["Slow checkout", "Slow checkout"]
     assert [e.find(f"{A}link").get("href") for e in entries] == [url(NEWER), url(OLDER)]
-    assert [e.findtext(f"{A}id") for e in entries] == [f"tag:status.example.com,2026-05-10:incident/{NEWER.code}",
-                                                       f"tag:status.example.com,2026-05-06:incident/{OLDER.code}"]
+    assert [e.findtext(f"{A}id") for e in entries] == [
+        f"tag:status.example.com,2026-05-10:incident/{NEWER.code}",
+        f"tag:status.example.com,2026-05-06:incident/{OLDER.code}",
+    ]
     assert entries[1].findtext(f"{A}published") == "2026-05-06T17:05:00Z"
     assert entries[1].findtext(f"{A}updated") == "2026-05-06T18:15:00Z"
     assert feed.findtext(f"{A}updated") == entries[0].findtext(f"{A}updated") == "2026-05-10T18:15:00Z"
     assert feed.findtext(f"{A}id") == "tag:status.example.com,2005:/history"
     assert feed.findtext(f"{A}title") == "Larkspur Status - Incident History"
     assert feed.findtext(f"{A}author/{A}name") == "Larkspur"
-    self_link, = [link for link in feed.findall(f"{A}link") if link.get("rel") == "self"]
+    (self_link,) = [link for link in feed.findall(f"{A}link") if link.get("rel") == "self"]
     assert self_link.get("href") == "https://status.example.com/history.atom"
 
 
@@ -124,23 +143,36 @@ def test_content_is_the_summary_and_window_first_then_the_updates_newest_first_t
     content = atom([OLDER]).find(f"{A}entry/{A}content")
     assert content.get("type") == "html"
     html_text = content.text
-    assert html_text.startswith("<p><strong>Summary</strong><br>What happened.</p>"
-                                "<p><strong>Window</strong><br>May  6, 17:05 UTC – May  6, 18:15 UTC</p>")
+    assert html_text.startswith(
+        "<p><strong>Summary</strong><br>What happened.</p>"
+        "<p><strong>Window</strong><br>May  6, 17:05 UTC – May  6, 18:15 UTC</p>"
+    )
     events = shape(html_text)
-    assert events[14:44] == (update_shape("May  6, 18:15 UTC", "Resolved", "Text. resolved")
-                             + update_shape("May  6, 17:30 UTC", "Monitoring", "Text. monitoring")
-                             + update_shape("May  6, 17:05 UTC", "Investigating", "Text. investigating"))
-    assert events[44:] == [("start", "p"), ("start", "strong"), ("data", "What we are changing"), ("end", "strong"),
-                           ("start", "br"), ("data", "What we change."), ("end", "p")]
+    assert events[14:44] == (
+        update_shape("May  6, 18:15 UTC", "Resolved", "Text. resolved")
+        + update_shape("May  6, 17:30 UTC", "Monitoring", "Text. monitoring")
+        + update_shape("May  6, 17:05 UTC", "Investigating", "Text. investigating")
+    )
+    assert events[44:] == [
+        ("start", "p"),
+        ("start", "strong"),
+        ("data", "What we are changing"),
+        ("end", "strong"),
+        ("start", "br"),
+        ("data", "What we change."),
+        ("end", "p"),
+    ]
     assert rss([OLDER]).findtext("channel/item/description") == html_text
 
 
 def test_an_incident_without_updates_gets_none_made_up_and_an_open_one_says_ongoing():
     quiet = replace(OLDER, updates=(), resolved=None)
     html_text = atom([quiet]).find(f"{A}entry/{A}content").text
-    assert html_text == ("<p><strong>Summary</strong><br>What happened.</p>"
-                         "<p><strong>Window</strong><br>May  6, 17:05 UTC – ongoing</p>"
-                         "<p><strong>What we are changing</strong><br>What we change.</p>")
+    assert html_text == (
+        "<p><strong>Summary</strong><br>What happened.</p>"
+        "<p><strong>Window</strong><br>May  6, 17:05 UTC – ongoing</p>"
+        "<p><strong>What we are changing</strong><br>What we change.</p>"
+    )
 
 
 def test_feeds_name_their_stylesheet_and_a_component_feed_has_its_own_id_and_title():
@@ -158,8 +190,14 @@ def test_a_maintenance_entry_has_a_maintenance_id_and_its_scheduled_window():
     assert "<strong>Scheduled window</strong>" in atom([planned]).find(f"{A}entry/{A}content").text
 
 
-HOSTILE = ["<script>alert(1)</script>", "Tom & Jerry's \"deal\"", "]]><!-- x -->", "<![CDATA[ x ]]>",
-           "</content></entry><entry>", "&amp; &lt;b&gt;"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    'Tom & Jerry\'s "deal"',
+    "]]><!-- x -->",
+    "<![CDATA[ x ]]>",
+    "</content></entry><entry>",
+    "&amp; &lt;b&gt;",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -167,8 +205,9 @@ def test_hostile_text_is_escaped_and_never_markup(text):
     view = incident("evil", title=text, body=text, summary=text, changes=text)
     page = Page(text, "")
     for root, title_path, content_path in (
-            (atom([view], page), f"{A}entry/{A}title", f"{A}entry/{A}content"),
-            (rss([view], page), "channel/item/title", "channel/item/description")):
+        (atom([view], page), f"{A}entry/{A}title", f"{A}entry/{A}content"),
+        (rss([view], page), "channel/item/title", "channel/item/description"),
+    ):
         assert root.findtext(title_path) == text
         assert len(list(root.iter(f"{A}entry"))) + len(list(root.iter("item"))) == 1
         events = shape(root.findtext(content_path))

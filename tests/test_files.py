@@ -42,6 +42,7 @@ def found(kb) -> list[tuple[str, str]]:
 
 # --- links and special files --------------------------------------------------------------------------------------
 
+
 def test_a_link_to_a_postmortem_outside_the_repository_is_refused_and_never_read(tmp_path):
     folder = repository(tmp_path)
     secret = tmp_path / "outside" / "2024-03-15-secret.md"
@@ -130,6 +131,7 @@ def test_a_loop_of_linked_folders_ends(tmp_path):
 
 # --- what the text says ---------------------------------------------------------------------------------------
 
+
 def test_merge_conflict_markers_are_reported_on_their_lines(tmp_path, check):
     body = "\n<<<<<<< HEAD\nThe pool was too small.\n=======\nThe pool was far too small.\n>>>>>>> fix-cause\n"
     text = VALID.replace("\nThe pool was too small.\n", body)
@@ -181,6 +183,7 @@ def test_a_reserved_page_name_is_reported_and_never_replaces_the_index(name, tmp
 
 # --- one ID twice -----------------------------------------------------------------------------------------------
 
+
 def test_one_id_twice_is_listed_once_in_the_public_output(tmp_path):
     folder = repository(tmp_path)
     text = VALID.replace("\n---\n\n## Summary", PUBLIC, 1)
@@ -189,8 +192,10 @@ def test_one_id_twice_is_listed_once_in_the_public_output(tmp_path):
     (folder / "2024" / NAME).write_text(text.replace("Slow checkout", "Slow checkout again"), encoding="utf-8")
     policy = make_policy(public_site=True)
     kb = load_knowledge_base(folder, policy, today=TODAY, base=folder.parent)
-    assert ("postmortems/2024-03-14-checkout-latency.md", "duplicate-id") in found(kb) or \
-        ("postmortems/2024/2024-03-14-checkout-latency.md", "duplicate-id") in found(kb)
+    assert ("postmortems/2024-03-14-checkout-latency.md", "duplicate-id") in found(kb) or (
+        "postmortems/2024/2024-03-14-checkout-latency.md",
+        "duplicate-id",
+    ) in found(kb)
     incidents = public_incidents(kb.postmortems, policy)
     assert [view.id for view in incidents] == ["2024-03-14-checkout-latency"]
     assert incidents[0].title == kb.by_id["2024-03-14-checkout-latency"].public.title
@@ -213,12 +218,14 @@ def test_internal_site_shows_one_page_per_id(tmp_path):
 
 # --- postmortems new never writes through a link --------------------------------------------------------------
 
+
 def test_new_never_writes_through_a_dangling_link(project, tmp_path):
     target = tmp_path.parent / f"{tmp_path.name}-outside.md"
     link = project / "postmortems" / "2024-03-14-slow-checkout.md"
     link.symlink_to(target)
-    result = CliRunner().invoke(cli.main, ["new", "Slow checkout", "--severity", "SEV2", "--service", "checkout",
-                                           "--date", "2024-03-14"])
+    result = CliRunner().invoke(
+        cli.main, ["new", "Slow checkout", "--severity", "SEV2", "--service", "checkout", "--date", "2024-03-14"]
+    )
     assert result.exit_code == 1 and "already exists" in result.output
     assert not target.exists() and link.is_symlink()
 
@@ -233,8 +240,9 @@ def test_new_refuses_a_link_created_after_its_check(project, tmp_path, monkeypat
         return real_new(*args, **kwargs)
 
     monkeypatch.setattr(scaffold, "new_postmortem", racing)
-    result = CliRunner().invoke(cli.main, ["new", "Slow checkout", "--severity", "SEV2", "--service", "checkout",
-                                           "--date", "2024-03-14"])
+    result = CliRunner().invoke(
+        cli.main, ["new", "Slow checkout", "--severity", "SEV2", "--service", "checkout", "--date", "2024-03-14"]
+    )
     assert result.exit_code == 1 and "already exists" in result.output
     assert not target.exists()
 
@@ -244,8 +252,21 @@ def test_the_folder_is_walked_in_the_order_of_its_paths(tmp_path):
     which diagnostics are listed and the first of two files with one ID is shown."""
     from mkdocs_postmortems.knowledge import discover, file_names
 
-    names = ["a-b.md", "a/b.md", "a.md", "A.md", "a b.md", "a/a/z.md", "a0.md", "é.md", "e.md", "2024/x.md",
-             "2024-x.md", ".hidden.md", ".dot/y.md"]
+    names = [
+        "a-b.md",
+        "a/b.md",
+        "a.md",
+        "A.md",
+        "a b.md",
+        "a/a/z.md",
+        "a0.md",
+        "é.md",
+        "e.md",
+        "2024/x.md",
+        "2024-x.md",
+        ".hidden.md",
+        ".dot/y.md",
+    ]
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")

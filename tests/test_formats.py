@@ -61,11 +61,23 @@ def by_code(kb, code: str) -> list:
     return [d for d in kb.diagnostics if d.code == code]
 
 
-@pytest.mark.parametrize("text, looks_like, command, meanings", [
-    (CSTATE, "cState incident", "cstate",
-     {"affected": "`services` here", "resolvedWhen": "`resolved` here", "date": "`started` here"}),
-    (HUGO, "Hugo, Jekyll or Astro page", "markdown", {"draft": "`status: draft` here", "categories": "`tags` here"}),
-])
+@pytest.mark.parametrize(
+    "text, looks_like, command, meanings",
+    [
+        (
+            CSTATE,
+            "cState incident",
+            "cstate",
+            {"affected": "`services` here", "resolvedWhen": "`resolved` here", "date": "`started` here"},
+        ),
+        (
+            HUGO,
+            "Hugo, Jekyll or Astro page",
+            "markdown",
+            {"draft": "`status: draft` here", "categories": "`tags` here"},
+        ),
+    ],
+)
 def test_a_foreign_file_is_recognised_and_its_keys_explained(tmp_path, text, looks_like, command, meanings):
     kb = load(tmp_path, text)
     (found,) = by_code(kb, "foreign-format")
@@ -95,11 +107,23 @@ def test_front_matter_missing_lists_the_required_fields_and_postmortems_new(tmp_
     assert "postmortems new" in found.hint and "import" not in found.hint
 
 
-@pytest.mark.parametrize("word, expected", [
-    ("sevrity", "severity"), ("servcies", "services"), ("Title", "title"), ("root_cause", "root_causes"),
-    ("action-items", "action_items"), ("author", "authors"), ("reviewrs", "reviewers"),
-    ("affected", None), ("resolvedWhen", None), ("date", None), ("summary", None), ("status_page", None),
-])
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("sevrity", "severity"),
+        ("servcies", "services"),
+        ("Title", "title"),
+        ("root_cause", "root_causes"),
+        ("action-items", "action_items"),
+        ("author", "authors"),
+        ("reviewrs", "reviewers"),
+        ("affected", None),
+        ("resolvedWhen", None),
+        ("date", None),
+        ("summary", None),
+        ("status_page", None),
+    ],
+)
 def test_did_you_mean_only_for_misspellings(word, expected):
     assert close_match(word, [field.name for field in POSTMORTEM]) == expected
 
@@ -110,7 +134,9 @@ def test_a_misspelt_key_still_gets_its_suggestion(tmp_path):
     assert unknown.hint == "did you mean `severity`?"
 
 
-SECTIONED = VALID[:VALID.index("\n---\n", 4) + 5] + """
+SECTIONED = (
+    VALID[: VALID.index("\n---\n", 4) + 5]
+    + """
 ## Issue Summary
 ## Customer impact
 ## Timeline (UTC)
@@ -118,6 +144,7 @@ SECTIONED = VALID[:VALID.index("\n---\n", 4) + 5] + """
 ## 5. Remediation:
 ## **Lessons Learnt**
 """
+)
 
 
 def test_equivalent_headings_satisfy_the_required_sections(tmp_path):

@@ -39,20 +39,23 @@ def test_the_front_matter_is_yaml_nodes_and_the_body_starts_after_it():
     assert crlf.body == source.body and crlf.body_line == 28  # a BOM and CRLF change nothing
 
 
-@pytest.mark.parametrize("raw, code", [
-    (b"", "empty-file"),
-    (b"  \n\n", "empty-file"),
-    (b"---\ntitle: x\n\0", "binary-file"),
-    (b"---\ntitle: caf\xe9\n---\n", "encoding"),
-    ("---\ntitle: x\n---\n".encode("utf-16"), "encoding"),
-    (b"x" * (MAX_FILE_BYTES + 1), "file-too-large"),
-    (b"# Title\n\n## Summary\n", "front-matter-missing"),
-    (b"---\ntitle: x\n", "front-matter-unclosed"),
-    (b"---\n---\n", "front-matter-empty"),
-    (b"---\ntitle: x\n...\nseverity: SEV2\n---\n", "front-matter-document-end"),
-    (b"---\ntitle: [x\n---\n", "yaml-syntax"),
-    (b"---\nx: " + b"[" * 200 + b"]" * 200 + b"\n---\n", "yaml-too-deep"),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (b"", "empty-file"),
+        (b"  \n\n", "empty-file"),
+        (b"---\ntitle: x\n\0", "binary-file"),
+        (b"---\ntitle: caf\xe9\n---\n", "encoding"),
+        ("---\ntitle: x\n---\n".encode("utf-16"), "encoding"),
+        (b"x" * (MAX_FILE_BYTES + 1), "file-too-large"),
+        (b"# Title\n\n## Summary\n", "front-matter-missing"),
+        (b"---\ntitle: x\n", "front-matter-unclosed"),
+        (b"---\n---\n", "front-matter-empty"),
+        (b"---\ntitle: x\n...\nseverity: SEV2\n---\n", "front-matter-document-end"),
+        (b"---\ntitle: [x\n---\n", "yaml-syntax"),
+        (b"---\nx: " + b"[" * 200 + b"]" * 200 + b"\n---\n", "yaml-too-deep"),
+    ],
+)
 def test_each_byte_level_problem_is_one_diagnostic_and_no_source(raw, code):
     assert code_of(raw) == code
 
@@ -75,7 +78,10 @@ def test_wide_encodings_are_named_with_or_without_a_bom():
 def test_merge_conflict_markers_count_only_in_a_file_with_a_start_marker():
     conflicted = "---\ntitle: x\n---\n<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> branch\n"
     assert [(d.code, d.line) for d in conflict_markers(conflicted, "x.md")] == [
-        ("conflict-marker", 4), ("conflict-marker", 6), ("conflict-marker", 8)]
+        ("conflict-marker", 4),
+        ("conflict-marker", 6),
+        ("conflict-marker", 8),
+    ]
     assert conflict_markers("Heading\n=======\n", "x.md") == []
 
 

@@ -42,17 +42,25 @@ def front(text: str) -> dict:
 def test_a_page_gets_the_front_matter_the_core_gives_it(tmp_path):
     site = core_site(tmp_path)
     assert front(page_markdown(site, "postmortems/2024-03-14-checkout-latency.md")) == {
-        "title": "Checkout latency during the spring sale"}
+        "title": "Checkout latency during the spring sale"
+    }
     assert front(page_markdown(site, ROOT_CAUSES)) == {"title": "Root causes", "search": {"exclude": True}}
 
 
-@pytest.mark.parametrize("own, expected", [
-    ("Our taxonomy.\n", {"title": "Root causes", "search": {"exclude": True}}),
-    ("---\ntitle: Why things break\n---\n\nOur taxonomy.\n",
-     {"title": "Why things break", "search": {"exclude": True}}),
-    ("---\ntitle: Why\nsearch:\n  exclude: true\n---\n\nOur taxonomy.\n",
-     {"title": "Why", "search": {"exclude": True}}),
-])
+@pytest.mark.parametrize(
+    "own, expected",
+    [
+        ("Our taxonomy.\n", {"title": "Root causes", "search": {"exclude": True}}),
+        (
+            "---\ntitle: Why things break\n---\n\nOur taxonomy.\n",
+            {"title": "Why things break", "search": {"exclude": True}},
+        ),
+        (
+            "---\ntitle: Why\nsearch:\n  exclude: true\n---\n\nOur taxonomy.\n",
+            {"title": "Why", "search": {"exclude": True}},
+        ),
+    ],
+)
 def test_a_users_page_at_a_generated_path_gets_what_the_plugin_gives_it(tmp_path, own, expected):
     site = core_site(tmp_path, [ROOT_CAUSES])
     text = page_markdown(site, ROOT_CAUSES, own)
@@ -72,8 +80,10 @@ def test_a_users_front_matter_that_is_no_mapping_is_text_as_under_mkdocs(tmp_pat
 
 def test_a_section_heading_keeps_its_entities_and_escapes_what_markdown_reads():
     assert markdown_heading(TocEntry("wont-do", "Won&#39;t do")) == "\n## Won&#39;t do {#wont-do}\n"
-    assert markdown_heading(TocEntry("a", "A &amp; B *not* [a link] {x} `c` _d_")) == \
-        "\n## A &amp; B \\*not\\* \\[a link\\] \\{x\\} \\`c\\` \\_d\\_ {#a}\n"
+    assert (
+        markdown_heading(TocEntry("a", "A &amp; B *not* [a link] {x} `c` _d_"))
+        == "\n## A &amp; B \\*not\\* \\[a link\\] \\{x\\} \\`c\\` \\_d\\_ {#a}\n"
+    )
 
 
 def test_the_config_gets_the_assets_once(tmp_path):
@@ -107,5 +117,9 @@ def test_sections_become_markdown_headings_only_with_attr_list(site):
 
 def test_automatic_nav_puts_each_folders_index_first_then_pages_then_folders():
     assert automatic_nav(["b.md", "index.md", "a/z.md", "a/index.md", "a/b/c.md", "a.md", "my-notes/x.md"]) == [
-        "index.md", "a.md", "b.md", {"A": ["a/index.md", "a/z.md", {"B": ["a/b/c.md"]}]},
-        {"My notes": ["my-notes/x.md"]}]
+        "index.md",
+        "a.md",
+        "b.md",
+        {"A": ["a/index.md", "a/z.md", {"B": ["a/b/c.md"]}]},
+        {"My notes": ["my-notes/x.md"]},
+    ]

@@ -18,7 +18,8 @@ NEIGHBOUR = "2024-03-14-neighbour.md"
 CLOSING = "---\n\n## Summary"
 
 BOMB = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
-    f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
+    f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+)
 
 
 @pytest.fixture(params=["libyaml", "pure-python"])
@@ -50,6 +51,7 @@ def check_hostile(tmp_path: Path, content: bytes | str, check) -> list[tuple]:
 
 # --- YAML aliases ---------------------------------------------------------------------------------
 
+
 def test_alias_bomb_as_tags_and_unknown_keys(tmp_path, check, loader):
     found = check_hostile(tmp_path, extra_front_matter(BOMB + "tags: *a8\nextra: *a8\n"), check)
     unknown = [(code, line) for code, line, _, _ in found if code == "unknown-key"]
@@ -76,8 +78,10 @@ def test_alias_bomb_as_a_list_field(field, tmp_path, check):
 
 
 def test_alias_bomb_as_an_object(tmp_path, check):
-    text = VALID.replace("impact:\n  summary: Checkouts took up to 30 seconds for 40 minutes.\n  customers_affected: 1200\n",
-                         BOMB + "impact: *a8\n")
+    text = VALID.replace(
+        "impact:\n  summary: Checkouts took up to 30 seconds for 40 minutes.\n  customers_affected: 1200\n",
+        BOMB + "impact: *a8\n",
+    )
     found = check_hostile(tmp_path, text, check)
     assert [code for code, *_ in found].count("unknown-key") == 9
     assert [code for code, *_ in found].count("wrong-type") == 1
@@ -92,6 +96,7 @@ def test_recursive_alias_is_rejected(tmp_path, check, loader):
 
 
 # --- sizes, bytes and encodings -------------------------------------------------------------------
+
 
 def test_ten_megabyte_file(tmp_path, check):
     content = VALID.encode() + b"A" * 10_000_000
@@ -112,9 +117,16 @@ def test_nul_byte_inside_front_matter(tmp_path, check):
     assert check_hostile(tmp_path, VALID.replace("alice", "al\0ice"), check) == [("binary-file", 1, 1, Level.ERROR)]
 
 
-@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16 (little-endian)"), ("utf-16-le", "UTF-16 (little-endian)"),
-                                            ("utf-16-be", "UTF-16 (big-endian)"), ("utf-32", "UTF-32 (little-endian)"),
-                                            ("utf-32-be", "UTF-32 (big-endian)")])
+@pytest.mark.parametrize(
+    "encoding, name",
+    [
+        ("utf-16", "UTF-16 (little-endian)"),
+        ("utf-16-le", "UTF-16 (little-endian)"),
+        ("utf-16-be", "UTF-16 (big-endian)"),
+        ("utf-32", "UTF-32 (little-endian)"),
+        ("utf-32-be", "UTF-32 (big-endian)"),
+    ],
+)
 def test_utf16_and_utf32_are_an_encoding_problem_with_a_hint_to_re_save(encoding, name, tmp_path, check):
     assert check_hostile(tmp_path, VALID.encode(encoding), check) == [("encoding", 1, 1, Level.ERROR)]
     (diagnostic,) = [d for d in check(tmp_path).diagnostics if d.path == NAME]
@@ -165,10 +177,14 @@ def test_tabs_for_indentation(tmp_path, check, loader):
 
 # --- keys ------------------------------------------------------------------------------------------
 
+
 def test_non_string_keys(tmp_path, check, loader):
     found = check_hostile(tmp_path, extra_front_matter("1: x\n[a]: b\n? {a: b}: c\n"), check)
-    assert found == [("invalid-key", 27, 1, Level.ERROR), ("invalid-key", 28, 1, Level.ERROR),
-                     ("invalid-key", 29, 3, Level.ERROR)]
+    assert found == [
+        ("invalid-key", 27, 1, Level.ERROR),
+        ("invalid-key", 28, 1, Level.ERROR),
+        ("invalid-key", 29, 3, Level.ERROR),
+    ]
 
 
 @pytest.mark.parametrize("key", ["yes", "null", "~", "2024-03-14", "3.5", "<<", "!!python/name:os.system"])
@@ -184,32 +200,42 @@ def test_non_string_key_in_a_nested_mapping(tmp_path, check):
 
 # --- nesting -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", ["[" * 100_000, "{" * 100_000, "[{" * 50_000 + "x" + "}]" * 50_000])
 def test_deep_flow_nesting(value, tmp_path, check, loader):
     assert check_hostile(tmp_path, extra_front_matter(f"tags: {value}\n"), check) == [
-        ("yaml-too-deep", 27, 1, Level.ERROR)]
+        ("yaml-too-deep", 27, 1, Level.ERROR)
+    ]
 
 
 @pytest.mark.parametrize("marker", ["- ", "? ", "- &a ", "- !!seq "])
 def test_deep_block_nesting_on_one_line(marker, tmp_path, check, loader):
     assert check_hostile(tmp_path, extra_front_matter("tags:\n" + marker * 50_000 + "x\n"), check) == [
-        ("yaml-too-deep", 28, 1, Level.ERROR)]
+        ("yaml-too-deep", 28, 1, Level.ERROR)
+    ]
 
 
 def test_deep_block_nesting_across_lines(tmp_path, check, loader):
     lines = "".join(" " * depth + "-\n" for depth in range(1, 600))
     found = check_hostile(tmp_path, extra_front_matter("tags:\n" + lines), check)
-    assert found == [("wrong-type", 29, 3, Level.ERROR)] if loader == "libyaml" else [("yaml-too-deep", 2, 1, Level.ERROR)]
+    assert (
+        found == [("wrong-type", 29, 3, Level.ERROR)] if loader == "libyaml" else [("yaml-too-deep", 2, 1, Level.ERROR)]
+    )
 
 
 def test_deep_mapping_nesting_across_lines(tmp_path, check, loader):
     lines = "".join(" " * depth + "k:\n" for depth in range(1, 600))
     found = check_hostile(tmp_path, extra_front_matter("unknown:\n" + lines), check)
     # the pure-Python parser recurses per level and gives up earlier than libyaml: still a diagnostic
-    assert found == [("unknown-key", 27, 1, Level.ERROR)] if loader == "libyaml" else [("yaml-too-deep", 2, 1, Level.ERROR)]
+    assert (
+        found == [("unknown-key", 27, 1, Level.ERROR)]
+        if loader == "libyaml"
+        else [("yaml-too-deep", 2, 1, Level.ERROR)]
+    )
 
 
 # --- front matter that is not a mapping ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("front_matter", ["- title\n- status\n", "just a sentence\n", "42\n", "'quoted'\n"])
 def test_front_matter_that_is_not_a_mapping(front_matter, tmp_path, check):
@@ -219,12 +245,16 @@ def test_front_matter_that_is_not_a_mapping(front_matter, tmp_path, check):
 
 # --- tags that construct Python objects -------------------------------------------------------------
 
-@pytest.mark.parametrize("value", [
-    '!!python/object/apply:os.system ["touch pwned"]',
-    '!!python/object/apply:os.system {args: ["touch pwned"]}',
-    "!!python/name:os.system",
-    "!!python/object/new:os.system [touch pwned]",
-])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '!!python/object/apply:os.system ["touch pwned"]',
+        '!!python/object/apply:os.system {args: ["touch pwned"]}',
+        "!!python/name:os.system",
+        "!!python/object/new:os.system [touch pwned]",
+    ],
+)
 def test_python_tags_never_execute(value, tmp_path, check, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
@@ -234,10 +264,12 @@ def test_python_tags_never_execute(value, tmp_path, check, monkeypatch):
     monkeypatch.setattr(os, "system", no_system)
     folder = tmp_path / "postmortems"
     folder.mkdir()
-    found = check_hostile(folder, VALID.replace("title: Checkout latency during the spring sale", f"title: {value}"), check)
+    found = check_hostile(
+        folder, VALID.replace("title: Checkout latency during the spring sale", f"title: {value}"), check
+    )
     assert not (tmp_path / "pwned").exists()
     assert not (folder / "pwned").exists()
     # a diagnostic at the title, or the tagged scalar read as a plain string (empty: missing)
     assert found in ([], [("wrong-type", 2, 8, Level.ERROR)], [("missing-field", 2, 8, Level.ERROR)])
-    if value.startswith('!!python/object/apply:os.system ['):
+    if value.startswith("!!python/object/apply:os.system ["):
         assert found == [("wrong-type", 2, 8, Level.ERROR)]

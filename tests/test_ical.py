@@ -16,9 +16,18 @@ from mkdocs_postmortems.status_site.statuspage import Page
 UTC = timezone.utc
 PAGE = Page("Larkspur status", "https://status.example.com/")
 START, END = datetime(2026, 12, 9, 23, tzinfo=UTC), datetime(2026, 12, 10, 1, tzinfo=UTC)
-PLANNED = PublicView("2026-12-09-upgrade", "Upgrade; ordering, paused", "Line one\nline two, with \\ too.",
-                     ("Checkout",), "minor", "", (PublicUpdate("scheduled", datetime(2026, 11, 25, 10, tzinfo=UTC),
-                                                                "Planned."),), START, END, kind="maintenance")
+PLANNED = PublicView(
+    "2026-12-09-upgrade",
+    "Upgrade; ordering, paused",
+    "Line one\nline two, with \\ too.",
+    ("Checkout",),
+    "minor",
+    "",
+    (PublicUpdate("scheduled", datetime(2026, 11, 25, 10, tzinfo=UTC), "Planned."),),
+    START,
+    END,
+    kind="maintenance",
+)
 
 
 def url(view: PublicView) -> str:
@@ -33,8 +42,14 @@ def lines(text: str) -> list[str]:
 def test_a_maintenance_is_one_event_with_its_window_and_escaped_text():
     text = maintenance_calendar(PAGE, [PLANNED], date(2026, 12, 1), url)
     event = lines(text)
-    assert event[:6] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//mkdocs-postmortems//Status site//EN",
-                         "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:Larkspur status maintenance"]
+    assert event[:6] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//mkdocs-postmortems//Status site//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Larkspur status maintenance",
+    ]
     assert f"UID:{PLANNED.code}@status.example.com" in event
     assert "DTSTAMP:20261201T000000Z" in event and "DTSTART:20261209T230000Z" in event
     assert "DTEND:20261210T010000Z" in event

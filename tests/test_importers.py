@@ -37,9 +37,11 @@ def test_the_formats_that_name_services_propose_them():
 def test_the_command_offers_every_importer_and_says_what_each_reads():
     result = run_cli("import", "--help")
     help_text = " ".join(result.stdout.split())
-    assert ("Import records from another tool into the configured folder: `cstate` (a cState site or its "
-            "content/issues), `statuspage` (Statuspage API v2 JSON exports) or `markdown` (postmortems without front "
-            "matter). Re-running updates the same files;") in help_text
+    assert (
+        "Import records from another tool into the configured folder: `cstate` (a cState site or its "
+        "content/issues), `statuspage` (Statuspage API v2 JSON exports) or `markdown` (postmortems without front "
+        "matter). Re-running updates the same files;"
+    ) in help_text
     refused = run_cli("import", "nope", str(REPO))
     assert refused.exit_code == 2
     assert "'nope' is not one of 'cstate', 'markdown', 'statuspage'" in refused.output
@@ -50,8 +52,10 @@ def test_check_names_the_command_of_each_format():
     assert recognise(["title", "date", "affected", "resolvedWhen"]) is cstate
     assert recognise(["name", "created_at", "incident_updates"]) is statuspage
     assert recognise(["title", "date", "draft", "layout"]) is markdown
-    assert foreign_meaning("affected") == ("a cState incident's `affected`: the systems affected: `services` here; "
-                                           "`postmortems import cstate SOURCE` converts the file")
+    assert foreign_meaning("affected") == (
+        "a cState incident's `affected`: the systems affected: `services` here; "
+        "`postmortems import cstate SOURCE` converts the file"
+    )
 
 
 def test_a_key_of_ours_that_a_format_shares_never_recognises_it():
@@ -71,8 +75,11 @@ def test_the_guide_documents_each_importer():
 
 def test_the_declarations_load_without_an_importer():
     """`check` reads the declarations; it never loads an importer, which checks every record it writes."""
-    script = ("import sys, mkdocs_postmortems.parsing.formats, mkdocs_postmortems.knowledge; "
-              "print(*sorted(m for m in sys.modules if m.startswith('mkdocs_postmortems.importers')))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).parent)
+    script = (
+        "import sys, mkdocs_postmortems.parsing.formats, mkdocs_postmortems.knowledge; "
+        "print(*sorted(m for m in sys.modules if m.startswith('mkdocs_postmortems.importers')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parent
+    )
     assert done.stdout.strip() == ""

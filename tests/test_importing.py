@@ -26,13 +26,24 @@ from mkdocs_postmortems.status_site.uptime import uptime_days
 from site_support import build_site, index, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-SOURCES = {"cstate": [FIXTURES / "cstate"], "markdown": [FIXTURES / "markdown"],
-           "statuspage": sorted((FIXTURES / "statuspage").glob("*.json"))}
+SOURCES = {
+    "cstate": [FIXTURES / "cstate"],
+    "markdown": [FIXTURES / "markdown"],
+    "statuspage": sorted((FIXTURES / "statuspage").glob("*.json")),
+}
 CONFIG = {
-    "site_name": "Imported", "theme": {"name": "material", "font": False},
-    "plugins": {"search": {}, "postmortems": {"services": [
-        {"name": "api", "component": "API", "public": True}, {"name": "website", "component": "Website", "public": True}],
-        "rule_levels": {"action-item-overdue": "info", "publish-overdue": "info"}}},
+    "site_name": "Imported",
+    "theme": {"name": "material", "font": False},
+    "plugins": {
+        "search": {},
+        "postmortems": {
+            "services": [
+                {"name": "api", "component": "API", "public": True},
+                {"name": "website", "component": "Website", "public": True},
+            ],
+            "rule_levels": {"action-item-overdue": "info", "publish-overdue": "info"},
+        },
+    },
 }
 
 
@@ -44,20 +55,33 @@ def make_kb(root: Path) -> Path:
     (root / "mkdocs.yml").write_text(yaml.safe_dump(CONFIG, sort_keys=False))
     (root / "mkdocs.public.yml").write_text(
         "INHERIT: mkdocs.yml\ndocs_dir: public\nsite_dir: site-public\n"
-        "plugins:\n  search:\n    enabled: false\n  postmortems:\n    status_page:\n      public_site: true\n")
+        "plugins:\n  search:\n    enabled: false\n  postmortems:\n    status_page:\n      public_site: true\n"
+    )
     return root
 
 
 def do_import(root: Path, fmt: str, *options: str):
-    result = run_cli("import", fmt, *map(str, SOURCES[fmt]), "-f", str(root / "mkdocs.yml"), "--today", "2026-11-22",
-                     "--format", "json", *options)
+    result = run_cli(
+        "import",
+        fmt,
+        *map(str, SOURCES[fmt]),
+        "-f",
+        str(root / "mkdocs.yml"),
+        "--today",
+        "2026-11-22",
+        "--format",
+        "json",
+        *options,
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, json.loads(result.stdout)
 
 
 def by_source(report: dict) -> dict[str, dict]:
-    return {Path(f["source"].split("#")[0]).name + ("#" + f["source"].split("#")[1] if "#" in f["source"] else ""): f
-            for f in report["files"]}
+    return {
+        Path(f["source"].split("#")[0]).name + ("#" + f["source"].split("#")[1] if "#" in f["source"] else ""): f
+        for f in report["files"]
+    }
 
 
 def load(root: Path):
@@ -77,6 +101,7 @@ def imported(tmp_path_factory):
 
 
 # --- each format ------------------------------------------------------------------------------
+
 
 def test_cstate_maps_what_the_entry_says_and_reports_the_rest(imported):
     root, reports, _, _, _ = imported
@@ -126,7 +151,10 @@ def test_statuspage_incidents_and_maintenance(imported):
     assert "components.json only feeds the catalog" in files["components.json"]["needs"][0]
     kb = load(root)
     pm = kb.by_id["2024-07-01-elevated-api-errors"]
-    assert pm.mitigated.isoformat() == "2024-07-01T10:40:00+00:00" and pm.resolved.isoformat() == "2024-07-01T11:00:00+00:00"
+    assert (
+        pm.mitigated.isoformat() == "2024-07-01T10:40:00+00:00"
+        and pm.resolved.isoformat() == "2024-07-01T11:00:00+00:00"
+    )
     assert [u.status for u in pm.public.updates] == ["investigating", "monitoring", "resolved"]
     assert pm.provenance.source == "https://stspg.io/inc001" and pm.provenance.original_id == "inc001"
     wrong = kb.by_id["2024-06-20-website-unavailable"]
@@ -152,10 +180,12 @@ def test_markdown_sections_dates_timeline_and_action_items(imported):
     assert flags.impact.summary == "78% of flag evaluation requests failed in the US region"
     assert [(i.title, i.status, i.owner, str(i.due)) for i in flags.action_items] == [
         ("Timeouts moved to runtime configuration", "done", "", "None"),
-        ("Add circuit breakers", "open", "team-flags", "2025-11-30")]
+        ("Add circuit breakers", "open", "team-flags", "2025-11-30"),
+    ]
 
 
 # --- the whole knowledge base -----------------------------------------------------------------
+
 
 def test_imported_records_pass_check_strict(imported):
     check = imported[2]
@@ -165,7 +195,7 @@ def test_imported_records_pass_check_strict(imported):
 
 def test_the_index_lists_maintenance_as_maintenance(imported):
     html = index(imported[3])
-    row = html[html.index('data-kind="maintenance"'):]
+    row = html[html.index('data-kind="maintenance"') :]
     assert row.index("pm-badge--maintenance") < row.index("</tr>")
 
 
@@ -177,8 +207,10 @@ def test_unknown_facts_show_as_unknown_on_the_page(imported):
 def test_public_api_lists_maintenance_and_uptime_ignores_it(imported):
     public = imported[4]
     scheduled = json.loads((public / "api/v2/scheduled-maintenances.json").read_text())["scheduled_maintenances"]
-    assert {m["name"]: m["status"] for m in scheduled} == {"Network upgrade": "completed",
-                                                          "Database maintenance": "completed"}
+    assert {m["name"]: m["status"] for m in scheduled} == {
+        "Network upgrade": "completed",
+        "Database maintenance": "completed",
+    }
     network = next(m for m in scheduled if m["name"] == "Network upgrade")
     assert network["scheduled_for"] == "2024-06-01T01:00:00.000Z" and network["impact"] == "maintenance"
     incidents = json.loads((public / "api/v2/incidents.json").read_text())["incidents"]
@@ -194,6 +226,7 @@ def test_metrics_leave_maintenance_out(imported):
 
 
 # --- re-running -------------------------------------------------------------------------------
+
 
 def test_reimport_is_idempotent_and_keeps_edits_unless_forced(tmp_path):
     root = make_kb(tmp_path)
@@ -221,8 +254,9 @@ def test_dry_run_writes_nothing(tmp_path):
 
 def test_text_report_names_what_mapped_is_unknown_and_needs_a_person(tmp_path):
     root = make_kb(tmp_path)
-    result = run_cli("import", "cstate", str(FIXTURES / "cstate"), "-f", str(root / "mkdocs.yml"), "--today",
-                     "2026-11-22")
+    result = run_cli(
+        "import", "cstate", str(FIXTURES / "cstate"), "-f", str(root / "mkdocs.yml"), "--today", "2026-11-22"
+    )
     assert result.exit_code == 1
     assert "    mapped: " in result.stdout and "    unknown: severity, authors" in result.stdout
     assert "needs a person: left out `resolved`" in result.stdout
@@ -235,22 +269,30 @@ def test_catalog_snippet_proposes_missing_services(tmp_path):
     config["plugins"]["postmortems"]["services"] = [{"name": "api", "component": "API", "public": True}]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
     _, report = do_import(root, "cstate", "--dry-run")
-    assert yaml.safe_load(report["catalog"]) == {"services": [
-        {"name": "website", "description": "www.example.com", "component": "Website", "public": True}]}
+    assert yaml.safe_load(report["catalog"]) == {
+        "services": [{"name": "website", "description": "www.example.com", "component": "Website", "public": True}]
+    }
 
 
 # --- hostile sources --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, content", [
-    ("huge.md", "---\ntitle: x\n---\n" + "x" * 1_100_000),
-    ("nul.md", "---\ntitle: x\x00\n---\n"),
-    ("bomb.md", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-                "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ntitle: x\ndate: 2024-01-01\n---\n"),
-    ("month13.md", "---\ntitle: x\ndate: 2024-13-01T00:00:00Z\n---\n"),
-    ("list.md", "---\n- a\n- b\n---\n"),
-    ("title-list.md", "---\ntitle: [a]\ndate: 2024-01-01\n---\n"),
-])
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("huge.md", "---\ntitle: x\n---\n" + "x" * 1_100_000),
+        ("nul.md", "---\ntitle: x\x00\n---\n"),
+        (
+            "bomb.md",
+            "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ntitle: x\ndate: 2024-01-01\n---\n",
+        ),
+        ("month13.md", "---\ntitle: x\ndate: 2024-13-01T00:00:00Z\n---\n"),
+        ("list.md", "---\n- a\n- b\n---\n"),
+        ("title-list.md", "---\ntitle: [a]\ndate: 2024-01-01\n---\n"),
+    ],
+)
 def test_hostile_cstate_entries_are_reported_not_raised(tmp_path, name, content):
     root = make_kb(tmp_path / "kb")
     source = tmp_path / "issues"
@@ -262,11 +304,19 @@ def test_hostile_cstate_entries_are_reported_not_raised(tmp_path, name, content)
     assert report["action"] == "skipped" and report["needs"]
 
 
-@pytest.mark.parametrize("content", ["[]", '{"incidents": "no"}', '{"incidents": [1, {"id": "a"}]}',
-                                     '{"incidents": [{"id": "a", "name": "b", "started_at": "0000-01-01"}]}',
-                                     "[" * 100_000, '{"incidents": [{"id": "a", "name": "b", "created_at": '
-                                                    '"2024-01-01T00:00:00Z", "components": [{"name": 3}], '
-                                                    '"incident_updates": "x"}]}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[]",
+        '{"incidents": "no"}',
+        '{"incidents": [1, {"id": "a"}]}',
+        '{"incidents": [{"id": "a", "name": "b", "started_at": "0000-01-01"}]}',
+        "[" * 100_000,
+        '{"incidents": [{"id": "a", "name": "b", "created_at": '
+        '"2024-01-01T00:00:00Z", "components": [{"name": 3}], '
+        '"incident_updates": "x"}]}',
+    ],
+)
 def test_hostile_statuspage_exports_are_reported_not_raised(tmp_path, content):
     root = make_kb(tmp_path / "kb")
     source = tmp_path / "incidents.json"
@@ -300,8 +350,9 @@ Text.
 
 def parsed(text: str, policy: Policy | None = None):
     policy = policy or Policy(services=(Service("api"),))
-    pm, found = postmortem_from_source(source_from_bytes(text.encode(), "2024-03-14-x.md"), "2024-03-14-x",
-                                       "2024-03-14-x.md", policy)
+    pm, found = postmortem_from_source(
+        source_from_bytes(text.encode(), "2024-03-14-x.md"), "2024-03-14-x", "2024-03-14-x.md", policy
+    )
     ctx = Context(policy, TODAY)
     return pm, found + check_postmortem(pm, ctx)
 
@@ -313,11 +364,22 @@ def test_rules_accept_facts_the_provenance_declares_unknown():
 
 
 def test_without_the_provenance_the_same_facts_are_required():
-    _, found = parsed(RECORD.replace("  unknown: [severity, authors, reviewers, detected, mitigated, published_on, "
-                                     "impact.summary, root_causes,\n            action_items, communications, "
-                                     "sections]\n", ""))
-    assert {"missing-field", "reviewer-required", "timestamp-missing", "published-date", "section-missing",
-            "communication-missing"} <= {d.code for d in found}
+    _, found = parsed(
+        RECORD.replace(
+            "  unknown: [severity, authors, reviewers, detected, mitigated, published_on, "
+            "impact.summary, root_causes,\n            action_items, communications, "
+            "sections]\n",
+            "",
+        )
+    )
+    assert {
+        "missing-field",
+        "reviewer-required",
+        "timestamp-missing",
+        "published-date",
+        "section-missing",
+        "communication-missing",
+    } <= {d.code for d in found}
 
 
 def test_unknown_given_when_the_record_fills_a_fact_in():
@@ -341,17 +403,20 @@ def test_maintenance_needs_no_severity_impact_or_review_sections():
     text = RECORD.replace("title: Imported", "title: Imported\nkind: maintenance").replace(
         "  unknown: [severity, authors, reviewers, detected, mitigated, published_on, impact.summary, root_causes,\n"
         "            action_items, communications, sections]\n",
-        "  unknown: [authors, reviewers, published_on, communications]\n")
+        "  unknown: [authors, reviewers, published_on, communications]\n",
+    )
     pm, found = parsed(text)
     assert found == [] and pm.is_maintenance
 
 
 def _maintenance_views(**times):
     policy = Policy(services=(Service("api", component="API"),))
-    text = RECORD.replace("title: Imported", "title: Imported\nkind: maintenance").replace(
-        "resolved: unknown", "\n".join(f"{k}: {v}" for k, v in times.items())).replace(
-        "started: 2024-03-14\n", "").replace(
-        "provenance:", "public:\n  title: Upgrade\n  summary: We upgrade.\n  components: [API]\nprovenance:")
+    text = (
+        RECORD.replace("title: Imported", "title: Imported\nkind: maintenance")
+        .replace("resolved: unknown", "\n".join(f"{k}: {v}" for k, v in times.items()))
+        .replace("started: 2024-03-14\n", "")
+        .replace("provenance:", "public:\n  title: Upgrade\n  summary: We upgrade.\n  components: [API]\nprovenance:")
+    )
     pm, _ = parsed(text, policy)
     return public_incidents([pm], policy)
 

@@ -51,9 +51,13 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
 
 
 EDITS = {
-    "body": lambda folder: _edit(folder, TODAY_FREE, "## Summary", "## Summary\n\nOne more sentence, in the body only.\n"),
+    "body": lambda folder: _edit(
+        folder, TODAY_FREE, "## Summary", "## Summary\n\nOne more sentence, in the body only.\n"
+    ),
     "front matter": lambda folder: _edit(folder, TODAY_FREE, "title: ", "title: Renamed "),
-    "a broken related link elsewhere": lambda folder: (folder / f"{TODAY_FREE}.md").rename(folder / "2026-02-17-renamed.md"),
+    "a broken related link elsewhere": lambda folder: (folder / f"{TODAY_FREE}.md").rename(
+        folder / "2026-02-17-renamed.md"
+    ),
     "a deleted file": lambda folder: (folder / f"{TODAY_FREE}.md").unlink(),
     "a new file": lambda folder: shutil.copy(folder / f"{TODAY_FREE}.md", folder / "2026-02-18-copy.md"),
 }
@@ -70,8 +74,11 @@ class Served:
 
     def __init__(self, folder: Path):
         self.folder, self.sessions, self.fresh = folder, {}, {}
-        self.pristine = {path.relative_to(folder): path.read_bytes() for path in (folder / "postmortems").rglob("*")
-                         if path.is_file()}
+        self.pristine = {
+            path.relative_to(folder): path.read_bytes()
+            for path in (folder / "postmortems").rglob("*")
+            if path.is_file()
+        }
         self.edited: dict[bool, str | None] = {}  # the edit each session's last build saw (None: the example as in git)
 
     def restore(self) -> None:
@@ -174,8 +181,13 @@ def test_dirty_rebuilds_only_the_pages_an_edit_of_a_body_changes(example, caplog
 
     monkeypatch.setattr(mkdocs_build, "_populate_page", populate)
     _build(config, served, True, caplog)
-    ours = [uri for uri in rendered if uri.startswith(("postmortems/", "root-causes/", "action-items/", "services/",
-                                                       "metrics/", "communications/", "status/"))]
+    ours = [
+        uri
+        for uri in rendered
+        if uri.startswith(
+            ("postmortems/", "root-causes/", "action-items/", "services/", "metrics/", "communications/", "status/")
+        )
+    ]
     assert ours == [f"postmortems/{TODAY_FREE}.md"]
 
 
@@ -209,9 +221,15 @@ CHANGES = {
     "blame naming someone from another file": ([_people_blamed], [TODAY_FREE]),
     "a deleted file named in related elsewhere": (["a deleted file"], [TODAY_FREE]),
     "a new file": (["a new file"], ["2026-02-18-copy"]),
-    "a new file far from every other start": ([lambda folder: (folder / "1999-01-01-old.md").write_text(
-        (folder / f"{TODAY_FREE}.md").read_text(encoding="utf-8").replace("started: 2026", "started: 1999", 1),
-        encoding="utf-8")], ["1999-01-01-old"]),
+    "a new file far from every other start": (
+        [
+            lambda folder: (folder / "1999-01-01-old.md").write_text(
+                (folder / f"{TODAY_FREE}.md").read_text(encoding="utf-8").replace("started: 2026", "started: 1999", 1),
+                encoding="utf-8",
+            )
+        ],
+        ["1999-01-01-old"],
+    ),
 }
 
 

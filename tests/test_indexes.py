@@ -30,23 +30,47 @@ from mkdocs_postmortems.model import ActionItem, Postmortem, RootCause
 from mkdocs_postmortems.policy import Category, Policy, Service
 
 ROOT = Path(__file__).resolve().parent.parent
-POLICY = Policy(services=(Service("checkout"), Service("payments"), Service("platform")),
-                categories=(Category("config-change"), Category("capacity"), Category("process")))
+POLICY = Policy(
+    services=(Service("checkout"), Service("payments"), Service("platform")),
+    categories=(Category("config-change"), Category("capacity"), Category("process")),
+)
 
 
 def at(day: str) -> datetime:
     return datetime.fromisoformat(day + "T10:00:00").replace(tzinfo=timezone.utc)
 
 
-def incident(pm_id: str, day: str, services=("checkout",), causes=(), items=(), severity="SEV2", **fields) -> Postmortem:
+def incident(
+    pm_id: str, day: str, services=("checkout",), causes=(), items=(), severity="SEV2", **fields
+) -> Postmortem:
     """`causes`: (id, kind, category, service); `items`: ActionItem keyword dicts."""
     return Postmortem(
-        id=pm_id, path=f"postmortems/{pm_id}.md", title=f"Incident {pm_id}", status="published", severity=severity,
-        services=tuple(services), started=at(day), detected=at(day) + timedelta(minutes=5),
-        mitigated=at(day) + timedelta(minutes=65), resolved=at(day) + timedelta(hours=3),
-        root_causes=tuple(RootCause(kind, category, f"{category} cause", cid, service) for cid, kind, category, service in causes),
-        action_items=tuple(ActionItem(**{"title": "Fix it", "owner": "team", "priority": "P2", "due": date(2030, 1, 1),
-                                         "status": "open", **item}) for item in items),
+        id=pm_id,
+        path=f"postmortems/{pm_id}.md",
+        title=f"Incident {pm_id}",
+        status="published",
+        severity=severity,
+        services=tuple(services),
+        started=at(day),
+        detected=at(day) + timedelta(minutes=5),
+        mitigated=at(day) + timedelta(minutes=65),
+        resolved=at(day) + timedelta(hours=3),
+        root_causes=tuple(
+            RootCause(kind, category, f"{category} cause", cid, service) for cid, kind, category, service in causes
+        ),
+        action_items=tuple(
+            ActionItem(
+                **{
+                    "title": "Fix it",
+                    "owner": "team",
+                    "priority": "P2",
+                    "due": date(2030, 1, 1),
+                    "status": "open",
+                    **item,
+                }
+            )
+            for item in items
+        ),
         **fields,
     )
 
@@ -64,41 +88,62 @@ def indexes_of(*postmortems: Postmortem, policy: Policy = POLICY, today: date = 
 FIX = {"status": "done", "addresses": ("c",)}
 
 
-@pytest.mark.parametrize("closed, recurred", [
-    (date(2024, 2, 29), True),   # closed before the later incident's start day
-    (date(2024, 3, 1), False),   # closed on the day it started: not known to be before
-    (date(2024, 3, 2), False),   # closed after
-])
+@pytest.mark.parametrize(
+    "closed, recurred",
+    [
+        (date(2024, 2, 29), True),  # closed before the later incident's start day
+        (date(2024, 3, 1), False),  # closed on the day it started: not known to be before
+        (date(2024, 3, 2), False),  # closed after
+    ],
+)
 def test_recurred_after_fix_needs_the_fix_closed_before_the_later_incident(closed, recurred):
-    first = incident("2024-01-10-a", "2024-01-10", causes=[("c", "causal", "config-change", "")],
-                     items=[{**FIX, "closed": closed}])
+    first = incident(
+        "2024-01-10-a", "2024-01-10", causes=[("c", "causal", "config-change", "")], items=[{**FIX, "closed": closed}]
+    )
     later = incident("2024-03-01-b", "2024-03-01", causes=[("x", "causal", "config-change", "")])
     found = indexes_of(first, later).recurred_after_fix
     assert [(r.later.id, r.earlier.id, r.service, r.category, r.fix.id) for r in found] == (
-        [("2024-03-01-b", "2024-01-10-a", "checkout", "config-change", "2024-01-10-a#1")] if recurred else [])
+        [("2024-03-01-b", "2024-01-10-a", "checkout", "config-change", "2024-01-10-a#1")] if recurred else []
+    )
 
 
 def test_open_fixes_and_other_categories_or_services_do_not_count_as_recurred_after_fix():
-    first = incident("2024-01-10-a", "2024-01-10", causes=[("c", "causal", "config-change", "")],
-                     items=[{"status": "in-progress", "addresses": ("c",)}])
-    other_category = incident("2024-02-01-b", "2024-02-01", causes=[("c", "causal", "capacity", "")],
-                              items=[{**FIX, "closed": date(2024, 2, 2)}])
-    other_service = incident("2024-03-01-c", "2024-03-01", services=["payments"],
-                             causes=[("c", "causal", "config-change", "")])
+    first = incident(
+        "2024-01-10-a",
+        "2024-01-10",
+        causes=[("c", "causal", "config-change", "")],
+        items=[{"status": "in-progress", "addresses": ("c",)}],
+    )
+    other_category = incident(
+        "2024-02-01-b",
+        "2024-02-01",
+        causes=[("c", "causal", "capacity", "")],
+        items=[{**FIX, "closed": date(2024, 2, 2)}],
+    )
+    other_service = incident(
+        "2024-03-01-c", "2024-03-01", services=["payments"], causes=[("c", "causal", "config-change", "")]
+    )
     later = incident("2024-04-01-d", "2024-04-01", causes=[("c", "causal", "config-change", "")])
     ix = indexes_of(first, other_category, other_service, later)
     assert ix.recurred_after_fix == []
     assert [(r.service, r.category, [pm.id for pm in r.postmortems]) for r in ix.recurring] == [
-        ("checkout", "config-change", ["2024-01-10-a", "2024-04-01-d"])]
+        ("checkout", "config-change", ["2024-01-10-a", "2024-04-01-d"])
+    ]
 
 
 def test_a_cause_counts_for_its_own_service_else_for_every_affected_one():
     ingress = ("c", "causal", "config-change", "platform")
-    first = incident("2024-01-10-a", "2024-01-10", services=["checkout", "payments"], causes=[ingress],
-                     items=[{**FIX, "closed": date(2024, 1, 20)}])
+    first = incident(
+        "2024-01-10-a",
+        "2024-01-10",
+        services=["checkout", "payments"],
+        causes=[ingress],
+        items=[{**FIX, "closed": date(2024, 1, 20)}],
+    )
     later = incident("2024-05-01-b", "2024-05-01", services=["checkout"], causes=[ingress])
-    unattributed = incident("2024-06-01-c", "2024-06-01", services=["checkout", "payments"],
-                            causes=[("c", "causal", "capacity", "")])
+    unattributed = incident(
+        "2024-06-01-c", "2024-06-01", services=["checkout", "payments"], causes=[("c", "causal", "capacity", "")]
+    )
     ix = indexes_of(first, later, unattributed)
     assert [(r.service, r.category) for r in ix.recurring] == [("platform", "config-change")]
     assert [(r.later.id, r.service) for r in ix.recurred_after_fix] == [("2024-05-01-b", "platform")]
@@ -120,21 +165,50 @@ def test_the_latest_fix_closed_before_the_incident_is_named():
 
 # --- action items ---------------------------------------------------------------------------------------------
 
+
 def test_action_items_have_stable_ids_and_the_seeds_sort_order():
     cause = [("c", "causal", "config-change", "")]
-    recurring_a = incident("2024-01-10-a", "2024-01-10", causes=cause, severity="SEV3",
-                           items=[{"priority": "P2", "addresses": ("c",)}, {"priority": "P1", "due": date(2024, 2, 1)}])
-    recurring_b = incident("2024-02-10-b", "2024-02-10", causes=cause, severity="SEV3",
-                           items=[{"priority": "P2", "addresses": ("c",), "due": date(2031, 1, 1)}])
-    severe = incident("2024-03-10-c", "2024-03-10", causes=[("d", "causal", "capacity", "")], severity="SEV1",
-                      items=[{"priority": "P2", "addresses": ("d",)}, {"status": "done", "closed": date(2024, 4, 1)},
-                             {"status": "wont-do", "closed": date(2024, 4, 2), "reason": "replaced"}])
+    recurring_a = incident(
+        "2024-01-10-a",
+        "2024-01-10",
+        causes=cause,
+        severity="SEV3",
+        items=[{"priority": "P2", "addresses": ("c",)}, {"priority": "P1", "due": date(2024, 2, 1)}],
+    )
+    recurring_b = incident(
+        "2024-02-10-b",
+        "2024-02-10",
+        causes=cause,
+        severity="SEV3",
+        items=[{"priority": "P2", "addresses": ("c",), "due": date(2031, 1, 1)}],
+    )
+    severe = incident(
+        "2024-03-10-c",
+        "2024-03-10",
+        causes=[("d", "causal", "capacity", "")],
+        severity="SEV1",
+        items=[
+            {"priority": "P2", "addresses": ("d",)},
+            {"status": "done", "closed": date(2024, 4, 1)},
+            {"status": "wont-do", "closed": date(2024, 4, 2), "reason": "replaced"},
+        ],
+    )
     ix = indexes_of(recurring_a, recurring_b, severe)
-    assert [e.id for e in ix.action_items] == ["2024-03-10-c#1", "2024-03-10-c#2", "2024-03-10-c#3",
-                                               "2024-02-10-b#1", "2024-01-10-a#1", "2024-01-10-a#2"]
+    assert [e.id for e in ix.action_items] == [
+        "2024-03-10-c#1",
+        "2024-03-10-c#2",
+        "2024-03-10-c#3",
+        "2024-02-10-b#1",
+        "2024-01-10-a#1",
+        "2024-01-10-a#2",
+    ]
     # priority, then the incident's severity, then how often the cause recurs, then due
-    assert [e.id for e in ix.open_items(POLICY)] == ["2024-01-10-a#2", "2024-03-10-c#1", "2024-01-10-a#1",
-                                                     "2024-02-10-b#1"]
+    assert [e.id for e in ix.open_items(POLICY)] == [
+        "2024-01-10-a#2",
+        "2024-03-10-c#1",
+        "2024-01-10-a#1",
+        "2024-02-10-b#1",
+    ]
     assert [e.recurrence for e in ix.open_items(POLICY)] == [0, 1, 2, 2]
     assert [e.id for e in ix.action_items if e.overdue] == ["2024-01-10-a#2"]
     assert [e.id for e in ix.closed_items("done")] == ["2024-03-10-c#2"]
@@ -143,6 +217,7 @@ def test_action_items_have_stable_ids_and_the_seeds_sort_order():
 
 
 # --- services, facets, backlinks, similar ------------------------------------------------------------------------
+
 
 def test_services_facets_and_backlinks():
     a = incident("2024-01-10-a", "2024-01-10", services=["checkout", "payments"], tags=("db", "sale"))
@@ -158,8 +233,10 @@ def test_services_facets_and_backlinks():
         "year": {"2025": ["2025-03-10-c", "2025-02-10-b"], "2024": ["2024-01-10-a"]},
         "tag": {"db": ["2025-03-10-c", "2024-01-10-a"], "sale": ["2024-01-10-a"]},
     }
-    assert {k: ids(v) for k, v in ix.backlinks.items()} == {"2024-01-10-a": ["2025-03-10-c", "2025-02-10-b"],
-                                                             "2025-02-10-b": ["2025-03-10-c"]}
+    assert {k: ids(v) for k, v in ix.backlinks.items()} == {
+        "2024-01-10-a": ["2025-03-10-c", "2025-02-10-b"],
+        "2025-02-10-b": ["2025-03-10-c"],
+    }
     checkout = next(s for s in ix.services if s.name == "checkout")
     assert ids(checkout.postmortems) == ["2025-03-10-c", "2024-01-10-a"]
     assert checkout.impact_minutes == 2 * 65  # started to mitigated, per incident
@@ -170,9 +247,13 @@ def test_services_facets_and_backlinks():
 def test_similar_incidents_share_a_service_and_category_ranked_by_overlap_then_time():
     def cause(category, service=""):
         return ("c" + category, "causal", category, service)
-    base = incident("2024-06-01-base", "2024-06-01", services=["checkout", "payments"],
-                    causes=[cause("capacity"), cause("process")])
-    both = incident("2020-01-01-both", "2020-01-01", services=["checkout"], causes=[cause("capacity"), cause("process")])
+
+    base = incident(
+        "2024-06-01-base", "2024-06-01", services=["checkout", "payments"], causes=[cause("capacity"), cause("process")]
+    )
+    both = incident(
+        "2020-01-01-both", "2020-01-01", services=["checkout"], causes=[cause("capacity"), cause("process")]
+    )
     near = incident("2024-06-05-near", "2024-06-05", services=["checkout"], causes=[cause("capacity")])
     far = incident("2022-01-01-far", "2022-01-01", services=["payments"], causes=[cause("capacity")])
     unrelated = incident("2024-06-02-unrelated", "2024-06-02", services=["checkout"], causes=[cause("config-change")])
@@ -182,8 +263,10 @@ def test_similar_incidents_share_a_service_and_category_ranked_by_overlap_then_t
 
 
 def test_similar_incidents_are_capped():
-    many = [incident(f"2024-01-{day:02d}-x", f"2024-01-{day:02d}", causes=[("c", "causal", "capacity", "")])
-            for day in range(1, 20)]
+    many = [
+        incident(f"2024-01-{day:02d}-x", f"2024-01-{day:02d}", causes=[("c", "causal", "capacity", "")])
+        for day in range(1, 20)
+    ]
     ix = indexes_of(*many)
     assert all(len(similar) == 5 for similar in ix.similar.values())
     assert [pm.id for pm in ix.similar["2024-01-10-x"]][:2] == ["2024-01-09-x", "2024-01-11-x"]
@@ -193,8 +276,11 @@ def test_quarters_and_months_include_quiet_ones():
     assert recent_quarters(at("2023-11-30"), at("2024-07-01"), 8) == ["2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4"]
     assert recent_quarters(at("0999-11-30"), at("1000-01-01"), 8) == ["1000-Q1", "0999-Q4"]  # sorts as it reads
     assert month_range("2023-11", "2024-02") == ["2023-11", "2023-12", "2024-01", "2024-02"]
-    pms = [incident("2024-01-10-a", "2024-01-10", severity="SEV1"), incident("2024-03-02-b", "2024-03-02"),
-           incident("2024-03-05-c", "2024-03-05")]
+    pms = [
+        incident("2024-01-10-a", "2024-01-10", severity="SEV1"),
+        incident("2024-03-02-b", "2024-03-02"),
+        incident("2024-03-05-c", "2024-03-05"),
+    ]
     months, series = monthly_counts(pms, ("SEV1", "SEV2", "SEV3"))
     assert months == ["2024-01", "2024-02", "2024-03"]
     assert series == [("SEV1", [1, 0, 0]), ("SEV2", [0, 0, 2])]  # severities with no incident are left out
@@ -216,20 +302,28 @@ def test_percentiles_interpolate_and_missing_timestamps_are_counted():
 
 # --- exports -----------------------------------------------------------------------------------------------------
 
+
 def test_csv_export_guards_against_spreadsheet_formulas_and_round_trips():
-    hostile = incident("2024-01-10-a", "2024-01-10", items=[{"title": "=HYPERLINK(\"http://evil\")", "owner": "@ops",
-                                                             "done_when": "-1 errors, \"quoted\", a,b"}])
+    hostile = incident(
+        "2024-01-10-a",
+        "2024-01-10",
+        items=[{"title": '=HYPERLINK("http://evil")', "owner": "@ops", "done_when": '-1 errors, "quoted", a,b'}],
+    )
     ix = indexes_of(hostile)
     rows = list(csv.DictReader(io.StringIO(as_text(write_action_items_csv, ix, lambda pm_id: f"postmortems/{pm_id}/"))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil\")" and rows[0]["owner"] == "'@ops"
-    assert rows[0]["done_when"] == "'-1 errors, \"quoted\", a,b"
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil")' and rows[0]["owner"] == "'@ops"
+    assert rows[0]["done_when"] == '\'-1 errors, "quoted", a,b'
     assert rows[0]["url"] == "postmortems/2024-01-10-a/#ai-2024-01-10-a-1" and rows[0]["overdue"] == "false"
 
 
 def test_json_exports_carry_every_postmortem_and_item():
-    a = incident("2024-01-10-a", "2024-01-10", causes=[("c", "causal", "capacity", "payments")],
-                 items=[{"addresses": ("c",)}, {"status": "done", "closed": date(2024, 2, 1)}])
+    a = incident(
+        "2024-01-10-a",
+        "2024-01-10",
+        causes=[("c", "causal", "capacity", "payments")],
+        items=[{"addresses": ("c",)}, {"status": "done", "closed": date(2024, 2, 1)}],
+    )
     b = incident("2024-02-10-b", "2024-02-10", related=("2024-01-10-a",))
     ix = indexes_of(a, b)
     kb = json.loads(as_text(write_knowledge_base_json, ix, lambda pm_id: f"postmortems/{pm_id}/", TODAY))
@@ -240,7 +334,9 @@ def test_json_exports_carry_every_postmortem_and_item():
     assert first["root_causes"][0]["service"] == "payments" and first["referenced_by"] == ["2024-02-10-b"]
     assert [item["id"] for item in first["action_items"]] == ["2024-01-10-a#1", "2024-01-10-a#2"]
     assert first["action_items"][1]["closed"] == "2024-02-01" and first["started"] == "2024-01-10T10:00:00Z"
-    items = json.loads(as_text(write_action_items_json, ix, lambda pm_id: f"postmortems/{pm_id}/", TODAY))["action_items"]
+    items = json.loads(as_text(write_action_items_json, ix, lambda pm_id: f"postmortems/{pm_id}/", TODAY))[
+        "action_items"
+    ]
     assert [item["id"] for item in items] == ["2024-01-10-a#1", "2024-01-10-a#2"]
 
 
@@ -254,6 +350,7 @@ def test_site_map_gives_each_value_its_own_page():
 
 
 # --- the example, against an independent count of its front matter ---------------------------------------------
+
 
 def example():
     import mkdocs.config
@@ -272,21 +369,36 @@ def example():
 def test_example_indexes_agree_with_an_independent_count():
     _kb, ix, raw = example()
     causes = Counter((rc["category"], rc["kind"]) for v in raw.values() for rc in v.get("root_causes", []))
-    assert {(c.name, kind): len(entries) for c in ix.categories for kind, entries in c.by_kind.items() if entries} == causes
+    assert {
+        (c.name, kind): len(entries) for c in ix.categories for kind, entries in c.by_kind.items() if entries
+    } == causes
     items = [(pm_id, n, ai) for pm_id, v in raw.items() for n, ai in enumerate(v.get("action_items", []), 1)]
     assert sorted(e.id for e in ix.action_items) == sorted(f"{pm_id}#{n}" for pm_id, n, _ in items)
-    overdue = {f"{pm_id}#{n}" for pm_id, n, ai in items
-               if ai["status"] in ("open", "in-progress") and ai["due"] < TODAY}
+    overdue = {
+        f"{pm_id}#{n}" for pm_id, n, ai in items if ai["status"] in ("open", "in-progress") and ai["due"] < TODAY
+    }
     assert {e.id for e in ix.action_items if e.overdue} == overdue and overdue
     by_service = Counter(s for v in raw.values() for s in v["services"])
     assert {s.name: len(s.postmortems) for s in ix.services} == dict(by_service)
-    assert {v: len(pms) for v, pms in ix.facets["severity"].items()} == dict(Counter(v["severity"] for v in raw.values() if "severity" in v))
+    assert {v: len(pms) for v, pms in ix.facets["severity"].items()} == dict(
+        Counter(v["severity"] for v in raw.values() if "severity" in v)
+    )
     pairs = Counter()
     for v in raw.values():
-        pairs.update({(rc.get("service"), rc["category"]) if rc.get("service") else (s, rc["category"])
-                      for rc in v.get("root_causes", []) for s in ([rc["service"]] if rc.get("service") else v["services"])})
-    assert {(r.service, r.category): len(r.postmortems) for r in ix.recurring} == {k: n for k, n in pairs.items() if n > 1}
+        pairs.update(
+            {
+                (rc.get("service"), rc["category"]) if rc.get("service") else (s, rc["category"])
+                for rc in v.get("root_causes", [])
+                for s in ([rc["service"]] if rc.get("service") else v["services"])
+            }
+        )
+    assert {(r.service, r.category): len(r.postmortems) for r in ix.recurring} == {
+        k: n for k, n in pairs.items() if n > 1
+    }
     # The story the example tells: the ingress config change on platform-k8s recurred after its fix.
-    assert ("2026-06-23-ingress-forwarded-headers-rate-limit", "2025-09-10-notification-email-backlog",
-            "platform-k8s", "config-change") in {(r.later.id, r.earlier.id, r.service, r.category)
-                                                 for r in ix.recurred_after_fix}
+    assert (
+        "2026-06-23-ingress-forwarded-headers-rate-limit",
+        "2025-09-10-notification-email-backlog",
+        "platform-k8s",
+        "config-change",
+    ) in {(r.later.id, r.earlier.id, r.service, r.category) for r in ix.recurred_after_fix}

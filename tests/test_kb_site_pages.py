@@ -13,8 +13,13 @@ import yaml
 
 from site_support import IMG, REPO, SCRIPT, build_site, links_of, make_site, postmortem, resolve, section, snapshot
 
-PAGES = ["root-causes/index.html", "action-items/index.html", "services/index.html", "metrics/index.html",
-         "postmortems/index.html"]
+PAGES = [
+    "root-causes/index.html",
+    "action-items/index.html",
+    "services/index.html",
+    "metrics/index.html",
+    "postmortems/index.html",
+]
 
 
 def copy_example(root: Path) -> Path:
@@ -37,9 +42,13 @@ def html_pages(site: Path) -> list[Path]:
 def test_every_page_is_built_and_every_internal_link_resolves(example):
     for name in PAGES:
         assert (example / name).is_file(), name
-    for name in ("services/platform-k8s/index.html", "postmortems/severity/sev1/index.html",
-                 "postmortems/year/2025/index.html", "postmortems/tag/kubernetes/index.html",
-                 "postmortems/service/checkout/index.html"):
+    for name in (
+        "services/platform-k8s/index.html",
+        "postmortems/severity/sev1/index.html",
+        "postmortems/year/2025/index.html",
+        "postmortems/tag/kubernetes/index.html",
+        "postmortems/service/checkout/index.html",
+    ):
         assert (example / name).is_file(), name
     broken = []
     for path in html_pages(example):
@@ -60,7 +69,10 @@ def test_home_page_links_every_cross_incident_page(example):
 
 
 def test_filter_pages_list_exactly_the_matching_postmortems(example):
-    raw = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]) for p in (REPO / "postmortems").glob("*.md")}
+    raw = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1])
+        for p in (REPO / "postmortems").glob("*.md")
+    }
     shown = {pm_id: v for pm_id, v in raw.items() if v["status"] != "draft"}
     listing = (example / "postmortems/service/platform-k8s/index.html").read_text(encoding="utf-8")
     listed = {href.strip("./").split("/")[-1] for href, _ in links_of(section(listing, "pm-index"))}
@@ -79,14 +91,23 @@ def test_exports_parse_and_point_at_pages(example):
     assert [row["id"] for row in rows] == [item["id"] for item in items]
     assert len(items) == sum(len(record["action_items"]) for record in data["postmortems"])
     page_of_first = items[0]["url"].split("#")[0]
-    assert f'id="{items[0]["url"].split("#")[1]}"' in (example / page_of_first / "index.html").read_text(encoding="utf-8")
+    assert f'id="{items[0]["url"].split("#")[1]}"' in (example / page_of_first / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_cross_incident_pages_stay_out_of_the_search_index(example):
     docs = json.loads((example / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
     locations = {doc["location"].split("#")[0] for doc in docs}
-    for uri in ("root-causes/", "action-items/", "services/", "metrics/", "postmortems/", "services/checkout/",
-                "postmortems/tag/kubernetes/"):
+    for uri in (
+        "root-causes/",
+        "action-items/",
+        "services/",
+        "metrics/",
+        "postmortems/",
+        "services/checkout/",
+        "postmortems/tag/kubernetes/",
+    ):
         assert uri not in locations, uri
     texts = " ".join(doc["text"] for doc in docs if doc["location"].startswith("postmortems/2025-09-10"))
     assert "default-deny egress NetworkPolicy" in texts  # a root-cause summary is searchable on its postmortem
@@ -98,18 +119,22 @@ def test_search_index_is_within_1_2x_of_the_same_site_without_the_plugin(example
     shutil.copytree(REPO / "docs", tmp_path / "docs")
     shutil.copytree(REPO / "postmortems", tmp_path / "docs" / "postmortems")
     config["plugins"] = ["search"]
+
     def kept(entries):  # the nav without the plugin's pages, its sections (the manual) kept
         for entry in entries:
-            (title, target), = entry.items()
+            ((title, target),) = entry.items()
             if isinstance(target, list):
                 yield {title: list(kept(target))}
             elif (tmp_path / "docs" / target).exists():
                 yield entry
+
     config["nav"] = list(kept(config["nav"]))
     config["not_in_nav"] = "/postmortems/"
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     baseline = build_site(tmp_path / "mkdocs.yml")
-    ratio = (example / "search/search_index.json").stat().st_size / (baseline / "search/search_index.json").stat().st_size
+    ratio = (example / "search/search_index.json").stat().st_size / (
+        baseline / "search/search_index.json"
+    ).stat().st_size
     assert 1.0 < ratio <= 1.2, ratio
 
 
@@ -124,23 +149,41 @@ def test_two_builds_of_the_example_are_byte_identical(example, tmp_path):
 def test_a_page_of_the_users_keeps_its_text_and_templates_can_be_overridden(tmp_path):
     (tmp_path / "overrides" / "postmortems").mkdir(parents=True)
     (tmp_path / "overrides" / "postmortems" / "metrics.html").write_text(
-        '<p class="our-metrics">{{ count }} incidents, our way.</p>\n', encoding="utf-8")
-    config = make_site(tmp_path, {"2024-03-14-one.md": postmortem("2024-03-14-one")},
-                       config={"theme": {"name": "material", "font": False, "custom_dir": "overrides"}},
-                       docs={"root-causes/index.md": "# Why things break\n\nOur taxonomy is explained in the handbook.\n"})
+        '<p class="our-metrics">{{ count }} incidents, our way.</p>\n', encoding="utf-8"
+    )
+    config = make_site(
+        tmp_path,
+        {"2024-03-14-one.md": postmortem("2024-03-14-one")},
+        config={"theme": {"name": "material", "font": False, "custom_dir": "overrides"}},
+        docs={"root-causes/index.md": "# Why things break\n\nOur taxonomy is explained in the handbook.\n"},
+    )
     site = build_site(config, strict=True)
     causes = (site / "root-causes/index.html").read_text(encoding="utf-8")
     assert "Why things break</h1>" in causes and "Our taxonomy is explained" in causes
     assert causes.index("Our taxonomy is explained") < causes.index('id="recurring"')
     assert ">Root causes</h1>" not in causes  # the user's heading, not a second one of ours
-    assert '<p class="our-metrics">1 incidents, our way.</p>' in (site / "metrics/index.html").read_text(encoding="utf-8")
+    assert '<p class="our-metrics">1 incidents, our way.</p>' in (site / "metrics/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_front_matter_stays_text_on_every_cross_incident_page(tmp_path):
-    hostile = postmortem("2024-03-14-hostile", tags=[SCRIPT, IMG], title=f"Outage {SCRIPT}",
-                         root_causes=[{"id": "c", "kind": "causal", "category": "capacity", "summary": f"Cause {IMG}"}],
-                         action_items=[{"title": f"Fix {SCRIPT}", "owner": f"=cmd|{IMG}", "priority": "P1",
-                                        "due": "2099-01-01", "status": "open", "addresses": ["c"]}])
+    hostile = postmortem(
+        "2024-03-14-hostile",
+        tags=[SCRIPT, IMG],
+        title=f"Outage {SCRIPT}",
+        root_causes=[{"id": "c", "kind": "causal", "category": "capacity", "summary": f"Cause {IMG}"}],
+        action_items=[
+            {
+                "title": f"Fix {SCRIPT}",
+                "owner": f"=cmd|{IMG}",
+                "priority": "P1",
+                "due": "2099-01-01",
+                "status": "open",
+                "addresses": ["c"],
+            }
+        ],
+    )
     site = build_site(make_site(tmp_path, {"2024-03-14-hostile.md": hostile}))
     pages = [p for p in html_pages(site) if "search" not in p.parts]
     assert len([p for p in pages if "/tag/" in p.as_posix()]) == 2
@@ -161,29 +204,39 @@ def test_automatic_nav_holds_only_the_index_which_links_the_cross_incident_pages
     assert nav & set(PAGES) == {"postmortems/index.html"}
     assert not any(name.startswith(("postmortems/2024", "postmortems/tag", "services/")) for name in nav)
     listing = (site / "postmortems/index.html").read_text(encoding="utf-8")
-    linked = {resolve(site, "postmortems/index.html", href).relative_to(site).as_posix() for href, _ in links_of(listing)}
+    linked = {
+        resolve(site, "postmortems/index.html", href).relative_to(site).as_posix() for href, _ in links_of(listing)
+    }
     assert set(PAGES) - {"postmortems/index.html"} <= linked
 
 
 def test_no_page_shows_a_drafts_title(example):
-    drafts = [yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]) for p in (REPO / "postmortems").glob("*.md")]
+    drafts = [
+        yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]) for p in (REPO / "postmortems").glob("*.md")
+    ]
     titles = [v["title"] for v in drafts if v["status"] == "draft"]
     assert titles
     files = [p for p in example.rglob("*") if p.suffix in (".html", ".json", ".csv")]
-    leaks = [(p.relative_to(example).as_posix(), t) for p in files for t in titles if t in p.read_text(encoding="utf-8")]
+    leaks = [
+        (p.relative_to(example).as_posix(), t) for p in files for t in titles if t in p.read_text(encoding="utf-8")
+    ]
     assert leaks == []
-    assert "not published: draft" in (example / "postmortems/2024-10-27-delivery-slot-dst-overbooking/index.html").read_text(encoding="utf-8")
+    assert "not published: draft" in (
+        example / "postmortems/2024-10-27-delivery-slot-dst-overbooking/index.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_communications_page_lists_who_was_told_and_what_is_owed(example, tmp_path):
     html = (example / "communications/index.html").read_text(encoding="utf-8")
-    row = html[html.index("2025-05-16-duplicate-card-charges/"):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index("2025-05-16-duplicate-card-charges/") :]
+    row = row[: row.index("</tr>")]
     assert row.count("regulator portal") == 1 and "email" in row and "—</td>" in row  # reported, nothing owed
     assert "Nothing is owed." in html
     # the same knowledge base without the regulator reports owes one
     copy_example(tmp_path)
     path = tmp_path / "postmortems" / "2025-05-16-duplicate-card-charges.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("audience: regulators", "audience: internal"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("audience: regulators", "audience: internal"), encoding="utf-8"
+    )
     owing = build_site(tmp_path / "mkdocs.yml").joinpath("communications/index.html").read_text(encoding="utf-8")
     assert "1 incident still owes a notice." in owing and "regulators: missing" in owing

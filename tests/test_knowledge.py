@@ -61,7 +61,8 @@ def test_the_knowledge_base_shows_newest_first_and_drafts_only_when_asked(tmp_pa
     (tmp_path / f"{PM_ID}.md").write_text(VALID)
     (tmp_path / "2025-01-02-later.md").write_text(VALID.replace("2024-03-14", "2025-01-02"))
     (tmp_path / "2025-06-01-draft.md").write_text(
-        VALID.replace("2024-03-14", "2025-06-01").replace("status: published", "status: draft"))
+        VALID.replace("2024-03-14", "2025-06-01").replace("status: published", "status: draft")
+    )
     kb = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path)
     assert [pm.id for pm in kb.published()] == ["2025-01-02-later", PM_ID]
     with_drafts = load_knowledge_base(tmp_path, make_policy(include_drafts=True), today=TODAY, base=tmp_path)
@@ -92,11 +93,14 @@ def test_a_cache_gives_the_answer_of_a_fresh_load(tmp_path):
     assert cache.hits == 2
 
 
-@pytest.mark.parametrize("path, base, shown", [
-    ("/work/repo/postmortems/a.md", "/work/repo", "postmortems/a.md"),
-    ("/work/repo/postmortems/a.md", "/work/repo/", "postmortems/a.md"),
-    ("/work/repository/a.md", "/work/repo", "/work/repository/a.md"),  # a sibling sharing the prefix: not below
-    ("/elsewhere/a.md", "/work/repo", "/elsewhere/a.md"),
-])
+@pytest.mark.parametrize(
+    "path, base, shown",
+    [
+        ("/work/repo/postmortems/a.md", "/work/repo", "postmortems/a.md"),
+        ("/work/repo/postmortems/a.md", "/work/repo/", "postmortems/a.md"),
+        ("/work/repository/a.md", "/work/repo", "/work/repository/a.md"),  # a sibling sharing the prefix: not below
+        ("/elsewhere/a.md", "/work/repo", "/elsewhere/a.md"),
+    ],
+)
 def test_a_path_is_shown_relative_to_the_base_when_below_it(path, base, shown):
     assert display_path(Path(path), base) == shown

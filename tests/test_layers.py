@@ -66,7 +66,8 @@ def _is_package(module: str) -> bool:
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imported(module: str, node: ast.Import | ast.ImportFrom) -> list[str]:
@@ -76,7 +77,7 @@ def _imported(module: str, node: ast.Import | ast.ImportFrom) -> list[str]:
         return [alias.name for alias in node.names if alias.name.split(".")[0] == PACKAGE]
     if node.level:
         base = module.split(".") if _is_package(module) else module.split(".")[:-1]
-        base = base[:len(base) - node.level + 1]
+        base = base[: len(base) - node.level + 1]
         origin = ".".join(base + ([node.module] if node.module else []))
     else:
         origin = node.module or ""
@@ -109,8 +110,11 @@ def _runs(source: str, target: str) -> list[str]:
     (its own packages) nor the root."""
     parts = target.split(".")
     packages = [".".join(parts[:end]) for end in range(2, len(parts))]
-    return [name for name in (*packages, target)
-            if name != PACKAGE and not (source + ".").startswith(name + ".") and name != source]
+    return [
+        name
+        for name in (*packages, target)
+        if name != PACKAGE and not (source + ".").startswith(name + ".") and name != source
+    ]
 
 
 def graph(with_lazy: bool = False) -> dict[str, dict[str, int]]:
@@ -134,7 +138,7 @@ def cycle(edges: dict[str, dict[str, int]]) -> list[str] | None:
         path.append(module)
         for target in sorted(edges.get(module, ())):
             if state.get(target) == 1:
-                return [*path[path.index(target):], target]
+                return [*path[path.index(target) :], target]
             if target not in state:
                 found = visit(target)
                 if found:
@@ -169,6 +173,7 @@ def _short(module: str) -> str:
 # (a) Every module imports on its own, in a fresh interpreter. The package's `__init__.py` runs first and loads the
 # core in its own order, so this alone would not see a cycle; (b) reads the graph for that.
 
+
 def _import_alone(module: str) -> tuple[str, str]:
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120)
     return module, done.stderr if done.returncode else ""
@@ -189,6 +194,7 @@ def test_the_graph_knows_every_module():
 
 # (b) The module-level imports form no cycle.
 
+
 def test_the_module_level_imports_form_no_cycle():
     edges = graph()
     found = cycle(edges)
@@ -203,11 +209,17 @@ def test_the_registry_imports_nothing_above_it():
 
 # (c) The core imports no MkDocs, nor an adapter.
 
+
 def _mkdocs_imports(module: str) -> list[int]:
     lines = []
     for node in ast.walk(ast.parse(_path(module).read_text(encoding="utf-8"))):
-        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
-                 [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom) and not node.level
+            else []
+        )
         lines += [node.lineno for name in names if name.split(".")[0] == "mkdocs"]
     return lines
 
@@ -220,19 +232,25 @@ def test_the_core_imports_no_mkdocs():
 
 def test_the_core_imports_no_adapter():
     edges = graph(with_lazy=True)
-    found = {_short(module): sorted(_short(t) for t in edges[module] if _is_adapter(t))
-             for module in CORE if any(_is_adapter(t) for t in edges[module])}
+    found = {
+        _short(module): sorted(_short(t) for t in edges[module] if _is_adapter(t))
+        for module in CORE
+        if any(_is_adapter(t) for t in edges[module])
+    }
     assert not found, f"core modules importing an adapter: {found}"
 
 
 def test_the_whole_core_loads_without_mkdocs():
-    code = (f"import sys\nfor name in {CORE!r}:\n    __import__(name)\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'mkdocs'))")
+    code = (
+        f"import sys\nfor name in {CORE!r}:\n    __import__(name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'mkdocs'))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == "[]"
 
 
 # (d) No import inside a function dodges a cycle; those in the core are listed, each with its reason.
+
 
 def test_no_import_inside_a_function_dodges_a_cycle():
     edges = graph(with_lazy=True)
@@ -241,10 +259,15 @@ def test_no_import_inside_a_function_dodges_a_cycle():
 
 
 def test_the_imports_inside_functions_in_the_core_are_the_listed_ones():
-    lazy = {(_short(i.source), _short(i.target)) for module in CORE for i in imports_of(module)
-            if i.lazy and i.target in _runs(i.source, i.target)}
+    lazy = {
+        (_short(i.source), _short(i.target))
+        for module in CORE
+        for i in imports_of(module)
+        if i.lazy and i.target in _runs(i.source, i.target)
+    }
     assert lazy == set(LAZY_IN_CORE), (
-        f"unlisted: {sorted(lazy - set(LAZY_IN_CORE))}; listed but gone: {sorted(set(LAZY_IN_CORE) - lazy)}")
+        f"unlisted: {sorted(lazy - set(LAZY_IN_CORE))}; listed but gone: {sorted(set(LAZY_IN_CORE) - lazy)}"
+    )
 
 
 @pytest.mark.parametrize("module", ["policy", "checks.registry", "dates", "kb_site.metrics", "kb_site.indexes"])

@@ -94,7 +94,8 @@ def test_every_module_has_the_test_file_of_its_name(module):
     dotted = ".".join((*module.parent.parts, module.stem))
     package = ".".join(("mkdocs_postmortems", *module.parent.parts))
     imported = re.search(rf"\bmkdocs_postmortems\.{re.escape(dotted)}\b", text) or re.search(
-        rf"^from {re.escape(package)} import [^\n]*\b{module.stem}\b", text, re.MULTILINE)
+        rf"^from {re.escape(package)} import [^\n]*\b{module.stem}\b", text, re.MULTILINE
+    )
     named = re.search(rf"(?<![\w/.]){re.escape(module.as_posix())}\b", text)
     assert imported or named, f"tests/test_{name}.py neither imports nor names {module.as_posix()}"
 
@@ -103,7 +104,8 @@ def test_every_module_has_the_test_file_of_its_name(module):
 def test_every_test_file_is_a_modules_or_listed_as_cross_cutting(name):
     assert owner(name) is not None or name in CROSS_CUTTING, (
         f"tests/test_{name}.py is named for no module (test_<name>.py, test_<name>_<aspect>.py): rename it after the "
-        "module it tests, or list it in CROSS_CUTTING with what it covers")
+        "module it tests, or list it in CROSS_CUTTING with what it covers"
+    )
 
 
 def test_the_cross_cutting_list_names_existing_files_that_are_no_modules():

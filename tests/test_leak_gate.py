@@ -20,12 +20,31 @@ from mkdocs_postmortems.policy import Service
 from mkdocs_postmortems.status_site.leak_gate import RULES_OF_THE_GATE, LeakGate
 from mkdocs_postmortems.status_site.normalise import BIDI_CONTROLS, display_order, displayed, fold, normalise
 
-SERVICES = (Service("checkout", component="Checkout"), Service("payments", component="Payments"),
-            Service("notifications", component="Notifications"), Service("search", component="Search"),
-            Service("orders-db"), Service("platform-k8s"), Service("ledger"), Service("identity"),
-            Service("delivery-scheduler", component="Delivery slots"))
-PEOPLE = ("alice", "j.osei", "a_okafor", "osei.k", "jordan.osei", "m.king", "k.young", "a.long", "s.brown",
-          "kevin.young", "Priya Raman", "team-search")
+SERVICES = (
+    Service("checkout", component="Checkout"),
+    Service("payments", component="Payments"),
+    Service("notifications", component="Notifications"),
+    Service("search", component="Search"),
+    Service("orders-db"),
+    Service("platform-k8s"),
+    Service("ledger"),
+    Service("identity"),
+    Service("delivery-scheduler", component="Delivery slots"),
+)
+PEOPLE = (
+    "alice",
+    "j.osei",
+    "a_okafor",
+    "osei.k",
+    "jordan.osei",
+    "m.king",
+    "k.young",
+    "a.long",
+    "s.brown",
+    "kevin.young",
+    "Priya Raman",
+    "team-search",
+)
 GATE = LeakGate(make_policy(services=SERVICES, public_deny=("Project Falcon",)), PEOPLE)
 
 
@@ -39,25 +58,34 @@ def rules(text: str, gate: LeakGate = GATE) -> set[str]:
 
 # --- what the text displays: bidirectional controls ----------------------------------------------------------------
 
+
 def test_a_name_turned_around_by_an_override_is_found_as_shown_at_its_place():
     text = "Writes to \u202ebd-sredro\u202c failed."
     [before, name, after] = GATE.leaks(text)
     assert (name.rule, name.term, name.read_as, name.shown) == ("service", "bd-sredro", "orders-db", True)
-    assert text[name.start:name.end] == "bd-sredro" and name.start == text.index("bd-sredro")
-    assert [(before.rule, before.term), (after.rule, after.term)] == [("format-control", "\u202e"),
-                                                                      ("format-control", "\u202c")]
+    assert text[name.start : name.end] == "bd-sredro" and name.start == text.index("bd-sredro")
+    assert [(before.rule, before.term), (after.rule, after.term)] == [
+        ("format-control", "\u202e"),
+        ("format-control", "\u202c"),
+    ]
 
 
-@pytest.mark.parametrize("text, term", [
-    ("&#x202E;bd-sredro&#x202C; failed.", "bd-sredro"),  # the controls as HTML entities
-    ("\u2067\u202ebd-sredro\u202c\u2069 failed.", "bd-sredro"),  # inside an isolate
-    ("\u202e\u202eorders-db\u202c\u202c", None),  # an override inside an override: written as shown, found as written
-    ("\u202e\u202ddb\u202c-\u202dorders\u202c\u202c", "db\u202c-\u202dorders"),  # words kept, their order turned
-    ("\u202bdb\u200f-\u200forders\u202c", "db\u200f-\u200forders"),  # marks swap the words inside an embedding
-    ("\u2068\u202ebd-sredro\u202c\u2069", "bd-sredro"),  # a first-strong isolate
-    ("Thanks to \u202eecila\u202c.", "ecila"),  # a person
-    ("Ticket \u202e321-spo\u202c.", "321-spo"),  # a ticket
-])
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("&#x202E;bd-sredro&#x202C; failed.", "bd-sredro"),  # the controls as HTML entities
+        ("\u2067\u202ebd-sredro\u202c\u2069 failed.", "bd-sredro"),  # inside an isolate
+        (
+            "\u202e\u202eorders-db\u202c\u202c",
+            None,
+        ),  # an override inside an override: written as shown, found as written
+        ("\u202e\u202ddb\u202c-\u202dorders\u202c\u202c", "db\u202c-\u202dorders"),  # words kept, their order turned
+        ("\u202bdb\u200f-\u200forders\u202c", "db\u200f-\u200forders"),  # marks swap the words inside an embedding
+        ("\u2068\u202ebd-sredro\u202c\u2069", "bd-sredro"),  # a first-strong isolate
+        ("Thanks to \u202eecila\u202c.", "ecila"),  # a person
+        ("Ticket \u202e321-spo\u202c.", "321-spo"),  # a ticket
+    ],
+)
 def test_every_turned_around_name_is_found(text, term):
     named = [leak for leak in GATE.leaks(text) if leak.rule != "format-control"]
     assert named, text
@@ -72,31 +100,47 @@ def test_every_bidirectional_control_is_itself_a_finding(control):
     assert "display differently" in leak.what
 
 
-@pytest.mark.parametrize("text", [
-    "Thanks from the team \U0001f469\u200d\U0001f4bb",  # a zero-width joiner inside an emoji
-    "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f Customers in England",  # a flag's tags
-    "We \u2764\ufe0f our customers.",  # one variation selector after an emoji
-    "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # a zero-width non-joiner inside a Persian word
-    "Some pay\u00adments were slow.",  # a soft hyphen
-    "\u05d4\u05ea\u05e9\u05dc\u05d5\u05dd Checkout \u05e2\u05d5\u05d1\u05d3",  # Hebrew around a component, no control
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks from the team \U0001f469\u200d\U0001f4bb",  # a zero-width joiner inside an emoji
+        "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f Customers in England",  # a flag's tags
+        "We \u2764\ufe0f our customers.",  # one variation selector after an emoji
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # a zero-width non-joiner inside a Persian word
+        "Some pay\u00adments were slow.",  # a soft hyphen
+        "\u05d4\u05ea\u05e9\u05dc\u05d5\u05dd Checkout \u05e2\u05d5\u05d1\u05d3",  # Hebrew around a component, no control
+    ],
+)
 def test_format_characters_that_hide_nothing_pass(text):
     assert found(text) == []
 
 
-@pytest.mark.parametrize("text, hidden", [
-    ("Fixed.\U000e006f\U000e0072\U000e0064\U000e0065\U000e0072\U000e0073", "\U000e006f\U000e0072\U000e0064\U000e0065"
-                                                                            "\U000e0072\U000e0073"),
-    ("Fixed \ufe00\ufe01\ufe02.", "\ufe00\ufe01\ufe02"),  # one selector shows an emoji's form; a run hides
-])
+@pytest.mark.parametrize(
+    "text, hidden",
+    [
+        (
+            "Fixed.\U000e006f\U000e0072\U000e0064\U000e0065\U000e0072\U000e0073",
+            "\U000e006f\U000e0072\U000e0064\U000e0065\U000e0072\U000e0073",
+        ),
+        ("Fixed \ufe00\ufe01\ufe02.", "\ufe00\ufe01\ufe02"),  # one selector shows an emoji's form; a run hides
+    ],
+)
 def test_characters_that_carry_hidden_text_are_a_finding(text, hidden):
     [leak] = GATE.leaks(text)
     assert (leak.rule, leak.term) == ("format-control", hidden) and "no reader sees" in leak.what
 
 
-@pytest.mark.parametrize("text, term", [("al\u200bice", "al\u200bice"), ("orders\u200d-db", "orders\u200d-db"),
-                                        ("orders\u2060db", "orders\u2060db"), ("orders\u3164db", "orders\u3164db"),
-                                        ("j.\ufeffosei", "j.\ufeffosei"), ("orders\u2800db", "orders\u2800db")])
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("al\u200bice", "al\u200bice"),
+        ("orders\u200d-db", "orders\u200d-db"),
+        ("orders\u2060db", "orders\u2060db"),
+        ("orders\u3164db", "orders\u3164db"),
+        ("j.\ufeffosei", "j.\ufeffosei"),
+        ("orders\u2800db", "orders\u2800db"),
+    ],
+)
 def test_zero_width_and_blank_characters_inside_a_name_do_not_hide_it(text, term):
     assert [term] == [leak.term for leak in GATE.leaks(text)]
 
@@ -104,8 +148,9 @@ def test_zero_width_and_blank_characters_inside_a_name_do_not_hide_it(text, term
 def test_a_turned_around_finding_says_it_was_shown_so(tmp_path):
     summary = '"Writes to \\u202ebd-sredro\\u202c failed."'
     block = f"public:\n  title: Slow checkout\n  summary: {summary}\n  components: [Checkout]\n---\n"
-    (tmp_path / "2024-03-14-example.md").write_text(VALID.replace("---\n\n## Summary", block + "\n## Summary", 1),
-                                                    encoding="utf-8")
+    (tmp_path / "2024-03-14-example.md").write_text(
+        VALID.replace("---\n\n## Summary", block + "\n## Summary", 1), encoding="utf-8"
+    )
     kb = load_knowledge_base(tmp_path, make_policy(services=SERVICES), today=TODAY, base=tmp_path)
     messages = [d.message for d in kb.diagnostics if d.code == "public-leak"]
     assert any("`bd-sredro` (shown as `orders-db`), an internal service [service]" in m for m in messages)
@@ -114,29 +159,41 @@ def test_a_turned_around_finding_says_it_was_shown_so(tmp_path):
     assert hint.startswith("delete it") and "public.allow" not in hint
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("\u202eabc\u202c", "cba"),
-    ("x \u202eab \u202dcd\u202c ef\u202c y", "x fe cd ba y"),
-    ("\u202bdb\u200f-\u200forders\u202c", "orders\u200f-\u200fdb"),
-    ("\u2067\u202ebd-sredro\u202c\u2069 ok", "\u2067orders-db\u2069 ok"),
-    ("\u2068\u05d0 ab\u2069", "\u2068ab \u05d0\u2069"),
-    ("\u2067ab\u2069 cd", "\u2067ab\u2069 cd"),
-    ("ab\u202e12\u202c", "ab21"),
-    ("\u202bab \u05d0\u05d1 cd\u202c", "cd \u05d1\u05d0 ab"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("\u202eabc\u202c", "cba"),
+        ("x \u202eab \u202dcd\u202c ef\u202c y", "x fe cd ba y"),
+        ("\u202bdb\u200f-\u200forders\u202c", "orders\u200f-\u200fdb"),
+        ("\u2067\u202ebd-sredro\u202c\u2069 ok", "\u2067orders-db\u2069 ok"),
+        ("\u2068\u05d0 ab\u2069", "\u2068ab \u05d0\u2069"),
+        ("\u2067ab\u2069 cd", "\u2067ab\u2069 cd"),
+        ("ab\u202e12\u202c", "ab21"),
+        ("\u202bab \u05d0\u05d1 cd\u202c", "cd \u05d1\u05d0 ab"),
+    ],
+)
 def test_display_order_follows_the_bidirectional_algorithm(text, shown):
     """Expected orders as the Unicode bidirectional algorithm gives them (checked against the unicode-bidi crate)."""
     assert "".join(text[index] for index in display_order(text)) == shown
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.sampled_from("ab -.()\u05d0\u05d112\u0661\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                               "\u200e\u200f\n"), max_size=40))
+@given(
+    st.text(
+        st.sampled_from(
+            "ab -.()\u05d0\u05d112\u0661\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\n"
+        ),
+        max_size=40,
+    )
+)
 def test_display_order_places_every_shown_character_once(text):
     order = display_order(text)
     assert len(order) == len(set(order)) and set(order) <= set(range(len(text)))
-    shown = {index for index, char in enumerate(text)  # all but the controls the algorithm removes
-             if unicodedata.bidirectional(char) not in ("RLE", "LRE", "RLO", "LRO", "PDF", "BN")}
+    shown = {
+        index
+        for index, char in enumerate(text)  # all but the controls the algorithm removes
+        if unicodedata.bidirectional(char) not in ("RLE", "LRE", "RLO", "LRO", "PDF", "BN")
+    }
     assert shown <= set(order)
     if not any(control in text for control in "\u202b\u202e\u2067\u2068"):
         assert order == list(range(len(text)))  # nothing turns a letter around without a right-to-left control
@@ -155,11 +212,46 @@ def test_the_displayed_reading_maps_back_into_the_original():
 
 # --- any separator between a name's words --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("separator", ["-", "_", ".", " ", "", "/", ":", "+", "\\", "~", "\u00b7", "\u2022", "\u2044",
-                                       "\u30fb", "\u2013", "\u2014", " - ", " / ", " \u00b7 ", "--", "|", "\u2010",
-                                       "\u00a0", "\u3000", "\uff0f"])
-@pytest.mark.parametrize("first, second, rule", [("orders", "db", "service"), ("platform", "k8s", "service"),
-                                                 ("Priya", "Raman", "person"), ("Project", "Falcon", "deny")])
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        "-",
+        "_",
+        ".",
+        " ",
+        "",
+        "/",
+        ":",
+        "+",
+        "\\",
+        "~",
+        "\u00b7",
+        "\u2022",
+        "\u2044",
+        "\u30fb",
+        "\u2013",
+        "\u2014",
+        " - ",
+        " / ",
+        " \u00b7 ",
+        "--",
+        "|",
+        "\u2010",
+        "\u00a0",
+        "\u3000",
+        "\uff0f",
+    ],
+)
+@pytest.mark.parametrize(
+    "first, second, rule",
+    [
+        ("orders", "db", "service"),
+        ("platform", "k8s", "service"),
+        ("Priya", "Raman", "person"),
+        ("Project", "Falcon", "deny"),
+    ],
+)
 def test_any_separator_joins_a_name(separator, first, second, rule):
     text = f"Then {first}{separator}{second} was restarted."
     assert (rule, f"{first}{separator}{second}") in found(text)
@@ -183,14 +275,17 @@ def test_any_run_of_punctuation_or_symbols_joins_a_name(marks, before, after):
     assert ("service", f"orders{before}{marks}{after}db") in found(text), marks
 
 
-@pytest.mark.parametrize("text", [
-    "Some orders, db maintenance aside, shipped.",  # a comma lists two things
-    "We delayed orders; db work continues.",
-    "We delayed orders. DB maintenance is done.",  # a sentence ends between them
-    "We delayed orders: db upgrades follow.",
-    "Were orders? Db...",
-    "Orders ... db",  # more than three marks
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some orders, db maintenance aside, shipped.",  # a comma lists two things
+        "We delayed orders; db work continues.",
+        "We delayed orders. DB maintenance is done.",  # a sentence ends between them
+        "We delayed orders: db upgrades follow.",
+        "Were orders? Db...",
+        "Orders ... db",  # more than three marks
+    ],
+)
 def test_a_clause_or_sentence_break_does_not_join_a_name(text):
     assert "service" not in rules(text)
 
@@ -203,47 +298,98 @@ def test_a_term_with_marks_at_its_ends_stays_one_word():
 
 # --- suffixes, prefixes and plurals --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("term", [
-    "orders-db-primary", "orders-db-replica", "orders_db_secondary", "orders-db-prod", "orders-db-production",
-    "orders-db-staging", "orders-db-stg", "orders-db-dev", "orders-db-canary", "orders-db-blue", "orders-db-green",
-    "orders-db-eu", "orders-db-us", "orders-db-1", "orders-db-01", "orders-db1", "orders/db/replica",
-    "orders\u00b7db\u00b7primary", "orders-db-eu-west-1", "orders-db-v2", "prod-orders-db", "eu.orders-db",
-    "staging_orders_db_replica", "orders-dbs", "orders-db-replicas", "platform-k8s-staging", "ledgers",
-    "identities", "ledger-api", "identity-svc-canary",
-])
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "orders-db-primary",
+        "orders-db-replica",
+        "orders_db_secondary",
+        "orders-db-prod",
+        "orders-db-production",
+        "orders-db-staging",
+        "orders-db-stg",
+        "orders-db-dev",
+        "orders-db-canary",
+        "orders-db-blue",
+        "orders-db-green",
+        "orders-db-eu",
+        "orders-db-us",
+        "orders-db-1",
+        "orders-db-01",
+        "orders-db1",
+        "orders/db/replica",
+        "orders\u00b7db\u00b7primary",
+        "orders-db-eu-west-1",
+        "orders-db-v2",
+        "prod-orders-db",
+        "eu.orders-db",
+        "staging_orders_db_replica",
+        "orders-dbs",
+        "orders-db-replicas",
+        "platform-k8s-staging",
+        "ledgers",
+        "identities",
+        "ledger-api",
+        "identity-svc-canary",
+    ],
+)
 def test_an_internal_service_with_a_role_or_in_the_plural_is_found(term):
     assert found(f"Then {term} failed over.") == [("service", term)]
 
 
-@pytest.mark.parametrize("term", ["checkout-services", "payments-apis", "checkout-api-canary", "checkout.api",
-                                  "checkoutsvc", "notifications-workers", "search_proxies", "Checkout-Service-prod"])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "checkout-services",
+        "payments-apis",
+        "checkout-api-canary",
+        "checkout.api",
+        "checkoutsvc",
+        "notifications-workers",
+        "search_proxies",
+        "Checkout-Service-prod",
+    ],
+)
 def test_a_public_service_with_a_technical_suffix_is_found(term):
     assert found(f"Then {term} failed over.") == [("service", term)]
 
 
-@pytest.mark.parametrize("text", [
-    "Searches were slow; search results were stale.",  # the service is named like its public component
-    "Payments are processing again and checkouts complete.",
-    "Notifications were delayed for some customers.",
-    "The Checkout API and the Checkout service returned errors.",  # a public name, then a word of prose
-    "Checkout: API clients saw errors.", "Checkout/API errors are resolved.", "Payments, API and Website recovered.",
-    "Checkout & API recovered.", "Checkout + API recovered.",
-    "Checkout-prod is a phrase no one writes, and checkout-eu neither.",  # roles go with internal names only
-    "The orders-dbx and platform-k8s-tools names are someone else's.",
-    "Delivery slots recovered; delivery-slots and deliveries are public words.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Searches were slow; search results were stale.",  # the service is named like its public component
+        "Payments are processing again and checkouts complete.",
+        "Notifications were delayed for some customers.",
+        "The Checkout API and the Checkout service returned errors.",  # a public name, then a word of prose
+        "Checkout: API clients saw errors.",
+        "Checkout/API errors are resolved.",
+        "Payments, API and Website recovered.",
+        "Checkout & API recovered.",
+        "Checkout + API recovered.",
+        "Checkout-prod is a phrase no one writes, and checkout-eu neither.",  # roles go with internal names only
+        "The orders-dbx and platform-k8s-tools names are someone else's.",
+        "Delivery slots recovered; delivery-slots and deliveries are public words.",
+    ],
+)
 def test_public_names_in_prose_pass(text):
     assert found(text) == []
 
 
-@pytest.mark.parametrize("service, text, terms", [
-    (Service("search", component="Product search"), "Search was slow; searches time out.", []),
-    (Service("search", component="Product search"), "The search-api and searchsvc restarted.",
-     ["search-api", "searchsvc"]),
-    (Service("delivery-slots", component="Delivery slots"), "delivery-slots were full.", []),
-    (Service("search-indexer", component="Product search"), "search-indexer lagged.", ["search-indexer"]),
-    (Service("orders", component="Checkout"), "Orders were delayed.", ["Orders"]),
-])
+@pytest.mark.parametrize(
+    "service, text, terms",
+    [
+        (Service("search", component="Product search"), "Search was slow; searches time out.", []),
+        (
+            Service("search", component="Product search"),
+            "The search-api and searchsvc restarted.",
+            ["search-api", "searchsvc"],
+        ),
+        (Service("delivery-slots", component="Delivery slots"), "delivery-slots were full.", []),
+        (Service("search-indexer", component="Product search"), "search-indexer lagged.", ["search-indexer"]),
+        (Service("orders", component="Checkout"), "Orders were delayed.", ["Orders"]),
+    ],
+)
 def test_a_service_named_within_its_own_component_is_public(service, text, terms):
     """Customers read the component's name on the status page: a service named by one of its words is no secret."""
     assert [leak.term for leak in LeakGate(make_policy(services=(service,)), ()).leaks(text)] == terms
@@ -257,54 +403,96 @@ def test_the_example_catalog_common_words_pass_and_its_internal_ones_are_found()
     root = Path(__file__).resolve().parents[1]
     policy = policy_from_options(mkdocs.config.load_config(str(root / "mkdocs.yml")).plugins["postmortems"].config)
     gate = LeakGate(policy, ())
-    for text in ("Checkouts and payments are back to normal.", "Payments are processing; checkout is fast again.",
-                 "Notifications were delayed.", "Product searches were slow.", "Search was slow.",
-                 "Sign-in failed for some customers.",
-                 "Delivery slots could not be booked."):
+    for text in (
+        "Checkouts and payments are back to normal.",
+        "Payments are processing; checkout is fast again.",
+        "Notifications were delayed.",
+        "Product searches were slow.",
+        "Search was slow.",
+        "Sign-in failed for some customers.",
+        "Delivery slots could not be booked.",
+    ):
         assert gate.leaks(text) == [], text
-    for text, term in (("The ledgers were reconciled.", "ledgers"), ("orders-db-replica lagged.", "orders-db-replica"),
-                       ("The payments-service restarted.", "payments-service"),
-                       ("identity-prod rejected tokens.", "identity-prod")):
+    for text, term in (
+        ("The ledgers were reconciled.", "ledgers"),
+        ("orders-db-replica lagged.", "orders-db-replica"),
+        ("The payments-service restarted.", "payments-service"),
+        ("identity-prod rejected tokens.", "identity-prod"),
+    ):
         assert [leak.term for leak in gate.leaks(text)] == [term], text
 
 
 # --- people by the full names their handles stand for -------------------------------------------------------------
 
-@pytest.mark.parametrize("text, term", [
-    ("Jordan Osei rolled it back.", "Jordan Osei"), ("J. Osei rolled it back.", "J. Osei"),
-    ("J Osei rolled it back.", "J Osei"), ("Jo Osei rolled it back.", "Jo Osei"),
-    ("jordan osei rolled it back.", "jordan osei"), ("Osei, Jordan rolled it back.", "Osei, Jordan"),
-    ("Osei, J. rolled it back.", "Osei, J."), ("Ada Okafor paged the vendor.", "Ada Okafor"),
-    ("A. Okafor paged the vendor.", "A. Okafor"), ("Kofi Osei approved.", "Kofi Osei"),  # `osei.k`
-    ("P. Raman approved.", "P. Raman"), ("Raman, Priya approved.", "Raman, Priya"),
-    ("K. Young fixed it.", "K. Young"), ("Kevin Young fixed it.", "Kevin Young"), ("M. King fixed it.", "M. King"),
-    ("A. Long said so.", "A. Long"), ("S. Brown said so.", "S. Brown"), ("Brown, S. said so.", "Brown, S."),
-    ("a.long restarted it.", "a.long"), ("m_king restarted it.", "m_king"),
-    ("J\u200b. Osei", "J\u200b. Osei"), ("J\u00b7Osei", "J\u00b7Osei"),
-])
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("Jordan Osei rolled it back.", "Jordan Osei"),
+        ("J. Osei rolled it back.", "J. Osei"),
+        ("J Osei rolled it back.", "J Osei"),
+        ("Jo Osei rolled it back.", "Jo Osei"),
+        ("jordan osei rolled it back.", "jordan osei"),
+        ("Osei, Jordan rolled it back.", "Osei, Jordan"),
+        ("Osei, J. rolled it back.", "Osei, J."),
+        ("Ada Okafor paged the vendor.", "Ada Okafor"),
+        ("A. Okafor paged the vendor.", "A. Okafor"),
+        ("Kofi Osei approved.", "Kofi Osei"),  # `osei.k`
+        ("P. Raman approved.", "P. Raman"),
+        ("Raman, Priya approved.", "Raman, Priya"),
+        ("K. Young fixed it.", "K. Young"),
+        ("Kevin Young fixed it.", "Kevin Young"),
+        ("M. King fixed it.", "M. King"),
+        ("A. Long said so.", "A. Long"),
+        ("S. Brown said so.", "S. Brown"),
+        ("Brown, S. said so.", "Brown, S."),
+        ("a.long restarted it.", "a.long"),
+        ("m_king restarted it.", "m_king"),
+        ("J\u200b. Osei", "J\u200b. Osei"),
+        ("J\u00b7Osei", "J\u00b7Osei"),
+    ],
+)
 def test_a_full_name_a_handle_stands_for_is_a_person(text, term):
     assert ("person", term) in found(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Customers stayed young at heart.", "Keep Young customers happy.",  # a common surname is never found alone
-    "A Long Outage", "We moved along the queue.", "It took a long time.",  # `a.long`
-    "Making King's Cross deliveries.", "Mike King is someone else.",  # `m.king`: initial and word, no full stop
-    "Some Brown-outs happened.", "sb brown", "Kevin young", "kevin young",
-    "We thanked Jordan. Osei",  # no name across a sentence break
-    "Osei", "Okafor",  # a surname alone is not a person
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customers stayed young at heart.",
+        "Keep Young customers happy.",  # a common surname is never found alone
+        "A Long Outage",
+        "We moved along the queue.",
+        "It took a long time.",  # `a.long`
+        "Making King's Cross deliveries.",
+        "Mike King is someone else.",  # `m.king`: initial and word, no full stop
+        "Some Brown-outs happened.",
+        "sb brown",
+        "Kevin young",
+        "kevin young",
+        "We thanked Jordan. Osei",  # no name across a sentence break
+        "Osei",
+        "Okafor",  # a surname alone is not a person
+    ],
+)
 def test_words_that_only_look_like_a_full_name_pass(text):
     assert "person" not in rules(text), found(text)
 
 
-@pytest.mark.parametrize("names, written", [
-    (("j.osei",), [("j", "", "osei", False)]), (("a_okafor",), [("a", "", "okafor", False)]),
-    (("osei.j",), [("j", "", "osei", False)]), (("jordan-osei",), [("j", "jordan", "osei", False)]),
-    (("Jordan Osei",), [("j", "jordan", "osei", False)]), (("Mary Jane Watson",), [("m", "mary", "watson", False)]),
-    (("k.young",), [("k", "", "young", True)]), (("@s.brown",), [("s", "", "brown", True)]),
-    (("alice", "aokafor", "j.ng", "j.o2", "x.y"), []),
-])
+@pytest.mark.parametrize(
+    "names, written",
+    [
+        (("j.osei",), [("j", "", "osei", False)]),
+        (("a_okafor",), [("a", "", "okafor", False)]),
+        (("osei.j",), [("j", "", "osei", False)]),
+        (("jordan-osei",), [("j", "jordan", "osei", False)]),
+        (("Jordan Osei",), [("j", "jordan", "osei", False)]),
+        (("Mary Jane Watson",), [("m", "mary", "watson", False)]),
+        (("k.young",), [("k", "", "young", True)]),
+        (("@s.brown",), [("s", "", "brown", True)]),
+        (("alice", "aokafor", "j.ng", "j.o2", "x.y"), []),
+    ],
+)
 def test_written_names_read_a_handle_as_initial_first_name_and_surname(names, written):
     assert [(n.initial, n.first, n.surname, n.common) for n in written_names(names)] == written
 
@@ -314,34 +502,54 @@ def test_written_names_read_a_handle_as_initial_first_name_and_surname(names, wr
 DOMAINS = make_policy(internal_domains=("larkspur.example",), public_domains=("status.larkspur.example",))
 
 
-@pytest.mark.parametrize("host", ["grafana.larkspur.example", "db1.eu.larkspur.example", "GRAFANA.Larkspur.Example",
-                                  "wiki.larkspur\u200b.example", "vpn.larkspur.example:443"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "grafana.larkspur.example",
+        "db1.eu.larkspur.example",
+        "GRAFANA.Larkspur.Example",
+        "wiki.larkspur\u200b.example",
+        "vpn.larkspur.example:443",
+    ],
+)
 def test_a_host_under_the_organisations_domain_is_found(host):
     assert [leak.rule for leak in LeakGate(DOMAINS, ()).leaks(f"See {host}/d/1 for graphs.")] == ["internal-domain"]
 
 
-@pytest.mark.parametrize("text", ["Updates on status.larkspur.example.", "https://larkspur.example/help",
-                                  "Visit larkspur.example or www.larkspur.example.", "Mail us at larkspur.example."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Updates on status.larkspur.example.",
+        "https://larkspur.example/help",
+        "Visit larkspur.example or www.larkspur.example.",
+        "Mail us at larkspur.example.",
+    ],
+)
 def test_the_public_hosts_and_the_organisations_own_name_pass(text):
     assert LeakGate(DOMAINS, ()).leaks(text) == []
 
 
 def test_the_bare_domain_is_public_only_when_a_public_host_lies_under_it():
-    internal_only = make_policy(internal_domains=("larkspur.example", "corp.larkspur.example"),
-                                public_domains=("status.larkspur.example",))
+    internal_only = make_policy(
+        internal_domains=("larkspur.example", "corp.larkspur.example"), public_domains=("status.larkspur.example",)
+    )
     assert found("Visit larkspur.example.", LeakGate(internal_only, ())) == []
     assert found("Ask corp.larkspur.example.", LeakGate(internal_only, ())) == [
-        ("internal-domain", "corp.larkspur.example")]
+        ("internal-domain", "corp.larkspur.example")
+    ]
     assert found("Visit larkspur.example.", LeakGate(make_policy(internal_domains=("larkspur.example",)), ())) == [
-        ("internal-domain", "larkspur.example")]
+        ("internal-domain", "larkspur.example")
+    ]
 
 
 # --- classes and bounds --------------------------------------------------------------------------------------------
 
+
 def test_every_class_is_declared():
     assert "format-control" in RULES_OF_THE_GATE
     assert {leak.rule for text in ("\u202e", "orders-db", "J. Osei") for leak in GATE.leaks(text)} <= set(
-        RULES_OF_THE_GATE)
+        RULES_OF_THE_GATE
+    )
 
 
 MEGABYTE = 1_000_000
@@ -369,14 +577,17 @@ def test_a_megabyte_of_hostile_text_is_read_in_bounded_time(name):
     assert time.perf_counter() - started < 30, name
 
 
-@pytest.mark.parametrize("text, leaks", [
-    ("Contact support@larkspur.example for a refund.", []),
-    ("Write to Security@Larkspur.example with details.", []),
-    ("Questions? help@status.larkspur.example", []),
-    ("Ask j.osei@larkspur.example for the logs.", ["j.osei@larkspur.example"]),
-    ("Mail oncall@larkspur.example.", ["oncall@larkspur.example"]),
-    ("Mail support-team-7@larkspur.example.", ["support-team-7@larkspur.example"]),
-])
+@pytest.mark.parametrize(
+    "text, leaks",
+    [
+        ("Contact support@larkspur.example for a refund.", []),
+        ("Write to Security@Larkspur.example with details.", []),
+        ("Questions? help@status.larkspur.example", []),
+        ("Ask j.osei@larkspur.example for the logs.", ["j.osei@larkspur.example"]),
+        ("Mail oncall@larkspur.example.", ["oncall@larkspur.example"]),
+        ("Mail support-team-7@larkspur.example.", ["support-team-7@larkspur.example"]),
+    ],
+)
 def test_a_mailbox_the_company_gives_customers_passes_and_a_persons_is_found(text, leaks):
     """The organisation's domain is internal, so every address at it is found, but for the role mailboxes status
     pages print for customers (`support@`, `security@`)."""
@@ -384,10 +595,15 @@ def test_a_mailbox_the_company_gives_customers_passes_and_a_persons_is_found(tex
     assert [term for rule, term in found(text, gate) if rule == "email"] == leaks
 
 
-@pytest.mark.parametrize("text, term", [("orders<b></b>-db is slow", "orders<b></b>-db"),
-                                        ("orders<!-- split -->-db is slow", "orders<!-- split -->-db"),
-                                        ("Jordan <i>Osei</i> restarted it", "Jordan <i>Osei"),
-                                        ("or<span class=x>ders-d</span>b", "or<span class=x>ders-d</span>b")])
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("orders<b></b>-db is slow", "orders<b></b>-db"),
+        ("orders<!-- split -->-db is slow", "orders<!-- split -->-db"),
+        ("Jordan <i>Osei</i> restarted it", "Jordan <i>Osei"),
+        ("or<span class=x>ders-d</span>b", "or<span class=x>ders-d</span>b"),
+    ],
+)
 def test_a_name_split_by_markup_is_found_as_html_renders_it(text, term):
     """Pages escape public text, but a feed reader or mail client may render HTML in a title: `orders<b></b>-db`
     then shows `orders-db`."""

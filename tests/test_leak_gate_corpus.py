@@ -20,15 +20,27 @@ FIXTURES = Path(__file__).parent / "fixtures" / "leaks"
 sys.path.insert(0, str(FIXTURES))
 from attempts import ATTEMPTS  # noqa: E402
 
-SERVICES = (Service("web-storefront", component="Website"), Service("mobile-api", component="Mobile apps"),
-            Service("checkout", component="Checkout"), Service("payments", component="Payments"),
-            Service("orders-db"), Service("search", component="Product search"), Service("identity"),
-            Service("ledger"), Service("platform-k8s"), Service("notifications", component="Notifications"))
-POLICY = Policy(services=SERVICES, public_deny=("Project Falcon",), blameless_names=("Alice Nguyen", "Priya Raman",
-                                                                                      "Zoë Okafor"),
-                internal_domains=("larkspur.example", "larkspur-corp.example"),
-                public_domains=("larkspur.example", "www.larkspur.example", "status.larkspur.example"),
-                public_allow=("support@larkspur.example",), organisations=("Amazon Web Services", "Cloudflare"))
+SERVICES = (
+    Service("web-storefront", component="Website"),
+    Service("mobile-api", component="Mobile apps"),
+    Service("checkout", component="Checkout"),
+    Service("payments", component="Payments"),
+    Service("orders-db"),
+    Service("search", component="Product search"),
+    Service("identity"),
+    Service("ledger"),
+    Service("platform-k8s"),
+    Service("notifications", component="Notifications"),
+)
+POLICY = Policy(
+    services=SERVICES,
+    public_deny=("Project Falcon",),
+    blameless_names=("Alice Nguyen", "Priya Raman", "Zoë Okafor"),
+    internal_domains=("larkspur.example", "larkspur-corp.example"),
+    public_domains=("larkspur.example", "www.larkspur.example", "status.larkspur.example"),
+    public_allow=("support@larkspur.example",),
+    organisations=("Amazon Web Services", "Cloudflare"),
+)
 PEOPLE = ("alice", "j.osei", "team-search", "bob.smith", *POLICY.blameless_names)
 GATE = LeakGate(POLICY, PEOPLE)
 REAL_TEXTS = yaml.safe_load((FIXTURES / "public_status_texts.yaml").read_text(encoding="utf-8"))
@@ -56,46 +68,104 @@ OWN_TEXTS = [
 # the prose the third generation's rules could mistake for a leak: slashes, middle dots and dashes between words,
 # plurals of component names ("searches", "checkouts"), surnames that are words ("long", "young", "green"), "along".
 STYLED_TEXTS = [
-    ("GitHub", "Between 14:02 and 14:47 UTC some users saw errors when searching code. Search results were stale for "
-               "up to 20 minutes; searches now return current results."),
-    ("Stripe", "Payments API and Dashboard/API requests were degraded for 12 minutes. Card payments are processing "
-               "normally; checkouts in progress may need a retry."),
-    ("Slack", "Some users couldn't load threads or search messages. A change to our caching layer caused it and has "
-              "been reverted \u00b7 all features are back."),
-    ("Atlassian", "Jira/Confluence: a long-running job held locks on a shared database, so page loads were slow along "
-                  "with search. We moved the job to off-peak hours."),
-    ("Cloudflare", "A configuration change to our network caused HTTP 5xx errors for some customers in EU/US regions. "
-                   "The change was rolled back at 15:30 UTC; traffic is back to normal."),
-    ("Shopify", "Checkouts on some stores failed between 09:10\u201309:40 UTC; payments were not captured twice. "
-                "Merchants don't need to do anything."),
-    ("Twilio", "SMS to +44 numbers were delayed by up to 5 minutes; notifications resumed and queued messages were "
-               "delivered."),
-    ("Heroku", "A small number of apps in the EU region saw H10 errors after a platform update. We've rolled it back; "
-               "apps restarted automatically."),
-    ("AWS", "We can confirm increased error rates and latencies for some APIs in the US-EAST-1 Region. Recovery is "
-            "under way; customers may retry failed requests."),
-    ("GitLab", "GitLab.com: CI/CD pipelines were delayed for up to 30 minutes. Jobs are being picked up again; no "
-               "action is needed."),
-    ("PagerDuty", "Notifications (SMS, phone, push) were delayed for some accounts in the US service region from "
-                  "10:04 to 10:31 UTC."),
-    ("Discord", "Messages were slow to send for a subset of users; voice was not affected. We're keeping an eye on "
-                "it \u2014 all green now."),
-    ("Netlify", "Deploys were queued longer than usual. Builds are running again and no builds were lost. Along with "
-                "the fix we added capacity."),
-    ("Vercel", "Some Edge Functions returned 502 errors in the fra1 region. A fix has been deployed and we're "
-               "monitoring."),
-    ("Fastly", "Customers saw elevated 503 errors at some POPs. A customer configuration triggered a bug; we "
-               "disabled it within 49 minutes."),
-    ("Google Workspace", "Users may be unable to access Gmail, Drive or Docs. We've identified the cause and expect "
-                         "a resolution within the hour."),
-    ("Mailchimp", "Campaign sends were delayed. Young accounts (created in the last 24 hours) could not verify their "
-                  "domain; this is fixed."),
-    ("a bank", "Mobile banking: some customers couldn't see their balance. Card payments, transfers and ATM "
-               "withdrawals worked throughout."),
-    ("a grocery delivery company", "Delivery slots for tomorrow couldn't be booked from 07:00 to 07:45. A long queue "
-                                   "of requests built up; all bookings made during this time are confirmed."),
-    ("Microsoft 365", "Users may experience delays in Outlook on the web / Teams. We're rerouting traffic to "
-                      "alternate infrastructure; Search, Sign-in and Checkout aren't affected."),
+    (
+        "GitHub",
+        "Between 14:02 and 14:47 UTC some users saw errors when searching code. Search results were stale for "
+        "up to 20 minutes; searches now return current results.",
+    ),
+    (
+        "Stripe",
+        "Payments API and Dashboard/API requests were degraded for 12 minutes. Card payments are processing "
+        "normally; checkouts in progress may need a retry.",
+    ),
+    (
+        "Slack",
+        "Some users couldn't load threads or search messages. A change to our caching layer caused it and has "
+        "been reverted \u00b7 all features are back.",
+    ),
+    (
+        "Atlassian",
+        "Jira/Confluence: a long-running job held locks on a shared database, so page loads were slow along "
+        "with search. We moved the job to off-peak hours.",
+    ),
+    (
+        "Cloudflare",
+        "A configuration change to our network caused HTTP 5xx errors for some customers in EU/US regions. "
+        "The change was rolled back at 15:30 UTC; traffic is back to normal.",
+    ),
+    (
+        "Shopify",
+        "Checkouts on some stores failed between 09:10\u201309:40 UTC; payments were not captured twice. "
+        "Merchants don't need to do anything.",
+    ),
+    (
+        "Twilio",
+        "SMS to +44 numbers were delayed by up to 5 minutes; notifications resumed and queued messages were delivered.",
+    ),
+    (
+        "Heroku",
+        "A small number of apps in the EU region saw H10 errors after a platform update. We've rolled it back; "
+        "apps restarted automatically.",
+    ),
+    (
+        "AWS",
+        "We can confirm increased error rates and latencies for some APIs in the US-EAST-1 Region. Recovery is "
+        "under way; customers may retry failed requests.",
+    ),
+    (
+        "GitLab",
+        "GitLab.com: CI/CD pipelines were delayed for up to 30 minutes. Jobs are being picked up again; no "
+        "action is needed.",
+    ),
+    (
+        "PagerDuty",
+        "Notifications (SMS, phone, push) were delayed for some accounts in the US service region from "
+        "10:04 to 10:31 UTC.",
+    ),
+    (
+        "Discord",
+        "Messages were slow to send for a subset of users; voice was not affected. We're keeping an eye on "
+        "it \u2014 all green now.",
+    ),
+    (
+        "Netlify",
+        "Deploys were queued longer than usual. Builds are running again and no builds were lost. Along with "
+        "the fix we added capacity.",
+    ),
+    (
+        "Vercel",
+        "Some Edge Functions returned 502 errors in the fra1 region. A fix has been deployed and we're monitoring.",
+    ),
+    (
+        "Fastly",
+        "Customers saw elevated 503 errors at some POPs. A customer configuration triggered a bug; we "
+        "disabled it within 49 minutes.",
+    ),
+    (
+        "Google Workspace",
+        "Users may be unable to access Gmail, Drive or Docs. We've identified the cause and expect "
+        "a resolution within the hour.",
+    ),
+    (
+        "Mailchimp",
+        "Campaign sends were delayed. Young accounts (created in the last 24 hours) could not verify their "
+        "domain; this is fixed.",
+    ),
+    (
+        "a bank",
+        "Mobile banking: some customers couldn't see their balance. Card payments, transfers and ATM "
+        "withdrawals worked throughout.",
+    ),
+    (
+        "a grocery delivery company",
+        "Delivery slots for tomorrow couldn't be booked from 07:00 to 07:45. A long queue "
+        "of requests built up; all bookings made during this time are confirmed.",
+    ),
+    (
+        "Microsoft 365",
+        "Users may experience delays in Outlook on the web / Teams. We're rerouting traffic to "
+        "alternate infrastructure; Search, Sign-in and Checkout aren't affected.",
+    ),
 ]
 
 
@@ -111,9 +181,28 @@ def test_every_attempt_is_caught_by_its_class(group, text, rule, term):
 def test_the_corpus_covers_every_class_the_review_got_through():
     groups = Counter(group for group, *_ in ATTEMPTS)
     assert len(ATTEMPTS) >= 100
-    for group in ("ipv6", "ipv4-special", "ipv4-padded", "service", "ticket", "person", "mention", "chat-channel",
-                  "internal-domain", "email", "cloud", "cluster", "html-entity", "deny", "bidi", "hidden",
-                  "separator", "suffix", "plural", "full-name"):
+    for group in (
+        "ipv6",
+        "ipv4-special",
+        "ipv4-padded",
+        "service",
+        "ticket",
+        "person",
+        "mention",
+        "chat-channel",
+        "internal-domain",
+        "email",
+        "cloud",
+        "cluster",
+        "html-entity",
+        "deny",
+        "bidi",
+        "hidden",
+        "separator",
+        "suffix",
+        "plural",
+        "full-name",
+    ):
         assert groups[group] >= 3, group
 
 
@@ -143,12 +232,24 @@ def test_no_public_text_of_the_corpus_is_flagged():
     assert len(texts) >= 70 and [text for text in texts if GATE.leaks(text)] == []
 
 
-@pytest.mark.parametrize("original, read", [
-    ("OPS\u2010123", "ops-123"), ("al\u200bice", "alice"), ("al\u00adice", "alice"), ("\u0430lice", "alice"),
-    ("&#64;alice", "@alice"), ("&#x41;B&amp;C", "ab&c"), ("Project\n   Falcon", "project falcon"),
-    ("orders-\n  db", "orders-db"), ("ＯＰＳ－１", "ops-1"), ("Zoe\u0308 Zoë", "zoe zoe"), ("Straße", "strasse"),
-    ("a\t\t b", "a b"), ("&unknown; & more", "&unknown; & more"),
-])
+@pytest.mark.parametrize(
+    "original, read",
+    [
+        ("OPS\u2010123", "ops-123"),
+        ("al\u200bice", "alice"),
+        ("al\u00adice", "alice"),
+        ("\u0430lice", "alice"),
+        ("&#64;alice", "@alice"),
+        ("&#x41;B&amp;C", "ab&c"),
+        ("Project\n   Falcon", "project falcon"),
+        ("orders-\n  db", "orders-db"),
+        ("ＯＰＳ－１", "ops-1"),
+        ("Zoe\u0308 Zoë", "zoe zoe"),
+        ("Straße", "strasse"),
+        ("a\t\t b", "a b"),
+        ("&unknown; & more", "&unknown; & more"),
+    ],
+)
 def test_normalisation(original, read):
     assert normalise(original).text == read
 
@@ -168,8 +269,11 @@ def test_every_normalised_character_maps_back_into_the_original():
 def test_a_finding_names_the_term_as_written_at_its_offset():
     text = "Fine.\nThen al\u200bice and OPS\u2010123 and &#64;bob."
     leaks = GATE.leaks(text)
-    assert [(text[leak.start:leak.end], leak.rule, leak.read_as) for leak in leaks] == [
-        ("al\u200bice", "person", "alice"), ("OPS\u2010123", "ticket", "ops-123"), ("&#64;bob", "mention", "@bob")]
+    assert [(text[leak.start : leak.end], leak.rule, leak.read_as) for leak in leaks] == [
+        ("al\u200bice", "person", "alice"),
+        ("OPS\u2010123", "ticket", "ops-123"),
+        ("&#64;bob", "mention", "@bob"),
+    ]
 
 
 PUBLIC = """public:
@@ -197,7 +301,7 @@ def test_a_finding_points_at_the_original_line_and_column(tmp_path):
     leaks = [d for d in kb.diagnostics if d.code == "public-leak"]
     assert len(leaks) == 3
     for leak, term in zip(leaks, ("al\u200bice", "orders_db", "OPS\u2010123"), strict=True):
-        assert lines[leak.line - 1][leak.col - 1:].startswith(term), (leak, term)
+        assert lines[leak.line - 1][leak.col - 1 :].startswith(term), (leak, term)
     assert "`al\\u200bice` (read as `alice`), a person [person]" in leaks[0].message
     assert "`orders_db` (read as `orders_db`)" not in leaks[1].message and "[service]" in leaks[1].message
     assert "`leak_gate.public_tickets`" in leaks[2].hint and "`public.allow`" in leaks[2].hint

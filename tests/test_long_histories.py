@@ -20,8 +20,10 @@ from test_indexes import POLICY, incident, indexes_of
 
 def typo_history():
     """Two years of incidents, one typo'd into 1628 and one into 2062."""
-    pms = [incident(f"2024-{month:02d}-10-m{month}", f"2024-{month:02d}-10", causes=[("c", "causal", "capacity", "")])
-           for month in range(1, 13)]
+    pms = [
+        incident(f"2024-{month:02d}-10-m{month}", f"2024-{month:02d}-10", causes=[("c", "causal", "capacity", "")])
+        for month in range(1, 13)
+    ]
     pms += [incident(f"2025-{month:02d}-10-n{month}", f"2025-{month:02d}-10") for month in range(1, 13)]
     pms.append(incident("1628-03-01-typo", "1628-03-01", causes=[("c", "causal", "capacity", "")]))
     pms.append(incident("2062-03-01-future", "2062-03-01"))
@@ -59,8 +61,10 @@ def test_the_metrics_page_says_how_many_incidents_are_outside_the_window():
 def test_implausible_years_are_flagged_and_normal_ones_are_not():
     pms = typo_history()
     found = {(d.path, d.message) for d in implausible_dates(pms, Context(POLICY, TODAY))}
-    assert found == {("postmortems/1628-03-01-typo.md", "`started` is in 1628, before 1970"),
-                     ("postmortems/2062-03-01-future.md", "`started` is in 2062, after 2027")}
+    assert found == {
+        ("postmortems/1628-03-01-typo.md", "`started` is in 1628, before 1970"),
+        ("postmortems/2062-03-01-future.md", "`started` is in 2062, after 2027"),
+    }
     lonely = incident("2003-03-01-lonely", "2003-03-01")
     (only,) = implausible_dates([lonely, *pms[:5]], Context(POLICY, TODAY))
     assert "more than 10 years from every other" in only.message
@@ -68,8 +72,10 @@ def test_implausible_years_are_flagged_and_normal_ones_are_not():
 
 
 def test_many_tags_show_the_top_ones_and_link_a_page_of_every_tag():
-    pms = [incident(f"2024-01-{day:02d}-t{day}", f"2024-01-{day:02d}", tags=tuple(f"tag{n}" for n in range(day)))
-           for day in range(1, 29)]
+    pms = [
+        incident(f"2024-01-{day:02d}-t{day}", f"2024-01-{day:02d}", tags=tuple(f"tag{n}" for n in range(day)))
+        for day in range(1, 29)
+    ]
     ix = indexes_of(*pms)
     shown = shown_facets(ix.facets, 5)
     assert shown["tag"] == ["tag0", "tag1", "tag2", "tag3", "tag4"]  # the five on most postmortems, in name order

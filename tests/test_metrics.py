@@ -25,8 +25,11 @@ def test_quiet_months_are_zeros_and_a_severity_without_incidents_has_no_row():
 
 
 def test_a_severity_outside_the_scale_is_counted_after_it_and_none_as_unknown():
-    pms = [incident("a", "2024-01-10", severity="SEV9"), incident("b", "2024-01-11", severity=""),
-           incident("c", "2024-01-12")]
+    pms = [
+        incident("a", "2024-01-10", severity="SEV9"),
+        incident("b", "2024-01-11", severity=""),
+        incident("c", "2024-01-12"),
+    ]
     assert monthly_counts(pms, SEVERITIES)[1] == [("SEV2", [1]), ("SEV9", [1]), ("unknown", [1])]
 
 
@@ -46,16 +49,24 @@ def test_at_most_the_last_max_months_are_drawn():
 def test_response_times_are_minutes_since_the_start_with_missing_ones_counted():
     without_detected = replace(incident("b", "2024-02-01"), detected=None)
     (detect_label, detect), (mitigate_label, mitigate), (resolve_label, resolve) = response_times(
-        [incident("a", "2024-01-01"), without_detected])
+        [incident("a", "2024-01-01"), without_detected]
+    )
     assert (detect_label, mitigate_label, resolve_label) == ("Time to detect", "Time to mitigate", "Time to resolve")
     assert (detect.values, detect.missing) == ((5.0,), 1)
     assert mitigate.values == (65.0, 65.0) and resolve.values == (180.0, 180.0)
 
 
 def test_quarters_newest_first_then_severities_in_the_scales_order():
-    pms = [incident("a", "2024-01-10", severity="SEV2"), incident("b", "2024-02-10", severity="SEV1"),
-           incident("c", "2024-04-10", severity="SEV2"), incident("old", "2023-01-10", severity="SEV1")]
+    pms = [
+        incident("a", "2024-01-10", severity="SEV2"),
+        incident("b", "2024-02-10", severity="SEV1"),
+        incident("c", "2024-04-10", severity="SEV2"),
+        incident("old", "2023-01-10", severity="SEV1"),
+    ]
     found = quarterly_response(pms, SEVERITIES, ["2024-Q2", "2024-Q1"])
     assert [(quarter, severity, detect.count) for quarter, severity, detect, _ in found] == [
-        ("2024-Q2", "SEV2", 1), ("2024-Q1", "SEV1", 1), ("2024-Q1", "SEV2", 1)]
+        ("2024-Q2", "SEV2", 1),
+        ("2024-Q1", "SEV1", 1),
+        ("2024-Q1", "SEV2", 1),
+    ]
     assert found[0][3].values == (180.0,)

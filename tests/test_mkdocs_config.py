@@ -21,10 +21,12 @@ from mkdocs_postmortems.mkdocs_config import ConfigFileError, resolved_options
 from site_support import postmortem, run_cli
 
 PM = "2025-05-01-orders-slow"
-LEAKY = {"title": "Slow orders", "summary": "The orders-db primary was overloaded, so orders were slow.",
-         "components": ["Checkout"]}
-CLEAN = {"title": "Slow orders", "summary": "Placing an order was slow for some customers.",
-         "components": ["Checkout"]}
+LEAKY = {
+    "title": "Slow orders",
+    "summary": "The orders-db primary was overloaded, so orders were slow.",
+    "components": ["Checkout"],
+}
+CLEAN = {"title": "Slow orders", "summary": "Placing an order was slow for some customers.", "components": ["Checkout"]}
 SERVICES = [{"name": "checkout", "component": "Checkout"}, {"name": "orders-db"}]
 KB_OPTIONS = {"services": SERVICES, "rule_levels": {"publish-overdue": "info", "action-item-overdue": "info"}}
 
@@ -48,16 +50,29 @@ def knowledge_base(root: Path, public: dict, form: str = "mapping") -> Path:
     (root / "docs" / "public" / "about.md").write_text("# About\n", encoding="utf-8")
     (root / "postmortems").mkdir(exist_ok=True)
     (root / "postmortems" / f"{PM}.md").write_text(postmortem(PM, public=public), encoding="utf-8")
-    return write(root, "mkdocs.yml", {"site_name": "KB", "repo_url": "https://git.quokka.example/sre/kb",
-                                      "theme": {"name": "material", "font": False},
-                                      "exclude_docs": "/public/", "plugins": _plugins(form, KB_OPTIONS)})
+    return write(
+        root,
+        "mkdocs.yml",
+        {
+            "site_name": "KB",
+            "repo_url": "https://git.quokka.example/sre/kb",
+            "theme": {"name": "material", "font": False},
+            "exclude_docs": "/public/",
+            "plugins": _plugins(form, KB_OPTIONS),
+        },
+    )
 
 
 def public_config(root: Path, form: str, inherit: str | None = "mkdocs.yml", **options) -> Path:
     settings = {"INHERIT": inherit} if inherit else {}
-    settings |= {"site_name": "Status", "site_url": "https://status.quokka.example/", "docs_dir": "docs/public",
-                 "site_dir": "site-public", "repo_url": None,
-                 "plugins": _plugins(form, {"status_page": {"public_site": True}, **options}, {"enabled": False})}
+    settings |= {
+        "site_name": "Status",
+        "site_url": "https://status.quokka.example/",
+        "docs_dir": "docs/public",
+        "site_dir": "site-public",
+        "repo_url": None,
+        "plugins": _plugins(form, {"status_page": {"public_site": True}, **options}, {"enabled": False}),
+    }
     return write(root, "mkdocs.public.yml", settings)
 
 
@@ -104,9 +119,14 @@ def test_every_plugins_form_gives_the_public_build_the_knowledge_base_gate(tmp_p
 
 def test_the_documented_setup_publishes_its_components_and_refuses_a_leak(tmp_path):
     """The README's own-site snippet as mkdocs.yml and publishing.md's as mkdocs.public.yml, as written."""
-    [kb] = [b for b in re.findall(r"^```yaml\n(.*?)^```", read(README), re.MULTILINE | re.DOTALL) if "postmortems:" in b]
-    [public] = [b for b in re.findall(r"^```yaml\n(.*?)^```", read(DOCS / "publishing.md"), re.MULTILINE | re.DOTALL)
-                if b.startswith("INHERIT: mkdocs.yml")]
+    [kb] = [
+        b for b in re.findall(r"^```yaml\n(.*?)^```", read(README), re.MULTILINE | re.DOTALL) if "postmortems:" in b
+    ]
+    [public] = [
+        b
+        for b in re.findall(r"^```yaml\n(.*?)^```", read(DOCS / "publishing.md"), re.MULTILINE | re.DOTALL)
+        if b.startswith("INHERIT: mkdocs.yml")
+    ]
     knowledge_base(tmp_path, CLEAN)
     (tmp_path / "mkdocs.yml").write_text(kb, encoding="utf-8")
     config = tmp_path / "mkdocs.public.yml"
@@ -127,7 +147,9 @@ def test_a_chain_of_three_files_and_env_values_are_read_as_mkdocs_reads_them(tmp
     (tmp_path / "mkdocs.yml").rename(tmp_path / "base.yml")
     (tmp_path / "mkdocs.yml").write_text(
         "INHERIT: base.yml\nplugins:\n  - search\n  - postmortems:\n      leak_gate:\n"
-        "        deny: [!ENV QUOKKA_DENY]\n", encoding="utf-8")
+        "        deny: [!ENV QUOKKA_DENY]\n",
+        encoding="utf-8",
+    )
     config = public_config(tmp_path, "list")
     options = resolved_options(config)
     assert list(options.config["leak_gate"]["deny"]) == ["project-hydra"]
@@ -136,9 +158,14 @@ def test_a_chain_of_three_files_and_env_values_are_read_as_mkdocs_reads_them(tmp
     assert isinstance(refused, str) and "project-hydra" in refused.casefold()
 
 
-@pytest.mark.parametrize("override", [{"services": [{"name": "checkout", "component": "Checkout"}]},
-                                      {"leak_gate": {"allow": ["orders-db"]}},
-                                      {"blameless": {"names": []}, "folder": "elsewhere"}])
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"services": [{"name": "checkout", "component": "Checkout"}]},
+        {"leak_gate": {"allow": ["orders-db"]}},
+        {"blameless": {"names": []}, "folder": "elsewhere"},
+    ],
+)
 def test_a_public_config_that_changes_what_the_gate_knows_is_refused_naming_the_file(tmp_path, override):
     knowledge_base(tmp_path, LEAKY)
     (tmp_path / "elsewhere").mkdir()
@@ -171,10 +198,15 @@ def test_the_organisation_domains_come_from_both_configs(tmp_path):
     assert {"status.quokka.example", "quokka.example", "www.quokka.example"} <= set(policy.public_domains)
 
 
-@pytest.mark.parametrize("text, error", [("INHERIT: mkdocs.public.yml\n", "loop"),
-                                         ("INHERIT: missing.yml\n", "missing.yml"),
-                                         ("plugins: [postmortems: {folder: x}\n", "valid"),
-                                         ("- a list\n", "mapping")])
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("INHERIT: mkdocs.public.yml\n", "loop"),
+        ("INHERIT: missing.yml\n", "missing.yml"),
+        ("plugins: [postmortems: {folder: x}\n", "valid"),
+        ("- a list\n", "mapping"),
+    ],
+)
 def test_a_broken_chain_is_one_clear_error(tmp_path, text, error):
     config = tmp_path / "mkdocs.public.yml"
     config.write_text(text, encoding="utf-8")
@@ -189,8 +221,9 @@ def test_a_public_build_over_the_knowledge_base_pages_is_refused(tmp_path, docs_
     """The knowledge base's own pages (manuals, runbooks) would all be published, and no gate reads them."""
     knowledge_base(tmp_path, CLEAN)
     config = public_config(tmp_path, "mapping")
-    config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: docs/public", f"docs_dir: {docs_dir}"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("docs_dir: docs/public", f"docs_dir: {docs_dir}"), encoding="utf-8"
+    )
     with pytest.raises(ConfigFileError, match="docs_dir"):
         resolved_options(config)
     assert isinstance(public_build(config), str) and not (tmp_path / "site-public").exists()

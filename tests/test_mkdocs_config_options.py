@@ -43,8 +43,11 @@ def _leaves(config_class=PostmortemsConfig):
             yield name, option
 
 
-@pytest.mark.parametrize("config_class", [PostmortemsConfig] + [
-    item_options(option) for _, option in declared_options() if item_options(option)], ids=lambda k: k.__name__)
+@pytest.mark.parametrize(
+    "config_class",
+    [PostmortemsConfig] + [item_options(option) for _, option in declared_options() if item_options(option)],
+    ids=lambda k: k.__name__,
+)
 def test_each_field_of_the_core_is_set_by_exactly_one_option(config_class):
     """The mapping from option to field is written once, on the option: every field has exactly one."""
     fields = [option.doc.field or name for name, option in _leaves(config_class)]
@@ -61,8 +64,18 @@ def test_each_option_is_documented_where_it_is_declared(path, option):
 EVERY_OPTION = {
     "folder": "incidents",
     "severities": ["S1", "S2", "S3"],
-    "services": [{"name": "api", "description": "The API.", "component": "API", "public": True, "regulated": True,
-                  "since": date(2024, 1, 2), "provider": "Acme"}, {"name": "db"}],
+    "services": [
+        {
+            "name": "api",
+            "description": "The API.",
+            "component": "API",
+            "public": True,
+            "regulated": True,
+            "since": date(2024, 1, 2),
+            "provider": "Acme",
+        },
+        {"name": "db"},
+    ],
     "root_cause_categories": [{"name": "bug", "description": "A bug."}, {"name": "other"}],
     "priorities": ["high", "low"],
     "required_sections": ["Summary", "Impact"],
@@ -74,14 +87,27 @@ EVERY_OPTION = {
     "blameless": {"names": ["Ada Lovelace"], "phrases": ["should have known"], "allowed": ["human error budget"]},
     "organisations": ["Acme"],
     "templates_folder": "templates",
-    "leak_gate": {"ticket_pattern": "INC\\d+", "internal_hosts": ["*.lan"], "deny": ["Falcon"],
-                  "internal_domains": ["acme.example"], "public_domains": ["status.acme.example"],
-                  "public_tickets": ["CVE-*"], "cloud_patterns": [], "cluster_patterns": ["k8s-\\w+"],
-                  "allow": ["support@acme.example"]},
+    "leak_gate": {
+        "ticket_pattern": "INC\\d+",
+        "internal_hosts": ["*.lan"],
+        "deny": ["Falcon"],
+        "internal_domains": ["acme.example"],
+        "public_domains": ["status.acme.example"],
+        "public_tickets": ["CVE-*"],
+        "cloud_patterns": [],
+        "cluster_patterns": ["k8s-\\w+"],
+        "allow": ["support@acme.example"],
+    },
     "communication_policy": {"customers_for": ["S1", "S3"], "regulator_report_within_days": 1},
-    "status_page": {"public_site": True, "history_page_size": 10, "uptime_days": 30,
-                    "webhooks": [{"url": "https://hooks.example/x", "format": "slack"},
-                                 {"url_env": "HOOK", "secret_env": "SECRET"}]},
+    "status_page": {
+        "public_site": True,
+        "history_page_size": 10,
+        "uptime_days": 30,
+        "webhooks": [
+            {"url": "https://hooks.example/x", "format": "slack"},
+            {"url_env": "HOOK", "secret_env": "SECRET"},
+        ],
+    },
     "views": {"trend_quarters": 4, "chart_months": 12, "facet_limit": 5},
 }
 
@@ -142,38 +168,68 @@ def test_other_required_sections_keep_the_built_in_aliases_unless_set():
 REFUSED = [
     ({"severities": []}, "`severities` must list at least one value"),
     ({"priorities": []}, "`priorities` must list at least one value"),
-    ({"rule_levels": {"no-such-rule": "off", "another": "info"}},
-     "`rule_levels` names unknown rules: another, no-such-rule"),
-    ({"action_items_required_for": ["SEV9", "SEV0"]},
-     "`action_items_required_for` names severities not in `severities`: SEV0, SEV9"),
-    ({"severities": ["A", "B"], "action_items_required_for": ["SEV1"]},
-     "`action_items_required_for` names severities not in `severities`: SEV1"),
-    ({"communication_policy": {"customers_for": ["SEV7"]}},
-     "`communication_policy.customers_for` names severities not in `severities`: SEV7"),
-    ({"status_page": {"webhooks": [{"url": "https://a.example"}, {}]}},
-     "`status_page.webhooks` entry 2 needs exactly one of `url` and `url_env`"),
-    ({"status_page": {"webhooks": [{"url": "https://a.example", "url_env": "A"}]}},
-     "`status_page.webhooks` entry 1 needs exactly one of `url` and `url_env`"),
-    ({"leak_gate": {"ticket_pattern": "OPS-("}},
-     "`leak_gate.ticket_pattern` has `OPS-(`, not a regular expression: missing ), unterminated subpattern at "
-     "position 4"),
-    ({"leak_gate": {"cloud_patterns": ["ok", "[a-"]}},
-     "`leak_gate.cloud_patterns` has `[a-`, not a regular expression: unterminated character set at position 0"),
-    ({"leak_gate": {"cluster_patterns": ["*x"]}},
-     "`leak_gate.cluster_patterns` has `*x`, not a regular expression: nothing to repeat at position 0"),
-    ({"review": {"publish_within_business_days": {"SEV5": 3}}},
-     "`review.publish_within_business_days` names severities not in `severities`: SEV5"),
-    ({"review": {"first_priority_due_within_days": {"P1": 3}}},
-     "`review.first_priority_due_within_days` names severities not in `severities`: P1"),
-    ({"section_aliases": {"Postmortem": ["Retro"]}},
-     "`section_aliases` names sections not in `required_sections`: Postmortem"),
-    ({"required_sections": ["Summary"], "section_aliases": {"Impact": []}},
-     "`section_aliases` names sections not in `required_sections`: Impact"),
-    ({"status_page": {"uptime_days": 0}},
-     f"`status_page.uptime_days` is 0; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily bars per component)"),
-    ({"status_page": {"uptime_days": MAX_UPTIME_DAYS + 1}},
-     f"`status_page.uptime_days` is {MAX_UPTIME_DAYS + 1}; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily "
-     "bars per component)"),
+    (
+        {"rule_levels": {"no-such-rule": "off", "another": "info"}},
+        "`rule_levels` names unknown rules: another, no-such-rule",
+    ),
+    (
+        {"action_items_required_for": ["SEV9", "SEV0"]},
+        "`action_items_required_for` names severities not in `severities`: SEV0, SEV9",
+    ),
+    (
+        {"severities": ["A", "B"], "action_items_required_for": ["SEV1"]},
+        "`action_items_required_for` names severities not in `severities`: SEV1",
+    ),
+    (
+        {"communication_policy": {"customers_for": ["SEV7"]}},
+        "`communication_policy.customers_for` names severities not in `severities`: SEV7",
+    ),
+    (
+        {"status_page": {"webhooks": [{"url": "https://a.example"}, {}]}},
+        "`status_page.webhooks` entry 2 needs exactly one of `url` and `url_env`",
+    ),
+    (
+        {"status_page": {"webhooks": [{"url": "https://a.example", "url_env": "A"}]}},
+        "`status_page.webhooks` entry 1 needs exactly one of `url` and `url_env`",
+    ),
+    (
+        {"leak_gate": {"ticket_pattern": "OPS-("}},
+        "`leak_gate.ticket_pattern` has `OPS-(`, not a regular expression: missing ), unterminated subpattern at "
+        "position 4",
+    ),
+    (
+        {"leak_gate": {"cloud_patterns": ["ok", "[a-"]}},
+        "`leak_gate.cloud_patterns` has `[a-`, not a regular expression: unterminated character set at position 0",
+    ),
+    (
+        {"leak_gate": {"cluster_patterns": ["*x"]}},
+        "`leak_gate.cluster_patterns` has `*x`, not a regular expression: nothing to repeat at position 0",
+    ),
+    (
+        {"review": {"publish_within_business_days": {"SEV5": 3}}},
+        "`review.publish_within_business_days` names severities not in `severities`: SEV5",
+    ),
+    (
+        {"review": {"first_priority_due_within_days": {"P1": 3}}},
+        "`review.first_priority_due_within_days` names severities not in `severities`: P1",
+    ),
+    (
+        {"section_aliases": {"Postmortem": ["Retro"]}},
+        "`section_aliases` names sections not in `required_sections`: Postmortem",
+    ),
+    (
+        {"required_sections": ["Summary"], "section_aliases": {"Impact": []}},
+        "`section_aliases` names sections not in `required_sections`: Impact",
+    ),
+    (
+        {"status_page": {"uptime_days": 0}},
+        f"`status_page.uptime_days` is 0; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily bars per component)",
+    ),
+    (
+        {"status_page": {"uptime_days": MAX_UPTIME_DAYS + 1}},
+        f"`status_page.uptime_days` is {MAX_UPTIME_DAYS + 1}; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily "
+        "bars per component)",
+    ),
     ({"views": {"trend_quarters": 0}}, "`views.trend_quarters` is 0; it must be at least 1"),
     ({"views": {"chart_months": -1}}, "`views.chart_months` is -1; it must be at least 1"),
     ({"views": {"facet_limit": 0}}, "`views.facet_limit` is 0; it must be at least 1"),

@@ -24,17 +24,28 @@ START = datetime(2024, 3, 14, 9, 50, tzinfo=UTC)
 
 
 def postmortem(**fields) -> Postmortem:
-    values = {"id": "2024-03-14-x", "path": "postmortems/2024-03-14-x.md", "title": "X", "status": "published",
-              "severity": "SEV2", "services": ("checkout",), "started": START,
-              "detected": START + timedelta(minutes=8), "mitigated": START + timedelta(minutes=40),
-              "resolved": START + timedelta(minutes=70)}
+    values = {
+        "id": "2024-03-14-x",
+        "path": "postmortems/2024-03-14-x.md",
+        "title": "X",
+        "status": "published",
+        "severity": "SEV2",
+        "services": ("checkout",),
+        "started": START,
+        "detected": START + timedelta(minutes=8),
+        "mitigated": START + timedelta(minutes=40),
+        "resolved": START + timedelta(minutes=70),
+    }
     return Postmortem(**{**values, **fields})
 
 
 def test_time_to_detect_mitigate_and_resolve_are_spans_from_the_start():
     pm = postmortem()
     assert (pm.time_to_detect, pm.time_to_mitigate, pm.time_to_resolve) == (
-        timedelta(minutes=8), timedelta(minutes=40), timedelta(minutes=70))
+        timedelta(minutes=8),
+        timedelta(minutes=40),
+        timedelta(minutes=70),
+    )
     assert pm.duration == timedelta(minutes=40)  # users were affected until the mitigation
     assert postmortem(mitigated=None).duration == timedelta(minutes=70)  # never mitigated: until resolved
 
@@ -49,8 +60,9 @@ def test_no_duration_from_a_time_out_of_order_or_known_only_to_the_day():
 
 
 def test_times_are_shown_in_utc_to_the_day_or_as_unknown():
-    assert moment_text(datetime(2024, 3, 14, 11, 58, tzinfo=timezone(timedelta(hours=2))), None) == \
-        "2024-03-14 09:58 UTC"
+    assert (
+        moment_text(datetime(2024, 3, 14, 11, 58, tzinfo=timezone(timedelta(hours=2))), None) == "2024-03-14 09:58 UTC"
+    )
     assert moment_text(START, DAY) == "2024-03-14 (time unknown)"
     assert moment_text(None, NO_TIME) == "unknown" and moment_text(None, None) == ""
     imported = postmortem(detected=None, provenance=Provenance("markdown", "x.md", "x", unknown=("detected",)))
@@ -74,18 +86,34 @@ def test_an_action_item_is_overdue_only_while_open():
 
 
 def test_everyone_named_once_in_order():
-    first = postmortem(authors=("alice", "bob"), reviewers=("carol",),
-                       action_items=(ActionItem("Fix", "team-sre", "P1", None, "open"),))
+    first = postmortem(
+        authors=("alice", "bob"),
+        reviewers=("carol",),
+        action_items=(ActionItem("Fix", "team-sre", "P1", None, "open"),),
+    )
     second = postmortem(authors=("bob",), reviewers=("dave",))
     assert people_of([first, second]) == ("alice", "bob", "carol", "team-sre", "dave")
 
 
 def test_values_become_a_postmortem_with_neutral_defaults():
-    pm = postmortem_from_values("2024-03-14-x", "postmortems/2024-03-14-x.md", {
-        "title": "Slow", "started": START, "action_items": [{"title": "Fix"}],
-        "public": {"title": "Slow checkout", "summary": "Slow.", "updates": [{"status": "resolved", "body": "Done."}]},
-        "provenance": {"format": "cstate", "unknown": ["authors"], "wrong": [{"field": "resolved", "value": "x"}]},
-    }, "body", 9, {("title",): (2, 1)})
+    pm = postmortem_from_values(
+        "2024-03-14-x",
+        "postmortems/2024-03-14-x.md",
+        {
+            "title": "Slow",
+            "started": START,
+            "action_items": [{"title": "Fix"}],
+            "public": {
+                "title": "Slow checkout",
+                "summary": "Slow.",
+                "updates": [{"status": "resolved", "body": "Done."}],
+            },
+            "provenance": {"format": "cstate", "unknown": ["authors"], "wrong": [{"field": "resolved", "value": "x"}]},
+        },
+        "body",
+        9,
+        {("title",): (2, 1)},
+    )
     assert (pm.title, pm.status, pm.severity, pm.services, pm.kind) == ("Slow", "", "", (), "incident")
     assert pm.action_items == (ActionItem("Fix", "", "", None, "open"),)
     assert pm.public.updates[0].source == ("public", "updates", 0) and pm.public.components == ()

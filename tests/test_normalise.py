@@ -11,17 +11,20 @@ from hypothesis import given, strategies as st
 from mkdocs_postmortems.status_site.normalise import display_order, displayed, fold, normalise, without_markup
 
 
-@pytest.mark.parametrize("written, read", [
-    ("ops\u2010123", "ops-123"),  # a look-alike hyphen
-    ("al\u200bice", "alice"),  # a zero-width space
-    ("\u0430lice", "alice"),  # a Cyrillic a (U+0430)
-    ("&#64;alice &amp; &#x41;", "@alice & a"),  # entities
-    ("\uff2f\uff30\uff33", "ops"),  # fullwidth letters
-    ("Cafe\u0301", "cafe"),  # a combining accent
-    ("Project\n   Falcon", "project falcon"),  # whitespace collapsed, line breaks too
-    ("orders-\ndb", "orders-db"),  # a word hyphenated across a line break
-    ("Stra\u00dfe", "strasse"),  # case-folded
-])
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("ops\u2010123", "ops-123"),  # a look-alike hyphen
+        ("al\u200bice", "alice"),  # a zero-width space
+        ("\u0430lice", "alice"),  # a Cyrillic a (U+0430)
+        ("&#64;alice &amp; &#x41;", "@alice & a"),  # entities
+        ("\uff2f\uff30\uff33", "ops"),  # fullwidth letters
+        ("Cafe\u0301", "cafe"),  # a combining accent
+        ("Project\n   Falcon", "project falcon"),  # whitespace collapsed, line breaks too
+        ("orders-\ndb", "orders-db"),  # a word hyphenated across a line break
+        ("Stra\u00dfe", "strasse"),  # case-folded
+    ],
+)
 def test_what_a_reader_sees_has_one_spelling(written, read):
     assert fold(written) == read
 

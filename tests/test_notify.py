@@ -26,8 +26,17 @@ SECRET = "s3cret-for-tests"
 
 
 def view(*updates: PublicUpdate, resolved=None) -> PublicView:
-    return PublicView("2026-12-01-errors", "Errors placing orders", "Orders failed.", ("Checkout",), "major", "",
-                      tuple(updates), datetime(2026, 12, 1, 17, 20, tzinfo=UTC), resolved)
+    return PublicView(
+        "2026-12-01-errors",
+        "Errors placing orders",
+        "Orders failed.",
+        ("Checkout",),
+        "major",
+        "",
+        tuple(updates),
+        datetime(2026, 12, 1, 17, 20, tzinfo=UTC),
+        resolved,
+    )
 
 
 FIRST = PublicUpdate("investigating", datetime(2026, 12, 1, 17, 20, tzinfo=UTC), "Some orders fail.")
@@ -35,8 +44,12 @@ SECOND = PublicUpdate("identified", datetime(2026, 12, 1, 17, 35, tzinfo=UTC), "
 
 
 def incidents_json(*views: PublicView) -> str:
-    files = api_files(Page("Larkspur status", "https://status.example.com/"), list(views), ["Checkout"],
-                      lambda v: f"https://status.example.com/incidents/{v.code}/")
+    files = api_files(
+        Page("Larkspur status", "https://status.example.com/"),
+        list(views),
+        ["Checkout"],
+        lambda v: f"https://status.example.com/incidents/{v.code}/",
+    )
     return files["api/v2/incidents.json"]
 
 
@@ -78,9 +91,21 @@ def server():
 
 
 def project(tmp_path: Path, hooks: list[dict], current: str) -> Path:
-    lines = ["site_name: Larkspur status", "site_dir: site-public", "theme:", "  name: material", "  font: false",
-             "plugins:", "  - postmortems:", "      services:", "        - name: checkout", "          component: Checkout",
-             "      status_page:", "        public_site: true", "        webhooks:"]
+    lines = [
+        "site_name: Larkspur status",
+        "site_dir: site-public",
+        "theme:",
+        "  name: material",
+        "  font: false",
+        "plugins:",
+        "  - postmortems:",
+        "      services:",
+        "        - name: checkout",
+        "          component: Checkout",
+        "      status_page:",
+        "        public_site: true",
+        "        webhooks:",
+    ]
     for hook in hooks:
         lines += ["          - " + json.dumps(hook)]
     config = tmp_path / "mkdocs.public.yml"
@@ -95,10 +120,13 @@ def project(tmp_path: Path, hooks: list[dict], current: str) -> Path:
 def test_changes_are_the_new_updates_and_the_new_incidents_oldest_first():
     before, after = json.loads(incidents_json(view(FIRST))), json.loads(incidents_json(view(SECOND, FIRST)))
     assert [(c.status, c.body, c.new_incident) for c in changes(before, after)] == [
-        ("identified", "Rolling back a release.", False)]
+        ("identified", "Rolling back a release.", False)
+    ]
     assert changes(after, after) == []
     assert [(c.status, c.new_incident) for c in changes({"incidents": []}, after)] == [
-        ("investigating", True), ("identified", True)]
+        ("investigating", True),
+        ("identified", True),
+    ]
     quiet = json.loads(incidents_json(view()))
     assert [(c.status, c.body) for c in changes({"incidents": []}, quiet)] == [("investigating", "")]
 
@@ -106,9 +134,14 @@ def test_changes_are_the_new_updates_and_the_new_incidents_oldest_first():
 def test_webhooks_get_slack_text_and_signed_json_and_a_5xx_is_retried(tmp_path, server, monkeypatch):
     monkeypatch.setenv("STATUS_SECRET", SECRET)
     monkeypatch.setenv("SLACK_URL", f"{server}/ok")
-    config = project(tmp_path, [{"url_env": "SLACK_URL", "format": "slack"},
-                                {"url": f"{server}/flaky", "format": "json", "secret_env": "STATUS_SECRET"}],
-                     incidents_json(view(SECOND, FIRST)))
+    config = project(
+        tmp_path,
+        [
+            {"url_env": "SLACK_URL", "format": "slack"},
+            {"url": f"{server}/flaky", "format": "json", "secret_env": "STATUS_SECRET"},
+        ],
+        incidents_json(view(SECOND, FIRST)),
+    )
     previous = tmp_path / "previous.json"
     previous.write_text(incidents_json(view(FIRST)), encoding="utf-8")
     result = run("notify", "-f", str(config), "--previous", str(previous), "--backoff", "0")
@@ -131,14 +164,19 @@ def test_webhooks_get_slack_text_and_signed_json_and_a_5xx_is_retried(tmp_path, 
 
 
 def test_an_endpoint_that_never_recovers_fails_the_run_with_a_clear_message(tmp_path, server):
-    config = project(tmp_path, [{"url": f"{server}/down"}, {"url": f"{server}/ok", "format": "slack"}],
-                     incidents_json(view(SECOND, FIRST)))
+    config = project(
+        tmp_path,
+        [{"url": f"{server}/down"}, {"url": f"{server}/ok", "format": "slack"}],
+        incidents_json(view(SECOND, FIRST)),
+    )
     Endpoints.documents["/api/v2/incidents.json"] = incidents_json(view(FIRST))  # the previous deploy, by URL
-    result = run("notify", "-f", str(config), "--previous", f"{server}/api/v2/incidents.json", "--backoff", "0",
-                 "--retries", "2")
+    result = run(
+        "notify", "-f", str(config), "--previous", f"{server}/api/v2/incidents.json", "--backoff", "0", "--retries", "2"
+    )
     assert result.exit_code == 1
-    assert (f"webhook 1 (json, {server.removeprefix('http://')}): failed: HTTP 500 Internal Server Error after 3 "
-            "attempts") in result.output
+    assert (
+        f"webhook 1 (json, {server.removeprefix('http://')}): failed: HTTP 500 Internal Server Error after 3 attempts"
+    ) in result.output
     assert "1 of 2 webhook(s) failed; the others were sent" in result.output
     assert Endpoints.hits == {"/down": 3, "/ok": 1}
 
@@ -167,9 +205,11 @@ def test_backoff_doubles_and_is_bounded_and_a_4xx_is_not_retried(server):
 
 def test_a_missing_secret_is_a_usage_error_and_nothing_is_sent(tmp_path, server, monkeypatch):
     monkeypatch.delenv("STATUS_SECRET", raising=False)
-    config = project(tmp_path, [{"url": f"{server}/ok", "format": "slack"},
-                                {"url": f"{server}/ok", "secret_env": "STATUS_SECRET"}],
-                     incidents_json(view(SECOND, FIRST)))
+    config = project(
+        tmp_path,
+        [{"url": f"{server}/ok", "format": "slack"}, {"url": f"{server}/ok", "secret_env": "STATUS_SECRET"}],
+        incidents_json(view(SECOND, FIRST)),
+    )
     previous = tmp_path / "previous.json"
     previous.write_text(incidents_json(view(FIRST)), encoding="utf-8")
     result = run("notify", "-f", str(config), "--previous", str(previous))

@@ -152,8 +152,14 @@ def cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, 
     after HANG_GUARD seconds."""
     environ = {name: value for name, value in os.environ.items() if not name.lower().endswith("_proxy")}
     try:
-        done = subprocess.run([sys.executable, "-m", "mkdocs_postmortems.cli", *args], cwd=cwd,
-                              env={**environ, **(env or {})}, capture_output=True, text=True, timeout=HANG_GUARD)
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs_postmortems.cli", *args],
+            cwd=cwd,
+            env={**environ, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=HANG_GUARD,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"`postmortems {args[0]}` was still running after {HANG_GUARD:g} s", pytrace=False)
     return done.returncode, done.stdout + done.stderr
@@ -233,8 +239,19 @@ def hook_env(url: str) -> dict[str, str]:
 def test_a_webhook_answering_a_byte_at_a_time_times_out_once_not_per_read(tmp_path, server):
     config = hook_project(tmp_path)
     url = f"{server}/trickle-head/{PATH_SECRET}?token={QUERY_SECRET}"
-    code, output = cli(tmp_path, "notify", "-f", str(config), "--previous", str(previous_file(tmp_path)),
-                       "--timeout", "1", "--retries", "0", env=hook_env(url))
+    code, output = cli(
+        tmp_path,
+        "notify",
+        "-f",
+        str(config),
+        "--previous",
+        str(previous_file(tmp_path)),
+        "--timeout",
+        "1",
+        "--retries",
+        "0",
+        env=hook_env(url),
+    )
     assert code == 1, output
     assert "webhook 1 (json, HOOK_URL): failed: timed out after 1 s after 1 attempt" in output
     assert_discreet(output)
@@ -244,8 +261,17 @@ def test_a_webhook_answering_a_byte_at_a_time_times_out_once_not_per_read(tmp_pa
 def test_a_webhooks_answer_is_not_read_beyond_its_status(tmp_path, server, route):
     """A 2xx is the answer: a body without end, slow or fast, neither holds the command nor fills its memory."""
     config = hook_project(tmp_path)
-    code, output = cli(tmp_path, "notify", "-f", str(config), "--previous", str(previous_file(tmp_path)),
-                       "--timeout", "5", env=hook_env(f"{server}{route}"))
+    code, output = cli(
+        tmp_path,
+        "notify",
+        "-f",
+        str(config),
+        "--previous",
+        str(previous_file(tmp_path)),
+        "--timeout",
+        "5",
+        env=hook_env(f"{server}{route}"),
+    )
     assert code == 0, output
     assert "webhook 1 (json, HOOK_URL): sent (1 attempt)" in output
     deadline = time.monotonic() + 5
@@ -258,11 +284,22 @@ def test_a_webhooks_answer_is_not_read_beyond_its_status(tmp_path, server, route
 def test_a_webhook_that_redirects_fails_and_its_post_goes_nowhere_else(tmp_path, server, status):
     config = hook_project(tmp_path)
     url = f"{server}/redirect/{status}/{PATH_SECRET}?token={QUERY_SECRET}"
-    code, output = cli(tmp_path, "notify", "-f", str(config), "--previous", str(previous_file(tmp_path)),
-                       "--backoff", "0", env=hook_env(url))
+    code, output = cli(
+        tmp_path,
+        "notify",
+        "-f",
+        str(config),
+        "--previous",
+        str(previous_file(tmp_path)),
+        "--backoff",
+        "0",
+        env=hook_env(url),
+    )
     assert code == 1, output
-    assert (f"webhook 1 (json, HOOK_URL): failed: HTTP {status} " in output
-            and f", a redirect to {server}, not followed after 1 attempt" in output)
+    assert (
+        f"webhook 1 (json, HOOK_URL): failed: HTTP {status} " in output
+        and f", a redirect to {server}, not followed after 1 attempt" in output
+    )
     assert [(method, route) for method, route, _ in Hostile.seen] == [("POST", f"/redirect/{status}")]
     assert_discreet(output)
 
@@ -287,8 +324,9 @@ def test_a_previous_deploy_is_followed_through_redirects_its_credentials_only_to
     assert result.exit_code == 1 and f"{server}/loop: more than 5 redirects" in one_error_line(result.output)
 
 
-@pytest.mark.parametrize("route, said", [("/status/500", "HTTP 500 Internal Server Error"),
-                                         ("/status/404", "not found: a first deploy")])
+@pytest.mark.parametrize(
+    "route, said", [("/status/500", "HTTP 500 Internal Server Error"), ("/status/404", "not found: a first deploy")]
+)
 def test_a_previous_deploys_credentials_and_query_are_never_printed(tmp_path, server, route, said):
     config = site(tmp_path)
     previous = f"http://alice:{PASSWORD}@{server.removeprefix('http://')}{route}?token={QUERY_SECRET}"
@@ -298,11 +336,16 @@ def test_a_previous_deploys_credentials_and_query_are_never_printed(tmp_path, se
     assert_discreet(result.output)
 
 
-@pytest.mark.parametrize("previous", [f"ftp://alice:{PASSWORD}@127.0.0.1:1/incidents.json?token={QUERY_SECRET}",
-                                      f"https://alice:{PASSWORD}@status.example.com/a b.json?token={QUERY_SECRET}",
-                                      f"http://:{PASSWORD}@/incidents.json?token={QUERY_SECRET}",
-                                      f"http://status.example.com:99999/incidents.json?token={QUERY_SECRET}"],
-                         ids=["ftp", "space", "no-host", "bad-port"])
+@pytest.mark.parametrize(
+    "previous",
+    [
+        f"ftp://alice:{PASSWORD}@127.0.0.1:1/incidents.json?token={QUERY_SECRET}",
+        f"https://alice:{PASSWORD}@status.example.com/a b.json?token={QUERY_SECRET}",
+        f"http://:{PASSWORD}@/incidents.json?token={QUERY_SECRET}",
+        f"http://status.example.com:99999/incidents.json?token={QUERY_SECRET}",
+    ],
+    ids=["ftp", "space", "no-host", "bad-port"],
+)
 def test_a_previous_url_that_cannot_be_used_is_a_usage_error_that_never_shows_it(tmp_path, previous):
     config = site(tmp_path)
     result = run("notify", "-f", str(config), "--previous", previous)
@@ -310,9 +353,14 @@ def test_a_previous_url_that_cannot_be_used_is_a_usage_error_that_never_shows_it
     assert_discreet(result.output)
 
 
-@pytest.mark.parametrize("previous", ["status.example.com/api/v2/incidents.json",
-                                      f"alice:{PASSWORD}@status.example.com/incidents.json?token={QUERY_SECRET}",
-                                      "127.0.0.1:8000/api/v2/incidents.json"])
+@pytest.mark.parametrize(
+    "previous",
+    [
+        "status.example.com/api/v2/incidents.json",
+        f"alice:{PASSWORD}@status.example.com/incidents.json?token={QUERY_SECRET}",
+        "127.0.0.1:8000/api/v2/incidents.json",
+    ],
+)
 def test_a_previous_url_without_its_scheme_is_a_usage_error_not_a_silent_first_deploy(tmp_path, previous):
     """A missing file is a first deploy that sends nothing: a URL typed without `https://` must not pass for one."""
     config = site(tmp_path)
@@ -330,21 +378,30 @@ def test_a_previous_file_that_is_missing_is_a_first_deploy(tmp_path):
 # Webhooks whose configuration cannot be used
 
 
-@pytest.mark.parametrize("hook, env, said", [
-    ({"url": f"hooks.slack.com/services/{PATH_SECRET}"}, {}, "its `url` is not an http:// or https:// URL"),
-    ({"url_env": "HOOK_URL"}, {"HOOK_URL": f"https://hooks.slack.com/services/{PATH_SECRET} x"},
-     "the URL in HOOK_URL contains spaces"),
-    ({"url": f"ftp://127.0.0.1:1/{PATH_SECRET}"}, {}, "its `url` is not an http:// or https:// URL"),
-    ({"url": f"http://127.0.0.1:99999/{PATH_SECRET}?token={QUERY_SECRET}"}, {}, "its `url` has a host or port"),
-    ({"url_env": "HOOK_URL"}, {}, "the environment variable HOOK_URL (its `url_env`) is not set"),
-], ids=["no-scheme", "space", "ftp", "bad-port", "unset"])
-def test_a_webhook_that_cannot_be_used_is_a_usage_error_that_never_shows_its_url(tmp_path, monkeypatch, hook, env,
-                                                                                 said):
+@pytest.mark.parametrize(
+    "hook, env, said",
+    [
+        ({"url": f"hooks.slack.com/services/{PATH_SECRET}"}, {}, "its `url` is not an http:// or https:// URL"),
+        (
+            {"url_env": "HOOK_URL"},
+            {"HOOK_URL": f"https://hooks.slack.com/services/{PATH_SECRET} x"},
+            "the URL in HOOK_URL contains spaces",
+        ),
+        ({"url": f"ftp://127.0.0.1:1/{PATH_SECRET}"}, {}, "its `url` is not an http:// or https:// URL"),
+        ({"url": f"http://127.0.0.1:99999/{PATH_SECRET}?token={QUERY_SECRET}"}, {}, "its `url` has a host or port"),
+        ({"url_env": "HOOK_URL"}, {}, "the environment variable HOOK_URL (its `url_env`) is not set"),
+    ],
+    ids=["no-scheme", "space", "ftp", "bad-port", "unset"],
+)
+def test_a_webhook_that_cannot_be_used_is_a_usage_error_that_never_shows_its_url(
+    tmp_path, monkeypatch, hook, env, said
+):
     monkeypatch.delenv("HOOK_URL", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    config = project(tmp_path, [{"url": "http://127.0.0.1:1/fine", "format": "slack"}, {**hook, "format": "slack"}],
-                     AFTER)
+    config = project(
+        tmp_path, [{"url": "http://127.0.0.1:1/fine", "format": "slack"}, {**hook, "format": "slack"}], AFTER
+    )
     result = run("notify", "-f", str(config), "--previous", str(previous_file(tmp_path)))
     assert result.exit_code == 2, result.output
     assert f"webhook 2 (slack{', HOOK_URL' if 'url_env' in hook else ''}): {said}" in result.output
@@ -363,12 +420,18 @@ def malformed(change) -> bytes:
 
 MALFORMED_PREVIOUS = {
     "bad-id": (malformed(lambda d: d["incidents"][0].update(id=["230bb0367d8b"])), "incidents[0].id is not a string"),
-    "updates-not-a-list": (malformed(lambda d: d["incidents"][0].update(incident_updates={"id": "x"})),
-                           "incidents[0].incident_updates is not a list"),
-    "incident-not-an-object": (malformed(lambda d: d["incidents"].insert(0, "230bb0367d8b")),
-                               "incidents[0] is not an object"),
-    "update-without-id": (malformed(lambda d: d["incidents"][0]["incident_updates"][0].pop("id")),
-                          "incidents[0].incident_updates[0].id is missing"),
+    "updates-not-a-list": (
+        malformed(lambda d: d["incidents"][0].update(incident_updates={"id": "x"})),
+        "incidents[0].incident_updates is not a list",
+    ),
+    "incident-not-an-object": (
+        malformed(lambda d: d["incidents"].insert(0, "230bb0367d8b")),
+        "incidents[0] is not an object",
+    ),
+    "update-without-id": (
+        malformed(lambda d: d["incidents"][0]["incident_updates"][0].pop("id")),
+        "incidents[0].incident_updates[0].id is missing",
+    ),
     "page-not-an-object": (malformed(lambda d: d.update(page=[])), "page is not an object"),
     "deep-nesting": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     "invalid-utf-8": (b'{"incidents": [], "page": {"name": "\xff"}}', "not JSON ('utf-8' codec can't decode"),
@@ -388,12 +451,18 @@ def test_a_malformed_previous_document_is_one_error_line(tmp_path, name):
     assert one_error_line(result.output).startswith(f"Error: {previous}: ") and said in result.output
 
 
-@pytest.mark.parametrize("change, said", [
-    (lambda d: d["incidents"][0].pop("name"), "incidents[0].name is missing"),
-    (lambda d: d["incidents"][0]["incident_updates"][0].update(body=["<!channel>"]),
-     "incidents[0].incident_updates[0].body is not a string"),
-    (lambda d: d.update(page="Larkspur"), "page is not an object"),
-], ids=["no-name", "body-not-a-string", "page-not-an-object"])
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        (lambda d: d["incidents"][0].pop("name"), "incidents[0].name is missing"),
+        (
+            lambda d: d["incidents"][0]["incident_updates"][0].update(body=["<!channel>"]),
+            "incidents[0].incident_updates[0].body is not a string",
+        ),
+        (lambda d: d.update(page="Larkspur"), "page is not an object"),
+    ],
+    ids=["no-name", "body-not-a-string", "page-not-an-object"],
+)
 def test_a_malformed_new_incidents_json_is_one_error_line(tmp_path, change, said):
     config = site(tmp_path, malformed(change).decode())
     result = run("notify", "-f", str(config), "--previous", str(previous_file(tmp_path, b'{"incidents": []}')))
@@ -404,18 +473,26 @@ def test_a_malformed_new_incidents_json_is_one_error_line(tmp_path, change, said
 
 
 def test_record_text_reaches_slack_escaped_and_only_our_own_link_is_markup():
-    hostile = Change("230bb0367d8b", "Orders <!here> & <@U123>", "identified",
-                     "Fixed. <!channel> <!everyone> <https://evil.example|status page> &amp;", "2026-12-01T17:35:00Z",
-                     "https://status.example.com/incidents/230bb0367d8b/?a=1&b=|<x>", True)
+    hostile = Change(
+        "230bb0367d8b",
+        "Orders <!here> & <@U123>",
+        "identified",
+        "Fixed. <!channel> <!everyone> <https://evil.example|status page> &amp;",
+        "2026-12-01T17:35:00Z",
+        "https://status.example.com/incidents/230bb0367d8b/?a=1&b=|<x>",
+        True,
+    )
     not_a_link = Change("9", "Plain", "resolved", "", None, "<!channel>", False)
     slack = Webhook(url="https://hooks.example/x", format="slack")
     text = json.loads(payload(slack, {"name": "Larkspur <!subteam^S1>"}, [hostile, not_a_link]))["text"]
     assert "<!" not in text and "<@" not in text and "<https://evil" not in text
     assert text.count("<") == 1 and text.count(">") == 1
     assert "Larkspur &lt;!subteam^S1&gt;: 2 status updates" in text
-    assert ("*<https://status.example.com/incidents/230bb0367d8b/?a=1&amp;b=%7C&lt;x&gt;|Orders &lt;!here&gt; &amp; "
-            "&lt;@U123&gt;>*: Identified - Fixed. &lt;!channel&gt; &lt;!everyone&gt; &lt;https://evil.example|status "
-            "page&gt; &amp;amp;") in text
+    assert (
+        "*<https://status.example.com/incidents/230bb0367d8b/?a=1&amp;b=%7C&lt;x&gt;|Orders &lt;!here&gt; &amp; "
+        "&lt;@U123&gt;>*: Identified - Fixed. &lt;!channel&gt; &lt;!everyone&gt; &lt;https://evil.example|status "
+        "page&gt; &amp;amp;"
+    ) in text
     assert "*Plain*: Resolved" in text
     generic = json.loads(payload(Webhook(url="https://hooks.example/x"), {"name": "Larkspur"}, [hostile]))
     assert generic["changes"][0]["body"] == hostile.body and generic["changes"][0]["incident"] == hostile.incident

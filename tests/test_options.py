@@ -22,8 +22,9 @@ def test_without_a_config_the_defaults_and_the_postmortems_folder(tmp_path, monk
 
 def test_the_policy_of_mkdocs_yml_and_its_folder_beside_it(tmp_path, monkeypatch):
     (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "mkdocs.yml").write_text(CONFIG.replace("      services:", "      folder: incidents\n"
-                                                                                  "      services:"))
+    (tmp_path / "site" / "mkdocs.yml").write_text(
+        CONFIG.replace("      services:", "      folder: incidents\n      services:")
+    )
     policy, folder = load_policy(tmp_path / "site" / "mkdocs.yml")
     assert policy.service_names == ("checkout", "orders-db") and folder == tmp_path / "site" / "incidents"
     monkeypatch.chdir(tmp_path / "site")

@@ -61,13 +61,21 @@ def test_a_diagnostic_is_one_log_record_at_its_level_with_its_hint(tmp_path, cap
 def test_the_table_of_contents_lists_the_sections_around_the_body(tmp_path):
     pm_id = "2024-03-14-checkout-latency"
     html = page(build_site(make_site(tmp_path, {f"{pm_id}.md": postmortem(pm_id)}), strict=True), pm_id)
-    toc = html[html.index('class="md-nav md-nav--secondary"'):]
-    toc = toc[:toc.index("</nav>")]
+    toc = html[html.index('class="md-nav md-nav--secondary"') :]
+    toc = toc[: toc.index("</nav>")]
     anchors = re.findall(r'href="#([^"]+)"', toc)
-    assert anchors[:len(SECTIONS)] == ["summary", "impact", "timeline", "root-cause-analysis", "resolution",
-                                       "lessons-learned"]
-    assert anchors[len(SECTIONS):] == ["root-causes", "action-items", "related"] or \
-        anchors[len(SECTIONS):] == ["root-causes", "action-items"]
+    assert anchors[: len(SECTIONS)] == [
+        "summary",
+        "impact",
+        "timeline",
+        "root-cause-analysis",
+        "resolution",
+        "lessons-learned",
+    ]
+    assert anchors[len(SECTIONS) :] == ["root-causes", "action-items", "related"] or anchors[len(SECTIONS) :] == [
+        "root-causes",
+        "action-items",
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -118,8 +126,7 @@ def test_postmortems_stay_out_of_an_automatic_nav_but_are_built(tmp_path):
 
 def test_no_previous_or_next_links_lead_into_postmortems_with_an_automatic_nav(tmp_path):
     """Material's footer and <link rel=prev/next> follow page.previous_page/next_page: none may be a postmortem."""
-    config, ids = _nav_site(tmp_path, {"theme": {"name": "material", "font": False,
-                                                 "features": ["navigation.footer"]}})
+    config, ids = _nav_site(tmp_path, {"theme": {"name": "material", "font": False, "features": ["navigation.footer"]}})
     site = build_site(config, strict=True)
     for html_file in site.rglob("index.html"):
         html = html_file.read_text(encoding="utf-8")
@@ -131,8 +138,16 @@ def test_no_previous_or_next_links_lead_into_postmortems_with_an_automatic_nav(t
 
 
 def test_an_explicit_nav_may_list_a_postmortem(tmp_path):
-    config, ids = _nav_site(tmp_path, {"nav": [{"Home": "index.md"}, {"Postmortems": "postmortems/index.md"},
-                                               {"Pinned": f"postmortems/{ids_stem(1)}.md"}]})
+    config, ids = _nav_site(
+        tmp_path,
+        {
+            "nav": [
+                {"Home": "index.md"},
+                {"Postmortems": "postmortems/index.md"},
+                {"Pinned": f"postmortems/{ids_stem(1)}.md"},
+            ]
+        },
+    )
     site = build_site(config)
     targets = {resolve(site, "", href) for href in nav_links((site / "index.html").read_text(encoding="utf-8"))}
     assert site / "postmortems" / ids_stem(1) / "index.html" in targets
@@ -197,13 +212,16 @@ def test_a_rebuild_of_the_same_config_sees_changed_postmortems(tmp_path):
     assert "<h1>Renamed two</h1>" in page(site, "2024-03-02-two")
     assert not (site / "postmortems" / "2024-03-01-one").exists()
 
+
 # --------------------------------------------------------------------------------------------------
 # Sources stay untouched
 
 
 def _tree(folder: Path) -> dict[str, tuple]:
-    return {p.relative_to(folder).as_posix(): (p.is_dir(), p.stat().st_size if p.is_file() else 0, p.stat().st_mtime_ns)
-            for p in [folder, *folder.rglob("*")]}
+    return {
+        p.relative_to(folder).as_posix(): (p.is_dir(), p.stat().st_size if p.is_file() else 0, p.stat().st_mtime_ns)
+        for p in [folder, *folder.rglob("*")]
+    }
 
 
 def test_a_build_never_writes_into_docs_or_postmortems(tmp_path):

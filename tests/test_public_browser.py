@@ -73,8 +73,10 @@ def example(browser, public_example_site):
     `.api` holds its incidents and components JSON."""
     site = public_example_site
     with StaticServer(site) as server:
-        server.api = {name: read_json(site, f"{name}.json")
-                      for name in ("status", "components", "incidents", "scheduled-maintenances")}
+        server.api = {
+            name: read_json(site, f"{name}.json")
+            for name in ("status", "components", "incidents", "scheduled-maintenances")
+        }
         yield server
 
 
@@ -115,7 +117,8 @@ def test_status_page_shows_the_status_every_component_and_its_uptime_bars(exampl
         row = rows.nth(index)
         assert row.locator(".pm-status__component-head strong").inner_text().strip() == name
         bars = row.locator(".pm-status__bars .pm-status__bar").evaluate_all(
-            "bars => bars.map(bar => [bar.getAttribute('title') || '', bar.getAttribute('aria-label') || ''])")
+            "bars => bars.map(bar => [bar.getAttribute('title') || '', bar.getAttribute('aria-label') || ''])"
+        )
         assert len(bars) == UPTIME_DAYS, name
         assert all(title.strip() and label.strip() for title, label in bars), name
         assert row.locator(".pm-status__bars").is_visible()
@@ -140,8 +143,13 @@ def test_the_live_incident_opens_its_page(example, page):
     incident = incidents[code]
     page.locator("article h1", has_text=incident["name"]).wait_for()
     assert page.title().startswith(incident["name"])
-    facts = dict(zip(page.locator(".pm-status__facts dt").all_inner_texts(),
-                     page.locator(".pm-status__facts dd").all_inner_texts(), strict=True))
+    facts = dict(
+        zip(
+            page.locator(".pm-status__facts dt").all_inner_texts(),
+            page.locator(".pm-status__facts dd").all_inner_texts(),
+            strict=True,
+        )
+    )
     assert facts["Affected components"] == ", ".join(component["name"] for component in incident["components"])
     assert facts["Impact"].lower().startswith(incident["impact"])
     updates = page.locator("ol.pm-status__updates li.pm-status__update")
@@ -172,8 +180,12 @@ def test_history_lists_every_public_incident_and_about_names_the_feeds(example, 
         assert response.ok, url
         ElementTree.fromstring(response.body())
     head = page.locator("head link[rel='alternate']").evaluate_all("links => links.map(link => link.href)")
-    assert sorted(urlsplit(url).path for url in head) == ["/api/v2/summary.json", "/history.atom", "/history.rss",
-                                                           "/maintenance.ics"]
+    assert sorted(urlsplit(url).path for url in head) == [
+        "/api/v2/summary.json",
+        "/history.atom",
+        "/history.rss",
+        "/maintenance.ics",
+    ]
     assert "Uptime is counted per UTC day" in page.inner_text("article #how-uptime-is-counted + p")
     page.wait_for_load_state("networkidle")
     page.recorder.assert_clean()
@@ -183,13 +195,17 @@ def test_history_lists_every_public_incident_and_about_names_the_feeds(example, 
 # Script and markup in every public text field stay text
 
 TITLE = 'Quokka <script>window.__pwned=1</script> "><img src=x onerror="window.__pwned=2"> & co'
-SUMMARY = ('Checkout was slow <svg onload="window.__pwned=3"></svg> for some customers; see '
-           '[details](javascript:window.__pwned=4) or javascript:window.__pwned=5 AT&amp;T {{ 7*7 }}.')
-CHANGES = '</p><script>window.__pwned=6</script><p> We are <b>adding</b> capacity <!-- a comment -->.'
-BODIES = ('<img src=x onerror="window.__pwned=7"> We are looking into slow checkouts.',
-          '<a href="javascript:window.__pwned=8">Fixed</a> <iframe srcdoc="<script>parent.__pwned=9</script>">')
+SUMMARY = (
+    'Checkout was slow <svg onload="window.__pwned=3"></svg> for some customers; see '
+    "[details](javascript:window.__pwned=4) or javascript:window.__pwned=5 AT&amp;T {{ 7*7 }}."
+)
+CHANGES = "</p><script>window.__pwned=6</script><p> We are <b>adding</b> capacity <!-- a comment -->."
+BODIES = (
+    '<img src=x onerror="window.__pwned=7"> We are looking into slow checkouts.',
+    '<a href="javascript:window.__pwned=8">Fixed</a> <iframe srcdoc="<script>parent.__pwned=9</script>">',
+)
 ONGOING = '<svg><script>window.__pwned=10</script></svg> Payments are failing "><img src=x onerror=alert(1)>'
-ONGOING_BODY = '<style>body{display:none}</style> We have found the cause <marquee>and are fixing it</marquee>.'
+ONGOING_BODY = "<style>body{display:none}</style> We have found the cause <marquee>and are fixing it</marquee>."
 VECTORS = (TITLE, SUMMARY, CHANGES, *BODIES, ONGOING, ONGOING_BODY)
 
 
@@ -197,21 +213,39 @@ def _postmortem(title: str, public: dict, started: datetime, resolved: bool) -> 
     """A published postmortem with `public`; with `resolved`, one the checks find nothing wrong with."""
     moment = lambda minutes: started + timedelta(minutes=minutes)  # noqa: E731
     values = {
-        "title": title, "status": "published", "severity": "SEV3", "services": ["checkout", "payments"],
-        "authors": ["alice"], "reviewers": ["bob"], "started": moment(0), "detected": moment(5),
+        "title": title,
+        "status": "published",
+        "severity": "SEV3",
+        "services": ["checkout", "payments"],
+        "authors": ["alice"],
+        "reviewers": ["bob"],
+        "started": moment(0),
+        "detected": moment(5),
         **({"mitigated": moment(60), "resolved": moment(90)} if resolved else {}),
         "published_on": (started + timedelta(days=1)).date(),
         "impact": {"summary": "Checkouts were slow.", "customers_affected": 120},
-        "root_causes": [{"id": "pool", "kind": "causal", "category": "capacity", "summary": "A pool was small."},
-                        {"id": "alert", "kind": "contributing", "category": "monitoring-gap",
-                         "summary": "No alert on the pool."}],
-        "action_items": [{"title": "Size the pool", "owner": "team-checkout", "priority": "P1", "due": "2099-01-01",
-                          "status": "open", "done_when": "It holds peak traffic.", "addresses": ["pool"]}],
+        "root_causes": [
+            {"id": "pool", "kind": "causal", "category": "capacity", "summary": "A pool was small."},
+            {"id": "alert", "kind": "contributing", "category": "monitoring-gap", "summary": "No alert on the pool."},
+        ],
+        "action_items": [
+            {
+                "title": "Size the pool",
+                "owner": "team-checkout",
+                "priority": "P1",
+                "due": "2099-01-01",
+                "status": "open",
+                "done_when": "It holds peak traffic.",
+                "addresses": ["pool"],
+            }
+        ],
         "communications": [{"audience": "internal", "channel": "slack", "at": moment(6)}],
         "public": public,
     }
-    sections = "\n".join(f"## {section}\n\nText.\n" for section in
-                         ("Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned"))
+    sections = "\n".join(
+        f"## {section}\n\nText.\n"
+        for section in ("Summary", "Impact", "Timeline", "Root cause analysis", "Resolution", "Lessons learned")
+    )
     return f"---\n{yaml.safe_dump(values, sort_keys=False, allow_unicode=True)}---\n{sections}"
 
 
@@ -222,29 +256,71 @@ def hostile(browser, tmp_path_factory):
     root = tmp_path_factory.mktemp("public-hostile")
     (root / "docs" / "public").mkdir(parents=True)
     (root / "postmortems").mkdir()
-    config = {"site_name": "Quokka", "theme": {"name": "material", "font": False},
-              "plugins": {"search": {}, "postmortems": {"services": [
-                  {"name": "checkout", "component": "Checkout"}, {"name": "payments", "component": "Payments"},
-                  {"name": "orders-db"}]}}}
+    config = {
+        "site_name": "Quokka",
+        "theme": {"name": "material", "font": False},
+        "plugins": {
+            "search": {},
+            "postmortems": {
+                "services": [
+                    {"name": "checkout", "component": "Checkout"},
+                    {"name": "payments", "component": "Payments"},
+                    {"name": "orders-db"},
+                ]
+            },
+        },
+    }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    public_config = {"INHERIT": "mkdocs.yml", "site_name": "Quokka status", "site_url": "https://status.quokka.example/",
-                     "docs_dir": "docs/public", "site_dir": "site-public",
-                     "plugins": {"search": {"enabled": False}, "postmortems": {"status_page": {"public_site": True}}}}
+    public_config = {
+        "INHERIT": "mkdocs.yml",
+        "site_name": "Quokka status",
+        "site_url": "https://status.quokka.example/",
+        "docs_dir": "docs/public",
+        "site_dir": "site-public",
+        "plugins": {"search": {"enabled": False}, "postmortems": {"status_page": {"public_site": True}}},
+    }
     (root / "mkdocs.public.yml").write_text(yaml.safe_dump(public_config), encoding="utf-8")
 
     today = datetime.now(timezone.utc).date()
     resolved_start = datetime.combine(today - timedelta(days=3), time(9, 0), timezone.utc)
     ongoing_start = datetime.combine(today - timedelta(days=1), time(12, 0), timezone.utc)
-    updates = [{"status": "investigating", "at": resolved_start + timedelta(minutes=10), "body": BODIES[0]},
-               {"status": "resolved", "at": resolved_start + timedelta(minutes=90), "body": BODIES[1]}]
-    (root / "postmortems" / f"{resolved_start:%Y-%m-%d}-slow-checkout.md").write_text(_postmortem(
-        "Slow checkout", {"title": TITLE, "summary": SUMMARY, "components": ["Checkout"], "impact": "major",
-                          "changes": CHANGES, "updates": updates}, resolved_start, resolved=True), encoding="utf-8")
-    (root / "postmortems" / f"{ongoing_start:%Y-%m-%d}-payments-failing.md").write_text(_postmortem(
-        "Payments failing", {"title": ONGOING, "summary": ONGOING_BODY, "components": ["Payments"],
-                             "impact": "critical", "updates": [{"status": "identified", "body": ONGOING_BODY,
-                                                                "at": ongoing_start + timedelta(minutes=20)}]},
-        ongoing_start, resolved=False), encoding="utf-8")
+    updates = [
+        {"status": "investigating", "at": resolved_start + timedelta(minutes=10), "body": BODIES[0]},
+        {"status": "resolved", "at": resolved_start + timedelta(minutes=90), "body": BODIES[1]},
+    ]
+    (root / "postmortems" / f"{resolved_start:%Y-%m-%d}-slow-checkout.md").write_text(
+        _postmortem(
+            "Slow checkout",
+            {
+                "title": TITLE,
+                "summary": SUMMARY,
+                "components": ["Checkout"],
+                "impact": "major",
+                "changes": CHANGES,
+                "updates": updates,
+            },
+            resolved_start,
+            resolved=True,
+        ),
+        encoding="utf-8",
+    )
+    (root / "postmortems" / f"{ongoing_start:%Y-%m-%d}-payments-failing.md").write_text(
+        _postmortem(
+            "Payments failing",
+            {
+                "title": ONGOING,
+                "summary": ONGOING_BODY,
+                "components": ["Payments"],
+                "impact": "critical",
+                "updates": [
+                    {"status": "identified", "body": ONGOING_BODY, "at": ongoing_start + timedelta(minutes=20)}
+                ],
+            },
+            ongoing_start,
+            resolved=False,
+        ),
+        encoding="utf-8",
+    )
 
     site, diagnostics = build_public(root, strict=False)
     # The leak gate found nothing: the vectors are neither people, tickets, hosts nor internal services. The one
@@ -274,7 +350,8 @@ def test_public_text_is_shown_as_text_on_every_page(hostile, page):
     recent = words(page.inner_text(".pm-status__days"))
     assert words(TITLE) in recent and words(ONGOING) in recent
     labels = page.locator(".pm-status__bar").evaluate_all(
-        "bars => bars.map(bar => [bar.getAttribute('title'), bar.getAttribute('aria-label')])")
+        "bars => bars.map(bar => [bar.getAttribute('title'), bar.getAttribute('aria-label')])"
+    )
     assert [title for title, _ in labels if TITLE in title] and all(title == label for title, label in labels)
     assert [title for title, _ in labels if ONGOING in title]
     _nothing_ran(page)

@@ -64,7 +64,8 @@ def test_the_status_site_has_its_pages_feeds_and_api(public):
     incidents = json.loads((public / "api/v2/incidents.json").read_text(encoding="utf-8"))["incidents"]
     planned = json.loads((public / "api/v2/scheduled-maintenances.json").read_text(encoding="utf-8"))
     assert sorted(i["id"] for i in incidents + planned["scheduled_maintenances"]) == sorted(
-        public_code(pm_id) for pm_id in shown)
+        public_code(pm_id) for pm_id in shown
+    )
     home = (public / "index.html").read_text(encoding="utf-8")
     assert 'rel="alternate" type="application/atom+xml"' in home and 'href="history.atom"' in home
     for feed in ("history.atom", "history.rss"):
@@ -73,11 +74,24 @@ def test_the_status_site_has_its_pages_feeds_and_api(public):
 
 def test_nothing_of_the_knowledge_base_is_in_the_status_site(public):
     names = {path.relative_to(public).as_posix() for path in public.rglob("*")}
-    for internal in ("postmortems", "root-causes", "action-items", "services", "metrics", "communications", "search",
-                     "reference", "writing", "status"):
+    for internal in (
+        "postmortems",
+        "root-causes",
+        "action-items",
+        "services",
+        "metrics",
+        "communications",
+        "search",
+        "reference",
+        "writing",
+        "status",
+    ):
         assert not any(name == internal or name.startswith(internal + "/") for name in names), internal
-    everything = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in public.rglob("*")
-                           if path.is_file() and path.suffix in (".html", ".json", ".xml", ".atom", ".rss", ".txt"))
+    everything = "\n".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in public.rglob("*")
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".atom", ".rss", ".txt")
+    )
     for pm_id in public_published():
         assert pm_id not in everything  # file names are internal: public IDs are codes
     assert "git.larkspur.example" not in everything  # the knowledge base's repository
@@ -116,10 +130,16 @@ def test_no_internal_field_or_body_text_reaches_the_status_site(tmp_path):
             note["summary"] = f"{note.get('summary', '')} {canary()}"
             note["channel"] = canary()
         body = re.sub(r"^(## .+)$", lambda m: f"{m.group(1)}\n\n{canary()}\n", body, flags=re.MULTILINE)
-        path.write_text(f"---\n{yaml.safe_dump(values, sort_keys=False, allow_unicode=True)}---\n{body}", encoding="utf-8")
+        path.write_text(
+            f"---\n{yaml.safe_dump(values, sort_keys=False, allow_unicode=True)}---\n{body}", encoding="utf-8"
+        )
     site = build_public(root, strict=False)
-    leaked = {c for path in site.rglob("*") if path.is_file()
-              for c in re.findall(r"zqcanary\d{4}x", path.read_text(encoding="utf-8", errors="replace"))}
+    leaked = {
+        c
+        for path in site.rglob("*")
+        if path.is_file()
+        for c in re.findall(r"zqcanary\d{4}x", path.read_text(encoding="utf-8", errors="replace"))
+    }
     assert len(canaries) > 300 and leaked == set()
 
 
@@ -132,8 +152,11 @@ def test_the_internal_site_previews_the_status_page(example_site):
 def test_a_leak_fails_the_public_build(tmp_path, caplog):
     root = copy_example(tmp_path)
     path = root / "postmortems" / "2025-05-16-duplicate-card-charges.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("title: Some customers charged twice",
-                                                             "title: Some customers charged twice (PAY-1535)"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "title: Some customers charged twice", "title: Some customers charged twice (PAY-1535)"
+        )
+    )
     with pytest.raises(Abort):
         build_public(root, strict=False)  # strict or not: nothing leaky is ever published
     assert "public-leak error(s); nothing was published" in caplog.text and "`PAY-1535`, a ticket key" in caplog.text
@@ -147,28 +170,45 @@ def test_every_public_update_was_said_in_its_record(public):
     for path in sorted((REPO / "postmortems").glob("*.md")):
         values = front_matter(path)
         bodies = [u["body"] for u in (values.get("public") or {}).get("updates", [])]
-        posts = [note["summary"] for note in values.get("communications", [])
-                 if note["audience"] == "customers" and note["channel"] == "status-page"]
+        posts = [
+            note["summary"]
+            for note in values.get("communications", [])
+            if note["audience"] == "customers" and note["channel"] == "status-page"
+        ]
         said[public_code(path.stem)] = bodies or posts
-    documents = [json.loads((public / "api/v2/incidents.json").read_text(encoding="utf-8"))["incidents"],
-                 json.loads((public / "api/v2/scheduled-maintenances.json").read_text(encoding="utf-8"))[
-                     "scheduled_maintenances"]]
-    published = [(item["id"], update["body"]) for listing in documents for item in listing
-                 for update in item["incident_updates"]]
+    documents = [
+        json.loads((public / "api/v2/incidents.json").read_text(encoding="utf-8"))["incidents"],
+        json.loads((public / "api/v2/scheduled-maintenances.json").read_text(encoding="utf-8"))[
+            "scheduled_maintenances"
+        ],
+    ]
+    published = [
+        (item["id"], update["body"]) for listing in documents for item in listing for update in item["incident_updates"]
+    ]
     assert published and all(body in said[code] for code, body in published)
-    assert {code for code, _ in published} >= {code for code, bodies in said.items() if bodies and code in
-                                               {item["id"] for listing in documents for item in listing}}
+    assert {code for code, _ in published} >= {
+        code
+        for code, bodies in said.items()
+        if bodies and code in {item["id"] for listing in documents for item in listing}
+    }
     for code, _ in published:  # and the incident's page shows exactly those, in the same order
         page = (public / "incidents" / code / "index.html").read_text(encoding="utf-8")
         shown = re.findall(r'<li class="pm-status__update">.*?</p>\s*<p>(.*?)</p>', page, re.S)
         assert [html_unescape(text) for text in shown] == [body for c, body in published if c == code]
-    for stock in ("We are investigating a problem affecting", "A fix has been applied and we are monitoring",
-                  "maintenance of Checkout is in progress", "Verification is underway"):  # the stock text once made up
-        assert not any(stock in path.read_text(encoding="utf-8", errors="replace")
-                       for path in public.rglob("*") if path.is_file() and path.suffix in (".html", ".json", ".atom",
-                                                                                         ".rss", ".ics"))
+    for stock in (
+        "We are investigating a problem affecting",
+        "A fix has been applied and we are monitoring",
+        "maintenance of Checkout is in progress",
+        "Verification is underway",
+    ):  # the stock text once made up
+        assert not any(
+            stock in path.read_text(encoding="utf-8", errors="replace")
+            for path in public.rglob("*")
+            if path.is_file() and path.suffix in (".html", ".json", ".atom", ".rss", ".ics")
+        )
 
 
 def html_unescape(text: str) -> str:
     import html
+
     return html.unescape(" ".join(text.split()))

@@ -22,8 +22,11 @@ PM = "2024-03-14-checkout-latency"
 
 def small_site(root: Path) -> Path:
     """A small site with two postmortems (one a draft) and pages of the user's, in `root`."""
-    make_site(root, {f"{PM}.md": postmortem(PM), "2024-04-01-draft.md": postmortem("2024-04-01-draft", status="draft")},
-              docs={"guide/writing.md": "# Writing\n\nHow we write.\n", "img/logo.svg": "<svg/>"})
+    make_site(
+        root,
+        {f"{PM}.md": postmortem(PM), "2024-04-01-draft.md": postmortem("2024-04-01-draft", status="draft")},
+        docs={"guide/writing.md": "# Writing\n\nHow we write.\n", "img/logo.svg": "<svg/>"},
+    )
     return root
 
 
@@ -42,10 +45,20 @@ def test_writes_the_docs_every_generated_page_and_file_and_a_config_without_the_
     result = run_cli("generate", "out")
     assert result.exit_code == 0, result.output
     files = generated(site / "out")
-    assert {"docs/index.md", "docs/guide/writing.md", "docs/img/logo.svg", f"docs/postmortems/{PM}.md",
-            "docs/postmortems/index.md", "docs/root-causes/index.md", "docs/action-items/index.md",
-            "docs/action-items/action-items.csv", "docs/postmortems/index.json",
-            "docs/assets/postmortems/postmortems.css", "mkdocs.yml", MARKER} <= set(files)
+    assert {
+        "docs/index.md",
+        "docs/guide/writing.md",
+        "docs/img/logo.svg",
+        f"docs/postmortems/{PM}.md",
+        "docs/postmortems/index.md",
+        "docs/root-causes/index.md",
+        "docs/action-items/index.md",
+        "docs/action-items/action-items.csv",
+        "docs/postmortems/index.json",
+        "docs/assets/postmortems/postmortems.css",
+        "mkdocs.yml",
+        MARKER,
+    } <= set(files)
     assert "docs/postmortems/2024-04-01-draft.md" not in files  # drafts are not shown, as in the plugin's build
     assert files["docs/guide/writing.md"] == "# Writing\n\nHow we write.\n"
     config = yaml.safe_load(files["mkdocs.yml"].split("\n", 1)[1])
@@ -62,23 +75,28 @@ def test_a_postmortem_page_holds_its_card_body_and_tables_and_an_escaped_title(s
     assert run_cli("generate", "out").exit_code == 0
     text = (site / "out" / "docs" / "postmortems" / f"{PM}.md").read_text(encoding="utf-8")
     front, rest = text.removeprefix("---\n").split("\n---\n", 1)
-    assert yaml.safe_load(front) == {"title": "Slow &lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; "
-                                              "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"}
+    assert yaml.safe_load(front) == {
+        "title": "Slow &lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+    }
     assert rest.index('class="pm-card"') < rest.index("## Summary") < rest.index('<h2 id="root-causes">')
     assert SCRIPT not in text and "<img src=x" not in text
     cross = (site / "out" / "docs" / "root-causes" / "index.md").read_text(encoding="utf-8")
     assert yaml.safe_load(cross.removeprefix("---\n").split("\n---\n")[0]) == {
-        "title": "Root causes", "search": {"exclude": True}}
+        "title": "Root causes",
+        "search": {"exclude": True},
+    }
     assert cross.count('<h1 id="root-causes">Root causes</h1>') == 1
 
 
 def test_the_users_nav_and_options_are_kept_and_inherit_merged(site):
     config = yaml.safe_load((site / "mkdocs.yml").read_text())
     (site / "base.yml").write_text(yaml.safe_dump({**config, "site_description": "From the base"}))
-    (site / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Child\nnav:\n  - Home: index.md\n"
-                                     "  - Postmortems: postmortems/index.md\n"
-                                     "markdown_extensions:\n  - pymdownx.emoji:\n"
-                                     "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    (site / "mkdocs.yml").write_text(
+        "INHERIT: base.yml\nsite_name: Child\nnav:\n  - Home: index.md\n"
+        "  - Postmortems: postmortems/index.md\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+    )
     assert run_cli("generate", "out").exit_code == 0
     written = (site / "out" / "mkdocs.yml").read_text(encoding="utf-8")
     assert "!!python/name:material.extensions.emoji.twemoji" in written  # tags go to the engine untouched
@@ -95,8 +113,11 @@ def test_reports_the_diagnostics_of_check_and_exits_like_it(site):
     diagnostics = [line for line in check.output.splitlines() if ": error [" in line or ": warning [" in line]
     assert diagnostics and all(line in generate.output for line in diagnostics)
     (site / "postmortems" / "2024-05-01-broken.md").write_text(
-        postmortem("2024-05-01-broken", action_items=[{"title": "Fix", "owner": "sre", "priority": "P2",
-                                                       "due": "2020-01-01", "status": "open"}]))
+        postmortem(
+            "2024-05-01-broken",
+            action_items=[{"title": "Fix", "owner": "sre", "priority": "P2", "due": "2020-01-01", "status": "open"}],
+        )
+    )
     assert run_cli("generate", "out").exit_code == 0  # a warning (overdue) only
     assert run_cli("generate", "out", "--strict").exit_code == 1
 
@@ -160,8 +181,12 @@ def test_a_leak_in_the_public_build_writes_nothing_and_keeps_the_last_good_outpu
 
 def test_watch_generates_again_when_a_postmortem_changes(site):
     """The watch loop as `zensical serve` users run it, in a real process, stopped once it has regenerated."""
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs_postmortems.cli", "generate", "out", "--watch",
-                                "--interval", "0.2"], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_postmortems.cli", "generate", "out", "--watch", "--interval", "0.2"],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         page = site / "out" / "docs" / "postmortems" / f"{PM}.md"
         _wait_for(lambda: page.is_file() and "Slow checkout" not in page.read_text(encoding="utf-8"))

@@ -22,8 +22,10 @@ def read(yaml_text: str, policy=None) -> Reader:
 
 
 def test_values_are_typed_and_every_key_path_has_its_position():
-    reader = read("title: Slow\nseverity: SEV2\nservices: [checkout]\nstarted: 2024-03-14T10:50:00+01:00\n"
-                  "impact:\n  summary: Slow.\n  customers_affected: 1_200\n")
+    reader = read(
+        "title: Slow\nseverity: SEV2\nservices: [checkout]\nstarted: 2024-03-14T10:50:00+01:00\n"
+        "impact:\n  summary: Slow.\n  customers_affected: 1_200\n"
+    )
     assert reader.values["started"] == datetime(2024, 3, 14, 9, 50, tzinfo=timezone.utc)
     assert reader.values["services"] == ["checkout"] and reader.values["impact"]["customers_affected"] == 1200
     assert reader.positions[("title",)] == (2, 8)  # its value's; the front matter starts on line 2 of the file
@@ -32,15 +34,18 @@ def test_values_are_typed_and_every_key_path_has_its_position():
     assert {d.code for d in reader.diagnostics} == {"missing-field"}
 
 
-@pytest.mark.parametrize("line, code", [
-    ("severity: SEV9", "invalid-value"),
-    ("services: checkout", "wrong-type"),
-    ("started: 2024-03-14T09:50:00", "timestamp-offset"),
-    ("started: 0001-01-01T01:00:00+02:00", "timestamp-range"),
-    ("sevrity: SEV2", "unknown-key"),
-    ("1: x", "invalid-key"),
-    ("impact:\n  customers_affected: -3", "wrong-type"),
-])
+@pytest.mark.parametrize(
+    "line, code",
+    [
+        ("severity: SEV9", "invalid-value"),
+        ("services: checkout", "wrong-type"),
+        ("started: 2024-03-14T09:50:00", "timestamp-offset"),
+        ("started: 0001-01-01T01:00:00+02:00", "timestamp-range"),
+        ("sevrity: SEV2", "unknown-key"),
+        ("1: x", "invalid-key"),
+        ("impact:\n  customers_affected: -3", "wrong-type"),
+    ],
+)
 def test_a_value_that_does_not_fit_gets_its_code(line, code):
     reader = read(f"title: Slow\n{line}\n")
     assert code in [d.code for d in reader.diagnostics], [d.message for d in reader.diagnostics]

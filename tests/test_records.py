@@ -20,14 +20,31 @@ TODAY = date(2026, 11, 22)
 POLICY = make_policy(services=(Service("api", "", "API", public=True),))
 
 
-def entry(summary: str = "The API returned errors.", body: str = "## Status page entry\n\nThe API returned errors.",
-          original_id: str = "a", title: str = "API returning errors") -> Record:
+def entry(
+    summary: str = "The API returned errors.",
+    body: str = "## Status page entry\n\nThe API returned errors.",
+    original_id: str = "a",
+    title: str = "API returning errors",
+) -> Record:
     """A status-page record as the cState importer proposes it: public already, every unknown fact listed."""
-    return Record("cstate", f"issues/{original_id}.md", original_id, title, date(2024, 3, 14),
-                  {"title": title, "status": "published", "services": ["api"], "started": "2024-03-14T09:50:00Z",
-                   "resolved": "2024-03-14T10:00:00Z",
-                   "public": {"title": title, "summary": summary, "components": ["API"], "impact": "critical"}},
-                  body, unknown=list(STATUS_PAGE_UNKNOWN), already_public=True)
+    return Record(
+        "cstate",
+        f"issues/{original_id}.md",
+        original_id,
+        title,
+        date(2024, 3, 14),
+        {
+            "title": title,
+            "status": "published",
+            "services": ["api"],
+            "started": "2024-03-14T09:50:00Z",
+            "resolved": "2024-03-14T10:00:00Z",
+            "public": {"title": title, "summary": summary, "components": ["API"], "impact": "critical"},
+        },
+        body,
+        unknown=list(STATUS_PAGE_UNKNOWN),
+        already_public=True,
+    )
 
 
 def without_hash(text: str) -> str:
@@ -38,16 +55,28 @@ def without_hash(text: str) -> str:
 
 
 def test_a_record_renders_its_fields_then_its_provenance_then_its_body():
-    record = Record("cstate", "issues/a.md", "a", "API returning errors", date(2024, 3, 14),
-                    {"title": "API returning errors", "status": "published", "services": ["api"],
-                     "started": "2024-03-14T09:50:00Z",
-                     "public": {"title": "API returning errors", "summary": "Errors.\n\nA fix is out.",
-                                "components": ["API"]}},
-                    "## Status page entry\n\nErrors.\n\n", unknown=["severity", "authors", "severity"],
-                    already_public=True)
+    record = Record(
+        "cstate",
+        "issues/a.md",
+        "a",
+        "API returning errors",
+        date(2024, 3, 14),
+        {
+            "title": "API returning errors",
+            "status": "published",
+            "services": ["api"],
+            "started": "2024-03-14T09:50:00Z",
+            "public": {"title": "API returning errors", "summary": "Errors.\n\nA fix is out.", "components": ["API"]},
+        },
+        "## Status page entry\n\nErrors.\n\n",
+        unknown=["severity", "authors", "severity"],
+        already_public=True,
+    )
     record.drop("resolved", "2024-03-14T08:00:00Z", "before the start")
     text = records.render(record, TODAY)
-    assert without_hash(text) == """\
+    assert (
+        without_hash(text)
+        == """\
 ---
 title: API returning errors
 status: published
@@ -81,6 +110,7 @@ provenance:
 
 Errors.
 """
+    )
     assert f"  content_hash: sha256:{records.content_hash(without_hash(text))}\n" in text
     assert record.needs == ["left out `resolved` 2024-03-14T08:00:00Z: before the start"]
 
@@ -95,7 +125,8 @@ def test_a_file_edited_after_its_import_no_longer_matches_its_hash():
 def test_the_catalog_snippet_lists_services_with_their_public_component():
     assert records.catalog_snippet([("website", "www.example.com", "Website"), ("db", "", "Database")]) == (
         "services:\n- name: website\n  description: www.example.com\n  component: Website\n  public: true\n"
-        "- name: db\n  component: Database\n  public: true\n")
+        "- name: db\n  component: Database\n  public: true\n"
+    )
     assert records.catalog_snippet([]) == ""
 
 
@@ -113,7 +144,8 @@ def test_a_source_that_fails_is_a_report_never_a_traceback():
 
     assert records.attempt("x.md", refuse) == FileReport("x.md", "skipped", needs=["it is binary, not text"])
     assert records.attempt("x.md", crash) == FileReport(
-        "x.md", "skipped", needs=["could not read it (ValueError: boom); please report this file"])
+        "x.md", "skipped", needs=["could not read it (ValueError: boom); please report this file"]
+    )
     made = entry()
     assert records.attempt("x.md", lambda: made) is made
 
@@ -129,8 +161,9 @@ def test_a_complete_status_page_record_passes_the_checks_as_written():
 def test_a_record_without_its_unknown_facts_listed_has_the_problems_check_would_report():
     record = entry()
     record.unknown = ["severity", "authors"]
-    codes = [d.code for d in records.problems_as_written(records.render(record, TODAY), "2024-03-14-a.md", POLICY,
-                                                          TODAY)]
+    codes = [
+        d.code for d in records.problems_as_written(records.render(record, TODAY), "2024-03-14-a.md", POLICY, TODAY)
+    ]
     assert codes[:2] == ["missing-field", "reviewer-required"] and "section-missing" in codes
 
 
@@ -143,19 +176,23 @@ def test_public_text_the_leak_gate_flags_moves_into_the_body_for_a_person():
         "the leak gate flags the public text: the public summary names `db-7.prod.internal`, an internal host "
         "[internal-host]",
         "the public block was left out; its text is in the body under “Public text, as posted”: rephrase it and add "
-        "a `public` block"]
+        "a `public` block",
+    ]
 
 
 def test_blaming_words_are_kept_and_marked_for_review_in_the_body_and_the_front_matter():
     in_body = entry(body="## Status page entry\n\nCaused by human error: the engineer should have checked.")
     text, problems = records.settle(in_body, POLICY, TODAY, TODAY)
     assert problems == []
-    assert in_body.body == ("## Status page entry\n\nCaused by human error: the engineer should have checked. "
-                            "<!-- blameless-ok: imported wording, to review -->")
+    assert in_body.body == (
+        "## Status page entry\n\nCaused by human error: the engineer should have checked. "
+        "<!-- blameless-ok: imported wording, to review -->"
+    )
     assert in_body.needs == [
         "wording to review (marked blameless-ok): “human error” is a label, not a cause: it stops the analysis at a "
         "person",
-        "wording to review (marked blameless-ok): “should have” judges with hindsight"]
+        "wording to review (marked blameless-ok): “should have” judges with hindsight",
+    ]
     in_public = entry(summary="Caused by human error of an operator.")
     text, problems = records.settle(in_public, POLICY, TODAY, TODAY)
     assert problems == [] and in_public.marked_lines == {10}
@@ -179,8 +216,10 @@ def test_a_record_is_written_once_then_left_unchanged_then_kept_once_a_person_ed
     assert [r.action for r in write(tmp_path, entry(), dry_run=True)] == ["would leave unchanged"]
     path.write_text(path.read_text(encoding="utf-8").replace("errors.", "errors!"), encoding="utf-8")
     (kept,) = write(tmp_path, entry(summary="Changed at the source."))
-    assert (kept.action, kept.needs) == ("kept (edited)", [
-        "edited since it was imported: kept as it is (`--force` overwrites it)"])
+    assert (kept.action, kept.needs) == (
+        "kept (edited)",
+        ["edited since it was imported: kept as it is (`--force` overwrites it)"],
+    )
     (forced,) = write(tmp_path, entry(summary="Changed at the source."), force=True)
     assert forced.action == "updated" and "Changed at the source." in path.read_text(encoding="utf-8")
 
@@ -200,11 +239,15 @@ def test_the_same_record_twice_is_imported_once_and_a_taken_name_gets_the_id(tmp
     other = entry(original_id="b")  # another record with the same title and day
     reports = write(tmp_path, entry(), entry(), other)
     assert [(r.action, Path(r.target).name) for r in reports] == [
-        ("written", "2024-03-14-api-returning-errors.md"), ("skipped", "2024-03-14-api-returning-errors.md"),
-        ("written", "2024-03-14-api-returning-errors-b.md")]
+        ("written", "2024-03-14-api-returning-errors.md"),
+        ("skipped", "2024-03-14-api-returning-errors.md"),
+        ("written", "2024-03-14-api-returning-errors-b.md"),
+    ]
     assert reports[1].needs == [f"the same record (a) is also in {reports[0].target}; imported once"]
-    assert records.existing_records(tmp_path) == {("cstate", "a"): tmp_path / "2024-03-14-api-returning-errors.md",
-                                                  ("cstate", "b"): tmp_path / "2024-03-14-api-returning-errors-b.md"}
+    assert records.existing_records(tmp_path) == {
+        ("cstate", "a"): tmp_path / "2024-03-14-api-returning-errors.md",
+        ("cstate", "b"): tmp_path / "2024-03-14-api-returning-errors-b.md",
+    }
 
 
 def test_a_record_goes_back_to_its_file_whatever_its_title_now(tmp_path):
@@ -240,8 +283,9 @@ def test_a_record_check_would_refuse_is_not_written_and_the_report_says_why(tmp_
     record.fields["services"] = ["billing"]
     (report,) = write(tmp_path, record)
     assert report.action == "skipped" and not list(tmp_path.iterdir())
-    assert report.needs == ["`check` would report: [invalid-value] `services[0]` is `billing`, which is not one of "
-                            "the configured values"]
+    assert report.needs == [
+        "`check` would report: [invalid-value] `services[0]` is `billing`, which is not one of the configured values"
+    ]
 
 
 def test_a_failed_source_passes_through_as_its_report(tmp_path):
@@ -253,10 +297,18 @@ def test_a_failed_source_passes_through_as_its_report(tmp_path):
 
 
 def test_the_report_gives_each_file_then_the_totals():
-    reports = [FileReport("issues/a.md", "written", "kb/a.md", "a", mapped=["affected -> services api"],
-                          unknown=["severity", "authors"]),
-               FileReport("issues/b.md", "skipped", needs=["no `title`"]),
-               FileReport("issues/c.md", "written", "kb/c.md", "c")]
+    reports = [
+        FileReport(
+            "issues/a.md",
+            "written",
+            "kb/a.md",
+            "a",
+            mapped=["affected -> services api"],
+            unknown=["severity", "authors"],
+        ),
+        FileReport("issues/b.md", "skipped", needs=["no `title`"]),
+        FileReport("issues/c.md", "written", "kb/c.md", "c"),
+    ]
     assert records.report_text(reports) == (
         "issues/a.md: written -> kb/a.md\n"
         "    mapped: affected -> services api\n"
@@ -264,5 +316,6 @@ def test_the_report_gives_each_file_then_the_totals():
         "issues/b.md: skipped\n"
         "    needs a person: no `title`\n"
         "issues/c.md: written -> kb/c.md\n"
-        "1 skipped, 2 written")
+        "1 skipped, 2 written"
+    )
     assert records.report_text([]) == "nothing to import"

@@ -10,8 +10,16 @@ from mkdocs_postmortems.model import Postmortem
 
 
 def postmortem(pm_id: str, folder: str = "postmortems", **fields) -> Postmortem:
-    return Postmortem(id=pm_id, path=f"{folder}/{pm_id}.md", title=pm_id, status="published", severity="SEV2",
-                      services=(), started=None, **fields)
+    return Postmortem(
+        id=pm_id,
+        path=f"{folder}/{pm_id}.md",
+        title=pm_id,
+        status="published",
+        severity="SEV2",
+        services=(),
+        started=None,
+        **fields,
+    )
 
 
 def test_the_second_file_of_an_id_is_reported_and_names_the_first():
@@ -22,8 +30,11 @@ def test_the_second_file_of_an_id_is_reported_and_names_the_first():
 
 
 def test_a_related_id_must_name_a_postmortem_and_a_near_miss_is_suggested():
-    pm = postmortem("2024-03-01-a", related=("2024-01-01-checkout-latency", "2024-01-01-checkout-latncy", "nothing"),
-                    positions={("related", 1): (5, 5), ("related", 2): (6, 5)})
+    pm = postmortem(
+        "2024-03-01-a",
+        related=("2024-01-01-checkout-latency", "2024-01-01-checkout-latncy", "nothing"),
+        positions={("related", 1): (5, 5), ("related", 2): (6, 5)},
+    )
     known = postmortem("2024-01-01-checkout-latency")
     found = list(unknown_related([pm, known], Context(make_policy(), TODAY)))
     assert [(d.code, d.line) for d in found] == [("unknown-related", 5), ("unknown-related", 6)]

@@ -37,9 +37,15 @@ BANNER = """\
 def site_with(root: Path, overrides: dict[str, str]) -> Path:
     """A site of one postmortem with a public block, whose service is a public component (so `/status/` lists it),
     built with `overrides/postmortems/<name>` as given."""
-    config = make_site(root, {f"{PM}.md": postmortem(PM, public={"title": "Slow checkout", "summary": "Checkout was "
-                                                                 "slow.", "components": ["Checkout"]})},
-                       config={"theme": THEME})
+    config = make_site(
+        root,
+        {
+            f"{PM}.md": postmortem(
+                PM, public={"title": "Slow checkout", "summary": "Checkout was slow.", "components": ["Checkout"]}
+            )
+        },
+        config={"theme": THEME},
+    )
     mkdocs = yaml.safe_load(config.read_text(encoding="utf-8"))
     mkdocs["plugins"][1]["postmortems"]["services"][0].update(component="Checkout", public=True)
     config.write_text(yaml.safe_dump(mkdocs, sort_keys=False), encoding="utf-8")
@@ -52,7 +58,7 @@ def site_with(root: Path, overrides: dict[str, str]) -> Path:
 def between(html: str, start: str, end: str) -> str:
     """The part of `html` from `start` to the first `end` after it, both included."""
     first = html.index(start)
-    return html[first:html.index(end, first) + len(end)]
+    return html[first : html.index(end, first) + len(end)]
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +86,9 @@ def test_replacing_the_banner_block_changes_that_part_of_the_status_page_only(si
     shipped, overridden = (site["status/index.html"].decode() for site in sites)
     theirs = between(shipped, '<div class="pm-status__banner', "</div>\n")
     assert "All Systems Operational" in theirs
-    assert overridden == shipped.replace(theirs, '<div class="our-banner">All Systems Operational: 0 open, 1 '
-                                                 'components</div>\n')
+    assert overridden == shipped.replace(
+        theirs, '<div class="our-banner">All Systems Operational: 0 open, 1 components</div>\n'
+    )
 
 
 def test_no_other_page_changes(sites):
@@ -94,12 +101,16 @@ def test_no_other_page_changes(sites):
 def test_a_block_keeps_the_page_around_it_and_can_add_to_the_shipped_content(tmp_path):
     """`postmortem.html` itself: the card replaced, the body and the tables below it kept; `super()` keeps the
     shipped content of a block and adds to it."""
-    site = site_with(tmp_path, {
-        "postmortem.html": '{% extends "postmortems/base/postmortem.html" %}\n'
-                           '{% block header %}<div class="our-card">{{ pm.title }}</div>\n{% endblock %}\n',
-        "details.html": '{% extends "postmortems/base/details.html" %}\n'
-                        '{% block action_items %}{{ super() }}<p class="our-note">Ask #incidents.</p>\n'
-                        '{% endblock %}\n'})
+    site = site_with(
+        tmp_path,
+        {
+            "postmortem.html": '{% extends "postmortems/base/postmortem.html" %}\n'
+            '{% block header %}<div class="our-card">{{ pm.title }}</div>\n{% endblock %}\n',
+            "details.html": '{% extends "postmortems/base/details.html" %}\n'
+            '{% block action_items %}{{ super() }}<p class="our-note">Ask #incidents.</p>\n'
+            "{% endblock %}\n",
+        },
+    )
     html = page(site, PM)
     assert '<div class="our-card">Incident 2024-03-14-checkout-latency</div>' in html and 'class="pm-card"' not in html
     assert html.index("our-card") < html.index("Summary of the incident.") < html.index('class="pm-root-causes')
@@ -123,8 +134,11 @@ def test_every_page_template_has_blocks_in_a_base_it_extends():
 
 @pytest.mark.parametrize("name", THIN)
 def test_a_thin_template_lists_its_bases_blocks_in_order(name):
-    listed = re.findall(r"^     ( *)([a-z_]+) {2,}\S", (SHIPPED / name).read_text(encoding="utf-8").split("#}")[0]
-                        .split("Blocks of", 1)[1], re.MULTILINE)
+    listed = re.findall(
+        r"^     ( *)([a-z_]+) {2,}\S",
+        (SHIPPED / name).read_text(encoding="utf-8").split("#}")[0].split("Blocks of", 1)[1],
+        re.MULTILINE,
+    )
     blocks = re.findall(r"\{%-? block (\w+) %\}", (SHIPPED / "base" / name).read_text(encoding="utf-8"))
     assert [block for _, block in listed] == blocks and len(set(blocks)) == len(blocks)
 
@@ -134,10 +148,15 @@ def test_the_wheel_ships_every_template_and_asset():
     checkout and fails in every installed site."""
     package = TEMPLATES.parent
     patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
-        "package-data"]["mkdocs_postmortems"]
+        "package-data"
+    ]["mkdocs_postmortems"]
     shipped = {path for pattern in patterns for path in package.glob(pattern)}
-    files = {path for folder in ("templates", "assets") for path in (package / folder).rglob("*")
-             if path.is_file() and "__pycache__" not in path.parts}
+    files = {
+        path
+        for folder in ("templates", "assets")
+        for path in (package / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
     assert sorted(path.relative_to(package).as_posix() for path in files - shipped) == []
 
 
@@ -154,13 +173,17 @@ def declarations(css: str, context: str = "") -> list[tuple[str, str, str]]:
         while depth:
             depth += {"{": 1, "}": -1}.get(css[end], 0)
             end += 1
-        body = css[start + 1:end - 1]
+        body = css[start + 1 : end - 1]
         if head.startswith("@"):
             found += declarations(body, f"{context}{head} ")
         else:
             selectors = [" ".join(s.split()) for s in re.split(r",(?![^()]*\))", head)]
-            found += [(context, selector, declaration.split(":")[0].strip()) for selector in selectors
-                      for declaration in body.split(";") if ":" in declaration]
+            found += [
+                (context, selector, declaration.split(":")[0].strip())
+                for selector in selectors
+                for declaration in body.split(";")
+                if ":" in declaration
+            ]
         at = end
     return found
 
@@ -175,8 +198,11 @@ def test_no_rule_sets_a_property_its_stylesheet_sets_already(name):
 
 def test_each_status_colour_is_declared_once_per_scheme():
     found = declarations((TEMPLATES.parent / "assets" / "postmortems.css").read_text(encoding="utf-8"))
-    status = [(selector, prop) for _, selector, prop in found if prop.startswith("--pm-status-")
-              and prop != "--pm-status-accent"]
+    status = [
+        (selector, prop)
+        for _, selector, prop in found
+        if prop.startswith("--pm-status-") and prop != "--pm-status-accent"
+    ]
     light = {prop for selector, prop in status if selector == ":root"}
     dark = {prop for selector, prop in status if selector == '[data-md-color-scheme="slate"]'}
     assert len(status) == len(light) + len(dark) and dark == {prop for prop in light if prop.endswith("-text")}

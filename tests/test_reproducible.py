@@ -117,9 +117,14 @@ def test_a_build_with_a_source_date_epoch_that_is_no_time_fails_in_one_line(tmp_
 
 def test_mkdocs_build_with_a_source_date_epoch_that_is_no_time_exits_1_without_a_traceback(tmp_path):
     config = sources(tmp_path, public=False)
-    failed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "tomorrow"})
+    failed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "tomorrow"},
+    )
     assert failed.returncode == 1
     assert "Traceback" not in failed.stderr and "SOURCE_DATE_EPOCH is `tomorrow`" in failed.stderr
 

@@ -49,7 +49,9 @@ def load(tmp_path, text: str, policy=None):
 
 
 def record(extra: str = PUBLIC + POSTS, status: str = "published") -> str:
-    return VALID.replace("status: published", f"status: {status}").replace("---\n\n## Summary", extra + "---\n\n## Summary", 1)
+    return VALID.replace("status: published", f"status: {status}").replace(
+        "---\n\n## Summary", extra + "---\n\n## Summary", 1
+    )
 
 
 def test_status_page_posts_become_the_updates_word_for_word_with_statuses_from_the_timeline(tmp_path):
@@ -58,7 +60,8 @@ def test_status_page_posts_become_the_updates_word_for_word_with_statuses_from_t
     assert [(u.status, u.at.strftime("%H:%M"), u.body, u.source) for u in updates] == [
         ("investigating", "10:02", "Checkout is slow; we are looking into it.", ("communications", 1, "summary")),
         ("monitoring", "10:40", "A fix is in place; checkout is recovering.", ("communications", 3, "summary")),
-        ("resolved", "11:05", "Checkout is back to normal.", ("communications", 4, "summary"))]
+        ("resolved", "11:05", "Checkout is back to normal.", ("communications", 4, "summary")),
+    ]
     view = public_view(pm, make_policy())
     assert next(u.body for u in view.updates) == "Checkout is back to normal."  # newest first
     text = public_text(view)
@@ -95,8 +98,9 @@ def test_maintenance_posts_take_maintenance_statuses(tmp_path):
     assert [u.status for u in said_updates(pm)] == ["in_progress", "verifying", "completed"]
 
 
-@pytest.mark.parametrize("status, shown", [("published", True), ("ongoing", True), ("draft", True),
-                                           ("in-review", True)])
+@pytest.mark.parametrize(
+    "status, shown", [("published", True), ("ongoing", True), ("draft", True), ("in-review", True)]
+)
 def test_what_was_said_stays_public_while_its_postmortem_is_reviewed(tmp_path, status, shown):
     [pm] = load(tmp_path, record(status=status)).postmortems
     assert goes_public(pm) is shown
@@ -112,16 +116,21 @@ def test_a_post_that_names_something_internal_is_a_communication_leak_at_its_lin
     kb = load(tmp_path, text)
     leaks = [(d.code, d.line, d.message) for d in kb.diagnostics if d.code == "communication-leak"]
     line = text.split("\n").index("    summary: Checkout is back; alice restarted orders-db.") + 1
-    assert leaks == [("communication-leak", line, "the status-page post 5 names `alice`, a person; the status site "
-                      "publishes it"),
-                     ("communication-leak", line, "the status-page post 5 names `orders-db`, an internal service; "
-                      "the status site publishes it")]
+    assert leaks == [
+        ("communication-leak", line, "the status-page post 5 names `alice`, a person; the status site publishes it"),
+        (
+            "communication-leak",
+            line,
+            "the status-page post 5 names `orders-db`, an internal service; the status site publishes it",
+        ),
+    ]
     # an internal note may say anything: only posts are published
     assert not [d for d in load(tmp_path, record()).diagnostics if d.code == "communication-leak"]
 
 
 def test_a_component_name_holding_a_service_name_is_no_leak(tmp_path):
     from mkdocs_postmortems.policy import Service
+
     policy = make_policy(services=(Service("checkout", "", "Checkout"), Service("search", "", "Product search")))
     text = record(PUBLIC + POSTS.replace("Checkout is back to normal.", "Product search is back to normal."))
     assert not [d for d in load(tmp_path, text, policy).diagnostics if d.code == "communication-leak"]

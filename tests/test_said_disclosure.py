@@ -40,16 +40,33 @@ def pm_id(number: int) -> str:
 def _record(number: int, state: str, kind: str, updates: bool, posts: bool, error: bool, public: str) -> str:
     m = lambda source: marker(number, source)  # noqa: E731
     day = pm_id(number)[:10]
-    communications = [{"audience": "internal", "channel": "slack", "at": f"{day}T10:00:00Z", "summary": m("internal")},
-                      {"audience": "customers", "channel": "email", "at": f"{day}T10:01:00Z", "summary": m("email")}]
+    communications = [
+        {"audience": "internal", "channel": "slack", "at": f"{day}T10:00:00Z", "summary": m("internal")},
+        {"audience": "customers", "channel": "email", "at": f"{day}T10:01:00Z", "summary": m("email")},
+    ]
     if posts:
-        communications.append({"audience": "customers", "channel": "status-page", "at": f"{day}T10:02:00Z",
-                               "summary": f"First post {m('post')}"})
-    block: object = {"title": f"Title {m('title')}", "summary": f"Summary {m('summary')}",
-                     "components": ["Checkout"], "changes": f"Changes {m('changes')}"}
+        communications.append(
+            {
+                "audience": "customers",
+                "channel": "status-page",
+                "at": f"{day}T10:02:00Z",
+                "summary": f"First post {m('post')}",
+            }
+        )
+    block: object = {
+        "title": f"Title {m('title')}",
+        "summary": f"Summary {m('summary')}",
+        "components": ["Checkout"],
+        "changes": f"Changes {m('changes')}",
+    }
     if updates:
-        block["updates"] = [{"status": "scheduled" if kind == "maintenance" else "investigating",
-                             "at": f"{day}T10:03:00Z", "body": f"Update {m('update')}"}]
+        block["updates"] = [
+            {
+                "status": "scheduled" if kind == "maintenance" else "investigating",
+                "at": f"{day}T10:03:00Z",
+                "body": f"Update {m('update')}",
+            }
+        ]
     values = {"title": f"Internal {m('internal_title')}", "status": state, "communications": communications}
     if kind == "maintenance":
         values["kind"] = "maintenance"
@@ -62,9 +79,13 @@ def _record(number: int, state: str, kind: str, updates: bool, posts: bool, erro
     return postmortem(pm_id(number), f"## Summary\n\nBody {m('body')}.\n", **values)
 
 
-CASES = [case for case in itertools.product(STATES, KINDS, (False, True), (False, True), (False, True),
-                                            ("block", "none", "false"))
-         if case[-1] == "block" or not case[2]]  # `updates` exist only inside a block
+CASES = [
+    case
+    for case in itertools.product(
+        STATES, KINDS, (False, True), (False, True), (False, True), ("block", "none", "false")
+    )
+    if case[-1] == "block" or not case[2]
+]  # `updates` exist only inside a block
 
 
 def expected(state: str, updates: bool, posts: bool, error: bool, public: str) -> set[str]:
@@ -72,7 +93,9 @@ def expected(state: str, updates: bool, posts: bool, error: bool, public: str) -
     if public != "block" or error:
         return set()
     if state in ("published", "ongoing"):
-        return {"title", "summary", "changes", "update" if updates else "post"} - ({"post"} if not posts and not updates else set())
+        return {"title", "summary", "changes", "update" if updates else "post"} - (
+            {"post"} if not posts and not updates else set()
+        )
     return {"post"} if posts else set()
 
 
@@ -82,13 +105,21 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("disclosure")
     records = {f"{pm_id(number)}.md": _record(number, *case) for number, case in enumerate(CASES)}
     hook = {"url": "https://hooks.example/notify", "format": "json"}
-    config = make_site(root, records,
-                       {"services": [{"name": "checkout", "component": "Checkout"}],
-                        "status_page": {"public_site": True, "webhooks": [hook]}},
-                       {"site_dir": "site-public", "docs_dir": "docs"})
+    config = make_site(
+        root,
+        records,
+        {
+            "services": [{"name": "checkout", "component": "Checkout"}],
+            "status_page": {"public_site": True, "webhooks": [hook]},
+        },
+        {"site_dir": "site-public", "docs_dir": "docs"},
+    )
     site = build_site(config).parent / "site-public"
-    site_text = "\n".join(path.read_text(encoding="utf-8", errors="replace")
-                          for path in sorted(site.rglob("*")) if path.is_file() and path.suffix != ".gz")
+    site_text = "\n".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(site.rglob("*"))
+        if path.is_file() and path.suffix != ".gz"
+    )
     previous = root / "previous.json"
     previous.write_text(json.dumps({"page": {}, "incidents": []}), encoding="utf-8")
     result = run_cli("notify", "-f", str(config), "--previous", str(previous), "--dry-run")
@@ -137,10 +168,20 @@ def test_public_diff_says_what_customers_see_now_and_what_waits_for_publication(
 def test_include_drafts_changes_nothing_customers_see(tmp_path):
     """`include_drafts` shows drafts in the knowledge base; the status site follows `disclosed` alone."""
     number = CASES.index(("in-review", "incident", True, True, False, "block"))
-    config = make_site(tmp_path, {f"{pm_id(number)}.md": _record(number, *CASES[number])},
-                       {"services": [{"name": "checkout", "component": "Checkout"}], "include_drafts": True,
-                        "status_page": {"public_site": True}}, {"site_dir": "site-public"})
+    config = make_site(
+        tmp_path,
+        {f"{pm_id(number)}.md": _record(number, *CASES[number])},
+        {
+            "services": [{"name": "checkout", "component": "Checkout"}],
+            "include_drafts": True,
+            "status_page": {"public_site": True},
+        },
+        {"site_dir": "site-public"},
+    )
     site = build_site(config).parent / "site-public"
-    text = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in site.rglob("*")
-                     if path.is_file() and path.suffix != ".gz")
+    text = "\n".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in site.rglob("*")
+        if path.is_file() and path.suffix != ".gz"
+    )
     assert {source for source in SOURCES if marker(number, source) in text} == {"post"}

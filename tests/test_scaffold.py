@@ -40,8 +40,9 @@ root_causes:
 
 
 def new(title: str = "Search down", *options: str, severity: str = "SEV3"):
-    return run("new", title, "--severity", severity, "--service", "checkout", "--author", "alice", "--date", DAY,
-               *options)
+    return run(
+        "new", title, "--severity", severity, "--service", "checkout", "--author", "alice", "--date", DAY, *options
+    )
 
 
 def written(project: Path) -> Path:
@@ -66,6 +67,7 @@ def with_templates(project: Path, **templates: str) -> Path:
 
 
 # --- the shipped templates ----------------------------------------------------------------------------
+
 
 def test_the_shipped_templates():
     assert tuple(sorted(path.stem for path in SHIPPED.glob("*.md"))) == SHIPPED_NAMES
@@ -119,13 +121,15 @@ def test_a_low_severity_gets_a_tip_about_the_lightweight_template(project):
 
 
 def test_the_tip_follows_the_configured_scale(project):
-    (project / "mkdocs.yml").write_text(CONFIG + "      severities: [critical, major, minor]\n"
-                                                 "      action_items_required_for: [critical]\n")
+    (project / "mkdocs.yml").write_text(
+        CONFIG + "      severities: [critical, major, minor]\n      action_items_required_for: [critical]\n"
+    )
     assert "tip:" not in new("A", severity="critical").stderr
     assert "tip:" in new("B", severity="minor").stderr
 
 
 # --- templates of a team's own ----------------------------------------------------------------------
+
 
 def test_a_template_in_templates_folder_is_used(project):
     with_templates(project, team=TEAM)
@@ -161,15 +165,29 @@ def test_templates_without_a_config(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("templates")
     assert result.exit_code == 0
-    assert [line.split(":")[0] for line in result.stdout.splitlines() if not line.startswith(" ")] == list(SHIPPED_NAMES)
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if not line.startswith(" ")] == list(
+        SHIPPED_NAMES
+    )
     assert not (tmp_path / "postmortems").exists()
 
 
 def test_templates_folder_is_relative_to_the_config_file(project, tmp_path_factory, monkeypatch):
     with_templates(project, team=TEAM)
     monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
-    result = run("new", "Search down", "--severity", "SEV3", "--service", "checkout", "--template", "team",
-                 "-f", str(project / "mkdocs.yml"), "--date", DAY)
+    result = run(
+        "new",
+        "Search down",
+        "--severity",
+        "SEV3",
+        "--service",
+        "checkout",
+        "--template",
+        "team",
+        "-f",
+        str(project / "mkdocs.yml"),
+        "--date",
+        DAY,
+    )
     assert result.exit_code == 0, result.output
     assert sections_of(written(project))[-1] == "Customer contact"
 
@@ -189,11 +207,14 @@ def test_a_missing_templates_folder_is_a_usage_error(project):
     assert "nowhere is not a folder" in result.output
 
 
-@pytest.mark.parametrize("text, line, message", [
-    (TEAM.replace("{{ title|yaml }}", "{{ titel|yaml }}"), 3, "'titel' is undefined"),
-    (TEAM.replace("{{ category|yaml }}", "{{ policy.categories[0] }}"), 12, "'policy' is undefined"),
-    (TEAM.replace("{% for section in sections %}", "{% for section in %}"), 14, "Expected an expression"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        (TEAM.replace("{{ title|yaml }}", "{{ titel|yaml }}"), 3, "'titel' is undefined"),
+        (TEAM.replace("{{ category|yaml }}", "{{ policy.categories[0] }}"), 12, "'policy' is undefined"),
+        (TEAM.replace("{% for section in sections %}", "{% for section in %}"), 14, "Expected an expression"),
+    ],
+)
 def test_a_broken_template_fails_with_its_file_and_line(text, line, message, project):
     with_templates(project, team=text)
     result = new("Search down", "--template", "team")
@@ -213,19 +234,58 @@ def test_a_broken_include_names_the_included_file(project):
 # --- hostile input ------------------------------------------------------------------------------------------
 
 HOSTILE_TITLES = [
-    "yes", "null", "~", "123", "1e3", "2026-11-20", "- a list item", "key: value", "Checkout: down",
-    "# not a comment", "trailing #comment", "'single' quotes", '"double" quotes', "[a, b]", "{a: 1}",
-    "&anchor and *alias", "!tag", "@at and `backtick`", "| literal", "> folded", "% directive", "---", "...",
-    "Café \"down\" #1: 100% \\ broken", "line\nbreak", "tab\tinside", "{{ title }} {% raw %}", "a: b: c, d",
-    "? complex key", "emoji 🔥 — dash", "mid\u2028line\x85nel\ufeffbom\x7fdel",
+    "yes",
+    "null",
+    "~",
+    "123",
+    "1e3",
+    "2026-11-20",
+    "- a list item",
+    "key: value",
+    "Checkout: down",
+    "# not a comment",
+    "trailing #comment",
+    "'single' quotes",
+    '"double" quotes',
+    "[a, b]",
+    "{a: 1}",
+    "&anchor and *alias",
+    "!tag",
+    "@at and `backtick`",
+    "| literal",
+    "> folded",
+    "% directive",
+    "---",
+    "...",
+    'Café "down" #1: 100% \\ broken',
+    "line\nbreak",
+    "tab\tinside",
+    "{{ title }} {% raw %}",
+    "a: b: c, d",
+    "? complex key",
+    "emoji 🔥 — dash",
+    "mid\u2028line\x85nel\ufeffbom\x7fdel",
 ]
 
 
 @pytest.mark.parametrize("template", SHIPPED_NAMES)
 @pytest.mark.parametrize("title", HOSTILE_TITLES, ids=range(len(HOSTILE_TITLES)))
 def test_hostile_titles_stay_valid_yaml(title, template, project):
-    result = run("new", "--severity", "SEV3", "--service", "checkout", "--author", "O'Neil: #1",
-                 "--date", DAY, "--template", template, "--", title)  # `--`: a title may start with `-`
+    result = run(
+        "new",
+        "--severity",
+        "SEV3",
+        "--service",
+        "checkout",
+        "--author",
+        "O'Neil: #1",
+        "--date",
+        DAY,
+        "--template",
+        template,
+        "--",
+        title,
+    )  # `--`: a title may start with `-`
     assert result.exit_code == 0, result.output
     code, report = check_json()
     assert (code, report["errors"]) == (0, 0), report
@@ -235,11 +295,24 @@ def test_hostile_titles_stay_valid_yaml(title, template, project):
 
 @pytest.mark.parametrize("template", SHIPPED_NAMES)
 def test_hostile_services_and_scales_stay_valid_yaml(template, project):
-    (project / "mkdocs.yml").write_text(CONFIG.replace("- name: orders-db", "- name: 'orders: db #2'")
-                                        + '      severities: ["S1: outage", "- S2"]\n'
-                                          '      priorities: ["P1 #now", "yes"]\n')
-    result = run("new", "Search down", "--severity", "- S2", "--service", "orders: db #2", "--author", "a",
-                 "--date", DAY, "--template", template)
+    (project / "mkdocs.yml").write_text(
+        CONFIG.replace("- name: orders-db", "- name: 'orders: db #2'") + '      severities: ["S1: outage", "- S2"]\n'
+        '      priorities: ["P1 #now", "yes"]\n'
+    )
+    result = run(
+        "new",
+        "Search down",
+        "--severity",
+        "- S2",
+        "--service",
+        "orders: db #2",
+        "--author",
+        "a",
+        "--date",
+        DAY,
+        "--template",
+        template,
+    )
     assert result.exit_code == 0, result.output
     code, report = check_json("--strict")
     assert (code, report["diagnostics"]) == (0, [])

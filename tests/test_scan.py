@@ -12,8 +12,9 @@ from mkdocs_postmortems.model import people_of
 from mkdocs_postmortems.parsing.scan import Scanned, scan, scan_bytes
 from mkdocs_postmortems.policy import Policy
 
-RELATED = VALID.replace("action_items:\n", "related:\n  - 2024-01-02-cache\n  - 2024-02-03-dns  # the DNS one\n"
-                                            "action_items:\n")
+RELATED = VALID.replace(
+    "action_items:\n", "related:\n  - 2024-01-02-cache\n  - 2024-02-03-dns  # the DNS one\naction_items:\n"
+)
 
 
 def test_people_start_year_and_related_as_a_parse_finds_them(tmp_path):
@@ -25,12 +26,15 @@ def test_people_start_year_and_related_as_a_parse_finds_them(tmp_path):
     assert scanned.related == pm.related
 
 
-@pytest.mark.parametrize("started, year", [
-    ("2023-12-31T23:30:00-02:00", 2024),  # the year in UTC, as the reader converts it
-    ("2021-03-04", 2021),
-    ("2024-03-14T09:50:00", None),  # no offset: the reader refuses it
-    ("'not a date'", None),
-])
+@pytest.mark.parametrize(
+    "started, year",
+    [
+        ("2023-12-31T23:30:00-02:00", 2024),  # the year in UTC, as the reader converts it
+        ("2021-03-04", 2021),
+        ("2024-03-14T09:50:00", None),  # no offset: the reader refuses it
+        ("'not a date'", None),
+    ],
+)
 def test_the_start_year_is_read_as_the_reader_reads_started(started, year):
     assert scan(VALID.replace("started: 2024-03-14T09:50:00Z", f"started: {started}")).started_year == year
 
@@ -43,8 +47,17 @@ def test_a_related_field_the_scan_cannot_read_may_name_anything():
     assert flow.may_name({"2024-01-02-cache", "x"}) and not flow.may_name({"x"}) and not flow.may_name(set())
 
 
-@pytest.mark.parametrize("raw", [b"", b"no front matter\n", b"---\ntitle: unclosed\n", VALID.encode("utf-16"),
-                                 VALID.encode().replace(b"title", b"ti\0tle"), b"---\nauthors: [caf\xe9]\n---\n"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"no front matter\n",
+        b"---\ntitle: unclosed\n",
+        VALID.encode("utf-16"),
+        VALID.encode().replace(b"title", b"ti\0tle"),
+        b"---\nauthors: [caf\xe9]\n---\n",
+    ],
+)
 def test_a_file_a_parse_reads_nothing_from_names_nobody(raw):
     assert scan_bytes(raw) == Scanned((), None)
 

@@ -60,8 +60,12 @@ def test_a_changed_blob_is_scanned_again_and_a_gone_one_forgotten(tmp_path):
 
 def test_a_foreign_corrupt_or_outdated_cache_is_a_cold_run(tmp_path):
     path = tmp_path / "scans.json"
-    for text in ("not json", json.dumps([1, 2]), json.dumps({"stamp": "old", "scans": {"blob-a": [[], None, []]}}),
-                 json.dumps({"stamp": ScanCache(None, {}).stamp, "scans": {"blob-a": ["forged"], "blob-b": 3}})):
+    for text in (
+        "not json",
+        json.dumps([1, 2]),
+        json.dumps({"stamp": "old", "scans": {"blob-a": [[], None, []]}}),
+        json.dumps({"stamp": ScanCache(None, {}).stamp, "scans": {"blob-a": ["forged"], "blob-b": 3}}),
+    ):
         path.write_text(text)
         found, counted = run(path)
         assert counted == list(BLOBS) and found == [scan(VALID)] * 2, text

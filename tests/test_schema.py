@@ -50,15 +50,18 @@ def test_the_json_schema_has_the_policys_enums_and_no_other_keys():
     assert all(prop["description"] for prop in schema["properties"].values())
 
 
-@pytest.mark.parametrize("text, timestamp, moment", [
-    ("2024-03-14T09:58:00Z", True, True),
-    ("2024-03-14 10:58+01:00", True, True),
-    ("2024-03-14T09:58:00.5+0100", True, True),
-    ("2024-03-14T09:58:00", False, False),
-    ("2024-03-14", False, True),
-    ("unknown", False, True),
-    ("yesterday", False, False),
-])
+@pytest.mark.parametrize(
+    "text, timestamp, moment",
+    [
+        ("2024-03-14T09:58:00Z", True, True),
+        ("2024-03-14 10:58+01:00", True, True),
+        ("2024-03-14T09:58:00.5+0100", True, True),
+        ("2024-03-14T09:58:00", False, False),
+        ("2024-03-14", False, True),
+        ("unknown", False, True),
+        ("yesterday", False, False),
+    ],
+)
 def test_the_patterns_accept_the_forms_the_docs_name(text, timestamp, moment):
     assert bool(re.match(TIMESTAMP_PATTERN, text)) is timestamp
     assert bool(re.match(MOMENT_PATTERN, text)) is moment

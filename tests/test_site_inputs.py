@@ -50,8 +50,9 @@ def test_a_postmortems_page_depends_on_its_file_its_diagnostics_and_the_epoch(tm
     assert first.of(uri) == again.of(uri) and first.of("nothing.md") is None
     assert PageInputs(kb, Facts(), (), object(), {uri: pm}, {}).of(uri) != first.of(uri)  # other facts changed
     unstamped = knowledge_base(tmp_path)  # loaded without a cache: no file's stamp is known
-    assert PageInputs(unstamped, Facts(), (), epoch, {uri: pm}, {}).of(uri) != \
-        PageInputs(unstamped, Facts(), (), epoch, {uri: pm}, {}).of(uri)
+    assert PageInputs(unstamped, Facts(), (), epoch, {uri: pm}, {}).of(uri) != PageInputs(
+        unstamped, Facts(), (), epoch, {uri: pm}, {}
+    ).of(uri)
 
 
 def test_a_cross_incident_page_depends_on_everything_it_may_show(tmp_path):
@@ -64,4 +65,5 @@ def test_a_cross_incident_page_depends_on_everything_it_may_show(tmp_path):
     renamed = [dataclasses.replace(pm, title="Renamed") for pm in kb.postmortems]
     other = everything(dataclasses.replace(kb, postmortems=renamed), Facts(), "KB", True, [])
     assert PageInputs(kb, Facts(), other, object(), {}, spec).of("action-items/index.md") != inputs.of(
-        "action-items/index.md")
+        "action-items/index.md"
+    )

@@ -9,16 +9,19 @@ import pytest
 from mkdocs_postmortems.site_pages import ASSETS, CSS, JS, Rendered, SitePage, TocEntry, page_url
 
 
-@pytest.mark.parametrize("uri, directory_urls, url", [
-    ("postmortems/2024-03-14-x.md", True, "postmortems/2024-03-14-x/"),
-    ("postmortems/2024-03-14-x.md", False, "postmortems/2024-03-14-x.html"),
-    ("postmortems/index.md", True, "postmortems/"),
-    ("postmortems/README.md", False, "postmortems/index.html"),
-    ("index.md", True, "./"),
-    ("index.md", False, "index.html"),
-    ("action-items/action-items.csv", True, "action-items/action-items.csv"),
-    ("services/c++ & more.md", True, "services/c%2B%2B%20%26%20more/"),
-])
+@pytest.mark.parametrize(
+    "uri, directory_urls, url",
+    [
+        ("postmortems/2024-03-14-x.md", True, "postmortems/2024-03-14-x/"),
+        ("postmortems/2024-03-14-x.md", False, "postmortems/2024-03-14-x.html"),
+        ("postmortems/index.md", True, "postmortems/"),
+        ("postmortems/README.md", False, "postmortems/index.html"),
+        ("index.md", True, "./"),
+        ("index.md", False, "index.html"),
+        ("action-items/action-items.csv", True, "action-items/action-items.csv"),
+        ("services/c++ & more.md", True, "services/c%2B%2B%20%26%20more/"),
+    ],
+)
 def test_a_pages_url_is_the_one_mkdocs_makes(uri, directory_urls, url):
     assert page_url(uri, directory_urls) == url
 
@@ -37,7 +40,8 @@ def test_the_sections_are_found_once_and_a_nested_one_stays_html_in_markdown():
     rendered = Rendered("<p>card</p>", after)
     assert rendered.toc == (TocEntry("a", "A &amp; B"), TocEntry("b", "B"), TocEntry("c", "C"))
     assert rendered.after_with_sections(lambda entry: f"## {entry.title}") == (
-        '## A &amp; B\n<div>\n<h2 id="b">B</h2>\n</div>\n## C\n')
+        '## A &amp; B\n<div>\n<h2 id="b">B</h2>\n</div>\n## C\n'
+    )
 
 
 def test_the_html_goes_around_the_page_in_place_of_the_compact_search_text():

@@ -16,8 +16,9 @@ from mkdocs_postmortems.staging import Staging
 from site_support import make_site, postmortem
 from test_surviving_site import PM, files_of, leftovers, run_build
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or sys.platform == "win32",
-                                reason="no SIGKILL and no flock on Windows")
+pytestmark = pytest.mark.skipif(
+    not hasattr(signal, "SIGKILL") or sys.platform == "win32", reason="no SIGKILL and no flock on Windows"
+)
 
 # A hook that stops a build once every page is written, before the swap: the moment a kill leaves the most behind.
 HANG = """\
@@ -35,9 +36,13 @@ def start_hanging_build(root: Path) -> tuple[subprocess.Popen, Path]:
     hanging = root / "mkdocs.hang.yml"
     hanging.write_text(config.read_text() + "hooks: [hang.py]\n")
     (root / "hang.py").write_text(HANG)
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(hanging)], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(hanging)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     ready = root / "ready"
     deadline = time.monotonic() + 120
     while not ready.exists() or not ready.read_text():
@@ -100,8 +105,10 @@ def test_a_staging_folder_is_removed_only_once_its_build_is_over(tmp_path):
 def test_a_killed_staging_is_removed_by_the_next_start(tmp_path):
     """A build process that dies holding its lock: the kernel releases it, and the next start removes the folder."""
     target = tmp_path / "site"
-    code = (f"from mkdocs_postmortems.staging import Staging; import os, signal; s = Staging({str(target)!r}); "
-            "(s.start() / 'index.html').write_text('stale'); os.kill(os.getpid(), signal.SIGKILL)")
+    code = (
+        f"from mkdocs_postmortems.staging import Staging; import os, signal; s = Staging({str(target)!r}); "
+        "(s.start() / 'index.html').write_text('stale'); os.kill(os.getpid(), signal.SIGKILL)"
+    )
     subprocess.run([sys.executable, "-c", code], check=False, timeout=60)
     assert len(leftovers(tmp_path)) == 2  # the folder and its lock
     staging = Staging(target)

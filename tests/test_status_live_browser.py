@@ -105,20 +105,50 @@ def live(tmp_path_factory):
     folder = root / "postmortems"
     folder.mkdir()
     opened_at = NOW - timedelta(hours=2)
-    result = run("incident", "open", "Payment errors", "--component", "Payments", "--impact", "major", "--message",
-                 FIRST, "--author", "on-call", "--at", stamp(opened_at), "-f", str(root / "mkdocs.public.yml"))
+    result = run(
+        "incident",
+        "open",
+        "Payment errors",
+        "--component",
+        "Payments",
+        "--impact",
+        "major",
+        "--message",
+        FIRST,
+        "--author",
+        "on-call",
+        "--at",
+        stamp(opened_at),
+        "-f",
+        str(root / "mkdocs.public.yml"),
+    )
     assert result.exit_code == 0, result.output
     (path,) = folder.iterdir()
-    result = run("incident", "update", str(path), "--status", "identified", "--message", SECOND,
-                 "--at", stamp(NOW - timedelta(hours=1)), "-f", str(root / "mkdocs.public.yml"))
+    result = run(
+        "incident",
+        "update",
+        str(path),
+        "--status",
+        "identified",
+        "--message",
+        SECOND,
+        "--at",
+        stamp(NOW - timedelta(hours=1)),
+        "-f",
+        str(root / "mkdocs.public.yml"),
+    )
     assert result.exit_code == 0, result.output
     start = (NOW + timedelta(days=3)).replace(hour=23, minute=0)
     (folder / f"{start:%Y-%m-%d}-checkout-upgrade.md").write_text(
-        maintenance(start, start + timedelta(hours=2), NOW - timedelta(days=1), "Checkout upgrade"), encoding="utf-8")
+        maintenance(start, start + timedelta(hours=2), NOW - timedelta(days=1), "Checkout upgrade"), encoding="utf-8"
+    )
     begun = NOW - timedelta(minutes=30)
     (folder / f"{begun:%Y-%m-%d}-payments-tune-up.md").write_text(
         maintenance(begun, begun + timedelta(hours=3), NOW - timedelta(days=2), "Payments tune-up").replace(
-            "components: [Checkout]", "components: [Payments]"), encoding="utf-8")
+            "components: [Checkout]", "components: [Payments]"
+        ),
+        encoding="utf-8",
+    )
     check = run("check", "--strict", "-f", str(root / "mkdocs.public.yml"))
     assert check.exit_code == 0, check.output
     logging.getLogger("mkdocs").setLevel(logging.NOTSET)
@@ -138,13 +168,20 @@ def test_the_api_has_the_live_incident_and_the_maintenance(live):
     unresolved = read(live.site, "api/v2/incidents/unresolved.json")["incidents"]
     assert [(i["name"], i["status"], i["impact"]) for i in unresolved] == [("Payment errors", "identified", "major")]
     assert [u["body"] for u in unresolved[0]["incident_updates"]] == [SECOND, FIRST]
-    assert read(live.site, "api/v2/status.json")["status"] == {"indicator": "major", "description": "Partial System Outage"}
+    assert read(live.site, "api/v2/status.json")["status"] == {
+        "indicator": "major",
+        "description": "Partial System Outage",
+    }
     upcoming = read(live.site, "api/v2/scheduled-maintenances/upcoming.json")["scheduled_maintenances"]
     active = read(live.site, "api/v2/scheduled-maintenances/active.json")["scheduled_maintenances"]
     assert [m["name"] for m in upcoming] == ["Checkout upgrade"] and [m["name"] for m in active] == ["Payments tune-up"]
     assert upcoming[0]["incident_updates"][0]["body"] == PLANNED
-    assert read(live.site, "badge.json") == {"schemaVersion": 1, "label": "status",
-                                                       "message": "Partial System Outage", "color": "orange"}
+    assert read(live.site, "badge.json") == {
+        "schemaVersion": 1,
+        "label": "status",
+        "message": "Partial System Outage",
+        "color": "orange",
+    }
     assert "Partial System Outage" in read(live.site, "badge.svg")
 
 
@@ -161,8 +198,10 @@ def test_the_feeds_and_the_calendar_have_them(live):
     titles = [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
     assert sorted(titles) == ["Checkout upgrade", "Payment errors", "Payments tune-up"]
     payments = ElementTree.fromstring(read(live.site, "feeds/payments.atom").encode())
-    assert sorted(e.findtext(f"{ATOM}title") for e in payments.findall(f"{ATOM}entry")) == ["Payment errors",
-                                                                                            "Payments tune-up"]
+    assert sorted(e.findtext(f"{ATOM}title") for e in payments.findall(f"{ATOM}entry")) == [
+        "Payment errors",
+        "Payments tune-up",
+    ]
     calendar = read(live.site, "maintenance.ics")
     assert calendar.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and calendar.endswith("END:VCALENDAR\r\n")
     assert all(len(line.encode()) <= 75 for line in calendar.split("\r\n"))
@@ -222,10 +261,18 @@ def test_subscribe_offers_every_feed_and_each_is_also_a_head_link(live, page):
     page.locator(".pm-status__subscribe summary").click()
     links = page.locator(".pm-status__subscribe a")
     offered = links.evaluate_all("links => links.map(a => [a.textContent, new URL(a.href).pathname])")
-    assert [label for label, _ in offered] == ["Atom feed", "RSS feed", "Maintenance calendar", "JSON API",
-                                               "Checkout (Atom)", "Payments (Atom)"]
+    assert [label for label, _ in offered] == [
+        "Atom feed",
+        "RSS feed",
+        "Maintenance calendar",
+        "JSON API",
+        "Checkout (Atom)",
+        "Payments (Atom)",
+    ]
     assert all(links.nth(index).is_visible() for index in range(links.count()))
-    head = set(page.locator("head link[rel='alternate']").evaluate_all("links => links.map(l => new URL(l.href).pathname)"))
+    head = set(
+        page.locator("head link[rel='alternate']").evaluate_all("links => links.map(l => new URL(l.href).pathname)")
+    )
     assert {path for _, path in offered} <= head
     for _, path in offered:
         response = page.request.get(live.url + path)
@@ -237,11 +284,14 @@ def test_subscribe_offers_every_feed_and_each_is_also_a_head_link(live, page):
 def test_a_feed_opened_in_the_browser_is_styled_from_the_site_itself(live, page):
     # Chromium shows `application/atom+xml` as plain text whatever the feed says; served as `application/xml`
     # (see publishing.md), it renders the feed with its stylesheet.
-    page.route("**/history.atom", lambda route: route.fulfill(response=route.fetch(),
-                                                              headers={"content-type": "application/xml"}))
+    page.route(
+        "**/history.atom",
+        lambda route: route.fulfill(response=route.fetch(), headers={"content-type": "application/xml"}),
+    )
     page.goto(live.url + "/history.atom")
     assert "paste its address into a feed reader" in page.evaluate(
-        "getComputedStyle(document.documentElement, '::before').content")
+        "getComputedStyle(document.documentElement, '::before').content"
+    )
     assert page.evaluate("getComputedStyle(document.querySelector('entry')).display") == "block"
     page.recorder.assert_clean()
 

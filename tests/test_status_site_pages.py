@@ -52,7 +52,9 @@ class Tree(HTMLParser):
             self.open.append(element)
 
     def handle_endtag(self, tag):
-        assert self.open and self.open[-1]["tag"] == tag, f"</{tag}> closes <{self.open[-1]['tag'] if self.open else None}>"
+        assert self.open and self.open[-1]["tag"] == tag, (
+            f"</{tag}> closes <{self.open[-1]['tag'] if self.open else None}>"
+        )
         self.open.pop()
 
     def handle_data(self, data):
@@ -60,27 +62,59 @@ class Tree(HTMLParser):
             element["text"] += data
 
     def all(self, tag: str, cls: str | None = None) -> list[dict]:
-        return [e for e in self.elements
-                if e["tag"] == tag and (cls is None or cls in e["attrs"].get("class", "").split())]
+        return [
+            e for e in self.elements if e["tag"] == tag and (cls is None or cls in e["attrs"].get("class", "").split())
+        ]
 
     def text(self) -> str:
-        return " ".join(" ".join(e["text"].split()) for e in self.elements if e["tag"] in ("p", "li", "td", "h2", "h3", "dd"))
+        return " ".join(
+            " ".join(e["text"].split()) for e in self.elements if e["tag"] in ("p", "li", "td", "h2", "h3", "dd")
+        )
 
 
-def view(title: str, started: datetime, resolved: datetime | None, impact: str = "major",
-         components: tuple[str, ...] = ("Website",), summary: str = "We fixed it.", changes: str = "",
-         updates: tuple[PublicUpdate, ...] = ()) -> PublicView:
+def view(
+    title: str,
+    started: datetime,
+    resolved: datetime | None,
+    impact: str = "major",
+    components: tuple[str, ...] = ("Website",),
+    summary: str = "We fixed it.",
+    changes: str = "",
+    updates: tuple[PublicUpdate, ...] = (),
+) -> PublicView:
     return PublicView(f"pm-{title}", title, summary, components, impact, changes, updates, started, resolved)
 
 
-OUTAGE = view("Errors on the website", datetime(2026, 11, 20, 10, tzinfo=UTC), datetime(2026, 11, 20, 11, 30, tzinfo=UTC),
-              updates=(PublicUpdate("resolved", datetime(2026, 11, 20, 11, 30, tzinfo=UTC), "All good."),
-                       PublicUpdate("investigating", datetime(2026, 11, 20, 10, 5, tzinfo=UTC), "Looking.")))
-ONGOING = view("Slow search", datetime(2026, 11, 22, 8, tzinfo=UTC), None, "minor", ("Search",),
-               updates=(PublicUpdate("identified", datetime(2026, 11, 22, 9, tzinfo=UTC), "Found it."),))
-OCTOBER = view("API down", datetime(2026, 10, 3, 23, tzinfo=UTC), datetime(2026, 10, 4, 1, tzinfo=UTC), "critical", ("API",))
-EVIL = view(HOSTILE, datetime(2026, 11, 21, 1, tzinfo=UTC), datetime(2026, 11, 21, 2, tzinfo=UTC), "major",
-            (HOSTILE,), summary=HOSTILE, changes=HOSTILE, updates=(PublicUpdate("resolved", None, HOSTILE),))
+OUTAGE = view(
+    "Errors on the website",
+    datetime(2026, 11, 20, 10, tzinfo=UTC),
+    datetime(2026, 11, 20, 11, 30, tzinfo=UTC),
+    updates=(
+        PublicUpdate("resolved", datetime(2026, 11, 20, 11, 30, tzinfo=UTC), "All good."),
+        PublicUpdate("investigating", datetime(2026, 11, 20, 10, 5, tzinfo=UTC), "Looking."),
+    ),
+)
+ONGOING = view(
+    "Slow search",
+    datetime(2026, 11, 22, 8, tzinfo=UTC),
+    None,
+    "minor",
+    ("Search",),
+    updates=(PublicUpdate("identified", datetime(2026, 11, 22, 9, tzinfo=UTC), "Found it."),),
+)
+OCTOBER = view(
+    "API down", datetime(2026, 10, 3, 23, tzinfo=UTC), datetime(2026, 10, 4, 1, tzinfo=UTC), "critical", ("API",)
+)
+EVIL = view(
+    HOSTILE,
+    datetime(2026, 11, 21, 1, tzinfo=UTC),
+    datetime(2026, 11, 21, 2, tzinfo=UTC),
+    "major",
+    (HOSTILE,),
+    summary=HOSTILE,
+    changes=HOSTILE,
+    updates=(PublicUpdate("resolved", None, HOSTILE),),
+)
 INCIDENTS = [ONGOING, EVIL, OUTAGE, OCTOBER]  # newest first
 MONTHS = [("November 2026", [ONGOING, EVIL, OUTAGE]), ("October 2026", [OCTOBER])]
 
@@ -89,35 +123,78 @@ def incident_uri(incident: PublicView) -> str:
     return f"incidents/{incident.code}.md"
 
 
-def status_html(overall=("minor", "Minor Service Outage"), incidents=INCIDENTS, months=MONTHS,
-                since: date | None = None, history_uri: str | None = "history/index.md", public: bool = False,
-                maintenance: dict | None = None) -> str:
+def status_html(
+    overall=("minor", "Minor Service Outage"),
+    incidents=INCIDENTS,
+    months=MONTHS,
+    since: date | None = None,
+    history_uri: str | None = "history/index.md",
+    public: bool = False,
+    maintenance: dict | None = None,
+) -> str:
     components = []
-    for name, status in (("Website", "operational"), ("Search", "degraded_performance"), ("API", "operational"),
-                         (HOSTILE, "operational")):
+    for name, status in (
+        ("Website", "operational"),
+        ("Search", "degraded_performance"),
+        ("API", "operational"),
+        (HOSTILE, "operational"),
+    ):
         days = tuple(uptime_days(name, incidents, TODAY, 90, since if name == "API" else None))
-        components.append(ComponentStatus(name, status, days, uptime_percent(days),
-                                          component_uri(name) if public else None))
-    return render.render(render.template_environment(), "status", overall=overall, components=components,
-                         unresolved=[i for i in incidents if i.resolved is None], formula=FORMULA,
-                         formula_uri="about.md#how-uptime-is-counted" if public else None,
-                         subscriptions=subscriptions(["Website"]) if public else [],
-                         updated=datetime(2026, 11, 22, 9, 41, tzinfo=UTC), recent_days=recent_days(incidents, TODAY),
-                         active_maintenance=(maintenance or {}).get("active", []),
-                         upcoming_maintenance=(maintenance or {}).get("upcoming", []),
-                         links=FakeLinks(), incident_uri=incident_uri, history_uri=history_uri)
+        components.append(
+            ComponentStatus(name, status, days, uptime_percent(days), component_uri(name) if public else None)
+        )
+    return render.render(
+        render.template_environment(),
+        "status",
+        overall=overall,
+        components=components,
+        unresolved=[i for i in incidents if i.resolved is None],
+        formula=FORMULA,
+        formula_uri="about.md#how-uptime-is-counted" if public else None,
+        subscriptions=subscriptions(["Website"]) if public else [],
+        updated=datetime(2026, 11, 22, 9, 41, tzinfo=UTC),
+        recent_days=recent_days(incidents, TODAY),
+        active_maintenance=(maintenance or {}).get("active", []),
+        upcoming_maintenance=(maintenance or {}).get("upcoming", []),
+        links=FakeLinks(),
+        incident_uri=incident_uri,
+        history_uri=history_uri,
+    )
 
 
 def incident_html(incident: PublicView, maintenance_status=None) -> str:
-    return render.render(render.template_environment(), "status-incident", incident=incident, links=FakeLinks(),
-                         status_uri="index.md", maintenance_status=maintenance_status)
+    return render.render(
+        render.template_environment(),
+        "status-incident",
+        incident=incident,
+        links=FakeLinks(),
+        status_uri="index.md",
+        maintenance_status=maintenance_status,
+    )
 
 
-def history_html(months=MONTHS, page_number: int = 2, page_count: int = 3, previous_uri="history/index.md",
-                 next_uri="history/3.md", component=None, filters=()) -> str:
-    return render.render(render.template_environment(), "status-history", months=months, page_number=page_number,
-                         page_count=page_count, previous_uri=previous_uri, next_uri=next_uri, links=FakeLinks(),
-                         incident_uri=incident_uri, component=component, filters=list(filters))
+def history_html(
+    months=MONTHS,
+    page_number: int = 2,
+    page_count: int = 3,
+    previous_uri="history/index.md",
+    next_uri="history/3.md",
+    component=None,
+    filters=(),
+) -> str:
+    return render.render(
+        render.template_environment(),
+        "status-history",
+        months=months,
+        page_number=page_number,
+        page_count=page_count,
+        previous_uri=previous_uri,
+        next_uri=next_uri,
+        links=FakeLinks(),
+        incident_uri=incident_uri,
+        component=component,
+        filters=list(filters),
+    )
 
 
 def components_of(tree: Tree) -> list[dict]:
@@ -126,6 +203,7 @@ def components_of(tree: Tree) -> list[dict]:
 
 # --- status.html -------------------------------------------------------------------------------------------------
 
+
 def test_every_component_has_90_bars_each_with_its_figures_as_text():
     tree = Tree(status_html())
     bars = tree.all("span", "pm-status__bar")
@@ -133,7 +211,9 @@ def test_every_component_has_90_bars_each_with_its_figures_as_text():
     for bar in bars:
         assert bar["attrs"]["role"] == "img"
         assert bar["attrs"]["title"] == bar["attrs"]["aria-label"]
-        assert re.fullmatch(r"\d{4}-\d\d-\d\d: (no data|\d{1,3}\.\d\d% uptime, [a-z ]+( \(.+\))?)", bar["attrs"]["title"])
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\d: (no data|\d{1,3}\.\d\d% uptime, [a-z ]+( \(.+\))?)", bar["attrs"]["title"]
+        )
 
 
 def test_a_day_with_an_incident_names_it_in_its_bar():
@@ -192,8 +272,10 @@ def test_the_formula_and_the_table_of_figures():
     assert FORMULA in " ".join(e["text"] for e in tree.all("p", "pm-status__formula"))
     (details,) = tree.all("details", "pm-status__data")
     assert "The figures as a table" in details["text"]
-    rows = [[" ".join(td["text"].split()) for td in tree.elements[tree.elements.index(tr) + 1:]
-             if td["tag"] == "td"][:4] for tr in tree.all("tr")[1:]]
+    rows = [
+        [" ".join(td["text"].split()) for td in tree.elements[tree.elements.index(tr) + 1 :] if td["tag"] == "td"][:4]
+        for tr in tree.all("tr")[1:]
+    ]
     assert rows[0] == ["Website", "Operational", "99.97%", "1 of 90"]
     assert rows[2] == ["API", "Operational", "99.90%", "2 of 90"]  # October 3 and 4, inside the 90 days
     assert rows[1][3] == "1 of 90"
@@ -237,20 +319,34 @@ def test_on_the_public_site_bars_link_to_their_day_and_the_formula_and_subscript
     assert formula["attrs"]["href"] == "../about.md#how-uptime-is-counted"
     (_subscribe,) = tree.all("details", "pm-status__subscribe")
     offered = {a["attrs"]["href"]: a["attrs"]["type"] for a in tree.all("a") if "type" in a["attrs"]}
-    assert offered == {"../history.atom": "application/atom+xml", "../history.rss": "application/rss+xml",
-                       "../maintenance.ics": "text/calendar", "../api/v2/summary.json": "application/json",
-                       "../feeds/website.atom": "application/atom+xml"}
+    assert offered == {
+        "../history.atom": "application/atom+xml",
+        "../history.rss": "application/rss+xml",
+        "../maintenance.ics": "text/calendar",
+        "../api/v2/summary.json": "application/json",
+        "../feeds/website.atom": "application/atom+xml",
+    }
 
 
 def test_maintenance_in_progress_and_upcoming_are_listed_with_their_windows():
-    planned = PublicView("pm-db", "Database upgrade", "We upgrade.", ("API",), "minor", "", (),
-                         datetime(2026, 11, 25, 23, tzinfo=UTC), datetime(2026, 11, 26, 1, tzinfo=UTC),
-                         kind="maintenance")
+    planned = PublicView(
+        "pm-db",
+        "Database upgrade",
+        "We upgrade.",
+        ("API",),
+        "minor",
+        "",
+        (),
+        datetime(2026, 11, 25, 23, tzinfo=UTC),
+        datetime(2026, 11, 26, 1, tzinfo=UTC),
+        kind="maintenance",
+    )
     tree = Tree(status_html(maintenance={"upcoming": [planned]}))
     assert next(h["attrs"]["id"] for h in tree.all("h2")) == "scheduled-maintenance"
     (listing,) = tree.all("ul", "pm-status__maintenance")
-    assert " ".join(listing["text"].split()) == ("Database upgrade maintenance Scheduled 2026-11-25 23:00 UTC – "
-                                                 "2026-11-26 01:00 UTC; affects API")
+    assert " ".join(listing["text"].split()) == (
+        "Database upgrade maintenance Scheduled 2026-11-25 23:00 UTC – 2026-11-26 01:00 UTC; affects API"
+    )
     tree = Tree(status_html(maintenance={"active": [planned]}))
     assert next(h["attrs"]["id"] for h in tree.all("h2")) == "maintenance-in-progress"
 
@@ -274,12 +370,23 @@ def test_times_are_utc_with_z():
 
 # --- status-incident.html ----------------------------------------------------------------------------------------
 
+
 def test_an_incident_page_states_its_facts_as_text():
     tree = Tree(incident_html(OUTAGE))
-    facts = dict(zip([" ".join(e["text"].split()) for e in tree.all("dt")],
-                     [" ".join(e["text"].split()) for e in tree.all("dd")], strict=True))
-    assert facts == {"Impact": "Major (partial outage)", "Affected components": "Website",
-                     "Started": "2026-11-20 10:00 UTC", "Resolved": "2026-11-20 11:30 UTC", "Duration": "1 h 30 min"}
+    facts = dict(
+        zip(
+            [" ".join(e["text"].split()) for e in tree.all("dt")],
+            [" ".join(e["text"].split()) for e in tree.all("dd")],
+            strict=True,
+        )
+    )
+    assert facts == {
+        "Impact": "Major (partial outage)",
+        "Affected components": "Website",
+        "Started": "2026-11-20 10:00 UTC",
+        "Resolved": "2026-11-20 11:30 UTC",
+        "Duration": "1 h 30 min",
+    }
     assert [t["attrs"]["datetime"] for t in tree.all("time")][:2] == ["2026-11-20T10:00:00Z", "2026-11-20T11:30:00Z"]
     assert tree.all("a")[-1]["attrs"]["href"] == "../index.md"
 
@@ -302,15 +409,33 @@ def test_an_incident_without_updates_shows_its_summary_and_window_and_no_made_up
 
 
 def test_a_maintenance_page_says_scheduled_from_and_until_and_its_status():
-    planned = PublicView("pm-db", "Database upgrade", "We upgrade.", ("API",), "minor", "", (),
-                         datetime(2026, 11, 25, 23, tzinfo=UTC), datetime(2026, 11, 26, 1, tzinfo=UTC),
-                         kind="maintenance")
+    planned = PublicView(
+        "pm-db",
+        "Database upgrade",
+        "We upgrade.",
+        ("API",),
+        "minor",
+        "",
+        (),
+        datetime(2026, 11, 25, 23, tzinfo=UTC),
+        datetime(2026, 11, 26, 1, tzinfo=UTC),
+        kind="maintenance",
+    )
     tree = Tree(incident_html(planned, "scheduled"))
-    facts = dict(zip([" ".join(e["text"].split()) for e in tree.all("dt")],
-                     [" ".join(e["text"].split()) for e in tree.all("dd")], strict=True))
-    assert facts == {"Maintenance": "Scheduled", "Affected components": "API",
-                     "Scheduled from": "2026-11-25 23:00 UTC", "Scheduled until": "2026-11-26 01:00 UTC",
-                     "Window": "2 h 0 min"}
+    facts = dict(
+        zip(
+            [" ".join(e["text"].split()) for e in tree.all("dt")],
+            [" ".join(e["text"].split()) for e in tree.all("dd")],
+            strict=True,
+        )
+    )
+    assert facts == {
+        "Maintenance": "Scheduled",
+        "Affected components": "API",
+        "Scheduled from": "2026-11-25 23:00 UTC",
+        "Scheduled until": "2026-11-26 01:00 UTC",
+        "Window": "2 h 0 min",
+    }
 
 
 def test_an_unresolved_incident_has_no_duration():
@@ -321,8 +446,15 @@ def test_an_unresolved_incident_has_no_duration():
 
 
 def test_an_incident_page_escapes_hostile_text_and_keeps_paragraphs():
-    hostile = view("x", datetime(2026, 11, 21, 1, tzinfo=UTC), None, summary=f"First.\n\n{HOSTILE}",
-                   changes=HOSTILE, components=(HOSTILE,), updates=(PublicUpdate("resolved", None, f"{HOSTILE}\n\nDone."),))
+    hostile = view(
+        "x",
+        datetime(2026, 11, 21, 1, tzinfo=UTC),
+        None,
+        summary=f"First.\n\n{HOSTILE}",
+        changes=HOSTILE,
+        components=(HOSTILE,),
+        updates=(PublicUpdate("resolved", None, f"{HOSTILE}\n\nDone."),),
+    )
     html = incident_html(hostile)
     tree = Tree(html)
     assert not tree.all("script") and not tree.all("img")
@@ -335,10 +467,13 @@ def test_an_incident_page_escapes_hostile_text_and_keeps_paragraphs():
 
 # --- status-history.html -----------------------------------------------------------------------------------------
 
+
 def test_a_history_page_groups_by_month_newest_first_and_links_the_neighbours():
     tree = Tree(history_html())
     assert [(h["attrs"]["id"], h["text"]) for h in tree.all("h2")] == [
-        ("november-2026", "November 2026"), ("october-2026", "October 2026")]
+        ("november-2026", "November 2026"),
+        ("october-2026", "October 2026"),
+    ]
     assert "Page 2 of 3" in tree.text()
     (_pager,) = tree.all("nav", "pm-status__pager")
     links = {a["attrs"]["rel"]: a["attrs"]["href"] for a in tree.all("a") if "rel" in a["attrs"]}
@@ -350,11 +485,21 @@ def test_a_history_page_groups_by_month_newest_first_and_links_the_neighbours():
 
 
 def test_the_component_filter_links_every_other_component_and_marks_the_current_one():
-    filters = [(None, "history/index.md"), ("Website", "components/website/history.md"), ("API", "components/api/history.md")]
-    tree = Tree(history_html(component="Website", filters=filters, page_number=1, page_count=1, previous_uri=None,
-                             next_uri=None))
+    filters = [
+        (None, "history/index.md"),
+        ("Website", "components/website/history.md"),
+        ("API", "components/api/history.md"),
+    ]
+    tree = Tree(
+        history_html(
+            component="Website", filters=filters, page_number=1, page_count=1, previous_uri=None, next_uri=None
+        )
+    )
     (_nav,) = tree.all("nav", "pm-status__filter")
-    assert [a["attrs"]["href"] for a in tree.all("a", "pm-filter")] == ["../history/index.md", "../components/api/history.md"]
+    assert [a["attrs"]["href"] for a in tree.all("a", "pm-filter")] == [
+        "../history/index.md",
+        "../components/api/history.md",
+    ]
     (current,) = tree.all("span", "pm-filter--current")
     assert current["text"] == "Website" and current["attrs"]["aria-current"] == "page"
     assert "that affected Website" in tree.text()
@@ -369,7 +514,8 @@ def test_the_first_and_only_history_page_has_no_pager():
 def test_the_last_history_page_links_only_back():
     tree = Tree(history_html(page_number=3, page_count=3, next_uri=None, previous_uri="history/2.md"))
     assert [(a["attrs"]["rel"], a["attrs"]["href"]) for a in tree.all("a") if "rel" in a["attrs"]] == [
-        ("prev", "../history/2.md")]
+        ("prev", "../history/2.md")
+    ]
 
 
 def test_a_history_page_escapes_hostile_titles_and_uses_utc_times():
@@ -382,8 +528,9 @@ def test_a_history_page_escapes_hostile_titles_and_uses_utc_times():
     assert all(s.endswith("Z") for s in stamps)
 
 
-@pytest.mark.parametrize("template", ["status", "status-incident", "status-history", "status-component",
-                                      "status-about"])
+@pytest.mark.parametrize(
+    "template", ["status", "status-incident", "status-history", "status-component", "status-about"]
+)
 def test_each_template_documents_its_context(template):
     source = (render.TEMPLATES / "postmortems" / f"{template}.html").read_text(encoding="utf-8")
     assert source.startswith("{#") and "Context:" in source.split("#}")[0]
@@ -400,7 +547,9 @@ def test_the_calendar_is_weeks_from_monday_newest_month_first():
     (december,) = months[0][1]
     assert [d.day.day if d else None for d in december] == [None, 1, 2, None, None, None, None]
     assert [[d.day.day if d else None for d in week] for week in months[1][1]] == [
-        [None, None, None, None, None, 28, 29], [30, None, None, None, None, None, None]]
+        [None, None, None, None, None, 28, 29],
+        [30, None, None, None, None, None, None],
+    ]
 
 
 def test_the_last_15_days_list_what_started_on_each_and_no_maintenance_to_come():

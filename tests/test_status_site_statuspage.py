@@ -23,12 +23,49 @@ from test_ical import PLANNED
 # Field sets as Statuspage's public API v2 documents and serves them (status.atlassian.com/api, a UTC page).
 PAGE_KEYS = {"id", "name", "url", "time_zone", "updated_at"}
 STATUS_KEYS = {"indicator", "description"}
-COMPONENT_KEYS = {"id", "name", "status", "created_at", "updated_at", "position", "description", "showcase",
-                  "start_date", "group_id", "page_id", "group", "only_show_if_degraded"}
-INCIDENT_KEYS = {"id", "name", "status", "created_at", "updated_at", "monitoring_at", "resolved_at", "impact",
-                 "shortlink", "started_at", "page_id", "incident_updates", "components"}
-UPDATE_KEYS = {"id", "status", "body", "incident_id", "created_at", "updated_at", "display_at",
-               "affected_components", "deliver_notifications", "custom_tweet", "tweet_id"}
+COMPONENT_KEYS = {
+    "id",
+    "name",
+    "status",
+    "created_at",
+    "updated_at",
+    "position",
+    "description",
+    "showcase",
+    "start_date",
+    "group_id",
+    "page_id",
+    "group",
+    "only_show_if_degraded",
+}
+INCIDENT_KEYS = {
+    "id",
+    "name",
+    "status",
+    "created_at",
+    "updated_at",
+    "monitoring_at",
+    "resolved_at",
+    "impact",
+    "shortlink",
+    "started_at",
+    "page_id",
+    "incident_updates",
+    "components",
+}
+UPDATE_KEYS = {
+    "id",
+    "status",
+    "body",
+    "incident_id",
+    "created_at",
+    "updated_at",
+    "display_at",
+    "affected_components",
+    "deliver_notifications",
+    "custom_tweet",
+    "tweet_id",
+}
 AFFECTED_KEYS = {"code", "name", "old_status", "new_status"}
 FILE_KEYS = {
     "api/v2/summary.json": {"page", "components", "incidents", "scheduled_maintenances", "status"},
@@ -55,12 +92,28 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def view(pm_id: str, impact: str = "major", components=("Checkout",), resolved: int | None = 120,
-         statuses=("investigating", "identified", "monitoring", "resolved"), start: int = 0, title: str = "",
-         body: str = "Text.") -> PublicView:
+def view(
+    pm_id: str,
+    impact: str = "major",
+    components=("Checkout",),
+    resolved: int | None = 120,
+    statuses=("investigating", "identified", "monitoring", "resolved"),
+    start: int = 0,
+    title: str = "",
+    body: str = "Text.",
+) -> PublicView:
     updates = tuple(PublicUpdate(status, at(start + 20 * i), f"{body} ({status})") for i, status in enumerate(statuses))
-    return PublicView(pm_id, title or f"Incident {pm_id}", "Summary.", tuple(components), impact, "Changes.",
-                      updates[::-1], at(start), None if resolved is None else at(start + resolved))
+    return PublicView(
+        pm_id,
+        title or f"Incident {pm_id}",
+        "Summary.",
+        tuple(components),
+        impact,
+        "Changes.",
+        updates[::-1],
+        at(start),
+        None if resolved is None else at(start + resolved),
+    )
 
 
 def url(v: PublicView) -> str:
@@ -72,8 +125,9 @@ def build(incidents, components=COMPONENTS, **kwargs) -> dict[str, dict]:
 
 
 OPEN_MINOR = view("2026-11-01-cdn", "minor", ("Website", "API"), resolved=None, statuses=("investigating",), start=60)
-OPEN_CRITICAL = view("2026-11-01-db", "critical", ("Checkout",), resolved=None,
-                     statuses=("investigating", "identified"), start=30)
+OPEN_CRITICAL = view(
+    "2026-11-01-db", "critical", ("Checkout",), resolved=None, statuses=("investigating", "identified"), start=30
+)
 CLOSED = view("2026-10-30-queue", "critical", ("Checkout", "API"), start=-3000)
 ALL = [OPEN_MINOR, OPEN_CRITICAL, CLOSED]
 
@@ -99,8 +153,13 @@ def test_every_file_has_statuspage_fields_exactly():
 def test_values_are_of_statuspage_enums_and_formats():
     files = build(ALL)
     page = files["api/v2/summary.json"]["page"]
-    assert page == {"id": public_code("Larkspur"), "name": "Larkspur", "url": "https://status.example.com",
-                    "time_zone": "Etc/UTC", "updated_at": "2026-11-01T10:00:00.000Z"}
+    assert page == {
+        "id": public_code("Larkspur"),
+        "name": "Larkspur",
+        "url": "https://status.example.com",
+        "time_zone": "Etc/UTC",
+        "updated_at": "2026-11-01T10:00:00.000Z",
+    }
     assert files["api/v2/summary.json"]["status"]["indicator"] in INDICATORS
     for component in files["api/v2/components.json"]["components"]:
         assert component["status"] in COMPONENT_STATUSES
@@ -131,11 +190,17 @@ def test_unresolved_incidents_and_the_worst_impact_make_the_status():
 
 def test_a_component_shows_the_worst_status_of_the_unresolved_incidents_naming_it():
     assert component_statuses(ALL, COMPONENTS) == {
-        "Website": "degraded_performance", "Checkout": "major_outage", "API": "degraded_performance"}
+        "Website": "degraded_performance",
+        "Checkout": "major_outage",
+        "API": "degraded_performance",
+    }
     assert component_statuses([CLOSED], COMPONENTS) == dict.fromkeys(COMPONENTS, "operational")
     components = build(ALL)["api/v2/components.json"]["components"]
     assert [(c["name"], c["position"], c["status"]) for c in components] == [
-        ("Website", 1, "degraded_performance"), ("Checkout", 2, "major_outage"), ("API", 3, "degraded_performance")]
+        ("Website", 1, "degraded_performance"),
+        ("Checkout", 2, "major_outage"),
+        ("API", 3, "degraded_performance"),
+    ]
     assert [c["id"] for c in components] == [public_code(name) for name in COMPONENTS]
 
 
@@ -147,13 +212,13 @@ def test_start_date_comes_from_since_and_is_null_otherwise():
 
 def test_incident_fields_follow_the_incident():
     files = build(ALL)
-    closed, = [i for i in files["api/v2/incidents.json"]["incidents"] if i["id"] == CLOSED.code]
+    (closed,) = [i for i in files["api/v2/incidents.json"]["incidents"] if i["id"] == CLOSED.code]
     assert closed["name"] == CLOSED.title and closed["status"] == "resolved" and closed["impact"] == "critical"
     assert closed["resolved_at"] == "2026-10-30T09:00:00.000Z"
     assert closed["monitoring_at"] == "2026-10-30T07:40:00.000Z"
     assert closed["shortlink"] == url(CLOSED)
     assert [c["name"] for c in closed["components"]] == ["Checkout", "API"]
-    critical, = [i for i in files["api/v2/incidents.json"]["incidents"] if i["id"] == OPEN_CRITICAL.code]
+    (critical,) = [i for i in files["api/v2/incidents.json"]["incidents"] if i["id"] == OPEN_CRITICAL.code]
     assert critical["status"] == "identified" and critical["resolved_at"] is critical["monitoring_at"] is None
     stray = build([view("y", resolved=None, statuses=("resolved",))])["api/v2/incidents.json"]["incidents"][0]
     assert stray["status"] == "investigating"  # not resolved without a resolved time
@@ -166,15 +231,22 @@ def test_updates_are_newest_first_and_say_what_changed_for_the_components():
     assert [u["created_at"] for u in updates] == sorted((u["created_at"] for u in updates), reverse=True)
     assert updates[0]["affected_components"] == [
         {"code": public_code(name), "name": name, "old_status": "major_outage", "new_status": "operational"}
-        for name in ("Checkout", "API")]
+        for name in ("Checkout", "API")
+    ]
     assert updates[-1]["affected_components"][0]["new_status"] == "major_outage"
     assert updates[1]["affected_components"] is updates[2]["affected_components"] is None
 
 
 def test_update_ids_stay_when_an_update_is_added():
     before = build([OPEN_CRITICAL])["api/v2/incidents.json"]["incidents"][0]["incident_updates"]
-    later = view("2026-11-01-db", "critical", ("Checkout",), resolved=None,
-                 statuses=("investigating", "identified", "monitoring"), start=30)
+    later = view(
+        "2026-11-01-db",
+        "critical",
+        ("Checkout",),
+        resolved=None,
+        statuses=("investigating", "identified", "monitoring"),
+        start=30,
+    )
     after = build([later])["api/v2/incidents.json"]["incidents"][0]["incident_updates"]
     assert [u["id"] for u in after[1:]] == [u["id"] for u in before]
     assert len({u["id"] for u in after}) == 3
@@ -194,8 +266,9 @@ def test_the_files_are_deterministic_and_read_nothing_else():
     assert empty["api/v2/status.json"]["status"]["indicator"] == "none"
 
 
-@pytest.mark.parametrize("hostile", ['</script><script>alert(1)</script>', '"}, {"id": "x', "a & b <c> ]]>",
-                                     "nul\x00 bell\x07 \u2028 é"])
+@pytest.mark.parametrize(
+    "hostile", ["</script><script>alert(1)</script>", '"}, {"id": "x', "a & b <c> ]]>", "nul\x00 bell\x07 \u2028 é"]
+)
 def test_hostile_strings_stay_data(hostile):
     incident = view("z", title=hostile, body=hostile, components=(hostile,), resolved=None, statuses=("investigating",))
     texts = api_files(Page(hostile, ""), [incident], (hostile,), lambda v: f"/incidents/{v.code}/")
@@ -212,4 +285,6 @@ def test_maintenance_status_follows_the_builds_time_when_given():
     assert maintenance_status(PLANNED, today) == "in_progress"  # by the day alone, as before
     assert maintenance_status(PLANNED, today, datetime(2026, 12, 9, 22, tzinfo=timezone.utc)) == "scheduled"
     assert maintenance_status(PLANNED, today, datetime(2026, 12, 9, 23, 30, tzinfo=timezone.utc)) == "in_progress"
-    assert maintenance_status(PLANNED, date(2026, 12, 10), datetime(2026, 12, 10, 1, tzinfo=timezone.utc)) == "completed"
+    assert (
+        maintenance_status(PLANNED, date(2026, 12, 10), datetime(2026, 12, 10, 1, tzinfo=timezone.utc)) == "completed"
+    )

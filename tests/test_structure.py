@@ -16,9 +16,17 @@ from mkdocs_postmortems.model import ActionItem, Postmortem, Provenance, RootCau
 UTC = timezone.utc
 START = datetime(2024, 3, 14, 9, 50, tzinfo=UTC)
 BASE = Postmortem(
-    id="2024-03-14-checkout", path="postmortems/2024-03-14-checkout.md", title="Checkout", status="published",
-    severity="SEV2", services=("checkout",), started=START, reviewers=("bob",),
-    detected=START + timedelta(minutes=8), mitigated=START + timedelta(minutes=40), resolved=START + timedelta(hours=1),
+    id="2024-03-14-checkout",
+    path="postmortems/2024-03-14-checkout.md",
+    title="Checkout",
+    status="published",
+    severity="SEV2",
+    services=("checkout",),
+    started=START,
+    reviewers=("bob",),
+    detected=START + timedelta(minutes=8),
+    mitigated=START + timedelta(minutes=40),
+    resolved=START + timedelta(hours=1),
     root_causes=(RootCause("causal", "capacity", "Pool too small.", "pool"),),
     action_items=(ActionItem("Size the pool", "sre", "P1", date(2027, 1, 31), "open", addresses=("pool",)),),
     positions={("started",): (8, 10), ("action_items", 0, "due"): (24, 10)},
@@ -31,10 +39,19 @@ def codes(check, pm: Postmortem = BASE, ctx: Context = CTX, **fields) -> list[st
 
 
 def test_the_baseline_breaks_no_rule_of_the_family():
-    checks = [structure.file_name, structure.file_date, structure.timestamp_order, structure.duplicate_root_cause_ids,
-              structure.unknown_root_causes, structure.reviewers, structure.overdue_action_items,
-              structure.wont_do_reasons, structure.closed_dates, structure.action_items_present,
-              structure.unknowns_given]
+    checks = [
+        structure.file_name,
+        structure.file_date,
+        structure.timestamp_order,
+        structure.duplicate_root_cause_ids,
+        structure.unknown_root_causes,
+        structure.reviewers,
+        structure.overdue_action_items,
+        structure.wont_do_reasons,
+        structure.closed_dates,
+        structure.action_items_present,
+        structure.unknowns_given,
+    ]
     assert [code for check in checks for code in codes(check)] == []
     assert list(structure.implausible_dates([BASE], CTX)) == []
 
@@ -73,7 +90,8 @@ def test_action_items_overdue_closed_and_wont_do():
     assert codes(structure.wont_do_reasons, action_items=(wont,)) == ["wont-do-reason"]
     assert codes(structure.closed_dates, action_items=(dataclasses.replace(item, status="done"),)) == ["closed-date"]
     assert codes(structure.closed_dates, action_items=(dataclasses.replace(item, closed=date(2024, 4, 1)),)) == [
-        "closed-date"]
+        "closed-date"
+    ]
     future = dataclasses.replace(item, status="done", closed=TODAY + timedelta(days=1))
     assert codes(structure.closed_dates, action_items=(future,)) == ["closed-date"]
 
@@ -92,13 +110,18 @@ def test_an_unknown_the_record_now_gives_is_reported():
 
 def test_dates_before_1970_after_next_year_or_far_from_every_other_start_are_implausible():
     def started(pm_id: str, year: int) -> Postmortem:
-        return dataclasses.replace(BASE, id=pm_id, started=START.replace(year=year), detected=None, mitigated=None,
-                                   resolved=None)
+        return dataclasses.replace(
+            BASE, id=pm_id, started=START.replace(year=year), detected=None, mitigated=None, resolved=None
+        )
 
-    found = structure.implausible_dates([started("a", 1628), started("b", 2022), started("c", 2023),
-                                         started("d", TODAY.year + 2)], CTX)
+    found = structure.implausible_dates(
+        [started("a", 1628), started("b", 2022), started("c", 2023), started("d", TODAY.year + 2)], CTX
+    )
     assert [(d.path, d.message.split(", ")[1]) for d in found] == [
-        ("postmortems/2024-03-14-checkout.md", "before 1970"), ("postmortems/2024-03-14-checkout.md", "after 2027")]
+        ("postmortems/2024-03-14-checkout.md", "before 1970"),
+        ("postmortems/2024-03-14-checkout.md", "after 2027"),
+    ]
     isolated = [started("a", 1990), started("b", 2022), started("c", 2023), started("d", 2024)]
     assert [d.message for d in structure.implausible_dates(isolated, CTX)] == [
-        "`started` is in 1990, more than 10 years from every other incident's start"]
+        "`started` is in 1990, more than 10 years from every other incident's start"
+    ]

@@ -28,8 +28,11 @@ BLOCK = {"title": "Slow checkout", "summary": "Checkout was slow.", "components"
 
 def files_of(folder: Path) -> dict[str, bytes]:
     """Every file below `folder`, byte for byte (links as their target)."""
-    return {path.relative_to(folder).as_posix(): (os.readlink(path).encode() if path.is_symlink() else path.read_bytes())
-            for path in sorted(folder.rglob("*")) if path.is_file() or path.is_symlink()}
+    return {
+        path.relative_to(folder).as_posix(): (os.readlink(path).encode() if path.is_symlink() else path.read_bytes())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() or path.is_symlink()
+    }
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -128,8 +131,14 @@ def example_copy(tmp_path: Path) -> Path:
 
 
 def mkdocs(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 def test_the_examples_status_site_survives_a_refused_mkdocs_build(tmp_path):
@@ -140,8 +149,10 @@ def test_the_examples_status_site_survives_a_refused_mkdocs_build(tmp_path):
     assert len(before) > 20
     path = root / "postmortems" / "2025-05-16-duplicate-card-charges.md"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  title: Some customers charged twice", "  title: h.kowalczyk charged some twice"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("  title: Some customers charged twice", "  title: h.kowalczyk charged some twice"),
+        encoding="utf-8",
+    )
     refused = mkdocs(root, "-f", "mkdocs.public.yml")
     assert refused.returncode != 0 and "public-leak" in refused.stderr
     assert files_of(root / "site-public") == before
@@ -149,6 +160,7 @@ def test_the_examples_status_site_survives_a_refused_mkdocs_build(tmp_path):
 
 
 # --- what cannot be written: one line, and the last good site stays ------------------------------------------------
+
 
 def one_error_line(caplog) -> str:
     """The one error of ours a failed build logged, which must say everything: no error is logged with a traceback
@@ -197,10 +209,13 @@ def test_a_site_dir_below_a_file_is_one_line_and_writes_nothing(tmp_path, caplog
     assert (tmp_path / "public").read_text() == "a file, not a folder"
 
 
-@pytest.mark.parametrize("code, says", [
-    (errno.EROFS, "the file system is read-only; set `site_dir` to a folder on a writable file system"),
-    (errno.EACCES, "permission denied; make {parent} writable for this user"),
-])
+@pytest.mark.parametrize(
+    "code, says",
+    [
+        (errno.EROFS, "the file system is read-only; set `site_dir` to a folder on a writable file system"),
+        (errno.EACCES, "permission denied; make {parent} writable for this user"),
+    ],
+)
 def test_a_site_folder_that_cannot_be_made_is_one_line(tmp_path, monkeypatch, caplog, code, says):
     """A read-only mount, or a folder this user may not write (as root in CI, chmod stops nothing: the error is
     the file system's, made here)."""
@@ -265,9 +280,15 @@ def test_mkdocs_build_that_cannot_write_exits_1_in_one_line(tmp_path):
     assert first.returncode == 0, first.stderr
     before = files_of(tmp_path / "site")
     (tmp_path / "postmortems" / f"{PM}.md").write_text(postmortem(PM, title="Changed title"))
-    failed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300, preexec_fn=_limited_file_size,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"})
+    failed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limited_file_size,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     assert failed.returncode == 1
     assert "Traceback" not in failed.stderr
     (line,) = [line for line in failed.stderr.splitlines() if "ERROR" in line]

@@ -17,8 +17,13 @@ def at(day: int, hour: int = 0, minute: int = 0, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
-def incident(started: datetime | None, resolved: datetime | None, impact: str = "critical",
-             components: tuple[str, ...] = ("API",), title: str = "Errors") -> PublicView:
+def incident(
+    started: datetime | None,
+    resolved: datetime | None,
+    impact: str = "critical",
+    components: tuple[str, ...] = ("API",),
+    title: str = "Errors",
+) -> PublicView:
     return PublicView(f"pm-{title}-{started}", title, "", components, impact, "", (), started, resolved)
 
 
@@ -123,12 +128,16 @@ def test_incidents_outside_the_window_or_without_a_start_are_left_out():
 def test_a_naive_time_is_taken_as_utc():
     view = incident(datetime(2026, 11, 20, 10), datetime(2026, 11, 20, 12))
     assert by_day(uptime_days("API", [view], TODAY, days=3))[date(2026, 11, 20)].uptime == pytest.approx(
-        100 * (1 - 120 / 1440))
+        100 * (1 - 120 / 1440)
+    )
 
 
 def test_the_percent_is_the_average_over_days_with_data():
-    days = [Day(date(2026, 11, 20), "no-data", None, ()), Day(date(2026, 11, 21), "operational", 100.0, ()),
-            Day(date(2026, 11, 22), "major_outage", 90.0, ())]
+    days = [
+        Day(date(2026, 11, 20), "no-data", None, ()),
+        Day(date(2026, 11, 21), "operational", 100.0, ()),
+        Day(date(2026, 11, 22), "major_outage", 90.0, ()),
+    ]
     assert uptime_percent(days) == pytest.approx(95.0)
     assert uptime_percent(days[:1]) is None
     assert uptime_percent([]) is None
@@ -140,8 +149,12 @@ def test_the_percent_from_uptime_days():
 
 
 def test_a_day_says_its_figures_as_text():
-    day = Day(date(2026, 10, 1), "partial_outage", 99.8125, (incident(at(1, month=10), None, "major", title="A"),
-                                                            incident(at(1, month=10), None, "major", title="B")))
+    day = Day(
+        date(2026, 10, 1),
+        "partial_outage",
+        99.8125,
+        (incident(at(1, month=10), None, "major", title="A"), incident(at(1, month=10), None, "major", title="B")),
+    )
     assert day.label == "2026-10-01: 99.81% uptime, partial outage (A; B)"
     assert Day(date(2026, 10, 1), "no-data", None, ()).label == "2026-10-01: no data"
     assert Day(date(2026, 10, 1), "operational", 100.0, ()).label == "2026-10-01: 100.00% uptime, operational"
@@ -160,7 +173,9 @@ def test_the_formula_states_the_weights():
 
 
 def test_an_open_incident_counts_until_the_builds_time_not_the_end_of_the_day():
-    ongoing = PublicView("x", "Down", "", ("Checkout",), "critical", "", (), datetime(2026, 12, 1, 12, tzinfo=UTC), None)
+    ongoing = PublicView(
+        "x", "Down", "", ("Checkout",), "critical", "", (), datetime(2026, 12, 1, 12, tzinfo=UTC), None
+    )
     (day,) = uptime_days("Checkout", [ongoing], date(2026, 12, 1), 1, now=datetime(2026, 12, 1, 18, tzinfo=UTC))
     assert round(day.uptime, 2) == 75.0  # 6 of 24 hours down
     (day,) = uptime_days("Checkout", [ongoing], date(2026, 12, 1), 1)

@@ -62,20 +62,38 @@ GENERATED = {
 }
 
 # Codes that need more than one file or an unreadable path; each has its own test below.
-TESTED_ELSEWHERE = {"unreadable-file", "duplicate-id", "too-many-problems", "folder-missing",
-                    # the review rules, against a complete baseline, in test_review.py
-                    "placeholder-left", "timestamp-missing", "published-date", "publish-overdue", "action-item-deadline",
-                    "cause-unaddressed", "done-when-missing", "impact-unquantified", "root-cause-shallow",
-                    "communication-missing", "blame-language",
-                    "communication-owed",
-                    "public-leak",  # in test_public.py
-                    "communication-leak", "ongoing-unsaid",  # in test_said.py
-                    "unknown-given",  # in test_provenance.py
-                    "public-withheld",  # in test_data_errors.py
-                    "date-implausible",  # in test_long_histories.py
-                    "foreign-format",  # in test_formats.py
-                    # links, pipes, folders and merges, in test_files.py
-                    "not-regular-file", "link-outside", "linked-folder", "dot-folder", "conflict-marker"}
+TESTED_ELSEWHERE = {
+    "unreadable-file",
+    "duplicate-id",
+    "too-many-problems",
+    "folder-missing",
+    # the review rules, against a complete baseline, in test_review.py
+    "placeholder-left",
+    "timestamp-missing",
+    "published-date",
+    "publish-overdue",
+    "action-item-deadline",
+    "cause-unaddressed",
+    "done-when-missing",
+    "impact-unquantified",
+    "root-cause-shallow",
+    "communication-missing",
+    "blame-language",
+    "communication-owed",
+    "public-leak",  # in test_public.py
+    "communication-leak",
+    "ongoing-unsaid",  # in test_said.py
+    "unknown-given",  # in test_provenance.py
+    "public-withheld",  # in test_data_errors.py
+    "date-implausible",  # in test_long_histories.py
+    "foreign-format",  # in test_formats.py
+    # links, pipes, folders and merges, in test_files.py
+    "not-regular-file",
+    "link-outside",
+    "linked-folder",
+    "dot-folder",
+    "conflict-marker",
+}
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -90,6 +108,7 @@ def summary(kb) -> list[tuple]:
 
 
 # --- the registry and the fixtures ------------------------------------------------------------
+
 
 def test_every_code_is_covered_by_a_test():
     assert set(EXPECTED) | set(GENERATED) | TESTED_ELSEWHERE == set(RULES)
@@ -196,6 +215,7 @@ def test_duplicate_id_across_folders(tmp_path, check):
 
 # --- hints and positions ----------------------------------------------------------------------
 
+
 def test_unknown_key_hint_suggests_the_close_key(tmp_path, check):
     write(tmp_path, "2024-03-14-example.md", VALID.replace("severity: SEV2", "serverity: SEV2"))
     kb = check(tmp_path)
@@ -224,8 +244,13 @@ def test_invalid_value_without_close_match_lists_the_choices(tmp_path, check):
 
 def test_unknown_related_hint_suggests_the_close_id(tmp_path, check):
     write(tmp_path, "2024-03-14-example.md", VALID)
-    write(tmp_path, "2024-03-20-other.md",
-          VALID.replace("2024-03-14T", "2024-03-20T").replace("---\n\n## Summary", "related: [2024-03-14-exampel]\n---\n\n## Summary"))
+    write(
+        tmp_path,
+        "2024-03-20-other.md",
+        VALID.replace("2024-03-14T", "2024-03-20T").replace(
+            "---\n\n## Summary", "related: [2024-03-14-exampel]\n---\n\n## Summary"
+        ),
+    )
     kb = check(tmp_path)
     assert summary(kb) == [("2024-03-20-other.md", "unknown-related", 27, 11, Level.ERROR)]
     assert "`2024-03-14-example`" in kb.diagnostics[0].hint
@@ -261,11 +286,15 @@ def test_missing_nested_required_field(tmp_path, check):
     assert "action_items.0.owner" in kb.diagnostics[0].message
 
 
-@pytest.mark.parametrize("old, new, line, col", [
-    ("title: Checkout latency during the spring sale", 'title: ""', 2, 1),
-    ("title: Checkout latency during the spring sale", "title: '   '", 2, 1),
-    ("  summary: Checkouts took up to 30 seconds for 40 minutes.", '  summary: ""', 13, 3),
-], ids=["title-empty", "title-blank", "impact-summary-empty"])
+@pytest.mark.parametrize(
+    "old, new, line, col",
+    [
+        ("title: Checkout latency during the spring sale", 'title: ""', 2, 1),
+        ("title: Checkout latency during the spring sale", "title: '   '", 2, 1),
+        ("  summary: Checkouts took up to 30 seconds for 40 minutes.", '  summary: ""', 13, 3),
+    ],
+    ids=["title-empty", "title-blank", "impact-summary-empty"],
+)
 def test_empty_string_in_a_required_field_is_missing(old, new, line, col, tmp_path, check):
     # docs/reference.md: "a required key with an empty value ... is reported as missing"
     write(tmp_path, "2024-03-14-example.md", VALID.replace(old, new))
@@ -275,11 +304,12 @@ def test_empty_string_in_a_required_field_is_missing(old, new, line, col, tmp_pa
 
 # --- timestamps --------------------------------------------------------------------------------
 
-OFFSET_TIMELINE = (VALID
-                   .replace("started: 2024-03-14T09:50:00Z", "started: 2024-03-15T00:30:00+01:00")
-                   .replace("detected: 2024-03-14T09:58:00Z", "detected: 2024-03-14T23:45:00Z")
-                   .replace("mitigated: 2024-03-14T10:30:00Z", "mitigated: 2024-03-15T01:10:00+01:00")
-                   .replace("resolved: 2024-03-14T11:00:00Z", "resolved: 2024-03-14T20:00:00-05:00"))
+OFFSET_TIMELINE = (
+    VALID.replace("started: 2024-03-14T09:50:00Z", "started: 2024-03-15T00:30:00+01:00")
+    .replace("detected: 2024-03-14T09:58:00Z", "detected: 2024-03-14T23:45:00Z")
+    .replace("mitigated: 2024-03-14T10:30:00Z", "mitigated: 2024-03-15T01:10:00+01:00")
+    .replace("resolved: 2024-03-14T11:00:00Z", "resolved: 2024-03-14T20:00:00-05:00")
+)
 
 
 def test_offsets_are_converted_to_utc_and_the_file_date_is_the_utc_date(tmp_path, check):
@@ -304,31 +334,41 @@ def test_file_named_after_the_local_date_is_wrong(tmp_path, check):
 
 def test_timestamp_order_compares_instants_not_local_times(tmp_path, check):
     # 10:00+01:00 is 09:00Z, before started (09:50Z), though "10:00" > "09:50".
-    write(tmp_path, "2024-03-14-example.md", VALID.replace("detected: 2024-03-14T09:58:00Z", "detected: 2024-03-14T10:00:00+01:00"))
+    write(
+        tmp_path,
+        "2024-03-14-example.md",
+        VALID.replace("detected: 2024-03-14T09:58:00Z", "detected: 2024-03-14T10:00:00+01:00"),
+    )
     assert summary(check(tmp_path)) == [("2024-03-14-example.md", "timestamp-order", 9, 11, Level.ERROR)]
 
 
-@pytest.mark.parametrize("value", ["2024-03-14T09:50Z", "2024-03-14 10:50+01:00", "2024-03-14T09:50:00.250+00:00",
-                                   "2024-03-14T04:20:00-05:30"])
+@pytest.mark.parametrize(
+    "value",
+    ["2024-03-14T09:50Z", "2024-03-14 10:50+01:00", "2024-03-14T09:50:00.250+00:00", "2024-03-14T04:20:00-05:30"],
+)
 def test_accepted_offset_spellings(value, tmp_path, check):
     write(tmp_path, "2024-03-14-example.md", VALID.replace("started: 2024-03-14T09:50:00Z", f"started: {value}"))
     assert check(tmp_path).diagnostics == []
 
 
-@pytest.mark.parametrize("value, code", [
-    ("2024-03-14T09:58:00", "timestamp-offset"),
-    ("2024-03-14 09:58", "timestamp-offset"),
-    ("yesterday", "wrong-type"),
-    ("2024-03-14T09:58:00+25:00", "wrong-type"),
-    ("2024-03-14T09:58:00+01:60", "wrong-type"),
-    ("2024-02-30T09:50:00Z", "wrong-type"),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("2024-03-14T09:58:00", "timestamp-offset"),
+        ("2024-03-14 09:58", "timestamp-offset"),
+        ("yesterday", "wrong-type"),
+        ("2024-03-14T09:58:00+25:00", "wrong-type"),
+        ("2024-03-14T09:58:00+01:60", "wrong-type"),
+        ("2024-02-30T09:50:00Z", "wrong-type"),
+    ],
+)
 def test_rejected_timestamps(value, code, tmp_path, check):
     write(tmp_path, "2024-03-14-example.md", VALID.replace("detected: 2024-03-14T09:58:00Z", f"detected: {value}"))
     assert summary(check(tmp_path)) == [("2024-03-14-example.md", code, 9, 11, Level.ERROR)]
 
 
 # --- policy -------------------------------------------------------------------------------------
+
 
 def test_rule_levels_can_switch_a_rule_off(check):
     kb = check(FIXTURES / "section-missing", policy=make_policy(rule_levels={"section-missing": Level.OFF}))
@@ -352,20 +392,28 @@ def test_overdue_depends_on_today(check, policy):
     folder = FIXTURES / "action-item-overdue"
     assert load_knowledge_base(folder, policy, today=date(2026, 11, 1), base=folder).diagnostics == []
     assert [d.code for d in load_knowledge_base(folder, policy, today=date(2026, 11, 2), base=folder).diagnostics] == [
-        "action-item-overdue"]
+        "action-item-overdue"
+    ]
 
 
 @pytest.mark.parametrize("status", ["done", "wont-do\n    reason: The pool is being replaced."])
 def test_closed_action_items_are_never_overdue(status, tmp_path, check):
     closed = f"status: {status}\n    closed: 2024-03-30"
-    write(tmp_path, "2024-03-14-example.md", VALID.replace("due: 2027-01-31", "due: 2024-04-01").replace("status: open", closed))
+    write(
+        tmp_path,
+        "2024-03-14-example.md",
+        VALID.replace("due: 2027-01-31", "due: 2024-04-01").replace("status: open", closed),
+    )
     assert check(tmp_path).diagnostics == []
 
 
-@pytest.mark.parametrize("status, closed, message", [
-    ("open", "2024-03-30", "is `open` but has a `closed` date"),
-    ("done", "2026-11-30", "is closed on 2026-11-30, after today (2026-11-22)"),
-])
+@pytest.mark.parametrize(
+    "status, closed, message",
+    [
+        ("open", "2024-03-30", "is `open` but has a `closed` date"),
+        ("done", "2026-11-30", "is closed on 2026-11-30, after today (2026-11-22)"),
+    ],
+)
 def test_closed_date_must_fit_status_and_today(status, closed, message, tmp_path, check):
     write(tmp_path, "2024-03-14-example.md", VALID.replace("status: open", f"status: {status}\n    closed: {closed}"))
     [found] = check(tmp_path).diagnostics
@@ -373,7 +421,11 @@ def test_closed_date_must_fit_status_and_today(status, closed, message, tmp_path
 
 
 def test_in_progress_action_items_can_be_overdue(tmp_path, check):
-    write(tmp_path, "2024-03-14-example.md", VALID.replace("due: 2027-01-31", "due: 2024-04-01").replace("status: open", "status: in-progress"))
+    write(
+        tmp_path,
+        "2024-03-14-example.md",
+        VALID.replace("due: 2027-01-31", "due: 2024-04-01").replace("status: open", "status: in-progress"),
+    )
     assert summary(check(tmp_path)) == [("2024-03-14-example.md", "action-item-overdue", 24, 10, Level.WARNING)]
 
 
@@ -386,7 +438,11 @@ def test_drafts_are_checked_too(tmp_path, check):
 
 
 def test_in_review_needs_a_reviewer(tmp_path, check):
-    write(tmp_path, "2024-03-14-example.md", VALID.replace("status: published", "status: in-review").replace("reviewers: [bob]\n", ""))
+    write(
+        tmp_path,
+        "2024-03-14-example.md",
+        VALID.replace("status: published", "status: in-review").replace("reviewers: [bob]\n", ""),
+    )
     assert summary(check(tmp_path)) == [("2024-03-14-example.md", "reviewer-required", 3, 9, Level.ERROR)]
 
 
@@ -407,6 +463,7 @@ def test_required_sections_are_case_insensitive_and_configurable(tmp_path, check
 
 # --- the knowledge base -----------------------------------------------------------------------
 
+
 def _dated(day: str, status: str = "published") -> str:
     return VALID.replace("2024-03-14T", f"{day}T").replace("status: published", f"status: {status}")
 
@@ -420,10 +477,19 @@ def test_published_is_newest_first_and_excludes_drafts(tmp_path, check):
     kb = check(tmp_path)
     assert kb.diagnostics == []
     assert [pm.id for pm in kb.published()] == [
-        "2024-06-01-newest", "2024-03-14-another", "2024-03-14-middle", "2023-12-31-oldest"]
+        "2024-06-01-newest",
+        "2024-03-14-another",
+        "2024-03-14-middle",
+        "2023-12-31-oldest",
+    ]
     with_drafts = check(tmp_path, policy=make_policy(include_drafts=True))
     assert [pm.id for pm in with_drafts.published()] == [
-        "2024-07-01-draft", "2024-06-01-newest", "2024-03-14-another", "2024-03-14-middle", "2023-12-31-oldest"]
+        "2024-07-01-draft",
+        "2024-06-01-newest",
+        "2024-03-14-another",
+        "2024-03-14-middle",
+        "2023-12-31-oldest",
+    ]
 
 
 def test_postmortem_without_start_sorts_last(tmp_path, check):
@@ -439,41 +505,61 @@ def test_diagnostics_are_sorted_by_path_and_line(tmp_path, check):
     write(tmp_path, "2024-03-14-a.md", VALID.replace("authors: [alice]", "authors: alice"))
     kb = check(tmp_path)
     assert [(d.path, d.line) for d in kb.diagnostics] == [
-        ("2024-03-14-a.md", 6), ("2024-03-14-b.md", 3), ("2024-03-14-b.md", 4)]
+        ("2024-03-14-a.md", 6),
+        ("2024-03-14-b.md", 3),
+        ("2024-03-14-b.md", 4),
+    ]
     assert set(kb.diagnostics_by_path()) == {"2024-03-14-a.md", "2024-03-14-b.md"}
 
 
 # --- body headings ------------------------------------------------------------------------------
 
+
 def test_body_headings_skip_fenced_code():
-    body = "\n".join([
-        "## Summary",
-        "```yaml",
-        "## Inside backticks",
-        "```",
-        "~~~",
-        "## Inside tildes",
-        "```",
-        "## Still inside tildes",
-        "~~~",
-        "   ### Indented three ###",
-        "    ## Indented four is code",
-        "#No space is not a heading",
-        "####### Seven is not a heading",
-        "# Last",
-    ])
+    body = "\n".join(
+        [
+            "## Summary",
+            "```yaml",
+            "## Inside backticks",
+            "```",
+            "~~~",
+            "## Inside tildes",
+            "```",
+            "## Still inside tildes",
+            "~~~",
+            "   ### Indented three ###",
+            "    ## Indented four is code",
+            "#No space is not a heading",
+            "####### Seven is not a heading",
+            "# Last",
+        ]
+    )
     assert body_headings(body) == ["Summary", "Indented three", "Last"]
 
 
 def test_a_longer_fence_holds_a_shorter_one_and_the_lint_agrees():
     """A four-backtick fence shows a three-backtick block: neither its `##` line nor its wording is prose."""
-    body = "\n".join(["## Summary", "````markdown", "```", "## Not a heading", "alice forgot to drain it", "```",
-                      "````", "```` with info", "## Also code", "`````", "## Timeline"])
+    body = "\n".join(
+        [
+            "## Summary",
+            "````markdown",
+            "```",
+            "## Not a heading",
+            "alice forgot to drain it",
+            "```",
+            "````",
+            "```` with info",
+            "## Also code",
+            "`````",
+            "## Timeline",
+        ]
+    )
     assert body_headings(body) == ["Summary", "Timeline"]
     assert find_blame(body, names=("alice",)) == []
     assert body_headings("```\n## Code\n``` not a closer\n## Still code") == []
     assert body_headings("```py`x\n## A heading: backticks in a backtick fence's info make it no fence") == [
-        "A heading: backticks in a backtick fence's info make it no fence"]
+        "A heading: backticks in a backtick fence's info make it no fence"
+    ]
 
 
 def test_section_inside_fenced_code_is_missing(tmp_path, check):
@@ -485,13 +571,15 @@ def test_section_inside_fenced_code_is_missing(tmp_path, check):
 
 # --- the model ----------------------------------------------------------------------------------
 
+
 def _utc(hour: int, minute: int = 0) -> datetime:
     return datetime(2024, 3, 14, hour, minute, tzinfo=timezone.utc)
 
 
 def _pm(pm_id: str = "2024-03-14-x", **fields) -> Postmortem:
-    values = dict(path=f"{pm_id}.md", title="t", status="published", severity="SEV2", services=("checkout",),
-                  started=_utc(9, 50))
+    values = dict(
+        path=f"{pm_id}.md", title="t", status="published", severity="SEV2", services=("checkout",), started=_utc(9, 50)
+    )
     values.update(fields)
     return Postmortem(id=pm_id, **values)
 
@@ -527,6 +615,7 @@ def test_position_of_falls_back_to_the_nearest_parent():
 
 # --- references across files ------------------------------------------------------------------
 
+
 def references(postmortems, ids=()):
     ctx = Context(make_policy(), TODAY, ids)
     return [*duplicate_ids(postmortems, ctx), *unknown_related(postmortems, ctx)]
@@ -534,17 +623,29 @@ def references(postmortems, ids=()):
 
 def test_check_references_finds_only_the_unknown_id():
     a = _pm("2024-03-14-a", related=("2024-03-15-b",), positions={("related", 0): (9, 11)})
-    b = _pm("2024-03-15-b", related=("2024-03-14-a", "2024-01-01-gone"),
-            positions={("related", 0): (9, 11), ("related", 1): (9, 27)})
+    b = _pm(
+        "2024-03-15-b",
+        related=("2024-03-14-a", "2024-01-01-gone"),
+        positions={("related", 0): (9, 11), ("related", 1): (9, 27)},
+    )
     (diagnostic,) = references([a, b])
     assert (diagnostic.path, diagnostic.line, diagnostic.col, diagnostic.code, diagnostic.level) == (
-        "2024-03-15-b.md", 9, 27, "unknown-related", Level.ERROR)
+        "2024-03-15-b.md",
+        9,
+        27,
+        "unknown-related",
+        Level.ERROR,
+    )
     assert "2024-01-01-gone" in diagnostic.message
     assert references([a, b], ids=["2024-01-01-gone"]) == []
 
 
 def test_related_may_name_a_file_that_failed_to_parse(tmp_path, check):
-    write(tmp_path, "2024-03-14-example.md", VALID.replace("---\n\n## Summary", "related: [2024-01-01-broken]\n---\n\n## Summary"))
+    write(
+        tmp_path,
+        "2024-03-14-example.md",
+        VALID.replace("---\n\n## Summary", "related: [2024-01-01-broken]\n---\n\n## Summary"),
+    )
     write(tmp_path, "2024-01-01-broken.md", "no front matter\n")
     kb = check(tmp_path)
     assert [(d.path, d.code) for d in kb.diagnostics] == [("2024-01-01-broken.md", "front-matter-missing")]

@@ -63,7 +63,7 @@ def invocations(script: str, program: str) -> list[list[str]]:
         for start, word in enumerate(words):
             if word == program:
                 arguments = []
-                for argument in words[start + 1:]:
+                for argument in words[start + 1 :]:
                     if argument in SHELL_OPERATORS or argument.startswith((">", "2>")):
                         break
                     arguments.append(argument)
@@ -78,6 +78,7 @@ def command_help(*args: str) -> str:
 
 
 # --- the workflow ---------------------------------------------------------------------------------------------
+
 
 def test_workflow_runs_on_pull_requests_touching_the_knowledge_base(workflow):
     on = triggers(workflow)
@@ -107,8 +108,12 @@ def test_the_comment_job_runs_no_code_of_the_pull_request(jobs):
 
 def test_every_action_is_pinned_by_its_full_commit_sha_with_the_tag_beside_it(jobs):
     uses = [step["uses"] for step in all_steps(jobs) if "uses" in step]
-    assert {use.split("@")[0] for use in uses} == {"actions/checkout", "actions/setup-python",
-                                                   "actions/upload-artifact", "actions/download-artifact"}
+    assert {use.split("@")[0] for use in uses} == {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+    }
     assert all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", use) for use in uses), uses
     lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if "uses:" in line]
     assert lines and all(re.search(r"@[0-9a-f]{40}\s+# v\d+\.\d+\.\d+$", line) for line in lines), lines
@@ -140,10 +145,10 @@ def test_run_steps_call_only_commands_and_options_that_exist(steps):
                         assert argument.split("=")[0] in known, f"`{program} {name}` has no option {argument}"
                 called.append(" ".join([program, *arguments]))
     assert called == [
-        'postmortems check --format github --changed-since $BASE',
+        "postmortems check --format github --changed-since $BASE",
         "mkdocs build --strict",
         "mkdocs build --strict -f mkdocs.public.yml",
-        'postmortems pr-summary --base $BASE',
+        "postmortems pr-summary --base $BASE",
     ]
 
 
@@ -217,6 +222,7 @@ def test_this_repository_installs_itself(steps):
 
 # --- the pre-commit hook --------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def hook() -> dict:
     hooks = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
@@ -247,13 +253,19 @@ def entry_command(hook: dict) -> list[str]:
 
 def staged_files(repo: Path, pattern: str) -> list[str]:
     """What pre-commit passes the hook: staged files matching `files`, relative to the repository."""
-    names = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=d"], cwd=repo,
-                           capture_output=True, text=True, check=True).stdout.splitlines()
+    names = subprocess.run(
+        ["git", "diff", "--cached", "--name-only", "--diff-filter=d"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     return [name for name in names if re.search(pattern, name)]
 
 
-@pytest.mark.parametrize("text, exit_code", [(VALID, 0), (VALID.replace("severity: SEV2", "severity: SEV9"), 1)],
-                         ids=["valid", "invalid"])
+@pytest.mark.parametrize(
+    "text, exit_code", [(VALID, 0), (VALID.replace("severity: SEV2", "severity: SEV9"), 1)], ids=["valid", "invalid"]
+)
 def test_hook_entry_checks_the_staged_postmortems(text, exit_code, hook, repo):
     (repo / "postmortems/2024-03-14-checkout-latency.md").write_text(text, encoding="utf-8")
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
@@ -270,8 +282,9 @@ def test_hook_knows_the_people_named_only_in_other_postmortems(hook, repo):
     other = VALID.replace("authors: [alice]", "authors: [carol]").replace("Checkout latency", "Earlier latency")
     (repo / "postmortems/2024-03-10-earlier.md").write_text(other.replace("2024-03-14", "2024-03-10"), encoding="utf-8")
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "earlier"],
-                   cwd=repo, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "earlier"], cwd=repo, check=True
+    )
     public = "\npublic:\n  title: Slow checkout\n  summary: carol restarted the pool.\n  components: [Checkout]\n---\n"
     text = VALID.replace("\n---\n\n## Summary", public + "\n## Summary", 1)
     (repo / "postmortems/2024-03-14-checkout-latency.md").write_text(text, encoding="utf-8")

@@ -33,16 +33,39 @@ def test_new_never_writes_through_a_link_at_the_drafts_name(project):
 
 @pytest.mark.parametrize("at, message", [("2026-12-01T18:04:00", "no UTC offset"), ("six pm", "not a time")])
 def test_an_incident_time_needs_a_utc_offset(project, at, message):
-    result = run("incident", "open", "Checkout down", "--component", "Checkout", "--impact", "major",
-                 "--message", "Checkout fails for some customers.", "--at", at)
+    result = run(
+        "incident",
+        "open",
+        "Checkout down",
+        "--component",
+        "Checkout",
+        "--impact",
+        "major",
+        "--message",
+        "Checkout fails for some customers.",
+        "--at",
+        at,
+    )
     assert result.exit_code == 2 and message in result.output
     assert list((project / "postmortems").iterdir()) == []
 
 
 def test_an_incident_opened_at_an_offset_is_filed_under_its_utc_day(project):
-    result = run("incident", "open", "Checkout down", "--component", "Checkout", "--impact", "major",
-                 "--message", "Checkout fails for some customers.", "--at", "2026-12-02T01:30:00+03:00",
-                 "--author", "alice")
+    result = run(
+        "incident",
+        "open",
+        "Checkout down",
+        "--component",
+        "Checkout",
+        "--impact",
+        "major",
+        "--message",
+        "Checkout fails for some customers.",
+        "--at",
+        "2026-12-02T01:30:00+03:00",
+        "--author",
+        "alice",
+    )
     assert result.exit_code == 0, result.output
     (path,) = (project / "postmortems").iterdir()
     assert path.name == "2026-12-01-checkout-down.md" and "started: 2026-12-01T22:30:00Z" in path.read_text()
