@@ -7,12 +7,18 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
+import click
+import pytest
+
 from mkdocs_postmortems import importers
+from mkdocs_postmortems.cli.importing import parse_key_map
 from mkdocs_postmortems.importers import IMPORTERS
 from mkdocs_postmortems.parsing.formats import FORMATS, foreign_meaning, recognise
 from mkdocs_postmortems.parsing.schema import PROVENANCE
+from mkdocs_postmortems.policy import Policy
 from site_support import REPO, run_cli
 
 
@@ -83,3 +89,20 @@ def test_the_declarations_load_without_an_importer():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parent
     )
     assert done.stdout.strip() == ""
+
+
+def test_sources_are_named_from_the_folder_holding_them_never_by_the_machines_absolute_path(tmp_path):
+    history = tmp_path / "old" / "reports"
+    history.mkdir(parents=True)
+    (history / "2023-04-21-db.md").write_text("# Database outage\n\nThe database was down for an hour.\n")
+    folder = tmp_path / "kb"
+    reports = importers.import_sources("markdown", [history], folder, Policy(), date(2024, 1, 1))
+    assert [r.source for r in reports] == ["reports/2023-04-21-db.md"]
+    written = "".join(path.read_text() for path in folder.glob("*.md"))
+    assert "source: reports/2023-04-21-db.md" in written and str(tmp_path) not in written
+
+
+def test_a_key_map_is_ours_equals_theirs_pairs():
+    with pytest.raises(click.UsageError):
+        parse_key_map(None, None, "started")
+    assert parse_key_map(None, None, " started=date , title=name,") == {"started": "date", "title": "name"}

@@ -14,6 +14,17 @@ from ..importers.records import report_text
 from .options import config_option, load_policy, parse_day
 
 
+def parse_key_map(ctx, param, value: str | None) -> dict[str, str]:
+    """`ours=theirs,...` as a mapping; a pair without `=` or with an empty side is a usage error."""
+    pairs: dict[str, str] = {}
+    for pair in filter(None, (part.strip() for part in (value or "").split(","))):
+        ours, sep, theirs = (side.strip() for side in pair.partition("="))
+        if not (sep and ours and theirs):
+            raise click.BadParameter(f"`{pair}` is not OURS=THEIRS (e.g. `started=date`)")
+        pairs[ours] = theirs
+    return pairs
+
+
 def _formats() -> str:
     """`cstate` (what it reads), `statuspage` (...) or `markdown` (...): every importer, in the registry's order."""
     named = [f"`{name}` ({importer.format.reads})" for name, importer in IMPORTERS.items()]
@@ -34,10 +45,19 @@ def _formats() -> str:
 @click.option("--force", is_flag=True, help="Overwrite records a person edited since they were imported.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--today", callback=parse_day, metavar="DATE", help="The import date (default: today, UTC).")
-def import_command(format_name, sources, config_file, dry_run, force, output, today):
+@click.option(
+    "--map",
+    "key_map",
+    callback=parse_key_map,
+    metavar="OURS=THEIRS,...",
+    help="The source's own front-matter keys for ours, e.g. `--map started=date,title=name`.",
+)
+def import_command(format_name, sources, config_file, dry_run, force, output, today, key_map):
     policy, folder = load_policy(config_file)
     today = today or datetime.now(timezone.utc).date()
-    reports = import_sources(format_name, list(sources), folder, policy, today, dry_run=dry_run, force=force)
+    reports = import_sources(
+        format_name, list(sources), folder, policy, today, dry_run=dry_run, force=force, key_map=key_map
+    )
     catalog = IMPORTERS[format_name].catalog
     snippet = catalog(sources, policy) if catalog else ""
     if output == "json":

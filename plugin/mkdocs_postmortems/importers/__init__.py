@@ -10,6 +10,7 @@ names services; and, as its docstring, the format's documentation. `IMPORTERS`, 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -52,10 +53,31 @@ def import_sources(
     today: date,
     dry_run: bool = False,
     force: bool = False,
+    key_map: Mapping[str, str] | None = None,
 ) -> list[FileReport]:
-    """Import `sources` with importer `name` into `folder`: one report per record or unreadable source."""
-    found = IMPORTERS[name].read(sources, policy, today)
-    return list(write_records(found, folder, policy, today, today, dry_run, force))
+    """Import `sources` with importer `name` into `folder`: one report per record or unreadable source. Sources
+    are named relative to the folder holding them (`source_root`), never by the importing machine's absolute path;
+    `key_map` (from `--map`) names the source's own front-matter keys for the importers that read them."""
+    read = IMPORTERS[name].read
+    found = read(sources, policy, today, key_map=key_map) if key_map else read(sources, policy, today)
+    root = source_root(sources)
+    return list(
+        write_records((relative_to(item, root) for item in found), folder, policy, today, today, dry_run, force)
+    )
+
+
+def source_root(sources: Iterable[Path]) -> Path:
+    """The folder that holds every source given (a source folder's parent, so its own name is kept)."""
+    parents = [str(path.absolute().parent) for path in sources]
+    return Path(os.path.commonpath(parents)) if parents else Path.cwd()
+
+
+def relative_to(item: Record | FileReport, root: Path) -> Record | FileReport:
+    """`item` with its source named from `root` when it is a path there (a URL or other text is kept)."""
+    path = Path(item.source)
+    if "://" not in item.source and path.absolute().is_relative_to(root):
+        item.source = path.absolute().relative_to(root).as_posix()
+    return item
 
 
 __all__ = ["IMPORTERS", "FileReport", "Importer", "Record", "import_sources"]
