@@ -250,6 +250,42 @@ def test_the_same_record_twice_is_imported_once_and_a_taken_name_gets_the_id(tmp
     }
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2024-03-14 API returning errors",
+        "2024-03-14: API returning errors",
+        "[2024-03-14] API returning errors",
+        "2024-03-14T09:50Z - API returning errors",
+        "2024/03/14 API returning errors",
+        "20240314 API returning errors",
+        "14.03.2024 API returning errors",
+        "03/14/2024: API returning errors",
+        "14 March 2024 - API returning errors",
+        "14th of March 2024: API returning errors",
+        "March 14, 2024: API returning errors",
+        "Thursday, Mar 14th 2024 \u2014 API returning errors",
+    ],
+)
+def test_a_date_the_title_starts_with_is_not_repeated_in_the_file_name(tmp_path, title):
+    (report,) = write(tmp_path, entry(title=title))
+    assert Path(report.target).name == "2024-03-14-api-returning-errors.md"
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("2024-03-14", "a-1"),  # a date alone: the original ID names it
+        ("2024 roadmap review", "2024-roadmap-review"),  # a year is no date
+        ("12 servers failed", "12-servers-failed"),
+        ("March 2024 outage", "march-2024-outage"),
+        ("2024-13-14 is no date", "2024-13-14-is-no-date"),
+    ],
+)
+def test_only_a_whole_date_is_taken_off_the_slug(title, slug):
+    assert records.title_slug(title, "2024-03-14-a-1") == slug
+
+
 def test_a_record_goes_back_to_its_file_whatever_its_title_now(tmp_path):
     write(tmp_path, entry())
     (again,) = write(tmp_path, entry(title="API errors, resolved"))

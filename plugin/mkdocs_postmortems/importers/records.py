@@ -25,6 +25,25 @@ _HASH_LINE = re.compile(r"^  content_hash: .*\n", re.MULTILINE)
 _SUPPRESS = " <!-- blameless-ok: imported wording, to review -->"
 _SUPPRESS_YAML = "# blameless-ok: imported wording, to review"
 _YAML_KEY = re.compile(r"^\s*(?:- )?[a-z_]+: (?![|>])")  # a `key: value` line whose value is on it
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_YEAR, _MM, _DD = r"(?:19|20)\d\d", r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])"
+_ORDINAL = rf"{_DD}(?:st|nd|rd|th)?"
+# A date a title starts with, in the forms people write one: 2017-09-27 (with a time), 2017/09/27, 20170927,
+# 27.09.2017, 09/27/2017, 27 September 2017, Wednesday, September 27th, 2017, Sep 27 2017; and what separates it
+# from the rest (`: `, ` - `, `, `).
+_LEADING_DATE = re.compile(
+    rf"^\W*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:{_YEAR}[-/.]{_MM}[-/.]{_DD}(?:[t ]\d\d:\d\d(?::\d\d)?(?:\s*(?:z|utc|[+-]\d\d:?\d\d))?)?"
+    rf"|{_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    rf"|{_DD}[-/.]{_DD}[-/.](?:{_YEAR}|\d\d)"
+    rf"|{_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"
+    rf"|{_MONTH}\s+{_ORDINAL},?\s+{_YEAR})"
+    r"(?!\w)[\W_]*",
+    re.IGNORECASE,
+)
 
 
 # What a public status-page entry never says: a person fills it in, or it stays unknown.
@@ -245,11 +264,22 @@ def target_for(record: Record, folder: Path, existing: dict[tuple[str, str], Pat
     known = existing.get((record.format, record.original_id))
     if known is not None:
         return known
-    stem = f"{record.day.isoformat()}-{slugify(record.title)}"
+    stem = f"{record.day.isoformat()}-{title_slug(record.title, record.original_id)}"
     path = folder / f"{stem}.md"
     if path.exists() or path in taken:
         path = folder / f"{stem}-{slugify(record.original_id, max_words=12)}.md"
     return path
+
+
+def title_slug(title: str, original_id: str = "") -> str:
+    """The slug of a record's file name, after its day: its title's, without a date the title starts with (the file
+    name has the day already: `2017-09-27-2017-09-27-outage` says it twice); the original ID's when the title is a
+    date alone."""
+    for text, words in ((title, 6), (original_id, 12)):
+        rest = _LEADING_DATE.sub("", text, count=1)
+        if re.search(r"[^\W_]", rest):
+            return slugify(rest, max_words=words)
+    return slugify("")
 
 
 def write_records(
