@@ -199,6 +199,54 @@ def test_blaming_words_are_kept_and_marked_for_review_in_the_body_and_the_front_
     assert "  # blameless-ok: imported wording, to review\n  summary: Caused by human error of an operator.\n" in text
 
 
+def test_blaming_words_in_list_items_and_blocks_of_the_front_matter_are_marked_and_the_record_written(tmp_path):
+    record = entry()
+    record.fields.update(
+        {
+            "root_causes": [
+                {"id": "x", "kind": "causal", "category": "software-bug", "summary": "The engineer should have known."}
+            ],
+            "action_items": [
+                {
+                    "title": "Stop human error",
+                    "owner": "ops",
+                    "priority": "P1",
+                    "due": "2099-04-01",
+                    "status": "open",
+                    "addresses": ["x"],
+                }
+            ],
+            "impact": {"summary": "Errors for an hour.\nThe root cause was human error."},
+        }
+    )
+    record.unknown = [u for u in record.unknown if u not in ("root_causes", "action_items", "impact.summary")]
+    (report,) = write(tmp_path, record)
+    assert report.action == "written", report.needs
+    text = Path(report.target).read_text(encoding="utf-8")
+    mark = "# blameless-ok: imported wording, to review\n"
+    assert f"  {mark}  summary: The engineer should have known.\n" in text
+    assert f"  {mark}- title: Stop human error\n" in text
+    assert f"  {mark}  summary: |-\n    Errors for an hour.\n    The root cause was human error.\n" in text
+    assert len(report.needs) == 3 and all(need.startswith("wording to review") for need in report.needs)
+
+
+@pytest.mark.parametrize(
+    "lines, number, marked",
+    [
+        (["tags:", "- blamed the intern"], 2, 2),  # a list item of text
+        (["root_causes:", "  - summary: x", "    kind: causal"], 2, 2),
+        (["root_causes:", "- kind: causal", "  summary: x"], 3, 3),
+        (["impact:", "  summary: |-", "    first", "    second"], 4, 2),  # in a block: its key
+        (["lessons:", "- >-", "  folded", "  text"], 4, 2),
+        (["impact:", "  summary: |-"], 2, 2),
+        (["summary: |", "  text", "", "  after a blank line"], 4, 1),
+        (["---", "  text of nothing"], 2, None),
+    ],
+)
+def test_the_line_a_comment_goes_before(lines, number, marked):
+    assert records._marked_line(lines, number) == marked
+
+
 # --- writing --------------------------------------------------------------------------------------------------
 
 

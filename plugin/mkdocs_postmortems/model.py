@@ -184,6 +184,16 @@ class Postmortem:
             key_path = key_path[:-1]
         return self.positions.get(key_path, (1, 1))
 
+    def text_position(self, key_path: tuple, text: str, offset: int) -> tuple[int, int]:
+        """The file line and column of character `offset` of `text`, the value at `key_path`: counted from where the
+        text starts in the file (the line after `|` or `>` for a block scalar, after the quote for a quoted one)."""
+        content = self.positions.get((*key_path, "text"))
+        line, col = content or self.position_of(*key_path)
+        lines_before = text.count("\n", 0, offset)
+        if not lines_before:
+            return line, col + offset
+        return line + lines_before, (col - 1 if content else 0) + offset - text.rfind("\n", 0, offset)
+
     def is_unknown(self, key: str) -> bool:
         """Whether the provenance declares `key` (e.g. `authors`, `action_items.owner`) unknown to the source."""
         return self.provenance is not None and key in self.provenance.unknown

@@ -364,7 +364,9 @@ def check_blame(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
 
 
 def _blame_in(pm: Postmortem, options: dict) -> list[Diagnostic]:
-    """`blame-language` in one postmortem's free-text fields and body, but where a `blameless-ok` comment allows it."""
+    """`blame-language` in one postmortem's free-text fields and body, but where a `blameless-ok` comment allows it:
+    on the finding's line or the line before, or, for a block of text (`|`, `>`), where no comment can go, on the
+    line of its key or the line before."""
     found = []
     fields = [(key_path, text) for key_path, text in free_texts(pm) if text and key_path[-1] != "owner"]
     starts, line = [], 0  # each field's first line in the joined text; blank lines keep phrases apart
@@ -373,17 +375,21 @@ def _blame_in(pm: Postmortem, options: dict) -> list[Diagnostic]:
         line += text.count("\n") + 2
     for finding in find_blame("\n\n".join(text for _, text in fields), markdown=False, **options):
         index = bisect_right(starts, finding.line) - 1
-        at, col = pm.position_of(*fields[index][0])
-        offset = finding.line - starts[index]  # a folded value's later lines start at column 1
-        found.append(_blame(pm, at + offset, col + finding.col - 1 if offset == 0 else finding.col, finding))
-    found += [_blame(pm, pm.body_line + f.line, f.col, f) for f in find_blame(pm.body, **options)]
-    return [d for d in found if not _suppressed(d, pm)]
+        key_path, text = fields[index]
+        lines = text.split("\n")[: finding.line - starts[index]]
+        offset = sum(len(before) + 1 for before in lines) + finding.col - 1
+        diagnostic = _blame(pm, *pm.text_position(key_path, text, offset), finding)
+        if not _suppressed(diagnostic.line, pm) and not (
+            (*key_path, "text") in pm.positions and _suppressed(pm.position_of(*key_path)[0], pm)
+        ):
+            found.append(diagnostic)
+    body = [_blame(pm, pm.body_line + f.line, f.col, f) for f in find_blame(pm.body, **options)]
+    return found + [d for d in body if not _suppressed(d.line, pm)]
 
 
-def _suppressed(found: Diagnostic, pm: Postmortem) -> bool:
-    """A `blameless-ok` comment on the finding's line or the line before."""
-    marked = pm.suppressed_lines
-    return found.line in marked or found.line - 1 in marked
+def _suppressed(line: int, pm: Postmortem) -> bool:
+    """A `blameless-ok` comment on `line` or the line before."""
+    return line in pm.suppressed_lines or line - 1 in pm.suppressed_lines
 
 
 def _blame(pm: Postmortem, line: int, col: int, found) -> Diagnostic:

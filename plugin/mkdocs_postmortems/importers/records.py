@@ -24,7 +24,10 @@ from .sources import SourceProblem, front_matter, read_bytes
 _HASH_LINE = re.compile(r"^  content_hash: .*\n", re.MULTILINE)
 _SUPPRESS = " <!-- blameless-ok: imported wording, to review -->"
 _SUPPRESS_YAML = "# blameless-ok: imported wording, to review"
-_YAML_KEY = re.compile(r"^\s*(?:- )?[a-z_]+: (?![|>])")  # a `key: value` line whose value is on it
+# A front-matter line that holds a value a comment line may precede: `key: value`, `- key: value` or `- value`; and
+# the line that opens a block of text (`key: |`, `- key: >-`, `- |`), where the comment goes for the block.
+_VALUE_LINE = re.compile(r"^ *(?:- )?[a-z_]+: (?![|>])|^ *- (?![|>]|[a-z_]+:(?: |$))\S")
+_BLOCK_START = re.compile(r"^ *(?:- )?(?:[a-z_]+: )?[|>][-+0-9]*$")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -226,20 +229,35 @@ def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tu
     blame = [d for d in problems if d.code == "blame-language"]
     body_start = text.count("\n", 0, text.index("\n---\n") + 5) + 1
     lines = text.split("\n")
-    if blame and all(d.line > body_start or _YAML_KEY.match(lines[d.line - 1]) for d in blame):
+    marks = {d.line: _marked_line(lines, d.line) for d in blame if d.line < body_start}
+    if blame and None not in marks.values():
         body_lines = record.body.strip("\n").split("\n")
         first_body_line = body_start + 1  # a blank line follows the closing `---`
-        for line in sorted({d.line for d in blame}, reverse=True):
+        record.marked_lines.update(line for line in marks.values() if line is not None)
+        for line in sorted({d.line for d in blame if d.line > body_start}, reverse=True):
             index = line - first_body_line
-            if line < body_start:
-                record.marked_lines.add(line)
-            elif 0 <= index < len(body_lines) and _SUPPRESS not in body_lines[index]:
+            if 0 <= index < len(body_lines) and _SUPPRESS not in body_lines[index]:
                 body_lines[index] += _SUPPRESS
         record.needs += [f"wording to review (marked blameless-ok): {d.message}" for d in blame[:5]]
         record.body = "\n".join(body_lines)
         text = render(record, imported_on)
         problems = problems_as_written(text, name, policy, today)
     return text, problems
+
+
+def _marked_line(lines: list[str], number: int) -> int | None:
+    """The front-matter line before which a `blameless-ok` comment allows the wording on line `number`: that line
+    when a value is written on it (`key: value`, `- value`), else the line that opens the block of text holding it
+    (`summary: |`); None when neither."""
+    line = lines[number - 1]
+    if _VALUE_LINE.match(line) or _BLOCK_START.match(line):
+        return number
+    indent = len(line) - len(line.lstrip(" "))
+    for above in range(number - 1, 0, -1):
+        text = lines[above - 1]
+        if text.strip() and len(text) - len(text.lstrip(" ")) < indent:
+            return above if _BLOCK_START.match(text) else None
+    return None
 
 
 def existing_records(folder: Path) -> dict[tuple[str, str], Path]:

@@ -627,17 +627,6 @@ def _hint(leak: Leak) -> str:
     )
 
 
-def text_position(pm: Postmortem, key_path: tuple, text: str, offset: int) -> tuple[int, int]:
-    """The file line and column of character `offset` of the text at `key_path`: from where the text starts in the
-    file (the line after `|` or `>` for a block scalar, after the quote for a quoted one)."""
-    content = pm.positions.get((*key_path, "text"))
-    line, col = content or pm.position_of(*key_path)
-    lines_before = text.count("\n", 0, offset)
-    if not lines_before:
-        return line, col + offset
-    return line + lines_before, (col - 1 if content else 0) + offset - text.rfind("\n", 0, offset)
-
-
 @rule(
     "public-leak",
     Level.ERROR,
@@ -664,7 +653,7 @@ def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]
         ]
         for key_path, name, text in texts:
             for leak in gate.leaks(text, pm.public.allow):
-                line, col = text_position(pm, key_path, text, leak.start)
+                line, col = pm.text_position(key_path, text, leak.start)
                 written = visible(leak.term)
                 shown = "shown" if leak.shown else "read"
                 read_as = (
