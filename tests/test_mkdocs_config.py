@@ -227,3 +227,56 @@ def test_a_public_build_over_the_knowledge_base_pages_is_refused(tmp_path, docs_
     with pytest.raises(ConfigFileError, match="docs_dir"):
         resolved_options(config)
     assert isinstance(public_build(config), str) and not (tmp_path / "site-public").exists()
+
+
+# --- one name however it is spelt -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "services, named",
+    [
+        ([{"name": "workers"}, {"name": "Work_ers"}], ["the service `workers` (", "the service `Work_ers` ("]),
+        ([{"name": "api"}, {"name": "api"}], ["the service `api` (", "the service `api` ("]),
+        (
+            [{"name": "a", "component": "Checkout"}, {"name": "b", "component": "check-out"}],
+            ["the component `Checkout` (", "the component `check-out` ("],
+        ),
+    ],
+)
+def test_names_that_differ_only_in_case_or_separators_are_refused_naming_both_lines(tmp_path, services, named):
+    knowledge_base(tmp_path, CLEAN)
+    config = tmp_path / "mkdocs.yml"
+    write(tmp_path, "mkdocs.yml", {"site_name": "KB", "plugins": {"postmortems": {"services": services}}})
+    lines = config.read_text(encoding="utf-8").split("\n")
+    with pytest.raises(ConfigFileError) as refusal:
+        resolved_options(config)
+    message = str(refusal.value)
+    places = re.findall(rf"\({re.escape(str(config))}:(\d+)\)", message)
+    assert all(part in message for part in named) and len(places) == 2 and places[0] != places[1]
+    for place, service in zip(places, services, strict=True):  # each names the line that spells it
+        assert (service.get("component") or service["name"]) in lines[int(place) - 1]
+    assert "case, `-`, `_`, `.` and spaces do not count" in message
+    result = run_cli("check", "-f", str(config))
+    assert result.exit_code == 2 and "Traceback" not in result.output and named[1] in result.output
+    refused = public_build(config)
+    assert isinstance(refused, str) and named[1] in refused
+
+
+def test_services_may_share_one_component_spelt_one_way(tmp_path):
+    knowledge_base(tmp_path, CLEAN)
+    services = [{"name": "checkout", "component": "Checkout"}, {"name": "orders-db", "component": "Checkout"}]
+    config = write(tmp_path, "mkdocs.yml", {"site_name": "KB", "plugins": {"postmortems": {"services": services}}})
+    assert [s["name"] for s in resolved_options(config).config["services"]] == ["checkout", "orders-db"]
+
+
+def test_a_twin_in_an_inherited_file_is_named_in_that_file(tmp_path):
+    knowledge_base(tmp_path, CLEAN)
+    (tmp_path / "base.yml").write_text(
+        "plugins:\n  postmortems:\n    services:\n      - name: Workers\n      - name: workers\n", encoding="utf-8"
+    )
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\nsite_name: KB\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigFileError, match=r"`Workers` \(.*base\.yml:4\) and the service `workers` \(.*base\.yml:5\)"
+    ):
+        resolved_options(config)

@@ -24,6 +24,7 @@ from mkdocs.config import base, config_options as c, load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import get_yaml_loader
 
+from .catalog import spelling_twins
 from .checks.families import RULES
 from .diagnostics import Level
 from .policy import (
@@ -149,6 +150,46 @@ def _a_year_of_days(value, options) -> str | None:
     if 1 <= value <= MAX_UPTIME_DAYS:
         return None
     return f"is {value}; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily bars per component)"
+
+
+def _one_spelling(value, options) -> str | None:
+    """Two services, or two components, that are one name spelt two ways (`Workers`, `work-ers`): postmortems and
+    importers would take them for two."""
+    config_file = getattr(options, "config_file_path", None)
+    for key, repeats, what, fix in (
+        ("name", True, "service", "keep one entry, and write its name that way in every postmortem"),
+        ("component", False, "component", "spell the component the same way in every service behind it"),
+    ):
+        for first, second in spelling_twins((service[key] for service in value if service[key]), repeats):
+            at_first = _lines_naming(config_file, key, first)
+            at_second = at_first[1:] if first == second else _lines_naming(config_file, key, second)
+            return (
+                f"has the {what} {_named(first, at_first)} and the {what} {_named(second, at_second)}, one name "
+                f"however it is spelt (case, `-`, `_`, `.` and spaces do not count): {fix}"
+            )
+    return None
+
+
+def _named(name: str, places: list[str]) -> str:
+    return f"`{name}`" + (f" ({places[0]})" if places else "")
+
+
+def _lines_naming(config_file: str | None, key: str, name: str) -> list[str]:
+    """`file:line` of each line `key: name` (or `- key: name`) in `config_file` and the files it inherits."""
+    line = re.compile(rf"^\s*(?:- +)?{key}: *(['\"]?){re.escape(name)}\1 *(?:#.*)?$")
+    found: list[str] = []
+    path = Path(config_file) if config_file else None
+    for _ in range(_MAX_INHERIT):
+        try:
+            text = path.read_text(encoding="utf-8") if path else ""
+        except (OSError, UnicodeDecodeError):
+            break
+        found += [f"{path}:{number}" for number, written in enumerate(text.split("\n"), 1) if line.match(written)]
+        parent = re.search(r"^INHERIT: *(\S+)", text, re.MULTILINE)
+        if path is None or parent is None:
+            break
+        path = path.parent / parent.group(1)
+    return found
 
 
 # Defaults computed from the other options, whatever the severities are called.
@@ -386,6 +427,7 @@ class PostmortemsConfig(_Options, value=Policy):
     services = option(
         c.ListOfItems(c.SubConfig(_Service)),
         "The [service catalog](#service-catalog). Empty: any service name is accepted.",
+        checks=(_one_spelling,),
     )
     root_cause_categories = option(
         c.ListOfItems(c.SubConfig(_Category)),
