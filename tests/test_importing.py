@@ -435,3 +435,102 @@ def test_maintenance_is_not_downtime_and_is_scheduled_in_the_api():
     active = json.loads(files["api/v2/scheduled-maintenances/active.json"])["scheduled_maintenances"]
     assert active[0]["scheduled_until"] == "2024-03-15T02:00:00.000Z"
     assert json.loads(files["api/v2/scheduled-maintenances/upcoming.json"])["scheduled_maintenances"] == []
+
+
+# --- --add-services: the catalog grown for the user -------------------------------------------------------------
+
+# A knowledge base that knows only `api`, its plugins as a list, with comments that must survive the edit.
+LIST_CONFIG = """\
+site_name: Imported  # the team's site
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - postmortems:
+      services:  # what postmortems may name
+        - name: api   # the public API
+          component: API
+          public: true
+      rule_levels:  # dates must not fail a build
+        action-item-overdue: info
+        publish-overdue: info
+"""
+WEBSITE = {"name": "website", "description": "www.example.com", "component": "Website", "public": True}
+
+
+def list_kb(root: Path) -> Path:
+    make_kb(root)
+    (root / "mkdocs.yml").write_text(LIST_CONFIG, encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def test_add_services_writes_the_missing_services_keeps_the_rest_and_imports_with_them(tmp_path):
+    config = list_kb(tmp_path)
+    code, report = do_import(tmp_path, "cstate", "--add-services")
+    assert code == 1  # the two broken entries still need a person
+    assert report["added"] == [WEBSITE] and report["catalog"] == "" and report["left_out"] == []
+    text = config.read_text(encoding="utf-8")
+    assert text == LIST_CONFIG.replace(
+        "          public: true\n",
+        "          public: true\n        - name: website\n          description: www.example.com\n"
+        "          component: Website\n          public: true\n",
+    )
+    assert {f["action"] for f in report["files"] if "website" in f["target"]} == {"written"}
+    check = run_cli("check", "--strict", "-f", str(config), "--today", "2026-11-22")
+    assert check.exit_code == 0, check.output
+    again_code, again = do_import(tmp_path, "cstate", "--add-services")
+    assert again["added"] == [] and config.read_text(encoding="utf-8") == text
+    assert {f["action"] for f in again["files"] if f["action"] != "skipped"} == {"unchanged"} and again_code == 1
+
+
+def test_without_add_services_the_services_are_only_proposed(tmp_path):
+    config = list_kb(tmp_path)
+    result = run_cli("import", "cstate", str(SOURCES["cstate"][0]), "-f", str(config), "--today", "2026-11-22")
+    assert config.read_text(encoding="utf-8") == LIST_CONFIG
+    assert "import again with --add-services" in result.stdout and "- name: website" in result.stdout
+    assert "not one of the configured values" in result.stdout  # the website's records wait for the catalog
+
+
+def test_a_dry_run_adds_the_services_to_nothing_but_its_report(tmp_path):
+    config = list_kb(tmp_path)
+    _code, report = do_import(tmp_path, "cstate", "--add-services", "--dry-run")
+    assert config.read_text(encoding="utf-8") == LIST_CONFIG and not (tmp_path / "postmortems").exists()
+    assert report["added"] == [WEBSITE]
+    assert {f["action"] for f in report["files"] if "website" in f["target"]} == {"would be written"}
+
+
+def test_the_text_report_names_each_service_added_and_each_left_out(tmp_path):
+    config = list_kb(tmp_path)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    components = json.loads((FIXTURES / "statuspage" / "components.json").read_text(encoding="utf-8"))
+    components["components"] += [
+        {"id": "c3", "name": "All Systems", "description": None, "group": False},
+        {"id": "c4", "name": "web-site", "description": None, "group": False},
+    ]
+    (exports / "components.json").write_text(json.dumps(components), encoding="utf-8")
+    result = run_cli("import", "statuspage", str(exports / "components.json"), "-f", str(config), "--add-services")
+    assert f"added to {config}: the service `website` (component Website)" in result.stdout
+    assert "left out of the catalog: `All Systems`: it stands for every component" in result.stdout
+    assert "left out of the catalog: `web-site`: the component `Website` is in the catalog already" in result.stdout
+    assert [s["component"] for s in yaml.safe_load(config.read_text())["plugins"][1]["postmortems"]["services"]] == [
+        "API",
+        "Website",
+    ]
+
+
+def test_add_services_needs_a_config_to_write_into(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("import", "cstate", str(SOURCES["cstate"][0]), "--add-services")
+    assert result.exit_code == 2 and "mkdocs.yml, which does not exist" in result.output
+    assert "postmortems init" in result.output and not (tmp_path / "postmortems").exists()
+
+
+def test_a_config_that_cannot_be_edited_by_lines_is_left_as_it_is(tmp_path):
+    config = list_kb(tmp_path)
+    flow = LIST_CONFIG.split("      services:")[0] + "      services: [{name: api, component: API, public: true}]\n"
+    config.write_text(flow, encoding="utf-8")
+    result = run_cli("import", "cstate", str(SOURCES["cstate"][0]), "-f", str(config), "--add-services")
+    assert result.exit_code == 2 and "flow list" in result.output and config.read_text(encoding="utf-8") == flow
+    assert not (tmp_path / "postmortems").exists()
