@@ -5,6 +5,7 @@ in tests/test_incremental.py."""
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import VALID, make_policy
-from mkdocs_postmortems.site_builds import SiteBuilds, template_stamps
+from mkdocs_postmortems.site_builds import BUILD_COLLECTOR_THRESHOLD, SiteBuilds, template_stamps
 
 PM = "2024-03-14-checkout-latency"
 PAGE = f"postmortems/{PM}.md"
@@ -121,3 +122,15 @@ def test_templates_of_ours_are_stamped_and_an_edited_override_renders_again(tmp_
     kept = builds.env
     builds.use_templates([str(tmp_path / "overrides")])
     assert builds.env is kept  # the same folders: the compiled templates outlive the rebuild
+
+
+@pytest.mark.parametrize("ends", ["succeeded", "failed"])
+def test_the_collector_runs_rarely_during_a_build_and_as_before_after_it(root, tmp_path, ends):
+    before = gc.get_threshold()
+    builds = SiteBuilds()
+    builds.begin(Settings(str(tmp_path / "site")), staged=False)
+    assert gc.get_threshold() == BUILD_COLLECTOR_THRESHOLD != before
+    builds.knowledge_base(root, make_policy())
+    assert gc.get_freeze_count() > 0  # the knowledge base lives to the end of the build
+    builds.succeeded() if ends == "succeeded" else builds.failed(RuntimeError("a page failed"))
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -1,6 +1,5 @@
 """The MkDocs adapter: typed options in (`mkdocs_config.py`); the core's pages, files and decisions out to MkDocs."""
 
-import gc
 import logging
 from pathlib import Path
 
@@ -92,7 +91,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for file in files.documentation_pages() if self.builds.facts_changed() else ():
             if not isinstance(file, _GeneratedPage) and self.site.shows_facts(file.content_string):
                 file.is_modified = lambda: True  # type: ignore[method-assign]  # yours shows the facts that changed
-        gc.freeze()  # the site lives to the end of the build: the collector need not scan it at every collection
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -126,14 +124,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Swap a staged site in, and keep what the build made for the next, unless `--strict` fails the build: MkDocs
         says so only after this event, so its count of warnings is read here (then `on_build_error` cleans up)."""
-        gc.unfreeze()
         if not _strict_warnings():
             _in_one_line(self.builds.succeeded)  # and site_dir is config's own again: `gh-deploy` publishes it next
 
     @event_priority(-100)  # last: it may end the build with an error of its own, after every plugin has cleaned up
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build keeps the last good site, and what MkDocs could not write is said in one line."""
-        gc.unfreeze()
         if (failure := self.builds.failed(error)) is not None:
             log.error(failure)
             raise Abort("Aborted with a BuildError!")
