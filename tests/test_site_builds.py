@@ -27,6 +27,15 @@ class Settings:
     use_directory_urls: bool = True
 
 
+@pytest.fixture(autouse=True)
+def collector():
+    """Builds here may begin without ending: the process's collector is as it was after each test."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+
+
 @pytest.fixture
 def root(tmp_path) -> Path:
     (tmp_path / "postmortems").mkdir()
