@@ -24,8 +24,21 @@ def test_a_page_without_the_marker_is_left_alone_and_the_marker_becomes_one_html
     assert filled.startswith("# Home") and filled.rstrip().endswith("More.")
 
 
+IMPORTED = "2024-04-01-imported-history"
+
+
 def sources(tmp_path: Path) -> dict[str, str]:
-    return {f"{PM}.md": postmortem(PM), f"{REVIEW}.md": postmortem(REVIEW, status="in-review", title="Still in review")}
+    imported = postmortem(
+        IMPORTED,
+        status="imported",
+        reviewers=None,
+        provenance={"format": "markdown", "source": "notes/x.md", "original_id": "x", "imported_on": "2024-05-01"},
+    )
+    return {
+        f"{PM}.md": postmortem(PM),
+        f"{REVIEW}.md": postmortem(REVIEW, status="in-review", title="Still in review"),
+        f"{IMPORTED}.md": imported,
+    }
 
 
 def test_the_plugin_fills_the_marker_on_any_user_page(tmp_path):
@@ -40,6 +53,7 @@ def test_the_plugin_fills_the_marker_on_any_user_page(tmp_path):
         assert 'class="pm-dashboard"' in html and DASHBOARD_MARKER not in html
         waiting = re.search(r'<ul class="pm-dashboard__waiting">(.*?)</ul>', html, re.S).group(1)
         assert f'data-pm-id="{REVIEW}"' in waiting and f'data-pm-id="{PM}"' not in waiting
+        assert f'data-pm-id="{IMPORTED}"' not in waiting  # history awaits no review, however old
         assert f'href="{up}postmortems/{REVIEW}/"' in waiting  # links as seen from the page
         assert f'<script src="{up}{JS}"></script>' in html
 

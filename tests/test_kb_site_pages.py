@@ -240,3 +240,36 @@ def test_communications_page_lists_who_was_told_and_what_is_owed(example, tmp_pa
     )
     owing = build_site(tmp_path / "mkdocs.yml").joinpath("communications/index.html").read_text(encoding="utf-8")
     assert "1 incident still owes a notice." in owing and "regulators: missing" in owing
+
+
+def test_an_imported_records_page_says_where_it_came_from_and_that_nobody_reviewed_it(tmp_path):
+    """No review state it never had, no "Reviewers: unknown", no review banner: "Imported from …, never reviewed"."""
+    imported = postmortem(
+        "2024-03-14-imported",
+        status="imported",
+        reviewers=None,
+        authors=None,
+        provenance={
+            "format": "cstate",
+            "source": "content/issues/2024-03-14-api-down.md",
+            "original_id": "2024-03-14-api-down",
+            "imported_on": "2026-11-22",
+            "unknown": ["authors", "reviewers", "published_on"],
+        },
+    )
+    origin = yaml.safe_load(imported.split("---")[1])["provenance"]
+    reviewed = postmortem("2024-03-15-reviewed", provenance={**origin, "unknown": ["published_on"]})
+    site = build_site(make_site(tmp_path, {"2024-03-14-imported.md": imported, "2024-03-15-reviewed.md": reviewed}))
+    html = (site / "postmortems" / "2024-03-14-imported" / "index.html").read_text(encoding="utf-8")
+    card = section(html, "pm-card", "</small></p></div>")
+    assert (
+        "<dt>Review</dt><dd>Imported from cstate (content/issues/2024-03-14-api-down.md) on 2026-11-22, never reviewed"
+        "</dd>" in card
+    )
+    assert "<dt>Reviewers</dt>" not in card and "<dt>Authors</dt><dd>unknown</dd>" in card
+    assert 'title="Status: imported history, never reviewed here">imported</span>' in card
+    assert "Its ID there: 2024-03-14-api-down." in card and "pm-review-banner" not in html
+    # a record imported, then reviewed and published by a person, names its reviewers and its origin as before
+    other = (site / "postmortems" / "2024-03-15-reviewed" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>Reviewers</dt><dd>bob</dd>" in other and "never reviewed" not in other
+    assert "Imported from cstate (content/issues/2024-03-14-api-down.md, 2024-03-14-api-down) on 2026-11-22" in other

@@ -79,7 +79,7 @@ def test_a_record_renders_its_fields_then_its_provenance_then_its_body():
         == """\
 ---
 title: API returning errors
-status: published
+status: imported
 services:
 - api
 started: '2024-03-14T09:50:00Z'
@@ -113,6 +113,22 @@ Errors.
     )
     assert f"  content_hash: sha256:{records.content_hash(without_hash(text))}\n" in text
     assert record.needs == ["left out `resolved` 2024-03-14T08:00:00Z: before the start"]
+
+
+@pytest.mark.parametrize(
+    "fields, start",
+    [
+        ({"title": "T", "status": "published", "services": ["api"]}, "title: T\nstatus: imported\nservices:"),
+        ({"title": "T", "status": "draft"}, "title: T\nstatus: imported\n"),
+        ({"title": "T", "kind": "maintenance", "services": ["api"]}, "title: T\nkind: maintenance\nstatus: imported\n"),
+        ({"services": ["api"], "title": "T"}, "services:\n- api\ntitle: T\nstatus: imported\n"),
+    ],
+)
+def test_an_imported_record_is_in_the_imported_state_whatever_the_importer_set(fields, start):
+    """Every importer's records say what they are, history nobody reviewed here, from this one place."""
+    record = entry()
+    record.fields = fields
+    assert records.render(record, TODAY).startswith("---\n" + start)
 
 
 def test_a_file_edited_after_its_import_no_longer_matches_its_hash():
@@ -164,6 +180,10 @@ def test_a_record_without_its_unknown_facts_listed_has_the_problems_check_would_
     codes = [
         d.code for d in records.problems_as_written(records.render(record, TODAY), "2024-03-14-a.md", POLICY, TODAY)
     ]
+    assert codes == ["missing-field"]  # the impact; an imported record is never reviewed, so no review rule runs
+    # were it published, it would need what a review gives
+    published = records.render(record, TODAY).replace("status: imported", "status: published")
+    codes = [d.code for d in records.problems_as_written(published, "2024-03-14-a.md", POLICY, TODAY)]
     assert codes[:2] == ["missing-field", "reviewer-required"] and "section-missing" in codes
 
 

@@ -103,6 +103,28 @@ def test_an_unpublished_postmortem_is_overdue_after_the_deadline(tmp_path):
     assert check(tmp_path, text, quick, today=date(2024, 3, 18)) == [("publish-overdue", 3)]
 
 
+def test_an_imported_record_has_no_review_and_no_deadline(tmp_path):
+    """History nobody reviewed here: no reviewer, section, timestamp or publication date asked of it, and never
+    overdue for a publication that is no one's task."""
+    bare = (
+        VALID.replace("status: published", "status: imported")
+        .replace("reviewers: [bob]\n", "")
+        .replace("mitigated: 2024-03-14T10:30:00Z\n", "")
+        .replace("## Lessons learned\n\nLoad-test before sales.\n", "")
+        .replace("Checkouts took up to 30 seconds for 40 minutes.", "TODO who was affected")
+        .replace("    due: 2027-01-31\n", "    due: 2099-01-31\n")
+    )
+    assert check(tmp_path, bare, today=date(2026, 11, 22)) == []
+    assert RULES["publish-overdue"].states is not None and not RULES["publish-overdue"].runs_in("imported")
+    in_review = bare.replace("status: imported", "status: in-review")
+    assert {code for code, _ in check(tmp_path, in_review, today=date(2026, 11, 22))} >= {
+        "reviewer-required",
+        "section-missing",
+        "placeholder-left",
+        "publish-overdue",
+    }
+
+
 def test_first_priority_items_must_be_due_within_the_severitys_days(tmp_path):
     late = COMPLETE.replace("    due: 2024-04-10\n", "    due: 2024-04-14\n")  # resolved 2024-03-14 + 30 days = 04-13
     assert check(tmp_path, late) == [("action-item-deadline", 28)]

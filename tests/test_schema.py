@@ -34,7 +34,7 @@ def test_choices_come_from_the_field_or_from_the_policy():
     policy = make_policy(severities=("P0", "P1"))
     assert choices_of(FIELDS["severity"], policy) == ("P0", "P1")
     assert choices_of(FIELDS["services"], Policy()) == ()  # no catalog: any service
-    assert choices_of(FIELDS["status"], policy) == ("ongoing", "draft", "in-review", "published")
+    assert choices_of(FIELDS["status"], policy) == ("ongoing", "draft", "in-review", "published", "imported")
     assert choices_of(FIELDS["title"], policy) == ()
 
 
@@ -45,6 +45,7 @@ def test_the_json_schema_has_the_policys_enums_and_no_other_keys():
     assert schema["required"] == [field.name for field in POSTMORTEM if field.required]
     assert schema["properties"]["services"]["items"]["enum"] == ["checkout", "search"]
     assert schema["properties"]["services"]["minItems"] == 1
+    assert schema["properties"]["status"]["enum"] == ["ongoing", "draft", "in-review", "published", "imported"]
     items = schema["properties"]["action_items"]
     assert items["type"] == "array" and items["items"]["additionalProperties"] is False
     assert all(prop["description"] for prop in schema["properties"].values())

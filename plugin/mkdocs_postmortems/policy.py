@@ -69,10 +69,12 @@ DEFAULT_CATEGORIES = (
     ("security", "A vulnerability, credential or access-control failure."),
     ("data", "Bad, lost or inconsistent data, or a failed migration."),
 )
-STATUSES = ("ongoing", "draft", "in-review", "published")
+STATUSES = ("ongoing", "draft", "in-review", "published", "imported")
 # `ongoing`: live on the status page while it happens (and until its review starts); the same file then becomes
-# the postmortem (`draft`, `in-review`, `published`). Records in these states with a `public` block go public.
-LIVE, PUBLISHED = "ongoing", "published"
+# the postmortem (`draft`, `in-review`, `published`). `imported`: history `postmortems import` took from another
+# tool, never reviewed here; only what was public already goes public again (`status_site/said.py`).
+LIVE, PUBLISHED, IMPORTED = "ongoing", "published", "imported"
+REVIEW_STATES = STATUSES[:-1]  # every state but `imported`: the states a review and its deadlines belong to
 ROOT_CAUSE_KINDS = ("causal", "contributing", "systemic")
 ACTION_ITEM_STATUSES = ("open", "in-progress", "done", "wont-do")
 AUDIENCES = ("internal", "customers", "regulators")

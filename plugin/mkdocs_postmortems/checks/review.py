@@ -4,7 +4,7 @@ the reviewer checklist (`checklist.py`).
 `draft` needs only a well-formed file; `in-review` also needs reviewers (`reviewer-required`), every required
 section and no template `TODO`s; `published` also needs the key timestamps, `published_on`, every causal root
 cause addressed, `done_when` on first-priority items, quantified impact, more than causal causes, and a note of
-who was told internally.
+who was told internally. An `imported` record, history nobody reviewed here, needs none of it, nor has a deadline.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..dates import add_business_days, plus_days
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..parsing.markdown import body_headings
-from ..policy import Policy
+from ..policy import REVIEW_STATES, Policy
 from .communications import communications_owed
 from .registry import Context, diagnostic, rule
 
@@ -143,6 +143,7 @@ def published_date(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
     "publish-overdue",
     W,
     "Not published within the severity's business days of `resolved`.",
+    states=REVIEW_STATES,  # an imported record's review never started here: it has no deadline
     docs="configuration.md#review-deadlines",
 )
 def publish_overdue(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:

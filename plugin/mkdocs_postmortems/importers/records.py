@@ -18,7 +18,7 @@ from ..diagnostics import Level
 from ..kb_site.urls import slugify
 from ..knowledge import discover, postmortem_from_source
 from ..parsing.frontmatter import source_from_bytes
-from ..policy import Policy
+from ..policy import IMPORTED, Policy
 from .sources import SourceProblem, front_matter, read_bytes
 
 _HASH_LINE = re.compile(r"^  content_hash: .*\n", re.MULTILINE)
@@ -175,7 +175,8 @@ def render(record: Record, imported_on: date) -> str:
         provenance["unknown"] = list(dict.fromkeys(record.unknown))
     if record.wrong:
         provenance["wrong"] = record.wrong
-    values = {**record.fields, "provenance": provenance}
+    values = _with_status(record.fields)
+    values["provenance"] = provenance
     dumped = yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
     lines = ("---\n" + dumped).split("\n")
     for number in sorted(record.marked_lines, reverse=True):  # a comment line of its own, before the value
@@ -183,6 +184,16 @@ def render(record: Record, imported_on: date) -> str:
         lines.insert(number - 1, " " * (len(line) - len(line.lstrip(" -"))) + _SUPPRESS_YAML)
     text = "\n".join(lines) + "---\n\n" + record.body.strip("\n") + "\n"
     return text.replace("  content_hash: ''\n", f"  content_hash: sha256:{content_hash(_without_hash(text))}\n", 1)
+
+
+def _with_status(fields: dict) -> dict:
+    """`fields` in their order, their `status` `imported` whatever the importer set: an imported record is history
+    that nobody reviewed here (`policy.IMPORTED`), and says so, whatever its state was in the tool it came from."""
+    if "status" in fields:
+        return {**fields, "status": IMPORTED}
+    items = list(fields.items())
+    at = next((index + 1 for key in ("kind", "title") for index, item in enumerate(items) if item[0] == key), 0)
+    return dict([*items[:at], ("status", IMPORTED), *items[at:]])
 
 
 def _without_hash(text: str) -> str:

@@ -49,8 +49,9 @@ def _previous_quarter(quarter: str) -> str:
 
 
 def dashboard_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
-    """Latest incidents, postmortems awaiting review (and those overdue for publication), overdue action items by
-    owner, and this quarter (of the build date) against the last."""
+    """Latest incidents, postmortems awaiting review (and those overdue for publication; an imported record awaits
+    none, see `review_state`), overdue action items by owner, and this quarter (of the build date) against the
+    last."""
     today: date = kb.today
     incidents = [pm for pm in indexes.postmortems if not pm.is_maintenance]
     waiting = []

@@ -10,7 +10,7 @@ from ..checks.review import add_business_days
 from ..diagnostics import Level
 from ..knowledge import KnowledgeBase
 from ..model import Postmortem
-from ..policy import AUDIENCES, ROOT_CAUSE_KINDS
+from ..policy import AUDIENCES, IMPORTED, PUBLISHED, ROOT_CAUSE_KINDS
 from ..render import PageSpec, problems_of
 from . import charts
 from .indexes import Indexes, cause_pairs
@@ -338,8 +338,9 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict
 
 def review_state(pm: Postmortem, kb: KnowledgeBase) -> dict | None:
     """For a postmortem not yet published: its state, the day it is due for publication (the severity's business
-    days after `resolved`), whether that has passed, and what its checks say is missing. None once published."""
-    if pm.status == "published":
+    days after `resolved`), whether that has passed, and what its checks say is missing. None once published, and
+    for an imported record: history that awaits no review (its page says so) until a person sets it `draft`."""
+    if pm.status in (PUBLISHED, IMPORTED):
         return None
     days = kb.policy.publish_within_business_days.get(pm.severity)
     due = add_business_days(pm.resolved.date(), days) if days is not None and pm.resolved else None

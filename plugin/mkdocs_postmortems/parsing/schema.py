@@ -189,7 +189,8 @@ POSTMORTEM = (
     Field(
         "status",
         "string",
-        "`ongoing` (live on the status page as it happens), `draft`, `in-review` or `published`.",
+        "`ongoing` (live on the status page as it happens), `draft`, `in-review` or `published`; `imported`: "
+        "history `postmortems import` wrote from another tool, never reviewed here.",
         required=True,
         choices=p.STATUSES,
     ),

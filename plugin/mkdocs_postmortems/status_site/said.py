@@ -27,7 +27,7 @@ from datetime import datetime
 from ..checks.registry import RULES, Context, Scope, diagnostic, rule
 from ..diagnostics import Diagnostic, Level
 from ..model import Communication, Postmortem, PublicUpdate, people_of
-from ..policy import LIVE, PUBLISHED
+from ..policy import IMPORTED, LIVE, PUBLISHED
 from .leak_gate import LeakGate
 
 STATUS_PAGE_CHANNELS = ("status-page", "statuspage", "status page")
@@ -86,15 +86,19 @@ def disclosed(pm: Postmortem) -> str | None:
 
     - `"record"`: it has a `public` block and is `published` (reviewed), or `ongoing` (live: the on-call posts as
       it happens, each post checked by the gate): its public block and its updates (`said_updates`).
-    - `"posts"`: any other state (a draft, a review) with a `public` block and status-page posts in
-      `communications`: those posts were shown to customers already and cannot be unsaid, so the record stays on
-      the status site with them alone. Nothing written since goes out before it is published: not its
-      `public.summary` or `changes` (the summary shown is its first post), not its `public.updates`.
-    - None: nothing of it goes public."""
+    - `"record"` too for an `imported` record whose text was public already (`provenance.already_public`): the
+      public block an import took from a status page, as it was there.
+    - `"posts"`: a draft or a review with a `public` block and status-page posts in `communications`: those posts
+      were shown to customers already and cannot be unsaid, so the record stays on the status site with them alone.
+      Nothing written since goes out before it is published: not its `public.summary` or `changes` (the summary
+      shown is its first post), not its `public.updates`.
+    - None: nothing of it goes public; nor anything of any other `imported` record, which nobody reviewed here."""
     if pm.public is None:
         return None
     if pm.status in (LIVE, PUBLISHED):
         return "record"
+    if pm.status == IMPORTED:
+        return "record" if pm.provenance is not None and pm.provenance.already_public else None
     return "posts" if posts(pm) else None
 
 
