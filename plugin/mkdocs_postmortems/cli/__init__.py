@@ -58,6 +58,7 @@ class Commands(click.Group):
     cls=Commands,
     commands=LazyCommands(
         {
+            "init": "starting:init",
             "check": "check:check",
             "public-diff": "check:public_diff",
             "schema": "check:schema",
