@@ -12,11 +12,15 @@ from mkdocs_postmortems.model import (
     DAY,
     NO_TIME,
     ActionItem,
+    Communication,
     Postmortem,
     Provenance,
+    PublicSummary,
+    PublicUpdate,
     moment_text,
     people_of,
     postmortem_from_values,
+    public_fingerprint,
 )
 
 UTC = timezone.utc
@@ -122,3 +126,71 @@ def test_values_become_a_postmortem_with_neutral_defaults():
     assert postmortem_from_values("x", "x.md", {}, "", 1, {}).title == "x"  # no title: its ID
     with pytest.raises(dataclasses.FrozenInstanceError):
         pm.title = "changed"
+
+
+PUBLIC = PublicSummary(
+    "Slow checkout",
+    "Checkout was slow.",
+    ("Checkout",),
+    "major",
+    "",
+    (PublicUpdate("resolved", START + timedelta(hours=1), "Fixed."),),
+)
+
+
+def imported(**fields) -> Postmortem:
+    """An imported record whose text was public already, its `public_hash` that of the record before `fields`."""
+    record = postmortem(status="imported", public=PUBLIC)
+    provenance = Provenance("statuspage", "x.json", "a", already_public=True, public_hash=public_fingerprint(record))
+    return dataclasses.replace(record, provenance=provenance, **fields)
+
+
+def test_a_record_as_imported_is_public_as_imported():
+    assert imported().public_as_imported
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "published"},  # a person published it: theirs to answer for
+        {"status": "draft"},
+        {"kind": "maintenance"},
+        {"resolved": START + timedelta(minutes=71)},
+        {"public": dataclasses.replace(PUBLIC, summary="Checkout was slow!")},
+        {"public": dataclasses.replace(PUBLIC, components=("Checkout", "Search"))},
+        {"public": dataclasses.replace(PUBLIC, updates=())},
+        {"public": dataclasses.replace(PUBLIC, allow=("db-7",))},
+        {"public": None},
+        {"communications": (Communication("customers", "status-page", START, "We are looking."),)},
+        {"precision": {"resolved": DAY}},
+    ],
+)
+def test_any_change_to_what_goes_public_and_when_is_no_longer_as_imported(fields):
+    assert not imported(**fields).public_as_imported
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": "Another internal title"},
+        {"body": "## Notes\n\nWhat we learnt since."},
+        {"authors": ("alice",)},
+        {"severity": "SEV1"},
+        {"communications": (Communication("internal", "slack", START, "Paged the on-call."),)},
+    ],
+)
+def test_internal_text_is_no_part_of_it(fields):
+    assert imported(**fields).public_as_imported
+
+
+def test_a_claim_without_its_hash_or_provenance_is_not_enough():
+    record = imported()
+    assert record.provenance is not None
+    assert not dataclasses.replace(
+        record, provenance=dataclasses.replace(record.provenance, public_hash="")
+    ).public_as_imported
+    assert not dataclasses.replace(
+        record, provenance=dataclasses.replace(record.provenance, already_public=False)
+    ).public_as_imported
+    assert not dataclasses.replace(record, provenance=None).public_as_imported
+    assert public_fingerprint(record).startswith("sha256:") and len(public_fingerprint(record)) == 23

@@ -14,6 +14,9 @@ from conftest import make_policy
 from mkdocs_postmortems.importers import records
 from mkdocs_postmortems.importers.records import STATUS_PAGE_UNKNOWN, FileReport, Record
 from mkdocs_postmortems.importers.sources import SourceProblem
+from mkdocs_postmortems.knowledge import postmortem_from_source
+from mkdocs_postmortems.model import public_fingerprint
+from mkdocs_postmortems.parsing.frontmatter import source_from_bytes
 from mkdocs_postmortems.policy import Service
 
 TODAY = date(2026, 11, 22)
@@ -74,9 +77,10 @@ def test_a_record_renders_its_fields_then_its_provenance_then_its_body():
     )
     record.drop("resolved", "2024-03-14T08:00:00Z", "before the start")
     text = records.render(record, TODAY)
+    public_hash = re.search(r"^  public_hash: (sha256:[0-9a-f]{16})$", text, re.MULTILINE).group(1)
     assert (
         without_hash(text)
-        == """\
+        == f"""\
 ---
 title: API returning errors
 status: imported
@@ -97,6 +101,7 @@ provenance:
   original_id: a
   imported_on: '2026-11-22'
   already_public: true
+  public_hash: {public_hash}
   unknown:
   - severity
   - authors
@@ -113,6 +118,22 @@ Errors.
     )
     assert f"  content_hash: sha256:{records.content_hash(without_hash(text))}\n" in text
     assert record.needs == ["left out `resolved` 2024-03-14T08:00:00Z: before the start"]
+    pm = parsed(text)
+    assert public_hash == public_fingerprint(pm) and pm.public_as_imported  # public already, as imported
+
+
+def parsed(text: str):
+    pm, _ = postmortem_from_source(source_from_bytes(text.encode(), "2024-03-14-a.md"), "2024-03-14-a", "x.md", POLICY)
+    return pm
+
+
+def test_only_the_import_of_a_public_page_says_what_it_showed():
+    record = entry()
+    record.already_public = False
+    assert "public_hash" not in records.render(record, TODAY)
+    record = entry()
+    del record.fields["public"]
+    assert "public_hash" not in records.render(record, TODAY)
 
 
 @pytest.mark.parametrize(
@@ -187,8 +208,21 @@ def test_a_record_without_its_unknown_facts_listed_has_the_problems_check_would_
     assert codes[:2] == ["missing-field", "reviewer-required"] and "section-missing" in codes
 
 
+def test_text_that_was_public_already_stays_public_as_it_was_and_the_report_says_what_the_gate_finds():
+    record = entry(summary="Errors on db-7.prod.internal since 09:50.")
+    text, problems = records.settle(record, POLICY, TODAY, TODAY)
+    assert problems == [] and record.fields["public"]["summary"] == "Errors on db-7.prod.internal since 09:50."
+    assert "  summary: Errors on db-7.prod.internal since 09:50.\n" in text and "Public text, as posted" not in text
+    assert record.needs == [
+        "public already, so kept as it was, but the leak gate finds: the public summary names `db-7.prod.internal`, "
+        "an internal host [internal-host]"
+    ]
+    assert parsed(text).public_as_imported
+
+
 def test_public_text_the_leak_gate_flags_moves_into_the_body_for_a_person():
     record = entry(summary="Errors on db-7.prod.internal since 09:50.")
+    record.already_public = False  # text of our own, never public: the gate applies in full
     text, problems = records.settle(record, POLICY, TODAY, TODAY)
     assert problems == [] and "public" not in record.fields and "\npublic:" not in text
     assert record.body.endswith("## Public text, as posted\n\nErrors on db-7.prod.internal since 09:50.")

@@ -9,6 +9,8 @@ the promise in docs/publishing.md, independently of the code:
 - a `published` or `ongoing` record: its public title, summary, changes, and its `public.updates`, else its
   status-page posts;
 - a `draft` or `in-review` record with status-page posts: those posts alone, never its review's new text;
+- an `imported` record: what a `published` one shows while its text was public already and is as imported (its
+  `provenance.already_public`, and a `public_hash` that still matches); else nothing, whatever it claims;
 - never a post on another channel, to another audience, nor the postmortem's own title or body.
 """
 
@@ -20,10 +22,27 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from mkdocs_postmortems.knowledge import postmortem_from_source
+from mkdocs_postmortems.model import public_fingerprint
+from mkdocs_postmortems.parsing.frontmatter import source_from_bytes
+from mkdocs_postmortems.policy import Policy, Service
 from site_support import build_site, make_site, postmortem, run_cli
 
-STATES = ("ongoing", "draft", "in-review", "published")
+# `imported` without `already_public`; with it and the hash of the record as written (`public`), of the record before
+# one character was edited (`edited`), or without a hash (`claimed`)
+STATES = (
+    "ongoing",
+    "draft",
+    "in-review",
+    "published",
+    "imported",
+    "imported-public",
+    "imported-edited",
+    "imported-claimed",
+)
+POLICY = Policy(services=(Service("checkout", component="Checkout"),))
 KINDS = ("incident", "maintenance")
 SOURCES = ("title", "summary", "changes", "update", "post", "email", "internal", "internal_title", "body")
 
@@ -67,7 +86,8 @@ def _record(number: int, state: str, kind: str, updates: bool, posts: bool, erro
                 "body": f"Update {m('update')}",
             }
         ]
-    values = {"title": f"Internal {m('internal_title')}", "status": state, "communications": communications}
+    status, _, provenance = state.partition("-") if state.startswith("imported") else (state, "", "")
+    values = {"title": f"Internal {m('internal_title')}", "status": status, "communications": communications}
     if kind == "maintenance":
         values["kind"] = "maintenance"
     if public == "block":
@@ -76,7 +96,26 @@ def _record(number: int, state: str, kind: str, updates: bool, posts: bool, erro
         values["public"] = False
     if error:
         values["severity"] = "SEV9"  # not on the scale: an error elsewhere in the record
-    return postmortem(pm_id(number), f"## Summary\n\nBody {m('body')}.\n", **values)
+    text = postmortem(pm_id(number), f"## Summary\n\nBody {m('body')}.\n", **values)
+    return text if status != "imported" else _as_imported(text, number, provenance)
+
+
+def _as_imported(text: str, number: int, how: str) -> str:
+    """`text` with the provenance an import writes: none of `already_public` (`how` empty), or `already_public`
+    with the hash of `text` (`public`), of `text` before a character of what goes public was edited (`edited`), or
+    with no hash (`claimed`)."""
+    provenance: dict = {"format": "statuspage", "source": "incidents.json", "original_id": f"i{number}"}
+    provenance["imported_on"] = "2026-11-22"
+    if how:
+        provenance["already_public"] = True
+    if how in ("public", "edited"):
+        before = text.replace("Summary mark", "Summery mark").replace("First post", "First Post")
+        path = pm_id(number) + ".md"
+        pm, _ = postmortem_from_source(source_from_bytes(before.encode(), path), pm_id(number), path, POLICY)
+        provenance["public_hash"] = public_fingerprint(pm)
+        text = before if how == "public" else text
+    fence = text.index("\n---\n") + 1
+    return text[:fence] + yaml.safe_dump({"provenance": provenance}, sort_keys=False) + text[fence:]
 
 
 CASES = [
@@ -92,10 +131,12 @@ def expected(state: str, updates: bool, posts: bool, error: bool, public: str) -
     """The sources of a record that customers may see, by the promise (see the module's docstring)."""
     if public != "block" or error:
         return set()
-    if state in ("published", "ongoing"):
+    if state in ("published", "ongoing", "imported-public"):
         return {"title", "summary", "changes", "update" if updates else "post"} - (
             {"post"} if not posts and not updates else set()
         )
+    if state.startswith("imported"):
+        return set()
     return {"post"} if posts else set()
 
 
@@ -159,10 +200,11 @@ def test_public_diff_says_what_customers_see_now_and_what_waits_for_publication(
             assert not line
         elif error or public == "false":
             assert line.startswith("Now: withheld")
-        elif state in ("published", "ongoing"):
+        elif state in ("published", "ongoing", "imported-public"):
             assert line == "Now: public, as below."
         else:
-            assert line.startswith("Now: only its 1 status-page post," if posts else "Now: nothing;")
+            shown = posts and not state.startswith("imported")
+            assert line.startswith("Now: only its 1 status-page post," if shown else "Now: nothing;")
 
 
 def test_include_drafts_changes_nothing_customers_see(tmp_path):

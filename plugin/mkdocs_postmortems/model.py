@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .dates import utc_minute
+from .policy import IMPORTED
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class Provenance:
     imported_on: date | None = None
     already_public: bool = False
     content_hash: str = ""
+    public_hash: str = ""  # `public_fingerprint` of the record as imported (`Postmortem.public_as_imported`)
     unknown: tuple[str, ...] = ()
     wrong: tuple[WrongFact, ...] = ()
 
@@ -199,6 +203,21 @@ class Postmortem:
         return self.provenance is not None and key in self.provenance.unknown
 
     @property
+    def public_as_imported(self) -> bool:
+        """Whether what the status site would show of it is exactly what an import took from a public status page:
+        an `imported` record whose provenance says its text was public already and whose `public_hash` is still its
+        `public_fingerprint`. A record edited since, or one that only claims it (no hash, or another), is not: its
+        text is new, and the leak gate applies to it in full."""
+        source = self.provenance
+        return (
+            self.status == IMPORTED
+            and source is not None
+            and source.already_public
+            and bool(source.public_hash)
+            and source.public_hash == public_fingerprint(self)
+        )
+
+    @property
     def is_maintenance(self) -> bool:
         return self.kind == "maintenance"
 
@@ -239,6 +258,43 @@ class Postmortem:
         return self._since_start("mitigated" if self.happened("mitigated") else "resolved")
 
 
+def public_fingerprint(pm: Postmortem) -> str:
+    """`sha256:` and 16 hex digits of what the status site would show of `pm` and decides it by: its state and kind,
+    its window (started, mitigated, resolved, and how precisely each is known), its `public` block and what it told
+    customers in `communications`; nothing of its internal text, which never goes public. An import writes it as
+    `provenance.public_hash` (`Postmortem.public_as_imported`)."""
+
+    def moment(value: datetime | date | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    public = pm.public
+    shown = {
+        "status": pm.status,
+        "kind": pm.kind,
+        "window": [moment(pm.started), moment(pm.mitigated), moment(pm.resolved)],
+        "precision": sorted(pm.precision.items()),
+        "public": None
+        if public is None
+        else [
+            public.title,
+            public.summary,
+            list(public.components),
+            public.impact,
+            public.changes,
+            [[update.status, moment(update.at), update.body] for update in public.updates],
+            moment(public.revised),
+            list(public.allow),
+        ],
+        "told": [
+            [note.channel, moment(note.at), note.summary, note.status]
+            for note in pm.communications
+            if note.audience == "customers"
+        ],
+    }
+    text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def people_of(postmortems: Iterable[Postmortem]) -> tuple[str, ...]:
     """Everyone the postmortems name as an author, reviewer or action-item owner, once each, in order."""
     return tuple(
@@ -258,6 +314,7 @@ def _provenance(values: Mapping) -> Provenance:
         values.get("imported_on"),
         bool(values.get("already_public", False)),
         values.get("content_hash", ""),
+        values.get("public_hash", ""),
         tuple(values.get("unknown", ())),
         tuple(WrongFact(w.get("field", ""), w.get("value", ""), w.get("reason", "")) for w in values.get("wrong", ())),
     )

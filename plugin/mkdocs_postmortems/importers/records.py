@@ -17,6 +17,7 @@ from ..dates import iso_z
 from ..diagnostics import Level
 from ..kb_site.urls import slugify
 from ..knowledge import discover, postmortem_from_source
+from ..model import public_fingerprint
 from ..parsing.frontmatter import source_from_bytes
 from ..policy import IMPORTED, Policy
 from .sources import SourceProblem, front_matter, read_bytes
@@ -171,6 +172,8 @@ def render(record: Record, imported_on: date) -> str:
     if record.already_public:
         provenance["already_public"] = True
     provenance["content_hash"] = ""
+    if record.already_public and "public" in record.fields:
+        provenance["public_hash"] = ""  # what it shows as imported: it stays public while that holds
     if record.unknown:
         provenance["unknown"] = list(dict.fromkeys(record.unknown))
     if record.wrong:
@@ -183,7 +186,17 @@ def render(record: Record, imported_on: date) -> str:
         line = lines[number - 1]
         lines.insert(number - 1, " " * (len(line) - len(line.lstrip(" -"))) + _SUPPRESS_YAML)
     text = "\n".join(lines) + "---\n\n" + record.body.strip("\n") + "\n"
+    if "  public_hash: ''\n" in text:
+        text = text.replace("  public_hash: ''\n", f"  public_hash: {_public_hash(text, record)}\n", 1)
     return text.replace("  content_hash: ''\n", f"  content_hash: sha256:{content_hash(_without_hash(text))}\n", 1)
+
+
+def _public_hash(text: str, record: Record) -> str:
+    """`model.public_fingerprint` of the record `text` holds, read as `check` reads it: with the permissive default
+    policy, which keeps every value the fingerprint covers as written."""
+    name = f"{record.day.isoformat()}-x.md"
+    pm, _ = postmortem_from_source(source_from_bytes(text.encode("utf-8"), name), Path(name).stem, name, Policy())
+    return public_fingerprint(pm) if pm is not None else ""
 
 
 def _with_status(fields: dict) -> dict:
@@ -221,11 +234,17 @@ def problems_as_written(text: str, name: str, policy: Policy, today: date) -> li
 
 
 def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tuple[str, list]:
-    """The text to write and the problems it would still have. Leaks in public text move the text into the body
-    for a person to rephrase; blaming wording in the body is marked for review; anything else stays a problem."""
+    """The text to write and the problems it would still have. Text that was public already stays as it was, and
+    what the leak gate finds in it is reported (`already-public-leak`); leaks in other public text move the text into
+    the body for a person to rephrase; blaming wording is marked for review; anything else stays a problem."""
     name = f"{record.day.isoformat()}-x.md"
     text = render(record, imported_on)
     problems = problems_as_written(text, name, policy, today)
+    record.needs += [
+        f"public already, so kept as it was, but the leak gate finds: {d.message.split('; it was public')[0]}"
+        for d in problems
+        if d.code == "already-public-leak"
+    ][:5]
     leaks = [d for d in problems if d.code == "public-leak"]
     if leaks and "public" in record.fields:
         public = record.fields.pop("public")
@@ -253,7 +272,7 @@ def settle(record: Record, policy: Policy, imported_on: date, today: date) -> tu
         record.body = "\n".join(body_lines)
         text = render(record, imported_on)
         problems = problems_as_written(text, name, policy, today)
-    return text, problems
+    return text, [d for d in problems if d.code != "already-public-leak"]
 
 
 def _marked_line(lines: list[str], number: int) -> int | None:

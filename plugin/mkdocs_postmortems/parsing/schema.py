@@ -160,11 +160,23 @@ PROVENANCE = (
     Field("source", "string", "The original file's path or URL.", required=True),
     Field("original_id", "string", "The record's ID in the source; re-importing it updates this file.", required=True),
     Field("imported_on", "date", "The day it was imported.", required=True),
-    Field("already_public", "boolean", "Its text was taken from a public status page, so it was public already."),
+    Field(
+        "already_public",
+        "boolean",
+        "Its text was taken from a public status page, so it was public already: while the record is `imported` and "
+        "its `public_hash` matches, the status site publishes it as it was, and the leak gate's findings in it are "
+        "warnings.",
+    ),
     Field(
         "content_hash",
         "string",
         "The hash of the file as imported; a re-import overwrites the file only while it matches (or with `--force`).",
+    ),
+    Field(
+        "public_hash",
+        "string",
+        "The hash of what the status site shows of it, as imported from a public status page; while it matches, that "
+        "text stays public as it was (see `already_public`).",
     ),
     Field(
         "unknown",

@@ -627,6 +627,56 @@ def _hint(leak: Leak) -> str:
     )
 
 
+def public_texts(pm: Postmortem) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """(key path, what it is, text) of every text of `pm`'s `public` block the gate reads: its title, summary,
+    `changes` and each update's body."""
+    if pm.public is None:
+        return []
+    texts: list[tuple[tuple[str | int, ...], str, str]] = [
+        (("public", "title"), "title", pm.public.title),
+        (("public", "summary"), "summary", pm.public.summary),
+        (("public", "changes"), "changes", pm.public.changes),
+    ]
+    return texts + [
+        (("public", "updates", index, "body"), "update", update.body) for index, update in enumerate(pm.public.updates)
+    ]
+
+
+def public_leaks(pm: Postmortem, gate: LeakGate, code: str, said: str = "", hint: str = "") -> list[Diagnostic]:
+    """A diagnostic of rule `code` for each leak in `pm`'s public texts (`public_texts`), at the term as written;
+    `said` ends each message, and `hint` replaces the usual one."""
+    found = []
+    allow = pm.public.allow if pm.public is not None else ()
+    for key_path, name, text in public_texts(pm):
+        for leak in gate.leaks(text, allow):
+            line, col = pm.text_position(key_path, text, leak.start)
+            written = visible(leak.term)
+            shown = "shown" if leak.shown else "read"
+            read_as = (
+                f" ({shown} as `{leak.read_as}`)"
+                if leak.read_as and (leak.shown or " ".join(written.split()).casefold() != leak.read_as)
+                else ""
+            )
+            found.append(
+                Diagnostic(
+                    pm.path,
+                    line,
+                    col,
+                    code,
+                    f"the public {name} names `{written}`{read_as}, {leak.what} [{leak.rule}]{said}",
+                    hint or _hint(leak),
+                    RULES[code].level,
+                )
+            )
+    return found
+
+
+def gate_of(postmortems: list[Postmortem], ctx: Context) -> LeakGate:
+    """The gate of the knowledge base: its policy, and the people the whole of it names (`ctx.people` when not every
+    file was parsed), so a name from another postmortem is caught too."""
+    return LeakGate(ctx.policy, ctx.people if ctx.people is not None else people(postmortems, ctx.policy))
+
+
 @rule(
     "public-leak",
     Level.ERROR,
@@ -635,41 +685,11 @@ def _hint(leak: Leak) -> str:
     docs="configuration.md#leak-gate",
 )
 def check_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
-    """`public-leak` for every public title, summary, `changes` and update body of `postmortems`; people are those
-    the whole knowledge base names, so a name from another postmortem is caught too."""
-    gate = LeakGate(ctx.policy, ctx.people if ctx.people is not None else people(postmortems, ctx.policy))
-    found = []
-    for pm in postmortems:
-        if pm.public is None:
-            continue
-        texts: list[tuple[tuple[str | int, ...], str, str]] = [  # (key path, what, text)
-            (("public", "title"), "title", pm.public.title),
-            (("public", "summary"), "summary", pm.public.summary),
-            (("public", "changes"), "changes", pm.public.changes),
-        ]
-        texts += [
-            (("public", "updates", index, "body"), "update", update.body)
-            for index, update in enumerate(pm.public.updates)
-        ]
-        for key_path, name, text in texts:
-            for leak in gate.leaks(text, pm.public.allow):
-                line, col = pm.text_position(key_path, text, leak.start)
-                written = visible(leak.term)
-                shown = "shown" if leak.shown else "read"
-                read_as = (
-                    f" ({shown} as `{leak.read_as}`)"
-                    if leak.read_as and (leak.shown or " ".join(written.split()).casefold() != leak.read_as)
-                    else ""
-                )
-                found.append(
-                    Diagnostic(
-                        pm.path,
-                        line,
-                        col,
-                        "public-leak",
-                        f"the public {name} names `{written}`{read_as}, {leak.what} [{leak.rule}]",
-                        _hint(leak),
-                        RULES["public-leak"].level,
-                    )
-                )
-    return found
+    """`public-leak` for every public title, summary, `changes` and update body of `postmortems`, but for the text
+    an import took unchanged from a public status page (`Postmortem.public_as_imported`: `said.py`'s
+    `already-public-leak` reports what it finds there)."""
+    checked = [pm for pm in postmortems if pm.public is not None and not pm.public_as_imported]
+    if not checked:
+        return []
+    gate = gate_of(postmortems, ctx)
+    return [found for pm in checked for found in public_leaks(pm, gate, "public-leak")]

@@ -16,7 +16,8 @@ Nothing else becomes an update: a record with neither shows its summary and its 
 Every update keeps the key path it came from (`PublicUpdate.source`), so tests and `public-diff` can trace it.
 
 The rules here: `communication-leak` runs the leak gate over the posts that become updates (the gate itself
-checks `public.updates`), and `ongoing-unsaid` asks an ongoing incident for something said.
+checks `public.updates`), `already-public-leak` says what the gate finds in text an import took unchanged from a
+public status page, which stays public, and `ongoing-unsaid` asks an ongoing incident for something said.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..checks.registry import RULES, Context, Scope, diagnostic, rule
 from ..diagnostics import Diagnostic, Level
 from ..model import Communication, Postmortem, PublicUpdate, people_of
 from ..policy import IMPORTED, LIVE, PUBLISHED
-from .leak_gate import LeakGate
+from .leak_gate import LeakGate, gate_of, public_leaks
 
 STATUS_PAGE_CHANNELS = ("status-page", "statuspage", "status page")
 
@@ -86,8 +87,10 @@ def disclosed(pm: Postmortem) -> str | None:
 
     - `"record"`: it has a `public` block and is `published` (reviewed), or `ongoing` (live: the on-call posts as
       it happens, each post checked by the gate): its public block and its updates (`said_updates`).
-    - `"record"` too for an `imported` record whose text was public already (`provenance.already_public`): the
-      public block an import took from a status page, as it was there.
+    - `"record"` too for an `imported` record whose text was public already, unchanged since the import
+      (`Postmortem.public_as_imported`): what an import took from a public status page goes out as it was there,
+      what the gate finds in it a warning (`already-public-leak`). Edited since, it is new text that nobody
+      reviewed: nothing of it goes public until it is `published`.
     - `"posts"`: a draft or a review with a `public` block and status-page posts in `communications`: those posts
       were shown to customers already and cannot be unsaid, so the record stays on the status site with them alone.
       Nothing written since goes out before it is published: not its `public.summary` or `changes` (the summary
@@ -98,7 +101,7 @@ def disclosed(pm: Postmortem) -> str | None:
     if pm.status in (LIVE, PUBLISHED):
         return "record"
     if pm.status == IMPORTED:
-        return "record" if pm.provenance is not None and pm.provenance.already_public else None
+        return "record" if pm.public_as_imported else None
     return "posts" if posts(pm) else None
 
 
@@ -117,29 +120,76 @@ def goes_public(pm: Postmortem) -> bool:
 )
 def communication_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
     """The leak gate over every post that becomes a public update: all of a record's posts, unless it publishes its
-    `public.updates` instead (see `disclosed`)."""
+    `public.updates` instead (see `disclosed`), or an import took them unchanged from a public status page
+    (`already-public-leak` reports those)."""
     gate, found = None, []
     for pm in postmortems:
-        if pm.public is None or (pm.public.updates and disclosed(pm) != "posts"):
-            continue  # no posts go out: the public record's own updates do, which `public-leak` checks
-        for index, note in posts(pm):
-            gate = gate or LeakGate(ctx.policy, people_of(postmortems))
-            line, col = pm.position_of("communications", index, "summary")
-            for offset, term, what in _outside_components(gate.find(note.summary), note.summary, ctx):
-                lines_before = note.summary.count("\n", 0, offset)
-                at_col = col + offset if not lines_before else offset - note.summary.rfind("\n", 0, offset)
-                found.append(
-                    Diagnostic(
-                        pm.path,
-                        line + lines_before,
-                        at_col,
-                        "communication-leak",
-                        f"the status-page post {index + 1} names `{term}`, {what}; the status site publishes it",
-                        "posts to customers may name components and what customers saw; reword the summary to what "
-                        "was posted, or give the incident `public.updates` that say it",
-                        RULES["communication-leak"].level,
-                    )
+        if not _posts_go_out(pm) or pm.public_as_imported:
+            continue
+        gate = gate or LeakGate(ctx.policy, people_of(postmortems))
+        found += _post_leaks(pm, gate, ctx, "communication-leak")
+    return found
+
+
+@rule(
+    "already-public-leak",
+    Level.WARNING,
+    "Text an import took unchanged from a public status page names what the leak gate keeps internal; it stays "
+    "public, as it was.",
+    scope=Scope.KNOWLEDGE_BASE,
+    docs="publishing.md#what-reaches-customers-and-when",
+)
+def already_public_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Diagnostic]:
+    """What `public-leak` and `communication-leak` would find in the text of an imported record that was public
+    already and nobody changed (`Postmortem.public_as_imported`): customers read it there before, so the status site
+    publishes it again as it was, and this says what the gate saw in it. Once anyone edits that text, the two
+    rules apply in full."""
+    kept = [pm for pm in postmortems if pm.public is not None and pm.public_as_imported]
+    if not kept:
+        return []
+    gate = gate_of(postmortems, ctx)
+    said, hint = (
+        "; it was public already, and is published again as imported",
+        "nothing to do if it may stay public; else reword it: the gate then applies in full, and the record goes "
+        "public again only once reviewed and `published`",
+    )
+    found = []
+    for pm in kept:
+        found += public_leaks(pm, gate, "already-public-leak", said, hint)
+        if _posts_go_out(pm):
+            found += _post_leaks(pm, gate, ctx, "already-public-leak", said, hint)
+    return found
+
+
+def _posts_go_out(pm: Postmortem) -> bool:
+    """Whether `pm`'s status-page posts become its public updates: it has a `public` block, and no
+    `public.updates` of its own published instead (see `disclosed`)."""
+    return pm.public is not None and not (pm.public.updates and disclosed(pm) != "posts")
+
+
+def _post_leaks(
+    pm: Postmortem, gate: LeakGate, ctx: Context, code: str, said: str = "", hint: str = ""
+) -> list[Diagnostic]:
+    """A diagnostic of rule `code` for each leak in `pm`'s status-page posts, but in a public component's name."""
+    found = []
+    for index, note in posts(pm):
+        line, col = pm.position_of("communications", index, "summary")
+        for offset, term, what in _outside_components(gate.find(note.summary), note.summary, ctx):
+            lines_before = note.summary.count("\n", 0, offset)
+            at_col = col + offset if not lines_before else offset - note.summary.rfind("\n", 0, offset)
+            found.append(
+                Diagnostic(
+                    pm.path,
+                    line + lines_before,
+                    at_col,
+                    code,
+                    f"the status-page post {index + 1} names `{term}`, {what}; the status site publishes it{said}",
+                    hint
+                    or "posts to customers may name components and what customers saw; reword the summary to what "
+                    "was posted, or give the incident `public.updates` that say it",
+                    RULES[code].level,
                 )
+            )
     return found
 
 
