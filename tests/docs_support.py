@@ -28,3 +28,17 @@ def tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
             found.append((block[0], block[2:]))
         block = []
     return found
+
+
+def section(text: str, heading: str) -> str:
+    """The text under `heading` (a whole heading line, such as `## Install`) up to the next heading of its level or
+    above."""
+    level = heading.split(" ", 1)[0]
+    match = re.search(rf"^{re.escape(heading)}\n(.*?)(?=^#{{1,{len(level)}}} |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, f"no section {heading!r}"
+    return match.group(1)
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    """The fenced code blocks of `language` (```sh, ```yaml...) in `text`, each without its fences."""
+    return re.findall(rf"^```{re.escape(language)}\n(.*?)^```", text, re.MULTILINE | re.DOTALL)

@@ -107,14 +107,9 @@ plugins:
         publish-overdue: info
 nav: []
 """
-LIST_FORM_ADDED = """\
-site_name: x  # the site
-plugins:
-  - search
-  - postmortems:
-      services:
-        - name: checkout   # the shop
-          description: |
+LIST_FORM_ADDED = LIST_FORM.replace(
+    "            Basket.\n",
+    """\
             Basket.
         - name: workers
           description: "Background: jobs"
@@ -123,10 +118,8 @@ plugins:
         - name: api
           component: API
           public: true
-      rule_levels:  # dates
-        publish-overdue: info
-nav: []
-"""
+""",
+)
 
 
 def test_entries_are_appended_to_the_list_indented_as_the_file_is():

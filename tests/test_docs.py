@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shlex
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +13,12 @@ import pytest
 import yaml
 from mkdocs.config import config_options as c
 
-from docs_support import DOCS, FENCE, README, ROOT, read, tables
+from docs_support import DOCS, FENCE, README, ROOT, code_blocks, read, section, tables
 from mkdocs_postmortems.checks.families import RULES
 from mkdocs_postmortems.kb_site import urls as site
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, declared_options, item_options
 from mkdocs_postmortems.parsing import schema
+from site_support import build_site, run_cli
 
 # Targets that do not exist in the repository but are fine to link to.
 GENERATED = {
@@ -341,3 +344,105 @@ def test_readme_lists_every_command():
     ((_header, body),) = [(h, b) for h, b in tables(read(ROOT / "README.md")) if h[0] == "Command"]
     listed = {re.match(r"`postmortems ([a-z-]+)", row[0]).group(1) for row in body}
     assert listed == set(main.commands), f"missing: {set(main.commands) - listed}; stale: {listed - set(main.commands)}"
+
+
+# (h) Getting started: every snippet of the README's own-site section and of docs/getting-started.md runs as written.
+
+GETTING_STARTED = DOCS / "getting-started.md"
+IMPORT_FIXTURES = ROOT / "tests" / "fixtures" / "import"
+
+
+def _own_site() -> str:
+    return section(read(README), "## Your own knowledge base")
+
+
+def test_the_readme_and_getting_started_install_the_same_way():
+    (readme,) = [block for block in code_blocks(_own_site(), "sh") if "postmortems init" in block]
+    assert code_blocks(section(read(GETTING_STARTED), "## Install"), "sh") == [readme]
+
+
+def test_the_install_snippet_installs_this_repository_and_init_writes_a_site_that_builds(tmp_path, monkeypatch):
+    """The clone is this repository (`.ci/run` builds and installs its wheel, so `pip install` of it works); the
+    commands after the install run as written, `mkdocs serve` as the strict build it serves."""
+    clone, install, start, serve = code_blocks(section(read(GETTING_STARTED), "## Install"), "sh")[0].splitlines()
+    url, folder = re.fullmatch(r"git clone (<[^>]+>) ([\w-]+)", clone).groups()
+    assert "URL" in url and install == f"python3 -m pip install ./{folder}"
+    pyproject = read(ROOT / "pyproject.toml")
+    assert f'name = "{folder}"' in pyproject and 'postmortems = "mkdocs_postmortems.cli:main"' in pyproject
+    monkeypatch.chdir(tmp_path)
+    program, *arguments = shlex.split(start)
+    result = run_cli(*arguments)
+    assert program == "postmortems" and result.exit_code == 0, result.output
+    (site_folder,) = re.fullmatch(r"cd ([\w-]+) && mkdocs serve", serve).groups()
+    assert build_site(tmp_path / site_folder / "mkdocs.yml", strict=True).joinpath("index.html").is_file()
+    assert "Acme postmortems" in read(tmp_path / site_folder / "docs" / "index.md")
+
+
+def test_the_own_site_snippet_builds_with_only_the_files_it_names(tmp_path):
+    """`postmortems/` beside `docs/`, which has an `index.md`: nothing else."""
+    (config,) = [block for block in code_blocks(_own_site(), "yaml") if "postmortems:" in block]
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Postmortems\n", encoding="utf-8")
+    (tmp_path / "postmortems").mkdir()
+    check = run_cli("check", "--strict", "-f", str(tmp_path / "mkdocs.yml"))
+    assert check.exit_code == 0, check.output
+    assert (build_site(tmp_path / "mkdocs.yml", strict=True) / "postmortems" / "index.html").is_file()
+
+
+def test_the_table_of_files_is_what_init_writes():
+    from mkdocs_postmortems.starter import starter_files
+
+    ((_, rows),) = [(h, b) for h, b in tables(read(GETTING_STARTED)) if h[0] == "File"]
+    written = [file.path for file in starter_files("Acme", date(2026, 11, 22), "alice", "x\n")]
+    assert first_column(rows) == [path.replace("2026-11-22", "<today>") for path in written]
+
+
+def test_init_from_a_history_runs_as_written(tmp_path, monkeypatch):
+    (line,) = code_blocks(section(read(GETTING_STARTED), "## Bring your history"), "sh")[0].splitlines()
+    monkeypatch.chdir(tmp_path)
+    program, *arguments = shlex.split(line)
+    assert program == "postmortems" and arguments[-1] == "../status-site"
+    result = run_cli(*arguments[:-1], str(IMPORT_FIXTURES / "cstate"), "--today", "2026-11-22")
+    assert result.exit_code == 1 and "4 written" in result.output  # two entries of the fixture need a person
+    check = run_cli("check", "--strict", "-f", str(tmp_path / arguments[1] / "mkdocs.yml"), "--today", "2026-11-22")
+    assert check.exit_code == 0, check.output
+
+
+def test_add_services_gives_the_documented_config_and_report(tmp_path, monkeypatch):
+    text = section(read(GETTING_STARTED), "## Bring your history")
+    line = code_blocks(text, "sh")[1].strip()
+    before, after = code_blocks(text, "yaml")
+    (report,) = code_blocks(text, "text")
+    components = json.loads(read(IMPORT_FIXTURES / "statuspage" / "components.json"))
+    components["components"] += [{"name": name, "group": False} for name in ("All Systems", "web-site")]
+    named = {component["name"] for component in components["components"]}
+    assert {"API", "Website", "All Systems", "web-site"} == named and all(f"`{name}`" in text for name in named)
+    (tmp_path / "components.json").write_text(json.dumps(components), encoding="utf-8")
+    (tmp_path / "incidents.json").write_bytes((IMPORT_FIXTURES / "statuspage" / "incidents.json").read_bytes())
+    (tmp_path / "mkdocs.yml").write_text(before, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    program, *arguments = shlex.split(line)
+    result = run_cli(*arguments, "--today", "2026-11-22")
+    assert program == "postmortems" and result.exit_code == 1, result.output  # components.json holds no incident
+    assert "components.json: skipped" in result.output and "1 skipped, 2 written" in result.output
+    assert read(tmp_path / "mkdocs.yml") == after
+    assert result.output.startswith(report)
+
+
+def test_the_catalog_refusal_is_what_check_prints(tmp_path, monkeypatch):
+    text = section(read(CONFIGURATION), "## Service catalog")
+    (config,) = code_blocks(text, "yaml")
+    (error,) = code_blocks(text, "text")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check")
+    assert result.exit_code == 2 and result.output == error
+
+
+def test_the_pre_commit_example_is_the_hook_init_writes():
+    from mkdocs_postmortems.starter import INIT
+
+    (example,) = [block for block in code_blocks(read(DOCS / "reviewing.md"), "yaml") if "repos:" in block]
+    assert yaml.safe_load(example) == yaml.safe_load(read(INIT / "pre-commit-config.yaml"))
+    assert "repo: local" in example

@@ -22,6 +22,18 @@ from site_support import REPO
 
 DAY = date(2026, 11, 22)
 REQUIREMENT = "mkdocs-postmortems==0.1.0\n"
+# What `postmortems init` writes, in the order it reports them, and the first postmortem (`tests/test_starting.py`)
+WRITTEN = (
+    "mkdocs.yml",
+    "mkdocs.public.yml",
+    "docs/index.md",
+    "docs/public/about.md",
+    "requirements.txt",
+    ".github/workflows/postmortems.yml",
+    ".pre-commit-config.yaml",
+    ".gitignore",
+)
+EXAMPLE = "postmortems/2026-11-22-our-first-postmortem.md"
 
 
 def files(name: str = "Acme", example: bool = True) -> dict[str, str]:
@@ -30,17 +42,7 @@ def files(name: str = "Acme", example: bool = True) -> dict[str, str]:
 
 def test_every_file_a_knowledge_base_needs_and_what_each_is():
     written = starter_files("Acme", DAY, "alice", REQUIREMENT)
-    assert [file.path for file in written] == [
-        "mkdocs.yml",
-        "mkdocs.public.yml",
-        "docs/index.md",
-        "docs/public/about.md",
-        "requirements.txt",
-        ".github/workflows/postmortems.yml",
-        ".pre-commit-config.yaml",
-        ".gitignore",
-        "postmortems/2026-11-22-our-first-postmortem.md",
-    ]
+    assert [file.path for file in written] == [*WRITTEN, EXAMPLE]
     assert all(file.about and file.text.endswith("\n") for file in written)
     assert [file.path for file in starter_files("Acme", DAY, "alice", REQUIREMENT, example=False)][-1] == (
         "postmortems/.gitkeep"

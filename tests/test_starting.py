@@ -14,20 +14,10 @@ import yaml
 from mkdocs_postmortems.catalog import plugin_services
 from site_support import build_site, run_cli
 from test_engines import _engine_command, _run
+from test_starter import EXAMPLE, WRITTEN
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 TODAY = "2026-11-22"
-WRITTEN = (
-    "mkdocs.yml",
-    "mkdocs.public.yml",
-    "docs/index.md",
-    "docs/public/about.md",
-    "requirements.txt",
-    ".github/workflows/postmortems.yml",
-    ".pre-commit-config.yaml",
-    ".gitignore",
-)
-EXAMPLE = "postmortems/2026-11-22-our-first-postmortem.md"
 
 
 def init(folder: Path, *options: str):

@@ -54,7 +54,12 @@ def _requirement() -> str:
     "writing the example: its services become the catalog.",
 )
 @click.option("--author", default=getpass.getuser, show_default="your login name", help="The first postmortem's.")
-@click.option("--today", callback=parse_day, metavar="DATE", help="The first postmortem's date (default: today, UTC).")
+@click.option(
+    "--today",
+    callback=parse_day,
+    metavar="DATE",
+    help="Today, UTC: the first postmortem's date, or the import's (default: today).",
+)
 @click.pass_context
 def init(ctx, folder, name, empty, format_name, author, today):
     """Write a new knowledge base into FOLDER (default: here) that checks and builds as written: mkdocs.yml and
