@@ -534,3 +534,11 @@ def test_a_config_that_cannot_be_edited_by_lines_is_left_as_it_is(tmp_path):
     result = run_cli("import", "cstate", str(SOURCES["cstate"][0]), "-f", str(config), "--add-services")
     assert result.exit_code == 2 and "flow list" in result.output and config.read_text(encoding="utf-8") == flow
     assert not (tmp_path / "postmortems").exists()
+
+
+def test_a_config_with_windows_line_ends_keeps_them(tmp_path):
+    config = list_kb(tmp_path)
+    config.write_bytes(LIST_CONFIG.replace("\n", "\r\n").encode())
+    do_import(tmp_path, "cstate", "--add-services")
+    raw = config.read_bytes()
+    assert b"- name: website\r\n" in raw and raw.count(b"\n") == raw.count(b"\r\n")

@@ -5,7 +5,8 @@ services an import proposes written into the plugin's `services:` in mkdocs.yml.
   `-`, `_`, `.` and spaces, do not count); `spelling_twins()` finds names a catalog spells two ways, which the
   plugin's options refuse (`mkdocs_config`).
 - `is_catch_all()`: a status page's component that stands for every component (`All systems`, `everything`). It
-  is never made a service; an importer maps an incident naming one to every component of the catalog.
+  is never made a service: an incident naming one affected every component of the catalog, and its importer is
+  the one to name them all.
 - `plan()`: of the services an importer proposes, those the catalog lacks, and each left out with the reason.
 - `add_services()`: mkdocs.yml's text with those services appended to the plugin's `services:`, whichever form
   `plugins:` takes (a list or a mapping). It inserts whole lines, indented as the file is, and changes nothing

@@ -64,7 +64,8 @@ def _requirement() -> str:
 def init(ctx, folder, name, empty, format_name, author, today):
     """Write a new knowledge base into FOLDER (default: here) that checks and builds as written: mkdocs.yml and
     mkdocs.public.yml, the home page, a first postmortem, requirements.txt, a CI workflow and a pre-commit hook.
-    Writes nothing if any of those files exists (exit 1); exit 2 on a usage error."""
+    Writes nothing if any of those files exists (exit 1). With --from, exit 1 also when a source needs a person
+    first, as `import` says; exit 2 on a usage error."""
     from ..starter import starter_files
 
     sources = ctx.meta["init_sources"]
