@@ -1,20 +1,28 @@
-"""`importers/sources.py`: reading a foreign source as every importer does (bounded bytes of a regular file, UTF-8
-text, front matter as plain values under a node budget), its times as UTC with what the text gave, and its links
-into its own repository made plain text."""
+"""`importers/sources.py`: reading a foreign source as every importer does (the files below the folders given and
+what each is, the files that belong with a page, bounded bytes of a regular file, UTF-8 text, front matter as plain
+values under a node budget and as written), its times as UTC with what the text gave, and its links into its own
+repository made plain text."""
 
 from __future__ import annotations
 
 import os
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 
 from mkdocs_postmortems.importers.sources import (
     SourceProblem,
+    beside,
     decode,
+    entries_as_written,
+    files_below,
     front_matter,
+    kind_of,
     parse_time,
     read_bytes,
+    relative_targets,
+    source_root,
     without_relative_links,
 )
 
@@ -127,3 +135,76 @@ def test_links_into_the_sources_repository_become_plain_text_and_the_report_says
             "relative link definition `../docs/ref.md` removed",
         ],
     )
+
+
+def test_the_links_into_the_repository_are_listed_by_target():
+    text = "![graph](img/g%201.png) [runbook](../runbook.md#step) [web](https://x.example)\n\n[ref]: notes/a.pdf\n"
+    assert relative_targets(text) == ["img/g%201.png", "../runbook.md#step", "notes/a.pdf"]
+
+
+def test_the_sources_root_is_the_folder_holding_them_all(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert source_root([tmp_path / "a" / "b", tmp_path / "a" / "x.md"]) == tmp_path / "a"
+    assert source_root([tmp_path / "a"]) == tmp_path
+
+
+def test_the_files_below_a_folder_skip_dot_files_and_dot_and_linked_folders(tmp_path):
+    for name in ("b.md", "a/graph.png", ".git/HEAD", ".DS_Store", "a/.hidden.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "linked").symlink_to(tmp_path / "a")
+    assert list(files_below([tmp_path, tmp_path / ".DS_Store"])) == [
+        tmp_path / "a" / "graph.png",
+        tmp_path / "b.md",
+        tmp_path / ".DS_Store",  # given by name: read
+    ]
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("report.md", None),
+        ("report.MARKDOWN", None),
+        ("PM2022-009 - Bad AWS EKS AMI", None),  # no extension: tried as Markdown
+        ("v1.2 upgrade", None),  # `.2 upgrade` is no extension
+        ("PM2021-004 - Release 2.0", None),
+        ("timeline.pdf", "a PDF"),
+        ("graph.PNG", "an image"),
+        ("notes.docx", "a document"),
+        ("costs.csv", "a spreadsheet"),
+        ("SOURCE.txt", "a text file"),
+        ("dump.json", "data"),
+        ("bundle.tar", "an archive"),
+        ("call.mp4", "a recording"),
+        ("blob.dat", "a `.dat` file"),
+    ],
+)
+def test_each_file_is_markdown_or_says_what_it_is(name, kind):
+    assert kind_of(Path(name)) == kind
+
+
+def test_the_files_that_belong_with_a_page_are_linked_named_or_in_its_folder(tmp_path):
+    page = tmp_path / "reports" / "2023-04-21-db.md"
+    others = [
+        tmp_path / "reports" / "img" / "graph 1.png",  # linked from the page
+        tmp_path / "reports" / "2023-04-21-db" / "timeline.png",  # in a folder of its name
+        tmp_path / "reports" / "2023-04-21-db.assets" / "a.png",
+        tmp_path / "reports" / "2023-04-21-db.pdf",  # its name, another extension
+        tmp_path / "reports" / "2023-04-21-db-slides.pdf",
+        tmp_path / "reports" / "2023-04-21-dba.pdf",  # another name
+        tmp_path / "reports" / "other" / "2023-04-21-db.pdf",  # its name, elsewhere
+        tmp_path / "shared" / "logo.png",
+    ]
+    assert beside(page, ["img/graph%201.png"], others) == others[:5]
+    assert beside(page, ["../shared/logo.png"], others) == [*others[1:5], others[7]]
+
+
+def test_a_front_matter_is_kept_as_written_entry_by_entry():
+    raw = b"---\ntitle: x\ndraft: true # a comment\nlist:\n  - a\n  - b\nblock: |\n  text\n---\nBody\n"
+    assert entries_as_written(raw, "x.md") == {
+        "title": "title: x",
+        "draft": "draft: true",
+        "list": "list:\n  - a\n  - b",
+        "block": "block: |\n  text",
+    }
+    assert entries_as_written(b"no front matter\n", "x.md") == {}

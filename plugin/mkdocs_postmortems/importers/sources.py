@@ -1,15 +1,20 @@
-"""Reading a foreign source as every importer does: its bytes (bounded, regular files only), its text, its front
-matter as plain values (with a node budget against aliases), its times, and its links into its own repository made
-plain text. A source that cannot be read raises `SourceProblem`, which the file's report gives as the reason."""
+"""Reading a foreign source as every importer does: the files below the folders given (and what each is), its
+bytes (bounded, regular files only), its text, its front matter as plain values (with a node budget against
+aliases), its times, and its links into its own repository made plain text. A source that cannot be read raises
+`SourceProblem`, which the file's report gives as the reason."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 
+from ..knowledge import discover
 from ..parsing.frontmatter import NotRegularFile, read_bounded, source_from_bytes
 
 MAX_SOURCE_BYTES = 5_000_000  # a JSON export may be larger than a postmortem; beyond this it is not an export
@@ -19,6 +24,66 @@ EARLIEST_YEAR = 1990
 
 class SourceProblem(Exception):
     """A source that cannot be imported, with the reason the report gives."""
+
+
+def source_root(sources: Iterable[Path]) -> Path:
+    """The folder that holds every source given (a source folder's parent, so its own name is kept)."""
+    parents = [str(path.absolute().parent) for path in sources]
+    return Path(os.path.commonpath(parents)) if parents else Path.cwd()
+
+
+def files_below(sources: Iterable[Path]) -> Iterator[Path]:
+    """Each file given, and every file below each folder given, in path order: no dot-files, and no dot or linked
+    folders (`.git`), as the knowledge base's own walk."""
+    for source in sources:
+        yield from discover(source) if source.is_dir() else (source,)
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+KINDS = {
+    "a PDF": (".pdf",),
+    "an image": (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".heic"),
+    "a document": (".doc", ".docx", ".odt", ".rtf", ".pages", ".ppt", ".pptx", ".odp", ".key"),
+    "a spreadsheet": (".xls", ".xlsx", ".ods", ".numbers", ".csv", ".tsv"),
+    "a text file": (".txt", ".text", ".log", ".rst", ".adoc", ".org"),
+    "a web page": (".html", ".htm"),
+    "data": (".json", ".yml", ".yaml", ".xml", ".toml"),
+    "an archive": (".zip", ".gz", ".tgz", ".tar", ".7z", ".bz2", ".xz"),
+    "a recording": (".mp4", ".mov", ".webm", ".mp3", ".wav", ".m4a"),
+}
+_KIND_OF = {suffix: kind for kind, suffixes in KINDS.items() for suffix in suffixes}
+
+
+def kind_of(path: Path) -> str | None:
+    """What a file that is no Markdown is (`a PDF`, `an image`, `a .dat file`), or None for Markdown: a `.md` file
+    or a name without a real extension (`PM2022-009 - Bad AMI`, `v1.2 upgrade`), which is tried as Markdown."""
+    suffix = path.suffix.casefold()
+    if suffix in MARKDOWN_SUFFIXES or not re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) or suffix[1:].isdigit():
+        return None
+    return _KIND_OF.get(suffix, f"a `{suffix}` file")
+
+
+def beside(document: Path, links: Iterable[str], others: Iterable[Path]) -> list[Path]:
+    """The files of `others` that belong with `document`: a relative link of its text leads to them, or they sit
+    in a folder named for it (`db-outage/graph.png`, `db-outage.assets/`, `db-outage_files/`), or their name
+    starts with its name (`db-outage.pdf`, `db-outage-timeline.png`), beside it."""
+    folder, stem = document.parent.absolute(), document.stem
+    linked = {os.path.normpath(folder / _unquoted(target)) for target in links}
+    own = [folder / name for name in (stem, f"{stem}.assets", f"{stem}_files")]
+    found = []
+    for other in others:
+        path = other.absolute()
+        if (
+            os.path.normpath(path) in linked
+            or any(path.is_relative_to(place) for place in own)
+            or (path.parent == folder and re.match(re.escape(stem) + r"(?:$|[\s._-])", path.stem))
+        ):
+            found.append(other)
+    return found
+
+
+def _unquoted(target: str) -> str:
+    return unquote(target.split("#", 1)[0].split("?", 1)[0])
 
 
 def read_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
@@ -54,6 +119,20 @@ def front_matter(raw: bytes, name: str) -> tuple[dict, str]:
     if not isinstance(values, dict):
         raise SourceProblem("its front matter is not a mapping of `key: value` lines")
     return values, source.body
+
+
+def entries_as_written(raw: bytes, name: str) -> dict[str, str]:
+    """The text of each top-level entry of a front matter as written (`draft: true`, a list with its items), by
+    key; empty when it cannot be read."""
+    source, _ = source_from_bytes(raw, name)
+    if source is None or not isinstance(source.front_matter, yaml.MappingNode):
+        return {}
+    text = source.front_matter_text
+    return {
+        str(key.value): text[key.start_mark.index : value.end_mark.index].rstrip()
+        for key, value in source.front_matter.value
+        if isinstance(key, yaml.ScalarNode)
+    }
 
 
 def plain(node: yaml.Node, budget: list[int] | None = None, depth: int = 0):
@@ -108,6 +187,11 @@ _RELATIVE_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s
 _RELATIVE_DEFINITION = re.compile(
     r"^ {0,3}\[[^\]]+\]:\s*<?((?![a-z][a-z0-9+.-]*:|#|/)[^\s>]+)>?.*$\n?", re.IGNORECASE | re.MULTILINE
 )
+
+
+def relative_targets(text: str) -> list[str]:
+    """The targets of `text`'s links and images into its own repository (`img/graph.png`, `../runbook.md`)."""
+    return [m.group(3) for m in _RELATIVE_LINK.finditer(text)] + _RELATIVE_DEFINITION.findall(text)
 
 
 def without_relative_links(body: str) -> tuple[str, list[str]]:
