@@ -1,7 +1,8 @@
-"""`importers/markdown.py` on a folder of Markdown postmortems with headings, written here: the files found, the
-sections and their aliases, the start (from the timeline, the title or the file name; a time of day only in UTC),
-the durations stated in the text, the action items of tables and lists, and each record value by value with what
-the report calls unknown."""
+"""`importers/markdown.py` on a folder of Markdown postmortems with headings, written here: the files found (and
+the others, reported and named in the record they belong with), the sections and their aliases (setext headings
+too), the start (from the timeline, the title or the file name; a time of day only with its zone, kept), the
+durations stated in the text, the action items of tables and lists (each list item whole), metadata lines (Pelican,
+MultiMarkdown), and each record value by value with what the report calls unknown."""
 
 from __future__ import annotations
 
@@ -63,7 +64,11 @@ Rolled back.
 
 - [x] Add a schema check for the flags config
 - [ ] Alert on evaluation errors
-    - a nested note, not an item
+    - on the error rate
+    - on the latency
+- Run a game day on flag outages, so that the team
+  has practised the rollback
+before the next launch
 
 ### Completed
 
@@ -135,21 +140,21 @@ def test_the_files_are_markdown_or_without_extension_in_path_order(folder):
         folder / "notes.md",
         folder / "old" / "PM2022-7 retries",
     ]
-    assert list(markdown.markdown_files([folder / "diagram.png"])) == [folder / "diagram.png"]  # as given: tried
+    assert list(markdown.markdown_files([folder / "diagram.png"])) == []
 
 
 def test_reading_a_folder_gives_a_record_per_postmortem_and_a_report_for_each_other_file(folder):
     found = list(markdown.read([folder], POLICY, TODAY))
-    assert [type(item) for item in found] == [Record, Record, FileReport, Record]
+    assert [type(item) for item in found] == [Record, Record, FileReport, FileReport, Record]
     assert [item.original_id for item in found if isinstance(item, Record)] == [
         "2025-09-29-flags-is-down",
         "PM2021-004 - Certificate outage",
         "PM2022-7 retries",
     ]
-    assert (found[2].source, found[2].needs) == (
-        (folder / "notes.md").as_posix(),
-        ["no heading: the first heading is the title"],
-    )
+    assert [(item.source, item.action, item.needs) for item in found if isinstance(item, FileReport)] == [
+        ((folder / "diagram.png").as_posix(), "not imported (an image)", []),
+        ((folder / "notes.md").as_posix(), "skipped", ["no heading: the first heading is the title"]),
+    ]
 
 
 # --- records -------------------------------------------------------------------------------------------------
@@ -174,7 +179,10 @@ def test_a_postmortem_with_a_utc_timeline_starts_at_its_first_entry_on_the_title
         "impact": {"summary": "Every customer saw the default checkout for 40 minutes. Nothing was lost."},
         "action_items": [
             {"title": "Add a schema check for the flags config", "status": "done"},
-            {"title": "Alert on evaluation errors"},
+            {"title": "Alert on evaluation errors (on the error rate; on the latency)"},  # its nested list
+            {
+                "title": "Run a game day on flag outages, so that the team has practised the rollback before the next launch"
+            },
             {"title": "Rolled back the deploy", "status": "done"},
         ],  # under a heading saying done
     }
@@ -185,7 +193,7 @@ def test_a_postmortem_with_a_utc_timeline_starts_at_its_first_entry_on_the_title
         "analysis; “Remediation” -> Resolution",
         "not in the source: Lessons learned sections",
         "impact summary from the Impact section's first paragraph",
-        "3 action items from tables and lists",
+        "4 action items from tables and lists",
     ]
     assert found.unknown == [
         *ALWAYS_UNKNOWN,
@@ -355,38 +363,27 @@ def test_timeline_entries_come_from_table_rows_and_list_items_that_start_with_a_
         "| --- | --- |",
         "| 12:06 | expired |",
         "| later | no time |",
+        "| Jan 14, 10:18 AM | reported |",
         "- **16:58 UTC** - deploy",
+        "  of the flag service",
         "- 2021-03-31 12:06 paged",
         "- no time here",
     ]
-    assert markdown.timeline_entries(lines) == [
+    assert markdown.timeline_entries(lines, TODAY, 2026) == [
         ("12:06", "expired"),
-        ("16:58 UTC", "deploy"),
+        ("Jan 14, 10:18 AM", "reported"),  # the year of the file
+        ("16:58 UTC", "deploy of the flag service"),  # the item whole
         ("2021-03-31 12:06", "paged"),
     ]
 
 
-@pytest.mark.parametrize(
-    "text, file_year, expected",
-    [
-        ("on 2024-03-14 at noon", None, date(2024, 3, 14)),
-        ("September 29, 2025", None, date(2025, 9, 29)),
-        ("31st March", 2021, date(2021, 3, 31)),
-        ("31st March", None, None),
-        ("February 30, 2024", None, None),
-    ],
-)
-def test_a_date_is_read_from_iso_or_written_words(text, file_year, expected):
-    assert markdown._date_in(text, file_year, TODAY) == expected
-
-
 def test_the_start_takes_a_pm_time_from_the_first_entry():
-    started, detail = markdown.start_of(
-        Path("x.md"), "Outage on March 3, 2024", "", [("4:05 PM UTC", "paged")], None, TODAY
-    )
-    assert (started, detail) == (
+    start = markdown.start_of(Path("x.md"), "Outage on March 3, 2024", "", [("4:05 PM UTC", "paged")], None, TODAY)
+    assert start == markdown.Start(
+        date(2024, 3, 3),
         datetime(2024, 3, 3, 16, 5, tzinfo=timezone.utc),
         "started: the date in the title and the first timeline entry's time",
+        [],
     )
 
 
@@ -394,3 +391,322 @@ def test_the_first_paragraph_skips_tables_and_images_and_is_bounded():
     assert markdown.first_paragraph(["", "![chart](x.png)", "- one", "- two", "", "later"]) == "one two"
     long = markdown.first_paragraph(["word " * 200])
     assert len(long) <= 500 and long.endswith("…")
+
+
+# --- list items whole ----------------------------------------------------------------------------------------
+
+
+def items(text: str) -> list[str]:
+    return [item.text() for item in markdown.list_items(text.split("\n"))]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("- one\n  wrapped\n- two", ["one wrapped", "two"]),  # indented
+        ("- one\nwrapped lazily\n- two", ["one wrapped lazily", "two"]),  # a lazy continuation
+        ("1. one\n   wrapped\n2) two", ["one wrapped", "two"]),
+        ("- one\n\n  its second paragraph\n\n- two", ["one its second paragraph", "two"]),  # a loose list
+        ("- one\n  - a\n    - deeper\n  - b\n- two", ["one (a (deeper); b)", "two"]),
+        ("- Rehearse:\n  - monthly\n  - yearly", ["Rehearse: monthly; yearly"]),
+        ("* one\n+ two\n\nA paragraph.\n\n- three", ["one", "two", "three"]),
+        ("- one\n\nA paragraph, not the item's.", ["one"]),
+        ("- one\n  ```\n  code\n  ```\n  after", ["one after"]),  # code is left out of the text
+        ("- one\n| a | b |", ["one"]),  # a table ends it
+        ("---\n* * *\n-\tone", ["one"]),  # rules are no items
+        ("    - code, not an item", []),
+        (
+            "1. Step one\n\n- detail a\n- detail b\n\n2. Step two:\n\n- c\n\nText.\n\n- unrelated",
+            ["Step one (detail a; detail b)", "Step two: c", "unrelated"],
+        ),  # bullets between numbered steps are the step's
+        ("1. Step\n\n- not its own: no colon, no step after", ["Step", "not its own: no colon, no step after"]),
+    ],
+)
+def test_a_list_item_is_read_whole(text, expected):
+    assert items(text) == expected
+
+
+def test_a_list_item_says_its_line_and_its_box():
+    found = markdown.list_items(["intro", "- [x] done", "  still done", "- [ ] open", "- plain"])
+    assert [(item.line, item.checked, item.text()) for item in found] == [
+        (1, True, "done still done"),
+        (3, False, "open"),
+        (4, None, "plain"),
+    ]
+
+
+WRAPPED = """\
+# Queue outage on 2024-05-02
+
+## Action Items
+
+- Page the on-call engineer when the queue is
+  more than ten minutes behind
+- Document the
+replay procedure
+- [x] Add a dead-letter queue
+  - with an alert
+  - and a dashboard
+
+1. **Capacity review**
+   Decide the size of the cluster for the next year.
+
+| Action | Owner |
+| --- | --- |
+| Upgrade the broker | team-queue |
+
+## Lessons learned
+
+- Queues hide outages:
+  the producers saw nothing
+"""
+
+
+def test_wrapped_action_items_are_kept_whole_and_in_their_order():
+    found = record(WRAPPED, "queue.md")
+    assert found.fields["action_items"] == [
+        {"title": "Page the on-call engineer when the queue is more than ten minutes behind"},
+        {"title": "Document the replay procedure"},
+        {"title": "Add a dead-letter queue (with an alert; and a dashboard)", "status": "done"},
+        {"title": "Capacity review Decide the size of the cluster for the next year."},
+        {"title": "Upgrade the broker", "owner": "team-queue"},
+    ]
+    assert "- Queues hide outages:\n  the producers saw nothing" in found.body  # lessons stay as written
+
+
+def test_the_impact_summary_takes_a_lists_items_whole():
+    text = (
+        "# Outage on 2024-05-02\n\n## Impact\n\n- Checkout failed\n  for EU customers\n\n- Nothing was lost\n\nLater.\n"
+    )
+    assert record(text, "x.md").fields["impact"] == {"summary": "Checkout failed for EU customers Nothing was lost"}
+
+
+# --- times in their zone --------------------------------------------------------------------------------------
+
+CET_TIMELINE = """\
+# Node failure
+
+## Timeline
+
+All times in CET.
+
+| Time | Event |
+| --- | --- |
+| {when} | Nodes went NotReady |
+
+Time to detection: 5 minutes
+"""
+
+
+@pytest.mark.parametrize(
+    "when, started, detected, needs",
+    [
+        ("2020-01-21 15:36", "2020-01-21T15:36:00+01:00", "2020-01-21T15:41:00+01:00", []),
+        ("2020-01-21 15:36 UTC", "2020-01-21T15:36:00Z", "2020-01-21T15:41:00Z", []),  # its own zone first
+        ("2023-04-21 10:05 +02:00", "2023-04-21T10:05:00+02:00", "2023-04-21T10:10:00+02:00", []),
+        ("2023-04-21 10:05 Europe/Berlin", "2023-04-21T10:05:00+02:00", "2023-04-21T10:10:00+02:00", []),
+        ("4/21/23 10:05 PM PDT", "2023-04-21T22:05:00-07:00", "2023-04-21T22:10:00-07:00", []),
+        (
+            "2020-07-01 10:00",
+            "2020-07-01T10:00:00+01:00",
+            "2020-07-01T10:05:00+01:00",
+            [
+                "`CET` read as UTC+01:00, as written; on 2020-07-01 Europe/Berlin clocks showed UTC+02:00 (CEST): if "
+                "the source means local time, its times are 1 hour earlier in UTC"
+            ],
+        ),
+        (
+            "2023-04-21 10:05 IST",
+            "2023-04-21T10:05:00+05:30",
+            "2023-04-21T10:10:00+05:30",
+            [
+                "`IST` read as India Standard Time (UTC+05:30); it also names Irish Standard Time (+01:00) and Israel "
+                "Standard Time (+02:00)"
+            ],
+        ),
+    ],
+)
+def test_a_time_keeps_the_zone_it_was_written_in(when, started, detected, needs):
+    found = record(CET_TIMELINE.format(when=when), "PM2020-002 - Nodes.md")
+    assert (found.fields["started"], found.fields["detected"]) == (started, detected)
+    assert found.day == datetime.fromisoformat(started).astimezone(timezone.utc).date()  # the file name's, in UTC
+    assert found.needs == needs
+
+
+def test_a_time_after_midnight_in_its_zone_is_the_day_before_in_utc():
+    found = record(CET_TIMELINE.format(when="2019-12-04 00:30"), "PM2019-010 - Nodes.md")
+    assert (found.fields["started"], found.day) == ("2019-12-04T00:30:00+01:00", date(2019, 12, 3))
+
+
+@pytest.mark.parametrize(
+    "timeline, started",
+    [
+        (
+            "## Timeline\n\n| Date and Time in CET | Event |\n| --- | --- |\n| 2019-12-04 09:30 | x |",
+            "2019-12-04T09:30:00+01:00",
+        ),
+        ("## Timeline (PDT)\n\n- 2023-04-21 09:30 x", "2023-04-21T09:30:00-07:00"),
+        ("## Timeline\n\nTime zone: Europe/Berlin\n\n- 2023-01-21 09:30 x", "2023-01-21T09:30:00+01:00"),
+        ("Times are in UTC+2.\n\n## Timeline\n\n- 2023-01-21 09:30 x", "2023-01-21T09:30:00+02:00"),
+        ("## Timeline\n\n- 2023-01-21 09:30 x", "2023-01-21"),  # no zone: the day alone
+        ("Screenshots show timestamps in UTC+2.\n\n## Timeline\n\n- 2023-01-21 09:30 x", "2023-01-21"),
+    ],
+)
+def test_the_record_states_the_zone_of_times_without_one(timeline, started):
+    assert record(f"# Outage\n\n{timeline}\n", "x.md").fields["started"] == started
+
+
+def test_a_time_of_day_without_a_zone_keeps_the_day_and_says_where_it_came_from():
+    found = record("# Outage on 03/04/2023\n\n## Timeline\n\n- 10:05 paged\n", "x.md")
+    assert found.fields["started"] == "2023-03-04"
+    assert found.mapped[1] == "started: the date in the title (day only)"
+    assert found.needs == [
+        "`03/04/2023` read as 2023-03-04 (month/day: the US order: nothing else in the file says which comes first)"
+    ]
+
+
+def test_the_day_and_month_of_a_file_are_read_one_way_when_another_of_its_dates_says_which():
+    text = "# Outage on 03/04/2023\n\n## Timeline\n\n- 21/04/2023 the review\n"
+    found = record(text, "x.md")
+    assert found.fields["started"] == "2023-04-03"
+    assert found.needs == ["`03/04/2023` read as 2023-04-03 (day/month: day/month, as `21/04/2023` in the same file)"]
+
+
+# --- the title's date against the file name's ------------------------------------------------------------------
+
+
+def test_a_title_date_that_contradicts_the_file_names_is_used_and_reported():
+    found = record("# Attack on November 24th, 2025\n\nWhat happened.\n", "2025-11-26-attack.md")
+    assert (found.fields["started"], found.mapped[1]) == ("2025-11-24", "started: the date in the title (day only)")
+    assert found.needs == [
+        "the title says 2025-11-24 and the file name 2025-11-26: the title's date is used (a file is often named for "
+        "the day it was written); correct `started` if the file name is right"
+    ]
+
+
+def test_the_file_names_date_is_used_when_the_text_has_it_and_not_the_titles():
+    text = "# Outage of 2025-11-24\n\nOn 2025-11-26 the API failed.\n"
+    found = record(text, "2025-11-26-api.md")
+    assert (found.fields["started"], found.mapped[1]) == ("2025-11-26", "started: the date in the file name (day only)")
+    assert found.needs == [
+        "the title says 2025-11-24 and the file name 2025-11-26: the file name's date is used, as the text has it "
+        "and not the title's"
+    ]
+
+
+def test_a_title_and_file_name_that_agree_say_nothing():
+    assert record("# Outage, September 29, 2025\n", "2025-09-29-outage.md").needs == []
+
+
+# --- metadata lines (Pelican, MultiMarkdown) ------------------------------------------------------------------
+
+PELICAN = """\
+Title: Reason for outage: database failover
+Date: 2023-03-02 10:05 CET
+Category: Status
+Tags: database, checkout
+Slug: db-outage
+Summary: Checkout was unavailable
+    for 12 minutes.
+
+Checkout was unavailable while the database failed over.
+"""
+
+
+def test_metadata_lines_are_read_as_keys_and_the_others_kept():
+    found = record(PELICAN, "db-outage.md")
+    assert found.fields == {
+        "title": "Reason for outage: database failover",  # the colon is the title's
+        "status": "published",
+        "started": "2023-03-02T10:05:00+01:00",
+        "impact": {"summary": "Checkout was unavailable for 12 minutes."},  # a line indented under it continues it
+        "tags": ["database", "checkout"],
+    }
+    assert found.already_public  # `Category: Status`: a status-page entry
+    assert found.mapped == [
+        "title from `Title` (guessed)",
+        "started from `Date` (guessed)",
+        "impact.summary from `Summary` (guessed)",
+        "tags from `Tags` (guessed)",
+        "not in the source: Summary, Impact, Timeline, Root cause analysis, Resolution, Lessons learned sections",
+        "kept in the body under “Source metadata”: `Category`, `Slug`",
+        "already public: its metadata says it was a status-page entry",
+    ]
+    assert found.body == (
+        "Checkout was unavailable while the database failed over.\n\n## Source metadata\n\n"
+        "The source's keys that have no field here, as it gave them:\n\n```yaml\nCategory: Status\nSlug: db-outage\n```"
+    )
+
+
+def test_metadata_keys_can_be_mapped_and_a_page_without_status_is_no_status_entry():
+    text = "Title: Outage\nPublished: 2023-03-02\nCategory: Incidents\n\n# Outage\n\nText.\n"
+    found = markdown.document_record(Path("x.md"), text, POLICY, TODAY, key_map={"started": "published"})
+    assert found.fields["started"] == "2023-03-02" and not found.already_public
+    assert "started from `Published`" in found.mapped and not found.body.startswith("#")  # the title heading goes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Summary: no title or date\n\n# Outage on 2024-01-01\n",  # no Title or Date among them
+        "Title: x\n# Outage on 2024-01-01\n",  # a heading before the blank line
+        "# Title: Outage on 2024-01-01\n",
+    ],
+)
+def test_lines_that_are_no_metadata_are_text(text):
+    assert markdown.metadata_lines(text) == ({}, text)
+
+
+# --- headings, front matter, other files ----------------------------------------------------------------------
+
+
+def test_a_setext_heading_is_a_heading():
+    text = "Queue outage on 2024-05-02\n==========================\n\nIntro.\n\nImpact\n------\n\nLate jobs.\n\n---\n"
+    found = record(text, "x.md")
+    assert found.title == "Queue outage on 2024-05-02"
+    assert found.fields["impact"] == {"summary": "Late jobs."}
+    assert found.body == "Intro.\n\n## Impact\n\nLate jobs.\n\n---"  # a rule after a blank line stays a rule
+
+
+@pytest.mark.parametrize(
+    "front, reason",
+    [
+        ("title: x\nstatus: draft", "it has front matter already: check it with `postmortems check` instead"),
+        (
+            "title: x\ndate: 2024-01-01\naffected: [API]\nresolvedWhen: 2024-01-01",
+            "it has a cState incident's front matter: `postmortems import cstate SOURCE` reads it",
+        ),
+        (
+            "title: x\ndate: 2024-01-01\nlayout: post",
+            "it has front matter: `postmortems import frontmatter SOURCE` reads it (`--map OURS=THEIRS` names its keys)",
+        ),
+    ],
+)
+def test_a_file_with_front_matter_is_left_to_the_command_that_reads_it(front, reason):
+    with pytest.raises(SourceProblem) as raised:
+        record(f"---\n{front}\n---\n# T\n", "x.md")
+    assert str(raised.value) == reason
+
+
+def test_other_files_are_reported_and_named_in_the_record_they_belong_with(tmp_path):
+    source = tmp_path / "history"
+    (source / "2024-05-02-queue").mkdir(parents=True)
+    (source / "2024-05-02-queue.md").write_text("# Queue outage\n\n![lag](img/lag.png)\n", encoding="utf-8")
+    (source / "2024-05-02-queue" / "timeline.pdf").write_bytes(b"%PDF")
+    (source / "img").mkdir()
+    (source / "img" / "lag.png").write_bytes(b"\x89PNG")
+    (source / "budget.xlsx").write_bytes(b"PK")
+    found = list(markdown.read([source], POLICY, TODAY))
+    reports = {Path(item.source).name: item for item in found if isinstance(item, FileReport)}
+    (queue,) = [item for item in found if isinstance(item, Record)]
+    assert {name: (r.action, r.mapped) for name, r in reports.items()} == {
+        "timeline.pdf": ("not imported (a PDF)", ["named in the record of history/2024-05-02-queue.md"]),
+        "lag.png": ("not imported (an image)", ["named in the record of history/2024-05-02-queue.md"]),
+        "budget.xlsx": ("not imported (a spreadsheet)", []),  # nobody's: in the report only
+    }
+    assert queue.body.endswith(
+        "## Files in the source\n\nNot imported: the knowledge base holds postmortems only. By their path in the "
+        "source:\n\n- `history/2024-05-02-queue/timeline.pdf` (a PDF)\n- `history/img/lag.png` (an image)"
+    )
+    assert "lag (not imported: img/lag.png)" in queue.body
+    assert queue.mapped[-1] == "named under “Files in the source”: timeline.pdf, lag.png"

@@ -3,22 +3,65 @@
 The title is the first heading. Sections are matched by heading, with aliases (`Contributing Factors` is the
 root cause analysis, `Timeline (UTC)` the timeline) and renamed to the configured section names. The start is the
 first timeline entry's time, or a date from the text or the file name (`2025-09-29-flags-is-down.md`,
-`PM2021-004 - ADFS outage.md` gives the year). Action items come from the action-item sections' tables and lists.
+`PM2021-004 - ADFS outage.md` gives the year); a time of day needs its zone, written beside it (`10:05 CEST`) or
+once for the record ("All times in CET", `Timeline (UTC)`), and keeps it. Action items come from the action-item
+sections' tables and lists, each list item whole: its wrapped lines and its nested list are its text.
+
+A page may start with metadata lines instead of a heading, as Pelican and MultiMarkdown write them (`Title:`,
+`Date:`, `Category:`, `Tags:`, `Slug:`, `Summary:` ... up to the first blank line): they are read as keys, as the
+`frontmatter` importer reads a front matter's (`--map` names them), and those that give no field are kept at the
+end of the body. A page whose `Category`, `Tags` or `Template` says `status` was a status-page entry: its record
+says it was public already.
+
+Other files of the source (PDFs, images...) are not imported: the knowledge base's folder holds postmortems only.
+Each is reported, and named, by its path from the source's folder, in the record it belongs with (a link of the
+record leads to it, or it sits in a folder or has a name of the record's own).
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
-from ..parsing.formats import MARKDOWN
+import yaml
+
+from ..parsing.formats import MARKDOWN, Format, recognise
+from ..parsing.schema import POSTMORTEM
 from ..policy import Policy
-from .records import FileReport, Record, attempt, utc_text
-from .sources import SourceProblem, decode, parse_time, read_bytes, without_relative_links
+from .fields import Keys, normal, read_keys
+from .records import FileReport, Record, attempt
+from .sources import (
+    SourceProblem,
+    beside,
+    decode,
+    files_below,
+    front_matter,
+    kind_of,
+    read_bytes,
+    relative_targets,
+    source_root,
+    without_relative_links,
+)
+from .times import (
+    CLOCK,
+    Found,
+    Order,
+    Zone,
+    date_order,
+    dates_in,
+    file_name_date,
+    in_zone,
+    season_note,
+    stated_zone,
+    when_at_start,
+    written,
+)
 
 FORMAT = MARKDOWN  # its declaration: name, what it reads, what `check` says of its files
 MAX_BYTES = 1_000_000
@@ -85,128 +128,199 @@ ALWAYS_UNKNOWN = [
     "root_causes",
     "communications",
 ]
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for name in names
-}
+METADATA_KEYS = ("title", "date", "modified", "category", "tags", "slug", "author", "authors", "summary", "status")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2}))?(?!\d)")
-_MONTH_NAME = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WRITTEN_DATE = re.compile(
-    rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME}(?:,?\s+(\d{{4}}))?"
-    rf"|{_MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?)\b",
-    re.IGNORECASE,
-)
 _FILE_YEAR = re.compile(r"^(?:PM|PIR|INC|IR)[-_ ]?(\d{4})", re.IGNORECASE)
-_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::\d{2})?\s*([AP]\.?M\.?)?\s*(UTC|Z|GMT)?(?![\d:])", re.IGNORECASE)
-_UTC = re.compile(r"\b(UTC|GMT)\b|\d(Z)\b")
-_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\]\s+)?(.*\S)\s*$")
+_METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]{0,40}?)[ \t]*:(?:[ \t]+(.*)|)$")
 _STATS = re.compile(
     r"time to (detection|detect|recovery|recover|resolution|resolve|mitigation|mitigate)"
     r"\s*[:\-–]\s*(\d+)\s*(minutes?|mins?|hours?|hrs?|h)\b",
     re.IGNORECASE,
 )
 _DONE = re.compile(r"\b(done|completed?|closed|finished|fixed|resolved)\b", re.IGNORECASE)
+_STATUS_ENTRY = re.compile(r"\bstatus\b", re.IGNORECASE)
+FIELD_ORDER = [f.name for f in POSTMORTEM]
+
+
+# --------------------------------------------------------------------------------------------------
+# The files of a source
+
+
+def read(
+    sources: Iterable[Path], policy: Policy, today: date, key_map: Mapping[str, str] | None = None
+) -> Iterator[Record | FileReport]:
+    """A record per postmortem of the sources, and a report for each file that is none."""
+    build = partial(document_record, policy=policy, today=today, key_map=key_map)
+    yield from read_pages(sources, build, "metadata")
+
+
+def read_pages(
+    sources: Iterable[Path], build: Callable[[Path, str], Record], keys_name: str
+) -> Iterator[Record | FileReport]:
+    """`build(path, text)`'s record for each Markdown file of the sources (a report for one it cannot read), and a
+    report for each other file, which the record it belongs with names under “Files in the source”."""
+    sources = list(sources)
+    root = source_root(sources)
+    found: list[tuple[Path, Record | FileReport]] = []
+    links: dict[Path, list[str]] = {}
+
+    def build_one(path: Path) -> Record:
+        text = decode(read_bytes(path, MAX_BYTES))
+        links[path] = relative_targets(text)
+        return build(path, text)
+
+    others = []
+    for path in files_below(sources):
+        kind = kind_of(path)
+        if kind is None:
+            # attempt() calls it at once, the read included, so a bad file is reported
+            found.append((path, attempt(path.as_posix(), partial(build_one, path))))
+        else:
+            others.append(path)
+            found.append((path, FileReport(path.as_posix(), f"not imported ({kind})")))
+    reports = {path: item for path, item in found if isinstance(item, FileReport)}
+    for path, item in found:
+        if isinstance(item, Record):
+            _name_files(item, path, beside(path, links.get(path, ()), others), root, reports)
+    yield from (item for _, item in found)
+
+
+def _name_files(record: Record, path: Path, files: list[Path], root: Path, reports: dict[Path, FileReport]) -> None:
+    """Name the files that belong with a record in its body, by their path from the source's folder."""
+    if not files:
+        return
+    named = [_from_root(other, root) for other in files]
+    lines = [f"- `{name}` ({kind_of(other)})" for name, other in zip(named, files, strict=True)]
+    record.body += (
+        "\n\n## Files in the source\n\nNot imported: the knowledge base holds postmortems only. "
+        "By their path in the source:\n\n" + "\n".join(lines)
+    )
+    record.mapped.append(f"named under “Files in the source”: {', '.join(other.name for other in files)}")
+    for other in files:
+        reports[other].mapped.append(f"named in the record of {_from_root(path, root)}")
+
+
+def _from_root(path: Path, root: Path) -> str:
+    absolute = path.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else path.name
 
 
 def markdown_files(sources: Iterable[Path]) -> Iterator[Path]:
-    """Each file given, and every file below each folder given (a file without `.md` is tried too)."""
-    for source in sources:
-        if source.is_dir():
-            yield from sorted(
-                p
-                for p in source.rglob("*")
-                if p.is_file() and not p.name.startswith(".") and p.suffix in (".md", ".markdown", "")
-            )
-        else:
-            yield source
+    """The files of the sources read as Markdown: `.md` files and names without an extension."""
+    return (path for path in files_below(sources) if kind_of(path) is None)
 
 
-def read(sources: Iterable[Path], policy: Policy, today: date) -> Iterator[Record | FileReport]:
-    """A record per postmortem of the sources, and a report for each file that is none."""
-    for path in markdown_files(sources):
-        # attempt() calls it at once, the read included, so a bad file is reported
-        yield attempt(path.as_posix(), partial(_read_document, path, policy, today))
+# --------------------------------------------------------------------------------------------------
+# A page
 
 
-def _read_document(path: Path, policy: Policy, today: date) -> Record:
-    return document_record(path, decode(read_bytes(path, MAX_BYTES)), policy, today)
-
-
-def sections_of(text: str) -> list[tuple[int, str, list[str]]]:
-    """(level, heading, lines) of each heading of `text` (level 0 for the text before the first), code skipped."""
-    sections: list[tuple[int, str, list[str]]] = [(0, "", [])]
-    fence = None
-    for line in text.split("\n"):
-        marker = _FENCE.match(line)
-        if marker:
-            fence = None if fence == marker.group(1) else fence or marker.group(1)
-        heading = _HEADING.match(line) if fence is None and not marker else None
-        if heading:
-            sections.append((len(heading.group(1)), heading.group(2).strip(), []))
-        else:
-            sections[-1][2].append(line)
-    return sections
-
-
-def canonical(heading: str) -> str:
-    """A heading casefolded, without a trailing `(...)` note, markup or numbering (`2. Root Cause (why)`)."""
-    text = re.sub(r"[*_`]", "", heading).casefold().strip()
-    text = re.sub(r"^\d+(\.\d+)*[.)]?\s+", "", text)
-    return re.sub(r"\s*\(.*\)\s*$", "", text).strip()
-
-
-def document_record(path: Path, text: str, policy: Policy, today: date) -> Record:
+def document_record(
+    path: Path, text: str, policy: Policy, today: date, key_map: Mapping[str, str] | None = None
+) -> Record:
     """One Markdown postmortem as a record; raises `SourceProblem` when it cannot be one."""
     if text.startswith("---\n"):
-        raise SourceProblem("it has front matter already: check it with `postmortems check` instead")
+        raise SourceProblem(_has_front_matter(text, path))
+    values, body = metadata_lines(text)
+    written_lines = {key: f"{key}: {value}" for key, value in values.items()}
+    record = page_record(path, values, body, policy, today, key_map, FORMAT, "Source metadata", written_lines)
+    if values and any(
+        _STATUS_ENTRY.search(str(value))
+        for key, value in values.items()
+        if normal(key) in ("category", "tags", "template")
+    ):
+        record.already_public = True
+        record.mapped.append("already public: its metadata says it was a status-page entry")
+    return record
+
+
+def _has_front_matter(text: str, path: Path) -> str:
+    """Why a file with front matter is not this importer's, and which reads it."""
+    try:
+        values, _ = front_matter(text.encode("utf-8"), path.name)
+    except SourceProblem:
+        values = {}
+    found = recognise(values)
+    if found is not None and found is not MARKDOWN and found.importer != "frontmatter":
+        return f"it has {found.name}'s front matter: `{found.command}` reads it"
+    if values and set(values) <= set(FIELD_ORDER):
+        return "it has front matter already: check it with `postmortems check` instead"
+    return "it has front matter: `postmortems import frontmatter SOURCE` reads it (`--map OURS=THEIRS` names its keys)"
+
+
+def metadata_lines(text: str) -> tuple[dict[str, str], str]:
+    """Pelican and MultiMarkdown metadata: `Key: value` lines at the top (a line indented under one continues it)
+    up to the first blank line, among them a `Title` or a `Date`; and the text after them. ({}, text) for a page
+    without."""
+    values: dict[str, str] = {}
+    lines = text.split("\n")
+    last = None
+    end = len(lines)
+    for number, line in enumerate(lines):
+        if not line.strip():
+            end = number + 1
+            break
+        pair = _METADATA_LINE.match(line)
+        if pair:
+            last = pair.group(1).strip()
+            values[last] = (pair.group(2) or "").strip()
+        elif last is not None and line[:1] in (" ", "\t"):
+            values[last] = f"{values[last]} {line.strip()}".strip()
+        else:
+            return {}, text
+    if not any(normal(key) in ("title", "date") for key in values) or not all(
+        normal(key) in METADATA_KEYS or len(key) <= 30 for key in values
+    ):
+        return {}, text
+    return values, "\n".join(lines[end:])
+
+
+def page_record(
+    path: Path,
+    values: Mapping[str, object],
+    text: str,
+    policy: Policy,
+    today: date,
+    key_map: Mapping[str, str] | None,
+    fmt: Format,
+    kept_under: str,
+    as_written: Mapping[str, str] | None = None,
+) -> Record:
+    """A page as a record: its keys (`values`, a front matter's or metadata lines') read as ours, the rest from its
+    Markdown `text`; keys that give no field are kept at the end of the body, under `kept_under`, as written
+    (`as_written`: each key's text)."""
     sections = sections_of(text)
+    timeline = next((s for s in sections if canonical(s[1]) in ALIASES["timeline"]), None)
+    zone = record_zone(text, timeline)
+    keys = read_keys(values, key_map, policy, today, zone)
     titled = [s for s in sections if s[0] > 0]
-    if not titled:
+    title = keys.fields.get("title")
+    heading = re.sub(r"[*_`]", "", titled[0][1]).strip() if titled else ""
+    if not title and not heading:
         raise SourceProblem("no heading: the first heading is the title")
-    title_level, title, _ = titled[0]
-    title = re.sub(r"[*_`]", "", title).strip()
+    title = title or heading
     if title.casefold() in ("incident title", "title", "postmortem template") or "template" in path.name.casefold():
         raise SourceProblem("it is a template, not a postmortem")
-    file_year = _FILE_YEAR.match(path.name)
-    timeline = [s for s in sections if canonical(s[1]) in ALIASES["timeline"]]
-    entries = timeline_entries(timeline[0][2]) if timeline else []
-    # a time of day is used only where the text says it is UTC: any other zone would be a guess
-    utc = bool(timeline) and bool(_UTC.search(timeline[0][1] + "\n".join(timeline[0][2])))
-    started, detail = start_of(path, title, text, entries, int(file_year.group(1)) if file_year else None, today, utc)
-    record = Record(
-        FORMAT.importer,
-        path.as_posix(),
-        path.stem,
-        title,
-        started.date(),
-        {},
-        "",
-        unknown=list(ALWAYS_UNKNOWN),
-        mapped=["title from the first heading", detail],
+    year = year_of(path, title, today)
+    entries = timeline_entries(timeline[2], today, year) if timeline else []
+    start = (
+        _start_from_keys(keys, path, today)
+        if "started" in keys.moments
+        else start_of(path, title, text, entries, year, today, zone)
     )
-    record.fields.update({"title": title, "status": "published"})
-    record.fields["started"] = utc_text(started) if "time" in detail else started.date().isoformat()
-    _stats(record, text, started, "time" in detail)
-    body, renamed, present = _body(sections, title_level, policy)
+    record = Record(fmt.importer, path.as_posix(), path.stem, title, start.day, {}, "")
+    record.unknown = [name for name in ALWAYS_UNKNOWN if name not in keys.fields]
+    record.mapped = (["title from the first heading"] if "title" not in keys.fields else []) + keys.mapped
+    record.mapped += [start.detail] if start.detail else []
+    record.needs += keys.needs + start.needs
+    fields = {**keys.fields, "title": title}
+    fields.setdefault("status", "published")
+    fields["started"] = written(start.moment) if start.moment else start.day.isoformat()
+    record.fields = fields
+    _in_order(record, keys, start)
+    _stats(record, text, start.moment)
+    from_heading = "title" not in keys.fields or heading.casefold() == title.casefold()
+    body, renamed, present = _body(sections, titled[0][0] if titled and from_heading else 0, policy)
     record.body, unlinked = without_relative_links(body)
     record.needs += unlinked
     if renamed:
@@ -215,15 +329,81 @@ def document_record(path: Path, text: str, policy: Policy, today: date) -> Recor
     if missing:
         record.unknown.append("sections")
         record.mapped.append(f"not in the source: {', '.join(missing)} sections")
-    impact = [s for s in sections if canonical(s[1]) in ALIASES["impact"]]
-    summary = first_paragraph(impact[0][2]) if impact else ""
-    if summary:
-        record.fields["impact"] = {"summary": summary}
-        record.mapped.append("impact summary from the Impact section's first paragraph")
-    else:
-        record.unknown.append("impact.summary")
+    if "impact" not in fields:
+        impact = [s for s in sections if canonical(s[1]) in ALIASES["impact"]]
+        summary = first_paragraph(impact[0][2]) if impact else ""
+        if summary:
+            fields["impact"] = {"summary": summary}
+            record.mapped.append("impact summary from the Impact section's first paragraph")
+        else:
+            record.unknown.append("impact.summary")
     _action_items(record, sections)
+    _keep(record, keys, kept_under, as_written or {})
+    record.fields = {name: fields[name] for name in FIELD_ORDER if name in fields}
     return record
+
+
+def _keep(record: Record, keys: Keys, heading: str, as_written: Mapping[str, str]) -> None:
+    """The source's keys that gave no field, as written, at the end of the body."""
+    if not keys.left:
+        return
+    text = "\n".join(
+        as_written.get(key) or yaml.safe_dump({key: value}, allow_unicode=True, width=100).strip()
+        for key, value in keys.left.items()
+    )
+    record.body += (
+        f"\n\n## {heading}\n\nThe source's keys that have no field here, as it gave them:\n\n```yaml\n{text}\n```"
+    )
+    record.mapped.append(f"kept in the body under “{heading}”: {', '.join(f'`{key}`' for key in keys.left)}")
+
+
+def year_of(path: Path, title: str, today: date) -> int | None:
+    """The year of dates written without one (`31st March`, `Jan 14, 10:18 AM`): the file name's (`PM2021-004`,
+    `2026-01-17-...`), else the title's."""
+    numbered = _FILE_YEAR.match(path.name)
+    if numbered:
+        return int(numbered.group(1))
+    named = file_name_date(path.name, today)
+    if named is not None:
+        return named.year
+    dated = [found.day for found in dates_in(title, today) if found.day]
+    return dated[0].year if dated else None
+
+
+class Start(NamedTuple):
+    """When it started: the UTC `day` (the file name's), the `moment` with the source's offset (None: the day
+    alone), where it came from (`detail`, for the report) and the readings a person should check (`needs`)."""
+
+    day: date
+    moment: datetime | None
+    detail: str
+    needs: list[str]
+
+
+def _start_from_keys(keys: Keys, path: Path, today: date) -> Start:
+    given = keys.moments["started"]
+    if isinstance(given, datetime):
+        return Start(given.astimezone(timezone.utc).date(), given, "", [])
+    needs = []
+    named = file_name_date(path.name, today)
+    if named is not None and named != given:
+        needs.append(f"the file name says {named} and its key {given}: the key's date is used")
+    return Start(given, None, "", needs)
+
+
+def record_zone(text: str, timeline: tuple[int, str, list[str]] | None) -> Zone | None:
+    """The zone a record states for its times: in its timeline's heading (`Timeline (UTC)`) or table header (`Date
+    and Time in CET`), or a statement ("All times in CET") in its timeline or anywhere in its text."""
+    if timeline is not None:
+        header = next((cells[0] for cells in map(_cells, timeline[2]) if cells), "")
+        for found in (
+            stated_zone(timeline[1], label=True),
+            stated_zone(header, label=True),
+            stated_zone("\n".join(timeline[2])),
+        ):
+            if found is not None:
+                return found
+    return stated_zone(text)
 
 
 def start_of(
@@ -233,86 +413,262 @@ def start_of(
     entries: list[tuple[str, str]],
     file_year: int | None,
     today: date,
-    utc: bool = True,
-) -> tuple[datetime, str]:
-    """The start, and where it came from: the first timeline entry with a date and time; else a date written in
-    the title, the text or the file name, with the first entry's time of day when it has one. A time of day only
-    when `utc` (the timeline says its times are UTC)."""
-    for when, _ in entries[:1]:
-        parsed = _iso_in(when, today)
-        if parsed and parsed[1] and utc:
-            return parsed[0], "started: the first timeline entry's date and time"
-    day, where = None, ""
-    for source, label in ((title, "the title"), (path.stem, "the file name"), (text, "the text")):
-        day = _date_in(source, file_year, today)
-        if day:
-            where = label
-            break
-    if day is None:
-        raise SourceProblem("no date in the timeline, the title, the text or the file name")
-    clock = _CLOCK.search(entries[0][0]) if entries and utc else None
-    hour = (
-        int(clock.group(1)) % 12 + (12 if (clock.group(3) or "").upper().startswith("P") else 0)
-        if clock and clock.group(3)
-        else int(clock.group(1))
-        if clock
-        else 99
+    zone: Zone | None = None,
+) -> Start:
+    """The start, and where it came from: the first timeline entry with a date and a time of day; else a date
+    written in the title, the file name or the text, with the first entry's time of day when it has one. A time of
+    day needs its zone, written beside it or stated for the record (`zone`): without, the date alone."""
+    order = date_order(f"{title}\n{path.stem}\n{text}")
+    first = when_at_start(entries[0][0], today, file_year, order) if entries else None
+    if first is not None and first.day is not None:
+        moment = first.moment(zone)
+        if moment is not None:
+            return Start(
+                moment.astimezone(timezone.utc).date(),
+                moment,
+                "started: the first timeline entry's date and time",
+                _readings(first, moment, zone),
+            )
+    day, where, needs = _day_of(path, title, text, file_year, today, order)
+    if first is not None and first.clock is not None and (first.day is None or first.day == day):
+        used = first.zone or zone
+        if used is not None:
+            moment = in_zone(day, first.clock, used)
+            return Start(
+                moment.astimezone(timezone.utc).date(),
+                moment,
+                f"started: the date in {where} and the first timeline entry's time",
+                needs + _readings(first, moment, zone),
+            )
+    return Start(day, None, f"started: the date in {where} (day only)", needs)
+
+
+def _readings(found: Found, moment: datetime, zone: Zone | None) -> list[str]:
+    """What a person should check of a time read: an ambiguous date or zone, a zone out of season."""
+    used = found.zone or zone
+    notes = list(found.notes)
+    if used is not None and found.zone is None and used.note:
+        notes.append(used.note)
+    season = season_note(moment, used) if used is not None else ""
+    return notes + ([season] if season else [])
+
+
+def _day_of(
+    path: Path, title: str, text: str, file_year: int | None, today: date, order: Order
+) -> tuple[date, str, list[str]]:
+    """A day from the title, the file name or the text, where it came from, and what a person should check: the
+    title's date against the file name's, when they differ."""
+    title_dates = dates_in(title, today, file_year, order)
+    named = file_name_date(path.name, today)
+    stem_dates = [] if named else dates_in(path.stem, today, file_year, order)
+    file_day = named or (stem_dates[0].day if stem_dates else None)
+    if title_dates:
+        day = title_dates[0].day
+        assert day is not None
+        needs = list(title_dates[0].notes)
+        if file_day is not None and file_day != day:
+            text_days = {found.day for found in dates_in(text.replace(title, "", 1), today, file_year, order)}
+            if file_day in text_days and day not in text_days:
+                return (
+                    file_day,
+                    "the file name",
+                    [
+                        f"the title says {day} and the file name {file_day}: the file name's date is used, as the text "
+                        "has it and not the title's"
+                    ],
+                )
+            needs.append(
+                f"the title says {day} and the file name {file_day}: the title's date is used (a file is often "
+                "named for the day it was written); correct `started` if the file name is right"
+            )
+        return day, "the title", needs
+    if file_day is not None:
+        return file_day, "the file name", list(stem_dates[0].notes) if stem_dates else []
+    in_text = dates_in(text, today, file_year, order)
+    if in_text and in_text[0].day is not None:
+        return in_text[0].day, "the text", list(in_text[0].notes)
+    raise SourceProblem("no date in the timeline, the title, the text or the file name")
+
+
+def _in_order(record: Record, keys: Keys, start: Start) -> None:
+    """Times from keys that come before the one they must follow are wrong: left out, kept in the provenance."""
+    previous: tuple[str, datetime | date] = ("started", start.moment or start.day)
+    for name in ("detected", "mitigated", "resolved"):
+        given = keys.moments.get(name)
+        if given is None:
+            continue
+        if _before(given, previous[1]):
+            record.fields.pop(name, None)
+            record.drop(name, keys.fields[name], f"before `{previous[0]}`")
+            record.unknown.append(name)
+            continue
+        previous = (name, given)
+
+
+def _before(later: datetime | date, earlier: datetime | date) -> bool:
+    if isinstance(later, datetime) and isinstance(earlier, datetime):
+        return later < earlier
+    as_day = [
+        moment.astimezone(timezone.utc).date() if isinstance(moment, datetime) else moment
+        for moment in (later, earlier)
+    ]
+    return as_day[0] < as_day[1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Markdown structure
+
+
+def sections_of(text: str) -> list[tuple[int, str, list[str]]]:
+    """(level, heading, lines) of each heading of `text` (level 0 for the text before the first), code skipped.
+    A heading is an ATX heading (`## Impact`) or a setext one (a line of text underlined with `===` or `---`)."""
+    sections: list[tuple[int, str, list[str]]] = [(0, "", [])]
+    fence = None
+    for line in text.split("\n"):
+        marker = _FENCE.match(line)
+        if marker:
+            fence = None if fence == marker.group(1) else fence or marker.group(1)
+        heading = _HEADING.match(line) if fence is None and not marker else None
+        underline = _SETEXT.match(line) if fence is None and not marker else None
+        lines = sections[-1][2]
+        if heading:
+            sections.append((len(heading.group(1)), heading.group(2).strip(), []))
+        elif underline and lines and _underlined(lines[-1]):
+            sections.append((1 if underline.group(1) == "=" else 2, lines.pop().strip(), []))
+        else:
+            lines.append(line)
+    return sections
+
+
+_SETEXT = re.compile(r"^ {0,3}(=|-)\1*[ \t]*$")
+
+
+def _underlined(line: str) -> bool:
+    """Whether a line above `===` or `---` is a setext heading's text: a line of a paragraph of its own."""
+    return bool(
+        line.strip()
+        and not line.startswith(("    ", "\t"))
+        and not _MARKER.match(line)
+        and not _BLOCK.match(line)
+        and not _SETEXT.match(line)
     )
-    if clock and hour < 24 and int(clock.group(2)) < 60:
-        moment = datetime(day.year, day.month, day.day, hour, int(clock.group(2)), tzinfo=timezone.utc)
-        return moment, f"started: the date in {where} and the first timeline entry's time"
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc), f"started: the date in {where} (day only)"
 
 
-def _iso_in(text: str, today: date):
-    match = _ISO_DATE.search(text)
-    if not match:
-        return None
-    try:
-        return parse_time(match.group(0).replace("T", " "), today)
-    except SourceProblem:
-        return None
+def canonical(heading: str) -> str:
+    """A heading casefolded, without a trailing `(...)` note, markup or numbering (`2. Root Cause (why)`)."""
+    text = re.sub(r"[*_`]", "", heading).casefold().strip()
+    text = re.sub(r"^\d+(\.\d+)*[.)]?\s+", "", text)
+    return re.sub(r"\s*\(.*\)\s*$", "", text).strip()
 
 
-def _date_in(text: str, file_year: int | None, today: date) -> date | None:
-    """The first real date in `text`: ISO, or written out (`September 29, 2025`, `31st March` with the file's year)."""
-    parsed = _iso_in(text, today)
-    if parsed:
-        return parsed[0].date()
-    for match in _WRITTEN_DATE.finditer(text):
-        day, month, year = (
-            (match.group(1), match.group(2), match.group(3))
-            if match.group(1)
-            else (match.group(5), match.group(4), match.group(6))
-        )
-        year = int(year) if year else file_year
-        if year is None:
+@dataclass
+class ListItem:
+    """A list item whole: its `line` (index of its first line), whether its box is `checked` (None: no box), its
+    `paragraphs` (the lines of each joined, as Markdown renders them), the `points` of its nested list, whether it
+    is `ordered` (numbered), and the `run` of lists it is in."""
+
+    line: int
+    checked: bool | None
+    paragraphs: list[str]
+    points: list[ListItem] = field(default_factory=list)
+    ordered: bool = False  # a numbered item
+    run: int = 0  # the list it is in: text between lists parts them
+
+    def text(self) -> str:
+        """The item as one line: its paragraphs, then its points (`Text: one; two`, or `Text (one; two)`)."""
+        words = " ".join(paragraph for paragraph in self.paragraphs if paragraph)
+        if not self.points:
+            return words
+        points = "; ".join(point.text() for point in self.points)
+        if not words:
+            return points
+        return f"{words} {points}" if words.endswith(":") else f"{words} ({points})"
+
+
+_MARKER = re.compile(r"^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[([ xX])\][ \t]+)?(.*)$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_BLOCK = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|\||>|<[a-zA-Z/!]|```|~~~)")
+
+
+def list_items(lines: list[str]) -> list[ListItem]:
+    """The items of the lists in `lines`, each whole: a line indented under an item, or one that continues its
+    paragraph without a blank line (a lazy continuation), belongs to it; a list indented under it is its points;
+    code inside an item is left out of its text. A blank line then an unindented line ends the list."""
+    items: list[ListItem] = []
+    open_items: list[tuple[int, ListItem]] = []  # (marker indent, item), outermost first
+    blank, fence, run = False, "", 0
+    for number, raw in enumerate(lines):
+        line = raw.expandtabs(4)
+        stripped = line.strip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
             continue
-        try:
-            found = date(year, MONTHS[month.casefold()], int(day))
-        except (ValueError, KeyError):
+        if not stripped:
+            blank = True
             continue
-        if 1990 <= found.year <= today.year + 1:
-            return found
-    return None
+        indent = len(line) - len(line.lstrip(" "))
+        marker = _MARKER.match(line) if not _RULE.match(line) else None
+        if marker and (open_items or indent <= 3):
+            while open_items and open_items[-1][0] >= indent:
+                open_items.pop()
+            box = marker.group(3)
+            checked = None if box is None else box != " "
+            item = ListItem(number, checked, [marker.group(4).strip()], [], marker.group(2)[0].isdigit(), run)
+            (open_items[-1][1].points if open_items else items).append(item)
+            open_items.append((indent, item))
+        elif open_items:
+            owners = [index for index, (at, _) in enumerate(open_items) if indent > at]
+            if stripped.startswith(("```", "~~~")) and (owners or not blank):
+                fence = stripped[:3]
+            elif not blank and not _BLOCK.match(line):  # the paragraph goes on
+                paragraphs = open_items[-1][1].paragraphs
+                paragraphs[-1] = f"{paragraphs[-1]} {stripped}".strip()
+            elif blank and owners:  # a paragraph of its own, indented under its item
+                del open_items[owners[-1] + 1 :]
+                open_items[-1][1].paragraphs.append(stripped)
+            else:
+                open_items.clear()
+                run += 1
+        blank = False
+    return _steps_with_details(items)
 
 
-def timeline_entries(lines: list[str]) -> list[tuple[str, str]]:
-    """(when, what) of each timeline row: table rows whose first cell has a time, and list items that start with
-    one (`- **16:58 UTC** - ...`, `- 2021-03-31 12:06 ...`)."""
-    entries = []
-    for line in lines:
+def _steps_with_details(items: list[ListItem]) -> list[ListItem]:
+    """A bullet list written unindented between the steps of a numbered list (`1. Step`, a blank line, `- detail`)
+    is the previous step's details, as its author meant; and so is one after the last step when that step ends
+    with a colon (“... while monitoring:”). Text between them parts them (`ListItem.run`)."""
+    kept: list[ListItem] = []
+    step = None  # the last step, while only its details follow it
+    for index, item in enumerate(items):
+        if item.ordered:
+            kept.append(item)
+            step = item
+            continue
+        if step is not None and step.run == item.run:
+            later = any(other.ordered and other.run == item.run for other in items[index + 1 :])
+            if later or " ".join(step.paragraphs).endswith(":"):
+                step.points.append(item)
+                continue
+        step = None
+        kept.append(item)
+    return kept
+
+
+def timeline_entries(lines: list[str], today: date, year: int | None = None) -> list[tuple[str, str]]:
+    """(when, what) of each timeline row: table rows whose first cell starts with a date or a time, and list items
+    that start with one (`- **16:58 UTC** - ...`, `- 2021-03-31 12:06 ...`), each item whole; a date without its
+    year (`Jan 14, 10:18 AM`) takes `year`."""
+    entries: list[tuple[int, str, str]] = []
+    for number, line in enumerate(lines):
         cells = _cells(line)
-        if cells and len(cells) >= 2 and (_CLOCK.search(cells[0]) or _ISO_DATE.search(cells[0])):
-            entries.append((cells[0], " ".join(cells[1:])))
-            continue
-        item = _LIST_ITEM.match(line)
-        if item:
-            text = re.sub(r"[*_`]", "", item.group(2))
-            clock = _CLOCK.match(text) or re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", text)
-            if clock:
-                entries.append((text[: clock.end()], text[clock.end() :].lstrip(" -–:")))
-    return entries
+        if cells and len(cells) >= 2 and when_at_start(_plain(cells[0]), today, year):
+            entries.append((number, cells[0], " ".join(cells[1:])))
+    for item in list_items(lines):
+        text = re.sub(r"[*_`]", "", item.text())
+        found = when_at_start(text, today, year)
+        if found is not None:
+            entries.append((item.line, text[: found.end], text[found.end :].lstrip(" -–—:")))
+    return [(when, what) for _, when, what in sorted(entries)]
 
 
 def _cells(line: str) -> list[str] | None:
@@ -322,37 +678,39 @@ def _cells(line: str) -> list[str] | None:
     return [cell.strip() for cell in line.strip("|").split("|")]
 
 
-def _stats(record: Record, text: str, started: datetime, exact: bool) -> None:
-    """`detected` and `mitigated` from "Time to detection: 5 minutes" and "Time to recovery: 84 minutes"; the
-    report names each statement imported, and says why one was not."""
-    stated: dict[str, str] = {}  # the time -> the statement it came from
+def _stats(record: Record, text: str, started: datetime | None) -> None:
+    """`detected` and `mitigated` from "Time to detection: 5 minutes" and "Time to recovery: 84 minutes" (in the
+    start's own offset), unless its keys gave them; the report names each statement imported, and says why one was
+    not."""
+    stated: dict[str, tuple[str, datetime]] = {}  # the time -> the statement it came from, and the time
+    fields = record.fields
     for match in _STATS.finditer(text):
         name = "detected" if match.group(1).lower().startswith("detect") else "mitigated"
-        if not exact or name in record.fields:
+        if started is None or name in fields or name in stated:
             continue
         amount = int(match.group(2))
         if amount > 100_000:
             record.drop(name, match.group(0), "not a plausible duration")
             continue
         span = timedelta(hours=amount) if match.group(3).lower().startswith("h") else timedelta(minutes=amount)
-        record.fields[name] = utc_text(started + span)
-        stated[name] = match.group(0)
-    if "mitigated" in record.fields and "detected" not in record.fields:  # mitigated would come before detection
-        record.fields.pop("mitigated")
+        stated[name] = (match.group(0), started + span)
+    if "mitigated" in stated and "detected" not in stated and "detected" not in fields:
         record.needs.append(
-            f"“{stated.pop('mitigated')}” not imported: `mitigated` needs `detected` before it; "
+            f"“{stated.pop('mitigated')[0]}” not imported: `mitigated` needs `detected` before it; "
             "add both once you know them"
         )
-    if "mitigated" in record.fields and record.fields["mitigated"] < record.fields["detected"]:
-        record.drop("mitigated", record.fields.pop("mitigated"), "before detection")
-        stated.pop("mitigated")
-    record.mapped += [f"{name}: start + “{statement}”" for name, statement in stated.items()]
-    record.unknown += [name for name in ("detected", "mitigated", "resolved") if name not in record.fields]
+    if "mitigated" in stated and "detected" in stated and stated["mitigated"][1] < stated["detected"][1]:
+        record.drop("mitigated", written(stated.pop("mitigated")[1]), "before detection")
+    for name, (statement, moment) in stated.items():
+        fields[name] = written(moment)
+        record.mapped.append(f"{name}: start + “{statement}”")
+    record.unknown += [name for name in ("detected", "mitigated", "resolved") if name not in fields]
 
 
 def _body(sections, title_level: int, policy: Policy) -> tuple[str, list[str], set[str]]:
-    """The body without the title heading; headings that mean a configured section renamed to it."""
-    renamed, present, lines, title_seen = [], set(), [], False
+    """The body without the title heading (`title_level` 0: the title is no heading of it); headings that mean a
+    configured section renamed to it."""
+    renamed, present, lines, title_seen = [], set(), [], not title_level
     for level, heading, content in sections:
         if level == 0:
             lines += content
@@ -362,7 +720,7 @@ def _body(sections, title_level: int, policy: Policy) -> tuple[str, list[str], s
             lines += content
             continue
         target = section_for(heading, policy)
-        if target and target.casefold() not in present and level <= title_level + 1:
+        if target and target.casefold() not in present and level <= max(title_level, 1) + 1:
             present.add(target.casefold())
             if heading != target:
                 renamed.append(f"“{heading}” -> {target}")
@@ -382,18 +740,39 @@ def section_for(heading: str, policy: Policy) -> str | None:
 
 
 def first_paragraph(lines: list[str]) -> str:
-    """The first paragraph or list of a section, as one line of text (markup kept), at most 500 characters."""
+    """The first paragraph or list of a section, as one line of text (markup kept), at most 500 characters; a
+    list's items whole."""
     paragraph: list[str] = []
-    for line in lines:
+    for number, line in enumerate(lines):
         if not line.strip():
             if paragraph:
                 break
             continue
         if line.lstrip().startswith(("<img", "|", "```", "![")):
             continue
-        paragraph.append(re.sub(r"^\s*[-*+]\s+", "", line.strip()))
+        if not paragraph and _MARKER.match(line.expandtabs(4)):
+            paragraph = [item.text() for item in _first_list(lines[number:])]
+            break
+        paragraph.append(line.strip())
     text = " ".join(paragraph)
     return text if len(text) <= 500 else text[:497].rsplit(" ", 1)[0] + "…"
+
+
+def _first_list(lines: list[str]) -> list[ListItem]:
+    """The items of the list `lines` start with: up to a paragraph after a blank line, which ends it."""
+    items = list_items(lines)
+    end = next(
+        (
+            number
+            for number in range(1, len(lines))
+            if lines[number].strip()
+            and not lines[number - 1].strip()
+            and not lines[number].startswith((" ", "\t"))
+            and not _MARKER.match(lines[number])
+        ),
+        len(lines),
+    )
+    return [item for item in items if item.line < end]
 
 
 def _action_items(record: Record, sections) -> None:
@@ -421,34 +800,33 @@ def _action_items(record: Record, sections) -> None:
 
 
 def _items_in(lines: list[str], done_here: bool) -> list[dict]:
-    items, header = [], None
-    for line in lines:
+    """The action items of a section's lines, in their order: its tables' rows and its lists' items, whole."""
+    found: list[tuple[int, dict]] = []
+    header = None
+    for number, line in enumerate(lines):
         cells = _cells(line)
-        if cells is not None:
-            if header is None:
-                header = [canonical(cell) for cell in cells]
-                continue
-            row = dict(zip(header, cells, strict=False))
-            title = next(
-                (
-                    row[k]
-                    for k in ("action", "action item", "item", "task", "description", "what", "title")
-                    if row.get(k)
-                ),
-                "",
-            )
-            if title:
-                items.append(_item(title, row, done_here))
+        if cells is None:
+            header = None if not line.strip() or not line.lstrip().startswith("|") else header
             continue
-        header = None if not line.strip() else header
-        item = _LIST_ITEM.match(line)
-        if item and item.group(2).strip("- ").strip() and not line.startswith((" " * 4, "\t")):
-            items.append(_item(item.group(2), {"status": "done" if (item.group(1) or "").strip() else ""}, done_here))
-    return items
+        if header is None:
+            header = [canonical(cell) for cell in cells]
+            continue
+        row = dict(zip(header, cells, strict=False))
+        title = next(
+            (row[k] for k in ("action", "action item", "item", "task", "description", "what", "title") if row.get(k)),
+            "",
+        )
+        if title:
+            found.append((number, _item(title, row, done_here)))
+    for item in list_items(lines):
+        text = item.text()
+        if text.strip("- ").strip():
+            found.append((item.line, _item(text, {"status": "done" if item.checked else ""}, done_here)))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
 def _item(title: str, row: dict, done_here: bool) -> dict:
-    item = {"title": _plain(title)[:300]}
+    item = {"title": _plain(title)}
     owner = _plain(row.get("owner") or row.get("assignee") or row.get("who") or "")
     if owner and owner.casefold() not in ("tbd", "-", "n/a", "?"):
         item["owner"] = owner
@@ -470,3 +848,6 @@ def _plain(text: str) -> str:
     """Markdown inline markup as text: links become their words, emphasis and code marks go."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"[*_`]+", "", text).strip()
+
+
+__all__ = ["CLOCK", "ListItem", "list_items", "read", "read_pages"]
