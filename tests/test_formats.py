@@ -1,6 +1,7 @@
 """`parsing/formats.py` and the diagnostics that lead somewhere: foreign formats recognised with the command that
-converts them, "did you mean" only for misspellings, `front-matter-missing` listing the required fields, and section
-aliases."""
+converts them (the importer that reads them: a blog page's front matter is `frontmatter`'s, headings without front
+matter `markdown`'s), "did you mean" only for misspellings, `front-matter-missing` listing the required fields, and
+section aliases."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems.diagnostics import Level
 from mkdocs_postmortems.knowledge import load_knowledge_base
-from mkdocs_postmortems.parsing.formats import close_match, recognise
+from mkdocs_postmortems.parsing.formats import MARKDOWN, close_match, recognise
 from mkdocs_postmortems.parsing.schema import POSTMORTEM
 
 CSTATE = """\
@@ -73,8 +74,8 @@ def by_code(kb, code: str) -> list:
         (
             HUGO,
             "Hugo, Jekyll or Astro page",
-            "markdown",
-            {"draft": "`status: draft` here", "categories": "`tags` here"},
+            "frontmatter",
+            {"draft": "no equivalent, the import keeps it in the body", "categories": "`tags` here"},
         ),
     ],
 )
@@ -91,6 +92,10 @@ def test_a_foreign_file_is_recognised_and_its_keys_explained(tmp_path, text, loo
 def test_our_own_format_is_never_foreign(tmp_path):
     assert not by_code(load(tmp_path, VALID), "foreign-format")
     assert recognise(field.name for field in POSTMORTEM) is None
+
+
+def test_markdown_without_front_matter_has_no_keys_to_recognise():
+    assert MARKDOWN.keys == {} and recognise(["title", "Title", "Date", "Category"]) is None
 
 
 def test_headings_without_front_matter_point_to_the_markdown_importer(tmp_path):

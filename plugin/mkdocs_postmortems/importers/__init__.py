@@ -3,14 +3,15 @@
 Each format is declared once, in `parsing.formats` (`FORMATS`: its importer's name, what it reads, what `check`
 says of its files), where `check` reads it without loading an importer. Its module here, named for its importer,
 names that declaration as its `FORMAT` and holds `read(sources, policy, today)`, yielding a `records.Record` per
-source it understands and a `records.FileReport` for each it does not; `catalog(sources, policy)` when the format
-names services; and, as its docstring, the format's documentation. `IMPORTERS`, in the declarations' order, is what
-`postmortems import` offers and runs.
+source it understands and a `records.FileReport` for each it does not (a `key_map=` keyword when it reads the
+source's own keys, which `--map` names); `catalog(sources, policy)` when the format names services; and, as its
+docstring, the format's documentation. `IMPORTERS`, in the declarations' order, is what `postmortems import` offers
+and runs.
 """
 
 from __future__ import annotations
 
-import os
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -19,8 +20,9 @@ from typing import NamedTuple
 
 from ..parsing.formats import FORMATS, Format
 from ..policy import Policy
-from . import cstate, markdown, statuspage
+from . import cstate, frontmatter, markdown, statuspage
 from .records import FileReport, Record, write_records
+from .sources import source_root
 
 
 class Importer(NamedTuple):
@@ -29,7 +31,7 @@ class Importer(NamedTuple):
     snippet (None: the format names no services); `docs` is the module's docstring."""
 
     format: Format
-    read: Callable[[Iterable[Path], Policy, date], Iterator[Record | FileReport]]
+    read: Callable[..., Iterator[Record | FileReport]]  # (sources, policy, today), and `key_map=` if `reads_keys`
     catalog: Callable[[Iterable[Path], Policy], str] | None
     docs: str
 
@@ -37,8 +39,13 @@ class Importer(NamedTuple):
     def of(cls, module: ModuleType) -> Importer:
         return cls(module.FORMAT, module.read, getattr(module, "catalog", None), module.__doc__ or "")
 
+    @property
+    def reads_keys(self) -> bool:
+        """Whether it reads the source's own keys, which `--map` names."""
+        return "key_map" in inspect.signature(self.read).parameters
 
-_MODULES = {module.FORMAT: module for module in (cstate, statuspage, markdown)}
+
+_MODULES = {module.FORMAT: module for module in (cstate, statuspage, markdown, frontmatter)}
 # a declared format without its module fails here, on import, rather than when a person runs it
 IMPORTERS: Mapping[str, Importer] = MappingProxyType(
     {declared.importer: Importer.of(_MODULES[declared]) for declared in FORMATS}
@@ -58,18 +65,15 @@ def import_sources(
     """Import `sources` with importer `name` into `folder`: one report per record or unreadable source. Sources
     are named relative to the folder holding them (`source_root`), never by the importing machine's absolute path;
     `key_map` (from `--map`) names the source's own front-matter keys for the importers that read them."""
-    read = IMPORTERS[name].read
-    found = read(sources, policy, today, key_map=key_map) if key_map else read(sources, policy, today)
+    importer = IMPORTERS[name]
+    if key_map and not importer.reads_keys:
+        readers = ", ".join(f"`{other}`" for other, known in IMPORTERS.items() if known.reads_keys)
+        return [FileReport("--map", "skipped", needs=[f"`{name}` reads no keys named by `--map` (only {readers} do)"])]
+    found = importer.read(sources, policy, today, key_map=key_map) if key_map else importer.read(sources, policy, today)
     root = source_root(sources)
     return list(
         write_records((relative_to(item, root) for item in found), folder, policy, today, today, dry_run, force)
     )
-
-
-def source_root(sources: Iterable[Path]) -> Path:
-    """The folder that holds every source given (a source folder's parent, so its own name is kept)."""
-    parents = [str(path.absolute().parent) for path in sources]
-    return Path(os.path.commonpath(parents)) if parents else Path.cwd()
 
 
 def relative_to(item: Record | FileReport, root: Path) -> Record | FileReport:

@@ -1,8 +1,8 @@
 """The foreign formats, each declared once: what a file of it looks like, what each of its keys means here, and
 the importer that converts it (`postmortems import NAME`) with what it reads.
 
-Teams arrive with cState incident files, Statuspage exports, blog-engine pages (Hugo, Jekyll, Astro) and plain
-Markdown postmortems with headings but no front matter. A key of theirs is not a typo of ours ("`affected`: did
+Teams arrive with cState incident files, Statuspage exports, blog-engine pages (Hugo, Jekyll, Astro) and other
+catalogs with front matter of their own, and plain Markdown postmortems with headings but no front matter. A key of theirs is not a typo of ours ("`affected`: did
 you mean `detected`?" sent people the wrong way), so each known foreign key carries what it means here, and
 `close_match` suggests only near-identical spellings.
 
@@ -29,7 +29,8 @@ class Format:
     `importers/NAME.py`, and the `provenance.format` of what it writes. `name` is what a file of the format is, as
     `check` says it; `reads` what the command's SOURCE may be, as its help says; `keys` the format's distinctive
     front-matter keys and what each means here (an empty meaning: a key of ours too, which never counts towards
-    recognising the format)."""
+    recognising the format; none for a format without front matter). A key's meaning names only what its
+    importer does with it, so that `check`'s hint and the import agree."""
 
     importer: str
     name: str
@@ -74,14 +75,20 @@ STATUSPAGE = Format(
         }
     ),
 )
-MARKDOWN = Format(  # Markdown with headings only (`looks_like_markdown_postmortem`), or a blog engine's page
+MARKDOWN = Format(  # Markdown with headings only (`looks_like_markdown_postmortem`): no front matter, no keys
     "markdown",
-    "a Hugo, Jekyll or Astro page",
+    "a Markdown postmortem with headings only",
     "postmortems without front matter",
+    MappingProxyType({}),
+)
+FRONTMATTER = Format(  # a blog engine's page, or any catalog whose front matter has keys of its own
+    "frontmatter",
+    "a Hugo, Jekyll or Astro page",
+    "Markdown with front matter of its own, `--map` naming its keys",
     MappingProxyType(
         {
             "date": "the page's date: `started` here",
-            "draft": "whether the page is a draft: `status: draft` here",
+            "draft": "whether the page is a draft: no equivalent, the import keeps it in the body",
             "layout": "the page's layout: no equivalent",
             "permalink": "the page's URL: no equivalent, the file name is the ID",
             "pubDate": "the publication date: `published_on` here",
@@ -95,7 +102,7 @@ MARKDOWN = Format(  # Markdown with headings only (`looks_like_markdown_postmort
         }
     ),
 )
-FORMATS = (CSTATE, STATUSPAGE, MARKDOWN)  # the order of the command's help, and of recognition's ties
+FORMATS = (CSTATE, STATUSPAGE, MARKDOWN, FRONTMATTER)  # the order of the command's help, and of recognition's ties
 # keys we share with a foreign format (an empty meaning): they do not count towards recognising it
 _OURS = {key for candidate in FORMATS for key, meaning in candidate.keys.items() if not meaning}
 _FOREIGN = {key for candidate in FORMATS for key in candidate.keys} - _OURS
