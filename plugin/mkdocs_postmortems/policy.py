@@ -85,11 +85,14 @@ MAINTENANCE_UPDATE_STATUSES = ("scheduled", "in_progress", "verifying", "complet
 # PagerDuty and Atlassian publish within days, not weeks.
 DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS = (5, 5, 10, 10)
 DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS = (15, 30)
-# The leak gate's defaults: ticket keys such as OPS-123, and hosts no customer can reach.
-DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-\d+"
+# The leak gate's defaults: ticket keys such as OPS-123, and hosts no customer can reach. A key is a project key of
+# two to ten letters and digits, as Jira's are, a hyphen and a number: `retriggering-2` is a word, not a project.
+# A team that knows its trackers' keys says so instead: `ticket_pattern: "(?:OPS|PAY|CHK)-\d+"`.
+DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]{1,9}-\d+"
 DEFAULT_INTERNAL_HOSTS = ("*.internal", "*.corp", "*.local")
-# Identifiers that look like ticket keys but are public: CVEs, advisories, encodings, hashes, standards, tiers.
-# Globs, matched without regard to case against the key as the gate reads it (`leak_gate.public_tickets`).
+# Identifiers that look like ticket keys but are public: CVEs, advisories, encodings, hashes, standards, tiers, and
+# the versions of operating systems, distributions, languages and runtimes (`epel-9`, `ubuntu-22`, `python-3`,
+# `node-18`). Globs, matched without regard to case against the key as the gate reads it (`leak_gate.public_tickets`).
 DEFAULT_PUBLIC_TICKETS = (
     "CVE-*",
     "GHSA-*",
@@ -122,6 +125,40 @@ DEFAULT_PUBLIC_TICKETS = (
     "WEEK-*",
     "DAY-*",
     "Y2K-*",
+    "RHEL-*",
+    "EPEL-*",
+    "CENTOS-*",
+    "FEDORA-*",
+    "UBUNTU-*",
+    "DEBIAN-*",
+    "ALPINE-*",
+    "ROCKY-*",
+    "ALMA-*",
+    "SLES-*",
+    "OPENSUSE-*",
+    "ANDROID-*",
+    "MACOS-*",
+    "PYTHON-*",
+    "NODE-*",
+    "NODEJS-*",
+    "JAVA-*",
+    "JDK-*",
+    "OPENJDK-*",
+    "PHP-*",
+    "RUBY-*",
+    "PERL-*",
+    "GOLANG-*",
+    "RUST-*",
+    "DOTNET-*",
+    "GCC-*",
+    "LLVM-*",
+    "POSTGRES-*",
+    "POSTGRESQL-*",
+    "MYSQL-*",
+    "MARIADB-*",
+    "REDIS-*",
+    "CHROME-*",
+    "FIREFOX-*",
 )
 # Built-in cloud and cluster patterns (`leak_gate.cloud_patterns`, `leak_gate.cluster_patterns`), each with what
 # it finds. Regular expressions, matched without regard to case on the text as the gate reads it (see

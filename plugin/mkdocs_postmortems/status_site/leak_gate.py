@@ -9,17 +9,23 @@ readings are matched against one pattern per class of leak, `RULES_OF_THE_GATE`:
   `search` of "Product search"), its words joined by any separator (`orders_db`, `orders db`,
   `orders/db`, `orders·db`: `_SEPARATOR`), with environment, role and number suffixes and prefixes
   (`orders-db-primary`, `prod-orders-db`, `orders-db-01`: `ROLE_WORDS`) and in the plural (`orders-dbs`,
-  `ledgers`); or any catalog service with a technical suffix (`checkout-api`, `checkoutsvc`, `checkout-services`);
+  `ledgers`); or any catalog service with a technical suffix (`checkout-api`, `checkoutsvc`, `checkout-services`).
+  An internal service named with an everyday word of status text (`COMMON_SERVICE_WORDS`: `search`, `billing`,
+  `api`, `web`) is found only where it is written as a name: code-formatted, joined to a role, suffix or number
+  (`prod-web`, `web-01`), or followed by "service", "cluster" or "database"; "search was slow" is prose;
 - `person`: an author, reviewer or action-item owner of the knowledge base, or a configured `blameless.names` entry
   (never initials, common words or organisations, see `people.py`), and the full name a handle stands for
   (`j.osei`: "Jordan Osei", "J. Osei", "Osei, J.", see `people.written_names`);
 - `mention`: an `@mention`; `email`: an e-mail address at an internal domain;
-- `ticket`: a key of `leak_gate.ticket_pattern`, in any case, unless one of `leak_gate.public_tickets` (CVE-*);
+- `ticket`: a key of `leak_gate.ticket_pattern` (by default a project key of two to ten letters and digits, a hyphen
+  and a number), in any case, unless one of `leak_gate.public_tickets` (CVE-*, versions such as `epel-9` and
+  `node-18`), a version's start (`ubuntu-22.04`), or part of a URL or a link's target (`#issuecomment-1816831551`);
 - `ip-address`: an IPv4 or IPv6 address that is not globally routable (private, loopback, link-local, the cloud
   metadata address, CGNAT, unique-local, reserved), zero-padded or not;
 - `internal-host`: a host of `leak_gate.internal_hosts`; `internal-domain`: a host under `leak_gate.internal_domains`
   not among `leak_gate.public_domains` (the bare domain and its `www` pass when a public host lies under it);
-- `chat-channel`: a chat channel (`#incident-123`, `#sre-oncall`);
+- `chat-channel`: a chat channel (`#incident-123`, `#sre-oncall`), unless the text puts it on a public chat network
+  (`#fedora-devel on Libera`, `… on irc.libera.chat`, a Matrix room alias with its server) or it is a link's anchor;
 - `cloud` and `cluster`: `leak_gate.cloud_patterns` and `leak_gate.cluster_patterns` (account ids, ARNs, buckets,
   instance ids, namespaces, cluster-local names);
 - `deny`: a term of `leak_gate.deny`;
@@ -172,6 +178,119 @@ ROLE_WORDS = (
     "new",
     "legacy",
 )
+# Catalog service names that are everyday words of status text: an internal service named so is found only where the
+# text writes it as a name, never as the bare word of prose ("search was slow", "web and API errors"): code-formatted
+# (`` `search` ``), joined to a role, technical suffix or number (`search-api`, `prod-web`, `web-01`), or followed by
+# "service", "cluster" or "database" ("the billing service"). Any other name (`ledger`, `orders-db`) is found bare.
+COMMON_SERVICE_WORDS = frozenset(
+    (
+        "account",
+        "accounts",
+        "admin",
+        "alerts",
+        "analytics",
+        "api",
+        "apis",
+        "app",
+        "apps",
+        "auth",
+        "backend",
+        "backup",
+        "backups",
+        "billing",
+        "blog",
+        "booking",
+        "bookings",
+        "builds",
+        "cache",
+        "calendar",
+        "cart",
+        "catalog",
+        "cdn",
+        "chat",
+        "checkout",
+        "console",
+        "dashboard",
+        "data",
+        "database",
+        "deploys",
+        "dns",
+        "docs",
+        "email",
+        "events",
+        "exports",
+        "feeds",
+        "files",
+        "frontend",
+        "gateway",
+        "help",
+        "images",
+        "imports",
+        "inventory",
+        "invoices",
+        "jobs",
+        "login",
+        "logs",
+        "mail",
+        "maps",
+        "media",
+        "messages",
+        "messaging",
+        "metrics",
+        "mobile",
+        "monitoring",
+        "network",
+        "notifications",
+        "payment",
+        "payments",
+        "portal",
+        "pricing",
+        "profiles",
+        "proxy",
+        "queue",
+        "reports",
+        "reporting",
+        "search",
+        "settings",
+        "shipping",
+        "shop",
+        "signup",
+        "site",
+        "status",
+        "storage",
+        "store",
+        "streaming",
+        "support",
+        "sync",
+        "uploads",
+        "users",
+        "video",
+        "voice",
+        "web",
+        "webhooks",
+        "website",
+        "workers",
+        "www",
+    )
+)
+# The words after a service's name that make an everyday word a name ("the billing service", "the web cluster").
+NAMING_WORDS = ("service", "services", "cluster", "clusters", "database", "databases", "db", "dbs", "svc")
+# Public chat networks: a channel on one is no internal chat (`#fedora-devel on Libera`, `… on irc.libera.chat`).
+PUBLIC_CHAT_NETWORKS = (
+    r"(?:irc\.)?libera(?:\.chat)?",
+    r"(?:irc\.)?oftc(?:\.net)?",
+    r"(?:irc\.|chat\.)?freenode(?:\.net)?",
+    r"(?:irc\.)?hackint(?:\.org)?",
+    r"efnet",
+    r"ircnet",
+    r"quakenet",
+    r"rizon",
+    r"gimpnet",
+    r"irc\.gnome\.org",
+    r"matrix\.org",
+    r"fedora\.im",
+    r"gitter(?:\.im)?",
+)
 # Where two words of a name meet, a person reads one name across any run of up to three punctuation marks or symbols
 # (`orders-db`, `orders/db`, `orders·db`, `orders - db`), one space, or nothing (`ordersdb`); never across a clause
 # or sentence break (`,` `;` `!` `?`, or `.` and `:` before a space): "orders, db" and "orders. DB" are two things.
@@ -194,6 +313,18 @@ _CHANNEL = (
     r"(?<![\w&/#])#(?:[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|incidents?|oncall|ops|sre|alerts?|devops|eng"
     r"|engineering|warroom|outages?)(?![\w-])"
 )
+_NETWORK = "(?:" + "|".join(PUBLIC_CHAT_NETWORKS) + r")(?![\w-]|\.\w)"
+_MORE_CHANNELS = r"(?: ?(?:,|/|&|\band\b|\bor\b) ?#[\w-]+)*"
+# What follows a channel on a public network: more channels, then "on Libera" ("at", "in", "via", "@"), or, for a
+# Matrix room alias, its server (`#fedora-devel:fedoraproject.org`: whether that server is internal is a question for
+# the host rules). And what precedes one: "Libera's #x", "the OFTC channel #x", "Libera channels #a and #b".
+_PUBLIC_CHANNEL_AFTER = re.compile(rf"{_MORE_CHANNELS},? ?(?:on|at|in|via|@) (?:the )?{_NETWORK}|:[a-z0-9-]+\.[a-z]")
+_PUBLIC_CHANNEL_BEFORE = re.compile(
+    rf"{_NETWORK}(?:'s)? (?:irc |matrix )?(?:(?:channel|room)s? )?(?:#[\w-]+ ?(?:,|/|&|and|or) ?)*$"
+)
+# Where a URL starts: a ticket key in its path or fragment (`#issuecomment-1816831551`) is part of a link, not a key
+# someone wrote (`_in_link`).
+_URL_START = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)")
 _HOST_LABEL = r"[a-z0-9-]+"
 _SPECIAL_IPV4 = (
     (ipaddress.ip_network("169.254.169.254/32"), "the cloud metadata address"),
@@ -342,6 +473,24 @@ def ip_kind(address: str) -> str | None:
     return None if ip.is_global or ip.is_multicast else "a special-purpose IP address"
 
 
+def _in_link(text: str, start: int) -> bool:
+    """Whether character `start` of `text` (as the gate reads it) lies in a URL or a link's target: in the same token
+    as a `scheme://` or `www.` before it, or after a Markdown link's `](` or an `href=` not yet closed (`[details
+    below](#how-did-it-happen)` is a heading's anchor, no chat channel)."""
+    token = text[max(text.rfind(" ", 0, start) + 1, start - 2000) : start]
+    target = max(token.rfind("]("), token.rfind("href="))
+    return _URL_START.search(token) is not None or (target >= 0 and token.rfind(")") < target)
+
+
+def _on_public_network(text: str, start: int, end: int) -> bool:
+    """Whether the channel at `start:end` of `text` is one of a public chat network's, as the text says: "on Libera",
+    "on irc.libera.chat", a Matrix room alias with its server, "Libera's #x"."""
+    return (
+        _PUBLIC_CHANNEL_AFTER.match(text, end, min(len(text), end + 300)) is not None
+        or _PUBLIC_CHANNEL_BEFORE.search(text[max(0, start - 300) : start]) is not None
+    )
+
+
 class LeakGate:
     """The leak gate's patterns for one knowledge base, compiled once; `leaks` lists the leaks in a text."""
 
@@ -358,6 +507,8 @@ class LeakGate:
 
         public_names = [s.name for s in policy.services if public(s)]
         internal = [s.name for s in policy.services if s.name not in public_names]
+        common = [name for name in internal if " ".join(_words(name)) in COMMON_SERVICE_WORDS]
+        distinct = [name for name in internal if name not in common]
         technical = _alternation(_plurals(SERVICE_SUFFIXES))
         roles = _alternation(_plurals(ROLE_WORDS))
         suffixes = rf"(?:{technical}|{roles}|\d{{1,3}}|v\d{{1,2}})"
@@ -391,13 +542,26 @@ class LeakGate:
         add("mention", _MENTION, needles="@")
         add("chat-channel", _CHANNEL, needles="#")
         starts = _Starts  # a name pattern runs only on a text with a word that starts like one of its names
-        names = _alternation(_plurals(internal))
+        names = _alternation(_plurals(distinct))
         if names:  # `prod-orders-db`, `orders_db`, `orders-dbs`, `orders-db-primary`, `orders.db.eu-1`
             add(
                 "service",
                 rf"{boundary_before}(?:{roles}{_JOINER}{{1,3}}){{0,2}}(?:{names})"
                 rf"(?:{_JOINER}{{0,3}}{suffixes}){{0,3}}{boundary_after}",
-                needles=starts((*internal, *ROLE_WORDS)),
+                needles=starts((*distinct, *ROLE_WORDS)),
+            )
+        names = _alternation(_plurals(common))
+        if (
+            names
+        ):  # `prod-search`, `search-api`, `web-01`, `` `billing` ``, "the billing service"; never "search was slow"
+            naming = _alternation(NAMING_WORDS)
+            prefixed = rf"(?:{roles}{_JOINER}{{1,3}}){{1,2}}(?:{names})(?:{_JOINER}{{0,3}}{suffixes}){{0,3}}"
+            suffixed = rf"(?:{names})(?:{_JOINER}{{0,3}}{suffixes}){{1,3}}"
+            add(
+                "service",
+                rf"{boundary_before}(?:{prefixed}|{suffixed}|(?:{names}) (?:{naming})){boundary_after}"
+                rf"|(?<=`)(?:{names})(?=`)",
+                needles=starts((*common, *ROLE_WORDS)),
             )
         names = _alternation(public_names)
         if names:  # `checkout-api`, `checkoutsvc`, `checkout.services`, `checkout-api-canary`; not "Checkout API"
@@ -450,7 +614,7 @@ class LeakGate:
                 add(rule_name, rf"(?<![\w-]){flags}{pattern})(?![\w-])", named.get(pattern), NEEDLES.get(pattern, ()))
         add(
             "ticket",
-            rf"(?<![\w-])(?i:{policy.ticket_pattern})(?![\w-])",
+            rf"(?<![\w-])(?i:{policy.ticket_pattern})(?![\w-]|\.\d)",  # `ubuntu-22.04` is a version
             needles=re.compile(r"-\d") if policy.ticket_pattern == DEFAULT_TICKET_PATTERN else (),
         )
         if policy.internal_hosts:
@@ -486,8 +650,12 @@ class LeakGate:
             if not any(c.isdigit() for c in term):
                 return None
             return ip_kind(term)
+        if rule_name in ("ticket", "chat-channel") and _in_link(read.text, match.start()):
+            return None
         if rule_name == "ticket":
             return None if self.public_tickets and self.public_tickets.fullmatch(term) else ""
+        if rule_name == "chat-channel" and _on_public_network(read.text, match.start(), match.end()):
+            return None
         if rule_name == "email":  # a public site's domain still has internal addresses: allow one by `allow`
             if not _under(match.group(1), self.internal_domains):
                 return None
