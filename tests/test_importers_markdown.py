@@ -336,27 +336,6 @@ def test_a_file_that_cannot_be_a_record_says_why(name, text, reason):
 # --- the pure helpers ----------------------------------------------------------------------------------------
 
 
-def test_sections_are_split_at_headings_outside_code():
-    assert markdown.sections_of("intro\n# Title\ntext\n~~~\n# code\n~~~\n## Next\n") == [
-        (0, "", ["intro"]),
-        (1, "Title", ["text", "~~~", "# code", "~~~"]),
-        (2, "Next", [""]),
-    ]
-
-
-@pytest.mark.parametrize(
-    "heading, expected",
-    [
-        ("2. Root Cause (why)", "root cause"),
-        ("**Lessons Learnt**", "lessons learnt"),
-        ("Timeline (UTC)", "timeline"),
-        ("1.2) Impact", "impact"),
-    ],
-)
-def test_a_heading_is_compared_without_markup_numbering_or_a_trailing_note(heading, expected):
-    assert markdown.canonical(heading) == expected
-
-
 def test_timeline_entries_come_from_table_rows_and_list_items_that_start_with_a_time():
     lines = [
         "| Time | Event |",
@@ -387,52 +366,7 @@ def test_the_start_takes_a_pm_time_from_the_first_entry():
     )
 
 
-def test_the_first_paragraph_skips_tables_and_images_and_is_bounded():
-    assert markdown.first_paragraph(["", "![chart](x.png)", "- one", "- two", "", "later"]) == "one two"
-    long = markdown.first_paragraph(["word " * 200])
-    assert len(long) <= 500 and long.endswith("…")
-
-
-# --- list items whole ----------------------------------------------------------------------------------------
-
-
-def items(text: str) -> list[str]:
-    return [item.text() for item in markdown.list_items(text.split("\n"))]
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("- one\n  wrapped\n- two", ["one wrapped", "two"]),  # indented
-        ("- one\nwrapped lazily\n- two", ["one wrapped lazily", "two"]),  # a lazy continuation
-        ("1. one\n   wrapped\n2) two", ["one wrapped", "two"]),
-        ("- one\n\n  its second paragraph\n\n- two", ["one its second paragraph", "two"]),  # a loose list
-        ("- one\n  - a\n    - deeper\n  - b\n- two", ["one (a (deeper); b)", "two"]),
-        ("- Rehearse:\n  - monthly\n  - yearly", ["Rehearse: monthly; yearly"]),
-        ("* one\n+ two\n\nA paragraph.\n\n- three", ["one", "two", "three"]),
-        ("- one\n\nA paragraph, not the item's.", ["one"]),
-        ("- one\n  ```\n  code\n  ```\n  after", ["one after"]),  # code is left out of the text
-        ("- one\n| a | b |", ["one"]),  # a table ends it
-        ("---\n* * *\n-\tone", ["one"]),  # rules are no items
-        ("    - code, not an item", []),
-        (
-            "1. Step one\n\n- detail a\n- detail b\n\n2. Step two:\n\n- c\n\nText.\n\n- unrelated",
-            ["Step one (detail a; detail b)", "Step two: c", "unrelated"],
-        ),  # bullets between numbered steps are the step's
-        ("1. Step\n\n- not its own: no colon, no step after", ["Step", "not its own: no colon, no step after"]),
-    ],
-)
-def test_a_list_item_is_read_whole(text, expected):
-    assert items(text) == expected
-
-
-def test_a_list_item_says_its_line_and_its_box():
-    found = markdown.list_items(["intro", "- [x] done", "  still done", "- [ ] open", "- plain"])
-    assert [(item.line, item.checked, item.text()) for item in found] == [
-        (1, True, "done still done"),
-        (3, False, "open"),
-        (4, None, "plain"),
-    ]
+# --- action items whole --------------------------------------------------------------------------------------
 
 
 WRAPPED = """\

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
@@ -35,6 +34,7 @@ from ..parsing.formats import MARKDOWN, Format, recognise
 from ..parsing.schema import POSTMORTEM
 from ..policy import Policy
 from .fields import Keys, normal, read_keys
+from .outline import canonical, first_paragraph, list_items, sections_of, table_cells
 from .records import FileReport, Record, attempt
 from .sources import (
     SourceProblem,
@@ -49,7 +49,6 @@ from .sources import (
     without_relative_links,
 )
 from .times import (
-    CLOCK,
     Found,
     Order,
     Zone,
@@ -129,8 +128,6 @@ ALWAYS_UNKNOWN = [
     "communications",
 ]
 METADATA_KEYS = ("title", "date", "modified", "category", "tags", "slug", "author", "authors", "summary", "status")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _FILE_YEAR = re.compile(r"^(?:PM|PIR|INC|IR)[-_ ]?(\d{4})", re.IGNORECASE)
 _METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]{0,40}?)[ \t]*:(?:[ \t]+(.*)|)$")
 _STATS = re.compile(
@@ -395,7 +392,7 @@ def record_zone(text: str, timeline: tuple[int, str, list[str]] | None) -> Zone 
     """The zone a record states for its times: in its timeline's heading (`Timeline (UTC)`) or table header (`Date
     and Time in CET`), or a statement ("All times in CET") in its timeline or anywhere in its text."""
     if timeline is not None:
-        header = next((cells[0] for cells in map(_cells, timeline[2]) if cells), "")
+        header = next((cells[0] for cells in map(table_cells, timeline[2]) if cells), "")
         for found in (
             stated_zone(timeline[1], label=True),
             stated_zone(header, label=True),
@@ -519,148 +516,13 @@ def _before(later: datetime | date, earlier: datetime | date) -> bool:
 # Markdown structure
 
 
-def sections_of(text: str) -> list[tuple[int, str, list[str]]]:
-    """(level, heading, lines) of each heading of `text` (level 0 for the text before the first), code skipped.
-    A heading is an ATX heading (`## Impact`) or a setext one (a line of text underlined with `===` or `---`)."""
-    sections: list[tuple[int, str, list[str]]] = [(0, "", [])]
-    fence = None
-    for line in text.split("\n"):
-        marker = _FENCE.match(line)
-        if marker:
-            fence = None if fence == marker.group(1) else fence or marker.group(1)
-        heading = _HEADING.match(line) if fence is None and not marker else None
-        underline = _SETEXT.match(line) if fence is None and not marker else None
-        lines = sections[-1][2]
-        if heading:
-            sections.append((len(heading.group(1)), heading.group(2).strip(), []))
-        elif underline and lines and _underlined(lines[-1]):
-            sections.append((1 if underline.group(1) == "=" else 2, lines.pop().strip(), []))
-        else:
-            lines.append(line)
-    return sections
-
-
-_SETEXT = re.compile(r"^ {0,3}(=|-)\1*[ \t]*$")
-
-
-def _underlined(line: str) -> bool:
-    """Whether a line above `===` or `---` is a setext heading's text: a line of a paragraph of its own."""
-    return bool(
-        line.strip()
-        and not line.startswith(("    ", "\t"))
-        and not _MARKER.match(line)
-        and not _BLOCK.match(line)
-        and not _SETEXT.match(line)
-    )
-
-
-def canonical(heading: str) -> str:
-    """A heading casefolded, without a trailing `(...)` note, markup or numbering (`2. Root Cause (why)`)."""
-    text = re.sub(r"[*_`]", "", heading).casefold().strip()
-    text = re.sub(r"^\d+(\.\d+)*[.)]?\s+", "", text)
-    return re.sub(r"\s*\(.*\)\s*$", "", text).strip()
-
-
-@dataclass
-class ListItem:
-    """A list item whole: its `line` (index of its first line), whether its box is `checked` (None: no box), its
-    `paragraphs` (the lines of each joined, as Markdown renders them), the `points` of its nested list, whether it
-    is `ordered` (numbered), and the `run` of lists it is in."""
-
-    line: int
-    checked: bool | None
-    paragraphs: list[str]
-    points: list[ListItem] = field(default_factory=list)
-    ordered: bool = False  # a numbered item
-    run: int = 0  # the list it is in: text between lists parts them
-
-    def text(self) -> str:
-        """The item as one line: its paragraphs, then its points (`Text: one; two`, or `Text (one; two)`)."""
-        words = " ".join(paragraph for paragraph in self.paragraphs if paragraph)
-        if not self.points:
-            return words
-        points = "; ".join(point.text() for point in self.points)
-        if not words:
-            return points
-        return f"{words} {points}" if words.endswith(":") else f"{words} ({points})"
-
-
-_MARKER = re.compile(r"^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[([ xX])\][ \t]+)?(.*)$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_BLOCK = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|\||>|<[a-zA-Z/!]|```|~~~)")
-
-
-def list_items(lines: list[str]) -> list[ListItem]:
-    """The items of the lists in `lines`, each whole: a line indented under an item, or one that continues its
-    paragraph without a blank line (a lazy continuation), belongs to it; a list indented under it is its points;
-    code inside an item is left out of its text. A blank line then an unindented line ends the list."""
-    items: list[ListItem] = []
-    open_items: list[tuple[int, ListItem]] = []  # (marker indent, item), outermost first
-    blank, fence, run = False, "", 0
-    for number, raw in enumerate(lines):
-        line = raw.expandtabs(4)
-        stripped = line.strip()
-        if fence:
-            fence = "" if stripped.startswith(fence) else fence
-            continue
-        if not stripped:
-            blank = True
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        marker = _MARKER.match(line) if not _RULE.match(line) else None
-        if marker and (open_items or indent <= 3):
-            while open_items and open_items[-1][0] >= indent:
-                open_items.pop()
-            box = marker.group(3)
-            checked = None if box is None else box != " "
-            item = ListItem(number, checked, [marker.group(4).strip()], [], marker.group(2)[0].isdigit(), run)
-            (open_items[-1][1].points if open_items else items).append(item)
-            open_items.append((indent, item))
-        elif open_items:
-            owners = [index for index, (at, _) in enumerate(open_items) if indent > at]
-            if stripped.startswith(("```", "~~~")) and (owners or not blank):
-                fence = stripped[:3]
-            elif not blank and not _BLOCK.match(line):  # the paragraph goes on
-                paragraphs = open_items[-1][1].paragraphs
-                paragraphs[-1] = f"{paragraphs[-1]} {stripped}".strip()
-            elif blank and owners:  # a paragraph of its own, indented under its item
-                del open_items[owners[-1] + 1 :]
-                open_items[-1][1].paragraphs.append(stripped)
-            else:
-                open_items.clear()
-                run += 1
-        blank = False
-    return _steps_with_details(items)
-
-
-def _steps_with_details(items: list[ListItem]) -> list[ListItem]:
-    """A bullet list written unindented between the steps of a numbered list (`1. Step`, a blank line, `- detail`)
-    is the previous step's details, as its author meant; and so is one after the last step when that step ends
-    with a colon (“... while monitoring:”). Text between them parts them (`ListItem.run`)."""
-    kept: list[ListItem] = []
-    step = None  # the last step, while only its details follow it
-    for index, item in enumerate(items):
-        if item.ordered:
-            kept.append(item)
-            step = item
-            continue
-        if step is not None and step.run == item.run:
-            later = any(other.ordered and other.run == item.run for other in items[index + 1 :])
-            if later or " ".join(step.paragraphs).endswith(":"):
-                step.points.append(item)
-                continue
-        step = None
-        kept.append(item)
-    return kept
-
-
 def timeline_entries(lines: list[str], today: date, year: int | None = None) -> list[tuple[str, str]]:
     """(when, what) of each timeline row: table rows whose first cell starts with a date or a time, and list items
     that start with one (`- **16:58 UTC** - ...`, `- 2021-03-31 12:06 ...`), each item whole; a date without its
     year (`Jan 14, 10:18 AM`) takes `year`."""
     entries: list[tuple[int, str, str]] = []
     for number, line in enumerate(lines):
-        cells = _cells(line)
+        cells = table_cells(line)
         if cells and len(cells) >= 2 and when_at_start(_plain(cells[0]), today, year):
             entries.append((number, cells[0], " ".join(cells[1:])))
     for item in list_items(lines):
@@ -669,13 +531,6 @@ def timeline_entries(lines: list[str], today: date, year: int | None = None) -> 
         if found is not None:
             entries.append((item.line, text[: found.end], text[found.end :].lstrip(" -–—:")))
     return [(when, what) for _, when, what in sorted(entries)]
-
-
-def _cells(line: str) -> list[str] | None:
-    line = line.strip()
-    if not line.startswith("|") or re.fullmatch(r"[|\s:-]+", line):
-        return None
-    return [cell.strip() for cell in line.strip("|").split("|")]
 
 
 def _stats(record: Record, text: str, started: datetime | None) -> None:
@@ -739,42 +594,6 @@ def section_for(heading: str, policy: Policy) -> str | None:
     return next((name for name in policy.required_sections if key in ALIASES.get(name.casefold(), ())), None)
 
 
-def first_paragraph(lines: list[str]) -> str:
-    """The first paragraph or list of a section, as one line of text (markup kept), at most 500 characters; a
-    list's items whole."""
-    paragraph: list[str] = []
-    for number, line in enumerate(lines):
-        if not line.strip():
-            if paragraph:
-                break
-            continue
-        if line.lstrip().startswith(("<img", "|", "```", "![")):
-            continue
-        if not paragraph and _MARKER.match(line.expandtabs(4)):
-            paragraph = [item.text() for item in _first_list(lines[number:])]
-            break
-        paragraph.append(line.strip())
-    text = " ".join(paragraph)
-    return text if len(text) <= 500 else text[:497].rsplit(" ", 1)[0] + "…"
-
-
-def _first_list(lines: list[str]) -> list[ListItem]:
-    """The items of the list `lines` start with: up to a paragraph after a blank line, which ends it."""
-    items = list_items(lines)
-    end = next(
-        (
-            number
-            for number in range(1, len(lines))
-            if lines[number].strip()
-            and not lines[number - 1].strip()
-            and not lines[number].startswith((" ", "\t"))
-            and not _MARKER.match(lines[number])
-        ),
-        len(lines),
-    )
-    return [item for item in items if item.line < end]
-
-
 def _action_items(record: Record, sections) -> None:
     """Action items from the sections about them (and their subsections): table rows and list items."""
     items, inside = [], None
@@ -804,7 +623,7 @@ def _items_in(lines: list[str], done_here: bool) -> list[dict]:
     found: list[tuple[int, dict]] = []
     header = None
     for number, line in enumerate(lines):
-        cells = _cells(line)
+        cells = table_cells(line)
         if cells is None:
             header = None if not line.strip() or not line.lstrip().startswith("|") else header
             continue
@@ -848,6 +667,3 @@ def _plain(text: str) -> str:
     """Markdown inline markup as text: links become their words, emphasis and code marks go."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"[*_`]+", "", text).strip()
-
-
-__all__ = ["CLOCK", "ListItem", "list_items", "read", "read_pages"]
