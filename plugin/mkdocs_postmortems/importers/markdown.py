@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import yaml
 
-from ..parsing.formats import MARKDOWN, Format, recognise
+from ..parsing.formats import FRONTMATTER, MARKDOWN, Format, recognise
 from ..parsing.schema import POSTMORTEM
 from ..policy import Policy
 from .fields import Keys, normal, read_keys
@@ -127,7 +127,6 @@ ALWAYS_UNKNOWN = [
     "root_causes",
     "communications",
 ]
-METADATA_KEYS = ("title", "date", "modified", "category", "tags", "slug", "author", "authors", "summary", "status")
 _FILE_YEAR = re.compile(r"^(?:PM|PIR|INC|IR)[-_ ]?(\d{4})", re.IGNORECASE)
 _METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]{0,40}?)[ \t]*:(?:[ \t]+(.*)|)$")
 _STATS = re.compile(
@@ -238,7 +237,7 @@ def _has_front_matter(text: str, path: Path) -> str:
     except SourceProblem:
         values = {}
     found = recognise(values)
-    if found is not None and found is not MARKDOWN and found.importer != "frontmatter":
+    if found is not None and found not in (MARKDOWN, FRONTMATTER):
         return f"it has {found.name}'s front matter: `{found.command}` reads it"
     if values and set(values) <= set(FIELD_ORDER):
         return "it has front matter already: check it with `postmortems check` instead"
@@ -265,9 +264,7 @@ def metadata_lines(text: str) -> tuple[dict[str, str], str]:
             values[last] = f"{values[last]} {line.strip()}".strip()
         else:
             return {}, text
-    if not any(normal(key) in ("title", "date") for key in values) or not all(
-        normal(key) in METADATA_KEYS or len(key) <= 30 for key in values
-    ):
+    if not any(normal(key) in ("title", "date") for key in values):
         return {}, text
     return values, "\n".join(lines[end:])
 
