@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -202,7 +203,7 @@ class Postmortem:
         """Whether the provenance declares `key` (e.g. `authors`, `action_items.owner`) unknown to the source."""
         return self.provenance is not None and key in self.provenance.unknown
 
-    @property
+    @functools.cached_property  # asked by each rule and output that decides what goes public
     def public_as_imported(self) -> bool:
         """Whether what the status site would show of it is exactly what an import took from a public status page:
         an `imported` record whose provenance says its text was public already and whose `public_hash` is still its
