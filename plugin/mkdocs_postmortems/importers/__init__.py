@@ -32,7 +32,7 @@ class Importer(NamedTuple):
 
     format: Format
     read: Callable[..., Iterator[Record | FileReport]]  # (sources, policy, today), and `key_map=` if `reads_keys`
-    catalog: Callable[[Iterable[Path], Policy], str] | None
+    catalog: Callable[..., str] | None  # (sources, policy), and `key_map=` if `reads_keys`
     docs: str
 
     @classmethod
