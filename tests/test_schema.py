@@ -8,6 +8,7 @@ import re
 import pytest
 
 from conftest import make_policy
+from mkdocs_postmortems.parsing.formats import FORMATS
 from mkdocs_postmortems.parsing.schema import (
     MOMENT_PATTERN,
     POSTMORTEM,
@@ -66,3 +67,9 @@ def test_the_json_schema_has_the_policys_enums_and_no_other_keys():
 def test_the_patterns_accept_the_forms_the_docs_name(text, timestamp, moment):
     assert bool(re.match(TIMESTAMP_PATTERN, text)) is timestamp
     assert bool(re.match(MOMENT_PATTERN, text)) is moment
+
+
+def test_provenance_names_every_foreign_formats_importer():
+    """A format declared in parsing/formats.py is a `provenance.format` its importer may write, without a second list."""
+    assert choices_of(FIELDS["provenance"].fields[0], Policy()) == tuple(found.importer for found in FORMATS)
+    assert "frontmatter" in FIELDS["provenance"].fields[0].choices

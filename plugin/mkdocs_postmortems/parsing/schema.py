@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from .. import policy as p
 from ..model import KINDS, UNKNOWABLE
+from .formats import FORMATS
 
-IMPORT_FORMATS = ("cstate", "statuspage", "markdown")
+IMPORT_FORMATS = tuple(found.importer for found in FORMATS)  # each foreign format's importer, declared once there
 
 
 @dataclass(frozen=True)
