@@ -236,7 +236,7 @@ def test_reimport_is_idempotent_and_keeps_edits_unless_forced(tmp_path):
     assert sorted((root / "postmortems").iterdir()) == files
     assert {f["action"] for f in again["files"]} == {"unchanged", "skipped"}
     edited = root / "postmortems" / "2024-03-14-api-returning-errors.md"
-    edited.write_text(edited.read_text().replace("status: published", "status: published\nauthors: [alice]"))
+    edited.write_text(edited.read_text().replace("status: imported", "status: imported\nauthors: [alice]"))
     _, kept = do_import(root, "cstate")
     assert by_source(kept)["2024-03-14-api-down.md"]["action"] == "kept (edited)"
     assert "authors: [alice]" in edited.read_text()

@@ -63,6 +63,7 @@ GENERATED = {
 
 # Codes that need more than one file or an unreadable path; each has its own test below.
 TESTED_ELSEWHERE = {
+    "already-public-leak",  # in test_said_already_public.py
     "unreadable-file",
     "duplicate-id",
     "too-many-problems",
