@@ -457,3 +457,29 @@ def test_the_report_gives_each_file_then_the_totals():
         "1 skipped, 2 written"
     )
     assert records.report_text([]) == "nothing to import"
+
+
+def _entry() -> Record:
+    return Record("cstate", "x.md", "x", "Outage", date(2024, 3, 14), {}, "")
+
+
+def test_a_catch_all_component_is_every_component_of_the_catalog():
+    policy = make_policy(
+        services=(Service("checkout", "", "Checkout"), Service("api", "", "API"), Service("orders-db"))
+    )
+    record = _entry()
+    components, services = records.components_named(["All systems", "Checkout"], policy, record)
+    assert components == ["Checkout", "API"] and services == ["checkout", "api"]
+    assert any("every component of the catalog: Checkout, API" in line for line in record.mapped)
+
+
+def test_a_component_spelt_otherwise_is_the_catalogs_own():
+    record = _entry()
+    components, services = records.components_named(["check_out", "Search"], make_policy(), record)
+    assert components == ["Checkout", "Search"] and services == ["checkout", "search"]
+    assert "`check_out` -> the catalog's `Checkout`" in record.mapped
+
+
+def test_without_components_a_catch_all_stays_as_named_for_check_to_report():
+    components, _ = records.components_named(["all"], make_policy(services=()), _entry())
+    assert components == ["all"]

@@ -16,7 +16,16 @@ from pathlib import Path
 
 from ..parsing.formats import CSTATE
 from ..policy import Policy
-from .records import STATUS_PAGE_UNKNOWN, FileReport, Record, attempt, catalog_snippet, service_for, utc_text
+from .records import (
+    STATUS_PAGE_UNKNOWN,
+    FileReport,
+    Record,
+    attempt,
+    catalog_snippet,
+    components_named,
+    service_for,
+    utc_text,
+)
 from .sources import SourceProblem, decode, front_matter, parse_time, plain, read_bytes, without_relative_links
 
 FORMAT = CSTATE  # its declaration: name, what it reads, what `check` says of its files
@@ -139,12 +148,8 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     informational = str(values.get("informational", "")).lower() == "true"
     maintenance = informational or (severity == "notice" and bool(_MAINTENANCE.search(title)))
     affected = values.get("affected")
-    components = (
-        list(dict.fromkeys(s.strip() for s in affected if isinstance(s, str) and s.strip()))
-        if isinstance(affected, list)
-        else []
-    )
-    services = list(dict.fromkeys(service_for(name, policy) for name in components))
+    named = [s.strip() for s in affected if isinstance(s, str) and s.strip()] if isinstance(affected, list) else []
+    components, services = components_named(named, policy, record)
     fields = record.fields
     fields["title"] = record.title
     if maintenance:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ..catalog import catalog_name, fold, is_catch_all
 from ..checks.families import Context, check_knowledge_base, check_postmortem
 from ..dates import iso_z
 from ..diagnostics import Level
@@ -138,11 +139,31 @@ def catalog_snippet(services: Iterable[tuple[str, str, str]]) -> str:
 
 
 def service_for(component: str, policy: Policy) -> str:
-    """The catalog service whose public component is `component`, else a service name made from it."""
+    """The catalog service whose public component is `component` (however it is spelt: `catalog.fold`), else a
+    service name made from it."""
+    folded = fold(component)
     for service in policy.services:
-        if service.component == component or service.name == component:
+        if fold(service.component or "") == folded or fold(service.name) == folded:
             return service.name
     return slugify(component, max_words=8)
+
+
+def components_named(names: Iterable[str], policy: Policy, record: Record) -> tuple[list[str], list[str]]:
+    """The public components and the services behind the components a status-page entry names: each in the catalog's
+    own spelling (`workers` is the catalog's `Workers`), and a catch-all (`All systems`) as every component of the
+    catalog, each said in the record's report."""
+    components: list[str] = []
+    for name in names:
+        if is_catch_all(name) and policy.components:
+            components += policy.components
+            record.mapped.append(f"`{name}` -> every component of the catalog: {', '.join(policy.components)}")
+            continue
+        spelt = catalog_name(name, policy.components) or name
+        if spelt != name:
+            record.mapped.append(f"`{name}` -> the catalog's `{spelt}`")
+        components.append(spelt)
+    components = list(dict.fromkeys(components))
+    return components, list(dict.fromkeys(service_for(name, policy) for name in components))
 
 
 # --------------------------------------------------------------------------------------------------
