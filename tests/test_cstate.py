@@ -257,9 +257,10 @@ def test_a_day_without_a_time_stays_a_day_and_a_resolution_without_a_time_is_unk
         "status": "published",
         "started": "2024-05-02",
         "resolved": "unknown",
-    }
+        "public": {"title": "Website slow", "summary": "Slow pages. The runbook", "components": [], "impact": "major"},
+    }  # public already, as a notice that named no component
     assert found.body == "## Status page entry\n\nSlow pages. The runbook"  # a link into the old site, as text
-    assert found.mapped == ["resolved at an unknown time"]  # no public block: no component named, no impact
+    assert found.mapped == ["resolved at an unknown time", "severity disrupted -> public impact major"]
     assert found.unknown == [*UNKNOWN, "services"]
     assert found.needs == [
         "keys not imported: weight",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import make_policy
+from conftest import VALID, make_policy
 from mkdocs_postmortems.parsing.formats import FORMATS
 from mkdocs_postmortems.parsing.schema import (
     MOMENT_PATTERN,
@@ -73,3 +73,14 @@ def test_provenance_names_every_foreign_formats_importer():
     """A format declared in parsing/formats.py is a `provenance.format` its importer may write, without a second list."""
     assert choices_of(FIELDS["provenance"].fields[0], Policy()) == tuple(found.importer for found in FORMATS)
     assert "frontmatter" in FIELDS["provenance"].fields[0].choices
+
+
+@pytest.mark.parametrize("components, errors", [("[]", []), ("[Checkout]", []), (None, ["missing-field"])])
+def test_public_components_may_be_an_empty_list_a_notice_that_named_none(tmp_path, check, components, errors):
+    line = f"  components: {components}\n" if components is not None else ""
+    public = f"public:\n  title: A notice\n  summary: Pages were slow for some.\n{line}"
+    (tmp_path / "2024-03-14-notice.md").write_text(VALID.replace("\n---\n", f"\n{public}---\n", 1))
+    kb = check(tmp_path)
+    assert [d.code for d in kb.diagnostics if d.level.value == "error"] == errors
+    schema = json_schema(make_policy())["properties"]["public"]["properties"]["components"]
+    assert "minItems" not in schema and FIELDS["services"].required

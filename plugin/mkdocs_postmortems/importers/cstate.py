@@ -179,10 +179,9 @@ def issue_record(path: Path, raw: bytes, policy: Policy, today: date) -> Record:
     public = {"title": record.title, "summary": body_text or record.title, "components": components}
     if impact:
         public["impact"] = impact
-    if components:  # a public block names what customers saw affected; without, the report says none was named
-        fields["public"] = public
-        if impact:
-            record.mapped.append(f"severity {severity} -> public impact {impact}")
+    fields["public"] = public  # public already: kept, with the components it named (none: a general notice)
+    if impact:
+        record.mapped.append(f"severity {severity} -> public impact {impact}")
     record.body = "## Status page entry\n\n" + (body_text or "*The entry had no text.*")
     return record
 

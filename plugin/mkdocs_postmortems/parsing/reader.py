@@ -164,7 +164,7 @@ class Reader:
                     text = self.read_scalar(item, f"{name}[{index}]")
                     if text is not None and self.check_choice(item, field, text, f"{name}[{index}]"):
                         items.append(text)
-            if field.required and not node.value:
+            if field.required and not node.value and not field.empty_ok:
                 self.report_missing(node, key_path, f"`{name}` needs at least one entry", field.description)
             return items
         text = self.read_scalar(node, name)

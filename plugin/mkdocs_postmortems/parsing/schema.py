@@ -17,7 +17,8 @@ class Field:
 
     `type` is one of: string, integer, boolean, timestamp, date, url, strings, object, objects, and `moment`: a
     timestamp, or a date alone when the time of day is unknown, or `unknown` when it happened at an unknown time.
-    `choices` is a tuple of fixed values or the name of a `Policy` attribute that lists them.
+    `choices` is a tuple of fixed values or the name of a `Policy` attribute that lists them. A required list needs an
+    entry, unless `empty_ok`: then `[]` is a statement of its own (a notice that named no component).
     """
 
     name: str
@@ -26,6 +27,7 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] | str | None = None
     fields: tuple[Field, ...] = ()
+    empty_ok: bool = False
 
 
 ROOT_CAUSE = (
@@ -118,7 +120,13 @@ PUBLIC = (
     Field("title", "string", "The title customers see.", required=True),
     Field("summary", "string", "Customer-facing text; no internal names, people or tickets.", required=True),
     Field(
-        "components", "strings", "Public component names from the service catalog.", required=True, choices="components"
+        "components",
+        "strings",
+        "Public component names from the service catalog; `[]` for a notice that named none (an imported status "
+        "entry without affected systems): it shows in the history and feeds, and on no component.",
+        required=True,
+        choices="components",
+        empty_ok=True,
     ),
     Field(
         "impact",
@@ -303,7 +311,7 @@ def _field_schema(field: Field, policy: p.Policy) -> dict:
         schema = {"type": "array", "items": _object_schema(field.fields, policy)}
     elif field.type == "strings":
         item = {"type": "string", **({"enum": list(choices)} if choices else {})}
-        schema = {"type": "array", "items": item, **({"minItems": 1} if field.required else {})}
+        schema = {"type": "array", "items": item, **({"minItems": 1} if field.required and not field.empty_ok else {})}
     else:
         schema = dict(_JSON_TYPES[field.type], **({"enum": list(choices)} if choices else {}))
     return {"description": field.description, **schema}
