@@ -153,7 +153,11 @@ def test_reading_a_folder_gives_a_record_per_postmortem_and_a_report_for_each_ot
     ]
     assert [(item.source, item.action, item.needs) for item in found if isinstance(item, FileReport)] == [
         ((folder / "diagram.png").as_posix(), "not imported (an image)", []),
-        ((folder / "notes.md").as_posix(), "skipped", ["no heading: the first heading is the title"]),
+        (
+            (folder / "notes.md").as_posix(),
+            "skipped",
+            ["no heading and no words after a date in its name: the first heading is the title"],
+        ),
     ]
 
 
@@ -321,7 +325,7 @@ def test_a_duration_without_a_time_of_day_to_add_it_to_is_ignored():
     "name, text, reason",
     [
         ("x.md", "---\ntitle: x\n---\n# T\n", "it has front matter already: check it with `postmortems check` instead"),
-        ("x.md", "no heading\n", "no heading: the first heading is the title"),
+        ("x.md", "no heading\n", "no heading and no words after a date in its name: the first heading is the title"),
         ("template.md", "# Outage on 2024-01-01\n", "it is a template, not a postmortem"),
         ("x.md", "# Incident title\n", "it is a template, not a postmortem"),
         ("x.md", "# Outage\n\nSome text.\n", "no date in the timeline, the title, the text or the file name"),
@@ -644,3 +648,12 @@ def test_other_files_are_reported_and_named_in_the_record_they_belong_with(tmp_p
     )
     assert "lag (not imported: img/lag.png)" in queue.body
     assert queue.mapped[-1] == "named under “Files in the source”: timeline.pdf, lag.png"
+
+
+def test_a_report_without_a_heading_takes_its_title_from_the_words_after_the_date_in_its_name(tmp_path):
+    source = tmp_path / "2024-02-28-decide is down.md"
+    source.write_text("On 28th February, flags went down from 15:30 to 18:10 UTC.\n\nThe database stalled.\n")
+    [found] = list(markdown.read([source], make_policy(), date(2024, 6, 1)))
+    assert found.title == "Decide is down" and found.day == date(2024, 2, 28)
+    assert "title from the file name (the text has no heading)" in found.mapped
+    assert "title from the first heading" not in found.mapped

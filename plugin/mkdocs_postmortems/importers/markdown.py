@@ -143,6 +143,11 @@ FIELD_ORDER = [f.name for f in POSTMORTEM]
 # The files of a source
 
 
+_DATED_NAME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[-_ ]+(.*[A-Za-z].*)$"
+)  # `2024-02-28-decide is down`: a title after the date
+
+
 def read(
     sources: Iterable[Path], policy: Policy, today: date, key_map: Mapping[str, str] | None = None
 ) -> Iterator[Record | FileReport]:
@@ -290,8 +295,13 @@ def page_record(
     titled = [s for s in sections if s[0] > 0]
     title = keys.fields.get("title")
     heading = re.sub(r"[*_`]", "", titled[0][1]).strip() if titled else ""
-    if not title and not heading:
-        raise SourceProblem("no heading: the first heading is the title")
+    named = _DATED_NAME.match(path.stem)
+    if not title and not heading and not named:
+        raise SourceProblem("no heading and no words after a date in its name: the first heading is the title")
+    from_name = not title and not heading and named is not None
+    if from_name and named:
+        keys.mapped.append("title from the file name (the text has no heading)")
+        heading = named.group(1).replace("_", " ").replace("-", " ").strip().capitalize()
     title = title or heading
     if title.casefold() in ("incident title", "title", "postmortem template") or "template" in path.name.casefold():
         raise SourceProblem("it is a template, not a postmortem")
@@ -304,7 +314,9 @@ def page_record(
     )
     record = Record(fmt.importer, path.as_posix(), path.stem, title, start.day, {}, "")
     record.unknown = [name for name in ALWAYS_UNKNOWN if name not in keys.fields]
-    record.mapped = (["title from the first heading"] if "title" not in keys.fields else []) + keys.mapped
+    record.mapped = (
+        ["title from the first heading"] if "title" not in keys.fields and not from_name else []
+    ) + keys.mapped
     record.mapped += [start.detail] if start.detail else []
     record.needs += keys.needs + start.needs
     fields = {**keys.fields, "title": title}
