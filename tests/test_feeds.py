@@ -226,3 +226,36 @@ def test_control_characters_are_dropped_and_the_feed_stays_valid_xml():
         ET.fromstring(feed)
     assert atom([view]).findtext(f"{A}entry/{A}title") == "abcdefghi\tj\nk"
     assert ("data", "What we are changing") in shape(atom([view]).findtext(f"{A}entry/{A}content"))
+
+
+MARKUP = (  # an update as a Statuspage import keeps it (`html_text.from_fragment`)
+    "<p>Rolled back &amp; monitoring.</p><ul><li><strong>API</strong></li><li><a "
+    'href="https://status.example.com/x" rel="noopener noreferrer nofollow">details</a></li></ul>'
+)
+
+
+def test_allowlisted_html_is_sanitised_html_in_the_entry_inline_when_one_paragraph_else_after_its_label():
+    view = replace(
+        OLDER,
+        summary="We found it.<br>A fix is <b>rolling out</b>.",
+        changes="<p>Two changes:</p><ol><li>one</li></ol>",
+        updates=(
+            PublicUpdate("resolved", T0, MARKUP),
+            PublicUpdate("monitoring", T0, '<b onclick="x()">Fixed</b> <a href="javascript:alert(1)">x</a>'),
+        ),
+    )
+    for content in (atom([view]).findtext(f"{A}entry/{A}content"), rss([view]).findtext("channel/item/description")):
+        assert content.startswith("<p><strong>Summary</strong><br>We found it.<br>A fix is <b>rolling out</b>.</p>")
+        assert (
+            "<p><small>May  6, 17:05 UTC</small><br><strong>Resolved</strong></p><p>Rolled back &amp; monitoring.</p>"
+            "<ul><li><strong>API</strong></li>" in content
+        )
+        assert (
+            '<p><small>May  6, 17:05 UTC</small><br><strong>Monitoring</strong> - <b>Fixed</b> <a rel="noopener '
+            'noreferrer nofollow">x</a></p>' in content
+        )
+        assert content.endswith("<p><strong>What we are changing</strong></p><p>Two changes:</p><ol><li>one</li></ol>")
+        assert "&lt;" not in content and "onclick" not in content and "javascript" not in content
+    raw = atom_feed(PAGE, [view], url, "x")
+    assert "&lt;ul&gt;&lt;li&gt;&lt;strong&gt;API" in raw  # the HTML escaped once, as XML text of type html
+    ET.fromstring(raw)

@@ -79,3 +79,26 @@ def test_folding_keeps_lines_within_75_octets_and_never_splits_a_character(text)
 
 def test_escaping_follows_rfc_5545():
     assert escape_text("a;b,c\\d\r\ne") == "a\\;b\\,c\\\\d\\ne"
+
+
+def test_html_a_statuspage_import_kept_is_plain_text_in_the_description():
+    imported = replace(
+        PLANNED,
+        summary="<p>We upgrade the database &amp; the cache.</p><ul><li><strong>Checkout</strong>: paused</li></ul>",
+        updates=(
+            PublicUpdate(
+                "scheduled",
+                datetime(2026, 11, 25, 10, tzinfo=UTC),
+                'Planned, see <a href="https://status.example.com/m" rel="noopener noreferrer nofollow">details</a>.',
+            ),
+        ),
+    )
+    description = next(
+        line
+        for line in lines(maintenance_calendar(PAGE, [imported], date(2026, 12, 1), url))
+        if line.startswith("DESCRIPTION:")
+    )
+    assert description == (
+        "DESCRIPTION:We upgrade the database & the cache.\\n\\n- Checkout: paused\\n\\n"
+        "Scheduled 2026-11-25 10:00 UTC: Planned\\, see details (https://status.example.com/m)."
+    )

@@ -17,7 +17,7 @@ import pytest
 
 from cli_support import run
 from mkdocs_postmortems.model import PublicUpdate
-from mkdocs_postmortems.status_site.notify import NotifyError, changes, send
+from mkdocs_postmortems.status_site.notify import NotifyError, changes, send, slack_text
 from mkdocs_postmortems.status_site.public import PublicView
 from mkdocs_postmortems.status_site.statuspage import Page, api_files
 
@@ -129,6 +129,21 @@ def test_changes_are_the_new_updates_and_the_new_incidents_oldest_first():
     ]
     quiet = json.loads(incidents_json(view()))
     assert [(c.status, c.body) for c in changes({"incidents": []}, quiet)] == [("investigating", "")]
+
+
+def test_a_change_gives_the_html_a_statuspage_import_kept_as_its_words_for_chat():
+    imported = PublicUpdate(
+        "identified",
+        datetime(2026, 12, 1, 17, 35, tzinfo=UTC),
+        "<p>Rolling back &amp; watching.</p><ul><li><strong>Checkout</strong></li></ul><p>See "
+        '<a href="https://status.example.com/x" rel="noopener noreferrer nofollow">details</a>.</p>',
+    )
+    before, after = json.loads(incidents_json(view(FIRST))), json.loads(incidents_json(view(imported, FIRST)))
+    (change,) = changes(before, after)
+    assert change.body == "Rolling back & watching.\n\n- Checkout\n\nSee details (https://status.example.com/x)."
+    assert slack_text("Larkspur", [change]).endswith(
+        "Identified - Rolling back &amp; watching.\n\n- Checkout\n\nSee details (https://status.example.com/x)."
+    )
 
 
 def test_webhooks_get_slack_text_and_signed_json_and_a_5xx_is_retried(tmp_path, server, monkeypatch):

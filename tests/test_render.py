@@ -12,7 +12,7 @@ import pytest
 import tomllib
 import yaml
 
-from mkdocs_postmortems.render import TEMPLATES
+from mkdocs_postmortems.render import TEMPLATES, template_environment
 from site_support import REPO, build_site, make_site, page, postmortem, snapshot
 
 PM = "2024-03-14-checkout-latency"
@@ -209,3 +209,27 @@ def test_each_status_colour_is_declared_once_per_scheme():
     slate = '[data-md-color-scheme="slate"] .pm-status'
     slate_rules = [selector for _, selector, _ in found if selector.startswith(slate)]
     assert slate_rules == []  # the dark scheme changes the properties, never a status rule
+
+
+@pytest.mark.parametrize(
+    "text, html, inline",
+    [
+        (
+            "Plain <your-host> **text**\n\nTwo.",
+            "<p>Plain &lt;your-host&gt; **text**</p>\n<p>Two.</p>",
+            "Plain &lt;your-host&gt; **text**\n\nTwo.",
+        ),
+        ("We found <b>it</b>.", "<p>We found <b>it</b>.</p>", "We found <b>it</b>."),
+        ("<ul><li>one</li></ul>", "<ul><li>one</li></ul>", "<ul><li>one</li></ul>"),
+        (
+            "<b>x</b><script>alert(1)</script>",
+            "<p>&lt;b&gt;x&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+            "&lt;b&gt;x&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;",
+        ),
+    ],
+)
+def test_the_public_text_filters_render_as_status_site_html_text_decides(text, html, inline):
+    """`|public_html` and `|public_inline`, which the status templates use for public text (`html_text`)."""
+    env = template_environment()
+    assert env.from_string("{{ text|public_html }}").render(text=text) == html
+    assert env.from_string("{{ text|public_inline }}").render(text=text) == inline

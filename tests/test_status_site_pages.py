@@ -4,6 +4,7 @@ escaped public text, UTC times; the uptime calendar, the last 15 days and the co
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from html.parser import HTMLParser
 
@@ -463,6 +464,68 @@ def test_an_incident_page_escapes_hostile_text_and_keeps_paragraphs():
     paragraphs = [" ".join(p["text"].split()) for p in tree.all("p")]
     assert "First." in paragraphs and "Done." in paragraphs
     assert " ".join(HOSTILE.split()) in paragraphs
+
+
+MARKUP = (  # an update as a Statuspage import keeps it (`html_text.from_fragment`)
+    "<p>We rolled back &amp; are monitoring.</p><ul><li><strong>API</strong>: recovered</li><li>See <a "
+    'href="https://status.example.com/x" rel="noopener noreferrer nofollow">details</a></li></ul>'
+)
+
+
+def test_an_incident_page_shows_allowlisted_html_as_html_never_as_literal_tags():
+    imported = view(
+        "Imported",
+        datetime(2026, 11, 21, 1, tzinfo=UTC),
+        datetime(2026, 11, 21, 2, tzinfo=UTC),
+        summary="We found it.<br>A fix is <b>rolling out</b>.",
+        changes="<p>Two changes:</p><ol><li>one</li><li>two</li></ol>",
+        updates=(PublicUpdate("resolved", None, MARKUP), PublicUpdate("investigating", None, "Plain <span> & text")),
+    )
+    html = incident_html(imported)
+    tree = Tree(html)
+    assert "&lt;ul&gt;" not in html and "&lt;strong&gt;" not in html and "&lt;br&gt;" not in html
+    assert [e["text"] for e in tree.all("strong") if e["text"] == "API"] == ["API"]
+    (link,) = [a for a in tree.all("a") if a["text"] == "details"]
+    assert link["attrs"] == {"href": "https://status.example.com/x", "rel": "noopener noreferrer nofollow"}
+    assert [li["text"] for li in tree.all("li", None) if li["text"] in ("one", "two")] == ["one", "two"]
+    assert "We rolled back & are monitoring." in tree.text() and tree.all("br") and tree.all("b")
+    assert "Plain &lt;span&gt; &amp; text" in html  # a tag the allowlist lacks: the text as written
+
+
+def test_an_incident_page_sanitises_hand_written_allowlisted_html():
+    hand_written = view(
+        "Hand-written",
+        datetime(2026, 11, 21, 1, tzinfo=UTC),
+        None,
+        summary='<b onclick="steal()">Fixed</b>, see <a href="javascript:alert(1)">this</a>.',
+        updates=(PublicUpdate("identified", None, '<a href="https://ok.example" target="_blank">ok</a>'),),
+    )
+    tree = Tree(incident_html(hand_written))
+    assert all(not key.startswith("on") and key != "target" for e in tree.elements for key in e["attrs"])
+    assert [a["attrs"].get("href") for a in tree.all("a") if a["text"] in ("this", "ok")] == [
+        None,
+        "https://ok.example",
+    ]
+
+
+def test_the_banner_shows_the_latest_update_inline_and_its_html_as_html():
+    one_line = view(
+        "Slow search",
+        datetime(2026, 11, 22, 8, tzinfo=UTC),
+        None,
+        "minor",
+        ("Search",),
+        updates=(PublicUpdate("identified", datetime(2026, 11, 22, 9, tzinfo=UTC), "Found <b>it</b>."),),
+    )
+    for latest, shown in (
+        (one_line, "Found it."),
+        (replace(one_line, updates=(PublicUpdate("identified", None, MARKUP),)), "API: recovered"),
+    ):
+        html = status_html(incidents=[latest], months=[])
+        (banner,) = Tree(html).all("ul", "pm-status__unresolved")
+        banner_html = html.split('class="pm-status__unresolved"')[1].split("</div>")[0]
+        assert shown in " ".join(banner["text"].split()) and "&lt;" not in banner_html
+        assert "<b>it</b>" in banner_html or "<strong>API</strong>" in banner_html
 
 
 # --- status-history.html -----------------------------------------------------------------------------------------

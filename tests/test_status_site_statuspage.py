@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -288,3 +289,21 @@ def test_maintenance_status_follows_the_builds_time_when_given():
     assert (
         maintenance_status(PLANNED, date(2026, 12, 10), datetime(2026, 12, 10, 1, tzinfo=timezone.utc)) == "completed"
     )
+
+
+def test_an_updates_body_is_what_statuspage_gives_sanitised_html_or_the_text_as_written():
+    bodies = (
+        '<p>Rolled back.</p><ul><li><a href="https://x.example" target="_blank" onclick="x()">details</a></li></ul>',
+        "Plain text with a <span> and AT&T, as written",
+    )
+    incident = replace(
+        view("z", resolved=None, statuses=("investigating",)),
+        updates=tuple(
+            PublicUpdate("investigating", at(minute), body) for minute, body in zip((5, 1), bodies, strict=True)
+        ),
+    )
+    updates = build([incident])["api/v2/incidents.json"]["incidents"][0]["incident_updates"]
+    assert [update["body"] for update in updates] == [
+        '<p>Rolled back.</p><ul><li><a href="https://x.example" rel="noopener noreferrer nofollow">details</a></li></ul>',
+        bodies[1],
+    ]

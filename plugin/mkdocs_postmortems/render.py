@@ -18,6 +18,7 @@ from .kb_site.indexes import ActionItemEntry
 from .kb_site.stats import Distribution
 from .kb_site.urls import ACTION_ITEMS, ROOT_CAUSES, SiteMap
 from .model import Postmortem
+from .status_site.html_text import as_html, as_inline_html
 from .status_site.uptime import percent_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -153,8 +154,16 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         severity=severity_badge,
         percent=percent_text,
         day=format_day,
+        public_html=as_html,
+        public_inline=public_inline,
     )
     return env
+
+
+def public_inline(text: str) -> markupsafe.Markup:
+    """Public text on one line after a label (the status banner's latest update): one paragraph's content, or the
+    blocks of a longer text (`status_site.html_text`, which decides how public text is shown everywhere)."""
+    return as_inline_html(text) or as_html(text)
 
 
 def inline_code(text: str) -> markupsafe.Markup:

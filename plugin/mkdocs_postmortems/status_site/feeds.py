@@ -10,7 +10,9 @@ the entry change when an update is added; the feed's is its newest entry's, neve
 same incidents always give the same feed. Its content is HTML, escaped once more as XML text: each update,
 the summary and the window first, then each update newest first, as
 `<p><small>May 16, 17:05 UTC</small><br><strong>Resolved</strong> - body</p>` (the day padded to two places, as
-Statuspage's `%e`), then what we are changing; only updates that were posted (`said.py`), none made up. Every
+Statuspage's `%e`), then what we are changing; only updates that were posted (`said.py`), none made up. A text is
+escaped, its line breaks kept, unless it is HTML of the allowlist alone (a Statuspage import's, `html_text.py`),
+which is sanitised: inline after its label when it is one paragraph, its blocks after the label otherwise. Every
 time is UTC and says so (RSS dates end `+0000`, not GMT). Maintenance is in the feeds too (`…:maintenance/<code>`
 IDs), and each component has feeds of its own. A feed names `feed.css` in an `xml-stylesheet` processing
 instruction, so a person who opens it in a browser reads it rather than raw XML. Characters XML 1.0
@@ -28,6 +30,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from ..dates import in_utc, iso_z
+from .html_text import as_html, as_inline_html, is_markup
 from .public import PublicView, public_code
 from .statuspage import Page
 
@@ -95,19 +98,32 @@ def _window(view: PublicView) -> str:
     )
 
 
+def _labelled(label: str, text: str) -> str:
+    """`<p>{label}{text}</p>`: plain text escaped, its line breaks kept; markup (`html_text`) sanitised, inline when it
+    is one paragraph, else after the label's own paragraph, as the blocks it is."""
+    if not is_markup(text):
+        return f"<p>{label}{_paragraph_text(text)}</p>"
+    inline = as_inline_html(text)
+    return (
+        f"<p>{label}{inline}</p>"
+        if inline is not None
+        else f"<p>{label.removesuffix('<br>').removesuffix(' - ')}</p>{as_html(text)}"
+    )
+
+
 def entry_html(view: PublicView) -> str:
     """The entry's content as HTML: the summary and the window first, then the updates newest first, each in
     Statuspage's shape, then what we are changing. Nothing else: no update is made up."""
     parts = []
     if view.summary.strip():
-        parts.append(f"<p><strong>Summary</strong><br>{_paragraph_text(view.summary)}</p>")
+        parts.append(_labelled("<strong>Summary</strong><br>", view.summary))
     parts.append(_window(view))
     for update in view.updates:
         when = f"<small>{_when(update.at)}</small><br>" if update.at else ""
         status = html.escape(clean(update.status).replace("_", " ").capitalize())
-        parts.append(f"<p>{when}<strong>{status}</strong> - {_paragraph_text(update.body)}</p>")
+        parts.append(_labelled(f"{when}<strong>{status}</strong> - ", update.body))
     if view.changes.strip():
-        parts.append(f"<p><strong>What we are changing</strong><br>{_paragraph_text(view.changes)}</p>")
+        parts.append(_labelled("<strong>What we are changing</strong><br>", view.changes))
     return "".join(parts)
 
 

@@ -3,10 +3,11 @@
 One `VEVENT` a maintenance with a known start: `UID` `<code>@<host>` (its public ID, so a calendar updates the
 same event when the record changes), `DTSTART`/`DTEND` its window in UTC (a start known only to the day is a
 `VALUE=DATE`; an end not given is left out, never made up), `SUMMARY` its public title, `DESCRIPTION` its summary
-and the updates that were posted, `URL` its page, `SEQUENCE` how many updates it has, `LAST-MODIFIED` its last
-change. `DTSTAMP` is the build's date (`today`, midnight UTC), never the clock, so the same records and date
-give the same file. Text is escaped (backslash, semicolon, comma, newline) and lines are folded at 75 octets,
-never inside a UTF-8 character; lines end in CRLF.
+and the updates that were posted, as plain text (HTML a Statuspage import kept, as its words: `html_text.as_text`),
+`URL` its page, `SEQUENCE` how many updates it has, `LAST-MODIFIED` its last change. `DTSTAMP` is the build's
+date (`today`, midnight UTC), never the clock, so the same records and date give the same file. Text is escaped
+(backslash, semicolon, comma, newline) and lines are folded at 75 octets, never inside a UTF-8 character; lines end
+in CRLF.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ..dates import in_utc, utc_minute
 from ..model import DAY
+from .html_text import as_text
 from .public import PublicView
 from .statuspage import Page
 
@@ -60,12 +62,12 @@ def _moment(name: str, view: PublicView) -> str | None:
 
 
 def _description(view: PublicView) -> str:
-    parts = [view.summary.strip()] if view.summary.strip() else []
+    """The summary, then each update as `Status 2026-12-05 22:00 UTC: body`, as plain text (`html_text.as_text`)."""
+    summary = as_text(view.summary).strip()
+    parts = [summary] if summary else []
     for update in view.updates:
-        when = utc_minute(update.at) if update.at else ""
-        parts.append(
-            f"{update.status.replace('_', ' ').capitalize()}{' ' + when if when else ''}: {update.body.strip()}"
-        )
+        when = f" {utc_minute(update.at)}" if update.at else ""
+        parts.append(f"{update.status.replace('_', ' ').capitalize()}{when}: {as_text(update.body).strip()}")
     return "\n\n".join(parts)
 
 

@@ -1,8 +1,10 @@
-"""`postmortems notify`: tell webhooks what the public feed gained since the last deploy (standard library only).
+"""`postmortems notify`: tell webhooks what the public feed gained since the last deploy (HTTP with the standard
+library only).
 
 `changes` compares the new build's `api/v2/incidents.json` with the previous deploy's (a path or a URL): every
 update whose ID the previous one lacks is a change, and so is an incident whose status changed without a new
-update. Nothing else is compared, so re-running a deploy sends nothing twice. Both documents are checked first
+update; its body is the update's text as plain text (`html_text.as_text`: HTML the API holds, as its words).
+Nothing else is compared, so re-running a deploy sends nothing twice. Both documents are checked first
 (`parse_document`): what is not a Statuspage incidents.json, or is larger than `MAX_DOCUMENT_BYTES`, is a
 `NotifyError` naming the first field that is wrong, never a crash.
 
@@ -46,6 +48,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 from ..policy import Webhook
+from .html_text import as_text
 
 SIGNATURE_HEADER = "X-Postmortems-Signature"
 USER_AGENT = "mkdocs-postmortems-notify"
@@ -507,7 +510,7 @@ def changes(previous: Mapping, current: Mapping) -> list[Change]:
                     incident["id"],
                     incident["name"],
                     update["status"],
-                    update.get("body") or "",
+                    as_text(update.get("body") or ""),  # the API's HTML (a Statuspage import's) as its words
                     update.get("created_at"),
                     incident.get("shortlink") or "",
                     old is None,

@@ -5,7 +5,9 @@
 Statuspage's field names and order. IDs are `public_code`s: a page's of its
 name, a component's of its name, an incident's of its postmortem ID (`PublicView.code`), and an update's of
 `<incident code>/update/<n>`, `n` counting from its oldest update, so adding an update keeps the others' IDs.
-Times are UTC as a UTC Statuspage writes them (`2025-05-16T17:05:00.000Z`). An incident is unresolved until it
+Times are UTC as a UTC Statuspage writes them (`2025-05-16T17:05:00.000Z`). An update's `body` is what
+Statuspage's is, an HTML fragment or plain text: the sanitised HTML of a text that is markup (a Statuspage import's,
+`html_text.api_body`), any other text as written. An incident is unresolved until it
 is resolved (`PublicView.closed`). A maintenance's status is judged against the build date (`today`, given):
 nothing here reads the clock, so the same records and date always give the same files.
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from ..dates import in_utc
+from .html_text import api_body
 from .public import COMPONENT_STATUS, PublicView, by_kind, public_code
 from .uptime import OPERATIONAL, STATUS_ORDER
 
@@ -147,7 +150,7 @@ def _update(view: PublicView, index: int, affected: list[dict] | None) -> dict:
     return {
         "id": public_code(f"{view.code}/update/{len(view.updates) - 1 - index}"),
         "status": update.status,
-        "body": update.body,
+        "body": api_body(update.body),
         "incident_id": view.code,
         "created_at": timestamp(update.at),
         "updated_at": timestamp(update.at),
