@@ -264,7 +264,8 @@ def from_fragment(fragment: str) -> tuple[str, list[str]]:
     """A foreign HTML fragment whose line breaks show (as Statuspage shows an update: outside block elements, a
     blank line starts a paragraph and a line break breaks the line) as our public text, and what the allowlist
     removed from it (`<script>`, `onclick`, a `javascript:` link...). The text is plain when that says it all (no
-    tag, entity or line break left), else sanitised markup; beyond `MAX_CHARS` or `MAX_DEPTH`, its words alone."""
+    tag, entity or line break left), else sanitised markup; beyond `MAX_CHARS` or `MAX_DEPTH`, its words alone. It
+    is always markup or text without a `<`, so that nothing in it is HTML that was not sanitised, wherever it goes."""
     fragment = _lines(fragment).strip()
     if not any(char in fragment for char in "<&\n"):
         return fragment, []
@@ -272,15 +273,15 @@ def from_fragment(fragment: str) -> tuple[str, list[str]]:
     removed = _removed(tags)
     if len(fragment) > MAX_CHARS or _depth(tags) > MAX_DEPTH:
         limit = "long" if len(fragment) > MAX_CHARS else "deeply nested"
-        return _words(fragment), [f"its HTML is too {limit} to keep: its text alone is kept"]
+        words, notes = _words(fragment)
+        return words, [f"its HTML is too {limit} to keep: its text alone is kept", *notes]
     cleaned = sanitise(_with_line_breaks(fragment, tags))
     single = re.fullmatch(r"<p>([^<]*)</p>", cleaned)
-    if single is not None and "<" not in html.unescape(single.group(1)):
-        return html.unescape(
-            single.group(1)
-        ).strip(), removed  # plain text says it: `AT&amp;T is down` is `AT&T is down`
+    if single is not None and "<" not in html.unescape(single.group(1)):  # `AT&amp;T is down` is `AT&T is down`
+        return html.unescape(single.group(1)).strip(), removed
     if cleaned and not is_markup(cleaned):  # sanitised HTML that would show as text (a `<` in a link's target)
-        return _words(fragment), [*removed, "its HTML cannot be kept as it showed: its text alone is kept"]
+        words, notes = _words(fragment)
+        return words, [*removed, "its HTML cannot be kept as it showed: its text alone is kept", *notes]
     return cleaned, removed
 
 
@@ -340,9 +341,10 @@ def _removed(tags: list[re.Match[str]]) -> list[str]:
     return found
 
 
-def _words(fragment: str) -> str:
-    """The text of `fragment` without its tags and comments, entities decoded, in linear time whatever it holds; as
-    markup (one escaped paragraph) when the words themselves would read as markup (`&lt;b&gt;` is `<b>`)."""
+def _words(fragment: str) -> tuple[str, list[str]]:
+    """The text of `fragment` without its tags and comments, entities decoded, in linear time whatever it holds: plain
+    text, or one escaped paragraph of markup when it has a `<` (`&lt;b&gt;` was shown as `<b>`), cut to fit within
+    `MAX_CHARS`; and a note when it was cut."""
     kept, position = [], 0
     while (start := fragment.find("<!--", position)) != -1:
         kept.append(fragment[position:start])
@@ -350,4 +352,10 @@ def _words(fragment: str) -> str:
         position = len(fragment) if end == -1 else end + 3
     kept.append(fragment[position:])
     words = html.unescape(_TAG.sub(" ", "".join(kept))).strip()
-    return f"<p>{html.escape(words, quote=False)}</p>" if is_markup(words) else words
+    if "<" not in words:
+        return words, []
+    escaped, cut, room = html.escape(words, quote=False), [], MAX_CHARS - len("<p></p>")
+    if len(escaped) > room:
+        words = words[: room // 5]  # a character escaped is at most 5 (`&amp;`)
+        escaped, cut = html.escape(words, quote=False), [f"its text is cut to its first {len(words):,} characters"]
+    return f"<p>{escaped}</p>", cut
