@@ -166,7 +166,7 @@ def record(entry: dict, maintenance: bool = False) -> Record:
 # --- documents -----------------------------------------------------------------------------------------------
 
 
-def test_every_entry_of_every_document_is_read_with_its_place(exports):
+def test_every_entry_of_every_document_is_read_with_its_place_and_each_incident_once(exports):
     found = list(
         statuspage.read(
             [
@@ -177,17 +177,20 @@ def test_every_entry_of_every_document_is_read_with_its_place(exports):
             TODAY,
         )
     )
-    assert [type(item) for item in found] == [Record] * 5 + [FileReport]
-    assert [(item.original_id, item.source) for item in found[:5]] == [
+    assert [type(item) for item in found] == [FileReport] + [Record] * 4
+    assert (found[0].action, found[0].needs) == (
+        "skipped",
+        ["components.json only feeds the catalog (the services to add to mkdocs.yml): it holds no incident"],
+    )
+    assert [(item.original_id, item.source) for item in found[1:]] == [
         ("inc1", "https://stspg.io/inc1"),  # its shortlink, when it has one
         ("inc2", f"{exports['incidents.json'].as_posix()}#incidents[1]"),
         ("inc3", f"{exports['incidents.json'].as_posix()}#incidents[2]"),
         ("mnt1", f"{exports['scheduled-maintenances.json'].as_posix()}#scheduled_maintenances[0]"),
-        ("inc1", "https://stspg.io/inc1"),  # the webhook's incident is the same record: imported once
     ]
-    assert (found[5].action, found[5].needs) == (
-        "skipped",
-        ["no `incidents`, `scheduled_maintenances` or `incident`: components.json only feeds the catalog"],
+    assert found[1].mapped[0] == (  # the webhook's copy is the same incident, as old as this one: imported once
+        f"the same incident is also in {exports['webhook.json'].as_posix()}#incident: imported once, from its newest "
+        "copy"
     )
 
 
@@ -206,7 +209,17 @@ def test_a_single_incident_document_gives_the_incident_and_its_place(exports):
 @pytest.mark.parametrize(
     "text, reason",
     [
-        ("[]", "not a Statuspage export: the JSON is not an object"),
+        ("[]", f"not a Statuspage export: expected an object with {statuspage.EXPECTED}; it is a list"),
+        ("3", f"not a Statuspage export: expected an object with {statuspage.EXPECTED}; it is a number"),
+        (
+            '{"name": "x", "version": "1"}',
+            f"not a Statuspage export: expected {statuspage.EXPECTED}; its keys are `name`, `version`",
+        ),
+        ("{}", f"not a Statuspage export: expected {statuspage.EXPECTED}; its keys are none"),
+        (
+            '{"page": {}, "status": {"indicator": "none"}}',
+            "status.json only says the page's status now: it holds no incident",
+        ),
         ('{"incidents": ', "not JSON: Expecting value at line 1"),
         ('{"incidents": "no"}', "`incidents` is not a list"),
         ("[" * 100_000, "its JSON nests too deeply to be an export"),
@@ -356,3 +369,241 @@ def test_an_entry_that_cannot_be_a_record_says_why(entry, reason):
     with pytest.raises(SourceProblem) as raised:
         record(entry)
     assert str(raised.value) == reason
+
+
+# --- single incidents, folders and paged exports ---------------------------------------------------------------
+
+API_PAGE = {  # the `page` of every /api/v2/ document
+    "id": "y2j98763l56x",
+    "name": "Example",
+    "url": "https://status.example.com",
+    "time_zone": "Etc/UTC",
+    "updated_at": "2024-09-12T16:02:11.713Z",
+}
+
+
+def component(component_id: str, name: str) -> dict:
+    return {
+        "id": component_id,
+        "name": name,
+        "status": "operational",
+        "created_at": "2019-01-02T10:00:00.000Z",
+        "updated_at": "2024-09-12T16:02:11.650Z",
+        "position": 1,
+        "description": None,
+        "showcase": True,
+        "start_date": None,
+        "group_id": None,
+        "page_id": "y2j98763l56x",
+        "group": False,
+        "only_show_if_degraded": False,
+    }
+
+
+def update(update_id: str, incident_id: str, status: str, body: str, at: str) -> dict:
+    return {
+        "id": update_id,
+        "status": status,
+        "body": body,
+        "incident_id": incident_id,
+        "created_at": at,
+        "updated_at": at,
+        "display_at": at,
+        "affected_components": None,
+        "deliver_notifications": True,
+        "custom_tweet": None,
+        "tweet_id": None,
+    }
+
+
+def api_incident(incident_id: str, name: str, day: str, *updates: tuple[str, str, str], updated: str = "") -> dict:
+    """An incident as /api/v2/ gives it, its `updates` (status, body, HH:MM) oldest first, listed newest first."""
+    listed = [
+        update(f"{incident_id}-u{n}", incident_id, s, b, f"{day}T{t}:00.000Z") for n, (s, b, t) in enumerate(updates)
+    ]
+    first, last = listed[0]["created_at"], listed[-1]["created_at"]
+    return {
+        "id": incident_id,
+        "name": name,
+        "status": "resolved",
+        "created_at": first,
+        "updated_at": updated or last,
+        "monitoring_at": None,
+        "resolved_at": last,
+        "impact": "major",
+        "shortlink": f"https://stspg.io/{incident_id}",
+        "started_at": first,
+        "page_id": "y2j98763l56x",
+        "incident_updates": listed[::-1],
+        "components": [component("c1", "API")],
+        "reminder_intervals": None,
+    }
+
+
+HTML_INCIDENT = api_incident(
+    "k7n2p9x4q1wz",
+    "Delayed webhook deliveries",
+    "2024-09-12",
+    ("investigating", "We are investigating delays in <strong>webhook deliveries</strong>.", "15:10"),
+    (
+        "identified",
+        "<p>We identified the cause &amp; are rolling back:</p><ul><li><strong>Webhooks</strong>: delayed up to 20 "
+        'minutes</li><li>See <a href="https://status.example.com/help" target="_blank">our help page</a></li></ul>',
+        "15:32",
+    ),
+    ("resolved", "This incident has been resolved.<br>Deliveries are back to normal.", "16:02"),
+)
+
+
+def write(folder: Path, name: str, document: object) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_a_single_incident_as_the_api_returns_it_is_imported(tmp_path):
+    path = write(tmp_path, "k7n2p9x4q1wz.json", {"page": API_PAGE, "incident": HTML_INCIDENT})
+    (found,) = statuspage.read([path], POLICY, TODAY)
+    assert (found.original_id, found.source, found.title) == (
+        "k7n2p9x4q1wz",
+        "https://stspg.io/k7n2p9x4q1wz",
+        "Delayed webhook deliveries",
+    )
+    assert [u["status"] for u in found.fields["public"]["updates"]] == ["investigating", "identified", "resolved"]
+
+
+def test_a_folder_is_walked_for_its_json_and_what_holds_no_incident_is_passed_over(tmp_path):
+    export = tmp_path / "export"
+    second = api_incident("m3q8r1t6v2ya", "Login errors", "2024-08-02", ("resolved", "Fixed.", "09:00"))
+    write(export, "incidents/k7n2p9x4q1wz.json", {"page": API_PAGE, "incident": HTML_INCIDENT})
+    write(export, "incidents/m3q8r1t6v2ya.json", {"page": API_PAGE, "incident": second})
+    write(export, "components.json", {"page": API_PAGE, "components": [component("c1", "API")]})
+    write(export, "status.json", {"page": API_PAGE, "status": {"indicator": "none", "description": "All good"}})
+    write(export, "package.json", {"name": "not-statuspage"})
+    write(export, ".cache/old.json", {"page": API_PAGE, "incident": second})  # a dot folder: not entered
+    (export / "README.md").write_text("# The export\n")
+    found = list(statuspage.read([export], POLICY, TODAY))
+    assert [(type(item).__name__, item.source) for item in found] == [
+        ("FileReport", (export / "package.json").as_posix()),
+        ("Record", "https://stspg.io/k7n2p9x4q1wz"),
+        ("Record", "https://stspg.io/m3q8r1t6v2ya"),
+    ]
+    assert found[0].needs == [f"not a Statuspage export: expected {statuspage.EXPECTED}; its keys are `name`"]
+    assert "checkout" not in statuspage.catalog([export], POLICY) and statuspage.catalog([export], POLICY) == ""
+
+
+def test_the_pages_of_a_paged_export_import_each_incident_once_from_its_newest_copy(tmp_path):
+    older = api_incident("p1", "Slow search", "2024-07-01", ("investigating", "Looking.", "10:00"))
+    newer = api_incident(
+        "p1", "Slow search", "2024-07-01", ("investigating", "Looking.", "10:00"), ("resolved", "Fixed.", "11:00")
+    )
+    other = api_incident("p2", "API errors", "2024-06-01", ("resolved", "Fixed.", "08:00"))
+    pages = [
+        write(tmp_path, "incidents-page-1.json", {"page": API_PAGE, "incidents": [older]}),
+        write(tmp_path, "incidents-page-2.json", {"page": API_PAGE, "incidents": [newer, other]}),
+    ]
+    found = list(statuspage.read(pages, POLICY, TODAY))
+    assert [(item.original_id, len(item.fields["public"]["updates"])) for item in found] == [("p1", 2), ("p2", 1)]
+    assert found[0].mapped[0] == (
+        f"the same incident is also in {pages[0].as_posix()}#incidents[0]: imported once, from its newest copy"
+    )
+    assert not any("also in" in line for line in found[1].mapped)
+
+
+def test_of_two_copies_the_one_updated_last_wins_else_the_one_with_more_updates_else_the_first():
+    base = api_incident("p1", "x", "2024-07-01", ("investigating", "a", "10:00"), ("resolved", "b", "11:00"))
+    later = {**base, "updated_at": "2024-07-02T00:00:00Z", "incident_updates": base["incident_updates"][:1]}
+    entries = lambda *copies: [statuspage.Entry(f"f#{n}", copy, False) for n, copy in enumerate(copies)]  # noqa: E731
+    assert [e.where for e in statuspage.once_each(entries(base, later), TODAY)] == ["f#1"]  # updated last
+    fewer = {**base, "updated_at": base["updated_at"], "incident_updates": base["incident_updates"][:1]}
+    assert [e.where for e in statuspage.once_each(entries(fewer, base), TODAY)] == ["f#1"]  # more updates
+    assert [e.where for e in statuspage.once_each(entries(base, dict(base)), TODAY)] == ["f#0"]  # the first
+    (kept,) = statuspage.once_each(entries(base, later, dict(base)), TODAY)
+    assert (kept.where, kept.also) == ("f#1", ["f#0", "f#2"])
+
+
+# --- update bodies as the status page showed them ----------------------------------------------------------------
+
+REL = 'rel="noopener noreferrer nofollow"'
+
+
+def test_html_update_bodies_are_kept_as_the_page_showed_them_sanitised():
+    found = record(HTML_INCIDENT)
+    assert found.fields["public"]["updates"] == [
+        {
+            "status": "investigating",
+            "at": "2024-09-12T15:10:00Z",
+            "body": "<p>We are investigating delays in <strong>webhook deliveries</strong>.</p>",
+        },
+        {
+            "status": "identified",
+            "at": "2024-09-12T15:32:00Z",
+            "body": "<p>We identified the cause &amp; are rolling back:</p><ul><li><strong>Webhooks</strong>: delayed up "
+            f'to 20 minutes</li><li>See <a href="https://status.example.com/help" {REL}>our help page</a></li></ul>',
+        },
+        {
+            "status": "resolved",
+            "at": "2024-09-12T16:02:00Z",
+            "body": "<p>This incident has been resolved.<br>Deliveries are back to normal.</p>",
+        },
+    ]
+    assert found.fields["public"]["summary"] == found.fields["public"]["updates"][-1]["body"]
+    assert found.body.startswith(
+        '## Status page updates\n\n**resolved** (2024-09-12T16:02:00Z)\n\n<div class="pm-status-update">\n'
+        "<p>This incident has been resolved.<br>Deliveries are back to normal.</p>\n</div>\n"
+    )
+    assert "&lt;" not in found.body and "<script" not in found.body
+
+
+def test_plain_bodies_stay_plain_text_entities_decoded_and_line_breaks_kept():
+    plain = api_incident(
+        "p3",
+        "x",
+        "2024-07-01",
+        ("investigating", "AT&amp;T customers cannot sign in.", "10:00"),
+        ("resolved", "Fixed.\n\nWe will publish a postmortem.\nThank you.", "11:00"),
+    )
+    bodies = [u["body"] for u in record(plain).fields["public"]["updates"]]
+    assert bodies == [
+        "AT&T customers cannot sign in.",
+        "<p>Fixed.</p><p>We will publish a postmortem.<br>Thank you.</p>",
+    ]
+    assert "**investigating** (2024-07-01T10:00:00Z)\n\nAT&T customers cannot sign in.\n" in record(plain).body
+    shown_as_written = api_incident("p6", "x", "2024-07-01", ("resolved", "Use &amp;copy; for ©", "10:00"))
+    assert record(shown_as_written).fields["public"]["updates"][0]["body"] == "Use &copy; for ©"
+    assert "Use &amp;copy; for ©" in record(shown_as_written).body  # Markdown shows it as the status page did
+
+
+@pytest.mark.parametrize(
+    "body, kept, removed",
+    [
+        (
+            '<script>fetch("https://evil.example")</script>Fixed <img src=x onerror="alert(1)">',
+            "Fixed",
+            "<img>; <script> and its content; onerror",
+        ),
+        ('<a href="javascript:alert(1)">Details</a>', f"<p><a {REL}>Details</a></p>", "javascript: link"),
+        ("<div>" * 5_000 + "Deep", "Deep", "its HTML is too deeply nested to keep: its text alone is kept"),
+        (
+            "<p>" + "Long. " * 50_000,
+            "Long. " * 49_999 + "Long.",
+            "its HTML is too long to keep: its text alone is kept",
+        ),
+        ("<ul><li>Unclosed <b>bold", "<ul><li>Unclosed <b>bold</b></li></ul>", None),
+    ],
+)
+def test_a_hostile_body_is_neutralised_and_what_was_removed_is_reported(body, kept, removed):
+    hostile = api_incident("p4", "x", "2024-07-01", ("resolved", body, "10:00"))
+    found = record(hostile)
+    assert found.fields["public"]["updates"][0]["body"] == kept
+    notes = [line for line in found.mapped if line.startswith("incident_updates[0]")]
+    assert notes == ([f"incident_updates[0] (resolved) body: {removed}"] if removed else [])
+    assert "<script" not in found.body and "onerror" not in found.body and "javascript:" not in found.body
+
+
+def test_a_body_the_allowlist_empties_is_no_public_update():
+    empty = api_incident("p5", "x", "2024-07-01", ("resolved", "<script>x()</script>", "10:00"))
+    found = record(empty)
+    assert "updates" not in found.fields["public"]
+    assert "updates left out of the public block (in the body): resolved" in found.mapped
