@@ -607,3 +607,10 @@ def test_a_body_the_allowlist_empties_is_no_public_update():
     found = record(empty)
     assert "updates" not in found.fields["public"]
     assert "updates left out of the public block (in the body): resolved" in found.mapped
+
+
+def test_components_are_named_in_the_catalogs_spelling_and_a_catch_all_is_every_component():
+    spelt = {**OPEN, "components": [{"name": "api"}, {"name": "All Systems"}]}
+    found = record(spelt)
+    assert (found.fields["services"], found.fields["public"]["components"]) == (["api"], ["API"])
+    assert found.mapped[1:3] == ["`api` -> the catalog's `API`", "`All Systems` -> every component of the catalog: API"]

@@ -38,7 +38,16 @@ from pathlib import Path
 from ..parsing.formats import STATUSPAGE
 from ..policy import MAINTENANCE_UPDATE_STATUSES, PUBLIC_UPDATE_STATUSES, Policy
 from ..status_site.html_text import as_html, from_fragment, is_markup
-from .records import STATUS_PAGE_UNKNOWN, FileReport, Record, attempt, catalog_snippet, service_for, utc_text
+from .records import (
+    STATUS_PAGE_UNKNOWN,
+    FileReport,
+    Record,
+    attempt,
+    catalog_snippet,
+    components_named,
+    service_for,
+    utc_text,
+)
 from .sources import SourceProblem, decode, files_below, parse_time, read_bytes
 
 FORMAT = STATUSPAGE  # its declaration: name, what it reads, what `check` says of its files
@@ -246,15 +255,15 @@ def entry_record(
     if maintenance:
         fields["kind"] = "maintenance"
     fields["status"] = "published"
-    components = [
+    named = [
         c["name"].strip()
         for c in entry.get("components") or []
         if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"].strip()
     ]
-    components = list(dict.fromkeys(components))
+    components, services = components_named(named, policy, record)  # the catalog's spelling; a catch-all is all
     if components:
-        fields["services"] = list(dict.fromkeys(service_for(name, policy) for name in components))
-        record.mapped.append(f"components -> services {', '.join(fields['services'])}")
+        fields["services"] = services
+        record.mapped.append(f"components -> services {', '.join(services)}")
     else:
         record.unknown.append("services")
         record.needs.append("no components named: name the services")
