@@ -11,25 +11,14 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-import yaml
 
 from site_support import build_site, run_cli
 from test_importers_statuspage import API_PAGE, HTML_INCIDENT, api_incident, component, write
+from test_importing import make_kb
 
 PAYLOAD = "window.__pwned"  # what the source's scripts, handlers and links would run
 # A tag of the allowlist written out as text, escaped once (HTML) or twice (inside XML or JSON strings, decoded here).
 LITERAL = re.compile(r"&(?:amp;)*lt;/?(?:p|br|ul|ol|li|strong|b|em|i|a|code|pre|blockquote)\b", re.IGNORECASE)
-CONFIG = {
-    "site_name": "Imported",
-    "theme": {"name": "material", "font": False},
-    "plugins": {
-        "search": {},
-        "postmortems": {
-            "services": [{"name": "api", "component": "API", "public": True}],
-            "rule_levels": {"action-item-overdue": "info", "publish-overdue": "info"},
-        },
-    },
-}
 HOSTILE = api_incident(
     "h0st1l3x9z2a",
     "Checkout errors",
@@ -80,16 +69,7 @@ def export(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     """The export imported into a new knowledge base, checked, and built: (report, check, site, public site)."""
-    root = tmp_path_factory.mktemp("statuspage-html")
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text("# Imported\n")
-    (root / "public").mkdir()
-    (root / "public" / "about.md").write_text("# About\n")
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(CONFIG, sort_keys=False))
-    (root / "mkdocs.public.yml").write_text(
-        "INHERIT: mkdocs.yml\ndocs_dir: public\nsite_dir: site-public\nsite_url: https://status.example.com/\n"
-        "plugins:\n  search:\n    enabled: false\n  postmortems:\n    status_page:\n      public_site: true\n"
-    )
+    root = make_kb(tmp_path_factory.mktemp("statuspage-html"))  # services `api` (API) and `website`
     source = export(root / "export")
     result = run_cli(
         "import", "statuspage", str(source), "-f", str(root / "mkdocs.yml"), "--today", "2026-11-22", "--format", "json"
