@@ -271,7 +271,7 @@ def entry_record(
     _timeline(record, entry, started, status, maintenance, today)
     updates, body = _updates(record, entry, maintenance, today)
     impact = IMPACTS.get(_text(entry, "impact"))
-    public = {"title": title, "summary": _summary(entry, updates) or title, "components": components}
+    public: dict[str, object] = {"title": title, "summary": _summary(entry, updates) or title, "components": components}
     if impact:
         public["impact"] = impact
     if updates:
