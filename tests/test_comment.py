@@ -451,3 +451,13 @@ def test_pr_summary_outside_a_repository_exits_2(tmp_path, monkeypatch):
     result = run("pr-summary", "--base", "main")
     assert result.exit_code == 2
     assert "is not in a git repository" in result.output
+
+
+def test_public_text_that_holds_html_reads_as_the_site_shows_it_never_as_tags():
+    public = (
+        "public:\n  title: Slow checkout\n  summary: '<p>Checkout was <strong>slow</strong> &amp; failing:</p>"
+        "<ul><li>payments</li></ul>'\n  components: [Checkout]\n---\n\n## Summary"
+    )
+    text = render_pr_summary([changed(VALID, VALID.replace("---\n\n## Summary", public, 1))])
+    assert "> Checkout was slow & failing:\n>\n> \\- payments\n" in text  # md_text escapes the dash
+    assert "<p>" not in text and "&lt;" not in text and "<strong>" not in text

@@ -14,6 +14,7 @@ from ..checks.checklist import checklist_results
 from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
+from ..status_site.html_text import as_text
 from ..status_site.public import PublicView, impact_window
 from .changes import ChangedPostmortem
 from .diff import ActionItemChange, FieldChange, FrontMatterDiff, RootCauseChange
@@ -239,8 +240,8 @@ def public_lines(public: PublicView) -> list[str]:
     """The public part as quoted text: title, the summary's paragraphs, what we are changing, components,
     impact and window, and the updates, newest first."""
 
-    def paragraphs(text: str) -> list[str]:
-        return [md_text(" ".join(p.split())) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    def paragraphs(text: str) -> list[str]:  # text that holds HTML as the site shows it (`html_text.as_text`)
+        return [md_text(" ".join(p.split())) for p in re.split(r"\n\s*\n", as_text(text)) if p.strip()]
 
     updates = [
         f"{md_text(u.status)} ({utc_minute(u.at) if u.at else NONE}): {' '.join(paragraphs(u.body))}"
