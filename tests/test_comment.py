@@ -459,5 +459,5 @@ def test_public_text_that_holds_html_reads_as_the_site_shows_it_never_as_tags():
         "<ul><li>payments</li></ul>'\n  components: [Checkout]\n---\n\n## Summary"
     )
     text = render_pr_summary([changed(VALID, VALID.replace("---\n\n## Summary", public, 1))])
-    assert "> Checkout was slow & failing:\n>\n> \\- payments\n" in text  # md_text escapes the dash
+    assert "> Checkout was slow \\& failing:\n>\n> \\- payments\n" in text  # md_text escapes & and -
     assert "<p>" not in text and "&lt;" not in text and "<strong>" not in text
