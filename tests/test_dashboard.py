@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mkdocs_postmortems.build import JS
-from mkdocs_postmortems.kb_site.dashboard import fill_dashboard
+from mkdocs_postmortems.kb_site.dashboard import fill_dashboard, live_records
 from mkdocs_postmortems.kb_site.urls import DASHBOARD_MARKER
+from mkdocs_postmortems.model import Postmortem
 from site_support import build_site, make_site, postmortem, run_cli
 
 PM = "2024-03-14-checkout-latency"
@@ -83,3 +85,30 @@ def test_only_a_marker_on_its_own_line_outside_code_places_the_dashboard():
     placed = f"# Home\n\n{DASHBOARD_MARKER}\n\nMore."
     assert has_dashboard(placed)
     assert fill_dashboard(placed, "<div>\n\nx</div>") == "# Home\n\n\n<div>\nx</div>\n\n\nMore."
+
+
+def test_the_banner_lists_what_is_live_incidents_first_worst_first_and_no_scheduled_maintenance():
+    """`live_records`: each incident not over and each maintenance in progress at the build's time (`moments.py`)."""
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+
+    def record(pm_id: str, severity: str = "SEV2", kind: str = "incident", **times) -> Postmortem:
+        started = times.pop("started", now - timedelta(hours=2))
+        return Postmortem(pm_id, f"{pm_id}.md", pm_id, "ongoing", severity, (), started, kind=kind, **times)
+
+    found = live_records(
+        [
+            record("sev2"),
+            record("sev1", "SEV1"),
+            record("over", resolved=now - timedelta(hours=1)),
+            record("work", "", "maintenance", resolved=now + timedelta(hours=1)),
+            record("planned", "", "maintenance", started=now + timedelta(days=3), resolved=now + timedelta(days=4)),
+        ],
+        ("SEV1", "SEV2", "SEV3"),
+        now,
+    )
+    assert [(pm.id, state.phase) for pm, state in found] == [
+        ("sev1", "ongoing"),
+        ("sev2", "ongoing"),
+        ("work", "in_progress"),
+    ]
+    assert found[0][1].summary == "not over: ongoing since 2026-12-07 10:00 UTC"

@@ -111,9 +111,9 @@ def test_the_public_view_is_the_allowlist_only(tmp_path):
     (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
     [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
     assert public_text(public_view(pm, make_policy())) == (
-        "Title: Slow checkout\nComponents: Checkout\nImpact: major, 2024-03-14 09:50 UTC – 2024-03-14 11:00 UTC\n"
+        "Title: Slow checkout\nComponents: Checkout\nImpact: major, 2024-03-14 09:50 UTC – 2024-03-14 10:30 UTC\n"
         "Summary:\n  Checkout was slow.\nUpdates: none posted"
-    )  # nothing was posted, so nothing is made up
+    )  # nothing was posted, so nothing is made up; the window ends at `mitigated`, not `resolved`
     for internal in ("alice", "bob", "team-checkout", "connection pool", "Size the pool"):
         assert internal not in public_text(public_view(pm, make_policy()))
 
@@ -198,7 +198,7 @@ def test_a_revision_moves_the_incidents_update_time_forward(tmp_path):
     text = VALID.replace("---\n\n## Summary", block + "\n## Summary", 1)
     (tmp_path / "2024-03-14-example.md").write_text(text, encoding="utf-8")
     [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems
-    assert public_view(pm, make_policy()).updated.isoformat() == "2024-03-14T11:00:00+00:00"  # resolved
+    assert public_view(pm, make_policy()).updated.isoformat() == "2024-03-14T10:30:00+00:00"  # ended: mitigated
     revised = text.replace("  components: [Checkout]\n", "  components: [Checkout]\n  revised: 2024-03-20T08:00:00Z\n")
     (tmp_path / "2024-03-14-example.md").write_text(revised, encoding="utf-8")
     [pm] = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path).postmortems

@@ -210,11 +210,12 @@ VECTORS = (TITLE, SUMMARY, CHANGES, *BODIES, ONGOING, ONGOING_BODY)
 
 
 def _postmortem(title: str, public: dict, started: datetime, resolved: bool) -> str:
-    """A published postmortem with `public`; with `resolved`, one the checks find nothing wrong with."""
+    """A published postmortem with `public` that the checks find nothing wrong with; without `resolved`, a live record
+    (`ongoing`): a published postmortem is over, whatever its times say (`moments.py`)."""
     moment = lambda minutes: started + timedelta(minutes=minutes)  # noqa: E731
     values = {
         "title": title,
-        "status": "published",
+        "status": "published" if resolved else "ongoing",
         "severity": "SEV3",
         "services": ["checkout", "payments"],
         "authors": ["alice"],
@@ -323,10 +324,9 @@ def hostile(browser, tmp_path_factory):
     )
 
     site, diagnostics = build_public(root, strict=False)
-    # The leak gate found nothing: the vectors are neither people, tickets, hosts nor internal services. The one
-    # finding is the open incident's missing timestamps, which a published postmortem needs.
+    # The leak gate found nothing: the vectors are neither people, tickets, hosts nor internal services.
     found = {(Path(d.path).name, d.code) for d in diagnostics if d.level.name in ("ERROR", "WARNING")}
-    assert found == {(f"{ongoing_start:%Y-%m-%d}-payments-failing.md", "timestamp-missing")}, found
+    assert found == set(), found
     with StaticServer(site) as server:
         server.site = site
         yield server

@@ -51,3 +51,35 @@ def test_a_policy_level_applies_to_a_reading_rule_too(tmp_path):
     policy = make_policy(rule_levels={"invalid-value": Level.WARNING})
     kb = load_knowledge_base(tmp_path, policy, today=TODAY, base=tmp_path)
     assert {d.level for d in kb.diagnostics if d.code == "invalid-value"} == {Level.WARNING}
+
+
+@pytest.mark.parametrize(
+    ("line", "cut"),
+    [
+        ("    summary: SEV2 declared in #incidents; three hubs.", ("`SEV2 declared in`", 31)),
+        ("    summary: Tracked in #123", ("`Tracked in`", 25)),
+        ("    summary: Declared.   #incidents", ("`Declared.`", 26)),
+        ("    summary: Declared in the channel. # a comment written as one", None),
+        ('    summary: "SEV2 declared in #incidents"', None),
+        ("    summary: Declared in#incidents", None),  # no blank before `#`: part of the value, nothing is cut
+        ("    summary: |\n      SEV2 declared in #incidents", None),  # a block scalar keeps `#`
+    ],
+)
+def test_a_value_cut_by_a_comment_is_a_warning_and_a_comment_written_as_one_is_not(line, cut, tmp_path):
+    """`yaml-comment-cut`: YAML reads ` #` as the start of a comment, so `SEV2 declared in #incidents` keeps only
+    `SEV2 declared in`; a `#` followed by a word reads as a cut value, a `# ` as a comment meant as one."""
+    post = "communications:\n  - audience: internal\n    channel: slack\n    at: 2024-03-14T10:00:00Z\n" + line + "\n"
+    text = VALID.replace("---\n\n## Summary", post + "---\n\n## Summary", 1).replace(
+        "status: published\n", "status: published   # draft -> in-review -> published\n"
+    )
+    (tmp_path / NAME).write_text(text, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path, make_policy(), today=TODAY, base=tmp_path)
+    found = [d for d in kb.diagnostics if d.code == "yaml-comment-cut"]
+    if cut is None:
+        assert found == []
+        return
+    (diagnostic,) = found
+    line_number = text.split("\n").index(line) + 1
+    assert (diagnostic.line, diagnostic.col, diagnostic.level) == (line_number, cut[1], Level.WARNING)
+    assert cut[0] in diagnostic.message and "#" in diagnostic.message
+    assert diagnostic.hint.startswith("quote the value")

@@ -18,6 +18,7 @@ from .kb_site.indexes import ActionItemEntry
 from .kb_site.stats import Distribution
 from .kb_site.urls import ACTION_ITEMS, ROOT_CAUSES, SiteMap
 from .model import Postmortem
+from .moments import State, Timed, build_moment, span_text, state_of
 from .status_site.html_text import as_html, as_inline_html
 from .status_site.uptime import percent_text
 
@@ -156,6 +157,7 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         day=format_day,
         public_html=as_html,
         public_inline=public_inline,
+        state=record_state,
     )
     return env
 
@@ -188,15 +190,15 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def format_duration(span: timedelta | None) -> str:
-    """`1 h 12 min`, `3 d 4 h`, `45 min`; empty when unknown or negative (a data error, reported elsewhere)."""
-    if span is None or span < timedelta(0):
-        return ""
-    minutes = int(span.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    """`1 h 12 min`, `3 d 4 h`, `45 min`; empty when unknown or negative (`moments.span_text`). A duration of a record
+    that may not be over is its state's (`|state`), which says so."""
+    return span_text(span)
+
+
+def record_state(record: Postmortem | Timed, now: datetime | None = None) -> State:
+    """`{{ pm|state }}`: what a postmortem or a public view is at the build's time (`moments.state_of`): its `label`,
+    `status`, `over`, `ended_text`, `duration_text`, `summary`. `now` defaults to the build's (`build_moment`)."""
+    return state_of(record, build_moment() if now is None else now)
 
 
 def severity_badge(severity: str) -> markupsafe.Markup:

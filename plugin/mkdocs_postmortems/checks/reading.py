@@ -34,6 +34,11 @@ for code, level, summary in (
     ("wrong-type", E, "A value of the wrong type."),
     ("invalid-value", E, "A value outside its configured set."),
     ("timestamp-offset", E, "A timestamp without an explicit UTC offset."),
+    (
+        "yaml-comment-cut",
+        W,
+        "An unquoted value followed on its line by ` #` and a word (`#incidents`), which YAML cuts off as a comment.",
+    ),
     ("timestamp-range", E, "A timestamp that falls outside years 1 to 9999 once converted to UTC."),
     ("too-many-problems", E, "More than 100 problems in one file; the first 100 are listed."),
     ("foreign-format", W, "The front matter is another tool's: cState, Statuspage, or a Hugo, Jekyll or Astro page."),

@@ -6,9 +6,12 @@ it on each page's Markdown and `postmortems generate` on each user page it copie
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from ..knowledge import KnowledgeBase
+from ..model import Postmortem
+from ..moments import SCHEDULED, build_moment, state_of
 from ..parsing.markdown import code_lines
 from .indexes import Indexes, quarter_of
 from .metrics import minutes
@@ -48,15 +51,31 @@ def _previous_quarter(quarter: str) -> str:
     return f"{year - 1:04d}-Q4" if number == 1 else f"{year:04d}-Q{number - 1}"
 
 
-def dashboard_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
-    """Latest incidents, postmortems awaiting review (and those overdue for publication; an imported record awaits
-    none, see `review_state`), overdue action items by owner, and this quarter (of the build date) against the
-    last."""
+def live_records(postmortems: Iterable[Postmortem], severities: Sequence[str], now: datetime) -> list[tuple]:
+    """What is happening at the build's time `now`, for the dashboard's banner: each incident not over and each
+    maintenance in progress (`moments.state_of`), as (postmortem, state), incidents first, the worst severity
+    first, then the oldest."""
+    found = []
+    for pm in postmortems:
+        state = state_of(pm, now)
+        if state.live and state.phase != SCHEDULED:
+            rank = severities.index(pm.severity) if pm.severity in severities else len(severities)
+            started = pm.started.timestamp() if pm.started else 0.0
+            found.append(((pm.is_maintenance, rank, started, pm.id), pm, state))
+    return [(pm, state) for _, pm, state in sorted(found, key=lambda row: row[0])]
+
+
+def dashboard_context(kb: KnowledgeBase, indexes: Indexes, now: datetime | None = None) -> dict:
+    """What is live at the build's time `now` (default `moments.build_moment` of `kb.today`: an ongoing incident,
+    a maintenance in progress), the latest incidents, postmortems awaiting review (and those overdue for
+    publication; an imported record awaits none, nor a record not over, see `review_state`), overdue action items
+    by owner, and this quarter (of the build date) against the last."""
     today: date = kb.today
+    now = build_moment(today) if now is None else now
     incidents = [pm for pm in indexes.postmortems if not pm.is_maintenance]
     waiting = []
     for pm in indexes.postmortems:
-        review = review_state(pm, kb)
+        review = review_state(pm, kb, now)
         if review is not None:
             waiting.append((pm, review))
     waiting.sort(key=lambda row: (not row[1]["overdue"], row[1]["due"] or date.max, row[0].id))
@@ -79,6 +98,7 @@ def dashboard_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
             }
         )
     return {
+        "live": live_records(indexes.postmortems, kb.policy.severities, now),
         "latest": incidents[:LATEST],
         "waiting": waiting,
         "overdue_owners": sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0].casefold())),

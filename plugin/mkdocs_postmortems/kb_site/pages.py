@@ -3,6 +3,8 @@ and context. `build.py` turns them into a site's pages."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import markupsafe
 
 from ..checks.communications import communications_owed
@@ -10,11 +12,23 @@ from ..checks.review import add_business_days
 from ..diagnostics import Level
 from ..knowledge import KnowledgeBase
 from ..model import Postmortem
-from ..policy import AUDIENCES, IMPORTED, PUBLISHED, ROOT_CAUSE_KINDS
+from ..moments import build_moment, state_of
+from ..policy import AUDIENCES, IMPORTED, LIVE, PUBLISHED, ROOT_CAUSE_KINDS
 from ..render import PageSpec, problems_of
 from . import charts
-from .indexes import Indexes, cause_pairs
-from .metrics import minutes, monthly_counts, quarterly_response, response_times
+from .indexes import (
+    BY_IMPACT,
+    BY_OVERDUE,
+    OVERDUE_FIRST,
+    URGENCY,
+    Indexes,
+    cause_pairs,
+    overdue_first,
+    owners_by_overdue,
+    services_by_impact,
+)
+from .metrics import minutes, monthly_counts, quarterly_response, quarterly_series, response_times
+from .reviews import review_pages
 from .stats import SMALL_SAMPLE
 from .urls import (
     ACTION_ITEMS,
@@ -29,8 +43,15 @@ from .urls import (
     SiteMap,
 )
 
-PAGE_ROWS = 200  # rows of one table per page: a longer list is split into pages, so no page grows with the history
-RECURRING_SHOWN = 10  # incidents named per recurring cause on the root causes page; the rest on the category's page
+PAGE_ROWS = (
+    200  # postmortems (a line each) per page: a longer list is split into pages, so no page grows with the history
+)
+ITEM_ROWS = 50  # action items per page: an item's row holds its title, ID, `done_when` and incident on several lines
+CAUSE_ROWS = 100  # root causes, and incidents on the communications page, per page
+SHOWN = 20  # rows an overview page (/action-items/, /root-causes/, a service's) shows of a list whose whole it links
+TOP = 5  # entries of a page's opening summary: the most recurring causes, the owners with most overdue items
+REVIEW_LABELS = {"draft": "draft", "in-review": "in review"}  # a review banner's words for a lifecycle state
+RECURRING_SHOWN = 10  # incidents named per recurring cause; every one is on the service's filter page
 
 
 def paged(uri: str, rows: list, limit: int | None = None) -> list[tuple[str, list]]:
@@ -126,12 +147,18 @@ def knowledge_base_pages(
     homes = {} if homes is None else homes
     pages += _root_causes_pages(indexes, site)
     pages += _action_items_pages(kb, indexes, site, homes)
+    ranked = services_by_impact(indexes.services)
     pages += [
-        PageSpec(SERVICES, "Services", "services", {"indexes": indexes}),
+        PageSpec(
+            SERVICES,
+            "Services",
+            "services",
+            {"indexes": indexes, "ranked": ranked, "top": ranked[:TOP], "order": BY_IMPACT},
+        ),
         PageSpec(METRICS, "Metrics", "metrics", _metrics_context(kb, indexes)),
     ]
     communications = _communications_context(kb, indexes)
-    chunks = paged(COMMUNICATIONS, communications["rows"])
+    chunks = paged(COMMUNICATIONS, communications["rows"], CAUSE_ROWS)
     pages += [
         PageSpec(
             uri,
@@ -146,17 +173,25 @@ def knowledge_base_pages(
             site.service(service.name),
             f"Service: {service.name}",
             "service",
-            {"service": service, "site_services": SERVICES, "limit": PAGE_ROWS},
+            {
+                "service": service,
+                "site_services": SERVICES,
+                "limit": SHOWN,
+                "recurring_shown": RECURRING_SHOWN,
+                "order": URGENCY,
+            },
         )
         for service in indexes.services
     ]
+    pages += review_pages(kb, indexes)
     return pages
 
 
 def _root_causes_pages(indexes: Indexes, site: SiteMap) -> list[PageSpec]:
-    """`/root-causes/`, and when its causes outnumber `PAGE_ROWS`, a page (or pages) per category for them."""
+    """`/root-causes/`, which opens with the causes that recur most; past `CAUSE_ROWS` causes in all, each category's
+    causes move to a page (or pages) of their own, which opens with the services it recurs on."""
     total = sum(c.count for c in indexes.categories)
-    split = total > PAGE_ROWS
+    split = total > CAUSE_ROWS
     pages, category_pages = [], {}
     for category in indexes.categories:
         entries = sorted(
@@ -168,15 +203,23 @@ def _root_causes_pages(indexes: Indexes, site: SiteMap) -> list[PageSpec]:
         )
         if not split or not entries:
             continue
-        chunks = paged(site.category(category.name), entries)
+        chunks = paged(site.category(category.name), entries, CAUSE_ROWS)
         category_pages[category.name] = chunks[0][0]
         title = f"Root causes: {category.name}"
+        recurring = [r for r in indexes.recurring if r.category == category.name]
         pages += [
             PageSpec(
                 uri,
                 title if at == 0 else f"{title}, page {at + 1}",
                 "category",
-                {"category": category, "entries": rows, "pager": pager(chunks, at), "root_causes": ROOT_CAUSES},
+                {
+                    "category": category,
+                    "entries": rows,
+                    "pager": pager(chunks, at),
+                    "root_causes": ROOT_CAUSES,
+                    "recurring": recurring[:TOP] if at == 0 else [],
+                    "recurring_count": len(recurring),
+                },
             )
             for at, (uri, rows) in enumerate(chunks)
         ]
@@ -190,17 +233,15 @@ def _root_causes_pages(indexes: Indexes, site: SiteMap) -> list[PageSpec]:
             "total_causes": total,
             "category_pages": category_pages,
             "recurring_shown": RECURRING_SHOWN,
-            "recurred": indexes.recurred_after_fix[:PAGE_ROWS],
+            "top": indexes.recurring[:TOP],
+            "recurring": indexes.recurring[:SHOWN],
+            "recurred": indexes.recurred_after_fix[:SHOWN],
             "trend_chart": markupsafe.Markup(
                 charts.trend_chart(
                     "pm-trend-chart",
-                    "Incidents per quarter with a root cause of each category",
-                    indexes.quarters[::-1],
-                    [
-                        (c.name, indexes.quarterly[c.name][::-1])
-                        for c in indexes.categories
-                        if any(indexes.quarterly[c.name])
-                    ],
+                    "Incidents per quarter with a root cause of each category, newest first",
+                    indexes.quarters,
+                    [(c.name, indexes.quarterly[c.name]) for c in indexes.categories if any(indexes.quarterly[c.name])],
                 )
             ),
         },
@@ -209,14 +250,17 @@ def _root_causes_pages(indexes: Indexes, site: SiteMap) -> list[PageSpec]:
 
 
 def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, homes: dict[str, str]) -> list[PageSpec]:
-    """`/action-items/` shows what needs attention; past `PAGE_ROWS` items per list, the open items live on their
-    owners' pages and the closed ones on a page per year of their incident (each paged), so no page grows with
-    the history. Every owner has a page, which the owner's name links to."""
+    """`/action-items/` opens with the counts and the owners with most overdue items, then shows what needs attention:
+    the `SHOWN` most urgent overdue and open items. Past `SHOWN` open items, the open items live on their owners'
+    pages (overdue first) and, past `ITEM_ROWS` closed ones, the closed ones on a page per year of their incident,
+    each paged by `ITEM_ROWS`, so no page grows with the history. Every owner has a page, which the owner's name
+    links to."""
     context = _action_items_context(kb, indexes)
     pages, owner_pages = [], {}
-    split_open = len(context["open"]) > PAGE_ROWS
+    split_open = len(context["open"]) > SHOWN
     for owner, entries in context["owners"].items():
-        chunks = paged(site.owner(owner), entries)
+        entries = overdue_first(entries)
+        chunks = paged(site.owner(owner), entries, ITEM_ROWS)
         owner_pages[owner] = chunks[0][0]
         for at, (uri, rows) in enumerate(chunks):
             if split_open:
@@ -236,6 +280,7 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
                         "today": kb.today,
                         "count": len(entries),
                         "overdue": sum(1 for e in entries if e.overdue),
+                        "order": OVERDUE_FIRST,
                     },
                 )
             )
@@ -244,7 +289,7 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
     closed_pages: dict[str, list[tuple[str, str, int]]] = {}  # status -> (year, its first page, its items)
     for status, label in (("done", "done"), ("wont_do", "won't do")):
         entries = context[status]
-        if len(entries) <= PAGE_ROWS:
+        if len(entries) <= ITEM_ROWS:
             homes.update((entry.id, ACTION_ITEMS) for entry in entries)
             continue
         years: dict[str, list] = {}
@@ -253,7 +298,7 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
             years.setdefault(str(started.year) if started else "undated", []).append(entry)
         closed_pages[status] = []
         for year in sorted(years, reverse=True):
-            chunks = paged(f"action-items/{status.replace('_', '-')}/{year}.md", years[year])
+            chunks = paged(f"action-items/{status.replace('_', '-')}/{year}.md", years[year], ITEM_ROWS)
             closed_pages[status].append((year, chunks[0][0], len(years[year])))
             for at, (uri, rows) in enumerate(chunks):
                 homes.update((entry.id, uri) for entry in rows)
@@ -273,6 +318,7 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
                         },
                     )
                 )
+    loads = owners_by_overdue(context["open"])
     main = PageSpec(
         ACTION_ITEMS,
         "Action items",
@@ -280,11 +326,14 @@ def _action_items_pages(kb: KnowledgeBase, indexes: Indexes, site: SiteMap, home
         {
             **context,
             "owner_pages": owner_pages,
+            "owner_loads": loads,
+            "most_overdue": [load for load in loads if load.overdue][:TOP],
             "closed_pages": closed_pages,
             "split_open": split_open,
-            "limit": PAGE_ROWS,
-            "shown_overdue": context["overdue"][:PAGE_ROWS],
-            "shown_open": context["open"][:PAGE_ROWS],
+            "limit": SHOWN,
+            "shown_overdue": context["overdue"][:SHOWN],
+            "shown_open": context["open"][:SHOWN],
+            "orders": {"urgency": URGENCY, "owners": BY_OVERDUE, "owner_page": OVERDUE_FIRST},
         },
     )
     return [main, *pages]
@@ -309,8 +358,9 @@ def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, li
     return shown
 
 
-def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict:
-    """What `details.html` shows after a postmortem's body, with its action items' state as of the build. `related`
+def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: datetime | None = None) -> dict:
+    """What a postmortem's page shows around its body (`header.html`, `details.html`): its `state` at the build's
+    time `now` (default `moments.build_moment` of `kb.today`), its action items' state as of the build. `related`
     is one list: every postmortem it names, that names it, or is similar to it, once, with the reasons."""
     related: dict[str, dict] = {}
 
@@ -328,6 +378,7 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict
         add(other.id, "similar", "similar: same " + "; ".join(f"{service}, {category}" for service, category in shared))
     return {
         "pm": pm,
+        "state": state_of(pm, build_moment(kb.today) if now is None else now),
         "by_id": kb.by_id,
         "items": indexes.items_by_postmortem.get(pm.id, []),
         "backlinks": indexes.backlinks.get(pm.id, []),
@@ -336,17 +387,26 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes) -> dict
     }
 
 
-def review_state(pm: Postmortem, kb: KnowledgeBase) -> dict | None:
-    """For a postmortem not yet published: its state, the day it is due for publication (the severity's business
-    days after `resolved`), whether that has passed, and what its checks say is missing. None once published, and
-    for an imported record: history that awaits no review (its page says so) until a person sets it `draft`."""
+def review_state(pm: Postmortem, kb: KnowledgeBase, now: datetime | None = None) -> dict | None:
+    """For a postmortem not yet published: its state (`label`: `draft`, `in review`, or for a live record that is
+    over, that its postmortem is not started), the day it is due for publication (the severity's business days
+    after `resolved`), whether that has passed, and what its checks say is missing. None once published, for an
+    imported record (history that awaits no review, as its page says, until a person sets it `draft`), and for a
+    record that is not over at the build's time `now` (`moments.state_of`): a live incident or a maintenance not yet
+    completed awaits no review while it happens."""
     if pm.status in (PUBLISHED, IMPORTED):
+        return None
+    state = state_of(pm, build_moment(kb.today) if now is None else now)
+    if state.live:
         return None
     days = kb.policy.publish_within_business_days.get(pm.severity)
     due = add_business_days(pm.resolved.date(), days) if days is not None and pm.resolved else None
     missing = [d for d in problems_of(kb.diagnostics_by_path().get(pm.path, ())) if d.code != "publish-overdue"]
     return {
         "status": pm.status,
+        "label": REVIEW_LABELS.get(pm.status, pm.status)
+        if pm.status != LIVE
+        else f"{state.label}, postmortem not started",
         "due": due,
         "overdue": due is not None and kb.today > due,
         "days_late": (kb.today - due).days if due else 0,
@@ -435,26 +495,15 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
     resolve = [(s.name, median) for s in services if (median := s.time_to_resolve.median) is not None]
     count = len(incidents)
     quarterly = quarterly_response(incidents, kb.policy.severities, indexes.quarters)
-    oldest_first = indexes.quarters[::-1]
-    severities = [s for s in kb.policy.severities if any(row[1] == s for row in quarterly)]
-
-    def line(severity: str, measure: int, attribute: str) -> list:
-        found = {row[0]: getattr(row[measure], attribute) for row in quarterly if row[1] == severity}
-        return [found.get(quarter) for quarter in oldest_first]
-
     return {
         "quarterly": quarterly,
         "quarterly_charts": [
             markupsafe.Markup(
-                charts.quarterly_lines_chart(
+                charts.small_multiples_chart(
                     f"pm-quarterly-{name}",
-                    f"{label} per quarter, by severity: median and p90",
-                    oldest_first,
-                    [
-                        (f"{severity} {statistic}", line(severity, measure, statistic))
-                        for severity in severities
-                        for statistic in ("median", "p90")
-                    ],
+                    f"{label} per quarter, a plot per severity: median and p90, newest quarter first",
+                    indexes.quarters,
+                    quarterly_series(quarterly, indexes.quarters, measure, kb.policy.severities),
                 )
             )
             for name, label, measure in (("detect", "Time to detect", 2), ("resolve", "Time to resolve", 3))
@@ -474,7 +523,10 @@ def _metrics_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         ),
         "monthly_chart": markupsafe.Markup(
             charts.stacked_bar_chart(
-                "pm-incidents-per-month", "Incidents per month, stacked by severity", months, monthly
+                "pm-incidents-per-month",
+                "Incidents per month, stacked by severity, newest month first",
+                months[::-1],
+                [(severity, row[::-1]) for severity, row in monthly],
             )
         ),
         "response_chart": lambda links: markupsafe.Markup(
@@ -525,4 +577,5 @@ def _communications_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         "regulated": [s.name for s in policy.services if s.regulated],
         "days": policy.regulator_report_within_days,
         "owing": sum(1 for _, _, owed in rows if owed),
+        "owing_shown": [(pm, owed) for pm, _, owed in rows if owed][:SHOWN],
     }

@@ -22,6 +22,8 @@ INT_TAG = "tag:yaml.org,2002:int"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP = re.compile(f"^{DATE_PART}{TIME_PART}{OFFSET_PART}?$")  # offset optional, to report it missing
 _DATE = re.compile(DATE_PATTERN)
+# After a plain value on its line: blanks, `#` and no blank: a word YAML took as a comment (`in #incidents`).
+_COMMENT_CUT = re.compile(r"[ \t]+#(?=\S)")
 
 Path = tuple  # a key path such as ("action_items", 0, "due")
 _KEY_PATHS: dict[Path, Path] = {}  # one tuple per key path, shared by every postmortem's positions
@@ -46,6 +48,7 @@ class Reader:
         self.precision: dict[str, str] = {}  # a `moment` field known only to the day, or not at all
         self.missing: dict[int, str] = {}  # index in `diagnostics` of each missing-field -> its dotted key, no indexes
         self.choices: dict[int, tuple[str, ...]] = {}  # id of a schema field -> its allowed values (`choices_of`)
+        self._lines: list[str] | None = None  # `text` by line, split when a value needs it
 
     def at(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
@@ -216,7 +219,35 @@ class Reader:
         if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
             self.report(node, "wrong-type", f"`{name}` must be a single value, not {_describe(node)}")
             return None
+        self.check_comment_cut(node, name)
         return node.value.strip()
+
+    def check_comment_cut(self, node: yaml.ScalarNode, name: str) -> None:
+        """`yaml-comment-cut` where a plain (unquoted) value is followed on its line by ` #` and a word (`#incidents`,
+        `#123`): YAML ends the value there and drops the rest as a comment, which reads as a cut value. A comment
+        written as one, with a space after `#` (`status: draft   # draft -> in-review`), is left alone."""
+        if node.style or not self.text or "#" not in self.text:  # plain: None, or "" from libyaml
+            return
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        line = node.end_mark.line
+        rest = self._lines[line][node.end_mark.column :] if line < len(self._lines) else ""
+        cut = _COMMENT_CUT.match(rest)
+        if cut is None:
+            return
+        comment = rest[cut.end() - 1 :].rstrip()
+        comment = comment if len(comment) <= 24 else comment[:23].rstrip() + "…"
+        column = node.end_mark.column + cut.end()  # of the `#`, from 1
+        self.diagnostics.append(
+            Diagnostic(
+                self.path,
+                line + self.first_line,
+                column,
+                "yaml-comment-cut",
+                f"`{name}` reads `{node.value.strip()}`: YAML took `{comment}` after it as a comment",
+                "quote the value if the rest of the line belongs to it; a comment has a space after `#`",
+            )
+        )
 
     def read_moment(self, node: yaml.Node, field: Field, text: str, name: str) -> datetime | None:
         """A timestamp; a date alone (midnight UTC, known to the day); or `unknown` (it happened, time unknown)."""

@@ -1,7 +1,8 @@
 """What may go public from a postmortem: the allowlist, as a `PublicView`; `leak_gate.py` keeps everything else in.
 
 Only the allowlist leaves the internal knowledge base: the `public` block's title, summary, components,
-impact, updates and "what we are changing", and the impact window (`started` to `resolved`).
+impact, updates and "what we are changing", and the impact window: from `started` to when customers stopped being
+affected (`moments.window`: the last resolved update, else `mitigated`), never the internal resolution time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import datetime
 from ..checks.registry import RULES, Context, Scope, rule
 from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
-from ..model import NO_TIME, Postmortem, PublicUpdate, moment_text
+from ..model import Postmortem, PublicUpdate, moment_text
+from ..moments import is_closed, window
 from ..policy import PUBLIC_IMPACTS, Policy
 from .said import disclosed, goes_public, said_updates
 
@@ -32,7 +34,9 @@ def public_code(name: str) -> str:
 
 @dataclass(frozen=True)
 class PublicView:
-    """Exactly what goes public from one postmortem; `updates` newest first."""
+    """Exactly what goes public from one postmortem; `updates` newest first. Its window is the one customers lived
+    (`moments.window`): `resolved` is when it ended for them, so `moments.phase` says the same of it as of its
+    postmortem."""
 
     id: str
     title: str
@@ -50,8 +54,8 @@ class PublicView:
 
     @property
     def closed(self) -> bool:
-        """Resolved, at a known time or not (`resolved: unknown`)."""
-        return self.resolved is not None or self.precision.get("resolved") == NO_TIME
+        """Ended for customers, at a known time or not (`moments.is_closed`)."""
+        return is_closed(self)
 
     @property
     def window_known(self) -> bool:
@@ -194,6 +198,7 @@ def public_view(pm: Postmortem, policy: Policy, posts_only: bool = False) -> Pub
     title, summary, changes, revised = public.title, public.summary, public.changes, public.revised
     if posts_only:
         title, summary, changes, revised = held_title(pm.kind, public.components), updates[0].body, "", None
+    lived = window(pm, updates)
     return PublicView(
         pm.id,
         title,
@@ -202,10 +207,10 @@ def public_view(pm: Postmortem, policy: Policy, posts_only: bool = False) -> Pub
         impact,
         changes,
         newest_first,
-        pm.started,
-        pm.resolved,
+        lived.started,
+        lived.resolved,
         revised,
         pm.kind,
-        pm.mitigated,
-        dict(pm.precision),
+        lived.mitigated,
+        dict(lived.precision),
     )

@@ -7,9 +7,11 @@ name, a component's of its name, an incident's of its postmortem ID (`PublicView
 `<incident code>/update/<n>`, `n` counting from its oldest update, so adding an update keeps the others' IDs.
 Times are UTC as a UTC Statuspage writes them (`2025-05-16T17:05:00.000Z`). An update's `body` is what
 Statuspage's is, an HTML fragment or plain text: the sanitised HTML of a text that is markup (a Statuspage import's,
-`html_text.api_body`), any other text as written. An incident is unresolved until it
-is resolved (`PublicView.closed`). A maintenance's status is judged against the build date (`today`, given):
-nothing here reads the clock, so the same records and date always give the same files.
+`html_text.api_body`), any other text as written. An incident is unresolved until it is over for customers, and its
+`resolved_at` is when they stopped being affected (the last resolved update, else `mitigated`: `moments.window`),
+never the internal resolution time. A maintenance's status is judged against the build's date and time (`today`,
+`now`, given) by `moments.phase`: nothing here reads the clock, so the same records and date always give the same
+files.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from ..dates import in_utc
+from ..moments import RESOLVED, phase
 from .html_text import api_body
 from .public import COMPONENT_STATUS, PublicView, by_kind, public_code
 from .uptime import OPERATIONAL, STATUS_ORDER
@@ -76,9 +79,10 @@ def component_statuses(incidents: Sequence[PublicView], components: Sequence[str
 
 
 def incident_status(view: PublicView) -> str:
-    """`resolved` once resolved, else its newest update's status (`investigating` without an open one)."""
-    if view.closed:
-        return "resolved"
+    """`resolved` once over for customers (`moments.phase`), else its newest update's status (`investigating`
+    without an open one)."""
+    if phase(view) == RESOLVED:
+        return RESOLVED
     newest = view.updates[0].status if view.updates else ""
     return newest if newest in OPEN_STATUSES else "investigating"
 
@@ -185,26 +189,11 @@ def _incident(
 
 
 def maintenance_status(view: PublicView, today: date, now: datetime | None = None) -> str:
-    """Statuspage's status of a maintenance: with the build's time `now`, scheduled before `started`, in progress
-    from it, verifying from `mitigated` (the work done), completed from `resolved`; by `today` alone (a window
-    known only to the day), scheduled before its start's day, in progress from then, verifying from the day of
-    `mitigated`, completed after the day of `resolved`."""
-
-    def reached(name: str) -> bool:
-        moment = getattr(view, name)
-        if moment is None:
-            return False
-        if now is not None and name not in view.precision:
-            return moment <= now
-        return moment.date() <= today if name != "resolved" else moment.date() < today
-
-    if view.closed and (view.resolved is None or reached("resolved")):
-        return "completed"
-    if reached("mitigated"):
-        return "verifying"
-    if reached("started"):
-        return "in_progress"
-    return "scheduled"
+    """Statuspage's status of a maintenance, as `moments.phase` judges it: with the build's time `now`, scheduled
+    before `started`, in progress from it, verifying from `mitigated` (the work done), completed from `resolved`; by
+    `today` alone (a window known only to the day), scheduled before its start's day, in progress from then,
+    verifying from the day of `mitigated`, completed after the day of `resolved`."""
+    return phase(view, now, today)
 
 
 def _maintenance(
