@@ -89,6 +89,7 @@ TESTED_ELSEWHERE = {
     "public-withheld",  # in test_data_errors.py
     "date-implausible",  # in test_long_histories.py
     "foreign-format",  # in test_formats.py
+    "action-item-drift",  # by `postmortems sync`, against a tracker, in test_drift.py and test_sync.py
     # links, pipes, folders and merges, in test_files.py
     "not-regular-file",
     "link-outside",

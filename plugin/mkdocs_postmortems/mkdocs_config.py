@@ -32,9 +32,11 @@ from .policy import (
     DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS,
     DEFAULT_SECTION_ALIASES,
     MAX_UPTIME_DAYS,
+    TRACKER_KINDS,
     Category,
     Policy,
     Service,
+    Tracker,
     Webhook,
     with_own_domains,
 )
@@ -142,6 +144,16 @@ def _one_address(value, options) -> str | None:
     return None
 
 
+def _usable_trackers(value, options) -> str | None:
+    from .trackers import tracker_problem  # only for a configuration that has trackers: `check` starts without HTTP
+
+    for index, tracker in enumerate(value):
+        problem = tracker_problem(Tracker(**tracker))
+        if problem:
+            return f"entry {index + 1} ({tracker['kind']}): {problem}"
+    return None
+
+
 def _at_least_one(value, options) -> str | None:
     return None if value >= 1 else f"is {value}; it must be at least 1"
 
@@ -210,6 +222,33 @@ def _ranked(days: tuple[int, ...]) -> str:
 
 def _levels(levels: Mapping[str, str]) -> dict[str, Level]:
     return {code: Level(level) for code, level in levels.items()}
+
+
+def _public_components(value, options) -> str | None:
+    """The keys must be components of the service catalog (`services.component`)."""
+    components = {service["component"] for service in options["services"] if service["component"]}
+    stray = sorted(set(value) - components)
+    if stray:
+        known = ", ".join(sorted(components)) or "none: give a service a `component`"
+        return f"names components not in `services.component`: {', '.join(stray)} (the components: {known})"
+    return None
+
+
+def _percentages(value, options) -> str | None:
+    wrong = [f"{name}: {percent}" for name, percent in value.items() if not 0 < percent <= 100]
+    return f"must be percentages above 0 and at most 100, not {'; '.join(wrong)}" if wrong else None
+
+
+class _Number(c.Type):
+    """A number: YAML reads `99.9` as a float and `100` as an integer; both are the float they say, never `true`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(float, **kwargs)
+
+    def run_validation(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        return super().run_validation(value)
 
 
 class _Level(c.Choice):
@@ -374,6 +413,41 @@ class _Webhook(_Options, value=Webhook):
     )
 
 
+class _Tracker(_Options, value=Tracker):
+    kind = option(
+        c.Choice(TRACKER_KINDS), "`github` (GitHub or GitHub Enterprise), `gitlab` or `jira` (Cloud or Data Center)."
+    )
+    links = option(
+        c.Type(str),
+        "The start of the action-item `link`s that are its tickets: `https://github.com/`, "
+        "`https://gitlab.example.com/`, `https://example.atlassian.net/browse/`.",
+    )
+    api = option(
+        c.Optional(c.Type(str)),
+        "The base of its REST API. Default: `https://api.github.com` for github.com, else `/api/v3` (GitHub "
+        "Enterprise), `/api/v4` (GitLab) or `/rest/api/3` (Jira Cloud) on the host of `links`; Jira Data Center: "
+        "`https://jira.example.com/rest/api/2`.",
+        shown="by `kind`, on the host of `links`",
+    )
+    token_env = option(
+        c.Optional(c.Type(str)),
+        "The environment variable that holds the API token, which is never written anywhere; none: read without one "
+        "(public GitHub repositories only).",
+    )
+    user_env = option(
+        c.Optional(c.Type(str)),
+        "Jira Cloud: the environment variable that holds the e-mail of the token's account (Basic authentication); "
+        "none: the token is sent as a bearer token (Jira Data Center's personal access tokens).",
+    )
+    create_in = option(
+        c.Optional(c.Type(str)),
+        "Where `postmortems sync --create` opens tickets: `owner/repo` (GitHub), the project's path `group/project` "
+        "(GitLab), a project key `OPS` (Jira). None: it opens none here.",
+    )
+    label = option(c.Type(str), "The label of the tickets `--create` opens, by which it finds those it opened before.")
+    issue_type = option(c.Type(str), "Jira: the issue type of the tickets `--create` opens.")
+
+
 class _StatusPage(_Options, value=Policy):
     public_site = option(
         c.Type(bool),
@@ -391,6 +465,14 @@ class _StatusPage(_Options, value=Policy):
         "Where [`postmortems notify`]"
         "(publishing.md#notifying-subscribers-postmortems-notify) sends the updates a deploy adds.",
         checks=(_one_address,),
+    )
+    targets = option(
+        c.DictOfItems(_Number()),
+        "The availability each public component should reach, in percent (`{Checkout: 99.9}`): the "
+        "[period reviews](reviews.md) show each component's availability over the period against it. Each key must "
+        "be a `services.component`.",
+        keys="component",
+        checks=(_public_components, _percentages),
     )
 
 
@@ -496,6 +578,12 @@ class PostmortemsConfig(_Options, value=Policy):
         c.SubConfig(_StatusPage), "The public status site and its notifications (see [status page](#status-page))."
     )
     views = option(c.SubConfig(_Views), "How much of a [long history](#long-histories) the cross-incident pages show.")
+    trackers = option(
+        c.ListOfItems(c.SubConfig(_Tracker)),
+        "The ticket trackers whose tickets [`postmortems sync`](trackers.md) compares with the action items. A build "
+        "never reads them.",
+        checks=(_usable_trackers,),
+    )
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""

@@ -34,6 +34,7 @@ class ActionItem:
     link: str = ""
     reason: str = ""
     closed: date | None = None
+    synced: date | None = None  # the day `postmortems sync --write` last read its ticket
 
     @property
     def is_open(self) -> bool:
@@ -373,6 +374,7 @@ def postmortem_from_values(
                 link=ai.get("link", ""),
                 reason=ai.get("reason", ""),
                 closed=ai.get("closed"),
+                synced=ai.get("synced"),
             )
             for ai in values.get("action_items", ())
         ),

@@ -269,6 +269,27 @@ class Webhook:
     secret_env: str | None = None
 
 
+TRACKER_KINDS = ("github", "gitlab", "jira")
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """Where `postmortems sync` reads the tickets of action items: the action-item links that start with `links` are
+    tickets of this `kind` (github, gitlab or jira), read through the REST API at `api` (default: by kind, from
+    `links`) with the token in the environment variable `token_env` (Jira Cloud: and the account's e-mail in
+    `user_env`). `sync --create` opens tickets in `create_in` (`owner/repo`, a GitLab project's path, a Jira project
+    key), labelled `label` (Jira: of type `issue_type`)."""
+
+    kind: str
+    links: str
+    api: str | None = None
+    token_env: str | None = None
+    user_env: str | None = None
+    create_in: str | None = None
+    label: str = "postmortem"
+    issue_type: str = "Task"
+
+
 @dataclass(frozen=True)
 class Category:
     """A root-cause category of the taxonomy."""
@@ -320,6 +341,8 @@ class Policy:
     history_page_size: int = 25  # public incidents per history page
     uptime_days: int = 90  # days of uptime bars per component, at most MAX_UPTIME_DAYS
     webhooks: tuple[Webhook, ...] = ()  # where `postmortems notify` sends new public updates
+    trackers: tuple[Tracker, ...] = ()  # where `postmortems sync` reads action items' tickets
+    targets: Mapping[str, float] = field(default_factory=dict)  # availability target in percent per public component
     trend_quarters: int = 8  # views: quarters in the root causes' trend table, newest first
     chart_months: int = 24  # views: months in the metrics page's chart and table
     facet_limit: int = 20  # views: filter values shown per dimension; the rest on its "all" page

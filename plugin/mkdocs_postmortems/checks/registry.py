@@ -12,10 +12,11 @@ adding a rule touches its module, its fixture and its line of docs.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import Any
 
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
@@ -36,13 +37,22 @@ class Scope(str, Enum):
 
 
 class Context:
-    """What a rule may look at besides the postmortems: the policy, the date to judge deadlines by, and the IDs
-    of every Markdown file of the folder (a `related` ID may name a file that failed to parse)."""
+    """What a rule may look at besides the postmortems: the policy, the date to judge deadlines by, the IDs of every
+    Markdown file of the folder (a `related` ID may name a file that failed to parse), and the tickets action items
+    link to, as `postmortems sync` read them (link -> `drift.Ticket`; none in a build, which never reads a tracker)."""
 
-    def __init__(self, policy: Policy, today: date, ids: Iterable[str] = (), memo: dict | None = None):
+    def __init__(
+        self,
+        policy: Policy,
+        today: date,
+        ids: Iterable[str] = (),
+        memo: dict | None = None,
+        tickets: Mapping[str, Any] | None = None,
+    ):
         self.policy = policy
         self.today = today
         self.ids = frozenset(ids)
+        self.tickets: Mapping[str, Any] = tickets or {}
         self.memo = {} if memo is None else memo  # a rule's results kept between builds (same policy and today)
         # the whole folder's people and sorted start years, when not every file was parsed (`check --changed-since`)
         self.people: tuple[str, ...] | None = None

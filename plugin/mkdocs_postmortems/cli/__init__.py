@@ -68,7 +68,9 @@ class Commands(click.Group):
             "incident": "writing:incident",
             "import": "importing:import_command",
             "notify": "publishing:notify",
+            "sync": "syncing:sync",
             "generate": "publishing:generate",
+            "report": "reporting:report",
         }
     ),
 )

@@ -75,6 +75,12 @@ ACTION_ITEM = (
     Field("addresses", "strings", "The `id`s of the root causes this item addresses."),
     Field("link", "url", "The ticket that tracks it (http or https URL)."),
     Field("reason", "string", "Why, for a `wont-do` item."),
+    Field(
+        "synced",
+        "date",
+        "The day `postmortems sync --write` last read its ticket and took the ticket's status, `closed` date and owner; "
+        "written by `sync`, not by hand.",
+    ),
 )
 
 COMMUNICATION = (

@@ -26,27 +26,30 @@ webhook takes at most `(retries + 1) * timeout` plus those waits.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import http.client
-import io
 import json
-import os
 import re
-import socket
-import ssl
-import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from http import HTTPStatus
 from pathlib import Path
 
+from ..bounded_http import (
+    Deadline,
+    ResponseTooLarge,
+    describe,
+    host_of,
+    origin,
+    read_at_most,
+    request,
+    retryable,
+    shown_url,
+    url_problem,
+)
 from ..policy import Webhook
 from .html_text import as_text
 
@@ -56,9 +59,7 @@ MAX_WAIT = 30.0  # seconds: the longest wait between two attempts
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024  # an incidents.json larger than this is refused, not read whole
 MAX_REDIRECTS = 5  # followed when reading the previous document; a webhook follows none
 REDIRECTS = (301, 302, 303, 307, 308)
-_CHUNK = 64 * 1024
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_HOST = re.compile(r"[A-Za-z0-9.:_-]+")
 
 
 class NotifyError(Exception):
@@ -106,267 +107,8 @@ def looks_like_a_url(source: str) -> bool:
     return bool(slash) and (bool(re.fullmatch(host, first, re.IGNORECASE)) or "@" in first)
 
 
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be requested, in words that do not repeat it (it may be a secret); None if it can."""
-    if not url:
-        return "is empty"
-    if not re.fullmatch(r"[!-~]+", url):
-        return "contains spaces, control characters or characters outside ASCII"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
-    except ValueError:
-        return "has a host or port that cannot be read"
-    if parts.scheme not in ("http", "https"):
-        return "is not an http:// or https:// URL"
-    if not parts.hostname:
-        return "has no host"
-    return None
-
-
-def _host(parts: urllib.parse.SplitResult) -> str:
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    return host + (f":{parts.port}" if parts.port else "")
-
-
-def shown_url(url: str) -> str:
-    """`url` as a message may show it: its user, password and query (where credentials and tokens go) hidden."""
-    if url_problem(url):
-        return "the URL given"
-    parts = urllib.parse.urlsplit(url)
-    user = "***@" if "@" in parts.netloc else ""
-    return f"{parts.scheme}://{user}{_host(parts)}{parts.path}{'?***' if parts.query else ''}"
-
-
 def shown_source(source: str) -> str:
     return shown_url(source) if is_url(source) else source
-
-
-def _origin(url: str) -> tuple:
-    parts = urllib.parse.urlsplit(url)
-    return parts.scheme, parts.hostname, parts.port
-
-
-# One deadline for a whole request
-
-
-class Deadline:
-    """The end of one request: resolving the host, connecting, each write and each read may take only what is left,
-    so the request ends by then however slowly the server answers."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds
-
-    def left(self) -> float:
-        """The seconds left; TimeoutError when there are none."""
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"timed out after {self.seconds:g} s")
-        return left
-
-
-def _connect(address: tuple[str, int], timeout=None, source_address=None, *, deadline: Deadline) -> socket.socket:
-    """A socket connected to `address` by the deadline (the name resolved in a thread, which the deadline bounds
-    too): http.client's `_create_connection`, whose own timeout applies to each step afresh."""
-    host, port = address
-    found: list = []
-
-    def resolve() -> None:
-        try:
-            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except Exception as error:  # any failure: handed to the caller below
-            found.append(error)
-
-    resolver = threading.Thread(target=resolve, name="postmortems-notify-resolve", daemon=True)
-    resolver.start()
-    resolver.join(deadline.left())
-    if not found:
-        raise TimeoutError(f"timed out after {deadline.seconds:g} s")
-    if isinstance(found[0], Exception):
-        raise found[0]
-    failure: OSError = OSError("no address for the host")
-    for family, kind, protocol, _, sockaddr in found[0]:
-        sock = None
-        try:
-            sock = socket.socket(family, kind, protocol)
-            sock.settimeout(deadline.left())
-            sock.connect(sockaddr)
-            sock.settimeout(deadline.left())  # a TLS handshake, next, ends by the deadline too
-            return sock
-        except OSError as error:
-            if sock is not None:
-                sock.close()
-            failure = error
-    raise failure
-
-
-class _BoundedReader(io.RawIOBase):
-    """A socket's reading end whose every read ends by the deadline."""
-
-    def __init__(self, sock: socket.socket, deadline: Deadline):
-        super().__init__()
-        self.sock, self.deadline, self.raw = sock, deadline, sock.makefile("rb", buffering=0)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int | None:
-        self.sock.settimeout(self.deadline.left())
-        return self.raw.readinto(buffer)
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
-
-
-class _BoundedResponse(http.client.HTTPResponse):
-    def __init__(self, sock, *args, deadline: Deadline, **kwargs):
-        super().__init__(sock, *args, **kwargs)
-        self.fp.close()
-        self.fp = io.BufferedReader(_BoundedReader(sock, deadline))
-
-
-class _Bounded(http.client.HTTPConnection):
-    """An http.client connection (with the class after it) that ends by `deadline`: connecting through `_connect`,
-    each write and (through `_BoundedResponse`) each read taking only the time left."""
-
-    def __init__(self, *args, deadline: Deadline, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.deadline = deadline
-        self._create_connection = partial(_connect, deadline=deadline)
-        # http.client only calls `response_class(sock, method=...)`; typeshed types it as a class
-        self.response_class = partial(_BoundedResponse, deadline=deadline)  # type: ignore[assignment]
-
-    def connect(self) -> None:
-        self.timeout = self.deadline.left()  # what bounds each step should http.client stop using the hook above
-        super().connect()
-        self.sock.settimeout(self.deadline.left())
-
-    def send(self, data) -> None:
-        if self.sock is not None:
-            self.sock.settimeout(self.deadline.left())
-        super().send(data)
-
-
-class _BoundedHTTPConnection(_Bounded, http.client.HTTPConnection):
-    pass
-
-
-class _BoundedHTTPSConnection(_Bounded, http.client.HTTPSConnection):
-    pass
-
-
-class _BoundedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: Deadline):
-        super().__init__()
-        self.deadline = deadline
-
-    def http_open(self, request):
-        return self.do_open(partial(_BoundedHTTPConnection, deadline=self.deadline), request)
-
-
-class _BoundedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: Deadline):
-        super().__init__()
-        self.deadline = deadline
-
-    def https_open(self, request):
-        return self.do_open(partial(_BoundedHTTPSConnection, deadline=self.deadline), request)
-
-
-def _request(
-    url: str,
-    deadline: Deadline,
-    data: bytes | None = None,
-    headers: Mapping[str, str] | None = None,
-    credentials: bool = True,
-) -> http.client.HTTPResponse:
-    """One request to `url` (GET, or POST of `data`), proxies from the environment honoured, redirects never
-    followed: a 2xx answer, its body not read yet; any other an `urllib.error.HTTPError`. A user and password in the
-    URL are sent as Basic authentication when `credentials`."""
-    parts = urllib.parse.urlsplit(url)
-    plain = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment=""))
-    request = urllib.request.Request(
-        plain,
-        data=data,
-        method="GET" if data is None else "POST",
-        headers={"User-Agent": USER_AGENT, **(headers or {})},
-    )
-    if credentials and parts.username is not None:
-        pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
-        request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(pair.encode()).decode("ascii"))
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.UnknownHandler(),
-        _BoundedHTTPHandler(deadline),
-        _BoundedHTTPSHandler(deadline),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener.open(request, timeout=deadline.left())
-
-
-def _describe(error: BaseException, timeout: float, url: str = "") -> str:
-    """What went wrong, in words of our own: never an exception's text, which may quote the URL."""
-    if isinstance(error, urllib.error.HTTPError):
-        code = error.code
-        try:
-            text = f"HTTP {code} {HTTPStatus(code).phrase}"
-        except ValueError:  # a code HTTP does not define
-            text = f"HTTP {code}"
-        location = error.headers.get("Location") if error.headers is not None else None
-        if 300 <= code < 400 and location:
-            text += f", a redirect to {_redirect_target(url, location)}, not followed"
-        return text
-    if isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
-        error = error.reason
-    if isinstance(error, TimeoutError):
-        return f"timed out after {timeout:g} s"
-    if isinstance(error, socket.gaierror):
-        return "the host name could not be resolved"
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return "its TLS certificate could not be verified"
-    if isinstance(error, ssl.SSLError):
-        return "a TLS error"
-    if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(error, http.client.RemoteDisconnected):
-        return "the server closed the connection without answering"
-    if isinstance(error, ConnectionError):
-        return "the connection was reset"
-    if isinstance(error, http.client.HTTPException):
-        return "the answer is not valid HTTP"
-    if isinstance(error, urllib.error.URLError):
-        return "the request could not be made (a proxy or URL scheme that cannot be used)"
-    if isinstance(error, OSError) and error.errno:
-        return os.strerror(error.errno)
-    return f"an unexpected {type(error).__name__}"
-
-
-def _redirect_target(url: str, location: str) -> str:
-    """Where a redirect points, as far as a message may say: its scheme and host, never its path or query."""
-    try:
-        parts = urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
-        host = _host(parts)
-    except ValueError:
-        return "an invalid location"
-    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(host.strip("[]")):
-        return "a location that is not a plain http(s) URL"
-    return f"{parts.scheme}://{host}"
-
-
-def _retryable(error: BaseException) -> bool:
-    if isinstance(error, urllib.error.HTTPError):
-        return error.code == 429 or 500 <= error.code < 600
-    if isinstance(error, urllib.error.URLError):
-        error = error.reason if isinstance(error.reason, BaseException) else error
-    if isinstance(error, (urllib.error.URLError, ssl.SSLCertVerificationError)):
-        return False
-    return isinstance(error, OSError)
 
 
 # The documents
@@ -388,7 +130,7 @@ def _fetch(source: str, timeout: float, limit: int) -> bytes | None:
     for _ in range(MAX_REDIRECTS + 1):
         where = shown if url == source else f"{shown} (redirected to {shown_url(url)})"
         try:
-            with _request(url, deadline, credentials=_origin(url) == _origin(source)) as response:
+            with request(url, deadline, credentials=origin(url) == origin(source), user_agent=USER_AGENT) as response:
                 return _read_at_most(response, limit, where)
         except NotifyError:
             raise
@@ -398,7 +140,7 @@ def _fetch(source: str, timeout: float, limit: int) -> bytes | None:
             if error.code == 404:
                 return None
             if error.code not in REDIRECTS or not location:
-                raise NotifyError(f"{where}: {_describe(error, timeout, url)}") from None
+                raise NotifyError(f"{where}: {describe(error, timeout, url)}") from None
             try:
                 target = urllib.parse.urljoin(url, location)
             except ValueError:
@@ -408,21 +150,17 @@ def _fetch(source: str, timeout: float, limit: int) -> bytes | None:
                 raise NotifyError(f"{where}: redirects to a URL that {problem}") from None
             url = target
         except Exception as error:  # every failure said in our words, never with the URL
-            raise NotifyError(f"{where}: {_describe(error, timeout, url)}") from None
+            raise NotifyError(f"{where}: {describe(error, timeout, url)}") from None
     raise NotifyError(f"{shown}: more than {MAX_REDIRECTS} redirects")
 
 
 def _read_at_most(response: http.client.HTTPResponse, limit: int, where: str) -> bytes:
-    too_large = f"{where}: larger than {limit // 1024 // 1024} MiB, more than an incidents.json can be"
-    length = response.getheader("Content-Length") or ""
-    if length.isdigit() and int(length) > limit:
-        raise NotifyError(too_large)
-    raw = bytearray()
-    while chunk := response.read(min(_CHUNK, limit + 1 - len(raw))):
-        raw += chunk
-        if len(raw) > limit:
-            raise NotifyError(too_large)
-    return bytes(raw)
+    try:
+        return read_at_most(response, limit)
+    except ResponseTooLarge:
+        raise NotifyError(
+            f"{where}: larger than {limit // 1024 // 1024} MiB, more than an incidents.json can be"
+        ) from None
 
 
 def _read_file(path: Path, limit: int) -> bytes | None:
@@ -601,7 +339,7 @@ def targets(webhooks: Sequence[Webhook], environ: Mapping[str, str]) -> tuple[li
         if webhook.url_env:
             name = f"webhook {number} ({webhook.format}, {webhook.url_env})"
         else:
-            name = f"webhook {number} ({webhook.format}{'' if problem else ', ' + _host(urllib.parse.urlsplit(url))})"
+            name = f"webhook {number} ({webhook.format}{'' if problem else ', ' + host_of(urllib.parse.urlsplit(url))})"
         if webhook.url_env and not url:
             problems.append(f"{name}: the environment variable {webhook.url_env} (its `url_env`) is not set")
             continue
@@ -637,13 +375,15 @@ def send(
     attempts = max(retries, 0) + 1
     for attempt in range(1, attempts + 1):
         try:
-            _request(url, Deadline(timeout), body, {"Content-Type": "application/json", **headers}).close()
+            request(
+                url, Deadline(timeout), body, {"Content-Type": "application/json", **headers}, user_agent=USER_AGENT
+            ).close()
             return attempt
         except Exception as error:  # any failure: sorted into retryable and not; said in our words
             if isinstance(error, urllib.error.HTTPError):
                 error.close()
-            reason = _describe(error, timeout, url)
-            if not _retryable(error) or attempt == attempts:
+            reason = describe(error, timeout, url)
+            if not retryable(error) or attempt == attempts:
                 raise NotifyError(f"{reason} after {attempt} attempt{'s' if attempt != 1 else ''}") from None
             wait = min(backoff * 2 ** (attempt - 1), MAX_WAIT)
             log(f"attempt {attempt} failed ({reason}); retrying in {wait:g} s")
