@@ -132,7 +132,7 @@ OPTIONS_START = (
     "UPDATE_DOCS=1 python3 -m pytest tests/test_docs.py -k options_table -->\n\n"
 )
 OPTIONS_END = "\n\n<!-- end of the generated table -->"
-_TYPE_NAMES = {str: "string", int: "integer", bool: "boolean", date: "date"}
+_TYPE_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean", date: "date"}
 
 
 def _type_of(option, keys: str = "string") -> str:

@@ -17,6 +17,7 @@ SERVICES = "services/index.md"
 METRICS = "metrics/index.md"
 COMMUNICATIONS = "communications/index.md"
 STATUS_PREVIEW = "status/index.md"  # the public status page, previewed in the internal site
+REVIEWS = "reviews/index.md"  # the period reviews: a page per quarter with an incident (`review_page`)
 FACETS = {
     "severity": "Severity",
     "status": "Status",
@@ -26,6 +27,11 @@ FACETS = {
     "tag": "Tag",
 }
 DASHBOARD_MARKER = "<!-- postmortems:dashboard -->"  # a user page's Markdown: the build puts the dashboard there
+
+
+def review_page(period_slug: str) -> str:
+    """A period's review: `reviews/2026-q3.md`, published at `/reviews/2026-q3/`."""
+    return f"reviews/{period_slug}.md"
 
 
 MAX_SLUG = 100  # bytes (a slug is ASCII); file systems take 255 for a name, and a page becomes `slug/index.html`
