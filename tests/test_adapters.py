@@ -221,4 +221,4 @@ def test_each_followed_file_of_the_status_site_is_offered_and_named_in_head_from
     public = PublicSite([], {}, tuple(followed), "Status")
     home, other = public.head_links("index.md", ""), public.head_links("incidents/x.md", "../")
     assert all(f'href="{way.uri}"' in home for way in followed)
-    assert 'href="../feeds/checkout.atom"' not in other and 'href="../history.atom"' in other
+    assert 'href="../feeds/checkout.atom.xml"' not in other and 'href="../history.atom.xml"' in other

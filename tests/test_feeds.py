@@ -176,8 +176,14 @@ def test_an_incident_without_updates_gets_none_made_up_and_an_open_one_says_ongo
 
 
 def test_feeds_name_their_stylesheet_and_a_component_feed_has_its_own_id_and_title():
-    text = atom_feed(PAGE, [OLDER], url, "https://status.example.com/feeds/checkout.atom", "../feed.css", "Checkout")
-    assert text.split("\n")[1] == '<?xml-stylesheet type="text/css" href="../feed.css"?>'
+    text = atom_feed(PAGE, [OLDER], url, "https://status.example.com/feeds/checkout.atom", "../feed.xsl", "Checkout")
+    assert text.split("\n")[:2] == [
+        '<?xml version="1.0" encoding="UTF-8"?>',  # a browser that shows it as text reads an en dash as one
+        '<?xml-stylesheet type="text/xsl" href="../feed.xsl"?>',  # a browser renders it as a page
+    ]
+    assert rss_feed(PAGE, [OLDER], url, "x", "feed.xsl").split("\n")[1] == (
+        '<?xml-stylesheet type="text/xsl" href="feed.xsl"?>'
+    )
     feed = ET.fromstring(text)
     assert feed.findtext(f"{A}title") == "Larkspur Status - Checkout Incident History"
     assert feed.findtext(f"{A}id") != atom([OLDER]).findtext(f"{A}id")

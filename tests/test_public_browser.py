@@ -165,7 +165,7 @@ def test_history_lists_every_public_incident_and_about_names_the_feeds(example, 
     codes = {incident["id"] for incident in example.api["incidents"]["incidents"]}
     codes |= {planned["id"] for planned in example.api["scheduled-maintenances"]["scheduled_maintenances"]}
     page.goto(example.url + "/")
-    page.locator(".md-nav--primary a", has_text=re.compile(r"^\s*History\s*$")).first.click()
+    page.locator(".pm-status__updated a", has_text="Incident history").click()  # no nav: the status page links it
     page.wait_for_url(re.compile(r"/history/$"))
     page.locator("article h1", has_text="History").wait_for()
     listed = [incident_code(url) for url in link_targets(page.locator(".pm-status__history a"))]
@@ -173,8 +173,8 @@ def test_history_lists_every_public_incident_and_about_names_the_feeds(example, 
 
     page.goto(example.url + "/about/")
     assert page.inner_text("article h1").replace("\u00b6", "").strip() == "About this page"
-    feeds = link_targets(page.locator("article a[href$='history.atom'], article a[href$='history.rss']"))
-    assert sorted(urlsplit(url).path for url in feeds) == ["/history.atom", "/history.rss"]
+    feeds = link_targets(page.locator("article a[href$='history.atom.xml'], article a[href$='history.rss.xml']"))
+    assert sorted(urlsplit(url).path for url in feeds) == ["/history.atom.xml", "/history.rss.xml"]
     for url in feeds:
         response = page.request.get(url)
         assert response.ok, url
@@ -182,8 +182,8 @@ def test_history_lists_every_public_incident_and_about_names_the_feeds(example, 
     head = page.locator("head link[rel='alternate']").evaluate_all("links => links.map(link => link.href)")
     assert sorted(urlsplit(url).path for url in head) == [
         "/api/v2/summary.json",
-        "/history.atom",
-        "/history.rss",
+        "/history.atom.xml",
+        "/history.rss.xml",
         "/maintenance.ics",
     ]
     assert "Uptime is counted per UTC day" in page.inner_text("article #how-uptime-is-counted + p")
@@ -250,11 +250,9 @@ def _postmortem(title: str, public: dict, started: datetime, resolved: bool) -> 
     return f"---\n{yaml.safe_dump(values, sort_keys=False, allow_unicode=True)}---\n{sections}"
 
 
-@pytest.fixture(scope="module")
-def hostile(browser, tmp_path_factory):
-    """A status site whose public text is all script and markup: one incident resolved three days ago and one
-    still open, both inside the uptime bars' 90 days. `.site` is the built folder."""
-    root = tmp_path_factory.mktemp("public-hostile")
+def quokka(root: Path) -> Path:
+    """`root` made a knowledge base with a status site, Quokka's, and no postmortem yet: its catalog has Checkout and
+    Payments as components and orders-db as an internal service; build it with `build_public`."""
     (root / "docs" / "public").mkdir(parents=True)
     (root / "postmortems").mkdir()
     config = {
@@ -281,7 +279,14 @@ def hostile(browser, tmp_path_factory):
         "plugins": {"search": {"enabled": False}, "postmortems": {"status_page": {"public_site": True}}},
     }
     (root / "mkdocs.public.yml").write_text(yaml.safe_dump(public_config), encoding="utf-8")
+    return root
 
+
+@pytest.fixture(scope="module")
+def hostile(browser, tmp_path_factory):
+    """A status site whose public text is all script and markup: one incident resolved three days ago and one
+    still open, both inside the uptime bars' 90 days. `.site` is the built folder."""
+    root = quokka(tmp_path_factory.mktemp("public-hostile"))
     today = datetime.now(timezone.utc).date()
     resolved_start = datetime.combine(today - timedelta(days=3), time(9, 0), timezone.utc)
     ongoing_start = datetime.combine(today - timedelta(days=1), time(12, 0), timezone.utc)

@@ -67,9 +67,40 @@ def test_the_status_site_has_its_pages_feeds_and_api(public):
         public_code(pm_id) for pm_id in shown
     )
     home = (public / "index.html").read_text(encoding="utf-8")
-    assert 'rel="alternate" type="application/atom+xml"' in home and 'href="history.atom"' in home
-    for feed in ("history.atom", "history.rss"):
+    assert 'rel="alternate" type="application/atom+xml"' in home and 'href="history.atom.xml"' in home
+    for feed in ("history.atom", "history.rss"):  # linked with `.xml`, which every host serves as XML
         ElementTree.fromstring((public / feed).read_bytes())
+        assert (public / f"{feed}.xml").read_bytes() == (public / feed).read_bytes()  # the old name, for readers
+    components = sorted(path.name for path in (public / "feeds").glob("*.atom"))
+    assert components and all((public / "feeds" / f"{name}.xml").is_file() for name in components)
+
+
+STATUS_PAGES = ("index.html", "history/index.html", "about/index.html", "components/checkout/index.html")
+
+
+@pytest.mark.parametrize("name", STATUS_PAGES)
+def test_a_status_page_has_no_documentation_chrome_and_the_teams_logo(public, name):
+    html = (public / name).read_text(encoding="utf-8")
+    # Material's `hide` front matter: the nav and the table of contents are hidden, no "Made with Material"
+    assert re.search(r'class="md-sidebar md-sidebar--primary"[^>]*\bhidden\b', html), name
+    assert re.search(r'class="md-sidebar md-sidebar--secondary"[^>]*\bhidden\b', html), name
+    assert "Made with" not in html and "squidfunk" not in html
+    assert re.search(r'<img src="[./]*images/larkspur\.svg" alt="logo">', html), name  # mkdocs.public.yml's logo
+    assert "<title>" in html and "Larkspur status" in html
+
+
+def test_every_text_file_gets_its_type_and_charset_from_headers(public):
+    rules = dict(re.findall(r"^(/\S+)\n  Content-Type: (.+)$", (public / "_headers").read_text(encoding="utf-8"), re.M))
+    assert rules["/history.atom.xml"] == rules["/history.atom"] == rules["/history.rss"] == rules["/feeds/*"]
+    assert rules["/history.rss"] == "application/xml; charset=utf-8"  # displayed, not downloaded
+    assert rules["/maintenance.ics"] == "text/calendar; charset=utf-8"
+    assert rules["/api/v2/summary.json"] == "application/json; charset=utf-8"
+    written = {
+        "/" + path.relative_to(public).as_posix()
+        for path in public.rglob("*")
+        if path.suffix in (".json", ".atom", ".rss", ".ics", ".xsl") and not path.is_relative_to(public / "feeds")
+    }
+    assert written <= rules.keys() and len(rules) < 100  # Cloudflare Pages reads at most 100 rules
 
 
 def test_nothing_of_the_knowledge_base_is_in_the_status_site(public):

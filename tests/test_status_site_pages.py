@@ -12,12 +12,16 @@ import pytest
 
 from mkdocs_postmortems import render
 from mkdocs_postmortems.model import PublicUpdate
+from mkdocs_postmortems.site_pages import SitePage
 from mkdocs_postmortems.status_site.pages import (
+    HIDDEN_CHROME,
     ComponentStatus,
     calendar,
     component_feeds,
     component_uri,
     recent_days,
+    status_label,
+    subscribed_name,
     subscriptions,
 )
 from mkdocs_postmortems.status_site.public import PublicView
@@ -124,6 +128,10 @@ def incident_uri(incident: PublicView) -> str:
     return f"incidents/{incident.code}.md"
 
 
+def status_of(incident: PublicView) -> str:
+    return status_label(incident, TODAY, datetime(2026, 11, 22, 9, 41, tzinfo=UTC))
+
+
 def status_html(
     overall=("minor", "Minor Service Outage"),
     incidents=INCIDENTS,
@@ -160,6 +168,9 @@ def status_html(
         links=FakeLinks(),
         incident_uri=incident_uri,
         history_uri=history_uri,
+        about_uri="about.md" if public else None,
+        status_of=status_of,
+        script="assets/postmortems/status.js" if public else None,
     )
 
 
@@ -170,6 +181,7 @@ def incident_html(incident: PublicView, maintenance_status=None) -> str:
         incident=incident,
         links=FakeLinks(),
         status_uri="index.md",
+        status=maintenance_status or status_of(incident),
         maintenance_status=maintenance_status,
     )
 
@@ -193,6 +205,7 @@ def history_html(
         next_uri=next_uri,
         links=FakeLinks(),
         incident_uri=incident_uri,
+        status_of=status_of,
         component=component,
         filters=list(filters),
     )
@@ -304,7 +317,7 @@ def test_without_a_history_uri_there_is_no_history_link():
 def test_last_updated_and_dated_bar_ends():
     tree = Tree(status_html())
     (updated,) = tree.all("p", "pm-status__updated")
-    assert " ".join(updated["text"].split()) == "Last updated 2026-11-22 09:41 UTC"
+    assert " ".join(updated["text"].split()) == "Last updated 2026-11-22 09:41 UTC · Incident history"
     feet = [" ".join(p["text"].split()) for p in tree.all("p", "pm-status__component-foot")]
     assert feet[0] == "Aug 25, 2026 99.97% uptime Nov 22, 2026"
 
@@ -315,17 +328,28 @@ def test_on_the_public_site_bars_link_to_their_day_and_the_formula_and_subscript
     assert len(bars) == 4 * 90
     assert bars[89]["attrs"]["href"] == "../components/website/index.md#day-2026-11-22"
     assert all(bar["attrs"]["aria-label"] == bar["attrs"]["title"] for bar in bars)
+    # each component's bars: a toolbar with one Tab stop, today's bar (the script moves it with the arrow keys)
+    groups = tree.all("div", "pm-status__bars")
+    assert [group["attrs"]["role"] for group in groups] == ["toolbar"] * 4
+    assert all("data-pm-bars" in group["attrs"] for group in groups)
+    stops = [index for index, bar in enumerate(bars) if bar["attrs"]["tabindex"] == "0"]
+    assert stops == [89, 179, 269, 359] and {bar["attrs"]["tabindex"] for bar in bars} == {"0", "-1"}
+    (script,) = tree.all("script")
+    assert script["attrs"] == {"src": "../assets/postmortems/status.js"}
+    assert [a["text"] for a in tree.all("p", "pm-status__updated")[0:1]] and "About this page" in [
+        a["text"] for a in tree.all("a")
+    ]
     assert not tree.all("p", "pm-status__formula")[0]["text"].startswith("Uptime is counted")
     (formula,) = [a for a in tree.all("a") if a["text"] == "How uptime is counted"]
     assert formula["attrs"]["href"] == "../about.md#how-uptime-is-counted"
     (_subscribe,) = tree.all("details", "pm-status__subscribe")
     offered = {a["attrs"]["href"]: a["attrs"]["type"] for a in tree.all("a") if "type" in a["attrs"]}
     assert offered == {
-        "../history.atom": "application/atom+xml",
-        "../history.rss": "application/rss+xml",
+        "../history.atom.xml": "application/atom+xml",
+        "../history.rss.xml": "application/rss+xml",
         "../maintenance.ics": "text/calendar",
         "../api/v2/summary.json": "application/json",
-        "../feeds/website.atom": "application/atom+xml",
+        "../feeds/website.atom.xml": "application/atom+xml",
     }
 
 
@@ -346,7 +370,7 @@ def test_maintenance_in_progress_and_upcoming_are_listed_with_their_windows():
     assert next(h["attrs"]["id"] for h in tree.all("h2")) == "scheduled-maintenance"
     (listing,) = tree.all("ul", "pm-status__maintenance")
     assert " ".join(listing["text"].split()) == (
-        "Database upgrade maintenance Scheduled 2026-11-25 23:00 UTC – 2026-11-26 01:00 UTC; affects API"
+        "Database upgrade Scheduled maintenance Window: 2026-11-25 23:00 UTC – 2026-11-26 01:00 UTC; affects API"
     )
     tree = Tree(status_html(maintenance={"active": [planned]}))
     assert next(h["attrs"]["id"] for h in tree.all("h2")) == "maintenance-in-progress"
@@ -382,6 +406,7 @@ def test_an_incident_page_states_its_facts_as_text():
         )
     )
     assert facts == {
+        "Status": "Resolved",
         "Impact": "Major (partial outage)",
         "Affected components": "Website",
         "Started": "2026-11-20 10:00 UTC",
@@ -623,4 +648,19 @@ def test_the_last_15_days_list_what_started_on_each_and_no_maintenance_to_come()
 
 
 def test_component_feeds_have_stable_paths():
-    assert component_feeds("Product search") == {"atom": "feeds/product-search.atom", "rss": "feeds/product-search.rss"}
+    assert component_feeds("Product search") == {
+        "atom": "feeds/product-search.atom.xml",
+        "rss": "feeds/product-search.rss.xml",
+    }
+    assert subscribed_name("feeds/product-search.rss.xml") == "feeds/product-search.rss"  # also written
+
+
+def test_a_status_page_goes_without_the_documentation_chrome_unless_a_page_of_yours_says_otherwise():
+    ours = SitePage("index.md", "Quokka status", searchable=False, hide=HIDDEN_CHROME)
+    assert ours.front_matter({}) == {
+        "title": "Quokka status",
+        "hide": ["navigation", "toc", "footer"],  # Material's names: no nav, no table of contents, no footer nav
+        "search": {"exclude": True},
+    }
+    assert ours.front_matter({"hide": ["toc"]})["hide"] == ["toc"]  # docs/public/index.md decides for itself
+    assert "hide" not in SitePage("root-causes/index.md", "Root causes", searchable=False).front_matter({})

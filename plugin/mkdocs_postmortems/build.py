@@ -36,7 +36,7 @@ from .site_inputs import Facts, PageInputs, everything
 from .site_pages import ASSETS, CSS, JS, Rendered, SitePage, page_url
 from .site_render import Renderer, SiteUrls
 from .status_site.leak_gate import LeakGate, check_leaks
-from .status_site.pages import PublicSite, public_site, status_context
+from .status_site.pages import HIDDEN_CHROME, PublicSite, public_site, status_context
 from .status_site.public import public_incidents
 from .status_site.said import communication_leaks
 from .status_site.statuspage import Page as PublicPage
@@ -200,10 +200,15 @@ def build_site(
     return _knowledge_base_site(kb, env, user, directory_urls, site_name, site_url, previous)
 
 
-def _spec_pages(specs: Iterable[PageSpec], user_uris: frozenset[str]) -> dict[str, SitePage]:
-    """A cross-incident or status page; kept out of search, as it repeats what the postmortems say."""
+def _spec_pages(
+    specs: Iterable[PageSpec], user_uris: frozenset[str], hide: tuple[str, ...] = ()
+) -> dict[str, SitePage]:
+    """A cross-incident or status page; kept out of search, as it repeats what the postmortems say; without the
+    theme's chrome `hide` names (a status page is no documentation page)."""
     return {
-        spec.uri: SitePage(spec.uri, spec.title, in_nav=spec.in_nav, searchable=False, user_page=spec.uri in user_uris)
+        spec.uri: SitePage(
+            spec.uri, spec.title, in_nav=spec.in_nav, searchable=False, user_page=spec.uri in user_uris, hide=hide
+        )
         for spec in specs
     }
 
@@ -309,7 +314,7 @@ def _public_site(
         public_incidents(kb.postmortems, kb.policy), kb.policy, kb.today, PublicPage(site_name, site_url), url_of, now
     )
     specs = {spec.uri: spec for spec in public.pages}
-    pages = _spec_pages(public.pages, user_uris)
+    pages = _spec_pages(public.pages, user_uris, HIDDEN_CHROME)
     files: dict[str, str | Path] = {**ASSETS.files(), **public.files}
     renderer = Renderer(
         kb,

@@ -53,7 +53,8 @@ class SitePage:
     """A page the knowledge base adds. `markdown` is what the engine renders (a postmortem's own body); the
     HTML around it comes from `Site.render`. A page of the user's at the same path keeps its text (`user_page`),
     and ours follows it. `searchable`: cross-incident and status pages repeat what the postmortems say, and stay out
-    of search. `title_html` is the title escaped, as every theme prints titles unescaped."""
+    of search. `title_html` is the title escaped, as every theme prints titles unescaped. `hide`: the theme's chrome the
+    page goes without (Material's `hide` front matter: `navigation`, `toc`, `footer`), as the status site's pages do."""
 
     uri: str
     title: str
@@ -61,6 +62,7 @@ class SitePage:
     in_nav: bool = False
     searchable: bool = True
     user_page: bool = False
+    hide: tuple[str, ...] = ()
     title_html: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -69,10 +71,11 @@ class SitePage:
     def front_matter(self, own: Mapping) -> dict:
         """What the page's front matter must say, given what it says already (`own`: a page of the user's at this
         path may have some): our title on a postmortem's page; on a page out of search the user's title if it has
-        one, and `search: exclude`."""
+        one, and `search: exclude`; the chrome it hides (`hide`), unless the user's page says what it hides."""
         if self.searchable:
             return {**own, "title": self.title_html}
-        return {"title": self.title_html, **own, "search": {"exclude": True}}
+        hidden = {"hide": list(self.hide)} if self.hide else {}
+        return {"title": self.title_html, **hidden, **own, "search": {"exclude": True}}
 
 
 @dataclass(frozen=True)

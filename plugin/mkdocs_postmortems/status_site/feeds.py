@@ -14,8 +14,9 @@ Statuspage's `%e`), then what we are changing; only updates that were posted (`s
 escaped, its line breaks kept, unless it is HTML of the allowlist alone (a Statuspage import's, `html_text.py`),
 which is sanitised: inline after its label when it is one paragraph, its blocks after the label otherwise. Every
 time is UTC and says so (RSS dates end `+0000`, not GMT). Maintenance is in the feeds too (`…:maintenance/<code>`
-IDs), and each component has feeds of its own. A feed names `feed.css` in an `xml-stylesheet` processing
-instruction, so a person who opens it in a browser reads it rather than raw XML. Characters XML 1.0
+IDs), and each component has feeds of its own. A feed names `feed.xsl` in an `xml-stylesheet` processing
+instruction: a browser that opens it (served as XML: `hosting.py`) renders it as a page, each entry's content as the
+HTML it is, rather than raw XML; feed readers ignore it. Its declaration says it is UTF-8. Characters XML 1.0
 forbids (control characters but tab and newline, U+FFFE, U+FFFF, lone surrogates) are dropped.
 """
 
@@ -135,9 +136,9 @@ def _title(page: Page, component: str = "") -> str:
 
 
 def _stylesheet(href: str) -> list[str]:
-    """The processing instruction that styles the feed for a person who opens it in a browser (from the site
-    itself: `feed.css`)."""
-    return [f'<?xml-stylesheet type="text/css" href={quoteattr(href)}?>'] if href else []
+    """The processing instruction that renders the feed as a page for a person who opens it in a browser: the XSLT
+    stylesheet of the site itself (`feed.xsl`, which links `feed.css` beside it)."""
+    return [f'<?xml-stylesheet type="text/xsl" href={quoteattr(href)}?>'] if href else []
 
 
 def _newest(incidents: Sequence[PublicView]) -> datetime:
@@ -154,7 +155,7 @@ def atom_feed(
     home_url: str = "",
 ) -> str:
     """The Atom feed (RFC 4287) of `incidents`, given newest first; `component` names a component's own feed
-    (its ID gets `/<component code>`), `stylesheet` the relative URL of `feed.css`."""
+    (its ID gets `/<component code>`), `stylesheet` the relative URL of `feed.xsl`."""
     feed_id = f"tag:{_host(page)},2005:/history" + (f"/{public_code(component)}" if component else "")
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',

@@ -5,10 +5,12 @@ at `/status/`.
 Pages: the status page (`index.md`), a page per incident and maintenance (`incidents/<code>.md`), the history by
 month (`history/…`, paged) with a component filter that needs no JavaScript (each component's history is a page
 of its own, `components/<slug>/history.md`), each component's uptime calendar (`components/<slug>/index.md`),
-and the uptime formula below the site's own About page (`about.md`). Files: the Statuspage API (`api_files`), the
-feeds (`FEEDS`, `component_feeds`) and their stylesheet, the maintenance calendar, the badge, and an empty sitemap
-beside each followed file. `public_site` declares them all, and `every_subscription` what each page's `<head>`
-names; the build only hands them to the engine.
+and the uptime formula below the site's own About page (`about.md`). Every page goes without the documentation
+chrome (`HIDDEN_CHROME`: no nav, no table of contents). Files: the Statuspage API (`api_files`), the feeds (`FEEDS`,
+`component_feeds`, each also under the name it had before it took `.xml`) and their XSLT and CSS stylesheets, the
+maintenance calendar, the badge, the uptime bars' keyboard script (`STATUS_JS`), `_headers` for the hosts that read
+it (`hosting.py`), and an empty sitemap beside each followed file. `public_site` declares them all, and
+`every_subscription` what each page's `<head>` names; the build only hands them to the engine.
 """
 
 from __future__ import annotations
@@ -26,17 +28,23 @@ from ..policy import Policy
 from ..render import PageSpec
 from .badge import badge_json, badge_svg
 from .feeds import atom_feed, rss_feed
+from .hosting import HEADERS, headers_file
 from .ical import maintenance_calendar
 from .public import PublicView, by_kind
-from .statuspage import Page, api_files, component_statuses, maintenance_status, overall_status
+from .statuspage import Page, api_files, component_statuses, incident_status, maintenance_status, overall_status
 from .uptime import FORMULA, Day, uptime_days, uptime_percent
 
 HOME = "index.md"
 HISTORY = "history/index.md"
 ABOUT = "about.md"
 FORMULA_ANCHOR = "how-uptime-is-counted"
-FEED_CSS = "feed.css"
-FEED_CSS_SOURCE = Path(__file__).parent.parent / "assets" / "feed.css"
+_ASSETS = Path(__file__).parent.parent / "assets"
+FEED_CSS, FEED_XSL = "feed.css", "feed.xsl"  # a feed opened in a browser: rendered as a page by the XSLT, styled
+FEED_CSS_SOURCE, FEED_XSL_SOURCE = _ASSETS / "feed.css", _ASSETS / "feed.xsl"
+STATUS_JS = "assets/postmortems/status.js"  # arrow keys between the days of an uptime bar; the page works without
+STATUS_JS_SOURCE = _ASSETS / "status.js"
+# Material's `hide`: a status page is no documentation page (the header keeps the team's logo and name).
+HIDDEN_CHROME = ("navigation", "toc", "footer")
 API_ENTRY = "api/v2/summary.json"  # the entry of the Statuspage API (`statuspage.api_files`)
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 # Material fetches a sitemap.xml beside every <link rel="alternate"> (for its instant navigation and language
@@ -46,7 +54,10 @@ EMPTY_SITEMAP = (
 )
 CALENDAR = "maintenance.ics"
 BADGE_SVG, BADGE_JSON = "badge.svg", "badge.json"
-FEEDS = {"atom": "history.atom", "rss": "history.rss"}
+# Linked as `.xml`, which every host serves as XML (Chromium renders it through `feed.xsl`; `.atom` it shows as text
+# and `.rss` it downloads where the host sends their own types); `subscribed_name` is each one's earlier name, which
+# readers and Statuspage's tools follow, written too.
+FEEDS = {"atom": "history.atom.xml", "rss": "history.rss.xml"}
 RECENT_DAYS = 15  # the status page lists the last 15 days, as Statuspage does
 
 
@@ -73,7 +84,19 @@ def component_history_uri(name: str) -> str:
 
 def component_feeds(name: str) -> dict[str, str]:
     """A component's own Atom and RSS feeds, by kind."""
-    return {kind: f"feeds/{component_slug(name)}.{kind}" for kind in FEEDS}
+    return {kind: f"feeds/{component_slug(name)}.{kind}.xml" for kind in FEEDS}
+
+
+def subscribed_name(feed: str) -> str:
+    """The name a feed had before it took `.xml` (`history.atom`, Statuspage's), kept for readers that follow it."""
+    return feed.removesuffix(".xml")
+
+
+def status_label(view: PublicView, today: date, now: datetime) -> str:
+    """What an incident or a maintenance is at the build's time, as the API says it: an incident `resolved` once
+    over (`moments`), else its newest update's `investigating`, `identified` or `monitoring`; a maintenance
+    `scheduled`, `in_progress`, `verifying` or `completed`."""
+    return maintenance_status(view, today, now) if view.kind == "maintenance" else incident_status(view)
 
 
 @dataclass(frozen=True)
@@ -218,9 +241,10 @@ def status_context(
     public: bool = False,
 ) -> dict:
     """What `status.html` shows: when it was built, the overall status, what is wrong now, maintenance in
-    progress and upcoming, each component with its uptime days, the last 15 days, and (on the public site,
-    `public`) the ways to subscribe and the links to each component's calendar and to the uptime formula.
-    `incident_page` and `history` are the source URIs its links go to."""
+    progress and upcoming, each component with its uptime days, the last 15 days, each incident's status
+    (`status_of`), and (on the public site, `public`) the ways to subscribe, the links to each component's calendar,
+    to the uptime formula and to About, and the bars' keyboard script. `incident_page` and `history` are the source
+    URIs its links go to."""
     moment = moment_of(today, now)
     incidents, maintenances = by_kind(views)
     statuses = component_statuses(incidents, policy.components)
@@ -246,6 +270,9 @@ def status_context(
         "subscriptions": subscriptions(policy.components) if public else [],
         "incident_uri": incident_page,
         "history_uri": history,
+        "about_uri": ABOUT if public else None,
+        "status_of": lambda view: status_label(view, today, moment),
+        "script": STATUS_JS if public else None,
     }
 
 
@@ -254,6 +281,7 @@ def _history_page(
     title: str,
     views: Sequence[PublicView],
     policy: Policy,
+    status_of: Callable[[PublicView], str],
     in_nav: bool = False,
     component: str | None = None,
     **paging,
@@ -265,6 +293,7 @@ def _history_page(
         {
             "months": months(views),
             "incident_uri": incident_uri,
+            "status_of": status_of,
             "component": component,
             "filters": [(None, HISTORY)] + [(name, component_history_uri(name)) for name in policy.components],
             "page_number": paging.get("page_number", 1),
@@ -287,6 +316,7 @@ def public_site(
     """Every page and file of the public site, declared here and nowhere else. `url_of` turns a source URI into its
     URL from the site root; `now` is the build's time (default: midnight of `today`), shown as "last updated"."""
     moment = moment_of(today, now)
+    status_of = lambda view: status_label(view, today, moment)  # noqa: E731
     pages = [
         PageSpec(
             HOME,
@@ -304,6 +334,7 @@ def public_site(
             {
                 "incident": view,
                 "status_uri": HOME,
+                "status": status_of(view),
                 "maintenance_status": maintenance_status(view, today, moment) if view.kind == "maintenance" else None,
             },
         )
@@ -318,6 +349,7 @@ def public_site(
                 "History" if number == 1 else f"History, page {number}",
                 chunk,
                 policy,
+                status_of,
                 in_nav=number == 1,
                 page_number=number,
                 page_count=len(chunks),
@@ -328,7 +360,9 @@ def public_site(
     incidents = by_kind(views)[0]
     for name in policy.components:
         naming = [view for view in views if name in view.components]
-        pages.append(_history_page(component_history_uri(name), f"{name}: history", naming, policy, component=name))
+        pages.append(
+            _history_page(component_history_uri(name), f"{name}: history", naming, policy, status_of, component=name)
+        )
         days = uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), moment)
         pages.append(
             PageSpec(
@@ -359,23 +393,26 @@ def public_site(
 
     since = {name: policy.component_since(name) for name in policy.components if policy.component_since(name)}
     files: dict[str, str | Path] = dict(api_files(page, views, policy.components, incident_url, since, today, moment))
-    files[FEEDS["atom"]] = atom_feed(page, views, incident_url, absolute(FEEDS["atom"]), FEED_CSS)
-    files[FEEDS["rss"]] = rss_feed(page, views, incident_url, absolute(FEEDS["rss"]), FEED_CSS)
+    feeds = {
+        FEEDS["atom"]: atom_feed(page, views, incident_url, absolute(FEEDS["atom"]), FEED_XSL),
+        FEEDS["rss"]: rss_feed(page, views, incident_url, absolute(FEEDS["rss"]), FEED_XSL),
+    }
     for name in policy.components:
         naming = [view for view in views if name in view.components]
-        feeds, home = component_feeds(name), absolute(url_of(component_uri(name)))
-        files[feeds["atom"]] = atom_feed(
-            page, naming, incident_url, absolute(feeds["atom"]), "../" + FEED_CSS, name, home
-        )
-        files[feeds["rss"]] = rss_feed(page, naming, incident_url, absolute(feeds["rss"]), "../" + FEED_CSS, name, home)
+        own, home = component_feeds(name), absolute(url_of(component_uri(name)))
+        feeds[own["atom"]] = atom_feed(page, naming, incident_url, absolute(own["atom"]), "../" + FEED_XSL, name, home)
+        feeds[own["rss"]] = rss_feed(page, naming, incident_url, absolute(own["rss"]), "../" + FEED_XSL, name, home)
+    for uri, text in feeds.items():
+        files[uri] = files[subscribed_name(uri)] = text  # the same text under both names: one string
     files[CALENDAR] = maintenance_calendar(page, by_kind(views)[1], today, incident_url)
     indicator, description = overall_status(incidents)
     files[BADGE_SVG] = badge_svg(indicator, description)
     files[BADGE_JSON] = badge_json(indicator, description)
-    files[FEED_CSS] = FEED_CSS_SOURCE
+    files[FEED_CSS], files[FEED_XSL], files[STATUS_JS] = FEED_CSS_SOURCE, FEED_XSL_SOURCE, STATUS_JS_SOURCE
     followed = every_subscription(policy.components)
     for folder in sorted({way.uri.rpartition("/")[0] for way in followed if "/" in way.uri}):
         files.setdefault(f"{folder}/sitemap.xml", EMPTY_SITEMAP)
+    files[HEADERS] = headers_file(files, folders=("feeds",))
     return PublicSite(pages, files, tuple(followed), page.name)
 
 
