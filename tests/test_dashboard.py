@@ -58,6 +58,18 @@ def test_the_plugin_fills_the_marker_on_any_user_page(tmp_path):
         assert f'data-pm-id="{IMPORTED}"' not in waiting  # history awaits no review, however old
         assert f'href="{up}postmortems/{REVIEW}/"' in waiting  # links as seen from the page
         assert f'<script src="{up}{JS}"></script>' in html
+        assert f'<a href="{up}reviews/">Period reviews</a>' in html
+        quarters = re.findall(r'<tr data-quarter="(\d{4}-Q\d)"><td>(<a href="([^"]+)">)?', html)
+        assert quarters and all(link == "" for *_, link in quarters)  # 2026's quarters: no incident, no review
+
+
+def test_a_quarter_with_incidents_links_its_review(example_site):
+    html = (example_site / "index.html").read_text(encoding="utf-8")
+    quarters = re.findall(r'<tr data-quarter="(\d{4}-Q\d)"><td>(?:<a href="([^"]+)">)?', html)
+    assert len(quarters) == 2
+    for quarter, link in quarters:  # a link exactly when the site has that quarter's review
+        assert (link == f"reviews/{quarter.lower()}/") == (example_site / "reviews" / quarter.lower()).is_dir()
+    assert any(link for _, link in quarters)
 
 
 @pytest.mark.filterwarnings("ignore")

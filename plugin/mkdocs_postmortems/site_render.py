@@ -13,7 +13,7 @@ import jinja2
 from .kb_site.dashboard import dashboard_context, fill_dashboard, has_dashboard
 from .kb_site.indexes import Indexes
 from .kb_site.pages import details_context, review_state
-from .kb_site.urls import ACTION_ITEMS, METRICS, SiteMap, slugify
+from .kb_site.urls import ACTION_ITEMS, METRICS, REVIEWS, SiteMap, review_page, slugify
 from .knowledge import KnowledgeBase
 from .model import Postmortem
 from .render import Links, PageSpec, Rows, problems_of, search_text
@@ -115,6 +115,8 @@ class Renderer:
             site=self.site_map,
             action_items=ACTION_ITEMS,
             metrics=METRICS,
+            reviews=REVIEWS,
+            review_page=review_page,
             **dashboard_context(self.kb, self.indexes),
         )
         return fill_dashboard(markdown, html)
