@@ -291,18 +291,67 @@ def test_distribution_chart_draws_any_durations(rows, unit):
     well_formed(distribution_chart("c", "Title", clean, unit=unit))
 
 
-def test_quarterly_lines_draw_median_solid_and_p90_dashed_and_break_at_a_missing_quarter():
-    from mkdocs_postmortems.kb_site.charts import quarterly_lines_chart
+def test_small_multiples_draw_a_plot_per_severity_median_solid_p90_dashed_broken_at_a_missing_quarter():
+    from mkdocs_postmortems.kb_site.charts import small_multiples_chart
 
-    svg = quarterly_lines_chart(
+    quarters = ["2024-Q3", "2024-Q2", "2024-Q1"]  # newest first, as the table: drawn left to right as given
+    svg = small_multiples_chart(
         "q",
         "Time to resolve per quarter",
-        ["2024-Q1", "2024-Q2", "2024-Q3"],
-        [("SEV1 median", [30, None, 90]), ("SEV1 p90", [60, 120, 240])],
+        quarters,
+        [
+            ("SEV1", [90, None, 30], [240, 120, 60]),
+            ("SEV2", [10, 20, 30], [15, 25, 35]),
+            ("SEV3", [5, 5, 5], [9, 9, 9]),
+        ],
     )
     root = parse(svg)
-    lines = all_of(root, "polyline")
-    assert len(lines) == 1 and lines[0].get("stroke-dasharray")  # the median has a gap; the p90 is one dashed line
-    titles = [t.text for t in all_of(root, "title")]
-    assert "2024-Q3 · SEV1 median: 1 h 30 min" in titles and "2024-Q2 · SEV1 p90: 2 h 0 min" in titles
-    assert "2024-Q1" in texts(root) and "2024-Q3" in texts(root)
+    desc = assert_accessible(root, "q", "Time to resolve per quarter")
+    assert "SEV1 median: 2024-Q3 1 h 30 min, 2024-Q1 30 min" in desc and "SEV3 p90" in desc
+    panels = [g for g in all_of(root, "g") if g.get("class") == "pm-chart__panel"]
+    assert len(panels) == 3  # one small plot each, not six lines in one
+    sev1 = panels[0]
+    lines = list(sev1.iter(f"{NS}polyline"))
+    # the median breaks at 2024-Q2, leaving two single points and no line; the p90 is one dashed line
+    assert len(lines) == 1 and lines[0].get("stroke-dasharray")
+    assert [tip(c) for c in sev1.iter(f"{NS}circle")][:2] == [
+        "2024-Q3 · SEV1 median: 1 h 30 min",
+        "2024-Q1 · SEV1 median: 30 min",
+    ]
+    assert next(t.text for t in sev1.iter(f"{NS}text")) == "SEV1"
+    # newest left: the first quarter's points lie left of the last's, in every panel
+    for panel in panels:
+        xs = [float(c.get("cx")) for c in panel.iter(f"{NS}circle") if tip(c).startswith("2024-Q3")]
+        assert xs and all(
+            x < min(float(c.get("cx")) for c in panel.iter(f"{NS}circle") if tip(c).startswith("2024-Q1")) for x in xs
+        )
+    # two columns: the third panel sits below the first, at its left
+    assert panels[2].find(f"{NS}rect").get("x") == panels[0].find(f"{NS}rect").get("x")
+    assert float(panels[2].find(f"{NS}rect").get("y")) > float(panels[1].find(f"{NS}rect").get("y"))
+    # the same scale everywhere: the same tick labels in each panel
+    ticks = [sorted(t.text for t in panel.iter(f"{NS}text") if t.get("font-size") == "10") for panel in panels]
+    assert ticks[0] == ticks[1] == ticks[2] and ticks[0]
+    assert ">No data</text>" in small_multiples_chart("q", "T", quarters, [("SEV1", [None] * 3, [None] * 3)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 12).flatmap(
+        lambda n: st.tuples(
+            st.lists(LABELS, min_size=n, max_size=n),
+            st.lists(
+                st.tuples(
+                    LABELS,
+                    st.lists(st.one_of(st.none(), ANY_NUMBER), min_size=n, max_size=n),
+                    st.lists(st.one_of(st.none(), ANY_NUMBER), min_size=n, max_size=n),
+                ),
+                max_size=5,
+            ),
+        )
+    )
+)
+def test_small_multiples_draw_any_values(data):
+    from mkdocs_postmortems.kb_site.charts import small_multiples_chart
+
+    quarters, panels = data
+    well_formed(small_multiples_chart("c", "Title", quarters, panels))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections import Counter
@@ -20,7 +21,16 @@ from mkdocs_postmortems.kb_site.exports import (
     write_action_items_json,
     write_knowledge_base_json,
 )
-from mkdocs_postmortems.kb_site.indexes import build_indexes, recent_quarters
+from mkdocs_postmortems.kb_site.indexes import (
+    OVERDUE_FIRST,
+    URGENCY,
+    OwnerLoad,
+    build_indexes,
+    overdue_first,
+    owners_by_overdue,
+    recent_quarters,
+    services_by_impact,
+)
 from mkdocs_postmortems.kb_site.metrics import month_range, monthly_counts, response_times
 from mkdocs_postmortems.kb_site.stats import distribution, percentile
 from mkdocs_postmortems.kb_site.urls import SiteMap
@@ -214,6 +224,82 @@ def test_action_items_have_stable_ids_and_the_seeds_sort_order():
     assert [e.id for e in ix.closed_items("done")] == ["2024-03-10-c#2"]
     assert [e.id for e in ix.closed_items("wont-do")] == ["2024-03-10-c#3"]
     assert ix.action_items[0].anchor == "ai-2024-03-10-c-1"
+
+
+# --- the summaries the pages open with, and the orders they state ----------------------------------------------
+
+
+def urgent_and_late():
+    """Two incidents whose open items rank by priority before due date: the P1 due last is the most urgent."""
+    late = incident(
+        "2021-03-01-a",
+        "2021-03-01",
+        services=["payments"],
+        items=[
+            {"priority": "P2", "due": date(2021, 3, 31), "owner": "team-b"},
+            {"priority": "P3", "due": date(2030, 1, 1), "owner": "team-b"},
+        ],
+    )
+    urgent = incident(
+        "2025-11-01-b",
+        "2025-11-01",
+        services=["checkout", "payments"],
+        items=[
+            {"priority": "P1", "due": date(2025, 11, 17), "owner": "Team-a"},
+            {"priority": "P1", "due": date(2031, 1, 1), "owner": "team-c"},
+            {"priority": "P2", "due": None, "owner": "team-c", "status": "done"},
+        ],
+    )
+    return indexes_of(late, urgent, policy=Policy(services=POLICY.services, categories=POLICY.categories))
+
+
+def test_urgency_ranks_priority_before_due_date_and_says_so():
+    ix = urgent_and_late()
+    ranked = ix.open_items(Policy())
+    order = [e.id for e in ranked]
+    assert order == ["2025-11-01-b#1", "2025-11-01-b#2", "2021-03-01-a#1", "2021-03-01-a#2"]
+    assert [e.item.due for e in ranked if e.overdue] == [date(2025, 11, 17), date(2021, 3, 31)]
+    assert URGENCY.index("priority") < URGENCY.index("due date")  # the words follow the key
+    # a service's open items are in the same order, whichever incident they come from
+    by_name = {s.name: s for s in ix.services}
+    assert [e.id for e in by_name["payments"].open_items] == order
+    assert [e.id for e in by_name["checkout"].open_items] == ["2025-11-01-b#1", "2025-11-01-b#2"]
+
+
+def test_an_owners_page_lists_the_overdue_first_in_urgency_order():
+    ix = urgent_and_late()
+    ranked = overdue_first(list(reversed(ix.open_items(Policy()))))
+    assert [(e.id, e.overdue) for e in ranked] == [
+        ("2021-03-01-a#1", True),
+        ("2025-11-01-b#1", True),
+        ("2021-03-01-a#2", False),
+        ("2025-11-01-b#2", False),
+    ]  # stable: each group keeps the order it was given
+    assert OVERDUE_FIRST.startswith("overdue first, then by priority")
+
+
+def test_owners_rank_by_overdue_then_open_then_name_ignoring_case():
+    ix = urgent_and_late()
+    assert owners_by_overdue(ix.action_items) == [
+        OwnerLoad("team-b", 2, 1, date(2021, 3, 31)),  # one overdue, two open
+        OwnerLoad("Team-a", 1, 1, date(2025, 11, 17)),
+        OwnerLoad("team-c", 1, 0, None),  # a done item counts for nothing
+    ]
+    assert owners_by_overdue([]) == []
+
+
+def test_services_rank_by_impact_then_incidents_and_those_without_incidents_last():
+    a = incident("2024-01-10-a", "2024-01-10", services=["checkout"])  # 65 minutes each
+    b = incident("2024-02-10-b", "2024-02-10", services=["checkout", "payments"])
+    c = dataclasses.replace(
+        incident("2024-03-10-c", "2024-03-10", services=["payments"]), mitigated=None, resolved=None
+    )
+    ranked = services_by_impact(indexes_of(a, b, c).services)
+    assert [(s.name, s.impact_minutes, len(s.postmortems)) for s in ranked] == [
+        ("checkout", 130, 2),
+        ("payments", 65, 2),
+        ("platform", 0, 0),
+    ]
 
 
 # --- services, facets, backlinks, similar ------------------------------------------------------------------------

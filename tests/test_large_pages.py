@@ -1,8 +1,9 @@
 """#14 item 2: no page grows with the history. Long lists are split into pages as docs/browsing.md ("Long
 histories") says, and the complete data stays in the exports.
 
-Synthetic knowledge bases (benchmarks/synthetic.py) are built with a small `PAGE_ROWS`, so a few hundred
-postmortems split every list the way thousands do with the default of 200.
+Synthetic knowledge bases (benchmarks/synthetic.py) are built with small `PAGE_ROWS`, `ITEM_ROWS`, `CAUSE_ROWS` and
+`SHOWN`, so a few hundred postmortems split every list the way thousands do with the defaults. How tall the pages
+of 1,000 postmortems are in a browser is measured in test_kb_site_pages_browser.py.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import write_knowledge_base  # noqa: E402
 
 ROWS = 20
+SHOWN = 5
 _ROW = re.compile(r"<tr[ >]")
-_LISTS = re.compile(r'<div class="pm-(?:index|action-items pm-item-list|causes) pm-table">(.*?)</table>', re.S)
+_LISTS = re.compile(r'<div class="pm-(?:index|action-items pm-item-list|causes) pm-table[^"]*">(.*?)</table>', re.S)
 
 
 def built_site(root: Path, count: int, monkeypatch) -> Path:
-    monkeypatch.setattr(pages, "PAGE_ROWS", ROWS)
+    for name in ("PAGE_ROWS", "ITEM_ROWS", "CAUSE_ROWS"):
+        monkeypatch.setattr(pages, name, ROWS)
+    monkeypatch.setattr(pages, "SHOWN", SHOWN)
     monkeypatch.setattr(pages, "RECURRING_SHOWN", 3)  # bounded by services × categories, saturated early
     write_knowledge_base(root, count)
     logging.getLogger("mkdocs").setLevel(logging.NOTSET)
@@ -104,3 +108,36 @@ def test_every_action_item_has_exactly_one_home_and_its_links_find_it(sites):
     link = re.search(rf'href="([^"]*#{re.escape(anchor)})" title=', page).group(1)
     target = (site / record["url"].split("#")[0] / link.split("#")[0]).resolve() / "index.html"
     assert f'id="{anchor}"' in target.read_text(encoding="utf-8")
+
+
+def rows_of(html: str, heading_id: str) -> int:
+    """How many body rows the tables of the section `heading_id` (up to the next heading) have."""
+    start = html.index(f'<h2 id="{heading_id}">')
+    end = html.find("<h2 ", start + 1)
+    section = html[start : end if end > 0 else len(html)]
+    return sum(len(_ROW.findall(body)) for body in re.findall(r"<tbody>(.*?)</tbody>", section, re.S))
+
+
+def test_overview_pages_show_the_first_rows_and_link_the_rest(sites):
+    site = sites[450]
+    main = (site / "action-items/index.html").read_text(encoding="utf-8")
+    assert rows_of(main, "overdue") == SHOWN and rows_of(main, "open") == SHOWN
+    assert f"The {SHOWN} most urgent of" in main and "every one is on its owner's page, overdue first" in main
+    roots = (site / "root-causes/index.html").read_text(encoding="utf-8")
+    assert rows_of(roots, "recurring") == SHOWN and rows_of(roots, "recurred-after-fix") == SHOWN
+    assert "each service's page lists its own" in roots
+    service = (site / "services/checkout/index.html").read_text(encoding="utf-8")
+    assert rows_of(service, "incidents") == SHOWN and rows_of(service, "open-action-items") == SHOWN
+    assert re.search(r'href="[./]*postmortems/service/checkout/">every incident on checkout</a>', service)
+
+
+def test_an_owners_pages_list_the_overdue_items_first(sites):
+    site = sites[450]
+    records = json.loads((site / "action-items/action-items.json").read_text(encoding="utf-8"))["action_items"]
+    overdue = {record["id"] for record in records if record["overdue"]}
+    owner = site / "action-items/owner/team-sre"
+    shown = []
+    for path in sorted(owner.rglob("index.html"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 1):
+        shown += re.findall(r'<code class="pm-item-id">([^<]+)</code>', path.read_text(encoding="utf-8"))
+    late = [item in overdue for item in shown]
+    assert shown and late == sorted(late, reverse=True), "an item not overdue comes before an overdue one"

@@ -10,6 +10,7 @@ from mkdocs_postmortems.kb_site.metrics import (
     month_range,
     monthly_counts,
     quarterly_response,
+    quarterly_series,
     response_times,
 )
 from test_indexes import TODAY, incident
@@ -70,3 +71,23 @@ def test_quarters_newest_first_then_severities_in_the_scales_order():
         ("2024-Q1", "SEV2", 1),
     ]
     assert found[0][3].values == (180.0,)
+
+
+def test_quarterly_series_gives_a_panel_per_severity_aligned_with_the_quarters():
+    pms = [
+        incident("a", "2024-01-10", severity="SEV2"),
+        incident("b", "2024-02-10", severity="SEV1"),
+        incident("c", "2024-04-10", severity="SEV2"),
+    ]
+    quarters = ["2024-Q3", "2024-Q2", "2024-Q1"]  # newest first, and a quarter without incidents
+    rows = quarterly_response(pms, SEVERITIES, quarters)
+    assert quarterly_series(rows, quarters, 2, SEVERITIES) == [
+        ("SEV1", [None, None, 5.0], [None, None, 5.0]),  # in the scale's order, each with its quarters' values
+        ("SEV2", [None, 5.0, 5.0], [None, 5.0, 5.0]),
+    ]
+    assert [panel[1] for panel in quarterly_series(rows, quarters, 3, SEVERITIES)] == [
+        [None, None, 180.0],
+        [None, 180.0, 180.0],
+    ]
+    assert [panel[0] for panel in quarterly_series(rows, quarters, 2)] == ["SEV2", "SEV1"]  # no scale: as found
+    assert quarterly_series([], quarters, 2) == []

@@ -13,27 +13,37 @@ from urllib.parse import quote
 
 _ASSETS = Path(__file__).parent / "assets"
 CSS = "assets/postmortems/postmortems.css"
-JS = "assets/postmortems/postmortems.js"  # filters and sorting over the JSON exports; every page works without it
+JS = "assets/postmortems/postmortems.js"  # folds, print, accessibility fixes; every page works without it
+EXPLORER_JS = "assets/postmortems/explorer.js"  # filters and sorting over the compact indexes; the same
+TABLES_JS = "assets/postmortems/tables.js"  # sorting of the static services, owners and action-item tables; the same
+SEARCH_JS = "assets/postmortems/search.js"  # the header's search box over Pagefind's index (`site_search`)
 
 
 @dataclass(frozen=True)
 class Assets:
-    """The stylesheets and scripts every page links, by source URI, and the files they are copied from."""
+    """The stylesheets and scripts every page links, by source URI, and the files they are copied from; `search`, the
+    scripts linked only where Pagefind serves the site's search (`site_search.serves_search`), copied anyway."""
 
     stylesheets: dict[str, Path]
     scripts: dict[str, Path]
+    search: dict[str, Path] = field(default_factory=dict)
 
     def files(self) -> dict[str, Path]:
-        return {**self.stylesheets, **self.scripts}
+        return {**self.stylesheets, **self.scripts, **self.search}
 
-    def add_to(self, extra_css: list, extra_javascript: list) -> None:
+    def add_to(self, extra_css: list, extra_javascript: list, search: bool = False) -> None:
         """Add each to a site's `extra_css` and `extra_javascript` lists, once: `mkdocs serve` configures the same
-        lists again at every rebuild."""
-        for wanted, listed in ((self.stylesheets, extra_css), (self.scripts, extra_javascript)):
+        lists again at every rebuild. The `search` scripts too when `search`."""
+        scripts = {**self.scripts, **self.search} if search else self.scripts
+        for wanted, listed in ((self.stylesheets, extra_css), (scripts, extra_javascript)):
             listed.extend(uri for uri in wanted if uri not in listed)
 
 
-ASSETS = Assets({CSS: _ASSETS / "postmortems.css"}, {JS: _ASSETS / "postmortems.js"})
+ASSETS = Assets(
+    {CSS: _ASSETS / "postmortems.css"},
+    {JS: _ASSETS / "postmortems.js", EXPLORER_JS: _ASSETS / "explorer.js", TABLES_JS: _ASSETS / "tables.js"},
+    {SEARCH_JS: _ASSETS / "search.js"},
+)
 
 
 def page_url(uri: str, directory_urls: bool = True) -> str:

@@ -364,71 +364,84 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, u
 
 
 def trend_chart(chart_id: str, title: str, quarters: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> str:
-    """Incidents per quarter, stacked by root-cause category: the trend table as a picture, oldest quarter left."""
+    """Incidents per quarter, stacked by root-cause category: the trend table as a picture, its quarters in the
+    table's order, left to right."""
     return stacked_bar_chart(chart_id, title, quarters, series, y_label="incidents per category", x_label="quarters")
 
 
-def quarterly_lines_chart(
+def small_multiples_chart(
     chart_id: str,
     title: str,
     quarters: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None]]],
+    panels: Sequence[tuple[str, Sequence[float | None], Sequence[float | None]]],
     *,
     unit: str = "minutes",
+    columns: int = 2,
 ) -> str:
-    """A line per series over `quarters` (oldest left), on a log scale: series are named "<group> median" and
-    "<group> p90" (a severity's median and p90), one colour per group, the p90 dashed. A quarter without a value
-    breaks the line. Each point names its quarter and value."""
-    values = [max(_finite(v), 0.1) for _, row in series for v in row if v is not None]
+    """One small plot per panel (a severity: its name, medians, p90s, aligned with `quarters`, drawn left to right in
+    the order given), `columns` side by side, on one shared log scale: the median a solid line, the p90 dashed. A
+    quarter without a value breaks the line; each point names its quarter and value. Several small plots instead of
+    one with a line per severity and statistic, which no reader can tell apart."""
+    values = [max(_finite(v), 0.1) for _, *rows in panels for row in rows for v in row if v is not None]
     if not quarters or not values:
         return _no_data(chart_id, title)
     low, high = min(values) / 1.5, max(max(values) * 1.5, min(values) * 10)
-    names = list(dict.fromkeys(name.split(" ")[0] for name, _ in series))  # "SEV1 median", "SEV1 p90" -> SEV1
-    entries = [(_rect(0, 0, 10, 10, *_series_class(s)), name) for s, name in enumerate(names)]
-    entries += [
-        ('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2"/>', "median"),
-        ('<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2" stroke-dasharray="3 2"/>', "p90"),
-    ]
-    legend, top = _legend(entries, 2)
-    left, right, top, plot_height = 56.0, WIDTH - 12.0, top + 8, 180.0
-    bottom = top + plot_height
     span = math.log10(high / low)
+    line = '<line x1="0" x2="10" y1="5" y2="5" stroke="currentColor" stroke-width="2"{}/>'
+    legend, top = _legend([(line.format(""), "median"), (line.format(' stroke-dasharray="3 2"'), "p90")], 2)
+    columns = max(1, min(columns, len(panels)))
+    gap, plot_height, head, foot = 24.0, 140.0, 22.0, 24.0
+    width = (WIDTH - gap * (columns - 1)) / columns
+    ticks = _log_ticks(low, high, unit)
+    parts, summary = list(legend), []
+    for p, (name, medians, p90s) in enumerate(panels):
+        x0 = (p % columns) * (width + gap)
+        y0 = top + 8 + (p // columns) * (head + plot_height + foot)
+        left, right, bottom = x0 + 72.0, x0 + width - 8.0, y0 + head + plot_height  # room for a phone's tick labels
+        cls, fill = _series_class(p)
+        step = (right - left) / max(len(quarters) - 1, 1)
 
-    def y_of(value: float) -> float:
-        return bottom - math.log10(min(max(_finite(value), low), high) / low) / span * plot_height
+        def x_of(i: int, left: float = left, right: float = right, step: float = step) -> float:
+            return left + i * step if len(quarters) > 1 else (left + right) / 2
 
-    step = (right - left) / max(len(quarters) - 1, 1)
-    x_of = (lambda i: left + i * step) if len(quarters) > 1 else (lambda i: (left + right) / 2)
-    parts = list(legend)
-    for value, name in _log_ticks(low, high, unit):
-        y = y_of(value)
+        def y_of(value: float, bottom: float = bottom) -> float:
+            return bottom - math.log10(min(max(_finite(value), low), high) / low) / span * plot_height
+
         parts += [
-            f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
-            _text(left - 6, y + 4, name, anchor="end"),
+            '<g class="pm-chart__panel">',
+            _rect(x0, y0 + 2, 10, 10, cls, fill),
+            _text(x0 + 16, y0 + 12, _fit(name, width - 24)),
         ]
-    for name, row in series:
-        cls, fill = _series_class(names.index(name.split(" ")[0]))
-        dash = ' stroke-dasharray="6 4"' if name.endswith("p90") else ""
-        segment: list[str] = []
-        for i, point in enumerate([*row, None]):
-            if point is None:
-                if len(segment) > 1:
-                    parts.append(
-                        f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" stroke-width="2"{dash}/>'
-                    )
-                segment = []
-                continue
-            segment.append(f"{_num(x_of(i))},{_num(y_of(point))}")
+        for value, tick in ticks:
+            y = y_of(value)
+            parts += [
+                f'<line x1="{_num(left)}" x2="{_num(right)}" y1="{_num(y)}" y2="{_num(y)}" {GRID}/>',
+                _text(left - 4, y + 4, tick, anchor="end", size=10),
+            ]
+        for statistic, row, dash in (("median", medians, ""), ("p90", p90s, ' stroke-dasharray="6 4"')):
+            segment: list[str] = []
+            for i, point in enumerate([*row, None]):
+                if point is None:
+                    if len(segment) > 1:
+                        parts.append(
+                            f'<polyline points="{" ".join(segment)}" fill="none" stroke="{fill}" '
+                            f'stroke-width="2"{dash}/>'
+                        )
+                    segment = []
+                    continue
+                xy = f"{_num(x_of(i))},{_num(y_of(point))}"
+                segment.append(xy)
+                parts.append(
+                    f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(point))}" r="3.5" fill="{fill}">'
+                    f"<title>{_escape(quarters[i])} · {_escape(name)} {statistic}: {_fmt(point, unit)}</title></circle>"
+                )
+            shown = ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row, strict=False) if v is not None)
+            summary.append(f"{name} {statistic}: {shown or 'no data'}")
+        for i in _thin(len(quarters), int((right - left) / (max(len(q) for q in quarters) * CHAR * PHONE + 8))):
+            half = len(quarters[i]) * CHAR / 2
             parts.append(
-                f'<circle class="{cls}" cx="{_num(x_of(i))}" cy="{_num(y_of(point))}" r="4" fill="{fill}">'
-                f"<title>{_escape(quarters[i])} · {_escape(name)}: {_fmt(point, unit)}</title></circle>"
+                _text(min(max(x_of(i), x0 + half), x0 + width - half), bottom + 16, quarters[i], anchor="middle")
             )
-    room = int((right - left) / (max(len(q) for q in quarters) * CHAR * PHONE + 8))
-    for i in _thin(len(quarters), room):
-        half = len(quarters[i]) * CHAR / 2
-        parts.append(_text(min(max(x_of(i), half), WIDTH - half), bottom + 16, quarters[i], anchor="middle"))
-    desc = "; ".join(
-        f"{name}: " + ", ".join(f"{q} {_fmt(v, unit)}" for q, v in zip(quarters, row, strict=False) if v is not None)
-        for name, row in series
-    )
-    return _svg(chart_id, title, desc + ".", bottom + 24, parts)
+        parts.append("</g>")
+    rows = math.ceil(len(panels) / columns)
+    return _svg(chart_id, title, "; ".join(summary) + ".", top + 8 + rows * (head + plot_height + foot), parts)

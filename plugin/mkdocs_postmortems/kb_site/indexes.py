@@ -17,6 +17,14 @@ from ..policy import ROOT_CAUSE_KINDS, Policy
 from .stats import Distribution, distribution
 
 SIMILAR_LIMIT = 5  # similar incidents shown per postmortem
+# How each list is ordered, in the words the pages use beside it: each sits next to the key that sorts by it.
+URGENCY = (
+    "by priority, then the incident's severity (worst first), then how many incidents share the root cause the item "
+    "addresses (more first), then due date (earliest first)"
+)
+OVERDUE_FIRST = f"overdue first, then {URGENCY}"
+BY_IMPACT = "by impact (the longest total time users were affected first), then by number of incidents"
+BY_OVERDUE = "most overdue items first, then most open items, then by name"
 _NEIGHBOURS = SIMILAR_LIMIT  # per shared (service, category): this many each side in time are the candidates
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -81,7 +89,7 @@ class ServiceIndex:
     name: str
     description: str
     postmortems: list[Postmortem] = field(default_factory=list)  # newest first
-    open_items: list[ActionItemEntry] = field(default_factory=list)
+    open_items: list[ActionItemEntry] = field(default_factory=list)  # most urgent first (`URGENCY`)
     recurring: list[Recurring] = field(default_factory=list)
 
     @property
@@ -116,20 +124,8 @@ class Indexes:
     items_by_postmortem: dict[str, list[ActionItemEntry]]
 
     def open_items(self, policy: Policy) -> list[ActionItemEntry]:
-        """Open and in-progress items, most urgent first: priority, then the incident's severity, then how
-        often their root cause recurs, then due date."""
-        priority = {name: rank for rank, name in enumerate(policy.priorities)}
-        severity = {name: rank for rank, name in enumerate(policy.severities)}
-        return sorted(
-            (e for e in self.action_items if e.item.is_open),
-            key=lambda e: (
-                priority.get(e.item.priority, len(priority)),
-                severity.get(e.postmortem.severity, len(severity)),
-                -e.recurrence,
-                e.item.due or date.max,
-                e.id,
-            ),
-        )
+        """Open and in-progress items, most urgent first (`URGENCY`)."""
+        return sorted((e for e in self.action_items if e.item.is_open), key=urgency(policy))
 
     def closed_items(self, status: str) -> list[ActionItemEntry]:
         """`done` or `wont-do` items, most recently closed first (undated last)."""
@@ -137,6 +133,53 @@ class Indexes:
             (e for e in self.action_items if e.item.status == status),
             key=lambda e: (-(e.item.closed or date.min).toordinal(), e.id),
         )
+
+
+def urgency(policy: Policy):
+    """The sort key of `URGENCY`: priority (the policy's order), the incident's severity, how many incidents share the
+    root cause the item addresses, due date (none last), then the ID."""
+    priority = {name: rank for rank, name in enumerate(policy.priorities)}
+    severity = {name: rank for rank, name in enumerate(policy.severities)}
+    return lambda e: (
+        priority.get(e.item.priority, len(priority)),
+        severity.get(e.postmortem.severity, len(severity)),
+        -e.recurrence,
+        e.item.due or date.max,
+        e.id,
+    )
+
+
+def overdue_first(entries: list[ActionItemEntry]) -> list[ActionItemEntry]:
+    """`entries` (most urgent first) with the overdue ones before the others, each in the order given: `OVERDUE_FIRST`."""
+    return sorted(entries, key=lambda e: not e.overdue)
+
+
+@dataclass(frozen=True)
+class OwnerLoad:
+    """One owner's open action items: how many, how many overdue, the earliest due date among those overdue."""
+
+    owner: str
+    open: int
+    overdue: int
+    oldest_due: date | None
+
+
+def owners_by_overdue(entries: list[ActionItemEntry]) -> list[OwnerLoad]:
+    """Every owner of an open item in `entries`, `BY_OVERDUE`; the name's order ignores case."""
+    found: dict[str, list[ActionItemEntry]] = {}
+    for entry in entries:
+        if entry.item.is_open:
+            found.setdefault(entry.item.owner, []).append(entry)
+    loads = []
+    for owner, items in found.items():
+        late = [e.item.due for e in items if e.overdue and e.item.due]
+        loads.append(OwnerLoad(owner, len(items), sum(e.overdue for e in items), min(late, default=None)))
+    return sorted(loads, key=lambda load: (-load.overdue, -load.open, load.owner.casefold(), load.owner))
+
+
+def services_by_impact(services: list[ServiceIndex]) -> list[ServiceIndex]:
+    """`services` `BY_IMPACT`, then by name: those without an incident last."""
+    return sorted(services, key=lambda s: (-s.impact_minutes, -len(s.postmortems), s.name))
 
 
 def _started(pm: Postmortem) -> datetime:
@@ -208,10 +251,9 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
     for recurrence in recurring:  # a cause's own `service` may be one no shown incident affected, or not in the catalog
         services.setdefault(recurrence.service, ServiceIndex(recurrence.service, "")).recurring.append(recurrence)
     action_items = [entry for pm in postmortems for entry in items_by_postmortem[pm.id]]
-    for entry in action_items:
-        if entry.item.is_open:
-            for service in entry.postmortem.services:
-                services[service].open_items.append(entry)
+    for entry in sorted((e for e in action_items if e.item.is_open), key=urgency(policy)):
+        for service in entry.postmortem.services:
+            services[service].open_items.append(entry)
     dated = [pm.started for pm in chronological if pm.started]
     newest = newest_plausible(dated, today)
     quarters = recent_quarters(dated[0], newest, policy.trend_quarters) if newest else []

@@ -78,3 +78,26 @@ def quarterly_response(
             groups.items(), key=lambda kv: (quarters.index(kv[0][0]), order.get(kv[0][1], len(order)))
         )
     ]
+
+
+def quarterly_series(
+    quarterly: Sequence[tuple[str, str, Distribution, Distribution]],
+    quarters: Sequence[str],
+    measure: int,
+    severities: Sequence[str] = (),
+) -> list[tuple[str, list[float | None], list[float | None]]]:
+    """`quarterly_response`'s rows as one panel per severity with a row, in the order of `severities` (any other
+    after them): (severity, medians, p90s) of `measure` (2: time to detect, 3: time to resolve), aligned with
+    `quarters`; None where the quarter has no value."""
+    found: dict[str, dict[str, Distribution]] = {}
+    for quarter, severity, detect, resolve in quarterly:
+        found.setdefault(severity, {})[quarter] = resolve if measure == 3 else detect
+    order = {severity: rank for rank, severity in enumerate(severities)}
+    return [
+        (
+            severity,
+            [by_quarter[q].median if q in by_quarter else None for q in quarters],
+            [by_quarter[q].p90 if q in by_quarter else None for q in quarters],
+        )
+        for severity, by_quarter in sorted(found.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]

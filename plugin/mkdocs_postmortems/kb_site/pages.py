@@ -51,7 +51,7 @@ CAUSE_ROWS = 100  # root causes, and incidents on the communications page, per p
 SHOWN = 20  # rows an overview page (/action-items/, /root-causes/, a service's) shows of a list whose whole it links
 TOP = 5  # entries of a page's opening summary: the most recurring causes, the owners with most overdue items
 REVIEW_LABELS = {"draft": "draft", "in-review": "in review"}  # a review banner's words for a lifecycle state
-RECURRING_SHOWN = 10  # incidents named per recurring cause; every one is on the service's filter page
+RECURRING_SHOWN = 5  # incidents named per recurring cause; every one is on the service's filter page
 
 
 def paged(uri: str, rows: list, limit: int | None = None) -> list[tuple[str, list]]:
