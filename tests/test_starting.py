@@ -4,6 +4,7 @@ strictly as written, internal and public, with MkDocs, ProperDocs and Zensical (
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -74,6 +75,11 @@ def test_both_sites_build_strictly(built):
     assert (public / "index.html").is_file() and (public / "about" / "index.html").is_file()
     summary = (public / "api" / "v2" / "summary.json").read_text(encoding="utf-8")
     assert '"Website"' in summary and "Acme status" in summary
+    status = (public / "index.html").read_text(encoding="utf-8")
+    assert "Made with" not in status  # a status page, not a documentation site: no credit, no navigation
+    assert re.search(r'md-sidebar--primary"[^>]*data-md-type="navigation" hidden>', status)
+    about = (public / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../history.atom.xml"' in about and (public / "history.atom.xml").is_file()
 
 
 @pytest.mark.engines
