@@ -486,3 +486,86 @@ def test_a_file_name_that_is_not_utf8_is_reported_on_a_strict_utf8_terminal_with
         )
         assert result.returncode == 1, result.stderr
         assert b"Traceback" not in result.stderr and b"2025-01-01-bad" in result.stdout
+
+
+# --- similar past incidents after the text (similarity.py) ------------------------------------------------------
+
+
+def retold(day: int, changes: dict[str, str]) -> str:
+    """VALID started on 2024-03-`day`, with each of `changes` (old text: new text) made."""
+    text = VALID.replace("2024-03-14T", f"2024-03-{day}T")
+    for old, new in changes.items():
+        text = text.replace(old, new)
+    return text
+
+
+TITLE = "title: Checkout latency during the spring sale"
+POOL_DRAFT = retold(
+    16,
+    {
+        "status: published": "status: draft",
+        TITLE: "title: Orders slow as the connection pool ran dry",
+        "services: [checkout]": "services: [orders-db]",
+        "Checkouts were slow.": "Order writes waited for a free connection.",
+        "Load-test before sales.": "Size connection pools with headroom.",
+    },
+)
+SEARCH = retold(
+    15,
+    {
+        TITLE: "title: Search results empty after reindex",
+        "The connection pool was sized for normal traffic.": "The alias pointed at an empty index.",
+        "Checkouts took up to 30 seconds for 40 minutes.": "Searches found nothing for an hour.",
+        "Checkouts were slow.": "Every search came back empty.",
+        "Load-test before sales.": "Count documents before switching an alias.",
+    },
+)
+SIMILAR_LINE = re.compile(r"^  - Checkout latency during the spring sale \(2024-03-14-example\), 0\.\d\d: (.+)$")
+
+
+def similar_part(output: str) -> list[str]:
+    lines = output.splitlines()
+    return lines[next((n for n, line in enumerate(lines) if line.startswith("Similar past incidents")), len(lines)) :]
+
+
+def test_check_names_the_past_incidents_like_each_draft(project):
+    postmortem(project, "2024-03-14-example.md")
+    postmortem(project, "2024-03-15-search.md", SEARCH)
+    postmortem(project, "2024-03-16-pool.md", POOL_DRAFT)
+    result = run("check", "--today", "2026-11-22")
+    heading, *found = similar_part(result.output)
+    assert heading == "Similar past incidents for postmortems/2024-03-16-pool.md:"  # the draft only
+    assert SIMILAR_LINE.match(found[0]) and "connection" in found[0] and "pool" in found[0]
+    assert "(2024-03-15-search)" not in result.output  # shares too little
+    assert summary_of(result.output) == (3, 0, 0)
+
+
+def test_check_of_files_names_the_past_incidents_of_the_whole_folder(project):
+    postmortem(project, "2024-03-14-example.md")
+    postmortem(project, "2024-03-15-search.md", SEARCH)
+    pool = postmortem(project, "2024-03-16-pool.md", POOL_DRAFT.replace("status: draft", "status: published"))
+    for options in ((), ("--whole-folder",)):
+        result = run("check", "--today", "2026-11-22", *options, str(pool))
+        heading, first, *_ = similar_part(result.output)
+        assert heading == "Similar past incidents for postmortems/2024-03-16-pool.md:", options
+        assert SIMILAR_LINE.match(first)
+        assert summary_of(result.output) == (1, 0, 0)
+
+
+def test_check_names_nothing_when_nothing_is_alike_nor_in_json_or_github_output(project):
+    postmortem(project, "2024-03-15-search.md", SEARCH)
+    postmortem(project, "2024-03-16-pool.md", POOL_DRAFT)
+    assert similar_part(run("check", "--today", "2026-11-22").output) == []
+    postmortem(project, "2024-03-14-example.md")
+    for output in ("json", "github"):
+        result = run("check", "--today", "2026-11-22", "--format", output)
+        assert "Similar past incidents" not in result.output
+    assert json.loads(run("check", "--format", "json", "--today", "2026-11-22").stdout)["postmortems"] == 3
+
+
+def test_check_loads_no_stemmer_until_it_prints_similar_incidents():
+    script = "import sys; from mkdocs_postmortems.cli import main; main.commands['check']; print(*sys.modules)"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert not loaded & {"mkdocs_postmortems.similarity", "mkdocs_postmortems.terms", "snowballstemmer"}

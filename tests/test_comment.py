@@ -3,6 +3,7 @@ diff of the front matter it shows is tested in tests/test_diff.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -461,3 +462,42 @@ def test_public_text_that_holds_html_reads_as_the_site_shows_it_never_as_tags():
     text = render_pr_summary([changed(VALID, VALID.replace("---\n\n## Summary", public, 1))])
     assert "> Checkout was slow \\& failing:\n>\n> \\- payments\n" in text  # md_text escapes & and -
     assert "<p>" not in text and "&lt;" not in text and "<strong>" not in text
+
+
+# --- similar past incidents ("same cause?") -------------------------------------------------------------------
+
+
+def test_a_changed_postmortem_names_the_past_incidents_it_looks_like():
+    from mkdocs_postmortems.similarity import Similar
+
+    hostile = Similar("2024-01-01-x", "<b>Pool</b> | *exhausted* @team", 0.5, ("pool", "connection"))
+    change = dataclasses.replace(changed(None, VALID, change="added"), similar=(hostile, Similar("y", "Y", 0.4, ())))
+    lines = render_pr_summary([change]).splitlines()
+    at = lines.index("#### Similar past incidents")
+    assert lines[at + 2 : at + 4] == [
+        "- looks like “\\<b\\>Pool\\</b\\> \\| \\*exhausted\\* @&#8203;team” (`2024-01-01-x`): same cause? "
+        "Both say: pool, connection.",
+        "- looks like “Y” (`y`): same cause?",
+    ]
+    assert "#### Similar past incidents" not in render_pr_summary([changed(None, VALID, change="added")])
+
+
+def test_pr_summary_asks_whether_a_new_postmortem_has_the_cause_of_a_past_one(repo):
+    write(repo, "2024-03-14-example.md", VALID)
+    commit(repo, "main")
+    git(repo, "checkout", "-q", "-b", "review")
+    write(
+        repo,
+        "2024-03-18-added.md",
+        dated(18).replace(
+            "title: Checkout latency during the spring sale", "title: Checkout slow, connection pool too small"
+        ),
+    )
+    commit(repo, "review")
+    result = run("pr-summary", "--base", "main", "--today", TODAY.isoformat())
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("- looks like")]
+    assert line.startswith(
+        "- looks like “Checkout latency during the spring sale” (`2024-03-14-example`): same cause? Both say: "
+    )
+    assert "pool" in line

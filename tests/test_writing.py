@@ -77,3 +77,24 @@ def test_an_update_to_a_file_that_is_no_record_says_so_and_changes_nothing(proje
     result = run("incident", "update", str(path), "--status", "identified", "--message", "Found it.")
     assert result.exit_code == 1 and "cannot be read" in result.output
     assert path.read_text() == "just notes\n"
+
+
+def test_new_names_the_past_incidents_its_title_is_like(project):
+    from conftest import VALID
+
+    (project / "postmortems" / "2024-03-14-example.md").write_text(VALID)
+    result = run(
+        "new", "Slow orders in the spring sale", "--severity", "SEV2", "--service", "orders-db", "--date", "2026-11-22"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = lines.index("Similar past incidents:")
+    assert lines[at + 1].startswith("  - Checkout latency during the spring sale (2024-03-14-example), ")
+    assert {"spring", "sale"} <= set(lines[at + 1].rpartition(": ")[2].split(", "))
+
+
+def test_new_names_nothing_in_an_empty_folder_or_when_nothing_is_alike(project):
+    result = run(
+        "new", "Warehouse printers jammed", "--severity", "SEV2", "--service", "checkout", "--date", "2026-11-22"
+    )
+    assert result.exit_code == 0 and "Similar past incidents" not in result.output

@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import click
 
 from ..diagnostics import Diagnostic, Level
-from ..knowledge import discover, load_knowledge_base
+from ..knowledge import KnowledgeBase, discover, load_knowledge_base
+from ..model import Postmortem
+from ..policy import Policy
 from ..pull_requests.changes import (
     ChangesError,
     blob_ids,
@@ -82,10 +86,10 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
             base = merge_base(repo, changed_since)
             changed = changed_paths(repo, base, folder)
             scans = ScanCache(None if no_cache else cache_file(repo), blob_ids(repo, base, folder))
-    files = None
+    files = given = None
     if paths:
         found = (file for path in paths for file in (discover(path) if path.is_dir() else [path]))
-        files = list({file.resolve(): file for file in found}.values())  # each file once, however named
+        files = given = list({file.resolve(): file for file in found}.values())  # each file once, however named
     if whole_folder and files is not None:
         changed, files = files, None
     if changed is not None:  # only what the change involves is parsed; the other files are scanned
@@ -97,7 +101,41 @@ def check(paths, config_file, output, strict, today, changed_since, whole_folder
     else:
         kb = load_knowledge_base(folder, policy, today=today, paths=files)
         diagnostics, checked = kb.diagnostics, len(kb.postmortems) + len(kb.rejected)
-    sys.exit(report(diagnostics, checked, output, strict))
+    code = report(diagnostics, checked, output, strict)
+    if output == "text" and changed_since is None:
+        _similar_to_what_is_checked(kb, folder, policy, today, given)
+    sys.exit(code)
+
+
+def _similar_to_what_is_checked(
+    kb: KnowledgeBase, folder: Path, policy: Policy, today: date | None, given: list[Path] | None
+) -> None:
+    """After `check`'s text: the past incidents most like each draft (of the whole folder) or each file given, among
+    every postmortem of the folder, which a check of files given loads for it."""
+    if given is None:
+        shown, corpus = [pm for pm in kb.postmortems if pm.status == "draft"], kb.postmortems
+    else:
+        wanted = {path.resolve() for path in given}
+        shown = [pm for pm in kb.postmortems if Path(pm.path).resolve() in wanted]
+        rest = load_knowledge_base(folder, policy, today=today).postmortems if shown else []
+        corpus = shown + [pm for pm in rest if Path(pm.path).resolve() not in wanted]
+    if shown:
+        print_similar(shown, corpus, lambda pm: f"Similar past incidents for {pm.path}:")
+
+
+def print_similar(shown: list[Postmortem], corpus: list[Postmortem], heading: Callable[[Postmortem], str]) -> None:
+    """For each of `shown`, the postmortems of `corpus` whose text is closest to its own (`similarity.closest`, from
+    `WORTH_SHOWING`), under `heading(pm)`: title, ID, score and the words they share; nothing for one with none."""
+    from ..similarity import WORTH_SHOWING, SimilarityIndex, closest
+
+    index = SimilarityIndex(corpus)
+    for pm in shown:
+        found = closest(index.most_similar(pm.id), WORTH_SHOWING)
+        if found:
+            click.echo(heading(pm))
+        for similar in found:
+            title = " ".join(similar.title.split())  # one line: a title never starts a line of its own
+            click.echo(f"  - {title} ({similar.id}), {similar.score:.2f}: {', '.join(similar.shared_words)}")
 
 
 def report(diagnostics: list[Diagnostic], checked: int, output: str = "text", strict: bool = False) -> int:
@@ -223,6 +261,7 @@ def pr_summary(ref, output, today, config_file):
     so a workflow can find and update it. Exit 0 once printed, whatever the checks found; 2 on usage errors.
     """
     from ..pull_requests.comment import render_pr_summary
+    from ..similarity import LOOKS_LIKE, SimilarityIndex, closest
 
     policy, folder = load_policy(config_file)
     repo = _repository(config_file)
@@ -230,7 +269,13 @@ def pr_summary(ref, output, today, config_file):
         base = merge_base(repo, ref)
         changed = changed_paths(repo, base, folder)
         kb = load_knowledge_base(folder, policy, today=today)
-        changes, other_files = changed_postmortems(kb, changed, lambda path: text_at(repo, base, path))
+        index = SimilarityIndex(kb.postmortems)
+        changes, other_files = changed_postmortems(
+            kb,
+            changed,
+            lambda path: text_at(repo, base, path),
+            similar_to=lambda pm_id: closest(index.most_similar(pm_id), LOOKS_LIKE),
+        )
     click.echo(render_pr_summary(changes, other_files), nl=False)
 
 

@@ -15,7 +15,7 @@ from ..kb_site.urls import slugify
 from ..knowledge import load_knowledge_base
 from ..policy import PUBLIC_IMPACTS, Policy
 from ..status_site.public import public_text, public_view
-from .check import format_text
+from .check import format_text, print_similar
 from .options import ConfigError, config_option, load_policy, parse_day
 
 
@@ -76,6 +76,12 @@ def new(title, severity, services, author, day, template_name, config_file):
     folder.mkdir(parents=True, exist_ok=True)
     write_new(path, text)
     click.echo(f"wrote {path}; fill in the TODOs, then run `postmortems check {path}`")
+    kb = load_knowledge_base(folder, policy)  # the past incidents whose words its title uses
+    print_similar(
+        [pm for pm in kb.postmortems if Path(pm.path).resolve() == path.resolve()],
+        kb.postmortems,
+        lambda pm: "Similar past incidents:",
+    )
     missing = missing_sections(text, policy)
     if missing:
         click.echo(

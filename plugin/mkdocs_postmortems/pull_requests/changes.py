@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from ..knowledge import KnowledgeBase, display_path, load_knowledge_base, postmortem_from_source, walk
@@ -26,6 +27,9 @@ from ..policy import Policy
 from ..status_site.public import PublicView, public_view
 from .diff import FrontMatterDiff, diff_postmortems
 from .scan_cache import ScanCache
+
+if TYPE_CHECKING:  # `pr-summary` hands the similarity in: `check` starts without the stemmer
+    from ..similarity import Similar
 
 
 class ChangesError(Exception):
@@ -300,6 +304,7 @@ class ChangedPostmortem:
     elsewhere: tuple[Diagnostic, ...]
     diff: FrontMatterDiff
     public: PublicView | None = None  # what the new version would publish
+    similar: tuple[Similar, ...] = ()  # past incidents whose text is like the new version's ("same cause?")
 
     @property
     def current(self) -> Postmortem | None:
@@ -312,10 +317,15 @@ class ChangedPostmortem:
 
 
 def changed_postmortems(
-    kb: KnowledgeBase, changed: Iterable[Path], text_before: Callable[[Path], str | None], base_dir: Path = Path(".")
+    kb: KnowledgeBase,
+    changed: Iterable[Path],
+    text_before: Callable[[Path], str | None],
+    base_dir: Path = Path("."),
+    similar_to: Callable[[str], Sequence[Similar]] = lambda pm_id: (),
 ) -> tuple[list[ChangedPostmortem], list[Diagnostic]]:
     """Each changed `.md` file as a `ChangedPostmortem`, and the diagnostics of the other changed files
-    (attachments and the like). `text_before` gives a file's text at the base, or None."""
+    (attachments and the like). `text_before` gives a file's text at the base, or None; `similar_to` the past
+    incidents like the postmortem of an ID (`similarity.closest`)."""
     changed = list(changed)
     by_path = {pm.path: pm for pm in kb.postmortems}
     current = {_resolved(base_dir / pm.path): pm for pm in kb.postmortems}
@@ -344,6 +354,7 @@ def changed_postmortems(
                 (),
                 diff_postmortems(before, after),
                 public_view(after, kb.policy) if after is not None else None,
+                tuple(similar_to(after.id)) if after is not None else (),
             )
         )
     # what is left is in unchanged files: it goes with the changed postmortem it involves

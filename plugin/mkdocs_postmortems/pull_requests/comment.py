@@ -14,6 +14,7 @@ from ..checks.checklist import checklist_results
 from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
+from ..similarity import Similar
 from ..status_site.html_text import as_text
 from ..status_site.public import PublicView, impact_window
 from .changes import ChangedPostmortem
@@ -126,6 +127,8 @@ def postmortem_section(change: ChangedPostmortem) -> list[str]:
             "",
             *map(diagnostic_line, change.elsewhere),
         ]
+    if change.similar:
+        lines += ["", "#### Similar past incidents", "", *map(similar_line, change.similar)]
     if change.change == "deleted" and change.before is not None:
         lines += ["", _deleted_line(change.before)]
     elif change.diff:
@@ -135,6 +138,12 @@ def postmortem_section(change: ChangedPostmortem) -> list[str]:
         if change.public is not None:
             lines += ["", "#### Would go public", "", *public_lines(change.public)]
     return lines
+
+
+def similar_line(similar: Similar) -> str:
+    """`- looks like “title” (`id`): same cause? Both say: words.` as a list item."""
+    words = f" Both say: {md_text(', '.join(similar.shared_words))}." if similar.shared_words else ""
+    return f"- looks like “{md_text(similar.title)}” ({md_code(similar.id)}): same cause?{words}"
 
 
 def _deleted_line(before: Postmortem) -> str:
