@@ -3,11 +3,13 @@ Material of the same bodies.
 
 Usage: python benchmarks/first_view.py [--sizes 1000 5000] [--query checkout]
 
-For each N it writes build_speed.py's trees (a: the plugin; b: bare Material, the same files under docs/postmortems/),
+For each N it writes build_speed.py's trees (a: the plugin as `postmortems init` configures it, with no `search`
+plugin, so Pagefind serves search; b: bare Material and its `search`, the same files under docs/postmortems/),
 builds both, serves each from 127.0.0.1 and opens every page type in headless Chromium (/usr/bin/chromium through
 playwright) with an empty cache: the server counts every byte it sends until the network is idle (HTML, CSS,
 scripts, the search index, the explorer's JSON, images), uncompressed, as `python -m http.server` and a plain
-static host send them. Then it types a query into the page's search and counts what that fetched on top.
+static host send them. Then it opens the page's search with `/`, types a query and counts what that fetched on top
+(Pagefind's script and WebAssembly, the index chunks of the query's words, the fragments of the results shown).
 Goals (issue #23): first view <= 1.5 MB, a query <= 300 KB more, at 5,000 postmortems.
 """
 
@@ -28,6 +30,7 @@ from build_speed import child_environment, write_trees
 from issue14 import CHROMIUM_FLAGS
 
 GOALS = {"first view": 1_500_000, "query": 300_000}
+SEARCH_INPUT = ".pm-search__input, .md-search__input"  # the plugin's search (Pagefind), Material's
 # page type -> its path in each site (None: bare Material has no such page); {pm} is a postmortem's page
 PAGES = {
     "home": ("", ""),
@@ -91,10 +94,10 @@ def measure(site: Path, paths: dict[str, str], query: str) -> dict[str, tuple[in
                 tab.goto(root + path, wait_until="networkidle", timeout=0)
                 first = server.sent
                 searched = None
-                box = tab.locator("input[type=search], .md-search__input").first
-                if box.count():
+                if tab.locator(".pm-search-open, .md-search__input").count():
                     server.sent = 0
-                    tab.keyboard.press("/") if not box.is_visible() else box.click()
+                    tab.keyboard.press("/")  # both open their search on `/`
+                    tab.locator(SEARCH_INPUT).first.wait_for(state="visible")
                     tab.keyboard.type(query)
                     tab.wait_for_load_state("networkidle")
                     tab.wait_for_timeout(500)
@@ -115,6 +118,8 @@ def run(sizes: list[int], workdir: Path, query: str) -> None:
     print(f"Python {sys.version.split()[0]}; cores: {os.cpu_count()}; bytes as sent, uncompressed; MB = 10^6 bytes")
     for count in sizes:
         configs = write_trees(workdir / str(count), count)
+        plugin = configs["a"].read_text(encoding="utf-8")  # as `postmortems init` writes it: Pagefind serves search
+        configs["a"].write_text(plugin.replace("  - search\n", ""), encoding="utf-8")
         sites = {variant: build(configs[variant]) for variant in ("a", "b")}
         pm = sorted(path.parent.name for path in (sites["a"] / "postmortems").glob("*/index.html"))[count // 2]
         measured = {

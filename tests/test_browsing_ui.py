@@ -1,6 +1,8 @@
-"""Browsing that people enjoy (#13), in Chromium: tables that fit at 1440 and 390 px, filters that combine with a
-shareable URL, sorting, the home dashboard against an independent count, the print layout, and axe-core in the
-light and the dark scheme on every page type.
+"""Browsing that people enjoy (#13, #23), in Chromium: tables that fit at 1440 and 390 px, filters that combine with
+a shareable URL of their own (`?text=`, never Material's `?q=`), chips that remove a filter, sorting by the table's
+head or a menu a phone shows, filters folded on a phone, visible focus and a skip link, rows with the static table's
+cells, on the example and on a history of 1,000 postmortems; the home dashboard against an independent count, the
+print layout, and axe-core in the light and the dark scheme on every page type.
 
 Expected figures are counted here from the example's front matter with PyYAML (helpers from test_browser.py),
 independently of the plugin. axe-core comes from `AXE_PATH` or tests/.axe (see browser_support.axe_source).
@@ -14,7 +16,8 @@ from datetime import date
 
 import pytest
 
-from browser_support import StaticServer, axe_source, new_page
+from browser_support import StaticServer, axe_source, new_page, table_rows
+from history_support import history_site
 from mkdocs_postmortems.kb_site.urls import slugify
 from test_browser import (
     REPO,
@@ -177,9 +180,9 @@ def test_postmortem_filters_combine_count_the_selection_and_live_in_the_url(brow
 
         word = next(iter(sorted(both)))
         title = shown[word]["title"]
-        page.fill('input[name="q"]', title.split()[0] + " " + title.split()[-1])
+        page.fill('input[name="text"]', title.split()[0] + " " + title.split()[-1])
         assert word in listed_ids(page) and set(listed_ids(page)) <= both
-        assert "q=" in page.evaluate("location.search")
+        assert "text=" in page.evaluate("location.search") and "q=" not in page.evaluate("location.search")
         page.recorder.assert_clean()
     finally:
         page.context.close()
@@ -244,7 +247,7 @@ def test_action_item_filters_combine_state_and_owner(browser, example):
     try:
         page.goto(f"{example.url}/action-items/?state=overdue&owner={owner}")
         box = page.locator("details.pm-explorer-box")
-        box.wait_for()
+        box.locator(".pm-explorer__results").wait_for()
         assert box.evaluate("d => d.open")  # a shared URL opens the explorer
         ids = box.locator("tbody code.pm-item-id").all_inner_texts()
         assert set(ids) == expected
@@ -254,6 +257,214 @@ def test_action_item_filters_combine_state_and_owner(browser, example):
         page.click('.pm-explorer__results button[data-sort="due"]')
         dues = [items[i].get("due") for i in box.locator("tbody code.pm-item-id").all_inner_texts()]
         assert dues == sorted(dues) or dues == sorted(dues, reverse=True)
+        page.recorder.assert_clean()
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def history(browser, tmp_path_factory):
+    """A history of 1,000 synthetic postmortems (history_support), built once per session and served."""
+    with StaticServer(history_site(tmp_path_factory)) as server:
+        yield server
+
+
+ROW_MARKUP = """rows => rows.map(row => [row.dataset.severity || row.dataset.status || '',
+    [...row.querySelectorAll('.pm-badge, a, time, code')].map(node => node.tagName + '.' + node.className + ':'
+        + (node.getAttribute('datetime') || '') + (node.getAttribute('href') || '') + node.textContent.trim())])"""
+
+
+def static_and_scripted(browser, server, path: str, static: str, scripted: str, key: str = "a") -> tuple[dict, dict]:
+    """Each row of `path` without JavaScript (the tables `static` matches) and with it (`scripted`), by the text of
+    its first `key` element: (cells' text without white space, which templates leave where they like; the badges,
+    links, times and codes in it)."""
+    found = []
+    for script in (False, True):
+        page = new_page(browser, TIMEOUT_MS, viewport={"width": 1440, "height": 900}, java_script_enabled=script)
+        try:
+            page.goto(f"{server.url}/{path}")
+            if script:
+                page.locator(f"{scripted} tbody tr").first.wait_for()
+            tables = page.locator(scripted if script else static)
+            keys = tables.locator("tbody tr").evaluate_all(
+                f"rows => rows.map(row => row.querySelector('{key}').textContent.trim())"
+            )
+            cells = [tuple(re.sub(r"\s+", "", cell) for cell in row) for row in table_rows(tables)]
+            markup = tables.locator("tbody tr").evaluate_all(ROW_MARKUP)
+            rows = dict(zip(keys, zip(cells, (str(found) for found in markup), strict=True), strict=True))
+            found.append(rows)
+        finally:
+            page.context.close()
+    return found[0], found[1]
+
+
+def test_the_scripts_rows_show_the_static_tables_cells(browser, example, history):
+    for server in (example, history):
+        static, scripted = static_and_scripted(browser, server, "postmortems/", ".pm-index", ".pm-explorer__results")
+        assert static and set(static) <= set(scripted)
+        assert {key: scripted[key] for key in static} == static  # badges, "unknown", "maintenance", problems...
+    cells = " ".join(" ".join(cells) for cells, _ in scripted.values())
+    assert "problem" in cells  # the history has files with problems: the badge survives the script
+    example_rows = static_and_scripted(browser, example, "postmortems/", ".pm-index", ".pm-explorer__results")[1]
+    shown = " ".join(" ".join(cells) for cells, _ in example_rows.values())
+    assert "maintenance" in shown
+    static, scripted = static_and_scripted(
+        browser,
+        example,
+        "action-items/?state=",
+        ".pm-item-list:not(.pm-explorer__results)",
+        ".pm-explorer__results",
+        key="code.pm-item-id",
+    )
+    assert static and {key: scripted[key] for key in static} == static
+
+
+def test_show_more_shows_only_while_there_is_more(browser, example, history):
+    page = open_page(browser, 1440)
+    try:
+        page.goto(f"{history.url}/postmortems/")
+        more = page.locator(".pm-explorer__more")
+        more.wait_for()
+        assert more.is_visible() and page.locator(".pm-explorer__results tbody tr").count() == 200
+        more.click()
+        assert page.locator(".pm-explorer__results tbody tr").count() == 400
+        assert page.evaluate("document.activeElement.closest('tr')") is not None  # on the first new row
+        page.goto(f"{example.url}/postmortems/?severity=SEV1")
+        page.locator(".pm-explorer__count").wait_for()
+        rows = page.locator(".pm-explorer__results tbody tr").count()
+        assert 0 < rows < 200 and page.inner_text(".pm-explorer__count").startswith(f"{rows} of ")
+        assert not more.is_visible() and more.evaluate("b => getComputedStyle(b).display") == "none"
+        page.recorder.assert_clean()
+    finally:
+        page.context.close()
+
+
+def test_an_old_link_with_q_filters_by_text_and_opens_no_search(browser, example):
+    shown = example.postmortems
+    pm_id = sorted(shown)[0]
+    word = shown[pm_id]["title"].split()[-1]
+    page = open_page(browser, 1440)
+    try:
+        page.goto(f"{example.url}/postmortems/?q={word}")
+        page.locator(".pm-explorer__count").wait_for()
+        assert pm_id in listed_ids(page)
+        assert page.locator('input[name="text"]').input_value() == word
+        assert page.evaluate("location.search") == f"?text={word}"
+        assert page.locator("dialog.pm-search[open], .md-search__overlay:visible").count() == 0
+        page.recorder.assert_clean()
+    finally:
+        page.context.close()
+
+
+def test_each_active_filter_is_a_chip_that_removes_it(browser, example):
+    page = open_page(browser, 390)
+    try:
+        page.goto(f"{example.url}/postmortems/?severity=SEV2&category=config-change&text=the")
+        chips = page.locator(".pm-explorer__chip")
+        chips.first.wait_for()
+        assert chips.all_inner_texts() == ["Severity: SEV2 ×", "Category: config-change ×", "Text: the ×"]
+        assert chips.first.get_attribute("aria-label") == "Remove filter Severity: SEV2"
+        assert page.inner_text("details.pm-explorer__fold > summary") == "Filters (3 active)"
+        chips.nth(1).click()
+        assert chips.all_inner_texts() == ["Severity: SEV2 ×", "Text: the ×"]
+        assert "category" not in page.evaluate("location.search")
+        assert page.evaluate("document.activeElement.classList.contains('pm-explorer__chip')")
+        chips.first.click()
+        chips.first.click()
+        assert chips.count() == 0 and page.evaluate("location.search") == ""
+        assert page.evaluate("document.activeElement.tagName") == "SUMMARY"  # the filters, folded on a phone
+        page.recorder.assert_clean()
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_filters_fold_and_a_menu_sorts(browser, example, scheme):
+    shown = example.postmortems
+    page = open_page(browser, 390, scheme)
+    try:
+        page.goto(f"{example.url}/postmortems/?severity=SEV2")
+        fold = page.locator("details.pm-explorer__fold")
+        fold.wait_for()
+        assert not fold.evaluate("d => d.open") and fold.locator("summary").inner_text() == "Filters (1 active)"
+        assert not page.locator('input[name="text"]').is_visible()
+        sort = page.locator("select[name=sort]")
+        assert sort.is_visible()
+        box = sort.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        sort.select_option("duration:desc")
+        minutes = [impact_minutes(shown[pm_id]) for pm_id in listed_ids(page)]
+        assert minutes == sorted(minutes, reverse=True)
+        assert "sorted by duration, longest first" in page.inner_text(".pm-explorer__count")
+        assert "sort=duration%3Adesc" in page.evaluate("location.search")
+        fold.locator("summary").click()
+        assert page.locator('input[name="text"]').is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.context.close()
+    wide = open_page(browser, 1440, scheme)
+    try:
+        wide.goto(f"{example.url}/postmortems/")
+        wide.locator(".pm-explorer__count").wait_for()
+        assert wide.locator("details.pm-explorer__fold").evaluate("d => d.open")
+        assert wide.inner_text(".pm-explorer__count").endswith("sorted by date, newest first")
+    finally:
+        wide.context.close()
+
+
+FOCUS = """() => { const e = document.activeElement, s = getComputedStyle(e);
+    const classes = [...e.classList].filter(name => name !== 'focus-visible').join(' ');
+    return [e.tagName + (e.name ? '[' + e.name + ']' : '') + '.' + classes,
+            s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2]; }"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_skip_link_leads_to_the_filters_and_every_control_shows_focus(browser, example, scheme):
+    page = open_page(browser, 1440, scheme)
+    try:
+        page.goto(f"{example.url}/postmortems/?severity=SEV2")
+        page.locator(".pm-explorer__count").wait_for()
+        page.keyboard.press("Tab")
+        skip = page.locator("a.pm-skip")
+        assert page.evaluate(FOCUS) == ["A.md-skip pm-skip", True] and skip.is_visible()
+        assert skip.inner_text() == "Skip to the filters and results"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "pm-explorer-postmortems"
+        seen = []
+        for _ in range(30):  # every control of the explorer, in order, each with a visible focus ring
+            page.keyboard.press("Tab")
+            if not page.evaluate("document.activeElement.closest('.pm-explorer-ui') !== null"):
+                break
+            seen.append(page.evaluate(FOCUS))
+        names = [name for name, _ in seen]
+        assert names[0].startswith("SUMMARY") and names[1] == "INPUT[text].pm-explorer__text"  # the text filter: 3rd
+        assert any("pm-explorer__chip" in name for name in names) and any("SELECT[sort]" in name for name in names)
+        assert any(name.startswith("BUTTON") and "pm-sort" in name for name in names)
+        assert [name for name, visible in seen if not visible] == []
+        page.recorder.assert_clean()
+    finally:
+        page.context.close()
+
+
+def test_the_explorers_load_their_compact_indexes_and_the_action_items_only_when_opened(browser, history):
+    page = open_page(browser, 1440)
+    try:
+        page.goto(f"{history.url}/postmortems/")
+        page.locator(".pm-explorer__count").wait_for()
+        page.wait_for_load_state("networkidle")
+        fetched = {url.removeprefix(history.url) for url in page.recorder.requests if url.endswith(".json")}
+        assert fetched == {"/postmortems/explore.json"}  # not index.json, nor the words only the text filter reads
+        page.fill('input[name="text"]', "latency")
+        page.wait_for_load_state("networkidle")
+        assert any(url.endswith("/postmortems/explore-text.json") for url in page.recorder.requests)
+        page.goto(f"{history.url}/action-items/")
+        page.wait_for_load_state("networkidle")
+        assert not [url for url in page.recorder.requests if "action-items/" in url and url.endswith(".json")]
+        page.locator("details.pm-explorer-box > summary").click()
+        page.locator("details.pm-explorer-box .pm-explorer__results tbody tr").first.wait_for()
+        assert any(url.endswith("/action-items/explore.json") for url in page.recorder.requests)
+        assert not any(url.endswith("/action-items/action-items.json") for url in page.recorder.requests)
+        assert page.inner_text("details.pm-explorer-box > summary").startswith("Filter and sort all ")
         page.recorder.assert_clean()
     finally:
         page.context.close()
@@ -403,12 +614,14 @@ def page_types(shown: dict[str, dict]) -> list[str]:
     return [
         "",
         "postmortems/",
+        "postmortems/?severity=SEV2&text=the&sort=duration:asc",  # chips, and the sort the URL asks for
         "postmortems/severity/sev2/",
         "postmortems/category/config-change/",
         f"postmortems/{published}/",
         f"postmortems/{in_review(shown)}/",
         "root-causes/",
         "action-items/",
+        "action-items/?state=open",  # the action items' explorer, opened
         f"action-items/owner/{slugify(owner, max_words=12)}/",
         "services/",
         "services/checkout/",
@@ -433,9 +646,11 @@ def serious(violations: list[dict]) -> list[dict]:
     return found
 
 
-# Every explorer of the page has loaded its records (postmortems.js marks it active): the page axe must check.
-EXPLORERS_READY = """() => [...document.querySelectorAll('[data-pm-explore]')]
-    .every(container => container.classList.contains('pm-explore--active'))"""
+# Every explorer of the page has loaded its records (explorer.js marks it active), or is folded and waits to be opened
+# (the action items', unless the URL opens it): the page axe must check.
+EXPLORERS_READY = """() => [...document.querySelectorAll('[data-pm-explore]')].every(container =>
+    container.classList.contains('pm-explore--active')
+    || (container.classList.contains('pm-explore--folded') && !location.search))"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -486,6 +701,13 @@ SHOTS = (  # name, path, width, scheme, element scrolled to just below the heade
     ("home-dashboard-1440-light.png", "", 1440, "light", ".pm-dashboard"),
     ("home-dashboard-390-dark.png", "", 390, "dark", ".pm-dashboard"),
     ("postmortems-explore-1440-dark.png", "postmortems/?category=config-change&sort=duration:asc", 1440, "dark", None),
+    (
+        "postmortems-explore-390-light.png",
+        "postmortems/?severity=SEV2&sort=duration:desc",
+        390,
+        "light",
+        ".pm-explorer-ui",
+    ),
     ("action-items-1440-light.png", "action-items/", 1440, "light", "h2#overdue"),
     ("action-items-390-light.png", "action-items/", 390, "light", "h2#overdue"),
     ("postmortem-related-390-dark.png", None, 390, "dark", "h2#action-items"),

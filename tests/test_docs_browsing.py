@@ -162,6 +162,22 @@ def test_documented_types_match_the_built_files(built):
         assert not wrong, f"`{row['name']}` is documented as {row['Type']!r} but is {wrong[0]!r}"
 
 
+def test_the_explorers_index_fields_are_documented_in_order(built):
+    assert [row["name"] for row in documented("Row field")] == list(exports.POSTMORTEM_COLUMNS)
+    assert [row["name"] for row in documented("Item field")] == list(exports.ACTION_ITEM_COLUMNS)
+    for uri, columns in (
+        ("postmortems/explore.json", exports.POSTMORTEM_COLUMNS),
+        ("action-items/explore.json", exports.ACTION_ITEM_COLUMNS),
+    ):
+        assert tuple(json.loads(read(built / uri))["columns"]) == columns
+
+
+def test_the_explorers_own_parameter_is_documented():
+    script = read(ROOT / "plugin" / "mkdocs_postmortems" / "assets" / "explorer.js")
+    assert 'params.set("text"' in script and 'params.get("q")' in script  # written `text`, `q` read for old links
+    assert "`text` for the text" in " ".join(read(BROWSING).split())
+
+
 def test_csv_columns_are_documented_in_order(built):
     assert [row["name"] for row in documented("Column")] == list(CSV_COLUMNS)
     header = (built / "action-items" / "action-items.csv").read_bytes().decode("utf-8").split("\r\n", 1)[0]

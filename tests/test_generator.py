@@ -14,7 +14,7 @@ from mkdocs_postmortems import load_knowledge_base
 from mkdocs_postmortems.build import build_site
 from mkdocs_postmortems.generator import SiteSource, automatic_nav, generated_config, markdown_heading, page_markdown
 from mkdocs_postmortems.render import template_environment
-from mkdocs_postmortems.site_pages import CSS, JS, TocEntry
+from mkdocs_postmortems.site_pages import ASSETS, CSS, JS, SEARCH_JS, TocEntry
 from site_support import run_cli
 from test_publishing import PM, small_site
 
@@ -91,7 +91,8 @@ def test_the_config_gets_the_assets_once(tmp_path):
     written = {"extra_css": [CSS, "mine.css"], "plugins": ["search", "postmortems"]}
     source = SiteSource(tmp_path / "mkdocs.yml", written, tmp_path / "docs", tmp_path / "postmortems")
     config = generated_config(source, site, {})
-    assert config["extra_css"] == [CSS, "mine.css"] and config["extra_javascript"] == [JS]
+    assert config["extra_css"] == [CSS, "mine.css"] and config["extra_javascript"] == list(ASSETS.scripts)
+    assert JS in config["extra_javascript"] and SEARCH_JS not in config["extra_javascript"]  # the engine's own search
     assert config["plugins"] == ["search"]
 
 

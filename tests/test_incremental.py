@@ -155,7 +155,7 @@ def test_a_rebuild_after_an_edit_gives_the_site_and_diagnostics_of_a_fresh_build
     if edit == "a broken related link elsewhere":
         assert any("[unknown-related]" in line and TODAY_FREE in line for line in diagnostics)
     if dirty:  # the search index merges the rebuilt pages into the last one; a deleted page's HTML stays behind
-        del expected["search/search_index.json"]
+        expected.pop("search/search_index.json", None)  # Material's, where the site lists it
         changed = [name for name in expected if before.get(name) != expected[name]]
         assert changed, "the edit changed no page"
         assert len(changed) < len(expected) / 2 or edit != "body"

@@ -1,5 +1,6 @@
-"""`kb_site/pages.py`, the cross-incident pages, in built sites: every page and link exists, exports parse, search stays
-lean, builds repeat byte for byte, users can add text and override templates, and front matter stays text."""
+"""`kb_site/pages.py`, the cross-incident pages, in built sites: every page and link exists, exports parse, builds
+repeat byte for byte, users can add text and override templates, and front matter stays text. What search holds of
+them is tests/test_site_search.py's."""
 
 from __future__ import annotations
 
@@ -94,48 +95,6 @@ def test_exports_parse_and_point_at_pages(example):
     assert f'id="{items[0]["url"].split("#")[1]}"' in (example / page_of_first / "index.html").read_text(
         encoding="utf-8"
     )
-
-
-def test_cross_incident_pages_stay_out_of_the_search_index(example):
-    docs = json.loads((example / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    locations = {doc["location"].split("#")[0] for doc in docs}
-    for uri in (
-        "root-causes/",
-        "action-items/",
-        "services/",
-        "metrics/",
-        "postmortems/",
-        "services/checkout/",
-        "postmortems/tag/kubernetes/",
-    ):
-        assert uri not in locations, uri
-    texts = " ".join(doc["text"] for doc in docs if doc["location"].startswith("postmortems/2025-09-10"))
-    assert "default-deny egress NetworkPolicy" in texts  # a root-cause summary is searchable on its postmortem
-
-
-def test_search_index_is_within_1_2x_of_the_same_site_without_the_plugin(example, tmp_path):
-    """The baseline: the same docs, and every postmortem file as a plain page out of the nav, no plugin."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    shutil.copytree(REPO / "docs", tmp_path / "docs")
-    shutil.copytree(REPO / "postmortems", tmp_path / "docs" / "postmortems")
-    config["plugins"] = ["search"]
-
-    def kept(entries):  # the nav without the plugin's pages, its sections (the manual) kept
-        for entry in entries:
-            ((title, target),) = entry.items()
-            if isinstance(target, list):
-                yield {title: list(kept(target))}
-            elif (tmp_path / "docs" / target).exists():
-                yield entry
-
-    config["nav"] = list(kept(config["nav"]))
-    config["not_in_nav"] = "/postmortems/"
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    baseline = build_site(tmp_path / "mkdocs.yml")
-    ratio = (example / "search/search_index.json").stat().st_size / (
-        baseline / "search/search_index.json"
-    ).stat().st_size
-    assert 1.0 < ratio <= 1.2, ratio
 
 
 def test_two_builds_of_the_example_are_byte_identical(example, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_postmortems.site_pages import ASSETS, CSS, JS, Rendered, SitePage, TocEntry, page_url
+from mkdocs_postmortems.site_pages import ASSETS, CSS, JS, SEARCH_JS, Rendered, SitePage, TocEntry, page_url
 
 
 @pytest.mark.parametrize(
@@ -54,9 +54,16 @@ def test_the_assets_are_added_once():
     css, js = ["mine.css"], []
     for _ in range(2):
         ASSETS.add_to(css, js)
-    assert css == ["mine.css", CSS] and js == [JS]
+    assert css == ["mine.css", CSS] and js[0] == JS and js == list(ASSETS.scripts) and SEARCH_JS not in js
+
+
+def test_the_search_script_is_linked_only_where_pagefind_serves_search_and_always_copied():
+    css, js = [], []
+    for _ in range(2):
+        ASSETS.add_to(css, js, search=True)
+    assert js == [*ASSETS.scripts, SEARCH_JS] and SEARCH_JS in ASSETS.files()
 
 
 def test_the_assets_are_files_of_the_package():
-    assert set(ASSETS.files()) == {CSS, JS}
+    assert {CSS, JS, SEARCH_JS} <= set(ASSETS.files()) == {CSS, *ASSETS.scripts, *ASSETS.search}
     assert all(path.is_file() and path.stat().st_size > 0 for path in ASSETS.files().values())

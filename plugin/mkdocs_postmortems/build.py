@@ -25,7 +25,16 @@ import jinja2
 from .checks import Context
 from .dates import last_updated
 from .kb_site.dashboard import has_dashboard
-from .kb_site.exports import write_action_items_csv, write_action_items_json, write_knowledge_base_json
+from .kb_site.exports import (
+    EXPLORER_TEXT,
+    explorer_uri,
+    write_action_items_csv,
+    write_action_items_explorer,
+    write_action_items_json,
+    write_knowledge_base_json,
+    write_postmortems_explorer,
+    write_postmortems_text,
+)
 from .kb_site.indexes import Indexes, build_indexes
 from .kb_site.pages import knowledge_base_pages, problem_counts
 from .kb_site.urls import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, SiteMap
@@ -277,13 +286,26 @@ def _cross_incident(
     scratch = tempfile.TemporaryDirectory(prefix="postmortems-exports-")
     exports: dict[str, Path] = {}
     records: dict = {}  # each action item's record, made once for the three exports
+    pages = {spec.uri for spec in specs}  # an owner without open items has no page
+
+    def owner_url(owner: str) -> str | None:
+        return page_url(uri, directory_urls) if (uri := site_map.owner(owner)) in pages else None
+
     writers: dict[str, Callable[[TextIO], None]] = {
         site_map.index_json: lambda out: write_knowledge_base_json(out, indexes, url_of, kb.today, records),
         ACTION_ITEMS_CSV: lambda out: write_action_items_csv(out, indexes, url_of, records),
         ACTION_ITEMS_JSON: lambda out: write_action_items_json(out, indexes, url_of, kb.today, records),
+        # the explorer's compact indexes, beside the exports they summarise
+        explorer_uri(site_map.index_json): lambda out: write_postmortems_explorer(
+            out, indexes, url_of, kb.today, rows.problems
+        ),
+        explorer_uri(site_map.index_json, EXPLORER_TEXT): lambda out: write_postmortems_text(out, indexes, kb.today),
+        explorer_uri(ACTION_ITEMS_JSON): lambda out: write_action_items_explorer(
+            out, indexes, url_of, kb.today, owner_url
+        ),
     }
     for uri, write in writers.items():
-        path = exports[uri] = Path(scratch.name) / uri.rpartition("/")[2]
+        path = exports[uri] = Path(scratch.name) / f"{len(exports)}-{uri.rpartition('/')[2]}"  # two explore.json
         with path.open("w", encoding="utf-8", newline="") as out:
             write(out)
     return CrossIncident(indexes, rows, (*specs, preview), exports, scratch)

@@ -15,6 +15,7 @@ from .diagnostics import log_line
 from .mkdocs_config import ConfigFileError, PostmortemsConfig, build_options
 from .site_builds import REFUSALS, SiteBuilds
 from .site_pages import ASSETS
+from .site_search import SiteSearch, serves_search
 
 log = get_plugin_logger(__name__)
 _INCLUSION = {True: InclusionLevel.INCLUDED, False: InclusionLevel.NOT_IN_NAV}  # only the index joins an automatic nav
@@ -51,7 +52,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.builds, self.command, self.dirty = SiteBuilds(), None, False
+        self.builds, self.search, self.command, self.dirty = SiteBuilds(), SiteSearch(), None, False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this object, and its caches, for every rebuild of `mkdocs serve`."""
@@ -71,7 +72,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.root = Path(config.config_file_path or ".").parent  # paths in diagnostics are relative to it
         self.builds.use_templates(config.theme.dirs)
         self.compact, self.rendered = {}, {}
-        ASSETS.add_to(config.extra_css, config.extra_javascript)
+        self.search.begin(serves_search(self.policy, config.plugins), keep=self.dirty)  # Pagefind, if no search plugin
+        ASSETS.add_to(config.extra_css, config.extra_javascript, search=self.search.enabled)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -118,13 +120,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """The public site's pages name its feeds in `<head>`. A page of ours is written: give it back what its
         Markdown rendered to, since MkDocs keeps every page's content to the end of the build."""
         page.content = self.rendered.pop(page.file.src_uri, page.content)
+        self.search.add(page.url, page.file.abs_dest_path, page.meta)  # indexed once every page is written
         return self.site.with_head_links(page.file.src_uri, output)
 
     @event_priority(-100)  # last: the search plugin writes its index in on_post_build
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Swap a staged site in, and keep what the build made for the next, unless `--strict` fails the build: MkDocs
-        says so only after this event, so its count of warnings is read here (then `on_build_error` cleans up)."""
+        """Index the pages for search, swap a staged site in and keep what the build made, unless `--strict` fails the
+        build: MkDocs says so only after this event, so its count of warnings is read here (then `on_build_error`)."""
         if not _strict_warnings():
+            _in_one_line(self.search.write, self.site, config)
             _in_one_line(self.builds.succeeded)  # and site_dir is config's own again: `gh-deploy` publishes it next
 
     @event_priority(-100)  # last: it may end the build with an error of its own, after every plugin has cleaned up

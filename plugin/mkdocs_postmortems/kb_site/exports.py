@@ -1,4 +1,5 @@
-"""Machine-readable exports of the internal site: the knowledge base's metadata and every action item.
+"""Machine-readable exports of the internal site: the knowledge base's metadata and every action item, and the
+compact indexes the explorer reads in their place (`explore.json` beside each export, `explore-text.json`).
 
 Formats are documented in docs/browsing.md; keys are only ever added, so scripts keep working.
 """
@@ -8,17 +9,53 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import TextIO
 
 from ..dates import iso_z
 from ..model import Postmortem
+from ..render import format_duration, format_iso
 from .indexes import ActionItemEntry, Indexes
 from .metrics import minutes
 
 UrlOf = Callable[[str], str]  # postmortem ID -> its page's URL relative to the site root
+OwnerUrl = Callable[[str], "str | None"]  # owner -> the URL of their page from the site root; None when they have none
 FORMAT_VERSION = 1
+EXPLORER = "explore.json"  # the compact index of an export, beside it: the explorer derives its URL from the export's
+EXPLORER_TEXT = "explore-text.json"  # beside the postmortems' compact index: the text only the text filter reads
+POSTMORTEM_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "started",
+    "severity",
+    "kind",
+    "status",
+    "services",
+    "categories",
+    "owners",
+    "tags",
+    "minutes",
+    "duration",
+    "problems",
+)
+ACTION_ITEM_COLUMNS = (
+    "postmortem",
+    "number",
+    "title",
+    "link",
+    "done_when",
+    "reason",
+    "status",
+    "overdue",
+    "closed",
+    "due",
+    "owner",
+    "priority",
+    "recurrence",
+    "categories",
+)
 CSV_COLUMNS = (
     "id",
     "title",
@@ -181,3 +218,161 @@ def as_text(write: Callable[..., None], *args) -> str:
     out = io.StringIO(newline="")
     write(out, *args)
     return out.getvalue()
+
+
+def explorer_uri(export_uri: str, name: str = EXPLORER) -> str:
+    """Where the explorer's compact index of export `export_uri` lives: beside it (`postmortems/explore.json`)."""
+    folder = export_uri.rpartition("/")[0]
+    return f"{folder}/{name}" if folder else name
+
+
+class _Values:
+    """The distinct strings of one dimension in the order first met: a compact record holds their indexes."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def of(self, value: str | None) -> int | None:
+        return None if value is None else self.index.setdefault(value, len(self.index))
+
+    def each(self, values: Iterable[str]) -> list[int]:
+        return [self.index.setdefault(value, len(self.index)) for value in values]
+
+    def listed(self) -> list[str]:
+        return list(self.index)
+
+
+def _write_compact(out: TextIO, columns: tuple[str, ...], rows: Iterable[list], head: Callable[[], dict]) -> None:
+    """`{"version", "columns": [...], "rows": [[...], ...], **head()}`, a row per line, without spaces; `head` is
+    asked for once the rows are written, as their `values` fill while they are made."""
+    out.write(f'{{"version": {FORMAT_VERSION}, "columns": {json.dumps(list(columns))}, "rows": [\n')
+    separator = ""
+    for row in rows:
+        out.write(separator)
+        out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+        separator = ",\n"
+    out.write("\n]")
+    for key, value in head().items():
+        out.write(f",\n{json.dumps(key)}: {json.dumps(value, ensure_ascii=False, separators=(',', ':'))}")
+    out.write("}\n")
+
+
+def _url_pattern(url_of: UrlOf) -> tuple[str, str]:
+    """The URL of a postmortem's page around its ID (`postmortems/`, `/`): a compact record names only its ID."""
+    before, _, after = url_of("pm-id").partition("pm-id")
+    return before, after
+
+
+def write_postmortems_explorer(
+    out: TextIO, indexes: Indexes, url_of: UrlOf, today: date, problems: Mapping[str, int]
+) -> None:
+    """`postmortems/explore.json`: what the explorer's rows, filters and sorting need of every postmortem the site
+    shows, newest first, and no more: a row per postmortem in the order of `columns`, each repeated string (severity,
+    state, kind, service, category, owner, tag) an index into `values`. The cells show what the listing's cells
+    (`row.html`) show, from the same values and filters: the start as `format_iso` writes it, the duration as
+    `format_duration`, the count of problems. `url` is null where the page's URL is `url_pattern` around the ID."""
+    values = {name: _Values() for name in ("severity", "kind", "status", "service", "category", "owner", "tag")}
+    before, after = _url_pattern(url_of)
+
+    def row(pm: Postmortem) -> list:
+        url = url_of(pm.id)
+        items = indexes.items_by_postmortem.get(pm.id, ())
+        return [
+            pm.id,
+            None if url == f"{before}{pm.id}{after}" else url,
+            pm.title,
+            format_iso(pm.started) or None,
+            values["severity"].of(pm.severity or None),
+            values["kind"].of(pm.kind),
+            values["status"].of(pm.status),
+            values["service"].each(pm.services),
+            values["category"].each(dict.fromkeys(cause.category for cause in pm.root_causes)),
+            values["owner"].each(dict.fromkeys(entry.item.owner for entry in items if entry.item.owner)),
+            values["tag"].each(pm.tags),
+            _rounded(minutes(pm.duration)),
+            format_duration(pm.duration),
+            problems.get(pm.id, 0),
+        ]
+
+    _write_compact(
+        out,
+        POSTMORTEM_COLUMNS,
+        (row(pm) for pm in indexes.postmortems),
+        lambda: {
+            "as_of": today.isoformat(),
+            "url_pattern": [before, after],
+            "values": {name: found.listed() for name, found in values.items()},
+        },
+    )
+
+
+def write_postmortems_text(out: TextIO, indexes: Indexes, today: date) -> None:
+    """`postmortems/explore-text.json`: per postmortem, in the order of `explore.json`, the words its row does not
+    show (the impact and the root causes' summaries), which the explorer fetches once a reader types in its text
+    filter."""
+    head = json.dumps({"version": FORMAT_VERSION, "as_of": today.isoformat()})[:-1]
+    out.write(f'{head}, "text": [\n')
+    separator = ""
+    for pm in indexes.postmortems:
+        words = " ".join(filter(None, [pm.impact.summary, *(cause.summary for cause in pm.root_causes)]))
+        out.write(separator + json.dumps(words, ensure_ascii=False))
+        separator = ",\n"
+    out.write("\n]}\n")
+
+
+def write_action_items_explorer(out: TextIO, indexes: Indexes, url_of: UrlOf, today: date, owner_url: OwnerUrl) -> None:
+    """`action-items/explore.json`: what the action items' explorer shows and filters of every item, as the
+    postmortems' compact index: a row per item in the order of `columns`, its postmortem an index into
+    `postmortems` (ID, title, URL, severity, start, services), repeated strings indexes into `values`, and each
+    owner's page in `owner_urls` (null for an owner without one). An item's ID is `<postmortem>#<number>`."""
+    values = {name: _Values() for name in ("status", "owner", "priority", "severity", "service", "category")}
+    postmortems: dict[str, int] = {}
+    records: list[list] = []
+
+    def row(entry: ActionItemEntry) -> list:
+        item, pm = entry.item, entry.postmortem
+        if pm.id not in postmortems:
+            postmortems[pm.id] = len(records)
+            records.append(
+                [
+                    pm.id,
+                    pm.title,
+                    url_of(pm.id),
+                    values["severity"].of(pm.severity or None),
+                    format_iso(pm.started) or None,
+                    values["service"].each(pm.services),
+                ]
+            )
+        return [
+            postmortems[pm.id],
+            int(entry.id.rpartition("#")[2]),
+            item.title,
+            item.link,
+            item.done_when,
+            item.reason,
+            values["status"].of(item.status),
+            1 if entry.overdue else 0,
+            _iso(item.closed),
+            _iso(item.due),
+            values["owner"].of(item.owner),
+            values["priority"].of(item.priority),
+            entry.recurrence,
+            values["category"].each(_addressed_categories(entry)),
+        ]
+
+    _write_compact(
+        out,
+        ACTION_ITEM_COLUMNS,
+        (row(entry) for entry in indexes.action_items),
+        lambda: {
+            "as_of": today.isoformat(),
+            "postmortems": records,
+            "values": {name: found.listed() for name, found in values.items()},
+            "owner_urls": [owner_url(owner) for owner in values["owner"].listed()],
+        },
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    """Minutes to a tenth: enough to sort by, and a third of the digits."""
+    return None if value is None else round(value, 1)

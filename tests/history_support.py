@@ -1,0 +1,101 @@
+"""Helpers for the tests of a long history and of search: a generated history of 1,000 postmortems built once per
+test session, a static server that counts the bytes it sends, and what Pagefind's index holds (its fragments).
+
+The history is benchmarks/synthetic.py's (fixed seed), built as `postmortems init` configures a site: no `search`
+plugin, so Pagefind serves search. `benchmarks/first_view.py` measures the same at 1,000 and 5,000 against bare
+Material; these tests hold the plugin's side to a budget at 1,000."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from browser_support import StaticServer
+from conftest import REPO
+
+HISTORY = 1000  # postmortems
+_built: dict[str, Path] = {}
+
+
+def build(config: Path) -> Path:
+    """`config`'s site, built in this process with new plugin objects (as conftest builds the example), not strict."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
+
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # a long history warns of its overdue items, thousands of lines
+    MkDocsConfig.plugins.plugin_cache.clear()
+    try:
+        mkdocs_build(load_config(str(config)))
+    finally:
+        logger.setLevel(level)
+    return config.parent / "site"
+
+
+def history_site(tmp_path_factory) -> Path:
+    """The site of 1,000 synthetic postmortems, built the first time a test asks for it in this session."""
+    if "site" not in _built:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        try:
+            from synthetic import write_knowledge_base
+        finally:
+            sys.path.remove(str(REPO / "benchmarks"))
+        root = tmp_path_factory.mktemp("history")
+        write_knowledge_base(root, HISTORY)
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", ""), encoding="utf-8")
+        _built["site"] = build(config)
+    return _built["site"]
+
+
+class _Counting(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # the base class's signature
+        pass
+
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        with self.server.lock:  # type: ignore[attr-defined]
+            self.server.sent += len(data)  # type: ignore[attr-defined]
+            self.server.paths.append((self.path, len(data)))  # type: ignore[attr-defined]
+        outputfile.write(data)
+
+
+class CountingServer(StaticServer):
+    """Serves `root` on 127.0.0.1 and counts the bytes of every file it sends, uncompressed, as
+    `benchmarks/first_view.py` does: `sent` in all, and `paths`, each path requested with its bytes."""
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        self.httpd.RequestHandlerClass = functools.partial(_Counting, directory=str(root))  # type: ignore[assignment]
+        self.httpd.lock = threading.Lock()  # type: ignore[attr-defined]
+        self.reset()
+
+    @property
+    def sent(self) -> int:
+        return self.httpd.sent  # type: ignore[attr-defined]
+
+    @property
+    def paths(self) -> list[tuple[str, int]]:
+        return list(self.httpd.paths)  # type: ignore[attr-defined]
+
+    def reset(self) -> None:
+        self.httpd.sent, self.httpd.paths = 0, []  # type: ignore[attr-defined]
+
+
+def indexed(site: Path) -> dict[str, dict]:
+    """What Pagefind indexed of `site`: each record's fragment (`url`, `content`, `meta`...) by its link (its `link`
+    meta for a named record, else its URL), from the fragments it wrote (gzip, after a `pagefind_dcd` signature)."""
+    found = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[len(b"pagefind_dcd") :].decode("utf-8"))
+        found[fragment["meta"].get("link") or fragment["url"].lstrip("/")] = fragment
+    return found
