@@ -18,11 +18,12 @@ from mkdocs.config import load_config
 from docs_support import DOCS, FENCE, README, ROOT, read, tables
 from mkdocs_postmortems.kb_site import exports, urls as site
 from mkdocs_postmortems.kb_site.exports import CSV_COLUMNS, action_item_record, postmortem_record
-from mkdocs_postmortems.kb_site.indexes import SIMILAR_LIMIT, build_indexes
+from mkdocs_postmortems.kb_site.indexes import build_indexes
 from mkdocs_postmortems.kb_site.stats import SMALL_SAMPLE, Distribution
 from mkdocs_postmortems.knowledge import load_knowledge_base
 from mkdocs_postmortems.mkdocs_config import policy_from_options
 from mkdocs_postmortems.render import TEMPLATES, template_environment
+from mkdocs_postmortems.similarity import TOP_K
 
 BROWSING = DOCS / "browsing.md"
 HOME = DOCS / "index.md"
@@ -254,7 +255,7 @@ def test_readme_links_the_browsing_guide():
 
 def test_stated_numbers_are_the_codes():
     text = read(BROWSING)
-    assert f"up to {SIMILAR_LIMIT} other postmortems" in text
+    assert f"up to {TOP_K} other postmortems" in text
     assert f"fewer than {SMALL_SAMPLE} values" in text
     sample = Distribution((1.0, 2.0, 3.0, 4.0))
     assert f"the median is {sample.median:g}" in text and f"the p90 is {sample.p90:g}" in text

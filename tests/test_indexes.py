@@ -330,32 +330,16 @@ def test_services_facets_and_backlinks():
     assert [s.name for s in ix.services] == ["checkout", "payments", "platform"]  # catalog order, unused kept
 
 
-def test_similar_incidents_share_a_service_and_category_ranked_by_overlap_then_time():
-    def cause(category, service=""):
-        return ("c" + category, "causal", category, service)
+def test_similar_incidents_are_those_that_say_the_same_things_capped():
+    def said(pm_id: str, title: str) -> Postmortem:
+        return dataclasses.replace(incident(pm_id, pm_id[:10]), title=title)
 
-    base = incident(
-        "2024-06-01-base", "2024-06-01", services=["checkout", "payments"], causes=[cause("capacity"), cause("process")]
-    )
-    both = incident(
-        "2020-01-01-both", "2020-01-01", services=["checkout"], causes=[cause("capacity"), cause("process")]
-    )
-    near = incident("2024-06-05-near", "2024-06-05", services=["checkout"], causes=[cause("capacity")])
-    far = incident("2022-01-01-far", "2022-01-01", services=["payments"], causes=[cause("capacity")])
-    unrelated = incident("2024-06-02-unrelated", "2024-06-02", services=["checkout"], causes=[cause("config-change")])
-    ix = indexes_of(base, both, near, far, unrelated)
-    assert [pm.id for pm in ix.similar["2024-06-01-base"]] == ["2020-01-01-both", "2024-06-05-near", "2022-01-01-far"]
-    assert ix.similar["2024-06-02-unrelated"] == []
-
-
-def test_similar_incidents_are_capped():
-    many = [
-        incident(f"2024-01-{day:02d}-x", f"2024-01-{day:02d}", causes=[("c", "causal", "capacity", "")])
-        for day in range(1, 20)
-    ]
-    ix = indexes_of(*many)
-    assert all(len(similar) == 5 for similar in ix.similar.values())
-    assert [pm.id for pm in ix.similar["2024-01-10-x"]][:2] == ["2024-01-09-x", "2024-01-11-x"]
+    cert = [said(f"2024-0{n}-01-cert", f"Expired TLS certificate on the gateway ({n})") for n in range(1, 9)]
+    disk = said("2024-09-01-disk", "Disk full on the database replica")
+    ix = indexes_of(*cert, disk)
+    assert [found.id for found in ix.similar["2024-01-01-cert"]] == [pm.id for pm in cert[1:6]]  # TOP_K, by ID
+    assert all("certificate" in found.shared_words for found in ix.similar["2024-01-01-cert"])
+    assert all(found.id != "2024-09-01-disk" for similar in ix.similar.values() for found in similar)
 
 
 def test_quarters_and_months_include_quiet_ones():

@@ -80,7 +80,9 @@ class PageInputs:
         if pm is not None:
             # A page links and lists much of the rest (related, similar, owners, categories, filter pages): it is
             # the same only when no fact of any postmortem changed (`epoch`) and its own file did not.
-            return ("postmortem", self._stamp(pm), tuple(self.kb.diagnostics_by_path().get(pm.path, [])), self.epoch)
+            similar = tuple(self.indexes.similar.get(pm.id, [])) if self.indexes is not None else ()
+            diagnostics = tuple(self.kb.diagnostics_by_path().get(pm.path, []))
+            return ("postmortem", self._stamp(pm), diagnostics, self.epoch, similar)  # a body's words move others
         spec = self.specs.get(uri)
         if spec is None:
             return None

@@ -7,16 +7,15 @@ postmortem with every other one, so a knowledge base of thousands builds as fast
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from ..dates import minutes, newest_plausible, quarter_of, recent_quarters
 from ..model import ActionItem, Postmortem, RootCause
 from ..policy import ROOT_CAUSE_KINDS, Policy
+from ..similarity import Similar, similar_incidents
 from .stats import Distribution, distribution
 
-SIMILAR_LIMIT = 5  # similar incidents shown per postmortem
 # How each list is ordered, in the words the pages use beside it: each sits next to the key that sorts by it.
 URGENCY = (
     "by priority, then the incident's severity (worst first), then how many incidents share the root cause the item "
@@ -25,7 +24,6 @@ URGENCY = (
 OVERDUE_FIRST = f"overdue first, then {URGENCY}"
 BY_IMPACT = "by impact (the longest total time users were affected first), then by number of incidents"
 BY_OVERDUE = "most overdue items first, then most open items, then by name"
-_NEIGHBOURS = SIMILAR_LIMIT  # per shared (service, category): this many each side in time are the candidates
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 
@@ -120,7 +118,7 @@ class Indexes:
     services: list[ServiceIndex]
     facets: dict[str, dict[str, list[Postmortem]]]  # a dimension of `urls.FACETS` -> value -> postmortems
     backlinks: dict[str, list[Postmortem]]
-    similar: dict[str, list[Postmortem]]
+    similar: dict[str, list[Similar]]  # by what they say (`similarity`), most similar first
     items_by_postmortem: dict[str, list[ActionItemEntry]]
 
     def open_items(self, policy: Policy) -> list[ActionItemEntry]:
@@ -268,7 +266,7 @@ def build_indexes(postmortems: list[Postmortem], policy: Policy, today: date) ->
         services=[s for s in services.values() if s.postmortems or s.recurring or s.name in policy.service_names],
         facets=facets,
         backlinks=backlinks,
-        similar=_similar(postmortems, by_pair),
+        similar=similar_incidents(postmortems),
         items_by_postmortem=items_by_postmortem,
     )
 
@@ -335,27 +333,3 @@ def _recurred_after_fix(
                     bisect.insort(fixes.setdefault(pair, []), key)
     found.sort(key=lambda r: (-_started(r.later).timestamp(), r.service, r.category))
     return found
-
-
-def _similar(
-    postmortems: list[Postmortem], by_pair: dict[tuple[str, str], list[Postmortem]]
-) -> dict[str, list[Postmortem]]:
-    """Per postmortem, up to `SIMILAR_LIMIT` others sharing a service and a root-cause category: most shared
-    pairs first, then nearest in time. Candidates are the nearest few per pair, which keeps this linear."""
-    starts = {pair: [_started(pm) for pm in pms] for pair, pms in by_pair.items()}
-    similar = {}
-    for pm in postmortems:
-        shared: Counter[str] = Counter()
-        candidates: dict[str, Postmortem] = {}
-        for pair in dict.fromkeys(pair for cause in pm.root_causes for pair in cause_pairs(pm, cause)):
-            pms = by_pair[pair]
-            at = bisect.bisect_left(starts[pair], _started(pm))
-            for other in pms[max(0, at - _NEIGHBOURS) : at + _NEIGHBOURS + 1]:
-                if other.id != pm.id:
-                    shared[other.id] += 1
-                    candidates[other.id] = other
-        ranked = sorted(
-            candidates.values(), key=lambda o: (-shared[o.id], abs((_started(o) - _started(pm)).total_seconds()), o.id)
-        )
-        similar[pm.id] = ranked[:SIMILAR_LIMIT]
-    return similar

@@ -373,9 +373,11 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: da
     for other in indexes.backlinks.get(pm.id, []):
         add(other.id, "referenced-by", "references this")
     own = {pair for cause in pm.root_causes for pair in cause_pairs(pm, cause)}
-    for other in indexes.similar.get(pm.id, []):
-        shared = sorted(own & {pair for cause in other.root_causes for pair in cause_pairs(other, cause)})
-        add(other.id, "similar", "similar: same " + "; ".join(f"{service}, {category}" for service, category in shared))
+    for found in indexes.similar.get(pm.id, []):  # by what they say; and the causes they share, if any
+        like = kb.by_id.get(found.id)
+        pairs = {pair for cause in like.root_causes for pair in cause_pairs(like, cause)} if like else set()
+        same = "; ".join(f"{service}, {category}" for service, category in sorted(own & pairs))
+        add(found.id, "similar", f"similar: {', '.join(found.shared_words)}" + (f"; same {same}" if same else ""))
     return {
         "pm": pm,
         "state": state_of(pm, build_moment(kb.today) if now is None else now),
