@@ -40,9 +40,10 @@ BUILT = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)  # the build's clock (`SOURCE_D
 POLICY = Policy(services=(Service("checkout", component="Checkout"),))
 LIFECYCLES = ("ongoing", "draft", "in-review", "published", "imported")
 SOURCES = ("timeline", "updates", "posts", "told", "none")  # what says when an incident ended
-WINDOWS = {  # a maintenance's window against BUILT; "during" holds midnight too, as the preview judges by it
+WINDOWS = {  # a maintenance's window against BUILT; "today" starts after midnight: every page judges at BUILT
     "before": (datetime(2026, 12, 10, 23, 0, tzinfo=UTC), datetime(2026, 12, 11, 1, 0, tzinfo=UTC)),
     "during": (datetime(2026, 12, 6, 20, 0, tzinfo=UTC), datetime(2026, 12, 8, 4, 0, tzinfo=UTC)),
+    "today": (datetime(2026, 12, 7, 6, 0, tzinfo=UTC), datetime(2026, 12, 7, 18, 0, tzinfo=UTC)),
     "after": (datetime(2026, 12, 1, 1, 0, tzinfo=UTC), datetime(2026, 12, 1, 3, 0, tzinfo=UTC)),
     "open": (datetime(2026, 12, 6, 20, 0, tzinfo=UTC), None),
 }

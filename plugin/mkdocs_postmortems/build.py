@@ -40,6 +40,7 @@ from .kb_site.pages import knowledge_base_pages, problem_counts
 from .kb_site.urls import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, SiteMap
 from .knowledge import KnowledgeBase
 from .model import Postmortem, people_of
+from .moments import build_moment
 from .render import PageSpec, Rows
 from .site_inputs import Facts, PageInputs, everything
 from .site_pages import ASSETS, CSS, JS, Rendered, SitePage, page_url
@@ -275,6 +276,7 @@ def _cross_incident(
             kb.today,
             lambda view: site_map.postmortem(view.id),
             site_map.index,
+            now=build_moment(kb.today),  # as the cards and the dashboard judge a maintenance on its first day
         ),
     )
 
