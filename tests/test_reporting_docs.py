@@ -1,4 +1,4 @@
-"""docs/reviews.md as `cli/reporting.py` runs it: every command of its `sh` block runs on the example knowledge base,
+"""docs/period-reviews.md as `cli/reporting.py` runs it: every command of its `sh` block runs on the example knowledge base,
 its example is what `postmortems report` prints (UPDATE_DOCS=1 rewrites it), its configuration is valid, and the
 README lists the command and links the page."""
 
@@ -13,7 +13,7 @@ from docs_support import DOCS, README, ROOT, code_blocks, read
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, policy_from_options
 from site_support import run_cli
 
-REVIEWS = DOCS / "reviews.md"
+REVIEWS = DOCS / "period-reviews.md"
 START = (
     "<!-- The example is generated from the example knowledge base: "
     "UPDATE_DOCS=1 python3 -m pytest tests/test_reporting_docs.py -->\n\n```markdown\n"
@@ -60,4 +60,4 @@ def test_the_configuration_snippet_is_valid():
 def test_the_readme_lists_the_command_and_links_the_page():
     readme = read(README)
     assert "| `postmortems report --period PERIOD` |" in readme
-    assert "(docs/reviews.md)" in readme
+    assert "(docs/period-reviews.md)" in readme

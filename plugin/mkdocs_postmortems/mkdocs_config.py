@@ -469,7 +469,7 @@ class _StatusPage(_Options, value=Policy):
     targets = option(
         c.DictOfItems(_Number()),
         "The availability each public component should reach, in percent (`{Checkout: 99.9}`): the "
-        "[period reviews](reviews.md) show each component's availability over the period against it. Each key must "
+        "[period reviews](period-reviews.md) show each component's availability over the period against it. Each key must "
         "be a `services.component`.",
         keys="component",
         checks=(_public_components, _percentages),
