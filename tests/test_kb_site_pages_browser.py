@@ -58,9 +58,7 @@ PALETTE = """\
       toggle: {icon: material/brightness-4, name: Switch to light mode}
 """
 # The cells that hold text: none may break a word inside (a line may end after a hyphen, as in any text), nor overflow.
-TEXT_CELLS = (
-    ".pm-table td:is(.pm-col-title, .pm-col-incident, .pm-col-name, .pm-col-owner, .pm-col-category, .pm-col-service)"
-)
+TEXT_CELLS = ".pm-table td:is(.pm-col-title, .pm-col-incident, .pm-col-name, .pm-col-owner, .pm-col-category, .pm-col-service, .pm-col-wide)"
 
 
 @pytest.fixture(scope="module")
