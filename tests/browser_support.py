@@ -37,6 +37,7 @@ class StaticServer:
     """Serves `root` on 127.0.0.1 at a free port from a daemon thread."""
 
     def __init__(self, root: Path):
+        self.directory = root
         self.httpd = http.server.ThreadingHTTPServer(
             (LOCAL_HOST, 0), functools.partial(_QuietHandler, directory=str(root))
         )

@@ -15,7 +15,8 @@ from typing import TextIO
 
 from ..dates import iso_z
 from ..model import Postmortem
-from ..render import format_duration, format_iso
+from ..moments import build_moment, state_of
+from ..render import format_iso
 from .indexes import ActionItemEntry, Indexes
 from .metrics import minutes
 
@@ -164,13 +165,17 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def postmortem_record(pm: Postmortem, indexes: Indexes, url_of: UrlOf, records: dict | None = None) -> dict:
-    """Everything the internal site knows about one postmortem, minus its body."""
+def postmortem_record(
+    pm: Postmortem, indexes: Indexes, url_of: UrlOf, records: dict | None = None, now: datetime | None = None
+) -> dict:
+    """Everything the internal site knows about one postmortem, minus its body; `state` as of the build's time
+    `now` (`moments.state_of`), as its page says it."""
     return {
         "id": pm.id,
         "url": url_of(pm.id),
         "title": pm.title,
         "status": pm.status,
+        "state": state_of(pm, now).as_record(),
         "severity": pm.severity,
         "services": list(pm.services),
         "tags": list(pm.tags),
@@ -209,7 +214,10 @@ def write_knowledge_base_json(
     """`/postmortems/index.json`: every postmortem the site shows, newest first. Exports sharing `records` (an
     empty dict to start) make each action item's record once."""
     _write_document(
-        out, "postmortems", (postmortem_record(pm, indexes, url_of, records) for pm in indexes.postmortems), today
+        out,
+        "postmortems",
+        (postmortem_record(pm, indexes, url_of, records, build_moment(today)) for pm in indexes.postmortems),
+        today,
     )
 
 
@@ -270,12 +278,13 @@ def write_postmortems_explorer(
     shows, newest first, and no more: a row per postmortem in the order of `columns`, each repeated string (severity,
     state, kind, service, category, owner, tag) an index into `values`. The cells show what the listing's cells
     (`row.html`) show, from the same values and filters: the start as `format_iso` writes it, the duration as
-    `format_duration`, the count of problems. `url` is null where the page's URL is `url_pattern` around the ID."""
+    `|state`, the count of problems. `url` is null where the page's URL is `url_pattern` around the ID."""
     values = {name: _Values() for name in ("severity", "kind", "status", "service", "category", "owner", "tag")}
     before, after = _url_pattern(url_of)
+    now = build_moment(today)
 
     def row(pm: Postmortem) -> list:
-        url = url_of(pm.id)
+        url, state = url_of(pm.id), state_of(pm, now)  # the state and duration the listing's row says (`|state`)
         items = indexes.items_by_postmortem.get(pm.id, ())
         return [
             pm.id,
@@ -284,13 +293,13 @@ def write_postmortems_explorer(
             format_iso(pm.started) or None,
             values["severity"].of(pm.severity or None),
             values["kind"].of(pm.kind),
-            values["status"].of(pm.status),
+            values["status"].of(state.status),
             values["service"].each(pm.services),
             values["category"].each(dict.fromkeys(cause.category for cause in pm.root_causes)),
             values["owner"].each(dict.fromkeys(entry.item.owner for entry in items if entry.item.owner)),
             values["tag"].each(pm.tags),
-            _rounded(minutes(pm.duration)),
-            format_duration(pm.duration),
+            _rounded(minutes(state.span) if state.over else None),  # as `state.minutes`: none until over
+            state.duration_text,
             problems.get(pm.id, 0),
         ]
 
