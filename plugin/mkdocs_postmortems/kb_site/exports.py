@@ -175,7 +175,7 @@ def postmortem_record(
         "url": url_of(pm.id),
         "title": pm.title,
         "status": pm.status,
-        "state": state_of(pm, now).as_record(),
+        "state": state_of(pm, build_moment() if now is None else now).as_record(),
         "severity": pm.severity,
         "services": list(pm.services),
         "tags": list(pm.tags),
