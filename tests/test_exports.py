@@ -42,7 +42,13 @@ def sample():
         causes=[("pool", "causal", "capacity", "checkout")],
         items=[
             {"title": '=HYPERLINK("http://evil")', "addresses": ("pool",), "due": date(2024, 2, 1)},
-            {"title": "Alert on p99", "status": "done", "closed": date(2024, 1, 20), "owner": "-sre"},
+            {
+                "title": "Alert on p99",
+                "status": "done",
+                "closed": date(2024, 1, 20),
+                "owner": "-sre",
+                "synced": date(2024, 1, 21),
+            },
         ],
         impact=Impact("Slow checkout", customers_affected=12),
     )
@@ -74,6 +80,7 @@ def test_the_csv_quotes_what_a_spreadsheet_would_run_and_writes_empty_for_none()
     first, done = (dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:])
     assert first["title"] == '\'=HYPERLINK("http://evil")' and done["owner"] == "'-sre"
     assert (first["overdue"], done["overdue"], first["closed"], done["closed"]) == ("true", "false", "", "2024-01-20")
+    assert (first["synced"], done["synced"]) == ("", "2024-01-21")  # the day `sync --write` last read its ticket
     assert first["addresses"] == "pool"
 
 
