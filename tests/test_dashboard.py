@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from mkdocs_postmortems.build import JS
+from mkdocs_postmortems.site_pages import ASSETS
 from mkdocs_postmortems.kb_site.dashboard import fill_dashboard, live_records
 from mkdocs_postmortems.kb_site.urls import DASHBOARD_MARKER
 from mkdocs_postmortems.model import Postmortem
@@ -84,8 +85,8 @@ def test_generate_fills_the_marker_in_the_pages_it_copies(tmp_path, monkeypatch)
     assert 'class="pm-dashboard"' in home and DASHBOARD_MARKER not in home
     assert (tmp_path / "out/docs/plain.md").read_text(encoding="utf-8") == "# Plain\n"
     config = yaml.safe_load((tmp_path / "out/mkdocs.yml").read_text(encoding="utf-8").split("\n", 1)[1])
-    assert config["extra_javascript"] == [JS]
-    assert (tmp_path / "out/docs" / JS).is_file()
+    assert config["extra_javascript"] == list(ASSETS.scripts)  # every script, each once
+    assert all((tmp_path / "out/docs" / script).is_file() for script in ASSETS.scripts)
 
 
 def test_only_a_marker_on_its_own_line_outside_code_places_the_dashboard():

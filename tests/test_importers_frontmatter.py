@@ -151,7 +151,10 @@ def test_a_cstate_incident_is_imported_and_said_to_be_cstates():
             "---\ntitle: x\nprovenance: {format: markdown}\nsev: 2\n---\n",
             "it has our front matter already: check it with `postmortems check` instead",
         ),
-        ("---\nlayout: post\n---\nText.\n", "no heading: the first heading is the title"),
+        (
+            "---\nlayout: post\n---\nText.\n",
+            "no heading and no words after a date in its name: the first heading is the title",
+        ),
         (
             "---\ntitle: Outage\nlayout: post\n---\nNo date anywhere.\n",
             "no date in the timeline, the title, the text or the file name",
