@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from mkdocs_postmortems.build import JS
-from mkdocs_postmortems.site_pages import ASSETS
 from mkdocs_postmortems.kb_site.dashboard import fill_dashboard, live_records
 from mkdocs_postmortems.kb_site.urls import DASHBOARD_MARKER
 from mkdocs_postmortems.model import Postmortem
+from mkdocs_postmortems.site_pages import ASSETS
 from site_support import build_site, make_site, postmortem, run_cli
 
 PM = "2024-03-14-checkout-latency"
