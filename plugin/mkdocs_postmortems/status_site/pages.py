@@ -249,8 +249,9 @@ def status_context(
     incidents, maintenances = by_kind(views)
     statuses = component_statuses(incidents, policy.components)
     components = []
+    until = now if public else None  # the preview's bars end at the build's day, so two builds of a day match
     for name in policy.components:
-        days = tuple(uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), now))
+        days = tuple(uptime_days(name, incidents, today, policy.uptime_days, policy.component_since(name), until))
         components.append(
             ComponentStatus(name, statuses[name], days, uptime_percent(days), component_uri(name) if public else None)
         )
