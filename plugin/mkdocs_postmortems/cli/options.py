@@ -1,4 +1,5 @@
-"""What the commands share: `-f/--config-file` and the policy and folder it configures, and the `DATE` values."""
+"""What the commands share: `-f/--config-file` and the policy and folder it configures, the `DATE` values, and the
+`SECONDS` limits of the commands that talk to other hosts."""
 
 from __future__ import annotations
 
@@ -62,3 +63,15 @@ config_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The MkDocs config with the plugin's options (default: ./mkdocs.yml if present).",
 )
+
+
+def seconds_option(flag: str, default: float, help: str, minimum: float = 0.0, maximum: float | None = None):
+    """A `SECONDS` limit such as `--timeout`: a number of seconds within [minimum, maximum], its default shown."""
+    return click.option(
+        flag,
+        type=click.FloatRange(min=minimum, max=maximum),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        help=help,
+    )

@@ -13,7 +13,7 @@ import click
 
 from ..knowledge import load_knowledge_base
 from .check import report
-from .options import ConfigError, config_option, parse_day, site_of
+from .options import ConfigError, config_option, parse_day, seconds_option, site_of
 
 
 @click.command()
@@ -31,13 +31,11 @@ from .options import ConfigError, config_option, parse_day, site_of
     help="The new build (default: the config's site_dir, e.g. site-public).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be sent to each webhook; send nothing.")
-@click.option(
+@seconds_option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long one request may take in all, from resolving the host to its last byte (not per read).",
+    10.0,
+    "How long one request may take in all, from resolving the host to its last byte (not per read).",
+    minimum=0.1,
 )
 @click.option(
     "--retries",
@@ -46,14 +44,7 @@ from .options import ConfigError, config_option, parse_day, site_of
     show_default=True,
     help="Retries after a network error, a timeout, 429 or a 5xx.",
 )
-@click.option(
-    "--backoff",
-    type=click.FloatRange(min=0),
-    default=1.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="The wait before the first retry; it doubles each time, up to 30 s.",
-)
+@seconds_option("--backoff", 1.0, "The wait before the first retry; it doubles each time, up to 30 s.")
 @config_option
 def notify(previous_source, site_dir, dry_run, timeout, retries, backoff, config_file):
     """For CI after a deploy of the status site: send the updates the new build added since the previous

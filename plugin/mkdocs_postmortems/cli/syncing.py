@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..knowledge import load_knowledge_base
-from .options import ConfigError, config_option, load_policy, parse_day
+from .options import ConfigError, config_option, load_policy, parse_day, seconds_option
 
 
 @click.command()
@@ -41,29 +41,17 @@ from .options import ConfigError, config_option, load_policy, parse_day
     show_default=True,
     help="With --create: the most tickets one run opens.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1, max=300),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long one request may take in all.",
-)
-@click.option(
+@seconds_option("--timeout", 10.0, "How long one request may take in all.", minimum=0.1, maximum=300)
+@seconds_option(
     "--max-time",
-    type=click.FloatRange(min=1),
-    default=300.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long the whole run may take; tickets not read by then are reported, not synced.",
+    300.0,
+    "How long the whole run may take; tickets not read by then are reported, not synced.",
+    minimum=1,
 )
-@click.option(
+@seconds_option(
     "--max-wait",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="The most time spent waiting for rate limits in all; a tracker that asks for more is not read further.",
+    60.0,
+    "The most time spent waiting for rate limits in all; a tracker that asks for more is not read further.",
 )
 @click.option("--today", callback=parse_day, metavar="DATE", help="The day to write in `synced` (default: today, UTC).")
 def sync(config_file, output, write, create, max_create, timeout, max_time, max_wait, today):
