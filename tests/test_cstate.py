@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import make_policy
+from conftest import STATUS_ENTRY_UNKNOWN as UNKNOWN, make_policy
 from mkdocs_postmortems.importers import cstate
 from mkdocs_postmortems.importers.records import FileReport, Record
 from mkdocs_postmortems.importers.sources import SourceProblem
@@ -18,22 +18,6 @@ from mkdocs_postmortems.policy import Service
 
 TODAY = date(2026, 11, 22)
 POLICY = make_policy(services=(Service("api", "", "API", public=True),))
-# What a status-page entry never says, in the order the report lists it.
-UNKNOWN = [
-    "severity",
-    "authors",
-    "reviewers",
-    "detected",
-    "mitigated",
-    "published_on",
-    "impact.summary",
-    "impact.customers_affected",
-    "impact.requests_failed",
-    "root_causes",
-    "action_items",
-    "communications",
-    "sections",
-]
 
 CONFIG = """\
 baseURL: https://status.example.com

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import make_policy
+from conftest import STATUS_ENTRY_UNKNOWN as UNKNOWN, make_policy
 from mkdocs_postmortems.importers import statuspage
 from mkdocs_postmortems.importers.records import FileReport, Record
 from mkdocs_postmortems.importers.sources import SourceProblem
@@ -20,21 +20,6 @@ from mkdocs_postmortems.policy import Service
 
 TODAY = date(2026, 11, 22)
 POLICY = make_policy(services=(Service("api", "", "API", public=True),))
-UNKNOWN = [
-    "severity",
-    "authors",
-    "reviewers",
-    "detected",
-    "mitigated",
-    "published_on",
-    "impact.summary",
-    "impact.customers_affected",
-    "impact.requests_failed",
-    "root_causes",
-    "action_items",
-    "communications",
-    "sections",
-]
 
 PAGE = {
     "id": "p1",
