@@ -119,10 +119,7 @@ def run_import(
             "`postmortems init` writes one, or name yours with -f"
         )
     policy, folder = load_policy(config_file)
-    importer = IMPORTERS[format_name]
-    catalog, keys = importer.catalog, {"key_map": key_map} if key_map and importer.reads_keys else {}
-    snippet = catalog(sources, policy, **keys) if catalog else ""
-    proposed = yaml.safe_load(snippet or "{}")
+    proposed = yaml.safe_load(IMPORTERS[format_name].proposal(sources, policy, key_map) or "{}")
     proposal = plan(proposed.get("services") or [], policy.services)
     added_to = None
     if add_services and proposal.added and config_file:

@@ -12,7 +12,7 @@ and runs.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType, ModuleType
@@ -44,6 +44,19 @@ class Importer(NamedTuple):
         """Whether it reads the source's own keys, which `--map` names."""
         return "key_map" in inspect.signature(self.read).parameters
 
+    def records(
+        self, sources: Iterable[Path], policy: Policy, today: date, key_map: Mapping[str, str] | None = None
+    ) -> Iterator[Record | FileReport]:
+        """`read`, given `key_map` when it reads keys and one is given."""
+        return self.read(sources, policy, today, **self._keys(key_map))
+
+    def proposal(self, sources: Iterable[Path], policy: Policy, key_map: Mapping[str, str] | None = None) -> str:
+        """`catalog`'s snippet, given `key_map` as `records` is; empty for a format that names no services."""
+        return self.catalog(sources, policy, **self._keys(key_map)) if self.catalog else ""
+
+    def _keys(self, key_map: Mapping[str, str] | None) -> dict:
+        return {"key_map": key_map} if key_map and self.reads_keys else {}
+
 
 _MODULES = {module.FORMAT: module for module in (cstate, statuspage, markdown, frontmatter)}
 # a declared format without its module fails here, on import, rather than when a person runs it
@@ -69,7 +82,7 @@ def import_sources(
     if key_map and not importer.reads_keys:
         readers = ", ".join(f"`{other}`" for other, known in IMPORTERS.items() if known.reads_keys)
         return [FileReport("--map", "skipped", needs=[f"`{name}` reads no keys named by `--map` (only {readers} do)"])]
-    found = importer.read(sources, policy, today, key_map=key_map) if key_map else importer.read(sources, policy, today)
+    found = importer.records(sources, policy, today, key_map)
     root = source_root(sources)
     return list(
         write_records((relative_to(item, root) for item in found), folder, policy, today, today, dry_run, force)
