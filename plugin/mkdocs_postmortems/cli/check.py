@@ -111,14 +111,14 @@ def _similar_to_what_is_checked(
     kb: KnowledgeBase, folder: Path, policy: Policy, today: date | None, given: list[Path] | None
 ) -> None:
     """After `check`'s text: the past incidents most like each draft (of the whole folder) or each file given, among
-    every postmortem of the folder, which a check of files given loads for it."""
+    every postmortem of the folder: a check of files given loads the others for it, each file read once."""
     if given is None:
         shown, corpus = [pm for pm in kb.postmortems if pm.status == "draft"], kb.postmortems
     else:
         wanted = {path.resolve() for path in given}
         shown = [pm for pm in kb.postmortems if Path(pm.path).resolve() in wanted]
-        rest = load_knowledge_base(folder, policy, today=today).postmortems if shown else []
-        corpus = shown + [pm for pm in rest if Path(pm.path).resolve() not in wanted]
+        others = [path for path in discover(folder) if path.resolve() not in wanted] if shown else []
+        corpus = shown + (load_knowledge_base(folder, policy, today=today, paths=others).postmortems if others else [])
     if shown:
         print_similar(shown, corpus, lambda pm: f"Similar past incidents for {pm.path}:")
 
