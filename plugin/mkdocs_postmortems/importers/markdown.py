@@ -35,7 +35,7 @@ from ..parsing.schema import POSTMORTEM
 from ..policy import Policy
 from .fields import Keys, normal, read_keys
 from .outline import canonical, first_paragraph, list_items, sections_of, table_cells
-from .records import FileReport, Record, attempt
+from .records import FileReport, Record, attempt, words_after_date
 from .sources import (
     SourceProblem,
     beside,
@@ -141,11 +141,6 @@ FIELD_ORDER = [f.name for f in POSTMORTEM]
 
 # --------------------------------------------------------------------------------------------------
 # The files of a source
-
-
-_DATED_NAME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[-_ ]+(.*[A-Za-z].*)$"
-)  # `2024-02-28-decide is down`: a title after the date
 
 
 def read(
@@ -295,13 +290,13 @@ def page_record(
     titled = [s for s in sections if s[0] > 0]
     title = keys.fields.get("title")
     heading = re.sub(r"[*_`]", "", titled[0][1]).strip() if titled else ""
-    named = _DATED_NAME.match(path.stem)
+    named = words_after_date(path.stem)  # `2024-02-28-decide is down`: a title after the date
     if not title and not heading and not named:
         raise SourceProblem("no heading and no words after a date in its name: the first heading is the title")
-    from_name = not title and not heading and named is not None
-    if from_name and named:
+    from_name = not title and not heading
+    if from_name:
         keys.mapped.append("title from the file name (the text has no heading)")
-        heading = named.group(1).replace("_", " ").replace("-", " ").strip().capitalize()
+        heading = named.replace("_", " ").replace("-", " ").strip().capitalize()
     title = title or heading
     if title.casefold() in ("incident title", "title", "postmortem template") or "template" in path.name.casefold():
         raise SourceProblem("it is a template, not a postmortem")

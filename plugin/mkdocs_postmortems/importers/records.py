@@ -340,6 +340,14 @@ def target_for(record: Record, folder: Path, existing: dict[tuple[str, str], Pat
     return path
 
 
+def words_after_date(text: str) -> str:
+    """What follows a date `text` starts with (`2024-02-28-decide is down` -> `decide is down`): empty without such a
+    date, or without a word after it."""
+    found = _LEADING_DATE.match(text)
+    rest = text[found.end() :] if found else ""
+    return rest if re.search(r"[^\W_]", rest) else ""
+
+
 def title_slug(title: str, original_id: str = "") -> str:
     """The slug of a record's file name, after its day: its title's, without a date the title starts with (the file
     name has the day already: `2017-09-27-2017-09-27-outage` says it twice); the original ID's when the title is a
