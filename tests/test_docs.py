@@ -149,7 +149,7 @@ def _type_of(option, keys: str = "string") -> str:
     if isinstance(option, c.Choice):
         choices = [f"`{choice}`" for choice in option.choices]
         return ", ".join(choices[:-1]) + f" or {choices[-1]}"
-    return _TYPE_NAMES[option._type]
+    return getattr(option, "type_name", None) or _TYPE_NAMES[option._type]
 
 
 def _shown(default) -> str:

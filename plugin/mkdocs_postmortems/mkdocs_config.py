@@ -32,6 +32,7 @@ from .policy import (
     DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS,
     DEFAULT_SECTION_ALIASES,
     MAX_UPTIME_DAYS,
+    REGIMES,
     TRACKER_KINDS,
     Category,
     Policy,
@@ -239,6 +240,30 @@ def _percentages(value, options) -> str | None:
     return f"must be percentages above 0 and at most 100, not {'; '.join(wrong)}" if wrong else None
 
 
+def _regimes_configured(value, options) -> str | None:
+    """A service's list of regimes must be among `regulatory.regimes`."""
+    if value is True or value is False:
+        return None
+    stray = sorted(set(value) - set(options["regulatory"]["regimes"]))
+    return f"names regimes not in `regulatory.regimes`: {', '.join(stray)}" if stray else None
+
+
+class _Regulated(c.BaseConfigOption):
+    """`true`, `false`, or a list of regimes (`[dora, gdpr]`)."""
+
+    type_name = "boolean or list of regimes"  # as the options table writes it
+
+    def run_validation(self, value):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            unknown = sorted(set(value) - set(REGIMES))
+            if unknown:
+                raise c.ValidationError(f"names unknown regimes {', '.join(unknown)}; known: {', '.join(REGIMES)}")
+            return value
+        raise c.ValidationError(f"expected `true`, `false` or a list of regimes ({', '.join(REGIMES)}), not {value!r}")
+
+
 class _Number(c.Type):
     """A number: YAML reads `99.9` as a float and `100` as an integer; both are the float they say, never `true`."""
 
@@ -273,8 +298,11 @@ class _Service(_Options, value=Service):
         "component's name (`checkout` and `Checkout`).",
     )
     regulated = option(
-        c.Type(bool),
-        "An incident that affects it owes the regulator a report (see [communication policy](#communication-policy)).",
+        _Regulated(),
+        "An incident that affects it owes regulators reports: `true`, under every regime of `regulatory.regimes` (or, "
+        "with none, within `communication_policy.regulator_report_within_days`), or a list of those regimes "
+        "(see [regulatory reporting](regulatory.md)).",
+        checks=(_regimes_configured,),
     )
     since = option(
         c.Optional(c.Type(date)),
@@ -394,6 +422,16 @@ class _CommunicationPolicy(_Options, value=Policy):
         c.Type(int),
         "How many days after `detected` (or `started`) an incident "
         "that affected a `regulated` service must be reported to the regulator.",
+    )
+
+
+class _Regulatory(_Options, value=Policy):
+    regimes = option(
+        c.ListOfItems(c.Choice(REGIMES)),
+        "The reporting regimes whose clocks apply to `regulated` services: `dora`, `nis2`, `gdpr`, `sec-8k` (see "
+        "[regulatory reporting](regulatory.md)). Empty: a regulated service's incident is reported within "
+        "`communication_policy.regulator_report_within_days`.",
+        field="regulatory_regimes",
     )
 
 
@@ -573,6 +611,11 @@ class PostmortemsConfig(_Options, value=Policy):
     communication_policy = option(
         c.SubConfig(_CommunicationPolicy),
         "Who must be told of an incident, and by when (see [communication policy](#communication-policy)).",
+    )
+    regulatory = option(
+        c.SubConfig(_Regulatory),
+        "The regulators' reporting clocks, computed from each postmortem's `regulatory` block (see "
+        "[regulatory reporting](regulatory.md)).",
     )
     status_page = option(
         c.SubConfig(_StatusPage), "The public status site and its notifications (see [status page](#status-page))."

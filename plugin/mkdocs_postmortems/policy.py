@@ -252,7 +252,7 @@ class Service:
     description: str = ""
     component: str | None = None
     public: bool = False  # its name may appear in public text (the leak gate lets it through)
-    regulated: bool = False  # an incident affecting it owes a report to the regulator
+    regulated: bool | tuple[str, ...] = False  # an incident affecting it owes reports: every regime, or those named
     since: date | None = None  # when it started serving customers: the status page shows no data before
     provider: str | None = None  # the vendor that runs it: an organisation, never matched as a person
 
@@ -270,6 +270,7 @@ class Webhook:
 
 
 TRACKER_KINDS = ("github", "gitlab", "jira")
+REGIMES = ("dora", "nis2", "gdpr", "sec-8k")  # the reporting regimes whose clocks `regulatory` computes
 
 
 @dataclass(frozen=True)
@@ -336,7 +337,8 @@ class Policy:
     customer_notice_for: tuple[str, ...] = DEFAULT_SEVERITIES[
         :2
     ]  # severities whose public incidents owe customers a notice
-    regulator_report_within_days: int = 3  # days from detection (or start) to report to the regulator
+    regulator_report_within_days: int = 3  # days from detection (or start) to report, when no regime is configured
+    regulatory_regimes: tuple[str, ...] = ()  # the regimes (`REGIMES`) whose clocks apply to regulated services
     public_site: bool = False  # build the public status site instead of the knowledge base
     history_page_size: int = 25  # public incidents per history page
     uptime_days: int = 90  # days of uptime bars per component, at most MAX_UPTIME_DAYS
