@@ -82,6 +82,37 @@ class PublicSummary:
     allow: tuple[str, ...] = ()  # terms the leak gate lets through in this postmortem's public text
 
 
+@dataclass(frozen=True)
+class RegulatoryReport:
+    """A report made to a regulator: the stage of a regime it fulfils, when it was submitted and its reference."""
+
+    regime: str
+    stage: str
+    submitted: datetime | None
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class NotReportable:
+    """A regime whose reports this incident does not owe, and why (the team's call, written down)."""
+
+    regime: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Regulatory:
+    """The `regulatory` block: the moments the regulators' clocks count from (`regulatory.py`), the reports made and
+    the regimes ruled out. `aware` None: the clocks count from `detected`, else `started`."""
+
+    aware: datetime | None = None
+    classified_major: datetime | None = None
+    materiality_determined: datetime | None = None
+    personal_data: bool | None = None
+    reports: tuple[RegulatoryReport, ...] = ()
+    not_reportable: tuple[NotReportable, ...] = ()
+
+
 # Key paths an importer may declare unknown (`provenance.unknown`): the rules that require them accept them, and
 # pages show "unknown" instead of nothing.
 UNKNOWABLE = (
@@ -168,6 +199,7 @@ class Postmortem:
     tags: tuple[str, ...] = ()
     communications: tuple[Communication, ...] = ()
     public: PublicSummary | None = None
+    regulatory: Regulatory | None = None
     kind: str = "incident"
     provenance: Provenance | None = None
     precision: Mapping[str, str] = field(
@@ -322,6 +354,20 @@ def _provenance(values: Mapping) -> Provenance:
     )
 
 
+def _regulatory(values: Mapping) -> Regulatory:
+    return Regulatory(
+        values.get("aware"),
+        values.get("classified_major"),
+        values.get("materiality_determined"),
+        values.get("personal_data"),
+        tuple(
+            RegulatoryReport(r.get("regime", ""), r.get("stage", ""), r.get("submitted"), r.get("reference", ""))
+            for r in values.get("reports", ())
+        ),
+        tuple(NotReportable(n.get("regime", ""), n.get("reason", "")) for n in values.get("not_reportable", ())),
+    )
+
+
 def postmortem_from_values(
     pm_id: str,
     path: str,
@@ -386,6 +432,7 @@ def postmortem_from_values(
             )
             for c in values.get("communications", ())
         ),
+        regulatory=_regulatory(values["regulatory"]) if "regulatory" in values else None,
         kind=values.get("kind", "incident"),
         provenance=_provenance(values["provenance"]) if "provenance" in values else None,
         precision=dict(precision),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .. import policy as p
 from ..model import KINDS, UNKNOWABLE
+from ..regulatory import STAGES
 from .formats import FORMATS
 
 IMPORT_FORMATS = tuple(found.importer for found in FORMATS)  # each foreign format's importer, declared once there
@@ -164,6 +165,58 @@ PUBLIC = (
     ),
 )
 
+REGULATORY_REPORT = (
+    Field("regime", "string", "The regime it was made under.", required=True, choices=p.REGIMES),
+    Field(
+        "stage",
+        "string",
+        "The regime's stage it fulfils: for `dora` `initial`, `intermediate` (give each updated one) or `final`; for "
+        "`nis2` `early-warning`, `notification` or `final`; for `gdpr` `notification`; for `sec-8k` `8-k`.",
+        required=True,
+        choices=tuple(dict.fromkeys(stage.name for stages in STAGES.values() for stage in stages)),
+    ),
+    Field("submitted", "timestamp", "When it was submitted, ISO 8601 with an explicit offset.", required=True),
+    Field("reference", "string", "The regulator's reference for it, e.g. the case number its portal gave."),
+)
+
+NOT_REPORTABLE = (
+    Field("regime", "string", "The regime whose reports this incident does not owe.", required=True, choices=p.REGIMES),
+    Field("reason", "string", "Why, e.g. the threshold of the regime's text it does not meet.", required=True),
+)
+
+REGULATORY = (
+    Field(
+        "aware",
+        "timestamp",
+        "When the entity became aware of the incident, ISO 8601 with an explicit offset; default: `detected`, "
+        "else `started`. DORA, NIS2 and GDPR count from it.",
+    ),
+    Field(
+        "classified_major",
+        "timestamp",
+        "DORA: when the incident was classified as a major ICT-related incident; the initial notification is due 4 h "
+        "after it, no later than 24 h after `aware`.",
+    ),
+    Field(
+        "materiality_determined",
+        "timestamp",
+        "SEC: when the incident was determined to be material; Form 8-K is due by the end of the fourth business day "
+        "after, US Eastern time.",
+    ),
+    Field(
+        "personal_data",
+        "boolean",
+        "GDPR: whether it is a personal data breach; `false` stops GDPR's clock, unknown (absent) keeps it running.",
+    ),
+    Field("reports", "objects", "The reports made to regulators, one per stage submitted.", fields=REGULATORY_REPORT),
+    Field(
+        "not_reportable",
+        "objects",
+        "The regimes this incident owes no report under, each with its reason.",
+        fields=NOT_REPORTABLE,
+    ),
+)
+
 WRONG_FACT = (
     Field("field", "string", "The key the value was meant for, e.g. `resolved`.", required=True),
     Field("value", "string", "The value as the source gave it.", required=True),
@@ -254,6 +307,13 @@ POSTMORTEM = (
     Field("tags", "strings", "Free-form labels for browsing."),
     Field("communications", "objects", "Who was told, how and when.", fields=COMMUNICATION),
     Field("public", "object", "Present when a summary may go to customers.", fields=PUBLIC),
+    Field(
+        "regulatory",
+        "object",
+        "What the regulators are owed: the moments their clocks count from, the reports made, the regimes ruled out "
+        "(internal only).",
+        fields=REGULATORY,
+    ),
     Field("provenance", "object", "Where an imported record came from (`postmortems import`).", fields=PROVENANCE),
 )
 
