@@ -16,6 +16,7 @@ from mkdocs_postmortems.checks.registry import Context
 from mkdocs_postmortems.diagnostics import Level
 from mkdocs_postmortems.model import Postmortem
 from mkdocs_postmortems.parsing.markdown import body_headings
+from mkdocs_postmortems.policy import Service
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 
@@ -50,7 +51,17 @@ EXPECTED = {
     "closed-date": (25, 13, Level.WARNING),
     "action-items-missing": (4, 11, Level.WARNING),
     "section-missing": (28, 1, Level.WARNING),
+    "regulatory-due": (28, 3, Level.WARNING),
+    "regulatory-overdue": (28, 3, Level.ERROR),
+    "regulatory-unreported": (5, 11, Level.WARNING),
+    "regulatory-regime": (29, 16, Level.WARNING),
+    "regulatory-stage": (29, 29, Level.ERROR),
 }
+# The regulatory fixtures name `ledger`, regulated under DORA.
+REGULATED = make_policy(
+    services=(Service("checkout", "", "Checkout"), Service("orders-db"), Service("ledger", regulated=True)),
+    regulatory_regimes=("dora",),
+)
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
@@ -145,7 +156,7 @@ def test_fixture_reports_exactly_its_code(code, check):
     folder = FIXTURES / code
     (path,) = folder.iterdir()
     line, col, level = EXPECTED[code]
-    kb = check(folder)
+    kb = check(folder, REGULATED) if code.startswith("regulatory-") else check(folder)
     assert summary(kb) == [(path.name, code, line, col, level)]
     assert level is RULES[code].level
     (diagnostic,) = kb.diagnostics

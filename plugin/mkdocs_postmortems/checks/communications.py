@@ -2,7 +2,9 @@
 
 Customers are owed a notice when the incident has a `public` summary and a severity of
 `customer_notice_for`; the regulator is owed a report, within `regulator_report_within_days` of detection
-(or of the start), when a regulated service was affected.
+(or of the start), when a regulated service was affected and no regime is configured for it. Under a configured
+regime (`regulatory.regimes`) the regulators' reports are judged by the regimes' clocks instead (`regulatory.py`,
+the rules of `checks/regulatory.py`), never by both.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import timedelta
 from ..dates import plus
 from ..model import Communication, Postmortem
 from ..policy import Policy
+from ..regulatory import regimes_of
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ def communications_owed(pm: Postmortem, policy: Policy) -> list[Owed]:
     if pm.public is not None and pm.severity in policy.customer_notice_for and "customers" not in told:
         owed.append(Owed("customers", f"a public {pm.severity} incident", "missing"))
     regulated = [s.name for s in policy.services if s.regulated and s.name in pm.services]
-    if regulated:
+    if regulated and not regimes_of(pm, policy):
         reason = f"the regulated service {', '.join(regulated)} was affected"
         report = told.get("regulators")
         since = pm.detected or pm.started

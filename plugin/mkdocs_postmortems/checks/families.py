@@ -9,10 +9,10 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic
 from ..model import Postmortem
 from ..status_site import leak_gate, public, said
-from . import blameless, drift, reading, references, review, structure
+from . import blameless, drift, reading, references, regulatory, review, structure
 from .registry import RULES as DECLARED, Check, Context, Rule, Scope
 
-FAMILIES = (reading, structure, review, references, blameless, leak_gate, public, said, drift)
+FAMILIES = (reading, structure, review, regulatory, references, blameless, leak_gate, public, said, drift)
 
 
 def _in_family_order() -> dict[str, Rule]:
