@@ -71,6 +71,7 @@ class Commands(click.Group):
             "sync": "syncing:sync",
             "generate": "publishing:generate",
             "report": "reporting:report",
+            "regulatory": "regulatory:regulatory",
         }
     ),
 )
