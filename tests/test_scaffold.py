@@ -325,3 +325,75 @@ def test_a_title_that_is_not_utf8_gets_a_replacement_character(project):
     assert check_json()[1]["errors"] == 0
     (pm,) = load_knowledge_base(project / "postmortems", Policy()).postmortems
     assert pm.title == "Caf\ufffd down"
+
+
+# --- the `regulatory` block, when a service `new` names is regulated ---------------------------------------------
+
+
+def regulated_project(project: Path) -> Path:
+    from test_cli_regulatory import REGULATED  # checkout regulated under every regime of [dora, gdpr]
+
+    (project / "mkdocs.yml").write_text(REGULATED)
+    return project
+
+
+def regulatory_of(project: Path):
+    (pm,) = load_knowledge_base(project / "postmortems", Policy()).postmortems
+    return pm.regulatory
+
+
+def test_a_regulated_service_gets_the_block_with_aware_from_the_detection_and_hints(project):
+    regulated_project(project)
+    result = new("Checkout down", "--detected", "2026-11-20T10:58:00+01:00")
+    assert result.exit_code == 0, result.output
+    text = written(project).read_text(encoding="utf-8")
+    assert "\ndetected: 2026-11-20T09:58:00Z " in text
+    block = text.split("\nregulatory:", 1)[1].split("\n---\n", 1)[0]
+    assert "owed under dora, gdpr" in block
+    assert "\n  aware: 2026-11-20T09:58:00Z " in block
+    assert "\n  # classified_major: " in block and "# DORA: when the incident was classified as a major" in block
+    assert "\n  # personal_data: " in block and "materiality_determined" not in block  # no sec-8k configured
+    assert regulatory_of(project).aware.isoformat() == "2026-11-20T09:58:00+00:00"
+    _, report = check_json(str(written(project)))
+    assert report["errors"] == 0 and "regulatory-unreported" not in {d["code"] for d in report["diagnostics"]}
+
+
+def test_without_a_detection_time_aware_is_a_hint_too(project):
+    regulated_project(project)
+    assert new("Checkout down").exit_code == 0
+    assert "\n  # aware: " in written(project).read_text(encoding="utf-8")
+    assert regulatory_of(project).aware is None
+
+
+def test_at_a_terminal_new_asks_for_the_block(project):
+    regulated_project(project)
+    answers = "\n".join(("soon", "", "2026-11-20T10:30:00Z", "yes")) + "\n"  # a time it re-asks, then the detection's
+    result = run_with_input(answers, "Checkout down", "--detected", "2026-11-20T09:58:00Z", "--interactive")
+    assert result.exit_code == 0, result.output
+    assert "`soon` is not a time such as 2026-12-01T18:04:00Z" in result.stderr
+    block = regulatory_of(project)
+    assert (block.aware.isoformat(), block.classified_major.isoformat(), block.personal_data) == (
+        "2026-11-20T09:58:00+00:00",
+        "2026-11-20T10:30:00+00:00",
+        True,
+    )
+
+
+def test_an_unregulated_service_gets_no_block_and_no_question(project):
+    regulated_project(project)
+    result = run_with_input(
+        "", "Orders slow", "--service", "orders-db", "--detected", "2026-11-20T09:58:00Z", "--interactive"
+    )
+    assert result.exit_code == 0, result.output
+    text = next(p for p in (project / "postmortems").iterdir()).read_text(encoding="utf-8")
+    assert "regulatory" not in text and "regulated" not in result.stderr
+
+
+def run_with_input(answers: str, title: str, *options: str):
+    from click.testing import CliRunner
+
+    from mkdocs_postmortems.cli import main
+
+    service = () if "--service" in options else ("--service", "checkout")
+    arguments = ["new", title, "--severity", "SEV3", *service, "--author", "alice", "--date", DAY, *options]
+    return CliRunner().invoke(main, arguments, input=answers, catch_exceptions=False)

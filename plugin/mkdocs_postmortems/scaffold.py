@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
 import yaml
 
-from .dates import plus_days
+from .dates import iso_z, plus_days
+from .model import Postmortem
 from .parsing.frontmatter import parse_source
 from .parsing.markdown import body_headings
+from .parsing.schema import REGULATORY
 from .policy import Policy
+from .regulatory import regimes_of
 from .render import TEMPLATES
 
 SHIPPED = TEMPLATES / "new"
@@ -104,8 +108,11 @@ def _yaml_filter(value) -> str:
     return yaml_scalar(str(value))  # str() of a StrictUndefined raises, naming the missing variable
 
 
-def template_variables(title: str, severity: str, services: list[str], author: str, day: date, policy: Policy) -> dict:
-    """What every template may use; the first category and priority are placeholders."""
+def template_variables(
+    title: str, severity: str, services: list[str], author: str, day: date, policy: Policy, detected: str = ""
+) -> dict:
+    """What every template may use; the first category and priority are placeholders, `detected` an ISO time or
+    empty."""
     return dict(
         title=title,
         severity=severity,
@@ -113,6 +120,7 @@ def template_variables(title: str, severity: str, services: list[str], author: s
         services=services,
         author=author,
         day=day.isoformat(),
+        detected=detected,
         due=plus_days(day, 30).isoformat(),
         category=(policy.category_names or ("TODO-category",))[0],
         categories=policy.category_names,
@@ -131,15 +139,18 @@ def new_postmortem(
     day: date,
     policy: Policy,
     template: Template | None = None,
+    detected: datetime | None = None,
+    regulatory: str = "",
 ) -> str:
-    """The text of a new draft postmortem for `day` from `template` (default: the shipped `default`)."""
+    """The text of a new draft postmortem for `day` from `template` (default: the shipped `default`), with the
+    `regulatory` block (`regulatory_block`) last in its front matter when there is one."""
     template = template or pick_template(DEFAULT_TEMPLATE)
     folders = [str(template.path.parent)] + ([] if template.shipped else [str(SHIPPED)])  # includes: own folder first
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )
     env.filters["yaml"] = _yaml_filter
-    variables = template_variables(title, severity, services, author, day, policy)
+    variables = template_variables(title, severity, services, author, day, policy, iso_z(detected) if detected else "")
     try:
         text = env.get_template(template.path.name).render(variables)
     except jinja2.TemplateSyntaxError as error:
@@ -151,7 +162,45 @@ def new_postmortem(
         if where is None:
             raise
         raise TemplateError(f"{where.filename}:{where.lineno}: {error}") from None
-    return text.strip() + "\n"  # a template's opening `{# description #}` leaves a blank line before `---`
+    text = text.strip() + "\n"  # a template's opening `{# description #}` leaves a blank line before `---`
+    return _closing.sub(lambda end: regulatory + end.group(), text, count=1) if regulatory else text
+
+
+_closing = re.compile(r"(?<=\n)---[ \t]*$", re.MULTILINE)  # the line that closes the front matter
+
+# The `regulatory` keys `new` writes, each with the regimes whose clocks count from it (docs/regulatory.md).
+REGULATORY_KEYS = {
+    "aware": ("dora", "nis2", "gdpr"),
+    "classified_major": ("dora",),
+    "materiality_determined": ("sec-8k",),
+    "personal_data": ("gdpr",),
+}
+_HINTS = {field.name: field.description.split(";")[0] for field in REGULATORY}  # its first clause
+
+
+def regulatory_regimes(services: list[str], policy: Policy) -> tuple[str, ...]:
+    """The regimes a new record naming `services` is owed reports under, as the clocks decide it (`regimes_of`)."""
+    return regimes_of(Postmortem("new", "", "", "draft", "", tuple(services), None), policy)
+
+
+def regulatory_block(regimes: tuple[str, ...], values: Mapping[str, datetime | bool | None]) -> str:
+    """The front matter's `regulatory` block for `regimes`: each key their clocks count from, with its value from
+    `values` or commented out when it has none, each with its schema description as a hint."""
+    lines = [f"regulatory:               # owed under {', '.join(regimes)}: see docs/regulatory.md"]
+    for key, used_by in REGULATORY_KEYS.items():
+        if set(used_by) & set(regimes):
+            value = values.get(key)
+            written = f"{key}: {_yaml_value(value)}" if value is not None else f"# {key}:"
+            lines.append(f"  {written:<32} # {_HINTS[key]}")
+    lines += [
+        "  reports: []               # - {regime: REGIME, stage: STAGE, submitted: TIME, reference: THEIRS}",
+        "  # not_reportable:         # - {regime: REGIME, reason: why this incident owes it no report}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_value(value: datetime | bool) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else iso_z(value)
 
 
 def _template_frame(error: Exception, folders: list[str]) -> traceback.FrameSummary | None:

@@ -29,6 +29,18 @@ def _templates_folder(policy: Policy, config_file: Path | None) -> Path | None:
     return folder
 
 
+def _parse_moment(ctx, param, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a time such as 2026-12-01T18:04:00Z") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"`{value}` has no UTC offset; add `Z` or e.g. `+01:00`")
+    return moment.astimezone(timezone.utc)
+
+
 @click.command()
 @click.argument("title")
 @click.option("--severity", required=True, help="One of the configured severities, e.g. SEV2.")
@@ -42,9 +54,22 @@ def _templates_folder(policy: Policy, config_file: Path | None) -> Path | None:
     help="The template to write from (default: `default`; `lightweight` for a short review; "
     "`postmortems templates` lists them).",
 )
+@click.option(
+    "--detected",
+    callback=_parse_moment,
+    metavar="TIME",
+    help="When we knew, ISO 8601 with an offset: `detected`, and `regulatory.aware` for a regulated service.",
+)
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for the `regulatory` block when a service is regulated (default: when standard input is a terminal).",
+)
 @config_option
-def new(title, severity, services, author, day, template_name, config_file):
-    """Write a new draft postmortem from a template; never overwrites a file."""
+def new(title, severity, services, author, day, template_name, detected, interactive, config_file):
+    """Write a new draft postmortem from a template; never overwrites a file. When a service it names is regulated
+    under a configured regime, the draft has a `regulatory` block: asked for at a terminal, else `aware` from
+    --detected and a commented hint for each other key."""
     from ..scaffold import (
         DEFAULT_TEMPLATE,
         LIGHT_TEMPLATE,
@@ -52,6 +77,8 @@ def new(title, severity, services, author, day, template_name, config_file):
         missing_sections,
         new_postmortem,
         pick_template,
+        regulatory_block,
+        regulatory_regimes,
     )
 
     policy, folder = load_policy(config_file)
@@ -69,8 +96,13 @@ def new(title, severity, services, author, day, template_name, config_file):
     path = folder / f"{day.isoformat()}-{slugify(title)}.md"
     if path.exists() or path.is_symlink():
         raise click.ClickException(f"{path} already exists; pick another title or edit that file")
+    regimes = regulatory_regimes(list(services), policy)
+    if interactive is None:
+        interactive = click.get_text_stream("stdin").isatty()
+    answers = _ask_regulatory(regimes, detected) if regimes and interactive else {"aware": detected}
+    block = regulatory_block(regimes, answers) if regimes else ""
     try:
-        text = new_postmortem(title, severity, list(services), author, day, policy, template)
+        text = new_postmortem(title, severity, list(services), author, day, policy, template, detected, block)
     except TemplateError as error:
         raise ConfigError(f"template `{template.name}`: {error}") from None
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,6 +127,38 @@ def new(title, severity, services, author, day, template_name, config_file):
             f"(`postmortems templates` lists them all)",
             err=True,
         )
+
+
+def _ask_regulatory(regimes: tuple[str, ...], detected: datetime | None) -> dict:
+    """The `regulatory` moments the clocks of `regimes` count from, asked one by one; empty answers leave them out."""
+    from ..scaffold import REGULATORY_KEYS
+
+    click.echo(f"A service it names is regulated: reports are owed under {', '.join(regimes)}.", err=True)
+    questions = {
+        "aware": "When did we become aware of it? (empty: the detection time)",
+        "classified_major": "DORA: when was it classified as major? (empty: not yet)",
+        "materiality_determined": "SEC: when was it determined material? (empty: not yet)",
+    }
+    answers: dict = {}
+    for key, question in questions.items():
+        if set(REGULATORY_KEYS[key]) & set(regimes):
+            answers[key] = click.prompt(
+                question + " ISO 8601 with an offset",
+                default="",
+                show_default=False,
+                value_proc=lambda text: _parse_moment(None, None, text.strip() or None),
+                err=True,
+            )
+    answers["aware"] = answers.get("aware") or detected
+    if "gdpr" in regimes:
+        breach = click.prompt(
+            "GDPR: is it a personal data breach?",
+            type=click.Choice(["yes", "no", "unknown"]),
+            default="unknown",
+            err=True,
+        )
+        answers["personal_data"] = {"yes": True, "no": False}.get(breach)
+    return answers
 
 
 def write_new(path: Path, text: str) -> None:
@@ -123,18 +187,6 @@ def templates(config_file):
         click.echo(f"{template.name}: {origin}{', overrides the shipped one' if template.overrides else ''}")
         if template.description:
             click.echo(f"    {template.description}")
-
-
-def _parse_moment(ctx, param, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"`{value}` is not a time such as 2026-12-01T18:04:00Z") from None
-    if moment.tzinfo is None:
-        raise click.BadParameter(f"`{value}` has no UTC offset; add `Z` or e.g. `+01:00`")
-    return moment.astimezone(timezone.utc)
 
 
 at_option = click.option(
