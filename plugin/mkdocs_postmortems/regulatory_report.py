@@ -124,24 +124,24 @@ def _description(facts: Facts) -> Value | None:
 
 
 def _severity_and_impact(facts: Facts) -> Value | None:
+    """The severity, the impact's summary and its figures; None without a summary."""
     pm = facts.pm
-    lines = [f"Severity: {pm.severity}"] if pm.severity else []
-    lines += [*_impact(facts)]
-    return tuple(lines) if pm.impact.summary else None
+    if not pm.impact.summary:
+        return None
+    severity = [f"Severity: {pm.severity}"] if pm.severity else []
+    duration = [f"Users affected for {span_text(pm.duration)}"] if span_text(pm.duration) else []
+    return (*severity, pm.impact.summary, *_figures(facts), *duration)
 
 
-def _impact(facts: Facts) -> tuple[str, ...]:
-    impact, pm = facts.pm.impact, facts.pm
-    lines = [impact.summary] if impact.summary else []
-    if impact.customers_affected is not None:
-        lines.append(f"Customers affected: {impact.customers_affected}")
-    if impact.requests_failed is not None:
-        lines.append(f"Requests failed: {impact.requests_failed}")
-    if impact.data_loss is not None:
-        lines.append(f"Data lost: {'yes' if impact.data_loss else 'no'}")
-    if span_text(pm.duration):
-        lines.append(f"Users affected for {span_text(pm.duration)}")
-    return tuple(lines)
+def _figures(facts: Facts) -> tuple[str, ...]:
+    """The impact's numbers the record gives, each as a line."""
+    impact = facts.pm.impact
+    figures = (
+        ("Customers affected", impact.customers_affected),
+        ("Requests failed", impact.requests_failed),
+        ("Data lost", _yes_no(impact.data_loss)),
+    )
+    return tuple(f"{label}: {value}" for label, value in figures if value is not None)
 
 
 def _services(facts: Facts) -> Value | None:
@@ -168,8 +168,11 @@ def _requests(facts: Facts) -> Value | None:
 
 
 def _data_loss(facts: Facts) -> Value | None:
-    lost = facts.pm.impact.data_loss
-    return None if lost is None else ("yes" if lost else "no")
+    return _yes_no(facts.pm.impact.data_loss)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
 
 
 def _span(name: str) -> Callable[[Facts], Value | None]:
@@ -254,9 +257,8 @@ def _timing(facts: Facts) -> Value | None:
 
 
 def _scope(facts: Facts) -> Value | None:
-    lines = [f"Services affected: {', '.join(facts.pm.services)}"] if facts.pm.services else []
-    lines += [line for line in _impact(facts)[1:] if not line.startswith("Users affected")]
-    return tuple(lines) or None
+    services = [f"Services affected: {', '.join(facts.pm.services)}"] if facts.pm.services else []
+    return (*services, *_figures(facts)) or None
 
 
 def _never(facts: Facts) -> Value | None:
