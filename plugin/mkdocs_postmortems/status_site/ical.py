@@ -7,12 +7,12 @@ and the updates that were posted, as plain text (HTML a Statuspage import kept, 
 `URL` its page, `SEQUENCE` how many updates it has, `LAST-MODIFIED` its last change. `DTSTAMP` is the build's
 date (`today`, midnight UTC), never the clock, so the same records and date give the same file. Text is escaped
 (backslash, semicolon, comma, newline) and lines are folded at 75 octets, never inside a UTF-8 character; lines end
-in CRLF.
+in CRLF. `calendar` writes any such calendar: the internal site's regulatory deadlines (`kb_site/regulatory.py`) too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -45,7 +45,8 @@ def fold(line: str) -> str:
     return "\r\n ".join(pieces)
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
+    """An iCalendar DATE-TIME in UTC: `20261205T220000Z`."""
     moment = in_utc(moment)
     return f"{moment.year:04d}{moment:%m%dT%H%M%SZ}"
 
@@ -58,7 +59,7 @@ def _moment(name: str, view: PublicView) -> str | None:
         return None
     if view.precision.get(name) == DAY:
         return f"{key};VALUE=DATE:{moment:%Y%m%d}"
-    return f"{key}:{_utc(moment)}"
+    return f"{key}:{utc_text(moment)}"
 
 
 def _description(view: PublicView) -> str:
@@ -71,25 +72,35 @@ def _description(view: PublicView) -> str:
     return "\n\n".join(parts)
 
 
+def calendar(name: str, events: Iterable[Sequence[str]], product: str = PRODID) -> str:
+    """The iCalendar text of a calendar called `name` holding `events`, each the lines of one `VEVENT` between its
+    `BEGIN` and `END` (their values escaped already: `escape_text`), every line folded and ended in CRLF."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{product}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
+    for event in events:
+        lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
 def maintenance_calendar(
     page: Page, maintenances: Sequence[PublicView], today: date, url_of: Callable[[PublicView], str]
 ) -> str:
     """The iCalendar text of `maintenances` (the public maintenance views, any order; listed as given)."""
     host = (urlsplit(page.url).hostname or "status") if page.url else "status"
     stamp = f"{today:%Y%m%d}T000000Z"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(page.name + ' maintenance')}",
-    ]
+    events = []
     for view in maintenances:
         start = _moment("started", view)
         if start is None:
             continue  # no window to put in a calendar
-        lines += ["BEGIN:VEVENT", f"UID:{view.code}@{host}", f"DTSTAMP:{stamp}", start]
+        lines = [f"UID:{view.code}@{host}", f"DTSTAMP:{stamp}", start]
         end = _moment("resolved", view)
         if end is not None and (";" in end) == (";" in start):  # DTEND must have DTSTART's value type
             lines.append(end)
@@ -102,7 +113,6 @@ def maintenance_calendar(
             "TRANSP:OPAQUE",
         ]
         if view.updated is not None:
-            lines.append(f"LAST-MODIFIED:{_utc(view.updated)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+            lines.append(f"LAST-MODIFIED:{utc_text(view.updated)}")
+        events.append(lines)
+    return calendar(page.name + " maintenance", events)
