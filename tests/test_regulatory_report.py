@@ -188,6 +188,13 @@ def test_the_report_carries_its_clock_and_the_earlier_reports(tmp_path):
     assert "not legal advice" in markdown
 
 
+def test_a_clock_waiting_on_a_moment_names_its_key(tmp_path):
+    report = draft(record(tmp_path, "2026-11-20-hiccup", EMPTY), POLICY, "sec-8k", "8-k", NOW)
+    assert (report.clock.state, report.clock.due) == ("waiting", None)
+    assert "; state: waiting; waiting on `regulatory.materiality_determined`." in report_markdown(report)
+    assert report_json(report)["clock"]["due"] is None
+
+
 def test_recurring_causes_are_the_earlier_incidents_with_the_same_service_and_category(tmp_path):
     pm = record(tmp_path, "2026-11-20-ledger", FULL)
     others = [

@@ -496,7 +496,7 @@ def _clock_line(clock: Clock) -> str:
     parts = [f"due {due} ({md_text(clock.counts_from)})"]
     parts.append(f"state: {clock.state}")
     if clock.waiting_on:
-        parts.append(f"waiting on {md_text(clock.waiting_on)}")
+        parts.append(f"waiting on `{clock.waiting_on}`")
     if clock.submitted:
         parts.append(f"submitted {utc_minute(clock.submitted)}")
     if clock.reason:
