@@ -123,12 +123,13 @@ def test_reference_lists_every_code_with_its_level():
         assert rows[code]["Meaning"] == rule.summary, code
 
 
-# (c) The configuration page's options table is generated from the options' declarations (`mkdocs_config.py`),
-# its prose names no option that does not exist, and its example is a valid configuration.
+# (c) The configuration page's options table is generated from the options' declarations (the core's fields in
+# `policy.py`, from which `mkdocs_config.py` derives its options), its prose names no option that does not exist,
+# and its example is a valid configuration.
 
 CONFIGURATION = DOCS / "configuration.md"
 OPTIONS_START = (
-    "<!-- The table is generated from the options declared in mkdocs_config.py: "
+    "<!-- The table is generated from the options declared in policy.py: "
     "UPDATE_DOCS=1 python3 -m pytest tests/test_docs.py -k options_table -->\n\n"
 )
 OPTIONS_END = "\n\n<!-- end of the generated table -->"

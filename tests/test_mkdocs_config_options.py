@@ -4,14 +4,18 @@ the option, as `load_config` (build and CLI) reports it."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pytest
 from mkdocs.config import config_options as c
 
+from mkdocs_postmortems import mkdocs_config
 from mkdocs_postmortems.diagnostics import Level
 from mkdocs_postmortems.mkdocs_config import PostmortemsConfig, declared_options, item_options, policy_from_options
+from mkdocs_postmortems.option_fields import option_of
 from mkdocs_postmortems.policy import DEFAULT_SECTION_ALIASES, MAX_UPTIME_DAYS, Category, Policy, Service, Webhook
 
 
@@ -35,12 +39,13 @@ def test_no_options_give_the_core_defaults():
 
 
 def _leaves(config_class=PostmortemsConfig):
-    """(option name, option) of every option of `config_class` that sets a field of its value, groups flattened."""
+    """(the config class, option name, option) of every option of `config_class` that sets a field of its value,
+    groups flattened."""
     for name, option in config_class._schema:
         if isinstance(option, c.SubConfig):
             yield from _leaves(option.config_class)
         else:
-            yield name, option
+            yield config_class, name, option
 
 
 @pytest.mark.parametrize(
@@ -48,10 +53,41 @@ def _leaves(config_class=PostmortemsConfig):
     [PostmortemsConfig] + [item_options(option) for _, option in declared_options() if item_options(option)],
     ids=lambda k: k.__name__,
 )
-def test_each_field_of_the_core_is_set_by_exactly_one_option(config_class):
-    """The mapping from option to field is written once, on the option: every field has exactly one."""
-    fields = [option.doc.field or name for name, option in _leaves(config_class)]
-    assert sorted(fields) == sorted(field.name for field in dataclasses.fields(config_class.value))
+def test_each_option_is_declared_once_as_a_field_of_the_core(config_class):
+    """No option is written in the adapter: every MkDocs option sets exactly one field of the core's value and
+    carries that field's own declaration, and every field of the value is an option."""
+    declared = {field.name: option_of(field) for field in dataclasses.fields(config_class.value)}
+    assert None not in declared.values()
+    leaves = list(_leaves(config_class))
+    assert sorted(owner.fields[name] for owner, name, _ in leaves) == sorted(declared)
+    for owner, name, option in leaves:
+        assert option.doc is declared[owner.fields[name]], name
+        assert name == (option.doc.name or owner.fields[name])
+
+
+def test_each_group_is_the_one_the_core_declares_for_its_fields():
+    for path, option in declared_options():
+        if isinstance(option, c.SubConfig):
+            groups = {leaf.doc.group for _, _, leaf in _leaves(option.config_class)}
+            assert [(group.name, group.text) for group in groups] == [(path, option.doc.text)]
+
+
+def test_the_adapter_writes_no_option_and_checks_only_fields_of_the_core():
+    """The config classes of `mkdocs_config.py` have no option in their bodies, and the few checks it adds need
+    what the core may not import, on fields that exist."""
+    tree = ast.parse(Path(mkdocs_config.__file__).read_text(encoding="utf-8"))
+    written = [
+        f"{node.name}.{target.id}"
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and any(getattr(base, "id", "") == "_Options" for base in node.bases)
+        for statement in node.body
+        if isinstance(statement, (ast.Assign, ast.AnnAssign))
+        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        if isinstance(target, ast.Name)
+    ]
+    assert written == []
+    for value, field in mkdocs_config._CHECKS_ABOVE_THE_CORE:
+        assert option_of(next(f for f in dataclasses.fields(value) if f.name == field)) is not None
 
 
 @pytest.mark.parametrize("path,option", list(declared_options()), ids=[path for path, _ in declared_options()])

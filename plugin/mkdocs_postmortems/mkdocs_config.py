@@ -1,11 +1,11 @@
 """The plugin's options as a typed MkDocs `Config`, the `Policy` they give the core, and how the CLI reads them from
 a config file.
 
-Each option is declared once, here: its type (the MkDocs option), the field of the core's value it sets (its own
-name unless `Doc.field` says another), its documentation (`Doc.text`, from which the options table of
-`docs/configuration.md` is generated) and what it checks. Its default is the core's: the default of the field it
-sets (`Policy()`, `Service`...), or computed from the other options when it is left unset (`Doc.unset`).
-`policy_from_options` reads the options along these declarations."""
+No option is written here: each is declared once in the core, as the field of the core's value it sets (`Policy`,
+or an item such as `Service`), with `option_fields.option()`. `_Options` derives each MkDocs option from its field:
+its type from the annotation, its name, group, checks and documentation from the field's `Option`, its default from
+the field's. `policy_from_options` reads the options back into those fields. The only checks written here are those
+that need more than the core may import (`_CHECKS_ABOVE_THE_CORE`)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import dataclasses
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+import types
+import typing
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,73 +28,85 @@ from mkdocs.utils.yaml import get_yaml_loader
 from .catalog import spelling_twins
 from .checks.families import RULES
 from .diagnostics import Level
-from .policy import (
-    DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS,
-    DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS,
-    DEFAULT_SECTION_ALIASES,
-    MAX_UPTIME_DAYS,
-    REGIMES,
-    TRACKER_KINDS,
-    Category,
-    Policy,
-    Service,
-    Tracker,
-    Webhook,
-    with_own_domains,
-)
+from .option_fields import Check, Group, Option, option_of
+from .policy import Policy, Tracker, with_own_domains
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-Check = Callable[[Any, Mapping], "str | None"]  # (value given, all options) -> what is wrong, or None
-
-
-@dataclass(frozen=True)
-class Doc:
-    """What an option is, besides its MkDocs type: `text`, its row's "What it does" in `docs/configuration.md`;
-    `field`, the field of the core's value it sets when not the option's own name; `shown`, its default as the docs
-    write it when the value would say too little (None, computed) or too much; `unset`, its value computed from all
-    the options when it is left unset (its default is then None); `checks` of a value given, each saying what is
-    wrong or None; `convert`, the field's value from the option's (lists become tuples otherwise); `keys`, what the
-    keys of a mapping are, for its type in the docs."""
-
-    text: str
-    field: str | None = None
-    shown: str | None = None
-    unset: Callable[[Mapping], Any] | None = None
-    checks: tuple[Check, ...] = ()
-    convert: Callable[[Any], Any] | None = None
-    keys: str = "string"
-
-
-def option(config_option: c.BaseConfigOption, text: str, **doc) -> Any:
-    """`config_option` with its `Doc`: `text` and any other of `Doc`'s fields."""
-    # MkDocs' option classes have no place for our documentation: it rides on the option as `doc`
-    config_option.doc = Doc(text, **doc)  # type: ignore[attr-defined]
-    return config_option
-
 
 class _Options(base.Config):
-    """The options of one value of the core (`value`: `Policy`, or an item such as `Service`), each declared with
-    `option()`. Each option's default is the default of the field it sets, unless it is computed (`Doc.unset`)."""
+    """The options of one value of the core (`value`: `Policy`, or an item such as `Service`) in one of its groups
+    (`group`), each derived from the field it sets (`fields`: option name -> field name); without a group, those of
+    no group and each group as a sub-config, where its first field is."""
 
     value: ClassVar[type]
+    fields: ClassVar[dict[str, str]]
 
-    def __init_subclass__(cls, *, value: type, **kwargs):
+    def __init_subclass__(cls, *, value: type, group: Group | None = None, **kwargs):
+        cls.value, cls.fields = value, {}
+        hints = typing.get_type_hints(value)
+        for field in dataclasses.fields(value):
+            declared = option_of(field)
+            if declared is None:
+                raise TypeError(f"{value.__name__}.{field.name}: declare the field with `option()`, which documents it")
+            if declared.group == group:
+                name = declared.name or field.name
+                cls.fields[name] = field.name
+                setattr(cls, name, _config_option(field, hints[field.name], declared))
+            elif group is None and declared.group is not None and declared.group.name not in cls.__dict__:
+                options = _options_class(declared.group.name, value, declared.group)
+                setattr(cls, declared.group.name, _documented(c.SubConfig(options), Option(declared.group.text)))
         super().__init_subclass__(**kwargs)
-        cls.value = value
-        fields = {field.name: field for field in dataclasses.fields(value)}
-        for name, config_option in cls._schema:
-            doc = getattr(config_option, "doc", None)
-            if doc is None:
-                raise TypeError(f"{cls.__name__}.{name}: declare the option with `option()`, which documents it")
-            if isinstance(config_option, c.SubConfig) or doc.unset is not None:
-                continue  # a group of options of the same value, or a default computed from the other options
-            field = fields[doc.field or name]
-            if field.default is not dataclasses.MISSING:
-                config_option.default = _as_option(field.default)
-            elif field.default_factory is not dataclasses.MISSING:
-                config_option.default = _as_option(field.default_factory())
+
+
+def _options_class(name: str, value: type, group: Group | None = None) -> type[_Options]:
+    """The options of `value` (in `group`), in a class named as one written by hand would be: `_StatusPage`."""
+    return types.new_class("_" + name.title().replace("_", ""), (_Options,), {"value": value, "group": group})
+
+
+def _config_option(field: dataclasses.Field, hint: Any, declared: Option) -> c.BaseConfigOption:
+    """The MkDocs option of `field`: of its annotation's type, with its default, or None when its default is computed
+    from the other options (`Option.unset`)."""
+    if declared.unset is not None:
+        return _documented(c.Optional(_typed(hint, declared.choices)), declared)
+    config_option = _typed(hint, declared.choices)
+    if field.default is not dataclasses.MISSING:
+        config_option.default = _as_option(field.default)
+    elif field.default_factory is not dataclasses.MISSING:
+        config_option.default = _as_option(field.default_factory())
+    return _documented(config_option, declared)
+
+
+def _typed(hint: Any, choices: tuple[str, ...]) -> c.BaseConfigOption:
+    """The MkDocs option that checks a value of type `hint` (a field's annotation), of `choices` if any."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint == bool | tuple[str, ...]:  # `true`, `false` or a list of `choices`
+        return _Regulated(choices)
+    if isinstance(hint, types.UnionType) and type(None) in args:
+        (given,) = (arg for arg in args if arg is not type(None))
+        return c.Optional(_typed(given, choices))
+    if origin is tuple and isinstance(args[0], type) and dataclasses.is_dataclass(args[0]):
+        return c.ListOfItems(c.SubConfig(_options_class(args[0].__name__, args[0])))  # items, each a value of its own
+    if origin is tuple:
+        return c.ListOfItems(_typed(args[0], choices))
+    if origin is Mapping:
+        return c.DictOfItems(_typed(args[1], choices))
+    if choices:
+        return c.Choice(choices)
+    if hint is float:
+        return _Number()
+    if hint is Level:
+        return _Level([level.value for level in Level])
+    if isinstance(hint, type):
+        return c.Type(hint)
+    raise TypeError(f"no MkDocs option for a field of type {hint}")
+
+
+def _documented(config_option: c.BaseConfigOption, declared: Option) -> c.BaseConfigOption:
+    # MkDocs' option classes have no place for our documentation: it rides on the option as `doc`
+    config_option.doc = declared  # type: ignore[attr-defined]
+    return config_option
 
 
 def _as_option(value):
@@ -107,42 +120,53 @@ def _as_option(value):
     return value
 
 
-# What a value given is checked for: each returns what is wrong, and the message starts with the option's path.
+class _Regulated(c.BaseConfigOption):
+    """`true`, `false`, or a list of regimes (`[dora, gdpr]`), each of `choices`."""
+
+    type_name = "boolean or list of regimes"  # as the options table writes it
+
+    def __init__(self, choices: tuple[str, ...]):
+        super().__init__()
+        self.choices = choices
+
+    def run_validation(self, value):
+        if isinstance(value, bool):
+            return value
+        known = ", ".join(self.choices)
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            unknown = sorted(set(value) - set(self.choices))
+            if unknown:
+                raise c.ValidationError(f"names unknown regimes {', '.join(unknown)}; known: {known}")
+            return value
+        raise c.ValidationError(f"expected `true`, `false` or a list of regimes ({known}), not {value!r}")
 
 
-def _not_empty(value, options) -> str | None:
-    return None if value else "must list at least one value"
+class _Number(c.Type):
+    """A number: YAML reads `99.9` as a float and `100` as an integer; both are the float they say, never `true`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(float, **kwargs)
+
+    def run_validation(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        return super().run_validation(value)
 
 
-def _among(other: str, what: str) -> Check:
-    """The values (or a mapping's keys) must be among those of option `other`."""
+class _Level(c.Choice):
+    """A rule level; YAML 1.1 reads an unquoted `off` as false, which here means `off`."""
 
-    def check(value, options) -> str | None:
-        stray = set(value) - set(options[other])
-        return f"names {what} not in `{other}`: {', '.join(sorted(stray))}" if stray else None
+    def run_validation(self, value):
+        return super().run_validation("off" if value is False else value)
 
-    return check
+
+# The checks that need more than the core may import: the rule registry, the service catalog's spellings (and the
+# config file's lines that name them) and the trackers' API shapes; each by the field whose option it checks.
 
 
 def _known_rules(value, options) -> str | None:
     unknown = set(value) - set(RULES)
     return f"names unknown rules: {', '.join(sorted(unknown))}" if unknown else None
-
-
-def _regular_expressions(value, options) -> str | None:
-    for pattern in [value] if isinstance(value, str) else value:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            return f"has `{pattern}`, not a regular expression: {error}"
-    return None
-
-
-def _one_address(value, options) -> str | None:
-    for index, hook in enumerate(value):
-        if bool(hook.get("url")) == bool(hook.get("url_env")):
-            return f"entry {index + 1} needs exactly one of `url` and `url_env`"
-    return None
 
 
 def _usable_trackers(value, options) -> str | None:
@@ -153,16 +177,6 @@ def _usable_trackers(value, options) -> str | None:
         if problem:
             return f"entry {index + 1} ({tracker['kind']}): {problem}"
     return None
-
-
-def _at_least_one(value, options) -> str | None:
-    return None if value >= 1 else f"is {value}; it must be at least 1"
-
-
-def _a_year_of_days(value, options) -> str | None:
-    if 1 <= value <= MAX_UPTIME_DAYS:
-        return None
-    return f"is {value}; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily bars per component)"
 
 
 def _one_spelling(value, options) -> str | None:
@@ -181,6 +195,13 @@ def _one_spelling(value, options) -> str | None:
                 f"however it is spelt (case, `-`, `_`, `.` and spaces do not count): {fix}"
             )
     return None
+
+
+_CHECKS_ABOVE_THE_CORE: dict[tuple[type, str], tuple[Check, ...]] = {
+    (Policy, "rule_levels"): (_known_rules,),
+    (Policy, "services"): (_one_spelling,),
+    (Policy, "trackers"): (_usable_trackers,),
+}
 
 
 def _named(name: str, places: list[str]) -> str:
@@ -205,428 +226,8 @@ def _lines_naming(config_file: str | None, key: str, name: str) -> list[str]:
     return found
 
 
-# Defaults computed from the other options, whatever the severities are called.
-
-
-def _two_worst(options) -> list[str]:
-    return options["severities"][:2]
-
-
-def _by_rank(days: tuple[int, ...]) -> Callable[[Mapping], dict[str, int]]:
-    return lambda options: dict(zip(options["severities"], days, strict=False))
-
-
-def _ranked(days: tuple[int, ...]) -> str:
-    """`5, 5, 10 and 10`."""
-    return " and ".join(filter(None, (", ".join(map(str, days[:-1])), str(days[-1]))))
-
-
-def _levels(levels: Mapping[str, str]) -> dict[str, Level]:
-    return {code: Level(level) for code, level in levels.items()}
-
-
-def _public_components(value, options) -> str | None:
-    """The keys must be components of the service catalog (`services.component`)."""
-    components = {service["component"] for service in options["services"] if service["component"]}
-    stray = sorted(set(value) - components)
-    if stray:
-        known = ", ".join(sorted(components)) or "none: give a service a `component`"
-        return f"names components not in `services.component`: {', '.join(stray)} (the components: {known})"
-    return None
-
-
-def _percentages(value, options) -> str | None:
-    wrong = [f"{name}: {percent}" for name, percent in value.items() if not 0 < percent <= 100]
-    return f"must be percentages above 0 and at most 100, not {'; '.join(wrong)}" if wrong else None
-
-
-def _regimes_configured(value, options) -> str | None:
-    """A service's list of regimes must be among `regulatory.regimes`."""
-    if value is True or value is False:
-        return None
-    stray = sorted(set(value) - set(options["regulatory"]["regimes"]))
-    return f"names regimes not in `regulatory.regimes`: {', '.join(stray)}" if stray else None
-
-
-class _Regulated(c.BaseConfigOption):
-    """`true`, `false`, or a list of regimes (`[dora, gdpr]`)."""
-
-    type_name = "boolean or list of regimes"  # as the options table writes it
-
-    def run_validation(self, value):
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            unknown = sorted(set(value) - set(REGIMES))
-            if unknown:
-                raise c.ValidationError(f"names unknown regimes {', '.join(unknown)}; known: {', '.join(REGIMES)}")
-            return value
-        raise c.ValidationError(f"expected `true`, `false` or a list of regimes ({', '.join(REGIMES)}), not {value!r}")
-
-
-class _Number(c.Type):
-    """A number: YAML reads `99.9` as a float and `100` as an integer; both are the float they say, never `true`."""
-
-    def __init__(self, **kwargs):
-        super().__init__(float, **kwargs)
-
-    def run_validation(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        return super().run_validation(value)
-
-
-class _Level(c.Choice):
-    """A rule level; YAML 1.1 reads an unquoted `off` as false, which here means `off`."""
-
-    def run_validation(self, value):
-        return super().run_validation("off" if value is False else value)
-
-
-class _Service(_Options, value=Service):
-    name = option(c.Type(str), "What postmortems write in `services`.")
-    description = option(c.Type(str), "What the service is, for people browsing the configuration.")
-    component = option(
-        c.Optional(c.Type(str)),
-        "The public name customers know it by, if any: `public.components` "
-        "may name only these, so an internal service such as `orders-db` has none.",
-    )
-    public = option(
-        c.Type(bool),
-        "Whether the service's own name may appear in public text. The "
-        "[leak gate](#leak-gate) reports any other catalog name there, except one that is also a "
-        "component's name (`checkout` and `Checkout`).",
-    )
-    regulated = option(
-        _Regulated(),
-        "An incident that affects it owes regulators reports: `true`, under every regime of `regulatory.regimes` (or, "
-        "with none, within `communication_policy.regulator_report_within_days`), or a list of those regimes "
-        "(see [regulatory reporting](regulatory.md)).",
-        checks=(_regimes_configured,),
-    )
-    since = option(
-        c.Optional(c.Type(date)),
-        "The date the service started serving customers. When every service "
-        'behind a component has one, the status page shows "no data" for the component\'s days before '
-        "the earliest.",
-    )
-    provider = option(
-        c.Optional(c.Type(str)),
-        "The vendor that runs it (`Stripe`, `AWS`), if any. Like "
-        "`organisations`, it is never matched as a person, so a postmortem imported with the vendor in "
-        "`authors` does not make every public text naming the vendor a leak.",
-    )
-
-
-class _Category(_Options, value=Category):
-    name = option(c.Type(str), "What `root_causes.category` writes.")
-    description = option(c.Type(str), "What the category covers.")
-
-
-class _Review(_Options, value=Policy):
-    publish_within_business_days = option(
-        c.Optional(c.DictOfItems(c.Type(int))),
-        "The business days (Monday to Friday; no holidays) from `resolved` "
-        "by which a postmortem of the severity should be `published` (`publish-overdue`). A severity left out has no "
-        "deadline.",
-        keys="severity",
-        unset=_by_rank(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
-        checks=(_among("severities", "severities"),),
-        shown=f"by rank on the scale: {_ranked(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} days, worst first",
-    )
-    first_priority_due_within_days = option(
-        c.Optional(c.DictOfItems(c.Type(int))),
-        "The calendar days from `resolved` within which an open action item "
-        "of the first priority must be due (`action-item-deadline`). A severity left out has no deadline.",
-        keys="severity",
-        unset=_by_rank(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS),
-        checks=(_among("severities", "severities"),),
-        shown=f"by rank on the scale: {_ranked(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} days, worst first",
-    )
-
-
-class _Blameless(_Options, value=Policy):
-    names = option(
-        c.ListOfItems(c.Type(str)),
-        "More people's names to watch for (authors, reviewers and owners always are).",
-        field="blameless_names",
-    )
-    phrases = option(c.ListOfItems(c.Type(str)), "More phrases to flag.", field="blameless_phrases")
-    allowed = option(c.ListOfItems(c.Type(str)), "Phrases never to flag.", field="blameless_allowed")
-
-
-class _LeakGate(_Options, value=Policy):
-    ticket_pattern = option(
-        c.Type(str),
-        "A regular expression of a ticket key, matched as a whole word and in any case.",
-        checks=(_regular_expressions,),
-    )
-    internal_hosts = option(
-        c.ListOfItems(c.Type(str)), "Globs of host names no customer can reach (private IP addresses always are)."
-    )
-    deny = option(
-        c.ListOfItems(c.Type(str)),
-        "Terms that must never go public, such as a project's code name.",
-        field="public_deny",
-    )
-    internal_domains = option(
-        c.ListOfItems(c.Type(str)),
-        "The company's own domains (`larkspur.example`): every "
-        "host under them, and every e-mail address at them, is internal unless allowed. The "
-        "domains `site_url` and `repo_url` live under count too.",
-    )
-    public_domains = option(
-        c.ListOfItems(c.Type(str)),
-        "Globs of the hosts under `internal_domains` that customers "
-        "reach: the status site, the website (`status.larkspur.example`, `larkspur.example`, "
-        "`www.larkspur.example`, or `*.cdn.larkspur.example`).",
-    )
-    public_tickets = option(
-        c.ListOfItems(c.Type(str)),
-        "Globs (`*` is any text) of keys that look like tickets but "
-        "are public, in any case. Setting it replaces the list; `[]` lets none through.",
-    )
-    cloud_patterns = option(
-        c.ListOfItems(c.Type(str)),
-        "Regular expressions (matched as whole words, in any case, on "
-        "text as the gate reads it) of cloud accounts, resources and buckets. Setting it replaces "
-        "the built-ins; `[]` switches them off.",
-        checks=(_regular_expressions,),
-        shown="the built-in cloud patterns (see [leak gate](#leak-gate))",
-    )
-    cluster_patterns = option(
-        c.ListOfItems(c.Type(str)),
-        "The same for cluster names: namespaces, cluster-local addresses, pods and nodes.",
-        checks=(_regular_expressions,),
-        shown="the built-in cluster patterns (see [leak gate](#leak-gate))",
-    )
-    allow = option(
-        c.ListOfItems(c.Type(str)),
-        "Terms that are public whatever a class says "
-        "(`support@larkspur.example`, a vendor's product that looks like a ticket).",
-        field="public_allow",
-    )
-
-
-class _CommunicationPolicy(_Options, value=Policy):
-    customers_for = option(
-        c.Optional(c.ListOfItems(c.Type(str))),
-        "The severities whose incidents with a `public` "
-        "summary owe customers a notice. Each must be one of `severities`.",
-        field="customer_notice_for",
-        unset=_two_worst,
-        checks=(_among("severities", "severities"),),
-        shown="the two worst of `severities`",
-    )
-    regulator_report_within_days = option(
-        c.Type(int),
-        "How many days after `detected` (or `started`) an incident "
-        "that affected a `regulated` service must be reported to the regulator.",
-    )
-
-
-class _Regulatory(_Options, value=Policy):
-    regimes = option(
-        c.ListOfItems(c.Choice(REGIMES)),
-        "The reporting regimes whose clocks apply to `regulated` services: `dora`, `nis2`, `gdpr`, `sec-8k` (see "
-        "[regulatory reporting](regulatory.md)). Empty: a regulated service's incident is reported within "
-        "`communication_policy.regulator_report_within_days`.",
-        field="regulatory_regimes",
-    )
-
-
-class _Webhook(_Options, value=Webhook):
-    url = option(c.Optional(c.Type(str)), "The webhook's address; give exactly one of `url` and `url_env`.")
-    url_env = option(
-        c.Optional(c.Type(str)), "The environment variable that holds the address (Slack's webhook URLs are secrets)."
-    )
-    format = option(
-        c.Choice(("json", "slack")), '`slack` (a Slack-compatible `{"text": ...}`) or `json` (a generic payload).'
-    )
-    secret_env = option(
-        c.Optional(c.Type(str)),
-        "For `json`, the environment variable holding the secret that signs "
-        "each request (HMAC-SHA256 of the body, in the `X-Postmortems-Signature: sha256=<hex>` "
-        "header).",
-    )
-
-
-class _Tracker(_Options, value=Tracker):
-    kind = option(
-        c.Choice(TRACKER_KINDS), "`github` (GitHub or GitHub Enterprise), `gitlab` or `jira` (Cloud or Data Center)."
-    )
-    links = option(
-        c.Type(str),
-        "The start of the action-item `link`s that are its tickets: `https://github.com/`, "
-        "`https://gitlab.example.com/`, `https://example.atlassian.net/browse/`.",
-    )
-    api = option(
-        c.Optional(c.Type(str)),
-        "The base of its REST API. Default: `https://api.github.com` for github.com, else `/api/v3` (GitHub "
-        "Enterprise), `/api/v4` (GitLab) or `/rest/api/3` (Jira Cloud) on the host of `links`; Jira Data Center: "
-        "`https://jira.example.com/rest/api/2`.",
-        shown="by `kind`, on the host of `links`",
-    )
-    token_env = option(
-        c.Optional(c.Type(str)),
-        "The environment variable that holds the API token, which is never written anywhere; none: read without one "
-        "(public GitHub repositories only).",
-    )
-    user_env = option(
-        c.Optional(c.Type(str)),
-        "Jira Cloud: the environment variable that holds the e-mail of the token's account (Basic authentication); "
-        "none: the token is sent as a bearer token (Jira Data Center's personal access tokens).",
-    )
-    create_in = option(
-        c.Optional(c.Type(str)),
-        "Where `postmortems sync --create` opens tickets: `owner/repo` (GitHub), the project's path `group/project` "
-        "(GitLab), a project key `OPS` (Jira). None: it opens none here.",
-    )
-    label = option(c.Type(str), "The label of the tickets `--create` opens, by which it finds those it opened before.")
-    issue_type = option(c.Type(str), "Jira: the issue type of the tickets `--create` opens.")
-
-
-class _StatusPage(_Options, value=Policy):
-    public_site = option(
-        c.Type(bool),
-        "`true` builds the [public status site](publishing.md) instead of the "
-        "knowledge base, as `mkdocs.public.yml` does.",
-    )
-    history_page_size = option(c.Type(int), "Incidents and maintenance per history page.")
-    uptime_days = option(
-        c.Type(int),
-        f"Days of uptime bars per component, and of its uptime calendar: from 1 to {MAX_UPTIME_DAYS}.",
-        checks=(_a_year_of_days,),
-    )
-    webhooks = option(
-        c.ListOfItems(c.SubConfig(_Webhook)),
-        "Where [`postmortems notify`]"
-        "(publishing.md#notifying-subscribers-postmortems-notify) sends the updates a deploy adds.",
-        checks=(_one_address,),
-    )
-    targets = option(
-        c.DictOfItems(_Number()),
-        "The availability each public component should reach, in percent (`{Checkout: 99.9}`): the "
-        "[period reviews](period-reviews.md) show each component's availability over the period against it. Each key must "
-        "be a `services.component`.",
-        keys="component",
-        checks=(_public_components, _percentages),
-    )
-
-
-class _Views(_Options, value=Policy):
-    trend_quarters = option(
-        c.Type(int), "The quarters of the root causes' trend table, newest first.", checks=(_at_least_one,)
-    )
-    chart_months = option(
-        c.Type(int),
-        "The months of the metrics page's chart (oldest on the left) and its table "
-        "(newest first); the page says how many incidents fall outside them.",
-        checks=(_at_least_one,),
-    )
-    facet_limit = option(
-        c.Type(int),
-        "The most values per dimension that the filter links above every listing "
-        "show: the tags and services with most postmortems, the newest years. A dimension with more "
-        "links a page of every value, `/postmortems/<dimension>/`.",
-        checks=(_at_least_one,),
-    )
-
-
 class PostmortemsConfig(_Options, value=Policy):
-    folder = option(
-        c.Type(str),
-        "The folder of postmortem files, relative to `mkdocs.yml`: beside `docs/`, not "
-        "inside it. Pages are published under `/<folder>/<id>/`; `postmortems new` writes here.",
-    )
-    severities = option(
-        c.ListOfItems(c.Type(str)),
-        "The severity scale, worst first. The bundled styles colour `SEV1` to `SEV4`.",
-        checks=(_not_empty,),
-    )
-    services = option(
-        c.ListOfItems(c.SubConfig(_Service)),
-        "The [service catalog](#service-catalog). Empty: any service name is accepted.",
-        checks=(_one_spelling,),
-    )
-    root_cause_categories = option(
-        c.ListOfItems(c.SubConfig(_Category)),
-        "The [root-cause taxonomy](#root-cause-taxonomy) for `root_causes.category`.",
-        field="categories",
-        shown="the built-in categories of the [taxonomy](#root-cause-taxonomy)",
-    )
-    priorities = option(
-        c.ListOfItems(c.Type(str)), "The action-item priority scale, most urgent first.", checks=(_not_empty,)
-    )
-    required_sections = option(c.ListOfItems(c.Type(str)), "Headings every body must have (`section-missing`).")
-    section_aliases = option(
-        c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str)))),
-        "Other headings that satisfy a "
-        "required section. Each key must be one of `required_sections`; setting it replaces the "
-        "built-in aliases (`{}` accepts the exact headings only).",
-        keys="section",
-        unset=lambda options: DEFAULT_SECTION_ALIASES,
-        checks=(_among("required_sections", "sections"),),
-        shown="the [built-in aliases](#section-aliases)",
-    )
-    action_items_required_for = option(
-        c.Optional(c.ListOfItems(c.Type(str))),
-        "Severities whose published "
-        "postmortems must have action items (`action-items-missing`). Each must be "
-        "one of `severities`.",
-        unset=_two_worst,
-        checks=(_among("severities", "severities"),),
-        shown="the two worst of `severities`",
-    )
-    include_drafts = option(c.Type(bool), "Also build pages for `status: draft`. Drafts are checked either way.")
-    rule_levels = option(
-        c.DictOfItems(_Level([level.value for level in Level])),
-        "Changes the [level of a rule](#rule-levels). A code that does not exist rejects the configuration.",
-        keys="rule code",
-        checks=(_known_rules,),
-        convert=_levels,
-    )
-    review = option(
-        c.SubConfig(_Review),
-        "Deadlines per severity, counted from `resolved` (see [review deadlines](#review-deadlines)).",
-    )
-    blameless = option(c.SubConfig(_Blameless), "The [blameless-language lint](reviewing.md#blameless-language).")
-    organisations = option(
-        c.ListOfItems(c.Type(str)),
-        "Vendors and organisations (cloud providers, payment "
-        "processors, a contractor) that `authors`, owners or text may name: never matched as a "
-        "person by the [blameless lint](reviewing.md#blameless-language) or the [leak gate]"
-        "(#leak-gate). A service's `services.provider` counts too.",
-    )
-    templates_folder = option(
-        c.Optional(c.Type(str)),
-        "A folder, relative to `mkdocs.yml`, of your own `postmortems new --template` templates (`NAME.md`).",
-        shown="none (the shipped templates only)",
-    )
-    leak_gate = option(
-        c.SubConfig(_LeakGate),
-        "What public text must never contain, besides internal services and "
-        "people, and what is public after all (see [leak gate](#leak-gate)).",
-    )
-    communication_policy = option(
-        c.SubConfig(_CommunicationPolicy),
-        "Who must be told of an incident, and by when (see [communication policy](#communication-policy)).",
-    )
-    regulatory = option(
-        c.SubConfig(_Regulatory),
-        "The regulators' reporting clocks, computed from each postmortem's `regulatory` block (see "
-        "[regulatory reporting](regulatory.md)).",
-    )
-    status_page = option(
-        c.SubConfig(_StatusPage), "The public status site and its notifications (see [status page](#status-page))."
-    )
-    views = option(c.SubConfig(_Views), "How much of a [long history](#long-histories) the cross-incident pages show.")
-    trackers = option(
-        c.ListOfItems(c.SubConfig(_Tracker)),
-        "The ticket trackers whose tickets [`postmortems sync`](trackers.md) compares with the action items. A build "
-        "never reads them.",
-        checks=(_usable_trackers,),
-    )
+    """The plugin's options: every field of `Policy`, as `mkdocs.yml` writes them."""
 
     def validate(self):
         """Check the options against each other too, so a bad policy fails `load_config` (build and CLI)."""
@@ -656,25 +257,27 @@ def _fields(config_class: type[_Options], values: Mapping, options: Mapping, pre
         if isinstance(config_option, c.SubConfig):  # a group: more fields of the same value
             fields |= _fields(config_option.config_class, value, options, f"{path}.")
         else:
-            doc: Doc = config_option.doc  # type: ignore[attr-defined]  # option()'s, see there
-            fields[doc.field or name] = _field(path, config_option, value, options)
+            field = config_class.fields[name]
+            checks = _CHECKS_ABOVE_THE_CORE.get((config_class.value, field), ())
+            fields[field] = _field(path, config_option, value, options, checks)
     return fields
 
 
-def _field(path: str, config_option, value, options: Mapping):
-    """One option's value as its field's: computed if unset, else checked; converted."""
-    doc: Doc = config_option.doc
-    if value is None and doc.unset is not None:
-        value = doc.unset(options)
+def _field(path: str, config_option, value, options: Mapping, checks: tuple[Check, ...]):
+    """One option's value as its field's: computed if unset, else checked (by its own checks, then `checks`);
+    converted."""
+    declared: Option = config_option.doc
+    if value is None and declared.unset is not None:
+        value = declared.unset(options)
     else:
-        for check in doc.checks:
+        for check in declared.checks + checks:
             problem = check(value, options)
             if problem:
                 raise ValueError(f"`{path}` {problem}")
     items = item_options(config_option)
     if items is not None:  # a list of items: each a value of its own (`Service`)
         return tuple(items.value(**_fields(items, item, options, f"{path}.")) for item in value)
-    return doc.convert(value) if doc.convert else _frozen(value)
+    return declared.convert(value) if declared.convert else _frozen(value)
 
 
 def _frozen(value):
@@ -695,7 +298,7 @@ def declared_options(
     config_class: type[_Options] = PostmortemsConfig, prefix: str = ""
 ) -> Iterator[tuple[str, c.BaseConfigOption]]:
     """Every option, as (its path such as `leak_gate.deny` or `services.name`, the MkDocs option carrying its
-    `Doc`), a group before its options and a list of items before the items' options, in declaration order."""
+    `Option` as `doc`), a group before its options and a list of items before the items' options, in declaration order."""
     for name, config_option in config_class._schema:
         yield prefix + name, config_option
         inner = config_option.config_class if isinstance(config_option, c.SubConfig) else item_options(config_option)

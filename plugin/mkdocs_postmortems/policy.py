@@ -1,15 +1,18 @@
-"""The knowledge base's policy: scales, catalogs and rules a team configures (no MkDocs here)."""
+"""The knowledge base's policy: scales, catalogs and rules a team configures, each option of `mkdocs.yml` declared
+once as the field it sets (`option_fields.option()`: its default, type, docs text, place and checks). No MkDocs
+here."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlsplit
 
 from .diagnostics import Level
+from .option_fields import REQUIRED, Group, among, at_least_one, not_empty, option, regular_expressions
 
 DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_PRIORITIES = ("P1", "P2", "P3")
@@ -242,19 +245,105 @@ SHARED_HOSTS = (
     "localhost",
 )
 MAX_UPTIME_DAYS = 366  # a year of daily bars; 2,400 made a 39 MB page
+TRACKER_KINDS = ("github", "gitlab", "jira")
+REGIMES = ("dora", "nis2", "gdpr", "sec-8k")  # the reporting regimes whose clocks `regulatory` computes
+
+# What the options' values are checked for, besides their types (`option_fields`'s shared checks).
+
+
+def _one_address(value, options) -> str | None:
+    for index, hook in enumerate(value):
+        if bool(hook.get("url")) == bool(hook.get("url_env")):
+            return f"entry {index + 1} needs exactly one of `url` and `url_env`"
+    return None
+
+
+def _a_year_of_days(value, options) -> str | None:
+    if 1 <= value <= MAX_UPTIME_DAYS:
+        return None
+    return f"is {value}; it must be from 1 to {MAX_UPTIME_DAYS} (a year of daily bars per component)"
+
+
+def _public_components(value, options) -> str | None:
+    """The keys must be components of the service catalog (`services.component`)."""
+    components = {service["component"] for service in options["services"] if service["component"]}
+    stray = sorted(set(value) - components)
+    if stray:
+        known = ", ".join(sorted(components)) or "none: give a service a `component`"
+        return f"names components not in `services.component`: {', '.join(stray)} (the components: {known})"
+    return None
+
+
+def _percentages(value, options) -> str | None:
+    wrong = [f"{name}: {percent}" for name, percent in value.items() if not 0 < percent <= 100]
+    return f"must be percentages above 0 and at most 100, not {'; '.join(wrong)}" if wrong else None
+
+
+def _regimes_configured(value, options) -> str | None:
+    """A service's list of regimes must be among `regulatory.regimes`."""
+    if value is True or value is False:
+        return None
+    stray = sorted(set(value) - set(options["regulatory"]["regimes"]))
+    return f"names regimes not in `regulatory.regimes`: {', '.join(stray)}" if stray else None
+
+
+# Defaults computed from the other options, whatever the severities are called.
+
+
+def _two_worst(options) -> list[str]:
+    return options["severities"][:2]
+
+
+def _by_rank(days: tuple[int, ...]) -> Callable[[Mapping], dict[str, int]]:
+    return lambda options: dict(zip(options["severities"], days, strict=False))
+
+
+def _ranked(days: tuple[int, ...]) -> str:
+    """`5, 5, 10 and 10`."""
+    return " and ".join(filter(None, (", ".join(map(str, days[:-1])), str(days[-1]))))
+
+
+def _levels(levels: Mapping[str, str]) -> dict[str, Level]:
+    return {code: Level(level) for code, level in levels.items()}
 
 
 @dataclass(frozen=True)
 class Service:
     """A service of the catalog; `component` is its public name, if customers may see it."""
 
-    name: str
-    description: str = ""
-    component: str | None = None
-    public: bool = False  # its name may appear in public text (the leak gate lets it through)
-    regulated: bool | tuple[str, ...] = False  # an incident affecting it owes reports: every regime, or those named
-    since: date | None = None  # when it started serving customers: the status page shows no data before
-    provider: str | None = None  # the vendor that runs it: an organisation, never matched as a person
+    name: str = option(REQUIRED, "What postmortems write in `services`.")
+    description: str = option("", "What the service is, for people browsing the configuration.")
+    component: str | None = option(
+        None,
+        "The public name customers know it by, if any: `public.components` "
+        "may name only these, so an internal service such as `orders-db` has none.",
+    )
+    public: bool = option(
+        False,
+        "Whether the service's own name may appear in public text. The "
+        "[leak gate](#leak-gate) reports any other catalog name there, except one that is also a "
+        "component's name (`checkout` and `Checkout`).",
+    )
+    regulated: bool | tuple[str, ...] = option(
+        False,
+        "An incident that affects it owes regulators reports: `true`, under every regime of `regulatory.regimes` (or, "
+        "with none, within `communication_policy.regulator_report_within_days`), or a list of those regimes "
+        "(see [regulatory reporting](regulatory.md)).",
+        choices=REGIMES,
+        checks=(_regimes_configured,),
+    )
+    since: date | None = option(
+        None,
+        "The date the service started serving customers. When every service "
+        'behind a component has one, the status page shows "no data" for the component\'s days before '
+        "the earliest.",
+    )
+    provider: str | None = option(
+        None,
+        "The vendor that runs it (`Stripe`, `AWS`), if any. Like "
+        "`organisations`, it is never matched as a person, so a postmortem imported with the vendor in "
+        "`authors` does not make every public text naming the vendor a leak.",
+    )
 
 
 @dataclass(frozen=True)
@@ -263,14 +352,19 @@ class Webhook:
     (signed with the secret in the environment variable `secret_env`); the URL as given, or read from the
     environment variable `url_env`."""
 
-    url: str | None = None
-    url_env: str | None = None
-    format: str = "json"
-    secret_env: str | None = None
-
-
-TRACKER_KINDS = ("github", "gitlab", "jira")
-REGIMES = ("dora", "nis2", "gdpr", "sec-8k")  # the reporting regimes whose clocks `regulatory` computes
+    url: str | None = option(None, "The webhook's address; give exactly one of `url` and `url_env`.")
+    url_env: str | None = option(
+        None, "The environment variable that holds the address (Slack's webhook URLs are secrets)."
+    )
+    format: str = option(
+        "json", '`slack` (a Slack-compatible `{"text": ...}`) or `json` (a generic payload).', choices=("json", "slack")
+    )
+    secret_env: str | None = option(
+        None,
+        "For `json`, the environment variable holding the secret that signs "
+        "each request (HMAC-SHA256 of the body, in the `X-Postmortems-Signature: sha256=<hex>` "
+        "header).",
+    )
 
 
 @dataclass(frozen=True)
@@ -281,73 +375,305 @@ class Tracker:
     `user_env`). `sync --create` opens tickets in `create_in` (`owner/repo`, a GitLab project's path, a Jira project
     key), labelled `label` (Jira: of type `issue_type`)."""
 
-    kind: str
-    links: str
-    api: str | None = None
-    token_env: str | None = None
-    user_env: str | None = None
-    create_in: str | None = None
-    label: str = "postmortem"
-    issue_type: str = "Task"
+    kind: str = option(
+        REQUIRED,
+        "`github` (GitHub or GitHub Enterprise), `gitlab` or `jira` (Cloud or Data Center).",
+        choices=TRACKER_KINDS,
+    )
+    links: str = option(
+        REQUIRED,
+        "The start of the action-item `link`s that are its tickets: `https://github.com/`, "
+        "`https://gitlab.example.com/`, `https://example.atlassian.net/browse/`.",
+    )
+    api: str | None = option(
+        None,
+        "The base of its REST API. Default: `https://api.github.com` for github.com, else `/api/v3` (GitHub "
+        "Enterprise), `/api/v4` (GitLab) or `/rest/api/3` (Jira Cloud) on the host of `links`; Jira Data Center: "
+        "`https://jira.example.com/rest/api/2`.",
+        shown="by `kind`, on the host of `links`",
+    )
+    token_env: str | None = option(
+        None,
+        "The environment variable that holds the API token, which is never written anywhere; none: read without one "
+        "(public GitHub repositories only).",
+    )
+    user_env: str | None = option(
+        None,
+        "Jira Cloud: the environment variable that holds the e-mail of the token's account (Basic authentication); "
+        "none: the token is sent as a bearer token (Jira Data Center's personal access tokens).",
+    )
+    create_in: str | None = option(
+        None,
+        "Where `postmortems sync --create` opens tickets: `owner/repo` (GitHub), the project's path `group/project` "
+        "(GitLab), a project key `OPS` (Jira). None: it opens none here.",
+    )
+    label: str = option(
+        "postmortem", "The label of the tickets `--create` opens, by which it finds those it opened before."
+    )
+    issue_type: str = option("Task", "Jira: the issue type of the tickets `--create` opens.")
 
 
 @dataclass(frozen=True)
 class Category:
     """A root-cause category of the taxonomy."""
 
-    name: str
-    description: str = ""
+    name: str = option(REQUIRED, "What `root_causes.category` writes.")
+    description: str = option("", "What the category covers.")
+
+
+# The groups of options in `mkdocs.yml`, each where its first option is among `Policy`'s fields.
+REVIEW = Group("review", "Deadlines per severity, counted from `resolved` (see [review deadlines](#review-deadlines)).")
+BLAMELESS = Group("blameless", "The [blameless-language lint](reviewing.md#blameless-language).")
+LEAK_GATE = Group(
+    "leak_gate",
+    "What public text must never contain, besides internal services and "
+    "people, and what is public after all (see [leak gate](#leak-gate)).",
+)
+COMMUNICATION_POLICY = Group(
+    "communication_policy",
+    "Who must be told of an incident, and by when (see [communication policy](#communication-policy)).",
+)
+REGULATORY = Group(
+    "regulatory",
+    "The regulators' reporting clocks, computed from each postmortem's `regulatory` block (see "
+    "[regulatory reporting](regulatory.md)).",
+)
+STATUS_PAGE = Group("status_page", "The public status site and its notifications (see [status page](#status-page)).")
+VIEWS = Group("views", "How much of a [long history](#long-histories) the cross-incident pages show.")
 
 
 @dataclass(frozen=True)
 class Policy:
-    """Everything a knowledge base configures, and every default; the plugin and the CLI build it from the same
-    options (`mkdocs_config.policy_from_options`)."""
+    """Everything a knowledge base configures, and every default: each field an option of `mkdocs.yml`, declared
+    here once (`option()`); the plugin and the CLI build the policy from those options
+    (`mkdocs_config.policy_from_options`)."""
 
-    folder: str = "postmortems"
-    severities: tuple[str, ...] = DEFAULT_SEVERITIES
-    services: tuple[Service, ...] = ()
-    categories: tuple[Category, ...] = tuple(Category(n, d) for n, d in DEFAULT_CATEGORIES)
-    priorities: tuple[str, ...] = DEFAULT_PRIORITIES
-    required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
-    section_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SECTION_ALIASES))
-    action_items_required_for: tuple[str, ...] = DEFAULT_SEVERITIES[:2]  # the two worst, as the options' default
-    include_drafts: bool = False
-    rule_levels: Mapping[str, Level] = field(default_factory=dict)
-    publish_within_business_days: Mapping[str, int] = field(
-        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS, strict=True))
+    folder: str = option(
+        "postmortems",
+        "The folder of postmortem files, relative to `mkdocs.yml`: beside `docs/`, not "
+        "inside it. Pages are published under `/<folder>/<id>/`; `postmortems new` writes here.",
     )
-    first_priority_due_within_days: Mapping[str, int] = field(
-        default_factory=lambda: dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS, strict=False))
+    severities: tuple[str, ...] = option(
+        DEFAULT_SEVERITIES,
+        "The severity scale, worst first. The bundled styles colour `SEV1` to `SEV4`.",
+        checks=(not_empty,),
     )
-    blameless_names: tuple[str, ...] = ()  # people named in text, besides authors, reviewers and owners
-    organisations: tuple[str, ...] = ()  # vendors and organisations: never people, wherever they are named
-    blameless_phrases: tuple[str, ...] = ()  # more blaming phrases to flag
-    blameless_allowed: tuple[str, ...] = ()  # phrases never to flag
-    templates_folder: str | None = None  # more `postmortems new --template` templates, beside mkdocs.yml
-    ticket_pattern: str = DEFAULT_TICKET_PATTERN  # leak gate: a ticket key in public text
-    internal_hosts: tuple[str, ...] = DEFAULT_INTERNAL_HOSTS  # leak gate: host globs; private IPs always
-    public_deny: tuple[str, ...] = ()  # leak gate: terms that must never go public
-    internal_domains: tuple[str, ...] = ()  # leak gate: the company's domains; hosts and e-mail under them
-    public_domains: tuple[str, ...] = ()  # leak gate: host globs under `internal_domains` that are public
-    public_tickets: tuple[str, ...] = DEFAULT_PUBLIC_TICKETS  # leak gate: globs of public keys (CVE-*)
-    cloud_patterns: tuple[str, ...] = DEFAULT_CLOUD_PATTERNS  # leak gate: regexes of cloud ids; () switches off
-    cluster_patterns: tuple[str, ...] = DEFAULT_CLUSTER_PATTERNS  # leak gate: regexes of cluster names
-    public_allow: tuple[str, ...] = ()  # leak gate: terms that are public, whatever a rule says
-    customer_notice_for: tuple[str, ...] = DEFAULT_SEVERITIES[
-        :2
-    ]  # severities whose public incidents owe customers a notice
-    regulator_report_within_days: int = 3  # days from detection (or start) to report, when no regime is configured
-    regulatory_regimes: tuple[str, ...] = ()  # the regimes (`REGIMES`) whose clocks apply to regulated services
-    public_site: bool = False  # build the public status site instead of the knowledge base
-    history_page_size: int = 25  # public incidents per history page
-    uptime_days: int = 90  # days of uptime bars per component, at most MAX_UPTIME_DAYS
-    webhooks: tuple[Webhook, ...] = ()  # where `postmortems notify` sends new public updates
-    trackers: tuple[Tracker, ...] = ()  # where `postmortems sync` reads action items' tickets
-    targets: Mapping[str, float] = field(default_factory=dict)  # availability target in percent per public component
-    trend_quarters: int = 8  # views: quarters in the root causes' trend table, newest first
-    chart_months: int = 24  # views: months in the metrics page's chart and table
-    facet_limit: int = 20  # views: filter values shown per dimension; the rest on its "all" page
+    services: tuple[Service, ...] = option(
+        (), "The [service catalog](#service-catalog). Empty: any service name is accepted."
+    )
+    categories: tuple[Category, ...] = option(
+        tuple(Category(n, d) for n, d in DEFAULT_CATEGORIES),
+        "The [root-cause taxonomy](#root-cause-taxonomy) for `root_causes.category`.",
+        name="root_cause_categories",
+        shown="the built-in categories of the [taxonomy](#root-cause-taxonomy)",
+    )
+    priorities: tuple[str, ...] = option(
+        DEFAULT_PRIORITIES, "The action-item priority scale, most urgent first.", checks=(not_empty,)
+    )
+    required_sections: tuple[str, ...] = option(
+        DEFAULT_REQUIRED_SECTIONS, "Headings every body must have (`section-missing`)."
+    )
+    section_aliases: Mapping[str, tuple[str, ...]] = option(
+        DEFAULT_SECTION_ALIASES,
+        "Other headings that satisfy a "
+        "required section. Each key must be one of `required_sections`; setting it replaces the "
+        "built-in aliases (`{}` accepts the exact headings only).",
+        keys="section",
+        unset=lambda options: DEFAULT_SECTION_ALIASES,
+        checks=(among("required_sections", "sections"),),
+        shown="the [built-in aliases](#section-aliases)",
+    )
+    action_items_required_for: tuple[str, ...] = option(
+        DEFAULT_SEVERITIES[:2],
+        "Severities whose published "
+        "postmortems must have action items (`action-items-missing`). Each must be "
+        "one of `severities`.",
+        unset=_two_worst,
+        checks=(among("severities", "severities"),),
+        shown="the two worst of `severities`",
+    )
+    include_drafts: bool = option(False, "Also build pages for `status: draft`. Drafts are checked either way.")
+    rule_levels: Mapping[str, Level] = option(
+        {},
+        "Changes the [level of a rule](#rule-levels). A code that does not exist rejects the configuration.",
+        keys="rule code",
+        convert=_levels,
+    )
+    publish_within_business_days: Mapping[str, int] = option(
+        dict(zip(DEFAULT_SEVERITIES, DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS, strict=True)),
+        "The business days (Monday to Friday; no holidays) from `resolved` "
+        "by which a postmortem of the severity should be `published` (`publish-overdue`). A severity left out has no "
+        "deadline.",
+        group=REVIEW,
+        keys="severity",
+        unset=_by_rank(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS),
+        checks=(among("severities", "severities"),),
+        shown=f"by rank on the scale: {_ranked(DEFAULT_PUBLISH_WITHIN_BUSINESS_DAYS)} days, worst first",
+    )
+    first_priority_due_within_days: Mapping[str, int] = option(
+        dict(zip(DEFAULT_SEVERITIES, DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS, strict=False)),
+        "The calendar days from `resolved` within which an open action item "
+        "of the first priority must be due (`action-item-deadline`). A severity left out has no deadline.",
+        group=REVIEW,
+        keys="severity",
+        unset=_by_rank(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS),
+        checks=(among("severities", "severities"),),
+        shown=f"by rank on the scale: {_ranked(DEFAULT_FIRST_PRIORITY_DUE_WITHIN_DAYS)} days, worst first",
+    )
+    blameless_names: tuple[str, ...] = option(
+        (),
+        "More people's names to watch for (authors, reviewers and owners always are).",
+        group=BLAMELESS,
+        name="names",
+    )
+    blameless_phrases: tuple[str, ...] = option((), "More phrases to flag.", group=BLAMELESS, name="phrases")
+    blameless_allowed: tuple[str, ...] = option((), "Phrases never to flag.", group=BLAMELESS, name="allowed")
+    organisations: tuple[str, ...] = option(
+        (),
+        "Vendors and organisations (cloud providers, payment "
+        "processors, a contractor) that `authors`, owners or text may name: never matched as a "
+        "person by the [blameless lint](reviewing.md#blameless-language) or the [leak gate]"
+        "(#leak-gate). A service's `services.provider` counts too.",
+    )
+    templates_folder: str | None = option(
+        None,
+        "A folder, relative to `mkdocs.yml`, of your own `postmortems new --template` templates (`NAME.md`).",
+        shown="none (the shipped templates only)",
+    )
+    ticket_pattern: str = option(
+        DEFAULT_TICKET_PATTERN,
+        "A regular expression of a ticket key, matched as a whole word and in any case.",
+        group=LEAK_GATE,
+        checks=(regular_expressions,),
+    )
+    internal_hosts: tuple[str, ...] = option(
+        DEFAULT_INTERNAL_HOSTS,
+        "Globs of host names no customer can reach (private IP addresses always are).",
+        group=LEAK_GATE,
+    )
+    public_deny: tuple[str, ...] = option(
+        (), "Terms that must never go public, such as a project's code name.", group=LEAK_GATE, name="deny"
+    )
+    internal_domains: tuple[str, ...] = option(
+        (),
+        "The company's own domains (`larkspur.example`): every "
+        "host under them, and every e-mail address at them, is internal unless allowed. The "
+        "domains `site_url` and `repo_url` live under count too.",
+        group=LEAK_GATE,
+    )
+    public_domains: tuple[str, ...] = option(
+        (),
+        "Globs of the hosts under `internal_domains` that customers "
+        "reach: the status site, the website (`status.larkspur.example`, `larkspur.example`, "
+        "`www.larkspur.example`, or `*.cdn.larkspur.example`).",
+        group=LEAK_GATE,
+    )
+    public_tickets: tuple[str, ...] = option(
+        DEFAULT_PUBLIC_TICKETS,
+        "Globs (`*` is any text) of keys that look like tickets but "
+        "are public, in any case. Setting it replaces the list; `[]` lets none through.",
+        group=LEAK_GATE,
+    )
+    cloud_patterns: tuple[str, ...] = option(
+        DEFAULT_CLOUD_PATTERNS,
+        "Regular expressions (matched as whole words, in any case, on "
+        "text as the gate reads it) of cloud accounts, resources and buckets. Setting it replaces "
+        "the built-ins; `[]` switches them off.",
+        group=LEAK_GATE,
+        checks=(regular_expressions,),
+        shown="the built-in cloud patterns (see [leak gate](#leak-gate))",
+    )
+    cluster_patterns: tuple[str, ...] = option(
+        DEFAULT_CLUSTER_PATTERNS,
+        "The same for cluster names: namespaces, cluster-local addresses, pods and nodes.",
+        group=LEAK_GATE,
+        checks=(regular_expressions,),
+        shown="the built-in cluster patterns (see [leak gate](#leak-gate))",
+    )
+    public_allow: tuple[str, ...] = option(
+        (),
+        "Terms that are public whatever a class says "
+        "(`support@larkspur.example`, a vendor's product that looks like a ticket).",
+        group=LEAK_GATE,
+        name="allow",
+    )
+    customer_notice_for: tuple[str, ...] = option(
+        DEFAULT_SEVERITIES[:2],
+        "The severities whose incidents with a `public` "
+        "summary owe customers a notice. Each must be one of `severities`.",
+        group=COMMUNICATION_POLICY,
+        name="customers_for",
+        unset=_two_worst,
+        checks=(among("severities", "severities"),),
+        shown="the two worst of `severities`",
+    )
+    regulator_report_within_days: int = option(
+        3,
+        "How many days after `detected` (or `started`) an incident "
+        "that affected a `regulated` service must be reported to the regulator.",
+        group=COMMUNICATION_POLICY,
+    )
+    regulatory_regimes: tuple[str, ...] = option(
+        (),
+        "The reporting regimes whose clocks apply to `regulated` services: `dora`, `nis2`, `gdpr`, `sec-8k` (see "
+        "[regulatory reporting](regulatory.md)). Empty: a regulated service's incident is reported within "
+        "`communication_policy.regulator_report_within_days`.",
+        group=REGULATORY,
+        name="regimes",
+        choices=REGIMES,
+    )
+    public_site: bool = option(
+        False,
+        "`true` builds the [public status site](publishing.md) instead of the "
+        "knowledge base, as `mkdocs.public.yml` does.",
+        group=STATUS_PAGE,
+    )
+    history_page_size: int = option(25, "Incidents and maintenance per history page.", group=STATUS_PAGE)
+    uptime_days: int = option(
+        90,
+        f"Days of uptime bars per component, and of its uptime calendar: from 1 to {MAX_UPTIME_DAYS}.",
+        group=STATUS_PAGE,
+        checks=(_a_year_of_days,),
+    )
+    webhooks: tuple[Webhook, ...] = option(
+        (),
+        "Where [`postmortems notify`]"
+        "(publishing.md#notifying-subscribers-postmortems-notify) sends the updates a deploy adds.",
+        group=STATUS_PAGE,
+        checks=(_one_address,),
+    )
+    targets: Mapping[str, float] = option(
+        {},
+        "The availability each public component should reach, in percent (`{Checkout: 99.9}`): the "
+        "[period reviews](period-reviews.md) show each component's availability over the period against it. Each key must "
+        "be a `services.component`.",
+        group=STATUS_PAGE,
+        keys="component",
+        checks=(_public_components, _percentages),
+    )
+    trend_quarters: int = option(
+        8, "The quarters of the root causes' trend table, newest first.", group=VIEWS, checks=(at_least_one,)
+    )
+    chart_months: int = option(
+        24,
+        "The months of the metrics page's chart (oldest on the left) and its table "
+        "(newest first); the page says how many incidents fall outside them.",
+        group=VIEWS,
+        checks=(at_least_one,),
+    )
+    facet_limit: int = option(
+        20,
+        "The most values per dimension that the filter links above every listing "
+        "show: the tags and services with most postmortems, the newest years. A dimension with more "
+        "links a page of every value, `/postmortems/<dimension>/`.",
+        group=VIEWS,
+        checks=(at_least_one,),
+    )
+    trackers: tuple[Tracker, ...] = option(
+        (),
+        "The ticket trackers whose tickets [`postmortems sync`](trackers.md) compares with the action items. A build "
+        "never reads them.",
+    )
 
     @property
     def service_names(self) -> tuple[str, ...]:
