@@ -1,6 +1,7 @@
 """`checks/communications.py`: who must be told about an incident and what is still owed. Customers of a public
 incident of a severity the policy names; the regulator, within the policy's days of detection, when a regulated
-service was affected. The first notice to each audience counts."""
+service was affected and no regime is configured (under a regime, the clocks of `regulatory.py` judge instead). The
+first notice to each audience counts."""
 
 from __future__ import annotations
 
@@ -56,3 +57,13 @@ def test_the_first_notice_to_an_audience_is_the_one_that_counts():
     assert communications_owed(incident(services=("payments",), told=told), POLICY) == []
     told = [("customers", START), ("regulators", DETECTED + timedelta(days=9)), ("regulators", None)]
     assert [o.state for o in communications_owed(incident(services=("payments",), told=told), POLICY)] == ["late"]
+
+
+def test_under_a_configured_regime_the_day_count_gives_way_to_the_clocks():
+    """Never both: the regulators' reports are judged by `checks/regulatory.py`, not by the day count."""
+    policy = Policy(services=POLICY.services, regulator_report_within_days=3, regulatory_regimes=("gdpr",))
+    customers = ("customers", START)
+    assert communications_owed(incident(services=("checkout", "payments"), told=[customers]), policy) == []
+    late = [customers, ("regulators", DETECTED + timedelta(days=9))]
+    assert communications_owed(incident(services=("payments",), told=late), policy) == []
+    assert communications_owed(incident(services=("payments",), told=[customers]), POLICY) != []
