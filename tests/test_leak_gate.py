@@ -613,3 +613,62 @@ def test_a_name_split_by_markup_is_found_as_html_renders_it(text, term):
 @pytest.mark.parametrize("text", ["a <b>bold</b> move", "latency < 5s and > 2s", "Use <kbd>Ctrl</kbd>+<kbd>R</kbd>"])
 def test_markup_around_ordinary_words_finds_nothing(text):
     assert found(text) == []
+
+
+# --- regulatory reporting: internal, whatever the configuration ----------------------------------------------------
+
+REGULATORY_GATE = LeakGate(
+    make_policy(services=SERVICES, public_allow=("DORA-4471",)), PEOPLE, ("DORA-4471", "GDPR 2026/17")
+)
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("We filed DORA-4471 with the regulator.", "DORA-4471"),
+        ("Case dora 4471 is closed.", "dora 4471"),
+        ("Ref. DORA/4471.", "DORA/4471"),
+        ("See gdpr-2026-17.", "gdpr-2026-17"),
+        ("Deadlines: https://kb.larkspur.example/regulatory/", "regulatory/"),
+        ("[our reporting](../regulatory/deadlines.json)", "regulatory/deadlines.json"),
+        ("Subscribe to /regulatory/deadlines.ics", "regulatory/deadlines.ics"),
+    ],
+)
+def test_a_reference_reported_to_a_regulator_or_a_link_to_the_regulatory_pages_is_found(text, term):
+    """Even where `leak_gate.allow` names it: nothing lets what is reported to regulators out."""
+    assert ("regulatory", term) in found(text, REGULATORY_GATE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met our legal/regulatory obligations.",
+        "Regulatory reporting is under way.",
+        "regulatory/compliance teams were told",
+        "Order DORA-44710 was delayed.",
+    ],
+)
+def test_the_word_regulatory_and_a_longer_number_are_no_regulatory_leak(text):
+    assert "regulatory" not in rules(text, REGULATORY_GATE)
+
+
+def test_a_public_summary_naming_another_records_reference_is_refused_at_its_line(tmp_path):
+    """The references of every record's `regulatory` block are the gate's, so one record's public text cannot name
+    another's report; the finding is a `public-leak` error at the term, with a hint that allows nothing."""
+    reported = VALID.replace(
+        "---\n\n## Summary",
+        "regulatory:\n  reports:\n    - regime: dora\n      stage: initial\n      submitted: 2024-03-14T11:30:00Z\n"
+        "      reference: DORA-4471\n---\n\n## Summary",
+        1,
+    )
+    (tmp_path / "2024-03-14-example.md").write_text(reported, encoding="utf-8")
+    public = "public:\n  title: Slow checkout\n  summary: Reported as dora-4471.\n  components: [Checkout]\n  allow: [DORA-4471]\n"
+    (tmp_path / "2024-03-15-other.md").write_text(
+        VALID.replace("2024-03-14", "2024-03-15").replace("---\n\n## Summary", public + "---\n\n## Summary", 1),
+        encoding="utf-8",
+    )
+    kb = load_knowledge_base(tmp_path, make_policy(services=SERVICES), today=TODAY, base=tmp_path)
+    (leak,) = [d for d in kb.diagnostics if d.code == "public-leak"]
+    assert (Path(leak.path).name, leak.line, leak.col) == ("2024-03-15-other.md", 29, 24)
+    assert "names `dora-4471`" in leak.message and leak.message.endswith("[regulatory]")
+    assert leak.hint.startswith("what is reported to regulators") and "allow" not in leak.hint

@@ -45,7 +45,7 @@ from .render import PageSpec, Rows
 from .site_inputs import Facts, PageInputs, everything
 from .site_pages import ASSETS, CSS, JS, Rendered, SitePage, page_url
 from .site_render import Renderer, SiteUrls
-from .status_site.leak_gate import LeakGate, check_leaks
+from .status_site.leak_gate import LeakGate, check_leaks, references_of
 from .status_site.pages import HIDDEN_CHROME, PublicSite, public_site, status_context
 from .status_site.public import public_incidents
 from .status_site.said import communication_leaks
@@ -351,4 +351,11 @@ def _public_site(
     )
     known = Facts()
     inputs = PageInputs(kb, known, everything(kb, known, site_name, directory_urls, user_uris), object(), {}, specs)
-    return Site(pages, files, renderer, inputs, public=public, gate=LeakGate(kb.policy, people_of(kb.postmortems)))
+    return Site(
+        pages,
+        files,
+        renderer,
+        inputs,
+        public=public,
+        gate=LeakGate(kb.policy, people_of(kb.postmortems), references_of(kb.postmortems)),
+    )

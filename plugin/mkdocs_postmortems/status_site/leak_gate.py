@@ -30,9 +30,13 @@ readings are matched against one pattern per class of leak, `RULES_OF_THE_GATE`:
   instance ids, namespaces, cluster-local names);
 - `deny`: a term of `leak_gate.deny`;
 - `format-control`: a character that makes text show other than it reads: any bidirectional control, tag
-  characters outside an emoji flag, a run of variation selectors (`normalise.HIDDEN`).
+  characters outside an emoji flag, a run of variation selectors (`normalise.HIDDEN`);
+- `regulatory`: the `reference` of a report in any record's `regulatory` block, its words joined by any separator,
+  or a link to the internal site's regulatory reporting (`regulatory/`, `regulatory/deadlines.json`): what a team
+  reports to regulators stays internal.
 
-A term of `leak_gate.allow`, or of the postmortem's `public.allow`, passes wherever it covers a finding. Each finding
+A term of `leak_gate.allow`, or of the postmortem's `public.allow`, passes wherever it covers a finding, but for a
+`regulatory` one: nothing lets it out. Each finding
 is a `public-leak` error at the original file:line:col, naming the term as written and how to allow it.
 """
 
@@ -74,6 +78,7 @@ RULES_OF_THE_GATE = {
     "cluster": ("a cluster resource", ""),
     "deny": ("a term on the deny list", ""),
     "format-control": (HIDDEN["bidi"], ""),
+    "regulatory": ("regulatory reporting, which stays internal", ""),
 }
 # The mailboxes a company gives its customers (`support@`): no person's, and written on every status page.
 ROLE_MAILBOXES = frozenset(
@@ -324,6 +329,9 @@ _PUBLIC_CHANNEL_BEFORE = re.compile(
 )
 # Where a URL starts: a ticket key in its path or fragment (`#issuecomment-1816831551`) is part of a link, not a key
 # someone wrote (`_in_link`).
+# A link to the internal site's regulatory reporting (`kb_site/urls.py` `REGULATORY`...), absolute or relative; the
+# word itself, and `legal/regulatory` in prose, are no link.
+_REGULATORY_LINK = r"(?<![\w-])regulatory/(?:deadlines\.(?:json|ics)|index\.(?:html|md))?(?![\w-])"
 _URL_START = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)")
 _HOST_LABEL = r"[a-z0-9-]+"
 _SPECIAL_IPV4 = (
@@ -494,7 +502,7 @@ def _on_public_network(text: str, start: int, end: int) -> bool:
 class LeakGate:
     """The leak gate's patterns for one knowledge base, compiled once; `leaks` lists the leaks in a text."""
 
-    def __init__(self, policy: Policy, people: Iterable[str]):
+    def __init__(self, policy: Policy, people: Iterable[str], references: Iterable[str] = ()):
         components = {" ".join(_words(component)) for component in policy.components}  # public by definition
 
         def public(service) -> bool:
@@ -603,6 +611,9 @@ class LeakGate:
             (lambda words: words and rf"(?<!\w)(?:{words})(?!\w)")(_alternation(policy.public_deny)),
             needles=starts(policy.public_deny),
         )
+        reported = _alternation(references)  # `DORA-2026-0042`, `dora 2026 0042`, `DORA/2026/0042`
+        add("regulatory", reported and rf"(?<!\w)(?:{reported})(?!\w)", needles=starts(references))
+        add("regulatory", _REGULATORY_LINK, needles=("regulatory/",))
         add("ip-address", _IPV6, needles=re.compile(r":[0-9a-f]*:"))
         add("ip-address", _IPV4, needles=re.compile(r"\d\.\d"))
         for rule_name, patterns, named in (
@@ -725,7 +736,7 @@ class LeakGate:
         return [
             (*read.span(start, end), order, rule_name, what, read.text[start:end])
             for start, end, order, rule_name, what in found
-            if not any(a <= start and end <= b for a, b in allowed)
+            if rule_name == "regulatory" or not any(a <= start and end <= b for a, b in allowed)
         ]
 
     def leaks(self, text: str, allow: Iterable[str] = ()) -> list[Leak]:
@@ -779,6 +790,11 @@ def visible(term: str) -> str:
 
 
 def _hint(leak: Leak) -> str:
+    if leak.rule == "regulatory":
+        return (
+            "what is reported to regulators (a report's reference, the regulatory pages) stays in the knowledge "
+            "base: say what customers saw, without it"
+        )
     if leak.rule == "format-control":
         return (
             "delete it: public text never needs it, and it can show customers something other than what the "
@@ -839,10 +855,28 @@ def public_leaks(pm: Postmortem, gate: LeakGate, code: str, said: str = "", hint
     return found
 
 
+def references_of(postmortems: Iterable[Postmortem]) -> tuple[str, ...]:
+    """The `reference` of every report in the postmortems' `regulatory` blocks, once each, in order."""
+    return tuple(
+        dict.fromkeys(
+            report.reference
+            for pm in postmortems
+            if pm.regulatory is not None
+            for report in pm.regulatory.reports
+            if report.reference.strip()
+        )
+    )
+
+
 def gate_of(postmortems: list[Postmortem], ctx: Context) -> LeakGate:
-    """The gate of the knowledge base: its policy, and the people the whole of it names (`ctx.people` when not every
-    file was parsed), so a name from another postmortem is caught too."""
-    return LeakGate(ctx.policy, ctx.people if ctx.people is not None else people(postmortems, ctx.policy))
+    """The gate of the knowledge base: its policy, the people the whole of it names (`ctx.people` when not every
+    file was parsed), so a name from another postmortem is caught too, and the references of the reports it made to
+    regulators (of the postmortems given)."""
+    return LeakGate(
+        ctx.policy,
+        ctx.people if ctx.people is not None else people(postmortems, ctx.policy),
+        references_of(postmortems),
+    )
 
 
 @rule(
