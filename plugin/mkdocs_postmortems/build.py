@@ -31,13 +31,22 @@ from .kb_site.exports import (
     write_action_items_csv,
     write_action_items_explorer,
     write_action_items_json,
+    write_deadlines_json,
     write_knowledge_base_json,
     write_postmortems_explorer,
     write_postmortems_text,
 )
 from .kb_site.indexes import Indexes, build_indexes
 from .kb_site.pages import knowledge_base_pages, problem_counts
-from .kb_site.urls import ACTION_ITEMS_CSV, ACTION_ITEMS_JSON, STATUS_PREVIEW, SiteMap
+from .kb_site.regulatory import deadlines, write_deadlines_calendar
+from .kb_site.urls import (
+    ACTION_ITEMS_CSV,
+    ACTION_ITEMS_JSON,
+    REGULATORY_ICS,
+    REGULATORY_JSON,
+    STATUS_PREVIEW,
+    SiteMap,
+)
 from .knowledge import KnowledgeBase
 from .model import Postmortem, people_of
 from .moments import build_moment
@@ -263,7 +272,9 @@ def _cross_incident(
 ) -> CrossIncident:
     indexes = build_indexes(shown, kb.policy, kb.today)
     homes: dict[str, str] = {}
-    specs = knowledge_base_pages(kb, indexes, site_map, homes)
+    now = build_moment(kb.today)
+    regulatory = deadlines(kb.postmortems, kb.policy, now)  # every record's stages, a draft's too
+    specs = knowledge_base_pages(kb, indexes, site_map, homes, regulatory)
     rows = Rows(env, problem_counts(kb), homes)
     # the preview links each incident to its postmortem, and its "full history" to the knowledge base's listing
     preview = PageSpec(
@@ -276,7 +287,7 @@ def _cross_incident(
             kb.today,
             lambda view: site_map.postmortem(view.id),
             site_map.index,
-            now=build_moment(kb.today),  # as the cards and the dashboard judge a maintenance on its first day
+            now=now,  # as the cards and the dashboard judge a maintenance on its first day
         ),
     )
 
@@ -305,6 +316,8 @@ def _cross_incident(
         explorer_uri(ACTION_ITEMS_JSON): lambda out: write_action_items_explorer(
             out, indexes, url_of, kb.today, owner_url
         ),
+        REGULATORY_JSON: lambda out: write_deadlines_json(out, regulatory, kb.today),
+        REGULATORY_ICS: lambda out: write_deadlines_calendar(out, regulatory, now),
     }
     for uri, write in writers.items():
         path = exports[uri] = Path(scratch.name) / f"{len(exports)}-{uri.rpartition('/')[2]}"  # two explore.json

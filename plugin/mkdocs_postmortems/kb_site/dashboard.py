@@ -16,8 +16,9 @@ from ..parsing.markdown import code_lines
 from .indexes import Indexes, quarter_of
 from .metrics import minutes
 from .pages import review_state
+from .regulatory import OWED, deadlines
 from .stats import distribution
-from .urls import DASHBOARD_MARKER
+from .urls import DASHBOARD_MARKER, REGULATORY
 
 LATEST = 5  # newest incidents on the dashboard
 
@@ -69,7 +70,8 @@ def dashboard_context(kb: KnowledgeBase, indexes: Indexes, now: datetime | None 
     """What is live at the build's time `now` (default `moments.build_moment` of `kb.today`: an ongoing incident,
     a maintenance in progress), the latest incidents, postmortems awaiting review (and those overdue for
     publication; an imported record awaits none, nor a record not over, see `review_state`), overdue action items
-    by owner, and this quarter (of the build date) against the last."""
+    by owner, the regulatory reports still owed (`regulatory.deadlines`: every record's, soonest due first), and this
+    quarter (of the build date) against the last."""
     today: date = kb.today
     now = build_moment(today) if now is None else now
     incidents = [pm for pm in indexes.postmortems if not pm.is_maintenance]
@@ -103,6 +105,9 @@ def dashboard_context(kb: KnowledgeBase, indexes: Indexes, now: datetime | None 
         "waiting": waiting,
         "overdue_owners": sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0].casefold())),
         "overdue_total": sum(overdue.values()),
+        "reports_owed": [d for d in deadlines(kb.postmortems, kb.policy, now) if d.owed],
+        "owed_states": OWED,
+        "regulatory": REGULATORY,
         "quarters": quarters,
         "severities": kb.policy.severities,
         "today": today,

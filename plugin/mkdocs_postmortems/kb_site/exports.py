@@ -1,7 +1,9 @@
-"""Machine-readable exports of the internal site: the knowledge base's metadata and every action item, and the
-compact indexes the explorer reads in their place (`explore.json` beside each export, `explore-text.json`).
+"""Machine-readable exports of the internal site: the knowledge base's metadata, every action item and the regulatory
+deadlines, and the compact indexes the explorer reads in their place (`explore.json` beside each export,
+`explore-text.json`).
 
-Formats are documented in docs/browsing.md; keys are only ever added, so scripts keep working.
+Formats are documented in docs/browsing.md (`deadlines.json` in docs/regulatory.md); keys are only ever added, so
+scripts keep working.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..moments import build_moment, state_of
 from ..render import format_iso
 from .indexes import ActionItemEntry, Indexes
 from .metrics import minutes
+from .regulatory import Deadline
 
 UrlOf = Callable[[str], str]  # postmortem ID -> its page's URL relative to the site root
 OwnerUrl = Callable[[str], "str | None"]  # owner -> the URL of their page from the site root; None when they have none
@@ -221,6 +224,27 @@ def write_knowledge_base_json(
         (postmortem_record(pm, indexes, url_of, records, build_moment(today)) for pm in indexes.postmortems),
         today,
     )
+
+
+def deadline_record(deadline: Deadline) -> dict:
+    """One entry of `/regulatory/deadlines.json`: the record's file and ID, the regime and stage, the due and
+    submission times (ISO 8601 UTC, null when unknown) and the state at the build's time."""
+    pm, clock = deadline.pm, deadline.clock
+    return {
+        "path": pm.path,
+        "id": pm.id,
+        "regime": clock.regime,
+        "stage": clock.stage,
+        "due": _iso(clock.due),
+        "submitted": _iso(clock.submitted),
+        "state": clock.state,
+    }
+
+
+def write_deadlines_json(out: TextIO, deadlines: Iterable[Deadline], today: date) -> None:
+    """`/regulatory/deadlines.json`: an entry per record, regime and stage, soonest due first (`regulatory.deadlines`);
+    internal only, as the whole of `/regulatory/`."""
+    _write_document(out, "deadlines", map(deadline_record, deadlines), today)
 
 
 def as_text(write: Callable[..., None], *args) -> str:

@@ -3,6 +3,7 @@ and context. `build.py` turns them into a site's pages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import markupsafe
@@ -14,6 +15,7 @@ from ..knowledge import KnowledgeBase
 from ..model import Postmortem
 from ..moments import build_moment, state_of
 from ..policy import AUDIENCES, IMPORTED, LIVE, PUBLISHED, ROOT_CAUSE_KINDS
+from ..regulatory import clocks
 from ..render import PageSpec, problems_of
 from . import charts
 from .indexes import (
@@ -28,6 +30,7 @@ from .indexes import (
     services_by_impact,
 )
 from .metrics import minutes, monthly_counts, quarterly_response, quarterly_series, response_times
+from .regulatory import OWED, REGULATORY_ROWS, Deadline, deadlines, listed, state_words
 from .reviews import review_pages
 from .stats import SMALL_SAMPLE
 from .urls import (
@@ -37,6 +40,9 @@ from .urls import (
     COMMUNICATIONS,
     FACETS,
     METRICS,
+    REGULATORY,
+    REGULATORY_ICS,
+    REGULATORY_JSON,
     ROOT_CAUSES,
     SERVICES,
     STATUS_PREVIEW,
@@ -78,10 +84,16 @@ def pager(chunks: list[tuple[str, list]], at: int) -> dict:
 
 
 def knowledge_base_pages(
-    kb: KnowledgeBase, indexes: Indexes, site: SiteMap, homes: dict[str, str] | None = None
+    kb: KnowledgeBase,
+    indexes: Indexes,
+    site: SiteMap,
+    homes: dict[str, str] | None = None,
+    regulatory: Sequence[Deadline] | None = None,
 ) -> list[PageSpec]:
-    """Every cross-incident page: the index and its filters, root causes, action items, services, metrics. Fills
-    `homes` with the home of every action item: ID -> the page whose row carries its anchor."""
+    """Every cross-incident page: the index and its filters, root causes, action items, services, metrics,
+    communications, regulatory reporting, reviews. Fills `homes` with the home of every action item: ID -> the page
+    whose row carries its anchor. `regulatory` is every record's stages (`regulatory.deadlines` at the build's time),
+    made here when not given."""
     shown = shown_facets(indexes.facets, kb.policy.facet_limit)
     all_values = {
         dimension: site.facet_values(dimension)
@@ -183,8 +195,36 @@ def knowledge_base_pages(
         )
         for service in indexes.services
     ]
+    pages += _regulatory_pages(kb, regulatory)
     pages += review_pages(kb, indexes)
     return pages
+
+
+def _regulatory_pages(kb: KnowledgeBase, found: Sequence[Deadline] | None) -> list[PageSpec]:
+    """`/regulatory/`: every stage of every record with clocks, what is still owed first (`regulatory.listed`), each
+    with its state in words at the build's time, paged by `REGULATORY_ROWS`."""
+    now = build_moment(kb.today)
+    found = deadlines(kb.postmortems, kb.policy, now) if found is None else found
+    chunks = paged(REGULATORY, [(d, state_words(d.clock)) for d in listed(found)], REGULATORY_ROWS)
+    counts = {state: sum(1 for d in found if d.clock.state == state) for state in OWED}
+    return [
+        PageSpec(
+            uri,
+            "Regulatory reporting" if at == 0 else f"Regulatory reporting, page {at + 1}",
+            "regulatory",
+            {
+                "rows": rows,
+                "pager": pager(chunks, at),
+                "counts": counts,
+                "total": len(found),
+                "regimes": kb.policy.regulatory_regimes,
+                "as_of": now.date(),
+                "json": REGULATORY_JSON,
+                "ics": REGULATORY_ICS,
+            },
+        )
+        for at, (uri, rows) in enumerate(chunks)
+    ]
 
 
 def _root_causes_pages(indexes: Indexes, site: SiteMap) -> list[PageSpec]:
@@ -360,8 +400,9 @@ def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, li
 
 def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: datetime | None = None) -> dict:
     """What a postmortem's page shows around its body (`header.html`, `details.html`): its `state` at the build's
-    time `now` (default `moments.build_moment` of `kb.today`), its action items' state as of the build. `related`
-    is one list: every postmortem it names, that names it, or is similar to it, once, with the reasons."""
+    time `now` (default `moments.build_moment` of `kb.today`), its action items' state as of the build, its
+    regulatory `clocks` at `now`, each with its state in words. `related` is one list: every postmortem it names,
+    that names it, or is similar to it, once, with the reasons."""
     related: dict[str, dict] = {}
 
     def add(other_id: str, kind: str, reason: str) -> None:
@@ -378,14 +419,17 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: da
         pairs = {pair for cause in like.root_causes for pair in cause_pairs(like, cause)} if like else set()
         same = "; ".join(f"{service}, {category}" for service, category in sorted(own & pairs))
         add(found.id, "similar", f"similar: {', '.join(found.shared_words)}" + (f"; same {same}" if same else ""))
+    now = build_moment(kb.today) if now is None else now
     return {
         "pm": pm,
-        "state": state_of(pm, build_moment(kb.today) if now is None else now),
+        "state": state_of(pm, now),
         "by_id": kb.by_id,
         "items": indexes.items_by_postmortem.get(pm.id, []),
         "backlinks": indexes.backlinks.get(pm.id, []),
         "similar": indexes.similar.get(pm.id, []),
         "related": list(related.values()),
+        "clocks": [(clock, state_words(clock)) for clock in clocks(pm, kb.policy, now)],
+        "regulatory": REGULATORY,
     }
 
 

@@ -18,6 +18,9 @@ METRICS = "metrics/index.md"
 COMMUNICATIONS = "communications/index.md"
 STATUS_PREVIEW = "status/index.md"  # the public status page, previewed in the internal site
 REVIEWS = "reviews/index.md"  # the period reviews: a page per quarter with an incident (`review_page`)
+REGULATORY = "regulatory/index.md"  # every regulatory reporting stage, internal only (`kb_site/regulatory.py`)
+REGULATORY_JSON = "regulatory/deadlines.json"
+REGULATORY_ICS = "regulatory/deadlines.ics"
 FACETS = {
     "severity": "Severity",
     "status": "Status",
