@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .diagnostics import Level
 from .option_fields import REQUIRED, Group, among, at_least_one, not_empty, option, regular_expressions
@@ -433,6 +434,15 @@ COMMUNICATION_POLICY = Group(
     "communication_policy",
     "Who must be told of an incident, and by when (see [communication policy](#communication-policy)).",
 )
+def _a_time_zone(value, options) -> str | None:
+    """An IANA time zone this machine's zone database (or `tzdata`) knows."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"is `{value}`, not an IANA time zone name such as `Europe/Berlin` or `America/New_York`"
+    return None
+
+
 REGULATORY = Group(
     "regulatory",
     "The regulators' reporting clocks, computed from each postmortem's `regulatory` block (see "
@@ -621,6 +631,13 @@ class Policy:
         group=REGULATORY,
         name="regimes",
         choices=REGIMES,
+    )
+    regulatory_timezone: str = option(
+        "UTC",
+        "The team's time zone, an IANA name (`Europe/Berlin`): every deadline is computed in UTC and shown in it too.",
+        group=REGULATORY,
+        name="timezone",
+        checks=(_a_time_zone,),
     )
     public_site: bool = option(
         False,
