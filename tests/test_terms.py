@@ -35,6 +35,18 @@ def test_a_phrase_is_one_term_with_its_words_as_written():
     assert compared("out of memory") == compared("OOM") == compared("memory")
 
 
+def test_a_word_that_starts_a_phrase_is_a_word_of_its_own_outside_one():
+    assert list(terms("The load was high; time to roll the clock skew back, out of date")) == [
+        ("load", "load"),
+        ("high", "high"),
+        ("time", "time"),
+        ("roll", "roll"),
+        ("clock skew", stem("clock")),
+        ("back", "back"),
+        ("out of date", stem("stale")),
+    ]
+
+
 def test_stop_words_numbers_and_single_letters_are_dropped():
     assert compared("We saw it at 07:41 on 2024-05-07 in a b c") == [stem("see")]
     assert not [word for word in STOP_WORDS if compared(word)]

@@ -112,18 +112,22 @@ def _read(pm: Postmortem) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
     """`pm`'s terms, per field each term's count (a word of its own services a quarter), and how it writes each
     term most often (the first way, of equally frequent ones)."""
     fields: dict[str, dict[str, float]] = {}
-    written: dict[str, dict[str, int]] = {}  # term -> each way it is written -> how often
+    written: Counter[tuple[str, str]] = Counter()  # (a way a term is written, the term) -> how often, first seen first
     own = {term for service in pm.services for _, term in terms(service.replace("-", " "))}
     for field, text in texts(pm):
         counts = fields.setdefault(field, {})
         if field == "category":
             counts[_CATEGORY + text] = counts.get(_CATEGORY + text, 0.0) + 1  # a term of its own, never a word
             continue
-        for word, term in terms(text):
-            counts[term] = counts.get(term, 0.0) + (SERVICE_WEIGHT if term in own else 1.0)
-            ways = written.setdefault(term, {})
-            ways[word] = ways.get(word, 0) + 1
-    return fields, {term: max(ways, key=ways.__getitem__) for term, ways in written.items()}
+        pairs = list(terms(text))
+        written.update(pairs)
+        for term, count in Counter(term for _, term in pairs).items():
+            counts[term] = counts.get(term, 0.0) + count * (SERVICE_WEIGHT if term in own else 1.0)
+    most: dict[str, tuple[str, int]] = {}  # term -> its most frequent way, and how often
+    for (word, term), count in written.items():
+        if count > most.get(term, ("", 0))[1]:
+            most[term] = word, count
+    return fields, {term: word for term, (word, _) in most.items()}
 
 
 def _tf(count: float) -> float:

@@ -174,6 +174,7 @@ def _folded() -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
 
 
 _SYNONYM_OF, _PHRASE_OF = _folded()
+_PHRASE_STARTS = frozenset(run[0] for run in _PHRASE_OF)  # a phrase is looked for only from these stems
 
 
 def surface(word: str) -> str:
@@ -183,23 +184,39 @@ def surface(word: str) -> str:
     return word if rest != rest.lower() else word.lower()
 
 
+@lru_cache(maxsize=65536)
+def _read(word: str) -> tuple[str, tuple[str, str] | None]:
+    """A word as written -> its stem, and its `(surface, term)` pair outside a phrase (None: a stop word, a number
+    or one letter). Cached: a knowledge base uses a few thousand words, hundreds of thousands of times."""
+    lower = word.lower()
+    stemmed = stem(lower)
+    if stemmed in _SYNONYM_OF:  # `429` and `db` are words of their own
+        return stemmed, (surface(word), _SYNONYM_OF[stemmed])
+    if len(word) > 1 and lower not in STOP_WORDS and not word.isdigit():
+        return stemmed, (surface(word), stemmed)
+    return stemmed, None
+
+
 def terms(text: str) -> Iterator[tuple[str, str]]:
     """The `(surface, term)` pairs of `text`, in order: stop words, numbers and one-letter words dropped, a run of
     `PHRASES` one pair (its words as written), every other word its synonym's stem or its own."""
     words = _WORD.findall(text)
-    stems = [stem(word.lower()) for word in words]
-    at = 0
-    while at < len(words):
-        for length in range(min(_LONGEST_PHRASE, len(words) - at), 1, -1):
-            term = _PHRASE_OF.get(tuple(stems[at : at + length]))
-            if term is not None:
-                yield " ".join(surface(word) for word in words[at : at + length]), term
-                at += length
-                break
-        else:
-            word, stemmed = words[at], stems[at]
-            at += 1
-            if stemmed in _SYNONYM_OF:  # `429` and `db` are words of their own
-                yield surface(word), _SYNONYM_OF[stemmed]
-            elif len(word) > 1 and word.lower() not in STOP_WORDS and not word.isdigit():
-                yield surface(word), stemmed
+    at, end = 0, len(words)
+    while at < end:
+        stemmed, pair = _read(words[at])
+        if stemmed in _PHRASE_STARTS:
+            for length in range(min(_LONGEST_PHRASE, end - at), 1, -1):
+                run = words[at : at + length]
+                term = _PHRASE_OF.get(tuple(_read(word)[0] for word in run))
+                if term is not None:
+                    yield " ".join(surface(word) for word in run), term
+                    at += length
+                    break
+            else:
+                at += 1
+                if pair is not None:
+                    yield pair
+            continue
+        at += 1
+        if pair is not None:
+            yield pair
