@@ -4,6 +4,7 @@ reports naming a regime or stage that does not apply; imported history left alon
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -55,6 +56,13 @@ def test_an_open_stage_says_the_time_left_and_the_deadline_in_utc(folder, monkey
             "report's submission (2026-11-21 20:00 UTC)",
         )
     ]
+
+
+def test_the_deadline_is_shown_in_the_teams_zone_too(folder, monkeypatch):
+    at(monkeypatch, "2026-12-20T18:30:00Z")
+    kb = load_knowledge_base(folder, replace(POLICY, regulatory_timezone="Europe/Paris"), base=folder)
+    (message,) = [d.message for d in kb.diagnostics if d.code == "regulatory-due"]
+    assert "due in 1 d 1 h, at 2026-12-21 20:00 UTC (21:00 CET, Europe/Paris): one month after" in message
 
 
 def test_a_stage_is_due_to_the_minute_before_its_deadline_and_overdue_from_it(folder, monkeypatch):

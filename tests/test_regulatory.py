@@ -30,6 +30,7 @@ from mkdocs_postmortems.regulatory import (
     Clock,
     business_days_after,
     clocks,
+    in_zones,
     one_month_after,
     regimes_of,
     sec_deadline,
@@ -429,6 +430,18 @@ def test_a_maintenance_has_no_clocks():
     pm = record(extra="kind: maintenance")
     assert regimes_of(pm, POLICY) == ()
     assert clocks(pm, POLICY, NOW) == ()
+
+
+def test_a_deadline_is_shown_in_utc_and_in_the_teams_zone():
+    moment = utc("2026-12-21T20:00:00Z")
+    assert in_zones(moment, POLICY) == "2026-12-21 20:00 UTC"  # the default zone is UTC: said once
+    berlin = replace(POLICY, regulatory_timezone="Europe/Berlin")
+    assert in_zones(moment, berlin) == "2026-12-21 20:00 UTC (21:00 CET, Europe/Berlin)"
+    summer = utc("2026-07-01T23:30:00Z")
+    assert in_zones(summer, berlin) == "2026-07-01 23:30 UTC (2026-07-02 01:30 CEST, Europe/Berlin)"
+    new_york = replace(POLICY, regulatory_timezone="America/New_York")
+    assert in_zones(utc("2026-03-10T17:00:00Z"), new_york) == "2026-03-10 17:00 UTC (13:00 EDT, America/New_York)"
+    assert in_zones(LAST_MOMENT, replace(POLICY, regulatory_timezone="Asia/Tokyo")) == "9999-12-31 23:59 UTC"
 
 
 # --- the calendar --------------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ The clocks, as the published texts set them:
   72 hours of becoming aware of it; `personal_data: false` (no personal data breach) stops the clock.
 - **SEC**, Form 8-K item 1.05 and its General Instruction B.1: within four business days of determining that a
   cybersecurity incident is material (`materiality_determined`), due by the end of the fourth business day, US
-  Eastern time. Business days as the SEC counts them: no Saturday, Sunday or US federal holiday (`US_FEDERAL`).
+  Eastern time. Business days as the SEC counts them: no Saturday, Sunday or US federal holiday
+  (`us_federal_holidays()`).
   Not computed: EDGAR's 5:30 p.m. filing cut-off (Regulation S-T rule 13(a)(4)), closures ordered ad hoc (a national
   day of mourning) and the Attorney General's delay under item 1.05(c).
 
@@ -31,15 +32,14 @@ not yet submitted counts from that report's deadline, and says so; `aware` defau
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
-from .dates import LAST_MOMENT, add_business_days, plus, plus_days, utc_minute
+from .dates import LAST_MOMENT, add_business_days, in_utc, plus, plus_days, utc_minute
 from .model import Postmortem, Regulatory, RegulatoryReport
 from .policy import REGIMES, Policy
 
@@ -73,10 +73,17 @@ STATES = ("submitted", "late", "open", "overdue", "waiting", "not-reportable")
 SUBMITTED, LATE, OPEN, OVERDUE, WAITING, NOT_REPORTABLE = STATES
 
 NEW_YORK = ZoneInfo("America/New_York")
-# The US federal holidays of 5 U.S.C. 6103 (the `holidays` package's US calendar, its public category, without a
-# state's holidays), each with its observed day: a Saturday's on the Friday before, a Sunday's on the Monday after.
-# Juneteenth counts from 2021, when it became one.
-US_FEDERAL = holidays.country_holidays("US")
+
+
+@functools.cache
+def us_federal_holidays() -> Container[date]:
+    """The US federal holidays of 5 U.S.C. 6103: the `holidays` package's US calendar (its public category, without a
+    state's holidays), each with its observed day (a Saturday's on the Friday before, a Sunday's on the Monday after),
+    Juneteenth from 2021, when it became one. Loaded on first use: the package and its calendar take about 80 ms,
+    which a check with no SEC clock need not pay."""
+    import holidays
+
+    return holidays.country_holidays("US")
 
 
 @dataclass(frozen=True)
@@ -108,10 +115,10 @@ def one_month_after(moment: datetime) -> datetime:
 
 def business_days_after(day: date, count: int) -> date:
     """The `count`th business day after `day` (which may be any day: a Saturday's first is the Monday after), skipping
-    Saturdays, Sundays and `US_FEDERAL` holidays; at most the calendar's last day."""
+    Saturdays, Sundays and `us_federal_holidays()`; at most the calendar's last day."""
     for _ in range(count):
         day = add_business_days(day, 1)
-        while day in US_FEDERAL and day < date.max:
+        while day in us_federal_holidays() and day < date.max:
             day = add_business_days(day, 1)
     return day
 
@@ -127,6 +134,20 @@ def sec_deadline(determined: datetime) -> datetime:
     if last == date.max:
         return LAST_MOMENT
     return datetime.combine(plus_days(last, 1), time(), NEW_YORK).astimezone(timezone.utc)
+
+
+def in_zones(moment: datetime, policy: Policy) -> str:
+    """A deadline for people: `2026-12-21 20:00 UTC`, and the same moment in the team's zone (`regulatory.timezone`)
+    when that is another: `2026-12-21 20:00 UTC (21:00 CET, Europe/Berlin)`, its date too when it differs."""
+    shown = utc_minute(moment)
+    if policy.regulatory_timezone == "UTC":
+        return shown
+    try:
+        local = in_utc(moment).astimezone(ZoneInfo(policy.regulatory_timezone))
+    except (ZoneInfoNotFoundError, ValueError, OverflowError):  # the configuration's check refuses a bad zone
+        return shown
+    day = "" if local.date() == in_utc(moment).date() else f"{local.date().isoformat()} "
+    return f"{shown} ({day}{local:%H:%M} {local.tzname()}, {policy.regulatory_timezone})"
 
 
 @dataclass(frozen=True)

@@ -10,35 +10,39 @@ file's cached results.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
-from ..dates import utc_minute
 from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..moments import build_moment, span_text
 from ..policy import REVIEW_STATES
-from ..regulatory import OPEN, OVERDUE, STAGES, Clock, clocks, regimes_of
+from ..regulatory import OPEN, OVERDUE, STAGES, clocks, in_zones, regimes_of
 from .registry import Context, Scope, diagnostic, rule
 
 
-def _where(pm: Postmortem) -> tuple:
-    return ("regulatory",) if pm.regulatory is not None else ("services",)
-
-
-def _judged(
-    postmortems: list[Postmortem], ctx: Context, now: datetime, state: str
-) -> Iterator[tuple[Postmortem, Clock]]:
-    """Each stage in `state` at `now`, of the records not imported."""
+def _stages(postmortems: list[Postmortem], ctx: Context, state: str, code: str) -> Iterator[Diagnostic]:
+    """A diagnostic of `code` for each stage `OPEN` or `OVERDUE` at the check's moment, of the records not imported:
+    the time left or past, the deadline in UTC and the team's zone, and what it counts from."""
+    now = build_moment(ctx.today)
     for pm in postmortems:
-        if pm.status in REVIEW_STATES:
-            yield from ((pm, clock) for clock in clocks(pm, ctx.policy, now) if clock.state == state)
-
-
-def _report_hint(clock: Clock) -> str:
-    return (
-        f"submit it, then add `{{regime: {clock.regime}, stage: {clock.stage}, submitted: <when>, reference: <the "
-        f"regulator's>}}` to `regulatory.reports`; if the regime does not apply, say why in `regulatory.not_reportable`"
-    )
+        if pm.status not in REVIEW_STATES:
+            continue
+        for clock in clocks(pm, ctx.policy, now):
+            if clock.state != state or clock.due is None:
+                continue
+            due = in_zones(clock.due, ctx.policy)
+            if state == OPEN:
+                when = f"is due in {span_text(clock.due - now)}, at {due}"
+            else:
+                when = f"was due at {due}, {span_text(now - clock.due)} ago"
+            yield diagnostic(
+                pm,
+                ("regulatory",) if pm.regulatory is not None else ("services",),
+                code,
+                f"{clock.regime} {clock.title.lower()} {when}: {clock.counts_from}",
+                f"submit it, then add `{{regime: {clock.regime}, stage: {clock.stage}, submitted: <when>, reference: "
+                "<the regulator's>}` to `regulatory.reports`; if the regime does not apply, say why in "
+                "`regulatory.not_reportable`",
+            )
 
 
 @rule(
@@ -49,17 +53,7 @@ def _report_hint(clock: Clock) -> str:
     states=REVIEW_STATES,
 )
 def regulatory_due(postmortems: list[Postmortem], ctx: Context) -> Iterator[Diagnostic]:
-    now = build_moment(ctx.today)
-    for pm, clock in _judged(postmortems, ctx, now, OPEN):
-        assert clock.due is not None  # an open stage has a deadline
-        yield diagnostic(
-            pm,
-            _where(pm),
-            "regulatory-due",
-            f"{clock.regime} {clock.title.lower()} is due in {span_text(clock.due - now)}, at {utc_minute(clock.due)}: "
-            f"{clock.counts_from}",
-            _report_hint(clock),
-        )
+    return _stages(postmortems, ctx, OPEN, "regulatory-due")
 
 
 @rule(
@@ -70,17 +64,7 @@ def regulatory_due(postmortems: list[Postmortem], ctx: Context) -> Iterator[Diag
     states=REVIEW_STATES,
 )
 def regulatory_overdue(postmortems: list[Postmortem], ctx: Context) -> Iterator[Diagnostic]:
-    now = build_moment(ctx.today)
-    for pm, clock in _judged(postmortems, ctx, now, OVERDUE):
-        assert clock.due is not None  # an overdue stage has a deadline
-        yield diagnostic(
-            pm,
-            _where(pm),
-            "regulatory-overdue",
-            f"{clock.regime} {clock.title.lower()} was due at {utc_minute(clock.due)}, {span_text(now - clock.due)} "
-            f"ago: {clock.counts_from}",
-            _report_hint(clock),
-        )
+    return _stages(postmortems, ctx, OVERDUE, "regulatory-overdue")
 
 
 @rule(
