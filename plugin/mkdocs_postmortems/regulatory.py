@@ -8,8 +8,10 @@ The clocks, as the published texts set them:
   notification within 4 hours of classifying the incident as major (`classified_major`), and no later than 24 hours
   after becoming aware of it (`aware`): the earlier of the two; the intermediate report within 72 hours of the initial
   notification's submission; the final report within one month of the latest (updated) intermediate report's
-  submission. Not computed: the later deadline art. 5 allows some entities when one falls on a weekend or a bank
-  holiday (noon of the next working day), so the deadline shown is never the later one.
+  submission. The earlier-of rule as written: a classification more than 20 hours after awareness leaves the initial
+  notification due 24 hours after awareness, however late the classification. Not computed: the later deadline
+  art. 5 allows some entities when one falls on a weekend or a bank holiday (noon of the next working day), so the
+  deadline shown is never the later one.
 - **NIS2**, Directive (EU) 2022/2555 art. 23(4): the early warning within 24 hours of becoming aware of a significant
   incident (point a), the incident notification within 72 hours of it (point b), the final report within one month of
   the incident notification's submission (point d). Intermediate reports on request (point c) have no clock.
@@ -18,9 +20,8 @@ The clocks, as the published texts set them:
 - **SEC**, Form 8-K item 1.05 and its General Instruction B.1: within four business days of determining that a
   cybersecurity incident is material (`materiality_determined`), due by the end of the fourth business day, US
   Eastern time. Business days as the SEC counts them: no Saturday, Sunday or US federal holiday
-  (`us_federal_holidays()`).
-  Not computed: EDGAR's 5:30 p.m. filing cut-off (Regulation S-T rule 13(a)(4)), closures ordered ad hoc (a national
-  day of mourning) and the Attorney General's delay under item 1.05(c).
+  (`us_federal_holidays()`). Not computed: EDGAR's 5:30 p.m. filing cut-off (Regulation S-T rule 13(a)(4)), closures
+  ordered ad hoc (a national day of mourning) and the Attorney General's delay under item 1.05(c).
 
 Readings where the texts leave room, the issue's (#25): hours are counted in UTC, so a change of daylight saving time
 does not move a deadline; "one month" ends at the same time (UTC) on the same day of the next month, or on that
@@ -192,7 +193,7 @@ _TERMS: Mapping[tuple[str, str], tuple[_Term, ...]] = MappingProxyType(
 
 
 @dataclass(frozen=True)
-class _From:
+class Origin:
     """A moment a stage counts from: in words, when (None: not recorded), and the key that would record it."""
 
     words: str
@@ -214,16 +215,16 @@ def regimes_of(pm: Postmortem, policy: Policy) -> tuple[str, ...]:
     return tuple(regime for regime in REGIMES if regime in named and regime in policy.regulatory_regimes)
 
 
-def aware_of(pm: Postmortem) -> _From:
+def aware_of(pm: Postmortem) -> Origin:
     """When the entity became aware: `regulatory.aware`, else `detected`, else `started` (known to the minute)."""
     given = pm.regulatory.aware if pm.regulatory else None
     if given is not None:
-        return _From(f"aware ({utc_minute(given)})", given)
+        return Origin(f"aware ({utc_minute(given)})", given)
     for name in ("detected", "started"):
         moment = pm.exact(name)
         if moment is not None:
-            return _From(f"aware ({name}, {utc_minute(moment)})", moment)
-    return _From("aware (not recorded)", None, "regulatory.aware")
+            return Origin(f"aware ({name}, {utc_minute(moment)})", moment)
+    return Origin("aware (not recorded)", None, "regulatory.aware")
 
 
 def clocks(pm: Postmortem, policy: Policy, now: datetime) -> tuple[Clock, ...]:
@@ -290,23 +291,23 @@ def _clock(
     )
 
 
-def _source(pm: Postmortem, record: Regulatory, regime: str, term: _Term, earlier: Mapping[str, Clock]) -> _From:
+def _source(pm: Postmortem, record: Regulatory, regime: str, term: _Term, earlier: Mapping[str, Clock]) -> Origin:
     """The moment `term` counts from: a moment of the record, or an earlier stage's submission, else its deadline."""
     if term.source == "aware":
         return aware_of(pm)
     if term.source not in earlier:
         moment = getattr(record, term.source)
         shown = utc_minute(moment) if moment else "not recorded"
-        return _From(f"{term.source} ({shown})", moment, f"regulatory.{term.source}")
+        return Origin(f"{term.source} ({shown})", moment, f"regulatory.{term.source}")
     before = earlier[term.source]
     title = before.title[0].lower() + before.title[1:]
     reports = _submissions(record, regime, term.source)
     if reports:
         report = reports[-1] if term.latest else reports[0]
         which = "latest " if term.latest and len(reports) > 1 else ""
-        return _From(
+        return Origin(
             f"the {which}{title}'s submission ({utc_minute(report.submitted or LAST_MOMENT)})", report.submitted
         )
     if before.due is not None:
-        return _From(f"the {title}'s deadline ({utc_minute(before.due)}), as it is not submitted", before.due)
-    return _From(f"the {title} (not submitted; its deadline waits on `{before.waiting_on}`)", None, before.waiting_on)
+        return Origin(f"the {title}'s deadline ({utc_minute(before.due)}), as it is not submitted", before.due)
+    return Origin(f"the {title} (not submitted; its deadline waits on `{before.waiting_on}`)", None, before.waiting_on)
