@@ -133,6 +133,20 @@ def test_templates_of_ours_are_stamped_and_an_edited_override_renders_again(tmp_
     assert builds.env is kept  # the same folders: the compiled templates outlive the rebuild
 
 
+def test_a_template_edited_between_builds_renders_again_though_jinja_does_not_look(root, tmp_path):
+    included = tmp_path / "overrides" / "postmortems" / "base" / "header.html"  # included by postmortem.html
+    included.parent.mkdir(parents=True)
+    included.write_text("<p>first header</p>")
+    builds, settings = SiteBuilds(), Settings(str(tmp_path / "site"))
+    builds.use_templates([str(tmp_path / "overrides")])
+    assert "first header" in build(builds, root, settings).render(PAGE).before
+    builds.succeeded()
+    assert "first header" in build(builds, root, settings).render(PAGE).before  # kept: nothing was edited
+    builds.succeeded()
+    edit(included, "first", "second")
+    assert "second header" in build(builds, root, settings).render(PAGE).before
+
+
 @pytest.mark.parametrize("ends", ["succeeded", "failed"])
 def test_the_collector_runs_rarely_during_a_build_and_as_before_after_it(root, tmp_path, ends):
     before = gc.get_threshold()

@@ -144,6 +144,7 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # pages include templates thousands of times; `SiteBuilds.site` sees an edited one
     )
     env.filters.update(
         utc=format_utc,

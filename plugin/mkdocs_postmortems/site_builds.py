@@ -45,14 +45,16 @@ class SiteSettings(Protocol):
 
 
 def template_stamps(dirs: Iterable[str]) -> tuple:
-    """Every template of ours that the environment may load, with its mtime: an edited override renders again."""
+    """Every template of ours that the environment may load (`postmortems/` and its folders), with its mtime: an
+    edited override renders again."""
     stamps = []
     for folder in dirs:
-        try:
-            with os.scandir(os.path.join(folder, "postmortems")) as entries:
-                stamps += sorted((entry.path, entry.stat().st_mtime_ns) for entry in entries)
-        except OSError:
-            continue
+        for parent, _, names in sorted(os.walk(os.path.join(folder, "postmortems"))):
+            for name in sorted(names):
+                try:
+                    stamps.append((os.path.join(parent, name), os.stat(os.path.join(parent, name)).st_mtime_ns))
+                except OSError:
+                    continue
     return tuple(stamps)
 
 
@@ -76,10 +78,11 @@ class SiteBuilds:
         self._dirs: list[str] | None = None
         self._collector: tuple[int, int, int] | None = None  # the thresholds to restore when the build ends
         self.env = template_environment()
+        self._stamps: tuple | None = None  # the templates' when `env` was made
 
     def use_templates(self, override_dirs: Iterable[str]) -> None:
         """Render with the templates of `override_dirs` first (`render.template_environment`). The environment is
-        kept while they stay the same: its compiled templates outlive a rebuild, and Jinja reloads an edited one."""
+        kept while they stay the same: its compiled templates outlive a rebuild until one is edited (`site`)."""
         if self._dirs != list(override_dirs):
             self._dirs = list(override_dirs)
             self.env = template_environment(self._dirs)
@@ -117,6 +120,8 @@ class SiteBuilds:
         made under the same settings."""
         directory_urls, name, url = settings.use_directory_urls, settings.site_name, settings.site_url or ""
         stamps = template_stamps(getattr(self.env.loader, "searchpath", ()))
+        if stamps != self._stamps:  # a template was edited: a new environment compiles it (Jinja no longer looks)
+            self.env, self._stamps = template_environment(self._dirs or ()), stamps
         key = (kb.policy, kb.today, directory_urls, name, url, str(settings.site_dir), stamps)
         previous = self._last.site if self._last.key == key else None
         site = build_site(kb, self.env, user_uris, directory_urls, name, url, previous=previous)
