@@ -10,6 +10,7 @@ runs it here (tests/test_engines.py builds it with Zensical). What engines witho
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +29,25 @@ from site_support import IMG, SCRIPT, make_site, postmortem, run_cli
 EPOCH = "1748764800"  # 2025-06-01 08:00:00 UTC
 SERVICES = [
     {"name": "checkout", "component": "Checkout & payments"},
-    {"name": "payments", "component": "Payments"},
+    {"name": "payments", "component": "Payments", "regulated": ["dora"]},
     {"name": "search"},
 ]
+# Every DORA stage reported on time (a regulatory page's past rows, references the public site must not show) ...
+REPORTED = {
+    "classified_major": "2025-03-14T11:00:00Z",
+    "reports": [
+        {"regime": "dora", "stage": stage, "submitted": at, "reference": f"DORA-447{n}"}
+        for n, (stage, at) in enumerate(
+            (
+                ("initial", "2025-03-14T14:00:00Z"),
+                ("intermediate", "2025-03-15T10:00:00Z"),
+                ("final", "2025-03-20T10:00:00Z"),
+            )
+        )
+    ],
+}
+# ... and a draft whose stages are open at `EPOCH`: events of deadlines.ics
+OPEN = {"aware": "2025-06-01T06:00:00Z", "classified_major": "2025-06-01T07:00:00Z"}
 PUBLIC = {
     "title": "Slow checkout",
     "summary": "Checkout was slow for some customers.",
@@ -83,6 +100,7 @@ def sources(root: Path) -> tuple[Path, Path]:
                 services=["checkout", "payments"],
                 public=PUBLIC,
                 related=["2025-04-01-search-down"],
+                regulatory=REPORTED,
             ),
             "2025-04-01-search-down.md": postmortem(
                 "2025-04-01-search-down",
@@ -90,9 +108,11 @@ def sources(root: Path) -> tuple[Path, Path]:
                 services=["search"],
                 public={**PUBLIC, "title": "Some orders could not be placed", "components": ["Payments"]},
             ),
-            "2025-05-01-draft.md": postmortem("2025-05-01-draft", status="draft", reviewers=[]),
+            "2025-05-01-draft.md": postmortem(
+                "2025-05-01-draft", status="draft", reviewers=[], services=["payments"], regulatory=OPEN
+            ),
         },
-        {"services": SERVICES},
+        {"services": SERVICES, "regulatory": {"regimes": ["dora"]}},
         {"markdown_extensions": ["attr_list", "toc", "tables", "admonition"]},
         docs={
             "index.md": DASHBOARD,
@@ -201,6 +221,22 @@ def test_the_same_data_files(both):
     )
     assert data, "no data file"
     assert [uri for uri in data if (site / uri).read_bytes() != (docs / uri).read_bytes()] == []
+
+
+def test_the_regulatory_page_and_exports_are_compared_on_the_internal_site_and_absent_from_the_public_one(
+    both, request
+):
+    """The comparisons above cover `/regulatory/`, `deadlines.json` and `deadlines.ics` of the internal site, each with
+    content; the public site has none of them, nor a reference."""
+    handed, site, written, docs = both
+    exports = {uri for uri in ("regulatory/deadlines.json", "regulatory/deadlines.ics") if (docs / uri).is_file()}
+    if request.node.callspec.params["both"] == "public":
+        assert "regulatory/index.md" not in written and not exports and not (site / "regulatory").exists()
+        assert not any("DORA-447" in path.read_text("utf-8", "replace") for path in site.rglob("*") if path.is_file())
+        return
+    assert "DORA-4471" in handed["regulatory/index.md"].html and "regulatory/index.md" in written
+    assert len(json.loads((docs / "regulatory/deadlines.json").read_text("utf-8"))["deadlines"]) == 6
+    assert (docs / "regulatory/deadlines.ics").read_text("utf-8").count("BEGIN:VEVENT") == 3
 
 
 # --------------------------------------------------------------------------------------------------

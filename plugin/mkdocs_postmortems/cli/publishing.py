@@ -189,7 +189,8 @@ def _generate_once(config_file: Path, out: Path, strict: bool, today: date | Non
         config_file.parent / policy.folder,
         [Path(custom_dir)] if custom_dir else [],
     )
-    kb = load_knowledge_base(source.folder, policy, today=today)
+    # display paths relative to the site's folder, as the plugin has them: pages and exports that show a file agree
+    kb = load_knowledge_base(source.folder, policy, base=config_file.parent, today=today)
     try:
         written, warnings = generate_site_source(
             kb,
