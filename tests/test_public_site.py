@@ -112,6 +112,7 @@ def test_nothing_of_the_knowledge_base_is_in_the_status_site(public):
         "services",
         "metrics",
         "communications",
+        "regulatory",
         "search",
         "reference",
         "writing",

@@ -11,7 +11,9 @@ the promise in docs/publishing.md, independently of the code:
 - a `draft` or `in-review` record with status-page posts: those posts alone, never its review's new text;
 - an `imported` record: what a `published` one shows while its text was public already and is as imported (its
   `provenance.already_public`, and a `public_hash` that still matches); else nothing, whatever it claims;
-- never a post on another channel, to another audience, nor the postmortem's own title or body.
+- never a post on another channel, to another audience, nor the postmortem's own title or body;
+- nothing of regulatory reporting: each incident's `regulatory` block, every DORA stage reported on time, gives no
+  reference, stage, moment or deadline to the site, nor a link to `/regulatory/`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,7 @@ from mkdocs_postmortems.knowledge import postmortem_from_source
 from mkdocs_postmortems.model import public_fingerprint
 from mkdocs_postmortems.parsing.frontmatter import source_from_bytes
 from mkdocs_postmortems.policy import Policy, Service
+from mkdocs_postmortems.regulatory import STAGES, clocks
 from site_support import build_site, make_site, postmortem, run_cli
 
 # `imported` without `already_public`; with it and the hash of the record as written (`public`), of the record before
@@ -42,9 +46,20 @@ STATES = (
     "imported-edited",
     "imported-claimed",
 )
-POLICY = Policy(services=(Service("checkout", component="Checkout"),))
+POLICY = Policy(services=(Service("checkout", component="Checkout", regulated=True),), regulatory_regimes=("dora",))
 KINDS = ("incident", "maintenance")
-SOURCES = ("title", "summary", "changes", "update", "post", "email", "internal", "internal_title", "body")
+SOURCES = (
+    "title",
+    "summary",
+    "changes",
+    "update",
+    "post",
+    "email",
+    "internal",
+    "internal_title",
+    "body",
+    "reference",
+)
 
 
 def marker(number: int, source: str) -> str:
@@ -54,6 +69,37 @@ def marker(number: int, source: str) -> str:
 
 def pm_id(number: int) -> str:
     return f"2025-{1 + number % 12:02d}-{1 + number % 27:02d}-record-{number:03d}"
+
+
+def _at(day: date, minute: str) -> datetime:
+    return datetime.fromisoformat(f"{day.isoformat()}T{minute}:00+00:00")
+
+
+def reported(number: int) -> tuple[dict, list[datetime]]:
+    """An incident's `regulatory` block, every DORA stage reported on time with a marker as its reference, and every
+    moment it holds or gives, its deadlines worked out by hand (Delegated Regulation 2025/301 art. 5(1)): initial 4 h
+    after `classified_major` (before `aware` + 24 h), intermediate 72 h after the initial's submission, final one
+    month after the intermediate's (a day of the month up to 27: no month end). Each at a minute no other time of the
+    record has."""
+    day = date.fromisoformat(pm_id(number)[:10])
+    aware, major = _at(day, "10:17"), _at(day, "10:29")
+    sent = [_at(day, "11:07"), _at(day + timedelta(days=1), "10:43"), _at(day + timedelta(days=5), "09:11")]
+    month = sent[1].replace(year=sent[1].year + sent[1].month // 12, month=sent[1].month % 12 + 1)
+    due = [major + timedelta(hours=4), sent[0] + timedelta(hours=72), month]
+    block = {
+        "aware": aware.isoformat(),
+        "classified_major": major.isoformat(),
+        "reports": [
+            {
+                "regime": "dora",
+                "stage": stage,
+                "submitted": at.isoformat(),
+                "reference": f"{marker(number, 'reference')}-{i}",
+            }
+            for i, (stage, at) in enumerate(zip(("initial", "intermediate", "final"), sent, strict=True))
+        ],
+    }
+    return block, [aware, major, *sent, *due]
 
 
 def _record(number: int, state: str, kind: str, updates: bool, posts: bool, error: bool, public: str) -> str:
@@ -90,6 +136,8 @@ def _record(number: int, state: str, kind: str, updates: bool, posts: bool, erro
     values = {"title": f"Internal {m('internal_title')}", "status": status, "communications": communications}
     if kind == "maintenance":
         values["kind"] = "maintenance"
+    else:
+        values["regulatory"] = reported(number)[0]
     if public == "block":
         values["public"] = block
     elif public == "false":
@@ -150,7 +198,8 @@ def built(tmp_path_factory):
         root,
         records,
         {
-            "services": [{"name": "checkout", "component": "Checkout"}],
+            "services": [{"name": "checkout", "component": "Checkout", "regulated": True}],
+            "regulatory": {"regimes": ["dora"]},
             "status_page": {"public_site": True, "webhooks": [hook]},
         },
         {"site_dir": "site-public", "docs_dir": "docs"},
@@ -186,6 +235,35 @@ def test_a_record_reaches_the_site_and_notify_exactly_as_the_promise_says(built,
     in_notify = {source for source in SOURCES if marker(number, source) in sent}
     sent_always = {"title", "update", "post"} if kind == "incident" else set()  # notify reads incidents.json
     assert want & sent_always <= in_notify <= want
+
+
+def test_the_regulatory_deadlines_searched_for_are_the_records(built):
+    """The deadlines worked out by hand are those the knowledge base computes, every stage reported on time: the
+    next test searches the site for the right values, and no record is withheld for a regulatory error."""
+    now = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    for number, case in enumerate(CASES):
+        if case[1] != "incident":
+            continue
+        path = f"{pm_id(number)}.md"
+        text = _record(number, *case)
+        pm, _ = postmortem_from_source(source_from_bytes(text.encode(), path), pm_id(number), path, POLICY)
+        assert pm is not None
+        found = clocks(pm, POLICY, now)
+        assert [(c.due, c.state) for c in found] == [(due, "submitted") for due in reported(number)[1][5:]]
+
+
+def test_nothing_regulatory_reaches_the_status_site_or_notify(built):
+    """No reference (a marker, in the table above), stage, moment, deadline or link to `/regulatory/`, however
+    written: ISO 8601, the pages' `2025-01-02 10:17`, iCalendar's `20250102T1017`."""
+    site_text, sent, _ = built
+    incidents = [number for number, case in enumerate(CASES) if case[1] == "incident"]
+    moments = {moment for number in incidents for moment in reported(number)[1]}
+    values = {
+        f"{moment:{shape}}" for moment in moments for shape in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y%m%dT%H%M")
+    }
+    values |= {stage.title for stage in STAGES["dora"]} | {"regulatory/", "Regulatory reporting"}
+    assert len(values) > 3 * len(incidents)
+    assert sorted(value for value in values if value in site_text or value in sent) == []
 
 
 def test_public_diff_says_what_customers_see_now_and_what_waits_for_publication(built, tmp_path_factory):
