@@ -12,8 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.config.defaults import MkDocsConfig
 
+from docs_support import DOCS, code_blocks, read as read_doc, section, tables
 from mkdocs_postmortems.kb_site import pages
 from mkdocs_postmortems.kb_site.indexes import build_indexes
 from mkdocs_postmortems.kb_site.regulatory import deadlines, listed
@@ -244,3 +246,27 @@ def test_a_long_list_is_paged_with_what_is_owed_on_the_first_page(tmp_path, monk
     assert shown == listed(deadlines(kb.postmortems, policy, build_moment(kb.today)))
     assert [(d.pm.id, d.clock.stage) for d in shown] == [(pm_id, stage) for pm_id, _, stage, _, _ in LISTED]
     assert specs[1].title == "Regulatory reporting, page 2" and specs[0].context["pager"]["total"] == 11
+
+
+# --------------------------------------------------------------------------------------------------
+# docs/regulatory.md, "Pages and exports": its `deadlines.json` is what a build of the page's own example writes
+
+
+def test_the_documented_deadlines_json_is_what_the_pages_example_builds(tmp_path):
+    page = read_doc(DOCS / "regulatory.md")
+    (config,) = [block for block in code_blocks(page, "yaml") if block.startswith("plugins:")]
+    (front_matter,) = [block for block in code_blocks(page, "yaml") if "\nregulatory:\n" in block]
+    (documented,) = code_blocks(section(page, "## Pages and exports"), "json")
+    record = "2026-11-20-ledger-writes-failed"
+    options = yaml.safe_load(config)["plugins"][0]["postmortems"]
+    made = make_site(tmp_path, {f"{record}.md": f"---\n{front_matter}---\n\n## Summary\n\nWrites failed.\n"}, options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01 00:00 UTC
+        MkDocsConfig.plugins.plugin_cache.clear()
+        built = build_site(made)
+    assert json.loads(read(built, "regulatory/deadlines.json")) == json.loads(documented)
+    ((_, rows),) = [
+        (header, rows) for header, rows in tables(section(page, "## Pages and exports")) if header[0] == "Key"
+    ]
+    keys = [key for row in rows for key in re.findall(r"`(\w+)`", row[0])]
+    assert keys == list(json.loads(documented)["deadlines"][0])  # the built file's keys, in order
