@@ -402,6 +402,15 @@ def test_personal_data_false_stops_gdpr_and_unknown_does_not():
     assert clock_of(record(), "gdpr", "notification").state == OVERDUE
 
 
+def test_the_block_is_read_as_every_timestamp_is_with_an_explicit_offset():
+    text = "---\ntitle: T\nstatus: draft\nseverity: SEV2\nservices: [ledger]\nauthors: [a]\n"
+    text += "started: 2026-01-05T09:00:00Z\nimpact: {summary: S}\nregulatory:\n  aware: 2026-01-05T10:00:00\n---\n"
+    pm, problems = postmortem_from_source(parse_source(text, "pm.md"), "pm", "pm.md", POLICY)
+    assert [(d.code, d.line, d.col) for d in problems] == [("timestamp-offset", 10, 10)]
+    assert pm is not None and pm.regulatory is not None and pm.regulatory.aware is None
+    assert clock_of(pm, "gdpr", "notification").counts_from == "72 h after aware (started, 2026-01-05 09:00 UTC)"
+
+
 def test_every_stage_of_every_regime_in_order():
     found = [(clock.regime, clock.stage, clock.title) for clock in clocks(record(), POLICY, NOW)]
     assert found == [(stage.regime, stage.name, stage.title) for regime in REGIMES for stage in STAGES[regime]]
