@@ -32,7 +32,7 @@ OPTIONS = {
         {"name": "accounts", "regulated": ["gdpr"]},
         {"name": "broker", "regulated": ["sec-8k"]},
     ],
-    "regulatory": {"regimes": ["dora", "gdpr", "sec-8k"]},
+    "regulatory": {"regimes": ["dora", "gdpr", "sec-8k"], "timezone": "Europe/Berlin"},
 }
 
 
@@ -134,6 +134,9 @@ def test_the_page_lists_what_is_owed_first_soonest_due_first_then_the_past_newes
     ]
     for (_, _, _, _, cells), (_, _, _, due, _) in zip(rows, LISTED, strict=True):
         assert (f'<time datetime="{due}">' in cells) if due else ("unknown" in cells)
+    # in UTC and in the team's zone, its date too where it differs
+    assert "2026-12-07 13:30 UTC (14:30 CET, Europe/Berlin)</time>" in rows[2][4]
+    assert "2027-01-10 01:00 UTC (02:00 CET, Europe/Berlin)</time>" in rows[5][4]
 
 
 def test_each_row_says_its_state_in_words_with_its_submission_reference_and_what_it_counts_from(site):
@@ -179,7 +182,7 @@ def test_the_dashboard_counts_what_is_owed_and_links_the_page(site):
     panel = home[home.index('class="pm-dashboard__panel pm-dashboard__regulatory"') :].split("</section>")[0]
     counts = re.findall(r'<li data-state="([^"]+)">.*?<strong>(\d+)</strong></li>', panel)
     assert counts == [("overdue", "2"), ("open", "5"), ("waiting", "1")]
-    assert "Next due: Final report (dora)" in panel and "2026-12-05 14:00 UTC" in panel
+    assert "Next due: Final report (dora)" in panel and "2026-12-05 14:00 UTC (15:00 CET, Europe/Berlin)" in panel
     assert home.count('href="regulatory/"') == 2  # the panel, and beside the period reviews
 
 
@@ -242,7 +245,7 @@ def test_a_long_list_is_paged_with_what_is_owed_on_the_first_page(tmp_path, monk
         if spec.template == "regulatory"
     ]
     assert [spec.uri for spec in specs] == ["regulatory/index.md", "regulatory/page/2.md", "regulatory/page/3.md"]
-    shown = [deadline for spec in specs for deadline, _ in spec.context["rows"]]
+    shown = [deadline for spec in specs for deadline, _, _ in spec.context["rows"]]
     assert shown == listed(deadlines(kb.postmortems, policy, build_moment(kb.today)))
     assert [(d.pm.id, d.clock.stage) for d in shown] == [(pm_id, stage) for pm_id, _, stage, _, _ in LISTED]
     assert specs[1].title == "Regulatory reporting, page 2" and specs[0].context["pager"]["total"] == 11

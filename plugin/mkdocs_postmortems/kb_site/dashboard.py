@@ -13,6 +13,7 @@ from ..knowledge import KnowledgeBase
 from ..model import Postmortem
 from ..moments import SCHEDULED, build_moment, state_of
 from ..parsing.markdown import code_lines
+from ..regulatory import in_zones
 from .indexes import Indexes, quarter_of
 from .metrics import minutes
 from .pages import review_state
@@ -70,8 +71,9 @@ def dashboard_context(kb: KnowledgeBase, indexes: Indexes, now: datetime | None 
     """What is live at the build's time `now` (default `moments.build_moment` of `kb.today`: an ongoing incident,
     a maintenance in progress), the latest incidents, postmortems awaiting review (and those overdue for
     publication; an imported record awaits none, nor a record not over, see `review_state`), overdue action items
-    by owner, the regulatory reports still owed (`regulatory.deadlines`: every record's, soonest due first), and this
-    quarter (of the build date) against the last."""
+    by owner, the regulatory reports still owed (`regulatory.deadlines`: every record's, soonest due first) and the
+    next one due (with its due time in UTC and the team's zone), and this quarter (of the build date) against the
+    last."""
     today: date = kb.today
     now = build_moment(today) if now is None else now
     incidents = [pm for pm in indexes.postmortems if not pm.is_maintenance]
@@ -85,6 +87,7 @@ def dashboard_context(kb: KnowledgeBase, indexes: Indexes, now: datetime | None 
     for entry in indexes.action_items:
         if entry.overdue:
             overdue[entry.item.owner] = overdue.get(entry.item.owner, 0) + 1
+    owed = [d for d in deadlines(kb.postmortems, kb.policy, now) if d.owed]  # soonest due first
     this = quarter_of(today)
     last = _previous_quarter(this)
     quarters = []
@@ -105,7 +108,8 @@ def dashboard_context(kb: KnowledgeBase, indexes: Indexes, now: datetime | None 
         "waiting": waiting,
         "overdue_owners": sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0].casefold())),
         "overdue_total": sum(overdue.values()),
-        "reports_owed": [d for d in deadlines(kb.postmortems, kb.policy, now) if d.owed],
+        "reports_owed": owed,
+        "next_due": next(((d, in_zones(d.clock.due, kb.policy)) for d in owed if d.clock.due), None),
         "owed_states": OWED,
         "regulatory": REGULATORY,
         "quarters": quarters,

@@ -15,7 +15,7 @@ from ..knowledge import KnowledgeBase
 from ..model import Postmortem
 from ..moments import build_moment, state_of
 from ..policy import AUDIENCES, IMPORTED, LIVE, PUBLISHED, ROOT_CAUSE_KINDS
-from ..regulatory import clocks
+from ..regulatory import clocks, in_zones
 from ..render import PageSpec, problems_of
 from . import charts
 from .indexes import (
@@ -202,10 +202,12 @@ def knowledge_base_pages(
 
 def _regulatory_pages(kb: KnowledgeBase, found: Sequence[Deadline] | None) -> list[PageSpec]:
     """`/regulatory/`: every stage of every record with clocks, what is still owed first (`regulatory.listed`), each
-    with its state in words at the build's time, paged by `REGULATORY_ROWS`."""
+    with its state in words at the build's time and its due time in UTC and the team's zone, paged by
+    `REGULATORY_ROWS`."""
     now = build_moment(kb.today)
     found = deadlines(kb.postmortems, kb.policy, now) if found is None else found
-    chunks = paged(REGULATORY, [(d, state_words(d.clock)) for d in listed(found)], REGULATORY_ROWS)
+    rows = [(d, state_words(d.clock), in_zones(d.clock.due, kb.policy) if d.clock.due else "") for d in listed(found)]
+    chunks = paged(REGULATORY, rows, REGULATORY_ROWS)
     counts = {state: sum(1 for d in found if d.clock.state == state) for state in OWED}
     return [
         PageSpec(
@@ -401,7 +403,7 @@ def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, li
 def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: datetime | None = None) -> dict:
     """What a postmortem's page shows around its body (`header.html`, `details.html`): its `state` at the build's
     time `now` (default `moments.build_moment` of `kb.today`), its action items' state as of the build, its
-    regulatory `clocks` at `now`, each with its state in words. `related` is one list: every postmortem it names,
+    regulatory `clocks` at `now`, each with its state in words and its due time in UTC and the team's zone. `related` is one list: every postmortem it names,
     that names it, or is similar to it, once, with the reasons."""
     related: dict[str, dict] = {}
 
@@ -428,7 +430,10 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: da
         "backlinks": indexes.backlinks.get(pm.id, []),
         "similar": indexes.similar.get(pm.id, []),
         "related": list(related.values()),
-        "clocks": [(clock, state_words(clock)) for clock in clocks(pm, kb.policy, now)],
+        "clocks": [
+            (clock, state_words(clock), in_zones(clock.due, kb.policy) if clock.due else "")
+            for clock in clocks(pm, kb.policy, now)
+        ],
         "regulatory": REGULATORY,
     }
 
