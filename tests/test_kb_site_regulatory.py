@@ -133,7 +133,7 @@ def test_the_page_lists_what_is_owed_first_soonest_due_first_then_the_past_newes
         (pm_id, regime, stage, state) for pm_id, regime, stage, _, state in LISTED
     ]
     for (_, _, _, _, cells), (_, _, _, due, _) in zip(rows, LISTED, strict=True):
-        assert (f'<time datetime="{due}">' in cells) if due else ("unknown" in cells)
+        assert (f'<time class="pm-due" datetime="{due}">' in cells) if due else ("unknown" in cells)
     # in UTC and in the team's zone, its date too where it differs
     assert "2026-12-07 13:30 UTC (14:30 CET, Europe/Berlin)</time>" in rows[2][4]
     assert "2027-01-10 01:00 UTC (02:00 CET, Europe/Berlin)</time>" in rows[5][4]
