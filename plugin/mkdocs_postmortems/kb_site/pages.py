@@ -206,8 +206,8 @@ def _regulatory_pages(kb: KnowledgeBase, found: Sequence[Deadline] | None) -> li
     `REGULATORY_ROWS`."""
     now = build_moment(kb.today)
     found = deadlines(kb.postmortems, kb.policy, now) if found is None else found
-    rows = [(d, state_words(d.clock), in_zones(d.clock.due, kb.policy) if d.clock.due else "") for d in listed(found)]
-    chunks = paged(REGULATORY, rows, REGULATORY_ROWS)
+    shown = [(d, state_words(d.clock), in_zones(d.clock.due, kb.policy) if d.clock.due else "") for d in listed(found)]
+    chunks = paged(REGULATORY, shown, REGULATORY_ROWS)
     counts = {state: sum(1 for d in found if d.clock.state == state) for state in OWED}
     return [
         PageSpec(

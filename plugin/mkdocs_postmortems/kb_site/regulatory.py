@@ -14,11 +14,11 @@ from typing import TextIO
 from ..model import Postmortem
 from ..moments import span_text
 from ..policy import Policy
-from ..regulatory import Clock, clocks
+from ..regulatory import LATE, NOT_REPORTABLE, OPEN, OVERDUE, SUBMITTED, WAITING, Clock, clocks
 from ..status_site.ical import calendar, escape_text, utc_text
 
 REGULATORY_ROWS = 100  # stages per page: the list grows with the history, what is owed stays on the first page
-OWED = ("overdue", "open", "waiting")  # the states of a stage still owed to a regulator, the most urgent first
+OWED = (OVERDUE, OPEN, WAITING)  # the states of a stage still owed to a regulator, the most urgent first
 PRODUCT = "-//mkdocs-postmortems//Regulatory deadlines//EN"  # the calendar's PRODID
 
 
@@ -57,13 +57,13 @@ def state_words(clock: Clock) -> str:
     `waiting: regulatory.aware is not recorded`, `not reportable: <reason>`. Never the time left: a page is read long
     after it is built, so it shows the due time itself, and the words are the same for every build that judges the
     stage alike."""
-    if clock.state == "late" and clock.due is not None and clock.submitted is not None:
+    if clock.state == LATE and clock.due is not None and clock.submitted is not None:
         return f"submitted {span_text(clock.submitted - clock.due)} late"
-    if clock.state == "submitted":
+    if clock.state == SUBMITTED:
         return "submitted on time"
-    if clock.state == "waiting":
+    if clock.state == WAITING:
         return f"waiting: {clock.waiting_on} is not recorded" if clock.waiting_on else "waiting"
-    if clock.state == "not-reportable":
+    if clock.state == NOT_REPORTABLE:
         return f"not reportable: {clock.reason}" if clock.reason else "not reportable"
     return clock.state
 
