@@ -4,8 +4,9 @@ Usage: python benchmarks/build_speed.py --sizes 200 2000   [--repeat R] [--skip-
 
 For each N it writes N synthetic postmortems once (fixed seed, see synthetic.py) and builds three sites from
 identical bodies, each `mkdocs build` in a new process, wall-clock:
-  a  plugin  the knowledge base as users build it: Material + search + the postmortems plugin, which reads
-             `postmortems/` beside `docs/` and adds a page per postmortem and its index pages;
+  a  plugin  the knowledge base as users build it (`postmortems init`'s configuration): Material and the
+             postmortems plugin, which reads `postmortems/` beside `docs/`, adds a page per postmortem and its
+             index pages, and has Pagefind index the site (no `search` plugin, so Pagefind serves search);
   b  bare    the same files copied into `docs/postmortems/`, Material + search, no postmortems plugin, kept out
              of the nav (`not_in_nav`): the floor inside MkDocs for rendering these pages;
   c  blog    the same bodies as Material blog posts (`docs/blog/posts/`, front matter `title`, `date` from
@@ -95,6 +96,8 @@ def write_trees(root: Path, count: int) -> dict[str, Path]:
     """The three sites for `count` postmortems under `root`; returns each variant's mkdocs.yml."""
     plugin_root = root / "plugin"
     folder = write_knowledge_base(plugin_root, count)
+    plugin_config = (plugin_root / "mkdocs.yml").read_text(encoding="utf-8")
+    (plugin_root / "mkdocs.yml").write_text(plugin_config.replace("  - search\n", ""), encoding="utf-8")
     index = (plugin_root / "docs" / "index.md").read_text()
 
     bare = root / "bare"

@@ -118,8 +118,6 @@ def run(sizes: list[int], workdir: Path, query: str) -> None:
     print(f"Python {sys.version.split()[0]}; cores: {os.cpu_count()}; bytes as sent, uncompressed; MB = 10^6 bytes")
     for count in sizes:
         configs = write_trees(workdir / str(count), count)
-        plugin = configs["a"].read_text(encoding="utf-8")  # as `postmortems init` writes it: Pagefind serves search
-        configs["a"].write_text(plugin.replace("  - search\n", ""), encoding="utf-8")
         sites = {variant: build(configs[variant]) for variant in ("a", "b")}
         pm = sorted(path.parent.name for path in (sites["a"] / "postmortems").glob("*/index.html"))[count // 2]
         measured = {
