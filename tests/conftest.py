@@ -261,9 +261,18 @@ def public_example_site(example_root) -> Path:
     return example_root / "site-public"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def history_site(tmp_path_factory) -> Path:
+    """The site of a history of 1,000 synthetic postmortems (history_support), built once per session, never changed:
+    for what only scale shows (bounded pages, search's budget) and the layout of the browsing pages at length."""
+    from history_support import build_history
+
+    return build_history(tmp_path_factory.mktemp("history"))
+
+
+@pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium per test module (see browser_support.launch_chromium)."""
+    """One headless Chromium per session, each test in a context of its own (see browser_support.launch_chromium)."""
     from browser_support import launch_chromium, unavailable
 
     try:

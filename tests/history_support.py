@@ -1,9 +1,12 @@
-"""Helpers for the tests of a long history and of search: a generated history of 1,000 postmortems built once per
-test session, a static server that counts the bytes it sends, and what Pagefind's index holds (its fragments).
+"""Helpers for the tests of a long history and of search: a generated history of 1,000 postmortems (conftest's
+`history_site`, built once per test session), a static server that counts the bytes it sends, and what Pagefind's
+index holds (its fragments).
 
 The history is benchmarks/synthetic.py's (fixed seed), built as `postmortems init` configures a site: no `search`
-plugin, so Pagefind serves search. `benchmarks/first_view.py` measures the same at 1,000 and 5,000 against bare
-Material; these tests hold the plugin's side to a budget at 1,000."""
+plugin, so Pagefind serves search, and light or dark as the system says, in the example's colours. It is the one
+site of the tests at scale: pages bounded at 1,000 postmortems, search within its budget, the browsing pages' layout.
+`benchmarks/first_view.py` measures the same at 1,000 and 5,000 against bare Material; these tests hold the plugin's
+side to a budget at 1,000."""
 
 from __future__ import annotations
 
@@ -20,7 +23,20 @@ from browser_support import StaticServer
 from conftest import REPO
 
 HISTORY = 1000  # postmortems
-_built: dict[str, Path] = {}
+# Material's palette: light or dark as the system says, in the example's colours.
+PALETTE = """\
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      primary: deep purple
+      accent: deep purple
+      toggle: {icon: material/brightness-7, name: Switch to dark mode}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      primary: deep purple
+      accent: deep purple
+      toggle: {icon: material/brightness-4, name: Switch to light mode}
+"""
 
 
 def build(config: Path) -> Path:
@@ -40,20 +56,18 @@ def build(config: Path) -> Path:
     return config.parent / "site"
 
 
-def history_site(tmp_path_factory) -> Path:
-    """The site of 1,000 synthetic postmortems, built the first time a test asks for it in this session."""
-    if "site" not in _built:
-        sys.path.insert(0, str(REPO / "benchmarks"))
-        try:
-            from synthetic import write_knowledge_base
-        finally:
-            sys.path.remove(str(REPO / "benchmarks"))
-        root = tmp_path_factory.mktemp("history")
-        write_knowledge_base(root, HISTORY)
-        config = root / "mkdocs.yml"
-        config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", ""), encoding="utf-8")
-        _built["site"] = build(config)
-    return _built["site"]
+def build_history(root: Path) -> Path:
+    """The site of `HISTORY` synthetic postmortems, written and built under `root`."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from synthetic import write_knowledge_base
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    write_knowledge_base(root, HISTORY)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  - search\n", "")
+    config.write_text(text.replace("  font: false\n", "  font: false\n" + PALETTE, 1), encoding="utf-8")
+    return build(config)
 
 
 class _Counting(http.server.SimpleHTTPRequestHandler):

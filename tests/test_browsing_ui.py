@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from browser_support import StaticServer, axe_source, new_page, table_rows
-from history_support import history_site
 from mkdocs_postmortems.kb_site.urls import slugify
 from test_browser import (
     REPO,
@@ -267,9 +266,9 @@ def test_action_item_filters_combine_state_and_owner(browser, example):
 
 
 @pytest.fixture(scope="module")
-def history(browser, tmp_path_factory):
-    """A history of 1,000 synthetic postmortems (history_support), built once per session and served."""
-    with StaticServer(history_site(tmp_path_factory)) as server:
+def history(browser, history_site):
+    """A history of 1,000 synthetic postmortems (conftest's `history_site`, built once per session), served."""
+    with StaticServer(history_site) as server:
         yield server
 
 

@@ -2,30 +2,24 @@
 said where they are used, sortable tables, summaries before lists, pages bounded at 1,000 postmortems, charts in the
 order of their tables, and axe-core on each of these page types, at 1440 and 390 px, light and dark.
 
-Two sites: the example (conftest's `example_site`) and a generated history of 1,000 postmortems
-(benchmarks/synthetic.py), built once for the module. Heights are measured, never timed.
+Two sites: the example (conftest's `example_site`) and a generated history of 1,000 postmortems (conftest's
+`history_site`), each built once per session. Heights are measured, never timed.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from browser_support import StaticServer, axe_source, new_page
 from mkdocs_postmortems.kb_site.indexes import BY_IMPACT, BY_OVERDUE, OVERDUE_FIRST, URGENCY
+from test_browser import example_postmortems
+from test_browsing_ui import page_types
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-from synthetic import write_knowledge_base  # noqa: E402
 
 TIMEOUT_MS = 20_000
 WIDTHS = (1440, 390)
@@ -44,34 +38,15 @@ PAGE_TYPES = {
     "filter": r"postmortems/(severity|status|service|category|year|tag)/[^/]+/(\d+/)?index\.html",
     "postmortem": r"postmortems/\d{4}-\d{2}-\d{2}-[^/]+/index\.html",
 }
-PALETTE = """\
-  palette:
-    - media: "(prefers-color-scheme: light)"
-      scheme: default
-      primary: deep purple
-      accent: deep purple
-      toggle: {icon: material/brightness-7, name: Switch to dark mode}
-    - media: "(prefers-color-scheme: dark)"
-      scheme: slate
-      primary: deep purple
-      accent: deep purple
-      toggle: {icon: material/brightness-4, name: Switch to light mode}
-"""
 # The cells that hold text: none may break a word inside (a line may end after a hyphen, as in any text), nor overflow.
 TEXT_CELLS = ".pm-table td:is(.pm-col-title, .pm-col-incident, .pm-col-name, .pm-col-owner, .pm-col-category, .pm-col-service, .pm-col-wide)"
 
 
 @pytest.fixture(scope="module")
-def thousand(browser, tmp_path_factory):
-    """A generated history of 1,000 postmortems, built once and served; `.site` is its folder."""
-    root = tmp_path_factory.mktemp("thousand")
-    write_knowledge_base(root, 1000)
-    config = root / "mkdocs.yml"  # light or dark as the system says, in the example's colours
-    config.write_text(config.read_text(encoding="utf-8").replace("  font: false\n", "  font: false\n" + PALETTE, 1))
-    logging.getLogger("mkdocs").setLevel(logging.NOTSET)
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
-    with StaticServer(root / "site") as server:
-        server.site = root / "site"
+def thousand(browser, history_site):
+    """The history of 1,000 postmortems, served; `.site` is its folder."""
+    with StaticServer(history_site) as server:
+        server.site = history_site
         yield server
 
 
@@ -387,11 +362,13 @@ def test_charts_run_in_the_order_of_their_tables(browser, request, which):
 
 
 def axe_paths(example_site: Path, thousand_site: Path) -> list[tuple[str, str]]:
-    """(site, path): every page type of the example, and those only a long history has (a category's page, a year
-    of closed items)."""
+    """(site, path): every page type of the example, at its largest, and those only a long history has (a category's
+    page, a year of closed items). A page test_browsing_ui's axe test checks at the same widths and schemes (the
+    overviews) is not checked twice."""
     here = largest_of_each_type(example_site)
     there = largest_of_each_type(thousand_site)
-    return [("example", path) for path in here.values()] + [
+    checked = set(page_types(example_postmortems()))
+    return [("example", path) for path in here.values() if path not in checked] + [
         ("thousand", path) for name, path in there.items() if name not in here
     ]
 

@@ -3,14 +3,13 @@
 Pagefind loads only when it is opened, results are links, a service's page ranks first for its name and a category's
 for its, on the example and on a history of 1,000 postmortems, and axe finds nothing serious or critical in it.
 
-The example is conftest's `example_site`; the history is history_support's, built once per session."""
+The example is conftest's `example_site`; the history is conftest's `history_site`, built once per session."""
 
 from __future__ import annotations
 
 import pytest
 
 from browser_support import StaticServer, axe_source, new_page
-from history_support import history_site
 from test_browser import TIMEOUT_MS
 from test_browsing_ui import serious
 
@@ -29,8 +28,8 @@ def example(browser, example_site):
 
 
 @pytest.fixture(scope="module")
-def history(browser, tmp_path_factory):
-    with StaticServer(history_site(tmp_path_factory)) as server:
+def history(browser, history_site):
+    with StaticServer(history_site) as server:
         yield server
 
 

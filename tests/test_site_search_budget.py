@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from browser_support import new_page
-from history_support import CountingServer, history_site
+from history_support import CountingServer
 from test_browser import TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
@@ -38,10 +38,10 @@ PAGES = {  # page type -> path, as benchmarks/first_view.py's
 
 
 @pytest.fixture(scope="module")
-def history(browser, tmp_path_factory):
-    site = history_site(tmp_path_factory)
-    with CountingServer(site) as server:
-        server.postmortem = sorted(path.parent.name for path in (site / "postmortems").glob("2*/index.html"))[500]
+def history(browser, history_site):
+    with CountingServer(history_site) as server:
+        shown = sorted(path.parent.name for path in (history_site / "postmortems").glob("2*/index.html"))
+        server.postmortem = shown[500]
         yield server
 
 
