@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings, strategies as st
+from mkdocs.exceptions import Abort
 
 from conftest import TODAY, VALID, make_policy
 from mkdocs_postmortems.knowledge import load_knowledge_base
@@ -19,6 +20,7 @@ from mkdocs_postmortems.people import written_names
 from mkdocs_postmortems.policy import Service
 from mkdocs_postmortems.status_site.leak_gate import RULES_OF_THE_GATE, LeakGate
 from mkdocs_postmortems.status_site.normalise import BIDI_CONTROLS, display_order, displayed, fold, normalise
+from site_support import build_site, make_site, postmortem
 
 SERVICES = (
     Service("checkout", component="Checkout"),
@@ -672,3 +674,38 @@ def test_a_public_summary_naming_another_records_reference_is_refused_at_its_lin
     assert (Path(leak.path).name, leak.line, leak.col) == ("2024-03-15-other.md", 29, 24)
     assert "names `dora-4471`" in leak.message and leak.message.endswith("[regulatory]")
     assert leak.hint.startswith("what is reported to regulators") and "allow" not in leak.hint
+
+
+def test_a_public_build_naming_a_regulatory_reference_publishes_nothing(tmp_path, caplog):
+    """Through the built status site: the public summary names another record's reference to a regulator, and the
+    status site's own About page links the internal deadlines; the build stops at the first, with its file and line,
+    and writes no page."""
+    reported = {
+        "reports": [
+            {"regime": "dora", "stage": "initial", "submitted": "2025-03-14T12:00:00Z", "reference": "DORA-4471"}
+        ]
+    }
+    public = {
+        "title": "Slow checkout",
+        "summary": "Reported to our regulator as DORA 4471.",
+        "components": ["Checkout"],
+    }
+    config = make_site(
+        tmp_path,
+        {
+            "2025-03-14-ledger.md": postmortem("2025-03-14-ledger", regulatory=reported),
+            "2025-03-20-checkout.md": postmortem("2025-03-20-checkout", public=public),
+        },
+        {"services": [{"name": "checkout", "component": "Checkout"}], "status_page": {"public_site": True}},
+        {"site_dir": "site-public"},
+    )
+    with pytest.raises(Abort):
+        build_site(config)
+    assert "public-leak error(s); nothing was published" in caplog.text
+    assert "2025-03-20-checkout.md:" in caplog.text and "`DORA 4471`" in caplog.text and "[regulatory]" in caplog.text
+    assert not (tmp_path / "site-public" / "index.html").exists()
+    (tmp_path / "postmortems" / "2025-03-20-checkout.md").unlink()
+    (tmp_path / "docs" / "about.md").write_text("# About\n\nDeadlines: https://kb.example/regulatory/\n", "utf-8")
+    with pytest.raises(Abort):
+        build_site(config)
+    assert "the status site's own page about.md" in caplog.text and "`regulatory/`" in caplog.text
