@@ -39,9 +39,23 @@ STATUS_ENTRY_UNKNOWN = [
 ]
 
 
+def pytest_addoption(parser, pluginmanager):
+    """pyproject's `addopts` runs the tests on pytest-xdist's workers (`--numprocesses auto --dist loadgroup`);
+    without xdist (`-p no:xdist`, or not installed) they run in this one process, its two options ignored."""
+    if not pluginmanager.has_plugin("xdist"):
+        parser.addoption("--numprocesses", help="ignored: pytest-xdist is not loaded")
+        parser.addoption("--dist", help="ignored: pytest-xdist is not loaded")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups
 def pytest_collection_modifyitems(config, items):
     """The screenshot refresh (`@pytest.mark.screenshots`) is a tool, not a test: it runs with UPDATE_SCREENSHOTS=1
-    and is otherwise deselected, never skipped."""
+    and is otherwise deselected, never skipped. Every test of the long history (`history_site`) runs on the one
+    xdist worker that builds it."""
+    if config.pluginmanager.has_plugin("xdist"):
+        for item in items:
+            if "history_site" in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group("history"))
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         return
     deselected = [item for item in items if "screenshots" in item.keywords]
