@@ -132,14 +132,19 @@ def build_time() -> datetime:
         ) from None
 
 
-def build_day() -> date:
-    """The day to judge deadlines by when none is given: `build_time`'s, or the clock's when `SOURCE_DATE_EPOCH` is
-    no time. A check is no build, and goes on; a build fails on such a value before it judges anything (the plugin
-    in `on_pre_build`, `postmortems generate` through `last_updated`)."""
+def judging_time() -> datetime:
+    """The time to judge deadlines and states by: `build_time`, or the clock's when `SOURCE_DATE_EPOCH` is no time.
+    A check is no build, and goes on; a build fails on such a value before it judges anything (the plugin in
+    `on_pre_build`, `postmortems generate` through `last_updated`)."""
     try:
-        return build_time().date()
+        return build_time()
     except SourceDateEpochError:
-        return datetime.now(timezone.utc).date()
+        return datetime.now(timezone.utc)
+
+
+def build_day() -> date:
+    """The day to judge deadlines by when none is given: `judging_time`'s."""
+    return judging_time().date()
 
 
 def last_updated(today: date) -> datetime | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
-from .dates import build_day, in_utc, iso_z, last_updated, utc_minute
+from .dates import in_utc, iso_z, judging_time, utc_minute
 from .model import NO_TIME, Postmortem, PublicUpdate, moment_text
 from .policy import LIVE, PUBLISHED
 from .status_site.said import disclosed, said_updates
@@ -288,8 +288,9 @@ def state_of(record: Postmortem | Timed, now: datetime | None = None, today: dat
 
 
 def build_moment(today: date | None = None) -> datetime:
-    """The moment a build judges states by: the build's time (`dates.build_time`, `SOURCE_DATE_EPOCH` when set) when
+    """The moment a build or a check judges states by: `dates.judging_time` (`SOURCE_DATE_EPOCH` when set) when
     it judges its own day, else midnight UTC of `today` (`--today`), as the status site's "last updated" is.
     `today` defaults to the build's day."""
-    today = build_day() if today is None else today
-    return last_updated(today) or datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    now = judging_time()
+    today = now.date() if today is None else today
+    return now if now.date() == today else datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
