@@ -33,6 +33,7 @@ from mkdocs_postmortems.regulatory import (
     in_zones,
     one_month_after,
     regimes_of,
+    reporting_policy,
     sec_deadline,
 )
 
@@ -577,3 +578,16 @@ def test_the_sec_deadline_ends_the_fourth_business_day_in_new_york(moment):
     working = [day for day in between if day.weekday() < 5 and day not in FEDERAL]
     assert len(working) == 4 and working[-1] == last
     assert timedelta(days=4) < due - moment < timedelta(days=12)
+
+
+def test_the_regulators_part_of_the_policy_says_the_clocks_the_day_count_or_no_service():
+    ledger = Service("ledger", regulated=True)
+    assert reporting_policy(Policy()) == "no service is marked regulated"
+    assert reporting_policy(Policy(services=(ledger,), regulator_report_within_days=5)) == (
+        "the regulator gets a report within 5 days of detection (or the start) when a regulated service (ledger) was "
+        "affected"
+    )
+    assert reporting_policy(Policy(services=(ledger,), regulatory_regimes=("dora", "sec-8k"))) == (
+        "regulators get each report on the clock of its regime (DORA, SEC) when a regulated service (ledger) was "
+        "affected, as the regulatory reporting page shows"
+    )

@@ -70,6 +70,7 @@ STAGES: Mapping[str, tuple[Stage, ...]] = MappingProxyType(
         "sec-8k": (Stage("sec-8k", "8-k", "Form 8-K, item 1.05"),),
     }
 )
+REGIME_NAMES: Mapping[str, str] = MappingProxyType({"dora": "DORA", "nis2": "NIS2", "gdpr": "GDPR", "sec-8k": "SEC"})
 STATES = ("submitted", "late", "open", "overdue", "waiting", "not-reportable")
 SUBMITTED, LATE, OPEN, OVERDUE, WAITING, NOT_REPORTABLE = STATES
 
@@ -135,6 +136,24 @@ def sec_deadline(determined: datetime) -> datetime:
     if last == date.max:
         return LAST_MOMENT
     return datetime.combine(plus_days(last, 1), time(), NEW_YORK).astimezone(timezone.utc)
+
+
+def reporting_policy(policy: Policy) -> str:
+    """The regulators' part of the communication policy, in words, as the communications page and the period reviews
+    say it: the regimes' clocks when any is configured, else the day count of `regulator_report_within_days`."""
+    regulated = ", ".join(service.name for service in policy.services if service.regulated)
+    if not regulated:
+        return "no service is marked regulated"
+    if policy.regulatory_regimes:
+        regimes = ", ".join(REGIME_NAMES[regime] for regime in policy.regulatory_regimes)
+        return (
+            f"regulators get each report on the clock of its regime ({regimes}) when a regulated service ({regulated}) "
+            "was affected, as the regulatory reporting page shows"
+        )
+    return (
+        f"the regulator gets a report within {policy.regulator_report_within_days} days of detection (or the start) "
+        f"when a regulated service ({regulated}) was affected"
+    )
 
 
 def in_zones(moment: datetime, policy: Policy) -> str:

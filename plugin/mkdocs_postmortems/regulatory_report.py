@@ -26,10 +26,9 @@ from .model import Postmortem
 from .moments import span_text
 from .policy import Policy
 from .pull_requests.comment import md_text
-from .regulatory import STAGES, Clock, aware_of, clocks, regimes_of
+from .regulatory import REGIME_NAMES, STAGES, Clock, aware_of, clocks, regimes_of
 
 Value = str | int | datetime | tuple[str, ...]
-REGIME_NAMES = {"dora": "DORA", "nis2": "NIS2", "gdpr": "GDPR", "sec-8k": "SEC"}
 NO_KEY = ""  # a field no front-matter key holds: the team writes it into the report
 
 

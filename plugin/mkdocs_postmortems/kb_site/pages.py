@@ -15,7 +15,7 @@ from ..knowledge import KnowledgeBase
 from ..model import Postmortem
 from ..moments import build_moment, state_of
 from ..policy import AUDIENCES, IMPORTED, LIVE, PUBLISHED, ROOT_CAUSE_KINDS
-from ..regulatory import clocks, in_zones
+from ..regulatory import clocks, in_zones, reporting_policy
 from ..render import PageSpec, problems_of
 from . import charts
 from .indexes import (
@@ -625,8 +625,8 @@ def _communications_context(kb: KnowledgeBase, indexes: Indexes) -> dict:
         "rows": rows,
         "audiences": AUDIENCES,
         "customers_for": policy.customer_notice_for,
-        "regulated": [s.name for s in policy.services if s.regulated],
-        "days": policy.regulator_report_within_days,
+        "regulators": reporting_policy(policy),
+        "regulatory": REGULATORY if policy.regulatory_regimes else None,
         "owing": sum(1 for _, _, owed in rows if owed),
         "owing_shown": [(pm, owed) for pm, _, owed in rows if owed][:SHOWN],
     }

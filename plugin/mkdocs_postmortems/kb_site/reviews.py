@@ -24,6 +24,7 @@ from ..dates import plus_days, quarter_of
 from ..knowledge import KnowledgeBase
 from ..model import ActionItem, Postmortem
 from ..policy import Policy
+from ..regulatory import reporting_policy
 from ..render import PageSpec
 from ..status_site.public import PublicView, by_kind, public_incidents
 from ..status_site.uptime import FORMULA, uptime_days, uptime_percent
@@ -436,7 +437,6 @@ def completion_by_owner(opened: Iterable[ActionItemEntry], judged: date) -> tupl
 def definitions(policy: Policy, current: Figures) -> dict[str, str]:
     """What each figure of a review means, in words, keyed by the section it belongs to; every output prints them."""
     customers = " or ".join(policy.customer_notice_for) or "no"
-    regulated = ", ".join(s.name for s in policy.services if s.regulated)
     judged = current.judged.isoformat()
     return {
         "incidents": (
@@ -478,12 +478,7 @@ def definitions(policy: Policy, current: Figures) -> dict[str, str]:
             "What the communication policy still requires of the period's incidents and maintenance, missing or "
             f"late, as the communications page shows it: customers are told of every {customers} incident with a "
             "public summary"
-            + (
-                f"; the regulator gets a report within {policy.regulator_report_within_days} days of detection "
-                f"(or the start) when a regulated service ({regulated}) was affected."
-                if regulated
-                else "; no service is marked regulated."
-            )
+            f"; {reporting_policy(policy)}."
         ),
         "availability": (
             "Availability is each public component's uptime over the period's days up to the day of the report, "
