@@ -434,6 +434,8 @@ COMMUNICATION_POLICY = Group(
     "communication_policy",
     "Who must be told of an incident, and by when (see [communication policy](#communication-policy)).",
 )
+
+
 def _a_time_zone(value, options) -> str | None:
     """An IANA time zone this machine's zone database (or `tzdata`) knows."""
     try:
