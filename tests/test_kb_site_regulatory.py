@@ -2,7 +2,7 @@
 stages newest first; paged), a postmortem's own section, the dashboard's panel, `deadlines.json` and `deadlines.ics`.
 
 The knowledge base has a record in each state a stage can be in, a draft among them, judged at 2026-12-07 12:00 UTC
-(`SOURCE_DATE_EPOCH`); every due time below is worked out by hand from the regimes' texts as docs/regulatory.md
+(`SOURCE_DATE_EPOCH`); every due time below is worked out by hand from the regimes' texts as docs/regulatory-reporting.md
 states them, not by the code under test."""
 
 from __future__ import annotations
@@ -252,11 +252,11 @@ def test_a_long_list_is_paged_with_what_is_owed_on_the_first_page(tmp_path, monk
 
 
 # --------------------------------------------------------------------------------------------------
-# docs/regulatory.md, "Pages and exports": its `deadlines.json` is what a build of the page's own example writes
+# docs/regulatory-reporting.md, "Pages and exports": its `deadlines.json` is what a build of the page's own example writes
 
 
 def test_the_documented_deadlines_json_is_what_the_pages_example_builds(tmp_path):
-    page = read_doc(DOCS / "regulatory.md")
+    page = read_doc(DOCS / "regulatory-reporting.md")
     (config,) = [block for block in code_blocks(page, "yaml") if block.startswith("plugins:")]
     (front_matter,) = [block for block in code_blocks(page, "yaml") if "\nregulatory:\n" in block]
     (documented,) = code_blocks(section(page, "## Pages and exports"), "json")

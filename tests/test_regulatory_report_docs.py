@@ -1,4 +1,4 @@
-"""docs/regulatory.md as the code has it: its configuration and front matter make a record that checks without an
+"""docs/regulatory-reporting.md as the code has it: its configuration and front matter make a record that checks without an
 error, every command of its `sh` block runs on that record, its field table is `regulatory_report.FIELDS`, its JSON
 keys are `report_json`'s, its stages and rules are the core's, and the README and the writing guide link it."""
 
@@ -17,7 +17,7 @@ from mkdocs_postmortems.checks.families import RULES
 from mkdocs_postmortems.regulatory import STAGES
 from mkdocs_postmortems.regulatory_report import FIELDS
 
-PAGE = read(DOCS / "regulatory.md")
+PAGE = read(DOCS / "regulatory-reporting.md")
 RECORD = "postmortems/2026-11-20-ledger-writes-failed.md"
 
 
@@ -94,5 +94,5 @@ def test_the_limits_are_said():
 def test_the_readme_and_the_writing_guide_link_the_page():
     readme = read(README)
     assert "| `postmortems regulatory report FILE` |" in readme
-    assert "(docs/regulatory.md)" in readme
-    assert "(regulatory.md)" in read(DOCS / "writing.md")
+    assert "(docs/regulatory-reporting.md)" in readme
+    assert "(regulatory-reporting.md)" in read(DOCS / "writing.md")

@@ -329,7 +329,7 @@ class Service:
         False,
         "An incident that affects it owes regulators reports: `true`, under every regime of `regulatory.regimes` (or, "
         "with none, within `communication_policy.regulator_report_within_days`), or a list of those regimes "
-        "(see [regulatory reporting](regulatory.md)).",
+        "(see [regulatory reporting](regulatory-reporting.md)).",
         choices=REGIMES,
         checks=(_regimes_configured,),
     )
@@ -448,7 +448,7 @@ def _a_time_zone(value, options) -> str | None:
 REGULATORY = Group(
     "regulatory",
     "The regulators' reporting clocks, computed from each postmortem's `regulatory` block (see "
-    "[regulatory reporting](regulatory.md)).",
+    "[regulatory reporting](regulatory-reporting.md)).",
 )
 STATUS_PAGE = Group("status_page", "The public status site and its notifications (see [status page](#status-page)).")
 VIEWS = Group("views", "How much of a [long history](#long-histories) the cross-incident pages show.")
@@ -628,7 +628,7 @@ class Policy:
     regulatory_regimes: tuple[str, ...] = option(
         (),
         "The reporting regimes whose clocks apply to `regulated` services: `dora`, `nis2`, `gdpr`, `sec-8k` (see "
-        "[regulatory reporting](regulatory.md)). Empty: a regulated service's incident is reported within "
+        "[regulatory reporting](regulatory-reporting.md)). Empty: a regulated service's incident is reported within "
         "`communication_policy.regulator_report_within_days`.",
         group=REGULATORY,
         name="regimes",

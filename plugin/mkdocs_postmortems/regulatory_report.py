@@ -2,7 +2,7 @@
 its published text, filled from the record where the record says it, and what is still missing with the
 front-matter key that would fill it.
 
-The fields are those of the texts, a faithful subset (docs/regulatory.md says what is left out and why):
+The fields are those of the texts, a faithful subset (docs/regulatory-reporting.md says what is left out and why):
 
 - DORA: the data fields of Commission Implementing Regulation (EU) 2025/302, Annex I (numbered as there where given),
   which answer the points of Delegated Regulation (EU) 2025/301, arts. 2 (initial notification), 3 (intermediate

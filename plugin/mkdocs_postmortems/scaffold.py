@@ -168,7 +168,7 @@ def new_postmortem(
 
 _closing = re.compile(r"(?<=\n)---[ \t]*$", re.MULTILINE)  # the line that closes the front matter
 
-# The `regulatory` keys `new` writes, each with the regimes whose clocks count from it (docs/regulatory.md).
+# The `regulatory` keys `new` writes, each with the regimes whose clocks count from it (docs/regulatory-reporting.md).
 REGULATORY_KEYS = {
     "aware": ("dora", "nis2", "gdpr"),
     "classified_major": ("dora",),
@@ -186,7 +186,7 @@ def regulatory_regimes(services: list[str], policy: Policy) -> tuple[str, ...]:
 def regulatory_block(regimes: tuple[str, ...], values: Mapping[str, datetime | bool | None]) -> str:
     """The front matter's `regulatory` block for `regimes`: each key their clocks count from, with its value from
     `values` or commented out when it has none, each with its schema description as a hint."""
-    lines = [f"regulatory:               # owed under {', '.join(regimes)}: see docs/regulatory.md"]
+    lines = [f"regulatory:               # owed under {', '.join(regimes)}: see docs/regulatory-reporting.md"]
     for key, used_by in REGULATORY_KEYS.items():
         if set(used_by) & set(regimes):
             value = values.get(key)

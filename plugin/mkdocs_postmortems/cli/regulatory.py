@@ -18,7 +18,7 @@ from .options import ConfigError, config_option, load_policy, parse_day
 @click.group()
 def regulatory():
     """The regulators' reports of an incident: DORA, NIS2, GDPR art. 33 and SEC Form 8-K Item 1.05, as configured in
-    `regulatory.regimes` for the services `services[].regulated` names (see docs/regulatory.md)."""
+    `regulatory.regimes` for the services `services[].regulated` names (see docs/regulatory-reporting.md)."""
 
 
 @regulatory.command()

@@ -2,7 +2,7 @@
 deadlines, and the compact indexes the explorer reads in their place (`explore.json` beside each export,
 `explore-text.json`).
 
-Formats are documented in docs/browsing.md (`deadlines.json` in docs/regulatory.md); keys are only ever added, so
+Formats are documented in docs/browsing.md (`deadlines.json` in docs/regulatory-reporting.md); keys are only ever added, so
 scripts keep working.
 """
 
