@@ -52,3 +52,17 @@ def test_a_status_site_page_whose_front_matter_title_names_something_internal_is
     config = status_site(tmp_path, "---\ntitle: About orders-db\n---\n\n# About\n\nPlain words.\n")
     refused = public_build(config)
     assert isinstance(refused, str) and "about.md:2:" in refused and "orders-db" in refused
+
+
+def test_a_docs_page_at_the_address_of_a_generated_page_is_a_warning_not_a_silent_drop(tmp_path, caplog):
+    config = make_site(
+        tmp_path,
+        {"2024-03-01-outage": postmortem("2024-03-01-outage")},
+        docs={"index.md": "# Home\n", "services.md": "# Our services\n", "services-guide.md": "# A guide\n"},
+    )
+    with caplog.at_level("WARNING"):
+        build_site(config)
+    said = [record.getMessage() for record in caplog.records if "is published at" in record.getMessage()]
+    assert len(said) == 1, said
+    assert "docs/services.md is published at /services/" in said[0]
+    assert "move it to docs/services/index.md" in said[0]

@@ -232,6 +232,20 @@ def _spec_pages(
     }
 
 
+def _same_address(pages: Mapping[str, SitePage], user_uris: frozenset[str], directory_urls: bool) -> list[str]:
+    """A warning for each file of `docs/` that the engine publishes at the address of one of our pages under another
+    source path (`regulatory.md` and our `regulatory/index.md` are both `/regulatory/`): MkDocs would drop one of them
+    without a word, Zensical refuses the build."""
+    ours = {page_url(uri, directory_urls): uri for uri in pages}
+    return [
+        f"docs/{uri} is published at /{page_url(uri, directory_urls)}, the address of the knowledge base's page "
+        f"{ours[page_url(uri, directory_urls)]}, and one of the two would be dropped: rename docs/{uri}, or move it "
+        f"to docs/{ours[page_url(uri, directory_urls)]} to put its text above the page's"
+        for uri in sorted(user_uris)
+        if page_url(uri, directory_urls) in ours and uri not in pages
+    ]
+
+
 def _knowledge_base_site(
     kb: KnowledgeBase,
     env: jinja2.Environment,
@@ -261,6 +275,7 @@ def _knowledge_base_site(
         specs.values(), user_uris
     )
     files: dict[str, str | Path] = {**ASSETS.files(), **cross.exports}
+    warnings += _same_address(pages, user_uris, directory_urls)
     urls = SiteUrls(directory_urls, pages.keys() | files.keys() | user_uris)
     renderer = Renderer(kb, env, urls, postmortems, specs, cross.indexes, cross.rows, site_url, user_uris)
     inputs = PageInputs(kb, known, shown, epoch, postmortems, specs, cross.indexes, cross.rows)
