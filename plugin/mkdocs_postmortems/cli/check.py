@@ -28,7 +28,7 @@ from ..pull_requests.changes import (
     text_at,
 )
 from ..pull_requests.scan_cache import ScanCache, cache_file
-from .options import config_option, load_policy, parse_day
+from .options import config_option, format_option, load_policy, parse_day
 
 _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 
@@ -36,14 +36,7 @@ _GITHUB_COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @config_option
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "github", "json"]),
-    default="text",
-    show_default=True,
-    help="github = GitHub Actions annotations on the PR diff.",
-)
+@format_option("text", "github", "json", help="github = GitHub Actions annotations on the PR diff.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too, like `mkdocs build --strict`.")
 @click.option("--today", callback=parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
 @click.option(
@@ -242,14 +235,7 @@ def schema(config_file):
 @click.option(
     "--base", "ref", required=True, metavar="REF", help="What the pull request merges into, e.g. origin/main."
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["markdown"]),
-    default="markdown",
-    show_default=True,
-    help="markdown = GitHub-flavoured, for a pull-request comment.",
-)
+@format_option("markdown", help="markdown = GitHub-flavoured, for a pull-request comment.")
 @click.option("--today", callback=parse_day, metavar="DATE", help="Judge due dates against DATE (YYYY-MM-DD).")
 @config_option
 def pr_summary(ref, output, today, config_file):

@@ -17,7 +17,7 @@ from ..catalog import CatalogEditError, Plan, add_services, plan
 from ..importers import IMPORTERS, FileReport, import_sources
 from ..importers.records import catalog_snippet, report_text
 from ..policy import Policy, Service
-from .options import ConfigError, config_option, load_policy, parse_day
+from .options import ConfigError, config_option, format_option, load_policy, parse_day
 
 
 def parse_key_map(ctx, param, value: str | None) -> dict[str, str]:
@@ -55,7 +55,7 @@ def _formats() -> str:
 )
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite records a person edited since they were imported.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 @click.option("--today", callback=parse_day, metavar="DATE", help="The import date (default: today, UTC).")
 @click.option(
     "--map",

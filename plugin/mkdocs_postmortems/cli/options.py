@@ -75,3 +75,10 @@ def seconds_option(flag: str, default: float, help: str, minimum: float = 0.0, m
         metavar="SECONDS",
         help=help,
     )
+
+
+def format_option(*formats: str, help: str | None = None):
+    """`--format` among `formats`, the first the default, given to the command as `output`."""
+    return click.option(
+        "--format", "output", type=click.Choice(formats), default=formats[0], show_default=True, help=help
+    )

@@ -12,7 +12,7 @@ from ..knowledge import load_knowledge_base, load_postmortem
 from ..moments import build_moment
 from ..policy import REGIMES
 from ..regulatory_report import NotApplicable, ReportError, draft, report_json, report_markdown
-from .options import ConfigError, config_option, load_policy, parse_day
+from .options import ConfigError, config_option, format_option, load_policy, parse_day
 
 
 @click.group()
@@ -31,14 +31,7 @@ def regulatory():
     help="dora: initial, intermediate, final; nis2: early-warning, notification, final; gdpr: notification; "
     "sec-8k: 8-k.",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown, a section per field, or JSON.",
-)
+@format_option("markdown", "json", help="Markdown, a section per field, or JSON.")
 @click.option(
     "--output",
     "destination",

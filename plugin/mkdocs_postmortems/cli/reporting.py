@@ -10,7 +10,7 @@ from ..kb_site.indexes import build_indexes
 from ..kb_site.review_report import review_json, review_markdown
 from ..kb_site.reviews import Reviewer, parse_period, shown_postmortems, span
 from ..knowledge import load_knowledge_base
-from .options import config_option, load_policy, parse_day
+from .options import config_option, format_option, load_policy, parse_day
 
 
 @click.command()
@@ -18,14 +18,7 @@ from .options import config_option, load_policy, parse_day
 @click.option("--from", "start", callback=parse_day, metavar="DATE", help="With --to: the first day of the period.")
 @click.option("--to", "end", callback=parse_day, metavar="DATE", help="With --from: the last day of the period.")
 @config_option
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Markdown with the definitions as footnotes, or JSON.",
-)
+@format_option("markdown", "json", help="Markdown with the definitions as footnotes, or JSON.")
 @click.option("--today", callback=parse_day, metavar="DATE", help="Make the report as on DATE (YYYY-MM-DD).")
 def report(period, start, end, config_file, output, today):
     """Review a period against the one before it: incidents by severity and by service, time to detect, mitigate

@@ -9,18 +9,13 @@ import sys
 import click
 
 from ..knowledge import load_knowledge_base
-from .options import ConfigError, config_option, load_policy, parse_day, seconds_option
+from .options import ConfigError, config_option, format_option, load_policy, parse_day, seconds_option
 
 
 @click.command()
 @config_option
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: {drift: [{path, line, link, field, ours, theirs}], not_synced, created, written}.",
+@format_option(
+    "text", "json", help="json: {drift: [{path, line, link, field, ours, theirs}], not_synced, created, written}."
 )
 @click.option(
     "--write",
