@@ -152,6 +152,8 @@ def test_each_row_says_its_state_in_words_with_its_submission_reference_and_what
     assert '<span class="pm-badge pm-badge--overdue">submitted 1 h 30 min late</span>' in late
     assert "not reportable: No personal data was exposed." in cells[EXPOSURE, "notification"]
     assert "waiting: regulatory.materiality_determined is not recorded" in cells[BROKER, "8-k"]
+    assert '<td class="pm-col-kind" data-label="Regime">DORA</td>' in late  # the regime's name, not its key
+    assert "Regimes: DORA, GDPR, SEC." in page
     assert (
         "<strong>2 overdue</strong>, 5 open,\n1 waiting for a moment it counts from to be recorded, of 11 stages."
         in page
@@ -182,7 +184,7 @@ def test_the_dashboard_counts_what_is_owed_and_links_the_page(site):
     panel = home[home.index('class="pm-dashboard__panel pm-dashboard__regulatory"') :].split("</section>")[0]
     counts = re.findall(r'<li data-state="([^"]+)">.*?<strong>(\d+)</strong></li>', panel)
     assert counts == [("overdue", "2"), ("open", "5"), ("waiting", "1")]
-    assert "Next due: Final report (dora)" in panel and "2026-12-05 14:00 UTC (15:00 CET, Europe/Berlin)" in panel
+    assert "Next due: Final report (DORA)" in panel and "2026-12-05 14:00 UTC (15:00 CET, Europe/Berlin)" in panel
     assert home.count('href="regulatory/"') == 2  # the panel, and beside the period reviews
 
 

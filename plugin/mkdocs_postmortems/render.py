@@ -19,6 +19,7 @@ from .kb_site.stats import Distribution
 from .kb_site.urls import ACTION_ITEMS, ROOT_CAUSES, SiteMap
 from .model import Postmortem
 from .moments import State, Timed, build_moment, span_text, state_of
+from .regulatory import REGIME_NAMES
 from .status_site.html_text import as_html, as_inline_html
 from .status_site.uptime import percent_text
 
@@ -159,6 +160,7 @@ def template_environment(override_dirs: Iterable[str] = ()) -> jinja2.Environmen
         public_html=as_html,
         public_inline=public_inline,
         state=record_state,
+        regime=lambda key: REGIME_NAMES.get(key, key),
     )
     return env
 
