@@ -40,22 +40,16 @@ STATUS_ENTRY_UNKNOWN = [
 
 
 def pytest_addoption(parser, pluginmanager):
-    """pyproject's `addopts` runs the tests on pytest-xdist's workers (`--numprocesses auto --dist loadgroup`);
+    """pyproject's `addopts` runs the tests on pytest-xdist's workers (`--numprocesses auto --dist loadfile`);
     without xdist (`-p no:xdist`, or not installed) they run in this one process, its two options ignored."""
     if not pluginmanager.has_plugin("xdist"):
         parser.addoption("--numprocesses", help="ignored: pytest-xdist is not loaded")
         parser.addoption("--dist", help="ignored: pytest-xdist is not loaded")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups
 def pytest_collection_modifyitems(config, items):
     """The screenshot refresh (`@pytest.mark.screenshots`) is a tool, not a test: it runs with UPDATE_SCREENSHOTS=1
-    and is otherwise deselected, never skipped. Every test of the long history (`history_site`) runs on the one
-    xdist worker that builds it."""
-    if config.pluginmanager.has_plugin("xdist"):
-        for item in items:
-            if "history_site" in item.fixturenames:
-                item.add_marker(pytest.mark.xdist_group("history"))
+    and is otherwise deselected, never skipped."""
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         return
     deselected = [item for item in items if "screenshots" in item.keywords]
@@ -277,10 +271,13 @@ def public_example_site(example_root) -> Path:
 
 @pytest.fixture(scope="session")
 def history_site(tmp_path_factory) -> Path:
-    """The site of a history of 1,000 synthetic postmortems (history_support), built once per session, never changed:
-    for what only scale shows (bounded pages, search's budget) and the layout of the browsing pages at length."""
-    from history_support import build_history
+    """The site of a history of 1,000 synthetic postmortems (history_support), never changed: for what only scale
+    shows (bounded pages, search's budget) and the layout of the browsing pages at length. Built once per run: on
+    pytest-xdist's workers, in the run's folder above each worker's own, by the first worker that asks for it."""
+    from history_support import build_history, build_history_once
 
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return build_history_once(tmp_path_factory.getbasetemp().parent / "history")
     return build_history(tmp_path_factory.mktemp("history"))
 
 

@@ -1,5 +1,5 @@
 """Helpers for the tests of a long history and of search: a generated history of 1,000 postmortems (conftest's
-`history_site`, built once per test session), a static server that counts the bytes it sends, and what Pagefind's
+`history_site`, built once per test run), a static server that counts the bytes it sends, and what Pagefind's
 index holds (its fragments).
 
 The history is benchmarks/synthetic.py's (fixed seed), built as `postmortems init` configures a site: no `search`
@@ -68,6 +68,20 @@ def build_history(root: Path) -> Path:
     text = config.read_text(encoding="utf-8").replace("  - search\n", "")
     config.write_text(text.replace("  font: false\n", "  font: false\n" + PALETTE, 1), encoding="utf-8")
     return build(config)
+
+
+def build_history_once(root: Path) -> Path:
+    """`build_history(root)` by the first of the processes that ask (pytest-xdist's workers), the others waiting for
+    it: `root` is shared, and its site is built once."""
+    import fcntl  # POSIX: only pytest-xdist's workers, never a lone run, share a history
+
+    root.mkdir(exist_ok=True)
+    with (root.parent / f"{root.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (root / "built").is_file():
+            build_history(root)
+            (root / "built").touch()
+    return root / "site"
 
 
 class _Counting(http.server.SimpleHTTPRequestHandler):
