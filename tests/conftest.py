@@ -40,16 +40,21 @@ STATUS_ENTRY_UNKNOWN = [
 
 
 def pytest_addoption(parser, pluginmanager):
-    """pyproject's `addopts` runs the tests on pytest-xdist's workers (`--numprocesses auto --dist loadfile`);
-    without xdist (`-p no:xdist`, or not installed) they run in this one process, its two options ignored."""
+    """pyproject's `addopts` runs the tests on pytest-xdist's workers (`--numprocesses auto --dist loadfile
+    --no-loadscope-reorder`); without xdist (`-p no:xdist`, or not installed) they run in this one process, its
+    options ignored."""
     if not pluginmanager.has_plugin("xdist"):
         parser.addoption("--numprocesses", help="ignored: pytest-xdist is not loaded")
         parser.addoption("--dist", help="ignored: pytest-xdist is not loaded")
+        parser.addoption("--no-loadscope-reorder", action="store_true", help="ignored: pytest-xdist is not loaded")
 
 
 def pytest_collection_modifyitems(config, items):
     """The screenshot refresh (`@pytest.mark.screenshots`) is a tool, not a test: it runs with UPDATE_SCREENSHOTS=1
-    and is otherwise deselected, never skipped."""
+    and is otherwise deselected, never skipped. On xdist's workers the files that drive Chromium or build with every
+    engine, the longest, are handed out first, so that the workers finish together."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        items.sort(key=lambda item: "browser" not in item.keywords and "engines" not in item.keywords)
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         return
     deselected = [item for item in items if "screenshots" in item.keywords]
