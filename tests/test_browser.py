@@ -316,7 +316,7 @@ def search_for(page, query: str, pm_id: str, section: str | None = None) -> list
     return results
 
 
-ROOT_CAUSE_QUERY = ("2025-09-10-notification-email-backlog", "workers submit", "submit")
+ROOT_CAUSE_QUERY = ("2025-09-10-notification-email-backlog", "port 443", "443")
 ACTION_ITEM_QUERY = ("2024-05-07-mobile-api-certificate-expiry", "Certificate Transparency enforcement", "transparency")
 
 
