@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def new(title, severity, services, author, day, template_name, detected, interac
         raise click.ClickException(f"{path} already exists; pick another title or edit that file")
     regimes = regulatory_regimes(list(services), policy)
     if interactive is None:
-        interactive = click.get_text_stream("stdin").isatty()
+        interactive = sys.stdin.isatty()
     answers = _ask_regulatory(regimes, detected) if regimes and interactive else {"aware": detected}
     block = regulatory_block(regimes, answers) if regimes else ""
     try:
