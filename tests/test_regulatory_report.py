@@ -3,6 +3,7 @@ full record and missing on an empty one, recurring causes across files, and the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -182,7 +183,7 @@ def test_the_report_carries_its_clock_and_the_earlier_reports(tmp_path):
     assert [clock.stage for clock in report.earlier] == ["initial", "intermediate"]
     markdown = report_markdown(report)
     assert markdown.startswith("# Final report (DORA): Ledger writes failed\n")
-    assert f"Clock: due 2026-12-22 09:00 UTC ({report.clock.counts_from}); state: open." in markdown
+    assert f"Clock: due 2026-12-22 09:00 UTC: {report.clock.counts_from}; state: open." in markdown
     assert "- Initial notification: submitted 2026-11-20 13:00 UTC, reference DORA-2026-0042" in markdown
     assert "- Intermediate report: submitted 2026-11-22 09:00 UTC, no reference recorded" in markdown
     assert "not legal advice" in markdown
@@ -271,3 +272,9 @@ def test_an_unknown_regime_or_stage_and_a_regime_that_does_not_apply_are_refused
         draft(pm, only_gdpr, "dora", "final", NOW)
     with pytest.raises(NotApplicable, match="names no service regulated"):
         draft(pm, make_policy(), "dora", "final", NOW)
+
+
+def test_the_reports_deadline_is_shown_in_the_teams_zone_too(tmp_path):
+    pm = record(tmp_path, "2026-11-20-ledger", FULL)
+    report = draft(pm, replace(POLICY, regulatory_timezone="Europe/Berlin"), "dora", "final", NOW)
+    assert "Clock: due 2026-12-22 09:00 UTC (10:00 CET, Europe/Berlin): " in report_markdown(report)

@@ -26,7 +26,7 @@ from .model import Postmortem
 from .moments import span_text
 from .policy import Policy
 from .pull_requests.comment import md_text
-from .regulatory import REGIME_NAMES, STAGES, Clock, aware_of, clocks, regimes_of
+from .regulatory import REGIME_NAMES, STAGES, Clock, aware_of, clocks, in_zones, regimes_of
 
 Value = str | int | datetime | tuple[str, ...]
 NO_KEY = ""  # a field no front-matter key holds: the team writes it into the report
@@ -92,6 +92,7 @@ class StageReport:
     earlier: tuple[Clock, ...]  # this regime's earlier stages, as their clocks say (submitted, reference)
     fields: tuple[Filled, ...]
     drafted: datetime
+    due: str  # this stage's deadline for people: in UTC and the team's zone (`regulatory.in_zones`), or not yet known
 
     @property
     def missing(self) -> tuple[Field, ...]:
@@ -459,6 +460,7 @@ def draft(
     ticking = clocks(pm, policy, now)
     ours = [clock for clock in ticking if clock.regime == regime]
     at = [clock.stage for clock in ours].index(stage)
+    due = ours[at].due
     facts = Facts(pm, policy, regime, ticking, tuple(ours[:at]), recurring_causes(pm, others))
     source, fields = FIELDS[(regime, stage)]
     return StageReport(
@@ -471,6 +473,7 @@ def draft(
         earlier=tuple(ours[:at]),
         fields=tuple(Filled(field, field.fill(facts)) for field in fields),
         drafted=now,
+        due=in_zones(due, policy) if due else "not yet known",
     )
 
 
@@ -490,9 +493,8 @@ def _where(field: Field) -> str:
     return f"set `{field.key}`" if field.key else "no front-matter key holds it: write it into the report"
 
 
-def _clock_line(clock: Clock) -> str:
-    due = utc_minute(clock.due) if clock.due else "not yet known"
-    parts = [f"due {due} ({md_text(clock.counts_from)})"]
+def _clock_line(clock: Clock, due: str) -> str:
+    parts = [f"due {due}: {md_text(clock.counts_from)}"]
     parts.append(f"state: {clock.state}")
     if clock.waiting_on:
         parts.append(f"waiting on `{clock.waiting_on}`")
@@ -513,7 +515,7 @@ def report_markdown(report: StageReport) -> str:
         f"Drafted from `{pm.path}` on {utc_minute(report.drafted)}, in the order of {report.source}. A draft for "
         "the team to complete and check before it is submitted: not legal advice.",
         "",
-        f"Clock: {_clock_line(report.clock)}",
+        f"Clock: {_clock_line(report.clock, report.due)}",
         "",
     ]
     if report.earlier:
