@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..dates import SourceDateEpochError
-from ..knowledge import load_knowledge_base, load_postmortem
+from ..knowledge import discover, load_knowledge_base, load_postmortem
 from ..moments import build_moment
 from ..policy import REGIMES
 from ..regulatory_report import NotApplicable, ReportError, draft, report_json, report_markdown
-from .options import ConfigError, config_option, format_option, load_policy, parse_day
+from .options import config_option, format_option, load_policy, parse_day
 
 
 @click.group()
@@ -48,15 +47,13 @@ def report(file, regime, stage, output, destination, today, config_file):
     missing with the front-matter key that would fill it. Exit 1 if FILE cannot be read or REGIME does not apply to
     it, 2 on a usage error."""
     policy, folder = load_policy(config_file)
-    try:
-        now = build_moment(today)
-    except SourceDateEpochError as error:
-        raise ConfigError(str(error)) from None
+    now = build_moment(today)
     pm, problems = load_postmortem(file, str(file), policy) if file.is_file() else (None, [])
     if pm is None:
         reason = problems[0].message if problems else "no such file"
         raise click.ClickException(f"{file} cannot be read: {reason}")
-    others = load_knowledge_base(folder, policy, today=now.date()).postmortems
+    rest = [path for path in discover(folder) if path.resolve() != file.resolve()]  # FILE is read once, above
+    others = load_knowledge_base(folder, policy, today=now.date(), paths=rest).postmortems if rest else []
     try:
         drafted = draft(pm, policy, regime, stage, now, others)
     except NotApplicable as error:
