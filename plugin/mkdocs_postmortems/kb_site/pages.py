@@ -15,7 +15,7 @@ from ..knowledge import KnowledgeBase
 from ..model import Postmortem
 from ..moments import build_moment, state_of
 from ..policy import AUDIENCES, IMPORTED, LIVE, PUBLISHED, ROOT_CAUSE_KINDS
-from ..regulatory import clocks, in_zones, reporting_policy
+from ..regulatory import clocks, reporting_policy
 from ..render import PageSpec, problems_of
 from . import charts
 from .indexes import (
@@ -30,7 +30,7 @@ from .indexes import (
     services_by_impact,
 )
 from .metrics import minutes, monthly_counts, quarterly_response, quarterly_series, response_times
-from .regulatory import OWED, REGULATORY_ROWS, Deadline, deadlines, listed, state_words
+from .regulatory import OWED, REGULATORY_ROWS, Deadline, deadlines, listed, shown
 from .reviews import review_pages
 from .stats import SMALL_SAMPLE
 from .urls import (
@@ -206,8 +206,7 @@ def _regulatory_pages(kb: KnowledgeBase, found: Sequence[Deadline] | None) -> li
     `REGULATORY_ROWS`."""
     now = build_moment(kb.today)
     found = deadlines(kb.postmortems, kb.policy, now) if found is None else found
-    shown = [(d, state_words(d.clock), in_zones(d.clock.due, kb.policy) if d.clock.due else "") for d in listed(found)]
-    chunks = paged(REGULATORY, shown, REGULATORY_ROWS)
+    chunks = paged(REGULATORY, [(d, *shown(d.clock, kb.policy)) for d in listed(found)], REGULATORY_ROWS)
     counts = {state: sum(1 for d in found if d.clock.state == state) for state in OWED}
     return [
         PageSpec(
@@ -403,8 +402,8 @@ def shown_facets(facets: dict[str, dict[str, list]], limit: int) -> dict[str, li
 def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: datetime | None = None) -> dict:
     """What a postmortem's page shows around its body (`header.html`, `details.html`): its `state` at the build's
     time `now` (default `moments.build_moment` of `kb.today`), its action items' state as of the build, its
-    regulatory `clocks` at `now`, each with its state in words and its due time in UTC and the team's zone. `related` is one list: every postmortem it names,
-    that names it, or is similar to it, once, with the reasons."""
+    regulatory `clocks` at `now` as the pages show them (`regulatory.shown`). `related` is one list: every
+    postmortem it names, that names it, or is similar to it, once, with the reasons."""
     related: dict[str, dict] = {}
 
     def add(other_id: str, kind: str, reason: str) -> None:
@@ -430,10 +429,7 @@ def details_context(pm: Postmortem, kb: KnowledgeBase, indexes: Indexes, now: da
         "backlinks": indexes.backlinks.get(pm.id, []),
         "similar": indexes.similar.get(pm.id, []),
         "related": list(related.values()),
-        "clocks": [
-            (clock, state_words(clock), in_zones(clock.due, kb.policy) if clock.due else "")
-            for clock in clocks(pm, kb.policy, now)
-        ],
+        "clocks": [(clock, *shown(clock, kb.policy)) for clock in clocks(pm, kb.policy, now)],
         "regulatory": REGULATORY,
     }
 

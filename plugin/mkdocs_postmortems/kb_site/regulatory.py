@@ -14,7 +14,7 @@ from typing import TextIO
 from ..model import Postmortem
 from ..moments import span_text
 from ..policy import Policy
-from ..regulatory import LATE, NOT_REPORTABLE, OPEN, OVERDUE, SUBMITTED, WAITING, Clock, clocks
+from ..regulatory import LATE, NOT_REPORTABLE, OPEN, OVERDUE, SUBMITTED, WAITING, Clock, clocks, in_zones
 from ..status_site.ical import calendar, escape_text, utc_text
 
 REGULATORY_ROWS = 100  # stages per page: the list grows with the history, what is owed stays on the first page
@@ -66,6 +66,12 @@ def state_words(clock: Clock) -> str:
     if clock.state == NOT_REPORTABLE:
         return f"not reportable: {clock.reason}" if clock.reason else "not reportable"
     return clock.state
+
+
+def shown(clock: Clock, policy: Policy) -> tuple[str, str]:
+    """A stage as the pages show it: its state in words (`state_words`) and its due time in UTC and the team's zone
+    (`regulatory.in_zones`), "" when unknown."""
+    return state_words(clock), in_zones(clock.due, policy) if clock.due else ""
 
 
 def write_deadlines_calendar(out: TextIO, found: Iterable[Deadline], now: datetime) -> None:
