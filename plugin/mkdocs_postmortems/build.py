@@ -237,13 +237,16 @@ def _same_address(pages: Mapping[str, SitePage], user_uris: frozenset[str], dire
     source path (`regulatory.md` and our `regulatory/index.md` are both `/regulatory/`): MkDocs would drop one of them
     without a word, Zensical refuses the build."""
     ours = {page_url(uri, directory_urls): uri for uri in pages}
-    return [
-        f"docs/{uri} is published at /{page_url(uri, directory_urls)}, the address of the knowledge base's page "
-        f"{ours[page_url(uri, directory_urls)]}, and one of the two would be dropped: rename docs/{uri}, or move it "
-        f"to docs/{ours[page_url(uri, directory_urls)]} to put its text above the page's"
-        for uri in sorted(user_uris)
-        if page_url(uri, directory_urls) in ours and uri not in pages
-    ]
+    warnings = []
+    for uri in sorted(user_uris - pages.keys()):
+        address = page_url(uri, directory_urls)
+        if address in ours:
+            warnings.append(
+                f"docs/{uri} is published at /{address}, the address of the knowledge base's page {ours[address]}, "
+                f"and one of the two would be dropped: rename docs/{uri}, or move it to docs/{ours[address]} to put "
+                "its text above the page's"
+            )
+    return warnings
 
 
 def _knowledge_base_site(
