@@ -48,13 +48,13 @@ from .kb_site.urls import (
     SiteMap,
 )
 from .knowledge import KnowledgeBase
-from .model import Postmortem, people_of
+from .model import Postmortem
 from .moments import build_moment
 from .render import PageSpec, Rows
 from .site_inputs import Facts, PageInputs, everything
 from .site_pages import ASSETS, CSS, JS, Rendered, SitePage, page_url
 from .site_render import Renderer, SiteUrls
-from .status_site.leak_gate import LeakGate, check_leaks, references_of
+from .status_site.leak_gate import LeakGate, check_leaks
 from .status_site.pages import HIDDEN_CHROME, PublicSite, public_site, status_context
 from .status_site.public import public_incidents
 from .status_site.said import communication_leaks
@@ -388,5 +388,5 @@ def _public_site(
         renderer,
         inputs,
         public=public,
-        gate=LeakGate(kb.policy, people_of(kb.postmortems), references_of(kb.postmortems)),
+        gate=LeakGate.of(kb.policy, kb.postmortems),
     )

@@ -52,7 +52,7 @@ from functools import lru_cache
 
 from ..checks.registry import RULES, Context, Scope, rule
 from ..diagnostics import Diagnostic, Level
-from ..model import Postmortem
+from ..model import Postmortem, people_of
 from ..people import WrittenName, people, written_names
 from ..policy import CLOUD_PATTERNS, CLUSTER_PATTERNS, DEFAULT_TICKET_PATTERN, PATTERN_NEEDLES as NEEDLES, Policy
 from .normalise import BLANKS, HIDDEN, Normalised, displayed, fold, normalise, without_markup
@@ -80,6 +80,7 @@ RULES_OF_THE_GATE = {
     "format-control": (HIDDEN["bidi"], ""),
     "regulatory": ("regulatory reporting, which stays internal", ""),
 }
+NEVER_ALLOWED = frozenset({"regulatory"})  # classes no `allow` term lets through: what is reported to regulators
 # The mailboxes a company gives its customers (`support@`): no person's, and written on every status page.
 ROLE_MAILBOXES = frozenset(
     (
@@ -736,8 +737,14 @@ class LeakGate:
         return [
             (*read.span(start, end), order, rule_name, what, read.text[start:end])
             for start, end, order, rule_name, what in found
-            if rule_name == "regulatory" or not any(a <= start and end <= b for a, b in allowed)
+            if rule_name in NEVER_ALLOWED or not any(a <= start and end <= b for a, b in allowed)
         ]
+
+    @classmethod
+    def of(cls, policy: Policy, postmortems: Iterable[Postmortem]) -> LeakGate:
+        """The gate of `postmortems`: the people they name and the references of the reports they made to regulators."""
+        postmortems = list(postmortems)
+        return cls(policy, people_of(postmortems), references_of(postmortems))
 
     def leaks(self, text: str, allow: Iterable[str] = ()) -> list[Leak]:
         """Every leak in `text`, in order: in the text as written, as a browser shows it (where a bidirectional

@@ -27,9 +27,9 @@ from datetime import datetime
 
 from ..checks.registry import RULES, Context, Scope, diagnostic, rule
 from ..diagnostics import Diagnostic, Level
-from ..model import Communication, Postmortem, PublicUpdate, people_of
+from ..model import Communication, Postmortem, PublicUpdate
 from ..policy import IMPORTED, LIVE, PUBLISHED
-from .leak_gate import LeakGate, gate_of, public_leaks, references_of
+from .leak_gate import LeakGate, gate_of, public_leaks
 
 STATUS_PAGE_CHANNELS = ("status-page", "statuspage", "status page")
 
@@ -126,7 +126,7 @@ def communication_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Dia
     for pm in postmortems:
         if not _posts_go_out(pm) or pm.public_as_imported:
             continue
-        gate = gate or LeakGate(ctx.policy, people_of(postmortems), references_of(postmortems))
+        gate = gate or LeakGate.of(ctx.policy, postmortems)
         found += _post_leaks(pm, gate, ctx, "communication-leak")
     return found
 
