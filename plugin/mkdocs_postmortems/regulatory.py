@@ -211,6 +211,17 @@ _TERMS: Mapping[tuple[str, str], tuple[_Term, ...]] = MappingProxyType(
 )
 
 
+# Each key of the `regulatory` block that starts a clock, with the regimes whose clocks it starts, and GDPR's
+# `personal_data`, which stops its clock: what a new record is asked for (`postmortems new`).
+KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        key: tuple(dict.fromkeys(regime for (regime, _), terms in _TERMS.items() for t in terms if t.source == key))
+        for key in ("aware", "classified_major", "materiality_determined")
+    }
+    | {"personal_data": ("gdpr",)}
+)
+
+
 @dataclass(frozen=True)
 class Origin:
     """A moment a stage counts from: in words, when (None: not recorded), and the key that would record it."""

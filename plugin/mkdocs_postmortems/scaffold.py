@@ -23,7 +23,7 @@ from .parsing.frontmatter import parse_source
 from .parsing.markdown import body_headings
 from .parsing.schema import REGULATORY
 from .policy import Policy
-from .regulatory import regimes_of
+from .regulatory import KEYS, regimes_of
 from .render import TEMPLATES
 
 SHIPPED = TEMPLATES / "new"
@@ -168,13 +168,6 @@ def new_postmortem(
 
 _closing = re.compile(r"(?<=\n)---[ \t]*$", re.MULTILINE)  # the line that closes the front matter
 
-# The `regulatory` keys `new` writes, each with the regimes whose clocks count from it (docs/regulatory-reporting.md).
-REGULATORY_KEYS = {
-    "aware": ("dora", "nis2", "gdpr"),
-    "classified_major": ("dora",),
-    "materiality_determined": ("sec-8k",),
-    "personal_data": ("gdpr",),
-}
 _HINTS = {field.name: field.description.split(";")[0] for field in REGULATORY}  # its first clause
 
 
@@ -187,7 +180,7 @@ def regulatory_block(regimes: tuple[str, ...], values: Mapping[str, datetime | b
     """The front matter's `regulatory` block for `regimes`: each key their clocks count from, with its value from
     `values` or commented out when it has none, each with its schema description as a hint."""
     lines = [f"regulatory:               # owed under {', '.join(regimes)}: see docs/regulatory-reporting.md"]
-    for key, used_by in REGULATORY_KEYS.items():
+    for key, used_by in KEYS.items():
         if set(used_by) & set(regimes):
             value = values.get(key)
             written = f"{key}: {_yaml_value(value)}" if value is not None else f"# {key}:"

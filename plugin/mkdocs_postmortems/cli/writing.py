@@ -132,7 +132,7 @@ def new(title, severity, services, author, day, template_name, detected, interac
 
 def _ask_regulatory(regimes: tuple[str, ...], detected: datetime | None) -> dict:
     """The `regulatory` moments the clocks of `regimes` count from, asked one by one; empty answers leave them out."""
-    from ..scaffold import REGULATORY_KEYS
+    from ..regulatory import KEYS
 
     click.echo(f"A service it names is regulated: reports are owed under {', '.join(regimes)}.", err=True)
     questions = {
@@ -142,7 +142,7 @@ def _ask_regulatory(regimes: tuple[str, ...], detected: datetime | None) -> dict
     }
     answers: dict = {}
     for key, question in questions.items():
-        if set(REGULATORY_KEYS[key]) & set(regimes):
+        if set(KEYS[key]) & set(regimes):
             answers[key] = click.prompt(
                 question + " ISO 8601 with an offset",
                 default="",
