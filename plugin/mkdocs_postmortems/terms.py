@@ -204,19 +204,21 @@ def terms(text: str) -> Iterator[tuple[str, str]]:
     at, end = 0, len(words)
     while at < end:
         stemmed, pair = _read(words[at])
-        if stemmed in _PHRASE_STARTS:
-            for length in range(min(_LONGEST_PHRASE, end - at), 1, -1):
-                run = words[at : at + length]
-                term = _PHRASE_OF.get(tuple(_read(word)[0] for word in run))
-                if term is not None:
-                    yield " ".join(surface(word) for word in run), term
-                    at += length
-                    break
-            else:
-                at += 1
-                if pair is not None:
-                    yield pair
+        phrase = _phrase_at(words, at) if stemmed in _PHRASE_STARTS else None
+        if phrase is not None:
+            length, term = phrase
+            yield " ".join(surface(word) for word in words[at : at + length]), term
+            at += length
             continue
         at += 1
         if pair is not None:
             yield pair
+
+
+def _phrase_at(words: list[str], at: int) -> tuple[int, str] | None:
+    """(its length in words, its term) of the longest of `PHRASES` that starts at `words[at]`, else None."""
+    for length in range(min(_LONGEST_PHRASE, len(words) - at), 1, -1):
+        term = _PHRASE_OF.get(tuple(_read(word)[0] for word in words[at : at + length]))
+        if term is not None:
+            return length, term
+    return None
