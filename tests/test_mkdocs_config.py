@@ -280,3 +280,36 @@ def test_a_twin_in_an_inherited_file_is_named_in_that_file(tmp_path):
         ConfigFileError, match=r"`Workers` \(.*base\.yml:4\) and the service `workers` \(.*base\.yml:5\)"
     ):
         resolved_options(config)
+
+
+REFERENCE = "DORA-2025-0501-7"
+REPORTED = {
+    "reports": [{"regime": "dora", "stage": "initial", "submitted": "2025-05-01T12:00:00Z", "reference": REFERENCE}]
+}
+
+
+@pytest.mark.parametrize(
+    "kb_form, public_form, inherit",
+    [("list", "mapping", True), ("mapping", "list", False), ("list", "list", False), ("mapping", "mapping", True)],
+)
+def test_every_config_shape_keeps_regulatory_reporting_off_the_public_site(tmp_path, kb_form, public_form, inherit):
+    """With `INHERIT` or a public config of its own beside `mkdocs.yml`, and either form of `plugins:`, a record's
+    regulatory block reaches no file of the status site, and a public text naming its report's reference is refused
+    by the build, `check -f` and `public-diff -f`."""
+    knowledge_base(tmp_path, CLEAN, kb_form)
+    source = tmp_path / "postmortems" / f"{PM}.md"
+    source.write_text(postmortem(PM, public=CLEAN, regulatory=REPORTED), encoding="utf-8")
+    options = {} if inherit else KB_OPTIONS
+    config = public_config(tmp_path, public_form, "mkdocs.yml" if inherit else None, **options)
+    site = public_build(config)
+    assert isinstance(site, Path), site
+    written = [path.read_bytes() for path in site.rglob("*") if path.is_file()]
+    assert written and not [text for text in written if REFERENCE.encode() in text or b"regulatory/" in text]
+    leaky = {**CLEAN, "summary": f"Placing an order was slow; we reported it as {REFERENCE}."}
+    source.write_text(postmortem(PM, public=leaky, regulatory=REPORTED), encoding="utf-8")
+    refused = public_build(config)
+    assert isinstance(refused, str) and REFERENCE in refused and "regulatory" in refused
+    check = run_cli("check", "-f", str(config))
+    assert check.exit_code == 1 and "[public-leak]" in check.output and REFERENCE in check.output
+    diff = run_cli("public-diff", "-f", str(config))
+    assert diff.exit_code == 1 and REFERENCE in diff.output
