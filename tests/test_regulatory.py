@@ -442,6 +442,14 @@ def test_a_maintenance_has_no_clocks():
     assert clocks(pm, POLICY, NOW) == ()
 
 
+def test_imported_history_has_no_clocks_until_it_is_reviewed():
+    """An imported status-page history of a regulated service is no list of overdue reports: its reporting happened,
+    or not, before it came here."""
+    imported = replace(record(), status="imported")
+    assert regimes_of(imported, POLICY) == () and clocks(imported, POLICY, NOW) == ()
+    assert clocks(replace(imported, status="in-review"), POLICY, NOW)
+
+
 def test_a_deadline_is_shown_in_utc_and_in_the_teams_zone():
     moment = utc("2026-12-21T20:00:00Z")
     assert in_zones(moment, POLICY) == "2026-12-21 20:00 UTC"  # the default zone is UTC: said once

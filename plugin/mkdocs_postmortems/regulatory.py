@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .dates import LAST_MOMENT, add_business_days, in_utc, plus, plus_days, utc_minute
 from .model import Postmortem, Regulatory, RegulatoryReport
-from .policy import REGIMES, Policy
+from .policy import IMPORTED, REGIMES, Policy
 
 
 @dataclass(frozen=True)
@@ -233,9 +233,10 @@ class Origin:
 
 def regimes_of(pm: Postmortem, policy: Policy) -> tuple[str, ...]:
     """The configured regimes whose clocks run for `pm`, in `REGIMES` order: those of each regulated service it names
-    (`regulated: true`: every configured regime). None for a maintenance, and none while no regime is configured (the
-    communication policy's day count applies then)."""
-    if pm.is_maintenance or not policy.regulatory_regimes:
+    (`regulated: true`: every configured regime). None for a maintenance, none for imported history (its reporting
+    happened, or not, before it came here; its clocks start once it is reviewed and no longer `imported`), and none
+    while no regime is configured (the communication policy's day count applies then)."""
+    if pm.is_maintenance or pm.status == IMPORTED or not policy.regulatory_regimes:
         return ()
     named: set[str] = set()
     for service in policy.services:
