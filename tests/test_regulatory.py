@@ -35,6 +35,7 @@ from mkdocs_postmortems.regulatory import (
     regimes_of,
     reporting_policy,
     sec_deadline,
+    why_no_regime,
 )
 
 POLICY = Policy(services=(Service("ledger", regulated=True), Service("search")), regulatory_regimes=REGIMES)
@@ -448,6 +449,8 @@ def test_imported_history_has_no_clocks_until_it_is_reviewed():
     imported = replace(record(), status="imported")
     assert regimes_of(imported, POLICY) == () and clocks(imported, POLICY, NOW) == ()
     assert clocks(replace(imported, status="in-review"), POLICY, NOW)
+    assert why_no_regime(imported) == "it is imported history, whose clocks start once it is reviewed"
+    assert why_no_regime(record(extra="kind: maintenance")) == "a maintenance owes regulators no report"
 
 
 def test_a_deadline_is_shown_in_utc_and_in_the_teams_zone():

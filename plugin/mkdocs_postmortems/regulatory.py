@@ -246,6 +246,15 @@ def regimes_of(pm: Postmortem, policy: Policy) -> tuple[str, ...]:
     return tuple(regime for regime in REGIMES if regime in named and regime in policy.regulatory_regimes)
 
 
+def why_no_regime(pm: Postmortem) -> str:
+    """Why no regime applies to `pm` (`regimes_of` is empty), in words: none configured counts as none named."""
+    if pm.is_maintenance:
+        return "a maintenance owes regulators no report"
+    if pm.status == IMPORTED:
+        return "it is imported history, whose clocks start once it is reviewed"
+    return "it names no service regulated under a regime"
+
+
 def aware_of(pm: Postmortem) -> Origin:
     """When the entity became aware: `regulatory.aware`, else `detected`, else `started` (known to the minute)."""
     given = pm.regulatory.aware if pm.regulatory else None

@@ -26,7 +26,7 @@ from .model import Postmortem
 from .moments import span_text
 from .policy import Policy
 from .pull_requests.comment import md_text
-from .regulatory import REGIME_NAMES, STAGES, Clock, aware_of, clocks, in_zones, regimes_of
+from .regulatory import REGIME_NAMES, STAGES, Clock, aware_of, clocks, in_zones, regimes_of, why_no_regime
 
 Value = str | int | datetime | tuple[str, ...]
 NO_KEY = ""  # a field no front-matter key holds: the team writes it into the report
@@ -455,7 +455,7 @@ def draft(
     if regime not in applies:
         raise NotApplicable(
             f"{regime} does not apply to {pm.id}: "
-            + (f"its regimes are {', '.join(applies)}" if applies else "it names no service regulated under a regime")
+            + (f"its regimes are {', '.join(applies)}" if applies else why_no_regime(pm))
         )
     ticking = clocks(pm, policy, now)
     ours = [clock for clock in ticking if clock.regime == regime]

@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, Level
 from ..model import Postmortem
 from ..moments import build_moment, span_text
 from ..policy import REVIEW_STATES
-from ..regulatory import OPEN, OVERDUE, STAGES, clocks, in_zones, regimes_of
+from ..regulatory import OPEN, OVERDUE, STAGES, clocks, in_zones, regimes_of, why_no_regime
 from .registry import Context, Scope, diagnostic, rule
 
 
@@ -103,16 +103,11 @@ def regulatory_regime(pm: Postmortem, ctx: Context) -> Iterator[Diagnostic]:
                 pm,
                 ("regulatory", key, index, "regime"),
                 "regulatory-regime",
-                f"`{regime}` does not apply to this record: {_applying(applies)}",
+                f"`{regime}` does not apply to this record: "
+                + (f"its regulated services are under {', '.join(applies)}" if applies else why_no_regime(pm)),
                 "name the regulated service in `services`, configure the regime for it (`regulated`, "
                 "`regulatory.regimes`), or remove the entry",
             )
-
-
-def _applying(regimes: tuple[str, ...]) -> str:
-    if regimes:
-        return f"its regulated services are under {', '.join(regimes)}"
-    return "none of its services is regulated under a configured regime"
 
 
 @rule(
