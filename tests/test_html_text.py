@@ -283,6 +283,23 @@ def test_words_that_read_as_tags_stay_text_and_a_huge_one_is_cut_within_the_limi
     assert from_fragment("<b>" + "word " * MAX_CHARS)[0] == ("word " * MAX_CHARS).strip()  # no `<`: kept whole
 
 
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        ("<p><blockquote></blockquote><br>", "<p></p><blockquote></blockquote><p><br></p>"),  # a block ends a `<p>`
+        ("<!--<blockquote>--></p><b>", "<p></p><p><b></b></p>"),  # a tag inside a comment is no tag
+        ("<div><br>", "<p><br></p>"),  # what a removed block holds joins the runs around it
+        ("<p>a<div>b</div>c", "<p>a</p><p>b</p><p>c</p>"),
+        ("<table><tr><td>x</td><td>z</td></tr></table>y", "<p>x</p><p>z</p><p>y</p>"),  # each cell a paragraph
+        ("<h2>Update</h2>Fixed.\nMonitoring.", "<p>Update</p><p>Fixed.<br>Monitoring.</p>"),
+        ("<li><table><li>", "<li></li><li></li>"),  # HTML moves the second item before the table: settled
+    ],
+)
+def test_html_that_its_parser_moves_imports_as_it_showed_and_imports_again_unchanged(fragment, text):
+    assert from_fragment(fragment)[0] == text
+    assert from_fragment(text)[0] == text
+
+
 TOKENS = st.sampled_from(
     [
         *(f"<{tag}>" for tag in TAGS),
@@ -296,6 +313,8 @@ TOKENS = st.sampled_from(
         "<span>",
         "<!-- c -->",
         "<!--",
+        "-->",
+        *("<div>", "</div>", "<table>", "</table>", "<td>", "<h1>", "<hr>", "<dt>"),
         "&amp;",
         "&lt;b&gt;",
         "&#x3c;script&#x3e;",

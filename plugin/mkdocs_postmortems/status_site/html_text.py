@@ -46,6 +46,7 @@ WITH_CONTENT = frozenset(
 )
 MAX_CHARS = 100_000  # a longer text is never read as markup (a status update is a few hundred characters)
 MAX_DEPTH = 32  # nor one that nests deeper: the sanitiser's time grows with depth (100,000 levels: 20 s)
+SETTLE = 3  # passes an import may take to give a text that imports to itself (one, but for HTML's odd nestings)
 CACHED = 8192  # texts whose renderings are kept: every update of a long history, on every surface
 
 # A tag, its attributes written as HTML allows; no part of it may contain `<`, so no match scans past the next one.
@@ -66,6 +67,7 @@ _CLOSES_ITSELF = frozenset({"p", "li"})  # a second one closes the first: they n
 _FLOW = BLOCKS | {
     *("div", "table", "hr", "dl", "section", "article", "header", "footer", "figure", "address", "center"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "form", "fieldset", "nav", "aside", "main", "details", "menu"),
+    *("caption", "thead", "tbody", "tfoot", "tr", "td", "th", "dt", "dd", "summary", "figcaption"),
 }
 
 
@@ -265,14 +267,30 @@ def from_fragment(fragment: str) -> tuple[str, list[str]]:
     blank line starts a paragraph and a line break breaks the line) as our public text, and what the allowlist
     removed from it (`<script>`, `onclick`, a `javascript:` link...). The text is plain when that says it all (no
     tag, entity or line break left), else sanitised markup; beyond `MAX_CHARS` or `MAX_DEPTH`, its words alone. It
-    is always markup or text without a `<`, so that nothing in it is HTML that was not sanitised, wherever it goes."""
+    is always markup or text without a `<`, so that nothing in it is HTML that was not sanitised, wherever it goes,
+    and importing it again gives it back: where HTML's parsing moves what was written (a `<li>` inside a `<table>`
+    lands before it), the import is repeated on its result until it settles, or its words alone are kept."""
+    text, removed = _imported(fragment)
+    for _ in range(SETTLE):
+        again, _ = _imported(text)
+        if again == text:
+            return text, removed
+        text = again
+    words, notes = _words(_lines(fragment))
+    return words, [*removed, "its HTML cannot be kept as it showed: its text alone is kept", *notes]
+
+
+def _imported(fragment: str) -> tuple[str, list[str]]:
+    """`from_fragment` in one pass."""
     fragment = _lines(fragment).strip()
     if not any(char in fragment for char in "<&\n"):
         return fragment, []
+    long = len(fragment) > MAX_CHARS
+    fragment = _without_comments(fragment)
     tags = _tags(fragment)
     removed = _removed(tags)
-    if len(fragment) > MAX_CHARS or _depth(tags) > MAX_DEPTH:
-        limit = "long" if len(fragment) > MAX_CHARS else "deeply nested"
+    if long or _depth(tags) > MAX_DEPTH:
+        limit = "long" if long else "deeply nested"
         words, notes = _words(fragment)
         return words, [f"its HTML is too {limit} to keep: its text alone is kept", *notes]
     cleaned = sanitise(_with_line_breaks(fragment, tags))
@@ -312,13 +330,21 @@ def _with_line_breaks(fragment: str, tags: list[re.Match[str]]) -> str:
         if tag.group(1):  # an end tag closes its element and whatever is open inside it
             if name in open_blocks:
                 del open_blocks[len(open_blocks) - 1 - open_blocks[::-1].index(name) :]
-        elif name not in _VOID:
+        else:
+            _close_paragraph(open_blocks)
             if name in _CLOSES_ITSELF and open_blocks and open_blocks[-1] == name:
                 open_blocks.pop()
-            open_blocks.append(name)
+            if name in BLOCKS:  # another (a `<div>`) is removed, and what it holds joins the runs around it
+                open_blocks.append(name)
     (parts if open_blocks else run).append(fragment[position:])
     flush()
     return "".join(parts)
+
+
+def _close_paragraph(open_blocks: list[str]) -> None:
+    """Close an open `<p>` as HTML does when a block element starts inside it (`<p><ul>` is `<p></p><ul>`)."""
+    if "p" in open_blocks:
+        del open_blocks[open_blocks.index("p") :]
 
 
 def _removed(tags: list[re.Match[str]]) -> list[str]:
@@ -341,17 +367,23 @@ def _removed(tags: list[re.Match[str]]) -> list[str]:
     return found
 
 
-def _words(fragment: str) -> tuple[str, list[str]]:
-    """The text of `fragment` without its tags and comments, entities decoded, in linear time whatever it holds: plain
-    text, or one escaped paragraph of markup when it has a `<` (`&lt;b&gt;` was shown as `<b>`), cut to fit within
-    `MAX_CHARS`; and a note when it was cut."""
+def _without_comments(fragment: str) -> str:
+    """`fragment` without its comments (one never closed runs to the end, as HTML reads it), in linear time, so that
+    a tag written inside a comment is not taken for one."""
     kept, position = [], 0
     while (start := fragment.find("<!--", position)) != -1:
         kept.append(fragment[position:start])
         end = fragment.find("-->", start + 4)
         position = len(fragment) if end == -1 else end + 3
     kept.append(fragment[position:])
-    words = html.unescape(_TAG.sub(" ", "".join(kept))).strip()
+    return "".join(kept)
+
+
+def _words(fragment: str) -> tuple[str, list[str]]:
+    """The text of `fragment` without its tags and comments, entities decoded, in linear time whatever it holds: plain
+    text, or one escaped paragraph of markup when it has a `<` (`&lt;b&gt;` was shown as `<b>`), cut to fit within
+    `MAX_CHARS`; and a note when it was cut."""
+    words = html.unescape(_TAG.sub(" ", _without_comments(fragment))).strip()
     if "<" not in words:
         return words, []
     escaped, cut, room = html.escape(words, quote=False), [], MAX_CHARS - len("<p></p>")
