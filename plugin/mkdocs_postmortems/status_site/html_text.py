@@ -268,9 +268,12 @@ def from_fragment(fragment: str) -> tuple[str, list[str]]:
     removed from it (`<script>`, `onclick`, a `javascript:` link...). The text is plain when that says it all (no
     tag, entity or line break left), else sanitised markup; beyond `MAX_CHARS` or `MAX_DEPTH`, its words alone. It
     is always markup or text without a `<`, so that nothing in it is HTML that was not sanitised, wherever it goes,
-    and importing it again gives it back: where HTML's parsing moves what was written (a `<li>` inside a `<table>`
-    lands before it), the import is repeated on its result until it settles, or its words alone are kept."""
+    and markup imported again gives it back: where HTML's parsing moves what was written (a `<li>` inside a
+    `<table>` lands before it), the import is repeated on its result until it settles, or its words alone are kept.
+    (Plain text is no fragment: `&copy;` in it is the six characters the page showed.)"""
     text, removed = _imported(fragment)
+    if not is_markup(text):
+        return text, removed
     for _ in range(SETTLE):
         again, _ = _imported(text)
         if again == text:
@@ -296,7 +299,8 @@ def _imported(fragment: str) -> tuple[str, list[str]]:
     cleaned = sanitise(_with_line_breaks(fragment, tags))
     single = re.fullmatch(r"<p>([^<]*)</p>", cleaned)
     if single is not None and "<" not in html.unescape(single.group(1)):  # `AT&amp;T is down` is `AT&T is down`
-        return html.unescape(single.group(1)).strip(), removed
+        lines = (line.strip() for line in html.unescape(single.group(1)).split("\n"))
+        return " ".join(line for line in lines if line), removed  # a line break in a paragraph shows as a space
     if cleaned and not is_markup(cleaned):  # sanitised HTML that would show as text (a `<` in a link's target)
         words, notes = _words(fragment)
         return words, [*removed, "its HTML cannot be kept as it showed: its text alone is kept", *notes]
