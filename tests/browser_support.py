@@ -177,3 +177,48 @@ def axe_source() -> str:
             "or set AXE_PATH)"
         )
     return path.read_text(encoding="utf-8")
+
+
+# axe-core's rules that read colours: the only ones the colour scheme changes. The page the others check is the same
+# markup in either scheme, so a page is checked whole in the light scheme and for these in the dark one.
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
+# The dark palette's colours put on the page as Material's palette component puts them when a reader switches (not
+# stored, so the next page opens as the OS says), once the colours' transitions end; false when the site offers no
+# dark scheme.
+_TO_DARK = """async () => {
+    const dark = document.querySelector('[data-md-component=palette] input[data-md-color-scheme=slate]');
+    if (!dark) return false;
+    for (const key of ['scheme', 'primary', 'accent']) {
+        const value = dark.getAttribute('data-md-color-' + key);
+        if (value) document.body.setAttribute('data-md-color-' + key, value);
+    }
+    await Promise.all(document.getAnimations().map(animation => animation.finished));  // colours fade in
+    return true;
+}"""
+
+
+_AXE_RUN = """async ([scope, options]) =>
+    (await axe.run(scope ? document.querySelector(scope) : document, options)).violations"""
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    """axe's serious and critical findings: each rule's id and its first three nodes, with axe's summary."""
+    return [
+        {"id": v["id"], "nodes": [(n["target"], n["failureSummary"]) for n in v["nodes"][:3]]}
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def axe_in_both_schemes(page, axe: str, scope: str | None = None) -> dict[str, list[dict]]:
+    """axe's serious findings on the loaded page (opened in the light scheme), or in the element the CSS selector
+    `scope` picks, by scheme (none: `{}`): every rule in the light scheme, then `COLOUR_RULES` in the dark one when
+    the site has one."""
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "default", "the page follows the OS: light"
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(content=axe)
+    found = {"light": serious(page.evaluate(_AXE_RUN, [scope, {"resultTypes": ["violations"]}]))}
+    if page.evaluate(_TO_DARK):
+        only = {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": list(COLOUR_RULES)}}
+        found["dark"] = serious(page.evaluate(_AXE_RUN, [scope, only]))
+    return {scheme: findings for scheme, findings in found.items() if findings}

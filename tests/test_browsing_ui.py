@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import StaticServer, axe_source, new_page, table_rows
+from browser_support import StaticServer, axe_in_both_schemes, axe_source, new_page, table_rows
 from mkdocs_postmortems.kb_site.urls import slugify
 from test_browser import (
     REPO,
@@ -34,9 +34,6 @@ from test_browser import (
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1440, 390)
-# axe findings inside mkdocs-material that neither a template override nor our stylesheet or script can fix
-# (docs/architecture.md lists them): rule id -> CSS selector prefix of the node. None so far.
-MATERIAL_FINDINGS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -606,7 +603,7 @@ def test_print_keeps_every_column_opens_the_folds_and_says_where_and_when(browse
 
 
 # --------------------------------------------------------------------------------------------------
-# 6. axe-core on every page type, at both widths, in both schemes
+# 6. axe-core on every page type, at both widths, in both schemes (`axe_in_both_schemes`)
 
 
 def page_types(shown: dict[str, dict]) -> list[str]:
@@ -635,20 +632,6 @@ def page_types(shown: dict[str, dict]) -> list[str]:
     ]
 
 
-def serious(violations: list[dict]) -> list[dict]:
-    found = []
-    for violation in violations:
-        if violation["impact"] not in ("serious", "critical"):
-            continue
-        prefix = MATERIAL_FINDINGS.get(violation["id"])
-        nodes = [node for node in violation["nodes"] if not (prefix and node["target"][0].startswith(prefix))]
-        if nodes:
-            found.append(
-                {"id": violation["id"], "nodes": [(node["target"], node["failureSummary"]) for node in nodes[:3]]}
-            )
-    return found
-
-
 # Every explorer of the page has loaded its records (explorer.js marks it active), or is folded and waits to be opened
 # (the action items', unless the URL opens it): the page axe must check.
 EXPLORERS_READY = """() => [...document.querySelectorAll('[data-pm-explore]')].every(container =>
@@ -656,11 +639,10 @@ EXPLORERS_READY = """() => [...document.querySelectorAll('[data-pm-explore]')].e
     || (container.classList.contains('pm-explore--folded') && !location.search))"""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_serious_violation(browser, example, width, scheme):
+def test_axe_finds_no_serious_violation(browser, example, width):
     axe = axe_source()
-    page = open_page(browser, width, scheme)
+    page = open_page(browser, width)
     try:
         problems = {}
         for path in page_types(example.postmortems):
@@ -669,12 +651,8 @@ def test_axe_finds_no_serious_violation(browser, example, width, scheme):
             # Material wraps them); the network settles while axe runs, before the next page (the recorder's check).
             page.wait_for_function(EXPLORERS_READY)
             page.wait_for_timeout(100)
-            expected = "slate" if scheme == "dark" else "default"
-            assert page.evaluate("document.body.dataset.mdColorScheme") == expected  # the OS setting is followed
-            page.add_script_tag(content=axe)
-            result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-            if serious(result):
-                problems[path] = serious(result)
+            if found := axe_in_both_schemes(page, axe):
+                problems[path] = found
             page.wait_for_load_state("networkidle")
         assert problems == {}
         page.recorder.assert_clean()

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import StaticServer, axe_source, new_page
+from browser_support import StaticServer, axe_in_both_schemes, axe_source, new_page
 from test_browser import TIMEOUT_MS
-from test_browsing_ui import serious
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1440, 390)
-SCHEMES = ("light", "dark")
 MANUAL = ("getting-started/", "browsing/", "writing/", "reviewing/", "publishing/", "importing/", "reference/",
           "configuration/", "engines/", "architecture/", "performance/")  # fmt: skip
 
@@ -155,17 +153,14 @@ def test_without_javascript_nothing_of_the_search_shows(browser, example):
         page.context.close()
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_serious_violation_in_the_search(browser, example, width, scheme):
+def test_axe_finds_no_serious_violation_in_the_search(browser, example, width):
     axe = axe_source()
-    page = open_page(browser, width, scheme)
+    page = open_page(browser, width)
     try:
         page.goto(f"{example.url}/")
         results_for(page, "checkout")
-        page.add_script_tag(content=axe)
-        found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-        assert serious(found) == []
+        assert axe_in_both_schemes(page, axe) == {}
         page.wait_for_load_state("networkidle")
         page.recorder.assert_clean()
     finally:

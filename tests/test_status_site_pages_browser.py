@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import StaticServer, axe_source, new_page
+from browser_support import StaticServer, axe_in_both_schemes, axe_source, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -193,25 +193,16 @@ def test_without_javascript_today_is_the_one_stop_and_the_figures_stay_text(brow
 # axe-core: no serious or critical finding
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_nothing_serious_on_any_status_page(browser, example, width, scheme):
+def test_axe_finds_nothing_serious_on_any_status_page(browser, example, width):
     axe = axe_source()
-    with opened(browser, width, scheme) as page:
+    with opened(browser, width) as page:
         problems = {}
         for kind, path in example.pages.items():
             page.goto(example.url + path)
             page.wait_for_load_state("networkidle")
-            assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
-            page.add_script_tag(content=axe)
-            found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-            serious = [
-                (violation["id"], [node["target"] for node in violation["nodes"][:3]])
-                for violation in found
-                if violation["impact"] in ("serious", "critical")
-            ]
-            if serious:
-                problems[kind] = serious
+            if found := axe_in_both_schemes(page, axe):
+                problems[kind] = found
         assert problems == {}
 
 
