@@ -221,7 +221,7 @@ def test_the_calendar_has_an_event_per_stage_owed_with_a_due_time_with_stable_ui
         assert f"\r\nUID:{pm_id}.{regime}.{stage}@regulatory.postmortems\r\n" in event
         assert "\r\nDTSTAMP:20261207T120000Z\r\n" in event
         assert f"\r\nDTSTART:{due.replace('-', '').replace(':', '')}\r\n" in event
-    assert "SUMMARY:Initial notification due: Incident 2026-12-06-ledger-draft" in text.replace("\r\n ", "")
+    assert "SUMMARY:Initial notification (DORA) due: Incident 2026-12-06-ledger-draft" in text.replace("\r\n ", "")
 
 
 def test_a_long_list_is_paged_with_what_is_owed_on_the_first_page(tmp_path, monkeypatch):

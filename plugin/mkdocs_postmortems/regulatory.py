@@ -148,7 +148,7 @@ def reporting_policy(policy: Policy) -> str:
         regimes = ", ".join(REGIME_NAMES[regime] for regime in policy.regulatory_regimes)
         return (
             f"regulators get each report on the clock of its regime ({regimes}) when a regulated service ({regulated}) "
-            "was affected, as the regulatory reporting page shows"
+            "was affected"
         )
     return (
         f"the regulator gets a report within {policy.regulator_report_within_days} days of detection (or the start) "

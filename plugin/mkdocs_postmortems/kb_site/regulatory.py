@@ -14,7 +14,18 @@ from typing import TextIO
 from ..model import Postmortem
 from ..moments import span_text
 from ..policy import Policy
-from ..regulatory import LATE, NOT_REPORTABLE, OPEN, OVERDUE, SUBMITTED, WAITING, Clock, clocks, in_zones
+from ..regulatory import (
+    LATE,
+    NOT_REPORTABLE,
+    OPEN,
+    OVERDUE,
+    REGIME_NAMES,
+    SUBMITTED,
+    WAITING,
+    Clock,
+    clocks,
+    in_zones,
+)
 from ..status_site.ical import calendar, escape_text, utc_text
 
 REGULATORY_ROWS = 100  # stages per page: the list grows with the history, what is owed stays on the first page
@@ -83,11 +94,11 @@ def write_deadlines_calendar(out: TextIO, found: Iterable[Deadline], now: dateti
             f"UID:{d.pm.id}.{d.clock.regime}.{d.clock.stage}@regulatory.postmortems",
             f"DTSTAMP:{utc_text(now)}",
             f"DTSTART:{utc_text(d.clock.due)}",
-            f"SUMMARY:{escape_text(f'{d.clock.title} due: {d.pm.title}')}",
+            f"SUMMARY:{escape_text(f'{d.clock.title} ({REGIME_NAMES[d.clock.regime]}) due: {d.pm.title}')}",
             "DESCRIPTION:"
             + escape_text(
-                f"{d.clock.title} ({d.clock.regime}) for {d.pm.id} ({d.pm.path}): {state_words(d.clock)}. "
-                f"Counts from {d.clock.counts_from}."
+                f"{d.clock.title} ({REGIME_NAMES[d.clock.regime]}) for {d.pm.id} ({d.pm.path}): "
+                f"{state_words(d.clock)}. Counts from {d.clock.counts_from}."
             ),
             "STATUS:CONFIRMED",
             "TRANSP:TRANSPARENT",
