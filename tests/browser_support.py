@@ -179,6 +179,23 @@ def axe_source() -> str:
     return path.read_text(encoding="utf-8")
 
 
+# Every explorer of the page has loaded its records (explorer.js marks it active), or is folded and waits to be opened
+# (the action items', unless the URL opens it): the page axe must check.
+EXPLORERS_READY = """() => [...document.querySelectorAll('[data-pm-explore]')].every(container =>
+    container.classList.contains('pm-explore--active')
+    || (container.classList.contains('pm-explore--folded') && !location.search))"""
+
+
+def settled(page, url: str) -> None:
+    """Open `url` and wait until it is loaded, its explorers are ready and postmortems.js has named Material's
+    scrolling tables (50 ms after the load, once Material has wrapped them): nothing else of a page of ours fetches
+    anything until a reader acts, so waiting for the network to be idle would only add half a second a page."""
+    page.goto(url)
+    if page.evaluate("document.documentElement.classList.contains('js')"):  # Material's script ran: scripts do
+        page.wait_for_function(EXPLORERS_READY)
+        page.wait_for_timeout(100)
+
+
 # axe-core's rules that read colours: the only ones the colour scheme changes. The page the others check is the same
 # markup in either scheme, so a page is checked whole in the light scheme and for these in the dark one.
 COLOUR_RULES = ("color-contrast", "link-in-text-block")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import StaticServer, axe_in_both_schemes, axe_source, new_page, table_rows
+from browser_support import StaticServer, axe_in_both_schemes, axe_source, new_page, settled, table_rows
 from mkdocs_postmortems.kb_site.urls import slugify
 from test_browser import (
     REPO,
@@ -632,13 +632,6 @@ def page_types(shown: dict[str, dict]) -> list[str]:
     ]
 
 
-# Every explorer of the page has loaded its records (explorer.js marks it active), or is folded and waits to be opened
-# (the action items', unless the URL opens it): the page axe must check.
-EXPLORERS_READY = """() => [...document.querySelectorAll('[data-pm-explore]')].every(container =>
-    container.classList.contains('pm-explore--active')
-    || (container.classList.contains('pm-explore--folded') && !location.search))"""
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_finds_no_serious_violation(browser, example, width):
     axe = axe_source()
@@ -646,14 +639,9 @@ def test_axe_finds_no_serious_violation(browser, example, width):
     try:
         problems = {}
         for path in page_types(example.postmortems):
-            page.goto(f"{example.url}/{path}")
-            # Ready for axe once every explorer has its JSON and the script named Material's scrolling tables (after
-            # Material wraps them); the network settles while axe runs, before the next page (the recorder's check).
-            page.wait_for_function(EXPLORERS_READY)
-            page.wait_for_timeout(100)
+            settled(page, f"{example.url}/{path}")
             if found := axe_in_both_schemes(page, axe):
                 problems[path] = found
-            page.wait_for_load_state("networkidle")
         assert problems == {}
         page.recorder.assert_clean()
     finally:

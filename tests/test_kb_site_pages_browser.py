@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import StaticServer, axe_in_both_schemes, axe_source, new_page
+from browser_support import StaticServer, axe_in_both_schemes, axe_source, new_page, settled
 from mkdocs_postmortems.kb_site.indexes import BY_IMPACT, BY_OVERDUE, OVERDUE_FIRST, URGENCY
 from test_browser import example_postmortems
 from test_browsing_ui import page_types
@@ -83,8 +83,7 @@ def largest_of_each_type(site: Path) -> dict[str, str]:
 
 
 def go(page, server, path: str) -> None:
-    page.goto(f"{server.url}/{path}")
-    page.wait_for_load_state("networkidle")
+    settled(page, f"{server.url}/{path}")
 
 
 # --------------------------------------------------------------------------------------------------
