@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 import tomllib
 import yaml
@@ -233,3 +234,22 @@ def test_the_public_text_filters_render_as_status_site_html_text_decides(text, h
     env = template_environment()
     assert env.from_string("{{ text|public_html }}").render(text=text) == html
     assert env.from_string("{{ text|public_inline }}").render(text=text) == inline
+
+
+def test_a_template_is_compiled_once_per_process_and_again_when_it_is_edited(tmp_path, monkeypatch):
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    override = tmp_path / "postmortems"
+    override.mkdir()
+    (override / "row.html").write_text("first {{ x }}", encoding="utf-8")
+    assert template_environment([str(tmp_path)]).get_template("postmortems/row.html").render(x=1) == "first 1"
+    assert template_environment([str(tmp_path)]).get_template("postmortems/row.html").render(x=2) == "first 2"
+    (override / "row.html").write_text("edited {{ x }}", encoding="utf-8")
+    assert template_environment([str(tmp_path)]).get_template("postmortems/row.html").render(x=3) == "edited 3"
+    assert compiled == ["postmortems/row.html", "postmortems/row.html"]  # the first, and the edited one
