@@ -128,6 +128,15 @@ def test_a_post_that_names_something_internal_is_a_communication_leak_at_its_lin
     assert not [d for d in load(tmp_path, record()).diagnostics if d.code == "communication-leak"]
 
 
+def test_a_post_and_a_public_summary_know_the_same_people(tmp_path):
+    # one gate for both rules: the policy's `blameless_names` are people in a post as in a summary
+    policy = make_policy(blameless_names=("Priya Raman",))
+    said = "Priya Raman restarted checkout."
+    text = record(PUBLIC.replace("Checkout was slow.", said) + POSTS.replace("Checkout is back to normal.", said))
+    found = {d.code for d in load(tmp_path, text, policy).diagnostics if "`Priya Raman`" in d.message}
+    assert found == {"public-leak", "communication-leak"}
+
+
 def test_a_component_name_holding_a_service_name_is_no_leak(tmp_path):
     from mkdocs_postmortems.policy import Service
 

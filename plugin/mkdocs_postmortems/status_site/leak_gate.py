@@ -52,7 +52,7 @@ from functools import lru_cache
 
 from ..checks.registry import RULES, Context, Scope, rule
 from ..diagnostics import Diagnostic, Level
-from ..model import Postmortem, people_of
+from ..model import Postmortem
 from ..people import WrittenName, people, written_names
 from ..policy import CLOUD_PATTERNS, CLUSTER_PATTERNS, DEFAULT_TICKET_PATTERN, PATTERN_NEEDLES as NEEDLES, Policy
 from .normalise import BLANKS, HIDDEN, Normalised, displayed, fold, normalise, without_markup
@@ -741,10 +741,12 @@ class LeakGate:
         ]
 
     @classmethod
-    def of(cls, policy: Policy, postmortems: Iterable[Postmortem]) -> LeakGate:
-        """The gate of `postmortems`: the people they name and the references of the reports they made to regulators."""
+    def of(cls, policy: Policy, postmortems: Iterable[Postmortem], named: Iterable[str] | None = None) -> LeakGate:
+        """The gate of `postmortems`: the people they name (`people.people`: with the policy's `blameless_names`,
+        without initials, common words and organisations), or those `named` when given, and the references of the
+        reports they made to regulators."""
         postmortems = list(postmortems)
-        return cls(policy, people_of(postmortems), references_of(postmortems))
+        return cls(policy, people(postmortems, policy) if named is None else named, references_of(postmortems))
 
     def leaks(self, text: str, allow: Iterable[str] = ()) -> list[Leak]:
         """Every leak in `text`, in order: in the text as written, as a browser shows it (where a bidirectional
@@ -879,11 +881,7 @@ def gate_of(postmortems: list[Postmortem], ctx: Context) -> LeakGate:
     """The gate of the knowledge base: its policy, the people the whole of it names (`ctx.people` when not every
     file was parsed), so a name from another postmortem is caught too, and the references of the reports it made to
     regulators (of the postmortems given)."""
-    return LeakGate(
-        ctx.policy,
-        ctx.people if ctx.people is not None else people(postmortems, ctx.policy),
-        references_of(postmortems),
-    )
+    return LeakGate.of(ctx.policy, postmortems, ctx.people)
 
 
 @rule(

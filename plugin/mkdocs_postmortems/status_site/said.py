@@ -126,7 +126,7 @@ def communication_leaks(postmortems: list[Postmortem], ctx: Context) -> list[Dia
     for pm in postmortems:
         if not _posts_go_out(pm) or pm.public_as_imported:
             continue
-        gate = gate or LeakGate.of(ctx.policy, postmortems)
+        gate = gate or gate_of(postmortems, ctx)
         found += _post_leaks(pm, gate, ctx, "communication-leak")
     return found
 
