@@ -408,18 +408,13 @@ FIELDS: dict[tuple[str, str], tuple[str, tuple[Field, ...]]] = {
 }
 
 
-def stage_fields(regime: str, stage: str) -> tuple[Field, ...]:
-    """The fields of `regime`'s `stage`, in the order of its text; ReportError for an unknown pair."""
-    return FIELDS[_known(regime, stage)][1]
-
-
-def _known(regime: str, stage: str) -> tuple[str, str]:
+def _known(regime: str, stage: str) -> None:
+    """ReportError unless `regime` is known and has `stage`."""
     if regime not in STAGES:
         raise ReportError(f"no regime `{regime}`; regimes: {', '.join(STAGES)}")
     names = [known.name for known in STAGES[regime]]
     if stage not in names:
         raise ReportError(f"{regime} has no stage `{stage}`; its stages: {', '.join(names)}")
-    return regime, stage
 
 
 def recurring_causes(pm: Postmortem, others: Iterable[Postmortem]) -> tuple[Recurrence, ...]:
