@@ -279,8 +279,7 @@ def from_fragment(fragment: str) -> tuple[str, list[str]]:
         if again == text:
             return text, removed
         text = again
-    words, notes = _words(_lines(fragment))
-    return words, [*removed, "its HTML cannot be kept as it showed: its text alone is kept", *notes]
+    return _text_alone(_lines(fragment), removed)
 
 
 def _imported(fragment: str) -> tuple[str, list[str]]:
@@ -302,9 +301,14 @@ def _imported(fragment: str) -> tuple[str, list[str]]:
         lines = (line.strip() for line in html.unescape(single.group(1)).split("\n"))
         return " ".join(line for line in lines if line), removed  # a line break in a paragraph shows as a space
     if cleaned and not is_markup(cleaned):  # sanitised HTML that would show as text (a `<` in a link's target)
-        words, notes = _words(fragment)
-        return words, [*removed, "its HTML cannot be kept as it showed: its text alone is kept", *notes]
+        return _text_alone(fragment, removed)
     return cleaned, removed
+
+
+def _text_alone(fragment: str, removed: list[str]) -> tuple[str, list[str]]:
+    """`fragment`'s words alone, for HTML that cannot be kept as it showed, and what was removed from it."""
+    words, notes = _words(fragment)
+    return words, [*removed, "its HTML cannot be kept as it showed: its text alone is kept", *notes]
 
 
 def _with_line_breaks(fragment: str, tags: list[re.Match[str]]) -> str:
