@@ -110,6 +110,21 @@ def test_title_state_and_due_of_every_row_are_in_view_without_scrolling_sideways
         page.context.close()
 
 
+def test_no_cell_of_a_card_runs_past_it_on_a_phone(browser, example):
+    page = open_page(browser, 390)
+    try:
+        for path in ("", "postmortems/", "action-items/"):
+            page.goto(f"{example.url}/{path}")
+            page.wait_for_load_state("networkidle")
+            cut = page.locator(".pm-index tbody td, .pm-item-list tbody td").evaluate_all(
+                "cells => cells.filter(c => c.offsetParent && c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)"
+            )
+            assert cut == [], path
+        page.recorder.assert_clean()
+    finally:
+        page.context.close()
+
+
 def test_done_and_wont_do_items_are_folded_and_a_link_into_the_fold_opens_it(browser, example):
     items = action_items_of(example.postmortems)
     done = sorted(i for i, item in items.items() if item.get("status") == "done")
